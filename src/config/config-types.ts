@@ -1,0 +1,66 @@
+/**
+ * rewind.yaml after validation and normalisation. Paths are absolute (resolved against the
+ * config file's folder); secrets are references, never values.
+ *
+ * ### Example (rewind.yaml)
+ * ```yaml
+ * clusters:
+ *   - name: us-east
+ *     context: us-east            # kubeconfig context
+ *     kubeconfig: ./kubeconfig    # optional; default $KUBECONFIG or ~/.kube/config
+ * argocd:
+ *   url: https://argocd.example.com
+ *   tokenEnv: ARGOCD_AUTH_TOKEN   # or tokenFile: ./argocd-token (mode 0600)
+ *   caFile: ./ca.crt              # optional
+ * configRepo:
+ *   path: ./bookstore-platform-config   # a local clone (or bare repo) of what Argo CD tracks
+ *   branch: main
+ * apps:
+ *   - name: bookstore-catalog-us-east  # the Argo CD Application
+ *     cluster: us-east
+ *     namespace: bookstore-platform-acme-books
+ *     workload: { kind: Deployment, name: catalog }
+ *     repoPath: apps/catalog/us-east
+ *     migrations: apps/catalog/migrations/*.sql
+ *     severity: P1
+ *     slackChannel: "#bookstore-platform-status"
+ * ```
+ */
+export type SecretRef = { readonly env: string } | { readonly file: string };
+
+export interface ClusterConfig {
+  readonly name: string;
+  readonly context: string;
+  readonly kubeconfig?: string;
+}
+
+export interface ArgoCdConfig {
+  readonly url: string;
+  readonly token: SecretRef;
+  readonly caFile?: string;
+  readonly insecure: boolean;
+}
+
+export interface AppEntry {
+  readonly name: string;
+  readonly cluster: string;
+  readonly namespace: string;
+  readonly workload: { readonly kind: 'Deployment' | 'Rollout'; readonly name: string };
+  readonly repoPath?: string;
+  readonly migrations?: string;
+  readonly severity: 'P0' | 'P1' | 'P2';
+  readonly slackChannel?: string;
+  readonly flags: readonly { readonly name: string; readonly covers: readonly string[] }[];
+}
+
+export interface RewindConfig {
+  /** Absolute path of the file this came from. */
+  readonly file: string;
+  readonly clusters: readonly ClusterConfig[];
+  readonly argocd: ArgoCdConfig;
+  readonly configRepo?: { readonly path: string; readonly branch: string };
+  readonly prometheus?: { readonly url: string };
+  readonly apps: readonly AppEntry[];
+  /** Where the journal lives: DATABASE_URL (Postgres) or the embedded store under `.rewind/`. */
+  readonly state: { readonly dir: string; readonly databaseUrlEnv?: string };
+}

@@ -1,0 +1,158 @@
+/**
+ * What rewind knows about the world, as plain frozen data. Adapters produce these values;
+ * the decision core reads them. Nothing here does I/O.
+ */
+
+export type WorkloadKind = 'Deployment' | 'Rollout';
+
+export interface WorkloadRef {
+  readonly cluster: string;
+  readonly namespace: string;
+  readonly kind: WorkloadKind;
+  readonly name: string;
+}
+
+/** One entry of an Argo CD Application's `status.history[]`. */
+export interface HistoryEntry {
+  readonly id: number;
+  /** Full git hash. */
+  readonly revision: string;
+  /** ISO-8601 UTC. */
+  readonly deployedAt: string;
+  readonly source?: { readonly repoURL: string; readonly path?: string; readonly targetRevision?: string };
+  readonly initiatedBy?: { readonly username?: string; readonly automated?: boolean };
+}
+
+export interface AutomatedSync {
+  readonly prune: boolean;
+  readonly selfHeal: boolean;
+  /** Argo CD >= 3.1 can keep the block and switch it off; older servers drop the block. */
+  readonly enabled: boolean;
+}
+
+export interface SyncPolicy {
+  /** null when automated sync is not configured at all. */
+  readonly automated: AutomatedSync | null;
+}
+
+export const SyncPolicy = {
+  isAutoSyncOn(p: SyncPolicy): boolean {
+    return p.automated !== null && p.automated.enabled;
+  },
+} as const;
+
+/** Who owns the Application: a parent puts `syncPolicy` back unless told to ignore it. */
+export interface AppOwner {
+  readonly kind: 'ApplicationSet' | 'Application';
+  readonly name: string;
+}
+
+export type SyncStatus = 'Synced' | 'OutOfSync' | 'Unknown';
+export type HealthStatus = 'Healthy' | 'Progressing' | 'Degraded' | 'Suspended' | 'Missing' | 'Unknown';
+
+/** An Argo CD Application as `argocd app get` shows it. */
+export interface ApplicationState {
+  readonly name: string;
+  readonly project: string;
+  readonly source: { readonly repoURL: string; readonly path: string; readonly targetRevision: string };
+  readonly destination: { readonly server?: string; readonly name?: string; readonly namespace: string };
+  readonly syncPolicy: SyncPolicy;
+  /** Effective limit (Argo CD's default is 10). */
+  readonly revisionHistoryLimit: number;
+  readonly sync: { readonly status: SyncStatus; readonly revision: string };
+  readonly health: { readonly status: HealthStatus; readonly message?: string };
+  /** Oldest first, as Argo CD stores it. */
+  readonly history: readonly HistoryEntry[];
+  readonly operation?: {
+    readonly phase: 'Running' | 'Succeeded' | 'Failed' | 'Error' | 'Terminating';
+    readonly message?: string;
+    readonly revision?: string;
+    readonly finishedAt?: string;
+  };
+  /** `status.summary.images`: the spec's image strings, not digests. */
+  readonly images: readonly string[];
+  readonly owner?: AppOwner;
+}
+
+export interface PodImage {
+  readonly pod: string;
+  readonly container: string;
+  /** As written in the spec (may be a tag). */
+  readonly image: string;
+  /** `status.containerStatuses[].imageID`: the digest actually running ("" while pulling). */
+  readonly imageID: string;
+  readonly ready: boolean;
+  readonly restartCount: number;
+}
+
+export interface WorkloadState {
+  readonly ref: WorkloadRef;
+  readonly generation: number;
+  readonly observedGeneration: number;
+  readonly replicas: number;
+  readonly updatedReplicas: number;
+  readonly readyReplicas: number;
+  readonly availableReplicas: number;
+  readonly paused: boolean;
+  /** Container images in the spec's pod template. */
+  readonly images: readonly { readonly container: string; readonly image: string }[];
+  readonly conditions: readonly { readonly type: string; readonly status: string; readonly reason?: string; readonly message?: string }[];
+  readonly pods: readonly PodImage[];
+}
+
+export const WorkloadState = {
+  /** kubectl's `rollout status` gate. */
+  isRolledOut(w: WorkloadState): boolean {
+    return (
+      w.observedGeneration >= w.generation &&
+      w.updatedReplicas === w.replicas &&
+      w.availableReplicas >= w.updatedReplicas &&
+      !w.conditions.some((c) => c.type === 'Progressing' && c.reason === 'ProgressDeadlineExceeded')
+    );
+  },
+  deadlineExceeded(w: WorkloadState): boolean {
+    return w.conditions.some((c) => c.type === 'Progressing' && c.reason === 'ProgressDeadlineExceeded');
+  },
+} as const;
+
+/** What one commit of the config repo changed, as Step 2 classifies it. */
+export type ChangeKind =
+  | 'image-digest'
+  | 'image-tag'
+  | 'kustomize-patch'
+  | 'helm-values'
+  | 'config-only'
+  | 'migration'
+  | 'crd'
+  | 'other';
+
+export interface ImageChange {
+  readonly name: string;
+  readonly from: string | undefined;
+  readonly to: string | undefined;
+}
+
+export interface ChangeDiagnosis {
+  readonly kinds: readonly ChangeKind[];
+  readonly files: readonly string[];
+  readonly images: readonly ImageChange[];
+  /** Commit subjects between last-good and current, newest first. */
+  readonly commits: readonly { readonly revision: string; readonly subject: string; readonly author: string }[];
+}
+
+export type MigrationVerdict = 'safe' | 'review' | 'unsafe' | 'error';
+
+/** Step 0's answer for the window between last-good and current. */
+export interface MigrationWindow {
+  /** 'none' when no migration changed in the window. */
+  readonly verdict: MigrationVerdict | 'none';
+  readonly files: readonly {
+    readonly path: string;
+    readonly verdict: MigrationVerdict;
+    readonly reasons: readonly string[];
+  }[];
+}
+
+export function shortHash(revision: string): string {
+  return revision.slice(0, 7);
+}

@@ -1,0 +1,75 @@
+import type {
+  ApplicationState,
+  ChangeDiagnosis,
+  MigrationWindow,
+  WorkloadRef,
+  WorkloadState,
+} from './domain.ts';
+
+/** A value and where it came from (the API call or file), so a plan can show its evidence. */
+export interface Fact<T> {
+  readonly value: T;
+  /** e.g. "argocd GET /api/v1/applications/bookstore-catalog-us-east" or "git diff a1b2c3d..d8f3c2a". */
+  readonly source: string;
+}
+
+export const Fact = {
+  of<T>(value: T, source: string): Fact<T> {
+    return Object.freeze({ value, source });
+  },
+} as const;
+
+/** The app as configured in rewind.yaml (what rewind was told, not what it observed). */
+export interface AppConfig {
+  readonly name: string;
+  readonly workload: WorkloadRef;
+  /** Path of the app's folder in the config repo. */
+  readonly repoPath?: string;
+  /** Glob of migration files in the config repo. */
+  readonly migrations?: string;
+  readonly severity: 'P0' | 'P1' | 'P2';
+  readonly slackChannel?: string;
+  /** Feature flags that gate this app's risky changes (the fastest rollback when they cover it). */
+  readonly flags: readonly { readonly name: string; readonly covers: readonly string[] }[];
+}
+
+/** Everything decide() needs, gathered in parallel and frozen. */
+export interface Facts {
+  readonly app: AppConfig;
+  /** ISO-8601 UTC: when the facts were gathered. */
+  readonly now: string;
+  /** When the alert fired (--alert-at or the webhook's startsAt). */
+  readonly alertAt?: string;
+  /** --to: the history id the user asked for. */
+  readonly requestedId?: number;
+  readonly application: Fact<ApplicationState>;
+  readonly workload: Fact<WorkloadState>;
+  /** Step 0, for the chosen last-good..current window; absent when there is no target. */
+  readonly migrations?: Fact<MigrationWindow>;
+  /** Step 2, what the window changed; absent when there is no target. */
+  readonly diagnosis?: Fact<ChangeDiagnosis>;
+}
+
+/** Decision knobs; defaults in `defaultPolicy`. */
+export interface Policy {
+  /** A sync counts as "the deploy that caused it" when it landed within this window before the alert. */
+  readonly correlationWindowMinutes: number;
+  /** What a migration verdict of `review` does: block automatic execution or only warn. */
+  readonly migrationReview: 'block' | 'warn';
+  /** Expected seconds per step kind, for the plan's timings. */
+  readonly expectedSeconds: Readonly<Record<string, number>>;
+}
+
+export const defaultPolicy: Policy = Object.freeze({
+  correlationWindowMinutes: 30,
+  migrationReview: 'block',
+  expectedSeconds: Object.freeze({
+    preflight: 5,
+    'disable-auto-sync': 2,
+    'pin-target-revision': 2,
+    'argocd-rollback': 30,
+    'wait-healthy': 90,
+    'verify-digest': 10,
+    'record-revert-pending': 1,
+  }),
+});

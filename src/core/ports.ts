@@ -1,0 +1,77 @@
+/**
+ * The interfaces adapters implement. The core owns them; adapters never import each other.
+ * Every method translates failures into `AdapterError` (system + operation) from ./errors.ts,
+ * and `NotFoundError` when the named thing does not exist.
+ */
+import type { ApplicationState, ChangeDiagnosis, MigrationWindow, SyncPolicy, WorkloadRef, WorkloadState } from './domain.ts';
+import type { JournalRecord, RunSummary } from './run.ts';
+
+/** Argo CD (or another GitOps controller) as rewind needs it. */
+export interface GitOpsClient {
+  /** `argocd app get`: spec, status, history. */
+  getApplication(name: string, opts?: { refresh?: boolean; signal?: AbortSignal }): Promise<ApplicationState>;
+  /** Writes `spec.syncPolicy.automated` (null removes it). Idempotent. */
+  setSyncPolicy(name: string, policy: SyncPolicy): Promise<void>;
+  /** Pins `spec.source.targetRevision`. Idempotent. */
+  setTargetRevision(name: string, revision: string): Promise<void>;
+  /** `argocd app rollback NAME ID`: refused by Argo CD while auto-sync is on. */
+  rollback(name: string, id: number, opts: { prune: boolean; dryRun?: boolean }): Promise<void>;
+  /** `argocd app sync NAME [--revision R]`. */
+  sync(name: string, opts: { revision?: string; prune?: boolean }): Promise<void>;
+}
+
+/** A Kubernetes cluster, reached through a kubeconfig context. */
+export interface ClusterClient {
+  /** Deployment/Rollout status plus its Pods' running digests (`containerStatuses[].imageID`). */
+  getWorkload(ref: WorkloadRef, opts?: { signal?: AbortSignal }): Promise<WorkloadState>;
+}
+
+export interface ChangedFile {
+  readonly status: 'added' | 'modified' | 'deleted' | 'renamed';
+  readonly path: string;
+}
+
+/** The GitOps config repository, through the real `git`. */
+export interface ConfigRepo {
+  /** Full hash of a revision; NotFoundError when it does not exist (e.g. pruned). */
+  resolve(rev: string): Promise<string>;
+  /** Files changed between two revisions, optionally limited to pathspecs. */
+  changedFiles(from: string, to: string, pathspecs?: readonly string[]): Promise<readonly ChangedFile[]>;
+  /** File content at a revision; undefined when the file does not exist there. */
+  show(rev: string, path: string): Promise<string | undefined>;
+  /** Commits in from..to, newest first. */
+  log(from: string, to: string): Promise<readonly { revision: string; subject: string; author: string; date: string }[]>;
+  /**
+   * True when `branch` contains a commit that reverts `bad` (a `git revert` or a later commit that
+   * restores the content `bad` changed), or no longer contains `bad` at all.
+   */
+  hasRevertOf(bad: string, branch: string): Promise<boolean>;
+  /** Updates the local copy from its remote when there is one. */
+  fetch(): Promise<void>;
+}
+
+/** Step 0 and Step 2 for a window of the config repo. */
+export interface ChangeAnalyzer {
+  migrations(from: string, to: string): Promise<MigrationWindow>;
+  diagnose(from: string, to: string): Promise<ChangeDiagnosis>;
+}
+
+/** Append-only, resumable record of every action. */
+export interface JournalStore {
+  /** Appends one record durably (fsync or commit) before returning. */
+  append(record: JournalRecord): Promise<void>;
+  /** All records of a run, in order. */
+  read(runId: string): Promise<readonly JournalRecord[]>;
+  listRuns(app?: string): Promise<readonly RunSummary[]>;
+  /**
+   * One run per app at a time. Resolves to a release function; rejects with RefusedError
+   * naming the holder when another live run holds the lease.
+   */
+  acquireLease(app: string, runId: string): Promise<() => Promise<void>>;
+  close(): Promise<void>;
+}
+
+export interface Clock {
+  now(): Date;
+  sleep(ms: number, signal?: AbortSignal): Promise<void>;
+}
