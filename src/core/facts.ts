@@ -48,6 +48,17 @@ export interface Facts {
   readonly migrations?: Fact<MigrationWindow>;
   /** Step 2, what the window changed; absent when there is no target. */
   readonly diagnosis?: Fact<ChangeDiagnosis>;
+  /**
+   * The image strings at the target revision (rendered from the config repo, or read from the
+   * Deployment's ReplicaSet history). When absent, decide() falls back to the diagnosis'
+   * `images[].from`, the image strings before the bad change.
+   */
+  readonly targetImages?: Fact<readonly string[]>;
+  /**
+   * History revisions the config repo no longer has (garbage-collected or force-pushed away);
+   * absent when not checked. A pruned target cannot be synced, so decide() refuses it.
+   */
+  readonly prunedRevisions?: Fact<readonly string[]>;
 }
 
 /** Decision knobs; defaults in `defaultPolicy`. */
@@ -56,6 +67,11 @@ export interface Policy {
   readonly correlationWindowMinutes: number;
   /** What a migration verdict of `review` does: block automatic execution or only warn. */
   readonly migrationReview: 'block' | 'warn';
+  /**
+   * `any-change` (the default while Step 0's analyzer is not wired into plan): any changed
+   * migration blocks automatic execution. `verdict`: trust the analyzer's verdict.
+   */
+  readonly migrationGate?: 'any-change' | 'verdict';
   /** Expected seconds per step kind, for the plan's timings. */
   readonly expectedSeconds: Readonly<Record<string, number>>;
 }
@@ -63,6 +79,7 @@ export interface Policy {
 export const defaultPolicy: Policy = Object.freeze({
   correlationWindowMinutes: 30,
   migrationReview: 'block',
+  migrationGate: 'any-change',
   expectedSeconds: Object.freeze({
     preflight: 5,
     'disable-auto-sync': 2,

@@ -1,4 +1,4 @@
-import type { HistoryEntry, SyncPolicy } from './domain.ts';
+import type { HistoryEntry, SyncPolicy, WorkloadRef } from './domain.ts';
 
 /** A piece of evidence behind a decision: what was seen, and where. */
 export interface Evidence {
@@ -50,6 +50,8 @@ export interface Plan {
   readonly kind: 'Plan';
   readonly version: 1;
   readonly app: string;
+  /** The workload the app deploys (where digests are verified). */
+  readonly workload: WorkloadRef;
   readonly decision: Decision;
   /** Why this decision, in order of importance. */
   readonly reasons: readonly string[];
@@ -74,7 +76,10 @@ export interface Plan {
 export type PreflightStatus = 'pass' | 'warn' | 'fail' | 'info';
 
 export interface PreflightCheck {
-  /** Stable id: "correlation", "last-known-good", "sync-mode", "ownership", "schema", "diagnosis". */
+  /**
+   * Stable id: "correlation", "last-known-good", "sync-mode", "ownership", "schema", "diagnosis",
+   * "feature-flag", "workload", "operation".
+   */
   readonly id: string;
   readonly title: string;
   readonly status: PreflightStatus;

@@ -1,0 +1,205 @@
+/**
+ * `GitOpsClient` over Argo CD's REST API (the same API the `argocd` CLI and UI use), with a bearer
+ * token. Idempotent calls (get, the two PATCHes) are retried on transient failures; rollback and
+ * sync are not, because a second POST could start a second operation.
+ *
+ * ### Examples
+ * ```ts
+ * const argocd = createArgoCdGitOpsClient({ url: 'https://127.0.0.1:8443', token, caFile: '.rewind/sandbox/ca.crt' });
+ * const app = await argocd.getApplication('bookstore-catalog-us-east');
+ * // app.history.at(-1) -> { id: 42, revision: 'd8f3c2a…', deployedAt: '2026-05-20T14:22:13.000Z' }
+ * await argocd.setSyncPolicy(app.name, { automated: { ...app.syncPolicy.automated!, enabled: false } });
+ * await argocd.rollback(app.name, 41, { prune: false });
+ * ```
+ */
+import { readFileSync } from 'node:fs';
+import { setTimeout as delay } from 'node:timers/promises';
+import type { ApplicationState, SyncPolicy } from '../../core/domain.ts';
+import type { GitOpsClient } from '../../core/ports.ts';
+import { AdapterError, ConfigError, NotFoundError, type RewindError } from '../../core/errors.ts';
+import { toApplicationState } from './argocd-application.ts';
+import { SYSTEM, httpError, networkError, parseErrorBody } from './argocd-errors.ts';
+import { createArgoCdTransport, type ArgoCdTransport, type TransportRequest } from './argocd-transport.ts';
+
+export interface ArgoCdGitOpsClientOptions {
+  /** Argo CD API server, e.g. `https://argocd.example.com`. */
+  readonly url: string;
+  /** The bearer token itself (the composition root reads `ARGOCD_AUTH_TOKEN` or `tokenFile`). */
+  readonly token: string;
+  /** PEM of the CA to trust, or the file holding it (`argocd.caFile`). */
+  readonly ca?: string | Buffer;
+  readonly caFile?: string;
+  readonly insecure?: boolean;
+  readonly timeoutMs?: number;
+  /** Attempts for idempotent calls (the first included). */
+  readonly tries?: number;
+  /** First backoff; doubled after each failed attempt. */
+  readonly backoffMs?: number;
+  readonly sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+  /** Injected for tests; built from url/token/ca otherwise. */
+  readonly transport?: ArgoCdTransport;
+}
+
+const defaults = {
+  tries: 3,
+  backoffMs: 250,
+  timeoutMs: 15_000,
+  insecure: false,
+  sleep: (ms: number, signal?: AbortSignal) => delay(ms, undefined, signal ? { signal } : {}),
+};
+
+interface Call extends TransportRequest {
+  readonly operation: string;
+  readonly idempotent: boolean;
+  readonly notFound: () => RewindError;
+}
+
+export function createArgoCdGitOpsClient(options: ArgoCdGitOpsClientOptions): GitOpsClient {
+  const o = { ...defaults, ...options };
+  const url = o.url.replace(/\/+$/, '');
+  const transport = o.transport ?? createArgoCdTransport({ url, token: o.token, insecure: o.insecure, timeoutMs: o.timeoutMs, ...caOption(o) });
+  const scrub = (e: unknown): unknown => (o.token.length >= 8 && e instanceof Error ? scrubToken(e, o.token) : e);
+
+  async function once(call: Call): Promise<unknown> {
+    const ctx = { operation: call.operation, url, notFound: call.notFound };
+    let res;
+    try {
+      res = await transport(call);
+    } catch (err) {
+      if (call.signal?.aborted) throw call.signal.reason;
+      throw networkError(err, ctx);
+    }
+    if (res.status >= 200 && res.status < 300) {
+      try {
+        return res.text ? JSON.parse(res.text) : {};
+      } catch (cause) {
+        throw new AdapterError(SYSTEM, call.operation, `Argo CD answered HTTP ${res.status} with a body that is not JSON`, { cause });
+      }
+    }
+    throw httpError(res.status, parseErrorBody(res.text), ctx);
+  }
+
+  async function send(call: Call): Promise<unknown> {
+    const tries = call.idempotent ? Math.max(1, o.tries) : 1;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await once(call);
+      } catch (err) {
+        const retry = attempt < tries && err instanceof AdapterError && err.transient && !call.signal?.aborted;
+        if (!retry) throw scrub(err);
+        await o.sleep(o.backoffMs * 2 ** (attempt - 1), call.signal);
+      }
+    }
+  }
+
+  const appPath = (name: string) => `/api/v1/applications/${encodeURIComponent(name)}`;
+  const noApp = (name: string) => () =>
+    new NotFoundError(`Argo CD has no application ${name}`, {
+      hint: '`rewind status` lists the apps in rewind.yaml; check the app name and that the token may see it',
+    });
+
+  /** `PATCH /api/v1/applications/{name}` with a JSON merge patch; answers with the updated app. */
+  const patch = (name: string, operation: string, mergePatch: unknown) =>
+    send({
+      method: 'PATCH',
+      path: appPath(name),
+      body: { name, patch: JSON.stringify(mergePatch), patchType: 'merge' },
+      operation,
+      idempotent: true,
+      notFound: noApp(name),
+    });
+
+  return {
+    async getApplication(name, opts = {}): Promise<ApplicationState> {
+      const query = opts.refresh ? '?refresh=normal' : '';
+      const json = await send({
+        method: 'GET',
+        path: appPath(name) + query,
+        operation: `get application ${name}`,
+        idempotent: true,
+        notFound: noApp(name),
+        ...(opts.signal ? { signal: opts.signal } : {}),
+      });
+      return toApplicationState(json);
+    },
+
+    /**
+     * Disabling writes `automated.enabled: false`, which keeps `prune`/`selfHeal` in the spec, as
+     * Argo CD's own UI does since 3.1. A server older than 3.1 drops the unknown field (the
+     * answer shows no `enabled: false`); then the block is removed, the only way to stop
+     * auto-sync there, and the caller's saved policy is what restores prune/selfHeal later.
+     * `automated: null` removes the block; a merge patch with null is a no-op when it is
+     * already gone, so this stays idempotent without reading first.
+     */
+    async setSyncPolicy(name, policy: SyncPolicy): Promise<void> {
+      const operation = `set sync policy of ${name}`;
+      const automated = policy.automated;
+      if (automated === null) {
+        await patch(name, operation, { spec: { syncPolicy: { automated: null } } });
+        return;
+      }
+      const { prune, selfHeal, enabled } = automated;
+      const updated = await patch(name, operation, { spec: { syncPolicy: { automated: { prune, selfHeal, enabled } } } });
+      const echoed = (updated as { spec?: { syncPolicy?: { automated?: { enabled?: unknown } } } })?.spec?.syncPolicy?.automated;
+      if (!enabled && echoed && echoed.enabled !== false) {
+        await patch(name, `${operation} (server predates automated.enabled: removing the block)`, {
+          spec: { syncPolicy: { automated: null } },
+        });
+      }
+    },
+
+    async setTargetRevision(name, revision): Promise<void> {
+      await patch(name, `pin targetRevision of ${name} to ${revision}`, { spec: { source: { targetRevision: revision } } });
+    },
+
+    async rollback(name, id, opts): Promise<void> {
+      const operation = `rollback ${name} to history ${id}`;
+      try {
+        await send({
+          method: 'POST',
+          path: `${appPath(name)}/rollback`,
+          body: { name, id, prune: opts.prune, dryRun: opts.dryRun ?? false },
+          operation,
+          idempotent: false,
+          notFound: noApp(name),
+        });
+      } catch (err) {
+        // Argo CD answers InvalidArgument "application X does not have deployment with id N".
+        if (err instanceof AdapterError && err.status === 400 && /does not have deployment with id/i.test(err.message)) {
+          throw new NotFoundError(`Argo CD application ${name} has no history id ${id}`, {
+            hint: `\`rewind history ${name}\` lists the ids it keeps (the newest revisionHistoryLimit)`,
+            cause: err,
+          });
+        }
+        throw err;
+      }
+    },
+
+    async sync(name, opts): Promise<void> {
+      await send({
+        method: 'POST',
+        path: `${appPath(name)}/sync`,
+        body: { name, ...(opts.revision ? { revision: opts.revision } : {}), prune: opts.prune ?? false },
+        operation: `sync ${name}${opts.revision ? ` to ${opts.revision}` : ''}`,
+        idempotent: false,
+        notFound: noApp(name),
+      });
+    },
+  };
+}
+
+function caOption(o: { ca?: string | Buffer; caFile?: string }): { ca?: string | Buffer } {
+  if (o.ca) return { ca: o.ca };
+  if (!o.caFile) return {};
+  try {
+    return { ca: readFileSync(o.caFile) };
+  } catch (cause) {
+    throw new ConfigError(`cannot read argocd.caFile ${o.caFile}`, { cause, hint: 'point caFile at a PEM CA certificate' });
+  }
+}
+
+/** NOTE: the token must never reach a message or a log, even when a server echoes it back. */
+function scrubToken(e: Error, token: string): Error {
+  if (e.message.includes(token)) e.message = e.message.split(token).join('***');
+  return e;
+}

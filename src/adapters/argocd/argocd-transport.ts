@@ -1,0 +1,81 @@
+/**
+ * One HTTP(S) request to the Argo CD API server with a bearer token, over `node:https` so that a
+ * custom CA (`caFile`) is honoured. Raw: it resolves with any status and rejects only with Node's
+ * network errors (which carry `code`); argocd-errors.ts turns both into rewind's errors.
+ */
+import http from 'node:http';
+import https from 'node:https';
+
+export interface ArgoCdTransportOptions {
+  /** Base URL, e.g. `https://127.0.0.1:8443` (a path prefix such as `/argocd` is kept). */
+  readonly url: string;
+  readonly token: string;
+  /** PEM of the CA that signed the server's certificate; the system CAs otherwise. */
+  readonly ca?: string | Buffer;
+  /** Skip TLS verification. Only when configured (`argocd.insecure: true`). */
+  readonly insecure?: boolean;
+  /** Idle time before a request is abandoned as a (transient) timeout. */
+  readonly timeoutMs?: number;
+}
+
+export interface TransportRequest {
+  readonly method: 'GET' | 'POST' | 'PATCH';
+  /** Path and query below the base URL, starting with `/api/v1/`. */
+  readonly path: string;
+  readonly body?: unknown;
+  readonly signal?: AbortSignal;
+}
+
+export interface TransportResponse {
+  readonly status: number;
+  readonly text: string;
+}
+
+export type ArgoCdTransport = (req: TransportRequest) => Promise<TransportResponse>;
+
+/** A request that saw no bytes for `timeoutMs`; classified as transient. */
+export class RequestTimeoutError extends Error {
+  readonly code = 'ETIMEDOUT';
+}
+
+export function createArgoCdTransport(options: ArgoCdTransportOptions): ArgoCdTransport {
+  const { timeoutMs, insecure } = { timeoutMs: 15_000, insecure: false, ...options };
+  const base = new URL(options.url);
+  const secure = base.protocol === 'https:';
+  const prefix = base.pathname.replace(/\/+$/, '');
+  // NOTE: keep-alive sockets are unref'd while idle, so a CLI run still exits promptly.
+  const agent = secure
+    ? new https.Agent({ keepAlive: true, rejectUnauthorized: !insecure, ...(options.ca ? { ca: options.ca } : {}) })
+    : new http.Agent({ keepAlive: true });
+  const request = secure ? https.request : http.request;
+
+  return (req) =>
+    new Promise<TransportResponse>((resolve, reject) => {
+      const payload = req.body === undefined ? undefined : Buffer.from(JSON.stringify(req.body));
+      const outgoing = request(
+        {
+          protocol: base.protocol,
+          hostname: base.hostname,
+          port: base.port,
+          path: prefix + req.path,
+          method: req.method,
+          agent,
+          headers: {
+            accept: 'application/json',
+            authorization: `Bearer ${options.token}`,
+            ...(payload ? { 'content-type': 'application/json', 'content-length': payload.length } : {}),
+          },
+          ...(req.signal ? { signal: req.signal } : {}),
+        },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('error', reject);
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
+        },
+      );
+      outgoing.setTimeout(timeoutMs, () => outgoing.destroy(new RequestTimeoutError(`no answer within ${timeoutMs} ms`)));
+      outgoing.on('error', reject);
+      outgoing.end(payload);
+    });
+}

@@ -1,0 +1,63 @@
+/**
+ * The real Postgres parser (libpg-query, WASM). Loading the module is the only async step;
+ * after `loadParser()` every parse is synchronous and pure.
+ */
+import { loadModule, parsePlPgSQLSync, parseSync, type Node } from 'libpg-query';
+
+let loading: Promise<void> | undefined;
+let ready = false;
+
+export function loadParser(): Promise<void> {
+  loading ??= loadModule().then(() => {
+    ready = true;
+  });
+  return loading;
+}
+
+export function parserReady(): boolean {
+  return ready;
+}
+
+export interface RawStatement {
+  readonly node: Node;
+  /** UTF-8 byte offsets into the parsed text; `end` undefined means "to the end". */
+  readonly start: number;
+  readonly end: number | undefined;
+}
+
+export type SqlParse =
+  | { readonly kind: 'ok'; readonly statements: readonly RawStatement[] }
+  | { readonly kind: 'error'; readonly message: string; readonly byteOffset: number | undefined };
+
+export function parseSql(text: string): SqlParse {
+  // NOTE: libpg-query throws "Query cannot be empty" for "", but "-- x" parses to no statements.
+  if (text.trim() === '') return { kind: 'ok', statements: [] };
+  try {
+    const res = parseSync(text);
+    return {
+      kind: 'ok',
+      statements: (res.stmts ?? []).flatMap((s) =>
+        s.stmt ? [{ node: s.stmt, start: s.stmt_location ?? 0, end: s.stmt_len === undefined ? undefined : (s.stmt_location ?? 0) + s.stmt_len }] : [],
+      ),
+    };
+  } catch (e) {
+    return { kind: 'error', ...sqlError(e) };
+  }
+}
+
+export type PlpgsqlParse = { readonly kind: 'ok'; readonly functions: readonly unknown[] } | { readonly kind: 'error'; readonly message: string };
+
+/** Parses the PL/pgSQL bodies of one DO or CREATE FUNCTION statement (its full text). */
+export function parsePlpgsql(statementText: string): PlpgsqlParse {
+  try {
+    const res = parsePlPgSQLSync(statementText) as unknown as { plpgsql_funcs?: unknown[] };
+    return { kind: 'ok', functions: res.plpgsql_funcs ?? [] };
+  } catch (e) {
+    return { kind: 'error', message: sqlError(e).message };
+  }
+}
+
+function sqlError(e: unknown): { message: string; byteOffset: number | undefined } {
+  const err = e as { message?: string; sqlDetails?: { cursorPosition?: number } };
+  return { message: err.message ?? String(e), byteOffset: err.sqlDetails?.cursorPosition };
+}

@@ -1,0 +1,135 @@
+/**
+ * The composition root: the only place that picks concrete adapters. Commands ask it for ports;
+ * everything is built lazily, so `rewind status` never opens the journal and `rewind plan` never
+ * loads the migration parser unless a migration changed.
+ */
+import { join, dirname } from 'node:path';
+import { loadConfig } from '../config/load-config.ts';
+import { resolveSecret } from '../config/secrets.ts';
+import type { AppEntry, RewindConfig } from '../config/config-types.ts';
+import type { AppConfig } from '../core/facts.ts';
+import type { ChangeAnalyzer, ClusterClient, Clock, ConfigRepo, GitOpsClient, JournalStore } from '../core/ports.ts';
+import { NotFoundError, UsageError } from '../core/errors.ts';
+import type { GlobalOptions } from '../cli/command.ts';
+import { systemClock } from './system-clock.ts';
+
+export interface AppContext {
+  readonly config: RewindConfig;
+  readonly clock: Clock;
+  /** The app's entry in rewind.yaml; NotFoundError listing the known apps otherwise. */
+  app(name: string): AppConfig;
+  gitops(): Promise<GitOpsClient>;
+  cluster(clusterName: string): Promise<ClusterClient>;
+  repo(): Promise<ConfigRepo | undefined>;
+  analyzer(app: AppConfig): Promise<ChangeAnalyzer | undefined>;
+  journal(): Promise<JournalStore>;
+  close(): Promise<void>;
+}
+
+export async function openAppContext(global: GlobalOptions, env: NodeJS.ProcessEnv, cwd: string): Promise<AppContext> {
+  const config = await loadConfig({ flag: global.config, env, cwd });
+  const clock = systemClock;
+  let gitops: Promise<GitOpsClient> | undefined;
+  let repo: Promise<ConfigRepo | undefined> | undefined;
+  let journal: Promise<JournalStore> | undefined;
+  const clusters = new Map<string, Promise<ClusterClient>>();
+
+  const toAppConfig = (entry: AppEntry): AppConfig => {
+    const cluster = global.context ?? entry.cluster;
+    return {
+      name: entry.name,
+      workload: { cluster, namespace: entry.namespace, kind: entry.workload.kind, name: entry.workload.name },
+      ...(entry.repoPath ? { repoPath: entry.repoPath } : {}),
+      ...(entry.migrations ? { migrations: entry.migrations } : {}),
+      severity: entry.severity,
+      ...(entry.slackChannel ? { slackChannel: entry.slackChannel } : {}),
+      flags: entry.flags,
+    };
+  };
+
+  const getRepo = (): Promise<ConfigRepo | undefined> => {
+    repo ??= (async () => {
+      if (!config.configRepo) return undefined;
+      const { createGitConfigRepo } = await import('../adapters/git/index.ts');
+      return createGitConfigRepo({ path: config.configRepo.path });
+    })();
+    return repo;
+  };
+
+  return {
+    config,
+    clock,
+    app(name) {
+      const entry = config.apps.find((a) => a.name === name);
+      if (!entry) {
+        const known = config.apps.map((a) => a.name).join(', ') || '(none)';
+        throw new NotFoundError(`unknown app "${name}" in ${config.file}`, { hint: `known apps: ${known}` });
+      }
+      return toAppConfig(entry);
+    },
+    gitops() {
+      gitops ??= (async () => {
+        const { createArgoCdGitOpsClient } = await import('../adapters/argocd/index.ts');
+        const token = await resolveSecret(config.argocd.token, env);
+        return createArgoCdGitOpsClient({
+          url: config.argocd.url,
+          token,
+          ...(config.argocd.caFile ? { caFile: config.argocd.caFile } : {}),
+          insecure: config.argocd.insecure,
+        });
+      })();
+      return gitops;
+    },
+    cluster(name) {
+      let c = clusters.get(name);
+      if (!c) {
+        const entry = config.clusters.find((k) => k.name === name || k.context === name);
+        if (!entry) {
+          throw new UsageError(`unknown cluster or context "${name}"`, {
+            hint: `rewind.yaml defines: ${config.clusters.map((k) => k.name).join(', ')}`,
+          });
+        }
+        c = (async () => {
+          const { createKubernetesClusterClient } = await import('../adapters/kubernetes/index.ts');
+          return createKubernetesClusterClient({
+            context: entry.context,
+            ...(entry.kubeconfig ? { kubeconfigPath: entry.kubeconfig } : {}),
+          });
+        })();
+        clusters.set(name, c);
+      }
+      return c;
+    },
+    repo: getRepo,
+    async analyzer(app) {
+      const r = await getRepo();
+      if (!r || !config.configRepo) return undefined;
+      const { createGitChangeAnalyzer } = await import('../adapters/git/index.ts');
+      return createGitChangeAnalyzer({
+        path: config.configRepo.path,
+        ...(app.repoPath ? { appPath: app.repoPath } : {}),
+        ...(app.migrations ? { migrationsGlob: app.migrations } : {}),
+      });
+    },
+    journal() {
+      journal ??= (async () => {
+        const url = config.state.databaseUrlEnv ? env[config.state.databaseUrlEnv] : env['DATABASE_URL'];
+        if (url) {
+          const { PostgresJournalStore } = await import('../adapters/postgres/postgres-journal-store.ts');
+          return new PostgresJournalStore({ connectionString: url });
+        }
+        const { FileJournalStore } = await import('../executor/journal/file-journal-store.ts');
+        return new FileJournalStore(config.state.dir);
+      })();
+      return journal;
+    },
+    async close() {
+      if (journal) await (await journal).close();
+    },
+  };
+}
+
+/** Where the embedded state lives when rewind.yaml does not say: `.rewind/` beside the config. */
+export function defaultStateDir(configFile: string): string {
+  return join(dirname(configFile), '.rewind');
+}

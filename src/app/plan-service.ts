@@ -1,0 +1,33 @@
+import { decide } from '../core/decide.ts';
+import { defaultPolicy, type Facts } from '../core/facts.ts';
+import type { Plan } from '../core/plan.ts';
+import { gatherFacts } from '../executor/gather-facts.ts';
+import type { AppContext } from './app-context.ts';
+
+export interface PlanRequest {
+  readonly app: string;
+  readonly to?: number;
+  readonly alertAt?: string;
+}
+
+/** Gathers the facts (reads only; never opens the journal) and runs the pure decision core. */
+export async function planRollback(ctx: AppContext, req: PlanRequest): Promise<{ facts: Facts; plan: Plan }> {
+  const app = ctx.app(req.app);
+  const [gitops, cluster, repo, analyzer] = await Promise.all([
+    ctx.gitops(),
+    ctx.cluster(app.workload.cluster),
+    ctx.repo(),
+    ctx.analyzer(app),
+  ]);
+  if (repo) await repo.fetch();
+  const facts = await gatherFacts(
+    { gitops, cluster, ...(repo ? { repo } : {}), ...(analyzer ? { analyzer } : {}), now: () => ctx.clock.now() },
+    {
+      app,
+      argocdUrl: ctx.config.argocd.url,
+      ...(req.to !== undefined ? { requestedId: req.to } : {}),
+      ...(req.alertAt ? { alertAt: req.alertAt } : {}),
+    },
+  );
+  return { facts, plan: decide(facts, defaultPolicy) };
+}

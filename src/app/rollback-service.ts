@@ -1,0 +1,64 @@
+import { userInfo } from 'node:os';
+import type { Plan } from '../core/plan.ts';
+import type { RunResult } from '../executor/execute-plan.ts';
+import { executePlan } from '../executor/execute-plan.ts';
+import type { ProgressEvent } from '../executor/step-context.ts';
+import type { AppContext } from './app-context.ts';
+
+export interface RollbackRequest {
+  readonly plan: Plan;
+  readonly reason?: string;
+  readonly timeoutMs: number;
+  readonly signal: AbortSignal;
+  readonly dryRun: boolean;
+  readonly progress: (e: ProgressEvent) => void;
+}
+
+export function newRunId(app: string, now: Date): string {
+  const stamp = now.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
+  return `${stamp}-${app}`.replace(/[^\w.-]/g, '-');
+}
+
+export function actorName(env: NodeJS.ProcessEnv): string {
+  try {
+    return env['REWIND_ACTOR'] ?? userInfo().username;
+  } catch {
+    return 'unknown';
+  }
+}
+
+/**
+ * Executes a plan under the app's lease, journaled. A dry run touches neither the journal nor
+ * the lease: it asks Argo CD for a dry-run rollback and reports what would change.
+ */
+export async function executeRollback(ctx: AppContext, req: RollbackRequest, env: NodeJS.ProcessEnv): Promise<RunResult> {
+  const { plan } = req;
+  const [gitops, cluster] = await Promise.all([ctx.gitops(), ctx.cluster(plan.workload.cluster)]);
+  const runId = newRunId(plan.app, ctx.clock.now());
+  const journal = req.dryRun ? undefined : await ctx.journal();
+  const release = journal ? await journal.acquireLease(plan.app, runId) : async () => {};
+  try {
+    return await executePlan(
+      { gitops, cluster, clock: ctx.clock, progress: req.progress, journal: journal ?? nullJournal },
+      {
+        runId,
+        plan,
+        actor: actorName(env),
+        ...(req.reason ? { reason: req.reason } : {}),
+        timeoutMs: req.timeoutMs,
+        signal: req.signal,
+        dryRun: req.dryRun,
+      },
+    );
+  } finally {
+    await release();
+  }
+}
+
+const nullJournal = {
+  append: async () => {},
+  read: async () => [],
+  listRuns: async () => [],
+  acquireLease: async () => async () => {},
+  close: async () => {},
+};

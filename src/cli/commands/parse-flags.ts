@@ -1,0 +1,37 @@
+import { UsageError } from '../../core/errors.ts';
+
+export function parseHistoryId(value: string | undefined, flag = '--to'): number | undefined {
+  if (value === undefined) return undefined;
+  if (!/^\d+$/.test(value)) throw new UsageError(`${flag} must be an Argo CD history id (a whole number), not "${value}"`);
+  return Number(value);
+}
+
+export function parseTime(value: string | undefined, flag: string): string | undefined {
+  if (value === undefined) return undefined;
+  const t = Date.parse(value);
+  if (Number.isNaN(t)) throw new UsageError(`${flag} must be an ISO-8601 time such as 2026-05-20T14:30:00Z, not "${value}"`);
+  return new Date(t).toISOString();
+}
+
+/** "90s", "5m", "1h30m", or a bare number of seconds. */
+export function parseDuration(value: string | undefined, flag: string, fallbackMs: number): number {
+  if (value === undefined) return fallbackMs;
+  if (/^\d+$/.test(value)) return Number(value) * 1000;
+  const re = /(\d+)(h|m|s|ms)/g;
+  let total = 0;
+  let consumed = 0;
+  for (const m of value.matchAll(re)) {
+    const n = Number(m[1]);
+    total += m[2] === 'h' ? n * 3_600_000 : m[2] === 'm' ? n * 60_000 : m[2] === 's' ? n * 1000 : n;
+    consumed += m[0].length;
+  }
+  if (consumed !== value.length || total === 0) throw new UsageError(`${flag} must be a duration such as 90s, 5m or 1h, not "${value}"`);
+  return total;
+}
+
+export function requireOneApp(args: readonly string[], usage: string): string {
+  const [app, ...extra] = args;
+  if (!app) throw new UsageError(`missing APP`, { hint: `usage: rewind ${usage}` });
+  if (extra.length) throw new UsageError(`unexpected argument "${extra[0]}"`, { hint: `usage: rewind ${usage}` });
+  return app;
+}

@@ -1,0 +1,60 @@
+import { shortHash, SyncPolicy } from '../../core/domain.ts';
+import { openAppContext } from '../../app/app-context.ts';
+import type { CommandContext } from '../command.ts';
+import { parseOutputFormat, renderDocument } from '../output.ts';
+import { paint } from '../io.ts';
+import { requireOneApp } from './parse-flags.ts';
+
+/** `argocd app get` plus what `kubectl get pods` knows: the digests the Pods really run. */
+export async function run(ctx: CommandContext): Promise<number> {
+  const name = requireOneApp(ctx.args, 'status APP');
+  const format = parseOutputFormat(ctx.global.output);
+  const app = await openAppContext(ctx.global, ctx.io.env, ctx.io.cwd);
+  const cfg = app.app(name);
+  const [gitops, cluster] = await Promise.all([app.gitops(), app.cluster(cfg.workload.cluster)]);
+  const [state, workload] = await Promise.all([gitops.getApplication(name), cluster.getWorkload(cfg.workload)]);
+  const current = [...state.history].reverse().find((h) => h.revision === state.sync.revision);
+  const digests = [...new Set(workload.pods.map((p) => p.imageID).filter(Boolean))];
+  const doc = {
+    app: name,
+    revision: state.sync.revision,
+    shortRevision: shortHash(state.sync.revision),
+    historyId: current?.id ?? null,
+    sync: state.sync.status,
+    health: state.health.status,
+    source: state.source,
+    syncPolicy: { autoSync: SyncPolicy.isAutoSyncOn(state.syncPolicy), automated: state.syncPolicy.automated },
+    owner: state.owner ?? null,
+    workload: {
+      ...cfg.workload,
+      replicas: workload.replicas,
+      updated: workload.updatedReplicas,
+      available: workload.availableReplicas,
+      images: workload.images,
+    },
+    pods: workload.pods.map((p) => ({ name: p.pod, container: p.container, imageID: p.imageID, ready: p.ready })),
+    runningDigests: digests,
+  };
+  if (format !== 'table') {
+    ctx.io.stdout.write(renderDocument(format, doc));
+    return 0;
+  }
+  const a = state.syncPolicy.automated;
+  const policy = a ? `automated (enabled=${a.enabled}, prune=${a.prune}, selfHeal=${a.selfHeal})` : 'none (manual)';
+  const health = paint(ctx.io, state.health.status === 'Healthy' ? 'green' : 'red', state.health.status);
+  const lines = [
+    `Name:           ${name}`,
+    `Sync Status:    ${state.sync.status} to ${shortHash(state.sync.revision)} (${state.sync.revision})`,
+    `Health Status:  ${health}`,
+    `History ID:     ${current?.id ?? '-'}`,
+    `Source:         ${state.source.repoURL} path=${state.source.path} targetRevision=${state.source.targetRevision}`,
+    `Sync Policy:    ${policy}`,
+    ...(state.owner ? [`Owned by:       ${state.owner.kind} ${state.owner.name} (puts syncPolicy back)`] : []),
+    `Workload:       ${cfg.workload.kind} ${cfg.workload.namespace}/${cfg.workload.name} on ${cfg.workload.cluster}: ${workload.updatedReplicas}/${workload.replicas} updated, ${workload.availableReplicas} available`,
+    `Spec images:    ${workload.images.map((i) => i.image).join(', ')}`,
+    `Running:        ${digests.join(', ') || '(no running pods)'}`,
+    ...workload.pods.map((p) => `  ${p.pod}  ${p.ready ? 'ready' : 'not ready'}  ${p.imageID}`),
+  ];
+  ctx.io.stdout.write(`${lines.join('\n')}\n`);
+  return 0;
+}

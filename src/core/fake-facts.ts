@@ -1,0 +1,206 @@
+import type { AppOwner, ChangeDiagnosis, ChangeKind, HistoryEntry, MigrationVerdict, MigrationWindow, WorkloadKind } from './domain.ts';
+import { Fact, type Facts } from './facts.ts';
+import { deepFreeze } from './freeze.ts';
+
+/** A short hash made full (40 hex chars) by repeating it, so tests can write the seed's 7-char ids. */
+export function fullHash(short: string): string {
+  return short.length >= 40 ? short : short.padEnd(40, short);
+}
+
+const NOW = '2026-05-20T14:30:13Z';
+const minutesBefore = (iso: string, minutes: number): string => new Date(Date.parse(iso) - minutes * 60_000).toISOString();
+
+/** The seed's scenario in names and numbers, for assertions. */
+export const SEED = Object.freeze({
+  app: 'bookstore-catalog-us-east',
+  now: NOW,
+  good: Object.freeze({ id: 41, revision: fullHash('a1b2c3d') }),
+  bad: Object.freeze({ id: 42, revision: fullHash('d8f3c2a') }),
+  goodImage: `ghcr.io/acme/catalog@sha256:${'600d'.repeat(16)}`,
+  badImage: `ghcr.io/acme/catalog@sha256:${'bad0'.repeat(16)}`,
+  appSource: 'argocd GET /api/v1/applications/bookstore-catalog-us-east',
+});
+
+/** Shorthand for `.history([...])`: revision may be short; `minutesAgo` counts back from `now`. */
+export interface FakeHistoryEntry {
+  readonly id: number;
+  readonly revision: string;
+  readonly minutesAgo: number;
+  readonly automated?: boolean;
+}
+
+interface Props {
+  readonly now: string;
+  readonly history: readonly FakeHistoryEntry[];
+  readonly current?: string;
+  readonly autoSync: boolean;
+  readonly owner?: AppOwner;
+  readonly requestedId?: number;
+  readonly alertAt?: string;
+  readonly migrations: MigrationWindow;
+  readonly diagnosis: ChangeDiagnosis;
+  readonly flags: readonly { readonly name: string; readonly covers: readonly string[] }[];
+  readonly workloadKind: WorkloadKind;
+  readonly operationRunning: boolean;
+  readonly pruned?: readonly string[];
+  readonly targetImages?: readonly string[];
+}
+
+const SEED_HISTORY: readonly FakeHistoryEntry[] = [
+  { id: 38, revision: '1f2e3d4', minutesAgo: 2958 },
+  { id: 39, revision: '5a4b3c2', minutesAgo: 1739 },
+  { id: 40, revision: '9e8d7c6', minutesAgo: 1248 },
+  { id: 41, revision: 'a1b2c3d', minutesAgo: 201 },
+  { id: 42, revision: 'd8f3c2a', minutesAgo: 8, automated: true },
+];
+
+/**
+ * A fluent, immutable builder of `Facts` for decide() tests, in the way of changesets'
+ * FakeFullState: start from the seed's incident and change one thing per call.
+ *
+ * ### Examples
+ * ```ts
+ * const facts = FakeFacts.seed().autoSync(false).requestTo(40).build();
+ * decide(facts).to?.historyId; // 40
+ * ```
+ */
+export class FakeFacts {
+  readonly #props: Props;
+
+  private constructor(props: Props) {
+    this.#props = props;
+  }
+
+  /** catalog-us-east: history 38-42, 42 = d8f3c2a (bad digest, 8 min ago), auto-sync with prune+selfHeal, 3 pods on the bad digest. */
+  static seed(): FakeFacts {
+    return new FakeFacts({
+      now: NOW,
+      history: SEED_HISTORY,
+      autoSync: true,
+      migrations: { verdict: 'none', files: [] },
+      diagnosis: {
+        kinds: ['image-digest'],
+        files: ['apps/catalog/us-east/kustomization.yaml'],
+        images: [{ name: 'ghcr.io/acme/catalog', from: SEED.goodImage, to: SEED.badImage }],
+        commits: [{ revision: SEED.bad.revision, subject: 'catalog: bump image digest', author: 'ci-bot' }],
+      },
+      flags: [],
+      workloadKind: 'Deployment',
+      operationRunning: false,
+    });
+  }
+
+  #with(p: Partial<Props>): FakeFacts {
+    return new FakeFacts({ ...this.#props, ...p });
+  }
+
+  autoSync(on: boolean): FakeFacts { return this.#with({ autoSync: on }); }
+  ownedByAppSet(name: string): FakeFacts { return this.#with({ owner: { kind: 'ApplicationSet', name } }); }
+  ownedByApp(name: string): FakeFacts { return this.#with({ owner: { kind: 'Application', name } }); }
+  /** Replaces the history (oldest first or not; the current revision becomes the newest entry's). */
+  history(entries: readonly FakeHistoryEntry[]): FakeFacts { return this.#with({ history: entries }); }
+  /** The app's synced revision when it is not the newest entry's. */
+  currentRevision(revision: string): FakeFacts { return this.#with({ current: revision }); }
+  requestTo(id: number): FakeFacts { return this.#with({ requestedId: id }); }
+  alertAt(iso: string): FakeFacts { return this.#with({ alertAt: iso }); }
+  alertMinutesAgo(minutes: number): FakeFacts { return this.#with({ alertAt: minutesBefore(this.#props.now, minutes) }); }
+  workloadKind(kind: WorkloadKind): FakeFacts { return this.#with({ workloadKind: kind }); }
+  operationRunning(): FakeFacts { return this.#with({ operationRunning: true }); }
+  pruned(...revisions: string[]): FakeFacts { return this.#with({ pruned: revisions.map(fullHash) }); }
+  targetImages(...images: string[]): FakeFacts { return this.#with({ targetImages: images }); }
+  flag(name: string, ...covers: ChangeKind[]): FakeFacts { return this.#with({ flags: [...this.#props.flags, { name, covers }] }); }
+
+  /** The newest entry landed this many minutes before now. */
+  deployedMinutesAgo(minutes: number): FakeFacts {
+    const h = [...this.#props.history];
+    const last = h.pop();
+    return last ? this.#with({ history: [...h, { ...last, minutesAgo: minutes }] }) : this;
+  }
+
+  /** Step 0's answer; `none` (or no paths) means no migration changed. */
+  migrations(verdict: MigrationVerdict | 'none', ...paths: string[]): FakeFacts {
+    const files = paths.map((path) => ({ path, verdict: verdict === 'none' ? 'safe' as const : verdict, reasons: verdict === 'unsafe' ? ['DROP COLUMN'] : [] }));
+    return this.#with({ migrations: { verdict: files.length ? verdict : 'none', files } });
+  }
+
+  /** Step 2's classification; image changes are kept only when an image kind remains. */
+  changed(...kinds: ChangeKind[]): FakeFacts {
+    const d = this.#props.diagnosis;
+    const images = kinds.some((k) => k === 'image-digest' || k === 'image-tag') ? d.images : [];
+    return this.#with({ diagnosis: { ...d, kinds, images } });
+  }
+
+  /** A rollback to 41 already happened (history 43 = a1b2c3d) and `--to 41` asks for it again. */
+  alreadyOnTarget(): FakeFacts {
+    return this.history([...SEED_HISTORY, { id: 43, revision: 'a1b2c3d', minutesAgo: 3 }]).requestTo(41);
+  }
+
+  /** 43 rolled back to a1b2c3d, then auto-sync re-applied d8f3c2a as 44 (the footgun): current is the bad one again. */
+  previousRollback(): FakeFacts {
+    return this.history([
+      ...SEED_HISTORY.map((e) => (e.id === 42 ? { ...e, minutesAgo: 40 } : e)),
+      { id: 43, revision: 'a1b2c3d', minutesAgo: 30 },
+      { id: 44, revision: 'd8f3c2a', minutesAgo: 8, automated: true },
+    ]);
+  }
+
+  build(): Facts {
+    const p = this.#props;
+    const history: HistoryEntry[] = [...p.history]
+      .sort((a, b) => a.id - b.id)
+      .map((e) => ({
+        id: e.id,
+        revision: fullHash(e.revision),
+        deployedAt: minutesBefore(p.now, e.minutesAgo),
+        initiatedBy: e.automated ? { automated: true } : { username: 'oncall' },
+      }));
+    const current = p.current ? fullHash(p.current) : history.at(-1)?.revision ?? '';
+    const running = p.diagnosis.images[0]?.to ?? SEED.badImage;
+    const facts: Facts = {
+      app: {
+        name: SEED.app,
+        workload: { cluster: 'us-east', namespace: 'bookstore-platform-acme-books', kind: p.workloadKind, name: 'catalog' },
+        repoPath: 'apps/catalog/us-east',
+        migrations: 'apps/catalog/migrations/*.sql',
+        severity: 'P1',
+        slackChannel: '#bookstore-platform-status',
+        flags: p.flags,
+      },
+      now: p.now,
+      ...(p.alertAt ? { alertAt: p.alertAt } : {}),
+      ...(p.requestedId !== undefined ? { requestedId: p.requestedId } : {}),
+      application: Fact.of(
+        {
+          name: SEED.app,
+          project: 'bookstore',
+          source: { repoURL: 'https://git.example/bookstore-platform-config.git', path: 'apps/catalog/us-east', targetRevision: 'main' },
+          destination: { name: 'us-east', namespace: 'bookstore-platform-acme-books' },
+          syncPolicy: { automated: p.autoSync ? { prune: true, selfHeal: true, enabled: true } : null },
+          revisionHistoryLimit: 10,
+          sync: { status: 'Synced', revision: current },
+          health: { status: 'Healthy' },
+          history,
+          ...(p.operationRunning ? { operation: { phase: 'Running' as const, revision: current } } : {}),
+          images: [running],
+          ...(p.owner ? { owner: p.owner } : {}),
+        },
+        SEED.appSource,
+      ),
+      workload: Fact.of(
+        {
+          ref: { cluster: 'us-east', namespace: 'bookstore-platform-acme-books', kind: p.workloadKind, name: 'catalog' },
+          generation: 7, observedGeneration: 7, replicas: 3, updatedReplicas: 3, readyReplicas: 3, availableReplicas: 3, paused: false,
+          images: [{ container: 'catalog', image: running }],
+          conditions: [],
+          pods: ['a', 'b', 'c'].map((s) => ({ pod: `catalog-7d9f8-${s}`, container: 'catalog', image: running, imageID: running, ready: true, restartCount: 0 })),
+        },
+        'kubernetes GET apps/v1 deployments/catalog, v1 pods -l app=catalog (us-east)',
+      ),
+      migrations: Fact.of(p.migrations, 'git diff a1b2c3d..d8f3c2a -- apps/catalog/migrations/*.sql'),
+      diagnosis: Fact.of(p.diagnosis, 'git show d8f3c2a --stat'),
+      ...(p.pruned ? { prunedRevisions: Fact.of(p.pruned, 'git cat-file -e') } : {}),
+      ...(p.targetImages ? { targetImages: Fact.of(p.targetImages, 'git show a1b2c3d:apps/catalog/us-east/kustomization.yaml') } : {}),
+    };
+    return deepFreeze(facts);
+  }
+}

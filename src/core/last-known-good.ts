@@ -1,0 +1,145 @@
+import { shortHash, type HistoryEntry } from './domain.ts';
+
+export type LastKnownGoodFailure =
+  /** Argo CD keeps no history for the app. */
+  | 'empty-history'
+  /** Only the current entry: nothing older to go back to. */
+  | 'single-entry'
+  /** Every older entry is the current revision again, or was rolled back from. */
+  | 'no-different-revision'
+  /** `--to` names an id the history does not hold (never existed, or trimmed). */
+  | 'not-in-history'
+  /** `--to` names an id newer than the current entry. */
+  | 'not-older'
+  /** The chosen revision is gone from the config repo. */
+  | 'pruned';
+
+export type LastKnownGood =
+  | {
+      readonly ok: true;
+      readonly entry: HistoryEntry;
+      /** The history entry the app runs now (the newest one carrying the current revision). */
+      readonly current: HistoryEntry;
+      /** True when `--to` chose it. */
+      readonly requested: boolean;
+      /** Older entries passed over on the way, with why (newest first). */
+      readonly skipped: readonly { readonly entry: HistoryEntry; readonly why: string }[];
+    }
+  | { readonly ok: false; readonly code: LastKnownGoodFailure; readonly reason: string; readonly current?: HistoryEntry };
+
+export interface LastKnownGoodOptions {
+  /** Revisions the config repo no longer has. */
+  readonly pruned?: readonly string[];
+  /** For the "trimmed" explanation. */
+  readonly revisionHistoryLimit?: number;
+}
+
+/**
+ * Pre-flight 2: the last-known-good history entry. Argo CD history records no health, so "good"
+ * is inferred: the newest entry older than the current one whose revision differs from the
+ * current revision and that no later rollback moved away from (after a rollback, the entry
+ * before the current one is the bad one again). `requestedId` (`--to`) overrides the choice.
+ * Failures are data, never thrown.
+ *
+ * ### Examples
+ * ```ts
+ * // history 38..42, 42 = d8f3c2a (current), 41 = a1b2c3d
+ * chooseLastKnownGood(history, 'd8f3c2a…')      // { ok: true, entry: { id: 41, … } }
+ * chooseLastKnownGood(history, 'd8f3c2a…', 30)  // { ok: false, code: 'not-in-history', reason: 'history id 30 is not …' }
+ * ```
+ */
+export function chooseLastKnownGood(
+  history: readonly HistoryEntry[],
+  currentRevision: string,
+  requestedId?: number,
+  options: LastKnownGoodOptions = {},
+): LastKnownGood {
+  const sorted = [...history].sort((a, b) => a.id - b.id);
+  const last = sorted.at(-1);
+  if (last === undefined) {
+    return { ok: false, code: 'empty-history', reason: 'the Application has no sync history: there is no revision to roll back to' };
+  }
+  // NOTE: the synced revision is normally the newest entry; when it is not (a sync in flight),
+  // the newest entry carrying it is the one the app runs.
+  const current = [...sorted].reverse().find((e) => e.revision === currentRevision) ?? last;
+  const pruned = new Set(options.pruned ?? []);
+  const range = `${sorted[0]?.id ?? last.id}-${last.id}`;
+
+  if (requestedId !== undefined) {
+    const entry = sorted.find((e) => e.id === requestedId);
+    if (entry === undefined) {
+      const limit = options.revisionHistoryLimit;
+      const trimmed = requestedId < (sorted[0]?.id ?? 0) && limit !== undefined ? `; revisionHistoryLimit ${limit} trims older entries` : '';
+      return {
+        ok: false,
+        code: 'not-in-history',
+        current,
+        reason: `history id ${requestedId} is not in the Application's history (it keeps ids ${range}${trimmed}): pick one of those with --to`,
+      };
+    }
+    if (entry.id > current.id) {
+      return { ok: false, code: 'not-older', current, reason: `history id ${requestedId} is newer than the current entry ${current.id}: --to must name an older entry` };
+    }
+    if (pruned.has(entry.revision)) return prunedFailure(entry, current);
+    return { ok: true, entry, current, requested: true, skipped: [] };
+  }
+
+  const older = sorted.filter((e) => e.id < current.id).reverse();
+  if (older.length === 0) {
+    return {
+      ok: false,
+      code: 'single-entry',
+      current,
+      reason: `history holds only the current entry (id ${current.id}): there is nothing older to roll back to; raise revisionHistoryLimit so the next incident has somewhere to go`,
+    };
+  }
+  const rolledBack = rolledBackFrom(sorted, current);
+  const skipped: { entry: HistoryEntry; why: string }[] = [];
+  for (const entry of older) {
+    if (entry.revision === currentRevision) {
+      skipped.push({ entry, why: `same revision as the current one (${shortHash(currentRevision)})` });
+    } else if (rolledBack.has(entry.id)) {
+      skipped.push({ entry, why: `a later rollback moved away from it (${rolledBack.get(entry.id)})` });
+    } else if (pruned.has(entry.revision)) {
+      return prunedFailure(entry, current);
+    } else {
+      return { ok: true, entry, current, requested: false, skipped };
+    }
+  }
+  return {
+    ok: false,
+    code: 'no-different-revision',
+    current,
+    reason: `no older history entry has a revision other than ${shortHash(currentRevision)} that was not rolled back from: name a target with --to`,
+  };
+}
+
+function prunedFailure(entry: HistoryEntry, current: HistoryEntry): LastKnownGood {
+  return {
+    ok: false,
+    code: 'pruned',
+    current,
+    reason: `revision ${shortHash(entry.revision)} (history ${entry.id}) is no longer in the config repo (pruned or force-pushed away), so Argo CD cannot sync it: pick an older entry with --to, or restore the commit`,
+  };
+}
+
+/**
+ * Entries a later redeploy of an older revision rolled back from: in 41 a1b, 42 d8f, 43 a1b,
+ * entry 43 redeployed 41's revision, so 42 was rolled back from. Only redeploys up to the
+ * current entry count, and not automated ones: auto-sync re-applying HEAD (the footgun) is no
+ * judgement on the entries it replaced.
+ */
+function rolledBackFrom(sorted: readonly HistoryEntry[], current: HistoryEntry): Map<number, string> {
+  const out = new Map<number, string>();
+  const upto = sorted.filter((e) => e.id <= current.id);
+  upto.forEach((later, k) => {
+    const firstIdx = upto.findIndex((e) => e.revision === later.revision);
+    if (later.initiatedBy?.automated === true || firstIdx === -1 || firstIdx >= k - 1) return;
+    for (const between of upto.slice(firstIdx + 1, k)) {
+      if (between.revision !== later.revision && !out.has(between.id)) {
+        out.set(between.id, `history ${later.id} redeployed ${shortHash(later.revision)}`);
+      }
+    }
+  });
+  return out;
+}

@@ -1,0 +1,63 @@
+import { chooseLastKnownGood } from '../core/last-known-good.ts';
+import { Fact, type AppConfig, type Facts } from '../core/facts.ts';
+import type { ChangeAnalyzer, ClusterClient, ConfigRepo, GitOpsClient } from '../core/ports.ts';
+import { NotFoundError } from '../core/errors.ts';
+
+export interface GatherDeps {
+  readonly gitops: GitOpsClient;
+  readonly cluster: ClusterClient;
+  /** Absent when no config repo is configured: Step 0 and Step 2 then cannot run. */
+  readonly repo?: ConfigRepo;
+  readonly analyzer?: ChangeAnalyzer;
+  readonly now: () => Date;
+}
+
+export interface GatherRequest {
+  readonly app: AppConfig;
+  readonly requestedId?: number;
+  readonly alertAt?: string;
+  readonly argocdUrl: string;
+}
+
+/**
+ * Gathers the facts for one app, in parallel where they are independent: the Application and the
+ * workload first; then, for the last-known-good..current window, Step 0 and Step 2 from the config
+ * repo. The window is chosen with the core's own pure rule so the plan and the evidence agree.
+ */
+export async function gatherFacts(deps: GatherDeps, req: GatherRequest): Promise<Facts> {
+  const { app } = req;
+  const appSource = `argocd GET ${req.argocdUrl}/api/v1/applications/${app.name}`;
+  const w = app.workload;
+  const workloadSource = `kubernetes GET ${w.cluster}: ${w.kind.toLowerCase()}s/${w.name} -n ${w.namespace} + pods`;
+  const [application, workload] = await Promise.all([
+    deps.gitops.getApplication(app.name, { refresh: true }),
+    deps.cluster.getWorkload(w),
+  ]);
+  const base: Facts = {
+    app,
+    now: deps.now().toISOString(),
+    ...(req.alertAt ? { alertAt: req.alertAt } : {}),
+    ...(req.requestedId !== undefined ? { requestedId: req.requestedId } : {}),
+    application: Fact.of(application, appSource),
+    workload: Fact.of(workload, workloadSource),
+  };
+  const choice = chooseLastKnownGood(application.history, application.sync.revision, req.requestedId, {
+    revisionHistoryLimit: application.revisionHistoryLimit,
+  });
+  if (!choice.ok || !deps.repo || !deps.analyzer) return base;
+  const from = choice.entry.revision;
+  const to = application.sync.revision;
+  try {
+    await deps.repo.resolve(from);
+  } catch (e) {
+    if (e instanceof NotFoundError) return { ...base, prunedRevisions: Fact.of([from], `git rev-parse ${from}`) };
+    throw e;
+  }
+  const [migrations, diagnosis] = await Promise.all([deps.analyzer.migrations(from, to), deps.analyzer.diagnose(from, to)]);
+  const range = `${from.slice(0, 7)}..${to.slice(0, 7)}`;
+  return {
+    ...base,
+    migrations: Fact.of(migrations, `git diff ${range} -- ${app.migrations ?? '**/migrations/*.sql'}`),
+    diagnosis: Fact.of(diagnosis, `git diff --name-status ${range}${app.repoPath ? ` -- ${app.repoPath}` : ''}`),
+  };
+}

@@ -1,0 +1,96 @@
+import { shortHash, WorkloadState } from '../../core/domain.ts';
+import type { PlanStep } from '../../core/plan.ts';
+import { StepOutcome, type StepContext } from '../step-context.ts';
+import { pollUntil } from '../wait.ts';
+
+/** Pre-flight, re-run at execution time: the app is where the plan expects it. */
+export async function preflight(_step: PlanStep<'preflight'>, ctx: StepContext): Promise<StepOutcome> {
+  const app = await ctx.gitops.getApplication(ctx.plan.app, { refresh: true });
+  const { from, to } = ctx.plan;
+  if (to && app.sync.revision === to.revision) {
+    return StepOutcome.succeeded(`already on ${shortHash(to.revision)}: the rollback steps will find nothing to do`);
+  }
+  if (app.sync.revision !== from.revision) {
+    return StepOutcome.failed(
+      `the app moved since the plan was made: it is on ${shortHash(app.sync.revision)}, the plan expected ${shortHash(from.revision)}`,
+    );
+  }
+  if (app.operation?.phase === 'Running') {
+    return StepOutcome.failed(`an Argo CD operation is already running on ${ctx.plan.app}`);
+  }
+  return StepOutcome.succeeded(
+    `${ctx.plan.app} on ${shortHash(app.sync.revision)}, ${app.sync.status}/${app.health.status}`,
+  );
+}
+
+/** Step 3b: `argocd app rollback APP ID`. */
+export async function argocdRollback(step: PlanStep<'argocd-rollback'>, ctx: StepContext): Promise<StepOutcome> {
+  const app = await ctx.gitops.getApplication(ctx.plan.app);
+  const latest = app.history[app.history.length - 1];
+  if (app.sync.revision === step.params.revision && latest?.revision === step.params.revision) {
+    return StepOutcome.skipped(`already synced to ${shortHash(step.params.revision)} (history id ${latest.id})`);
+  }
+  if (ctx.dryRun) {
+    await ctx.gitops.rollback(ctx.plan.app, step.params.id, { prune: step.params.prune, dryRun: true });
+    return StepOutcome.skipped(`dry run: Argo CD accepted a dry-run rollback to id ${step.params.id}`);
+  }
+  await ctx.gitops.rollback(ctx.plan.app, step.params.id, { prune: step.params.prune });
+  return StepOutcome.succeeded(
+    `rollback to history id ${step.params.id} (revision ${shortHash(step.params.revision)}) accepted`,
+  );
+}
+
+/** Step 3b's wait: Synced to the target, Healthy, and the workload rolled out. */
+export async function waitHealthy(step: PlanStep<'wait-healthy'>, ctx: StepContext): Promise<StepOutcome> {
+  if (ctx.dryRun) return StepOutcome.skipped('dry run: nothing to wait for');
+  const target = step.params.revision;
+  const ref = ctx.plan.workload;
+  let last = '';
+  const ok = await pollUntil(ctx, async () => {
+    const [app, workload] = await Promise.all([ctx.gitops.getApplication(ctx.plan.app), ctx.cluster.getWorkload(ref)]);
+    if (WorkloadState.deadlineExceeded(workload)) {
+      throw new Error(`${ref.kind} ${ref.name} exceeded its progress deadline`);
+    }
+    const state = `${app.sync.status} ${shortHash(app.sync.revision)}, ${app.health.status}, ${workload.updatedReplicas}/${workload.replicas} updated, ${workload.availableReplicas} available`;
+    if (state !== last) ctx.progress({ kind: 'waiting', step: ctx.index, message: state });
+    last = state;
+    return app.sync.revision === target && app.sync.status === 'Synced' && app.health.status === 'Healthy' && WorkloadState.isRolledOut(workload);
+  });
+  if (!ok) return StepOutcome.failed(`timed out waiting for Synced/Healthy on ${shortHash(target)} (last: ${last})`);
+  return StepOutcome.succeeded(`Synced to ${shortHash(target)}, Healthy, rollout complete (${last})`);
+}
+
+/** Step 3c: every Pod runs the good digest (containerStatuses[].imageID, not the spec). */
+export async function verifyDigest(step: PlanStep<'verify-digest'>, ctx: StepContext): Promise<StepOutcome> {
+  if (ctx.dryRun) return StepOutcome.skipped('dry run: nothing to verify');
+  const workload = await ctx.cluster.getWorkload(ctx.plan.workload);
+  const expected = step.params.expectedImages.map(digestOf).filter((d): d is string => d !== undefined);
+  if (workload.pods.length === 0) return StepOutcome.failed('no Pods found for the workload');
+  const wrong = workload.pods.filter((p) => {
+    const running = digestOf(p.imageID);
+    return expected.length > 0 ? !running || !expected.includes(running) : !p.imageID;
+  });
+  if (wrong.length > 0) {
+    return StepOutcome.failed(
+      `${wrong.length}/${workload.pods.length} Pods do not run the good digest`,
+      ...wrong.map((p) => `${p.pod}/${p.container}: ${p.imageID || '(not running)'}`),
+    );
+  }
+  return StepOutcome.succeeded(
+    `${workload.pods.length}/${workload.pods.length} Pods run ${expected.map((d) => d.slice(0, 19)).join(', ') || 'their images'}`,
+    ...workload.pods.map((p) => `${p.pod}: ${p.imageID}`),
+  );
+}
+
+/** Step 3d stays open: the revert has to land in git before auto-sync comes back. */
+export async function recordRevertPending(step: PlanStep<'record-revert-pending'>): Promise<StepOutcome> {
+  const bad = shortHash(step.params.badRevision);
+  return StepOutcome.succeeded(
+    `open: revert ${bad} on ${step.params.trackedBranch} (git revert ${bad} && git push), then run \`rewind finish\`; auto-sync stays off until then`,
+  );
+}
+
+export function digestOf(image: string): string | undefined {
+  const m = /sha256:[0-9a-f]{64}/.exec(image);
+  return m?.[0];
+}

@@ -1,0 +1,38 @@
+/**
+ * Runs one cluster's controllers on the sandbox clock: garbage collector, Deployments,
+ * ReplicaSets, then the kubelet, every tick. Each step writes through the registry, so
+ * every change is a watch event, as with a real control plane.
+ */
+import type { SandboxClock } from '../clock.ts';
+import { syncDeployments } from './deployment-controller.ts';
+import { collectGarbage } from './garbage-collector.ts';
+import { Kubelet, type ImageHealthFn } from './kubelet.ts';
+import type { ClusterRegistry } from './registry.ts';
+import { syncReplicaSets } from './replicaset-controller.ts';
+
+/** Sandbox ms between ticks; pod start-up takes 1-2 sandbox seconds, so rollouts move in a few ticks. */
+const TICK_MS = 200;
+/** A fast clock would tick every real millisecond; a floor keeps the CPU for the clients. */
+const MIN_REAL_TICK_MS = 10;
+
+export interface ControllerLoop {
+  /** Runs one pass now (also used by tests to settle state quickly). */
+  tick(): void;
+  stop(): void;
+}
+
+export function startControllers(registry: ClusterRegistry, clock: SandboxClock, imageHealth: ImageHealthFn, onError: (error: unknown) => void): ControllerLoop {
+  const kubelet = new Kubelet(registry, imageHealth);
+  const tick = (): void => {
+    for (const step of [() => collectGarbage(registry), () => syncDeployments(registry), () => syncReplicaSets(registry), () => kubelet.sync()]) {
+      try {
+        step();
+      } catch (error) {
+        onError(error);
+      }
+    }
+  };
+  const timer = setInterval(tick, Math.max(MIN_REAL_TICK_MS, clock.toRealMs(TICK_MS)));
+  timer.unref();
+  return { tick, stop: () => clearInterval(timer) };
+}

@@ -1,0 +1,195 @@
+/**
+ * The Deployment controller: one ReplicaSet per pod template (named `<deploy>-<hash>`,
+ * revision annotations as upstream, an old one reused and re-numbered on rollback),
+ * rolling or recreate scaling from `rollout-plan.ts`, history pruning, and the status
+ * and conditions `kubectl rollout status` reads.
+ */
+import type { ClusterRegistry } from './registry.ts';
+import { kubeTime } from './registry.ts';
+import { isControlledBy, controllerReference } from './owners.ts';
+import { DEPLOYMENTS, REPLICASETS } from './resources.ts';
+import { maxSurgeAndUnavailable, planRollout, rolloutComplete, type ReplicaSetFacts } from './rollout-plan.ts';
+import { POD_TEMPLATE_HASH, podTemplateHash, templatesEqual } from './template-hash.ts';
+import type { Condition, Deployment, DeploymentStatus, ReplicaSet } from './types.ts';
+
+export const REVISION = 'deployment.kubernetes.io/revision';
+const REVISION_HISTORY = 'deployment.kubernetes.io/revision-history';
+const DESIRED_REPLICAS = 'deployment.kubernetes.io/desired-replicas';
+const MAX_REPLICAS = 'deployment.kubernetes.io/max-replicas';
+/** Deployment annotations upstream does not copy to its ReplicaSets. */
+const NOT_COPIED = new Set([
+  'kubectl.kubernetes.io/last-applied-configuration',
+  REVISION,
+  REVISION_HISTORY,
+  DESIRED_REPLICAS,
+  MAX_REPLICAS,
+  'deprecated.deployment.rollback.to',
+]);
+
+export const revisionOf = (rs: ReplicaSet): number => Number(rs.metadata.annotations?.[REVISION] ?? 0) || 0;
+
+export function syncDeployments(registry: ClusterRegistry): void {
+  for (const d of registry.store.list(DEPLOYMENTS) as Deployment[]) syncDeployment(registry, d);
+}
+
+function syncDeployment(registry: ClusterRegistry, d: Deployment): void {
+  const ns = d.metadata.namespace;
+  let all = (registry.store.list(REPLICASETS, ns) as ReplicaSet[]).filter((rs) => isControlledBy(rs, d));
+  let newRS = all.find((rs) => templatesEqual(rs.spec.template, d.spec.template));
+  const maxOldRevision = Math.max(0, ...all.filter((rs) => rs !== newRS).map(revisionOf));
+  let created = false;
+
+  if (!d.spec.paused) {
+    if (!newRS) {
+      newRS = createReplicaSet(registry, d, maxOldRevision + 1);
+      created = true;
+    } else newRS = syncNewReplicaSetAnnotations(registry, d, newRS, maxOldRevision);
+    const revision = String(revisionOf(newRS));
+    if (d.metadata.annotations?.[REVISION] !== revision) {
+      d = registry.update(DEPLOYMENTS, ns, d.metadata.name, { ...d, metadata: { ...d.metadata, annotations: { ...d.metadata.annotations, [REVISION]: revision } } }) as Deployment;
+    }
+    all = (registry.store.list(REPLICASETS, ns) as ReplicaSet[]).filter((rs) => isControlledBy(rs, d));
+    newRS = all.find((rs) => rs.metadata.uid === newRS!.metadata.uid)!;
+    const oldRSs = all.filter((rs) => rs !== newRS);
+    const plan = planRollout({
+      desired: d.spec.replicas ?? 1,
+      strategy: d.spec.strategy?.type === 'Recreate' ? 'Recreate' : 'RollingUpdate',
+      maxSurge: d.spec.strategy?.rollingUpdate?.maxSurge,
+      maxUnavailable: d.spec.strategy?.rollingUpdate?.maxUnavailable,
+      newRS: factsOf(newRS),
+      oldRSs: oldRSs.map(factsOf),
+    });
+    for (const [name, replicas] of plan) scaleReplicaSet(registry, d, all.find((rs) => rs.metadata.name === name)!, replicas);
+    all = (registry.store.list(REPLICASETS, ns) as ReplicaSet[]).filter((rs) => isControlledBy(rs, d));
+    newRS = all.find((rs) => rs.metadata.uid === newRS!.metadata.uid);
+  }
+
+  const status = computeStatus(registry, d, all, newRS, created);
+  if (!d.spec.paused && rolloutComplete(statusCounts(d, status))) pruneHistory(registry, d, all.filter((rs) => rs !== newRS));
+  registry.update(DEPLOYMENTS, ns, d.metadata.name, { ...d, status }, 'status');
+}
+
+function factsOf(rs: ReplicaSet): ReplicaSetFacts {
+  return {
+    name: rs.metadata.name,
+    revision: revisionOf(rs),
+    specReplicas: rs.spec.replicas ?? 0,
+    replicas: rs.status?.replicas ?? 0,
+    availableReplicas: rs.status?.availableReplicas ?? 0,
+  };
+}
+
+function copiedAnnotations(d: Deployment): Record<string, string> {
+  return Object.fromEntries(Object.entries(d.metadata.annotations ?? {}).filter(([k]) => !NOT_COPIED.has(k)));
+}
+
+function replicaAnnotations(d: Deployment): Record<string, string> {
+  const desired = d.spec.replicas ?? 1;
+  const { surge } = maxSurgeAndUnavailable({ desired, maxSurge: d.spec.strategy?.rollingUpdate?.maxSurge, maxUnavailable: d.spec.strategy?.rollingUpdate?.maxUnavailable });
+  return { [DESIRED_REPLICAS]: String(desired), [MAX_REPLICAS]: String(desired + (d.spec.strategy?.type === 'Recreate' ? 0 : surge)) };
+}
+
+function createReplicaSet(registry: ClusterRegistry, d: Deployment, revision: number): ReplicaSet {
+  const hash = podTemplateHash(d.spec.template, d.status?.collisionCount ?? 0);
+  const template = structuredClone(d.spec.template);
+  template.metadata = { ...template.metadata, labels: { ...template.metadata?.labels, [POD_TEMPLATE_HASH]: hash } };
+  const selector = structuredClone(d.spec.selector ?? {});
+  selector.matchLabels = { ...selector.matchLabels, [POD_TEMPLATE_HASH]: hash };
+  return registry.create(REPLICASETS, d.metadata.namespace, {
+    metadata: {
+      name: `${d.metadata.name}-${hash}`,
+      namespace: d.metadata.namespace,
+      labels: { ...d.spec.template.metadata?.labels, [POD_TEMPLATE_HASH]: hash },
+      annotations: { ...copiedAnnotations(d), ...replicaAnnotations(d), [REVISION]: String(revision) },
+      ownerReferences: [controllerReference(d)],
+    },
+    spec: { replicas: 0, minReadySeconds: d.spec.minReadySeconds ?? 0, selector, template },
+  }) as ReplicaSet;
+}
+
+/** The new ReplicaSet carries the Deployment's annotations, and the highest revision (a rollback re-numbers it). */
+function syncNewReplicaSetAnnotations(registry: ClusterRegistry, d: Deployment, rs: ReplicaSet, maxOldRevision: number): ReplicaSet {
+  const annotations: Record<string, string> = { ...rs.metadata.annotations, ...copiedAnnotations(d), ...replicaAnnotations(d) };
+  const current = revisionOf(rs);
+  if (current <= maxOldRevision) {
+    annotations[REVISION] = String(maxOldRevision + 1);
+    const history = rs.metadata.annotations?.[REVISION_HISTORY];
+    annotations[REVISION_HISTORY] = history ? `${history},${current}` : String(current);
+  }
+  return registry.update(REPLICASETS, rs.metadata.namespace, rs.metadata.name, { ...rs, metadata: { ...rs.metadata, annotations } }) as ReplicaSet;
+}
+
+function scaleReplicaSet(registry: ClusterRegistry, d: Deployment, rs: ReplicaSet, replicas: number): void {
+  const annotations = { ...rs.metadata.annotations, ...replicaAnnotations(d) };
+  registry.update(REPLICASETS, rs.metadata.namespace, rs.metadata.name, { ...rs, metadata: { ...rs.metadata, annotations }, spec: { ...rs.spec, replicas } });
+}
+
+/** Keeps the newest `revisionHistoryLimit` old ReplicaSets that have scaled to zero. */
+function pruneHistory(registry: ClusterRegistry, d: Deployment, oldRSs: ReplicaSet[]): void {
+  const limit = d.spec.revisionHistoryLimit ?? 10;
+  const idle = oldRSs.filter((rs) => (rs.spec.replicas ?? 0) === 0 && (rs.status?.replicas ?? 0) === 0).sort((a, b) => revisionOf(a) - revisionOf(b));
+  for (const rs of idle.slice(0, Math.max(0, idle.length - limit))) registry.delete(REPLICASETS, rs.metadata.namespace, rs.metadata.name);
+}
+
+function statusCounts(d: Deployment, s: DeploymentStatus): { desired: number; replicas: number; updated: number; available: number } {
+  return { desired: d.spec.replicas ?? 1, replicas: s.replicas ?? 0, updated: s.updatedReplicas ?? 0, available: s.availableReplicas ?? 0 };
+}
+
+function computeStatus(registry: ClusterRegistry, d: Deployment, all: ReplicaSet[], newRS: ReplicaSet | undefined, created: boolean): DeploymentStatus {
+  const sum = (f: (rs: ReplicaSet) => number | undefined): number => all.reduce((n, rs) => n + (f(rs) ?? 0), 0);
+  const desired = d.spec.replicas ?? 1;
+  const prev = d.status ?? {};
+  const status: DeploymentStatus = {
+    observedGeneration: d.metadata.generation ?? 1,
+    replicas: sum((rs) => rs.status?.replicas),
+    updatedReplicas: newRS?.status?.replicas ?? 0,
+    readyReplicas: sum((rs) => rs.status?.readyReplicas),
+    availableReplicas: sum((rs) => rs.status?.availableReplicas),
+    ...(prev.collisionCount ? { collisionCount: prev.collisionCount } : {}),
+  };
+  const unavailable = Math.max(0, desired - (status.availableReplicas ?? 0));
+  if (unavailable > 0) status.unavailableReplicas = unavailable;
+
+  const now = kubeTime(registry.now());
+  const { unavailable: maxUnavailable } = maxSurgeAndUnavailable({ desired, maxSurge: d.spec.strategy?.rollingUpdate?.maxSurge, maxUnavailable: d.spec.strategy?.rollingUpdate?.maxUnavailable });
+  const availableOk = (status.availableReplicas ?? 0) >= desired - (d.spec.strategy?.type === 'Recreate' ? 0 : maxUnavailable);
+  const available = condition(prev, now, 'Available', availableOk ? 'True' : 'False',
+    availableOk ? 'MinimumReplicasAvailable' : 'MinimumReplicasUnavailable',
+    availableOk ? 'Deployment has minimum availability.' : 'Deployment does not have minimum availability.', false);
+
+  const rsName = newRS?.metadata.name ?? d.metadata.name;
+  const previous = prev.conditions?.find((c) => c.type === 'Progressing');
+  let progressing: Condition;
+  const countsMoved = ['replicas', 'updatedReplicas', 'readyReplicas', 'availableReplicas'].some(
+    (k) => (status as Record<string, unknown>)[k] !== (prev as Record<string, unknown>)[k],
+  );
+  if (d.spec.paused) progressing = condition(prev, now, 'Progressing', 'Unknown', 'DeploymentPaused', 'Deployment is paused', false);
+  else if (rolloutComplete(statusCounts(d, status))) {
+    progressing = condition(prev, now, 'Progressing', 'True', 'NewReplicaSetAvailable', `ReplicaSet "${rsName}" has successfully progressed.`, false);
+  } else if (created) {
+    progressing = condition(prev, now, 'Progressing', 'True', 'NewReplicaSetCreated', `Created new replica set "${rsName}"`, true);
+  } else if (countsMoved || !previous || previous.reason === 'NewReplicaSetAvailable' || previous.reason === 'DeploymentPaused') {
+    progressing = condition(prev, now, 'Progressing', 'True', 'ReplicaSetUpdated', `ReplicaSet "${rsName}" is progressing.`, true);
+  } else if (
+    previous.status === 'True' &&
+    registry.now().getTime() - Date.parse(previous.lastUpdateTime ?? now) > (d.spec.progressDeadlineSeconds ?? 600) * 1000
+  ) {
+    progressing = condition(prev, now, 'Progressing', 'False', 'ProgressDeadlineExceeded', `ReplicaSet "${rsName}" has timed out progressing.`, false);
+  } else progressing = previous;
+  status.conditions = [available, progressing];
+  return status;
+}
+
+/** A condition with upstream's timestamps: transition time moves on a status change, update time on any change (or `touch`). */
+function condition(prev: DeploymentStatus, now: string, type: string, status: Condition['status'], reason: string, message: string, touch: boolean): Condition {
+  const old = prev.conditions?.find((c) => c.type === type);
+  const changed = !old || old.status !== status || old.reason !== reason || old.message !== message;
+  return {
+    type,
+    status,
+    lastUpdateTime: changed || touch || !old?.lastUpdateTime ? now : old.lastUpdateTime,
+    lastTransitionTime: !old || old.status !== status || !old.lastTransitionTime ? now : old.lastTransitionTime,
+    reason,
+    message,
+  };
+}

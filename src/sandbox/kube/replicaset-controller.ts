@@ -1,0 +1,60 @@
+/**
+ * The ReplicaSet controller: keeps `spec.replicas` Pods (named `<rs>-<5 chars>`, owned by
+ * the ReplicaSet) and reports how many exist, are ready and are available.
+ */
+import { controllerReference, isControlledBy } from './owners.ts';
+import type { ClusterRegistry } from './registry.ts';
+import { PODS, REPLICASETS } from './resources.ts';
+import type { Pod, ReplicaSet, ReplicaSetStatus } from './types.ts';
+
+export const isPodReady = (pod: Pod): boolean => pod.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false;
+
+/** Ready for at least `minReadySeconds` (sandbox time). */
+function isPodAvailable(pod: Pod, minReadySeconds: number, now: Date): boolean {
+  const ready = pod.status?.conditions?.find((c) => c.type === 'Ready' && c.status === 'True');
+  if (!ready) return false;
+  if (minReadySeconds <= 0) return true;
+  return now.getTime() - Date.parse(ready.lastTransitionTime ?? '') >= minReadySeconds * 1000;
+}
+
+export function syncReplicaSets(registry: ClusterRegistry): void {
+  for (const rs of registry.store.list(REPLICASETS) as ReplicaSet[]) syncReplicaSet(registry, rs);
+}
+
+function syncReplicaSet(registry: ClusterRegistry, rs: ReplicaSet): void {
+  const ns = rs.metadata.namespace;
+  let pods = (registry.store.list(PODS, ns) as Pod[]).filter((p) => isControlledBy(p, rs) && !p.metadata.deletionTimestamp);
+  const want = rs.spec.replicas ?? 0;
+  if (pods.length < want) {
+    for (let i = pods.length; i < want; i++) createPod(registry, rs);
+  } else if (pods.length > want) {
+    // Upstream deletes the least useful first: not ready before ready, then the youngest.
+    const victims = [...pods]
+      .sort((a, b) => Number(isPodReady(a)) - Number(isPodReady(b)) || (b.metadata.creationTimestamp ?? '').localeCompare(a.metadata.creationTimestamp ?? ''))
+      .slice(0, pods.length - want);
+    for (const p of victims) registry.delete(PODS, ns, p.metadata.name);
+  }
+  pods = (registry.store.list(PODS, ns) as Pod[]).filter((p) => isControlledBy(p, rs) && !p.metadata.deletionTimestamp);
+  const now = registry.now();
+  const status: ReplicaSetStatus = {
+    replicas: pods.length,
+    fullyLabeledReplicas: pods.length,
+    readyReplicas: pods.filter(isPodReady).length,
+    availableReplicas: pods.filter((p) => isPodAvailable(p, rs.spec.minReadySeconds ?? 0, now)).length,
+    observedGeneration: rs.metadata.generation ?? 1,
+  };
+  registry.update(REPLICASETS, ns, rs.metadata.name, { ...rs, status }, 'status');
+}
+
+function createPod(registry: ClusterRegistry, rs: ReplicaSet): void {
+  const template = structuredClone(rs.spec.template);
+  registry.create(PODS, rs.metadata.namespace, {
+    metadata: {
+      ...template.metadata,
+      generateName: `${rs.metadata.name}-`,
+      namespace: rs.metadata.namespace,
+      ownerReferences: [controllerReference(rs)],
+    },
+    spec: template.spec ?? {},
+  });
+}
