@@ -3,6 +3,7 @@ import { defaultPolicy, type Facts } from '../core/facts.ts';
 import type { Plan } from '../core/plan.ts';
 import { gatherFacts } from '../executor/gather-facts.ts';
 import type { AppContext } from './app-context.ts';
+import { NotFoundError } from '../core/errors.ts';
 
 export interface PlanRequest {
   readonly app: string;
@@ -29,5 +30,14 @@ export async function planRollback(ctx: AppContext, req: PlanRequest): Promise<{
       ...(req.alertAt ? { alertAt: req.alertAt } : {}),
     },
   );
+  const history = facts.application.value.history;
+  if (req.to !== undefined && !history.some((h) => h.id === req.to)) {
+    const ids = history.map((h) => h.id);
+    throw new NotFoundError(`history id ${req.to} is not in ${req.app}'s Argo CD history`, {
+      hint: ids.length
+        ? `available ids: ${ids.join(', ')} (older ones were trimmed by revisionHistoryLimit=${facts.application.value.revisionHistoryLimit}); see \`rewind history ${req.app}\``
+        : 'the app has no history yet',
+    });
+  }
   return { facts, plan: decide(facts, defaultPolicy) };
 }

@@ -139,6 +139,7 @@ export const commands: readonly CommandSpec[] = [
       path: { type: 'string' },
       format: { type: 'string' },
       'max-bytes': { type: 'string' },
+      'require-notes': { type: 'boolean' },
     },
     load: () => import('./commands/migrations-check.ts'),
   },
@@ -147,7 +148,7 @@ export const commands: readonly CommandSpec[] = [
     usage: 'migrations note FILE',
     summary: 'print the rollback note (Migration / Forward / Rollback-safe / Rollback action) for a migration',
     examples: ['rewind migrations note db/migrations/0042_add_kyc_status.sql'],
-    options: {},
+    options: { format: { type: 'string' } },
     load: () => import('./commands/migrations-note.ts'),
   },
   {

@@ -30,11 +30,17 @@ export function relName(rv: RangeVar | undefined): string {
   return rv.schemaname ? `${rv.schemaname}.${rv.relname ?? '?'}` : (rv.relname ?? '?');
 }
 
+// The parser resolves SQL spellings to catalog names; show them as people write them.
+const internalTypes: Readonly<Record<string, string>> = {
+  int2: 'smallint', int4: 'integer', int8: 'bigint', float4: 'real', float8: 'double precision', bool: 'boolean',
+  varchar: 'varchar', bpchar: 'char', timestamptz: 'timestamptz', timestamp: 'timestamp', numeric: 'numeric',
+};
+
 /** A type name as written (pg_catalog prefixes dropped): "int4", "text[]". */
 export function typeNameOf(t: TypeName | undefined): string {
   if (!t) return '?';
   const names = (t.names ?? []).map((n) => as(n, 'String')?.sval ?? '');
-  const shown = names[0] === 'pg_catalog' ? names.slice(1) : names;
+  const shown = names[0] === 'pg_catalog' ? names.slice(1).map((n) => internalTypes[n] ?? n) : names;
   return shown.join('.') + (t.arrayBounds?.length ? '[]' : '');
 }
 

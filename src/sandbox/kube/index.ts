@@ -78,8 +78,6 @@ export async function startKubeApi(options: KubeApiOptions): Promise<KubeApi> {
       token: options.token,
       clusters,
       serverAddress: () => `${host}:${port}`,
-      onWatchStart: () => {},
-      onWatchEnd: () => {},
       onError,
       onRequest: options.onRequest,
     }),

@@ -23,8 +23,6 @@ export interface ResourceRequest {
   readonly namespace: string | undefined;
   readonly name: string | undefined;
   readonly subresource: string | undefined;
-  /** Called when a watch stream ends, so the server can forget it. */
-  readonly onWatchEnd: () => void;
 }
 
 const isTrue = (v: string | null): boolean => v === 'true' || v === '1';
@@ -106,7 +104,6 @@ function watch(r: ResourceRequest): void {
       sendInitialEvents: isTrue(q.get('sendInitialEvents')),
       render: (o) => (table ? toTable(r.type, [o], r.registry.now(), { resourceVersion: o.metadata.resourceVersion }) : o),
     },
-    r.onWatchEnd,
   );
 }
 
@@ -200,7 +197,9 @@ async function scale(r: ResourceRequest, method: string): Promise<void> {
 
 /** SelfSubjectAccessReview: the sandbox's token may do everything. */
 async function review(r: ResourceRequest): Promise<void> {
-  const body = await readObject(r);
+  // NOTE: `kubectl auth can-i` posts protobuf; the answer does not depend on the question, so it is not decoded.
+  const protobuf = (r.req.headers['content-type'] ?? '').includes('protobuf');
+  const body: KubeObject = protobuf ? (await readBody(r.req), { metadata: {}, spec: {} }) : await readObject(r);
   sendJson(r.res, 201, {
     ...body,
     kind: r.type.kind,

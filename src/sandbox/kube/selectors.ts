@@ -33,20 +33,30 @@ function splitTopLevel(text: string): string[] {
   return parts.map((p) => p.trim()).filter((p) => p !== '');
 }
 
+const LABEL_VALUE = /^([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)?$/;
+
 export function parseLabelSelector(text: string | null | undefined): Selector {
   if (!text) return [];
-  return splitTopLevel(text).map((part): Requirement => {
-    const setMatch = /^([^\s!=]+)\s+(in|notin)\s*\(([^)]*)\)$/.exec(part);
-    if (setMatch) {
-      const values = setMatch[3]!.split(',').map((v) => v.trim()).filter((v) => v !== '');
-      return { key: setMatch[1]!, op: setMatch[2] === 'in' ? 'in' : 'notin', values };
-    }
-    const cmp = /^([^\s!=]+)\s*(==|!=|=)\s*(.*)$/.exec(part);
-    if (cmp) return { key: cmp[1]!, op: cmp[2] === '!=' ? 'neq' : 'eq', values: [cmp[3]!.trim()] };
-    if (/^![^\s!=(),]+$/.test(part)) return { key: part.slice(1), op: 'notexists', values: [] };
-    if (/^[^\s!=(),]+$/.test(part)) return { key: part, op: 'exists', values: [] };
-    throw badRequest(`unable to parse requirement: invalid label selector "${text}"`);
-  });
+  return splitTopLevel(text).map((part) => parseRequirement(part, text));
+}
+
+function parseRequirement(part: string, text: string): Requirement {
+  const requirement = parseRequirementSyntax(part, text);
+  if (!requirement.values.every((v) => LABEL_VALUE.test(v))) throw badRequest(`unable to parse requirement: invalid label value in "${text}"`);
+  return requirement;
+}
+
+function parseRequirementSyntax(part: string, text: string): Requirement {
+  const setMatch = /^([^\s!=]+)\s+(in|notin)\s*\(([^)]*)\)$/.exec(part);
+  if (setMatch) {
+    const values = setMatch[3]!.split(',').map((v) => v.trim()).filter((v) => v !== '');
+    return { key: setMatch[1]!, op: setMatch[2] === 'in' ? 'in' : 'notin', values };
+  }
+  const cmp = /^([^\s!=]+)\s*(==|!=|=)\s*(.*)$/.exec(part);
+  if (cmp) return { key: cmp[1]!, op: cmp[2] === '!=' ? 'neq' : 'eq', values: [cmp[3]!.trim()] };
+  if (/^![^\s!=(),]+$/.test(part)) return { key: part.slice(1), op: 'notexists', values: [] };
+  if (/^[^\s!=(),]+$/.test(part)) return { key: part, op: 'exists', values: [] };
+  throw badRequest(`unable to parse requirement: invalid label selector "${text}"`);
 }
 
 /** Field selectors take only `=`, `==` and `!=`. */

@@ -16,8 +16,6 @@ export interface RequestContext {
   readonly token: string;
   readonly clusters: ReadonlyMap<string, ClusterRegistry>;
   readonly serverAddress: () => string;
-  readonly onWatchStart: () => void;
-  readonly onWatchEnd: () => void;
   readonly onError: (error: unknown) => void;
   readonly onRequest: ((line: string) => void) | undefined;
 }
@@ -76,8 +74,6 @@ async function handle(ctx: RequestContext, req: IncomingMessage, res: ServerResp
       res.writeHead(200, { 'Content-Type': 'application/octet-stream', 'Content-Length': OPENAPI_V2_PROTOBUF.length });
       return void res.end(OPENAPI_V2_PROTOBUF);
     case 'resource': {
-      const isWatch = /^(true|1)$/.test(url.searchParams.get('watch') ?? '');
-      if (isWatch) ctx.onWatchStart();
       return handleResource({
         req,
         res,
@@ -87,7 +83,6 @@ async function handle(ctx: RequestContext, req: IncomingMessage, res: ServerResp
         namespace: route.namespace,
         name: route.name,
         subresource: route.subresource,
-        onWatchEnd: ctx.onWatchEnd,
       });
     }
     case 'unknown':

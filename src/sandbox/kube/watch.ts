@@ -27,7 +27,7 @@ export interface WatchRequest {
 const DEFAULT_TIMEOUT_S = 1800;
 const BOOKMARK_EVERY_MS = 60_000;
 
-export function serveWatch(res: ServerResponse, registry: ClusterRegistry, watch: WatchRequest, onEnd: () => void): void {
+export function serveWatch(res: ServerResponse, registry: ClusterRegistry, watch: WatchRequest): void {
   const { store } = registry;
   const matches = (o: StoredObject): boolean =>
     (watch.namespace === undefined || o.metadata.namespace === watch.namespace) && matchesLabels(watch.labels, o.metadata.labels) && matchesFields(watch.fields, o);
@@ -72,7 +72,6 @@ export function serveWatch(res: ServerResponse, registry: ClusterRegistry, watch
     if (replay === 'gone') {
       write('ERROR', statusObject(410, 'Expired', `too old resource version: ${rv} (${store.resourceVersion})`));
       res.end();
-      onEnd();
       return;
     }
     // The client holds the state at `rv`: objects that existed then (not ADDED since) and match are visible to it.
@@ -90,6 +89,5 @@ export function serveWatch(res: ServerResponse, registry: ClusterRegistry, watch
     unsubscribe();
     clearTimeout(timeout);
     clearInterval(bookmarks);
-    onEnd();
   });
 }

@@ -61,6 +61,9 @@ export const additiveChangeRule = defineRule(
       const col = as(a.cmd.def, 'ColumnDef');
       if (st === 'AT_AddColumn' && col) {
         const cons = (col.constraints ?? []).map((c) => as(c, 'Constraint')?.contype);
+        const filled = cons.includes('CONSTR_DEFAULT') || cons.includes('CONSTR_GENERATED') || cons.includes('CONSTR_IDENTITY') || Boolean(col.identity);
+        // NOT NULL without a default is RW112's part, not additive.
+        if (!filled && (col.is_not_null || cons.includes('CONSTR_NOTNULL') || cons.includes('CONSTR_PRIMARY'))) continue;
         const how = cons.includes('CONSTR_GENERATED') ? 'generated' : cons.includes('CONSTR_DEFAULT') ? 'with default' : cons.includes('CONSTR_IDENTITY') ? 'identity' : 'nullable';
         const c = `add column ${a.table}.${col.colname ?? '?'} ${typeNameOf(col.typeName)} (${how})`;
         hits.push({ part: a.part, message: c, change: c });

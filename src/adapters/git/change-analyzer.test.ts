@@ -1,0 +1,90 @@
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { createGitChangeAnalyzer } from './change-analyzer.ts';
+import { classifyFile } from './change-classifier.ts';
+import { globToRegExp } from './path-glob.ts';
+import { createTestRepo } from './git-test-repo.ts';
+
+const r = createTestRepo();
+after(() => r.remove());
+
+const overlay = (image: string) => `resources:\n  - ../base\n  - configmap.yaml\nimages:\n  - name: ghcr.io/acme/catalog\n${image}`;
+const deployment = (extra = '') =>
+  `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: catalog\nspec:\n  template:\n    spec:\n      containers:\n        - name: catalog\n          image: ghcr.io/acme/catalog\n${extra}`;
+
+const v1 = r.commit('catalog and orders', {
+  'apps/catalog/base/kustomization.yaml': 'resources:\n  - deployment.yaml\n',
+  'apps/catalog/base/deployment.yaml': deployment(),
+  'apps/catalog/us-east/kustomization.yaml': overlay('    digest: sha256:aaa\n'),
+  'apps/catalog/us-east/configmap.yaml': 'kind: ConfigMap\nmetadata:\n  name: catalog\ndata:\n  FLAG: "off"\n',
+  'apps/orders/us-east/kustomization.yaml': 'images:\n  - name: ghcr.io/acme/orders\n    newTag: v1\n',
+});
+const digestBump = r.commit('catalog: new digest; orders: new tag', {
+  'apps/catalog/us-east/kustomization.yaml': overlay('    digest: sha256:bbb\n'),
+  'apps/orders/us-east/kustomization.yaml': 'images:\n  - name: ghcr.io/acme/orders\n    newTag: v2\n',
+});
+const tagBump = r.commit('catalog: tag', { 'apps/catalog/us-east/kustomization.yaml': overlay('    newTag: v2.0.0\n') });
+const configOnly = r.commit('catalog: flag on', { 'apps/catalog/us-east/configmap.yaml': 'kind: ConfigMap\nmetadata:\n  name: catalog\ndata:\n  FLAG: "on"\n' });
+const envOnly = r.commit('catalog: env', { 'apps/catalog/base/deployment.yaml': deployment('          env:\n            - name: MODE\n              value: fast\n') });
+const patch = r.commit('catalog: replicas', { 'apps/catalog/base/deployment.yaml': deployment().replace('spec:\n  template', 'spec:\n  replicas: 4\n  template') });
+const migration = r.commit('catalog: drop sku', {
+  'apps/catalog/migrations/0042_drop_sku.up.sql': 'ALTER TABLE items DROP COLUMN sku;\n',
+  'apps/catalog/migrations/0042_drop_sku.down.sql': 'ALTER TABLE items ADD COLUMN sku text;\n',
+});
+const additive = r.commit('catalog: add note', { 'apps/catalog/migrations/0043_note.up.sql': 'ALTER TABLE items ADD COLUMN note text;\n' });
+
+const analyzer = createGitChangeAnalyzer({ path: r.dir, appPath: 'apps/catalog/us-east', migrationsGlob: 'apps/catalog/migrations/*.sql' });
+
+test('a kustomization digest bump is image-digest, and a neighbour app in the same commit is left out', async () => {
+  const d = await analyzer.diagnose(v1, digestBump);
+  assert.deepEqual(d.kinds, ['image-digest']);
+  assert.deepEqual(d.files, ['apps/catalog/us-east/kustomization.yaml']);
+  assert.deepEqual(d.images, [{ name: 'ghcr.io/acme/catalog', from: 'ghcr.io/acme/catalog@sha256:aaa', to: 'ghcr.io/acme/catalog@sha256:bbb' }]);
+  assert.deepEqual(d.commits.map((c) => c.subject), ['catalog: new digest; orders: new tag']);
+});
+
+test('a tag bump is image-tag; a ConfigMap or env-only edit is config-only; another edit of the base is a kustomize-patch', async () => {
+  const tag = await analyzer.diagnose(digestBump, tagBump);
+  assert.deepEqual(tag.kinds, ['image-digest'], 'a digest replaced by a tag moves the digest');
+  assert.equal(tag.images[0]?.to, 'ghcr.io/acme/catalog:v2.0.0');
+  assert.deepEqual((await analyzer.diagnose(tagBump, configOnly)).kinds, ['config-only']);
+  assert.deepEqual((await analyzer.diagnose(configOnly, envOnly)).kinds, ['config-only'], 'the base is reached through ../base');
+  assert.deepEqual((await analyzer.diagnose(envOnly, patch)).kinds, ['kustomize-patch']);
+  const window = await analyzer.diagnose(v1, patch);
+  assert.deepEqual(window.kinds, ['image-digest', 'kustomize-patch', 'config-only']);
+  assert.equal(window.commits[0]?.revision, patch, 'newest first');
+});
+
+test('migrations: none when no migration changed, the analyzer verdict otherwise (down files are not judged as ups)', async () => {
+  assert.deepEqual(await analyzer.migrations(v1, patch), { verdict: 'none', files: [] });
+  const unsafe = await analyzer.migrations(patch, migration);
+  assert.equal(unsafe.verdict, 'unsafe');
+  assert.deepEqual(unsafe.files.map((f) => f.path), ['apps/catalog/migrations/0042_drop_sku.up.sql']);
+  assert.match(unsafe.files[0]?.reasons.join('\n') ?? '', /drop/i);
+  const safe = await analyzer.migrations(migration, additive);
+  assert.equal(safe.verdict, 'safe');
+  assert.deepEqual((await analyzer.diagnose(migration, additive)).kinds, ['migration']);
+});
+
+test('classifyFile: helm values, CRDs, and a tag-only kustomize change', () => {
+  const isMigration = () => false;
+  assert.deepEqual(classifyFile({ path: 'charts/catalog/values-prod.yaml', before: 'image:\n  tag: v1\n', after: 'image:\n  tag: v2\n' }, { isMigration }), {
+    kinds: ['helm-values', 'image-tag'],
+    images: [{ name: 'image', from: ':v1', to: ':v2', kind: 'image-tag' }],
+  });
+  assert.deepEqual(classifyFile({ path: 'charts/catalog/crds/widgets.yaml', before: undefined, after: 'x: 1' }, { isMigration }).kinds, ['crd']);
+  assert.deepEqual(
+    classifyFile({ path: 'apps/x/widgets.yaml', before: undefined, after: 'apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\n' }, { isMigration }).kinds,
+    ['crd'],
+  );
+  const k = (tag: string) => `images:\n  - name: app\n    newTag: ${tag}\n`;
+  assert.deepEqual(classifyFile({ path: 'a/kustomization.yaml', before: k('v1'), after: k('v2') }, { isMigration }).kinds, ['image-tag']);
+});
+
+test('globToRegExp: *, ** and braces', () => {
+  assert.ok(globToRegExp('apps/*/migrations/*.sql').test('apps/catalog/migrations/0042.sql'));
+  assert.ok(!globToRegExp('apps/*/migrations/*.sql').test('apps/catalog/migrations/old/0042.sql'));
+  assert.ok(globToRegExp('**/migrations/**/*.sql').test('migrations/0001.sql'));
+  assert.ok(globToRegExp('**/migrations/**/*.sql').test('a/b/migrations/x/0001.sql'));
+  assert.ok(globToRegExp('db/{up,down}/*.sql').test('db/down/1.sql'));
+});

@@ -1,0 +1,112 @@
+/**
+ * `ChangeAnalyzer` over the config repo: Step 0 (which migrations shipped between last-good and
+ * current, judged by the SQL migration analyzer) and Step 2 (what the window changed).
+ *
+ * Only the app's own changes count: files under its Argo CD path, under every local folder its
+ * kustomization builds from (followed at both revisions), and its migrations. In a repo shared
+ * by many apps, a neighbour's bump in the same window is not this app's diagnosis.
+ *
+ * ### Examples
+ * ```ts
+ * const analyzer = createGitChangeAnalyzer({ path: 'config-repo.git', appPath: 'apps/catalog/us-east',
+ *   migrationsGlob: 'apps/catalog/migrations/*.sql' });
+ * await analyzer.diagnose('a1b2c3d', 'd8f3c2a');
+ * // { kinds: ['image-digest'], files: ['apps/catalog/us-east/kustomization.yaml'],
+ * //   images: [{ name: 'ghcr.io/acme/catalog', from: '…@sha256:aa…', to: '…@sha256:bb…' }], commits: [...] }
+ * await analyzer.migrations('a1b2c3d', 'd8f3c2a');
+ * // { verdict: 'unsafe', files: [{ path: 'apps/catalog/migrations/0042_drop_sku.sql', verdict: 'unsafe', reasons: ['drop-column (RW101) …'] }] }
+ * ```
+ */
+import { posix } from 'node:path';
+import type { ChangeDiagnosis, ChangeKind, ImageChange, MigrationVerdict, MigrationWindow } from '../../core/domain.ts';
+import type { ChangeAnalyzer, ChangedFile, ConfigRepo } from '../../core/ports.ts';
+import { classifyFile } from './change-classifier.ts';
+import { createGitConfigRepo } from './git-config-repo.ts';
+import { KUSTOMIZATION_FILES, localRefs, parseKustomization } from './kustomization.ts';
+import { DEFAULT_MIGRATIONS_GLOB, globToRegExp } from './path-glob.ts';
+import { judgeMigrations } from './migration-judge.ts';
+
+export interface GitChangeAnalyzerOptions {
+  /** The config repo on disk; ignored when `repo` is given. */
+  readonly path?: string;
+  readonly repo?: ConfigRepo;
+  /** The app's folder in the repo (Argo CD's `spec.source.path`); the whole repo when absent. */
+  readonly appPath?: string;
+  /** The app's migration files; `**\/migrations/**\/*.sql` when absent. */
+  readonly migrationsGlob?: string;
+}
+
+const KIND_ORDER: readonly ChangeKind[] = ['image-digest', 'image-tag', 'helm-values', 'kustomize-patch', 'config-only', 'migration', 'crd', 'other'];
+
+export function createGitChangeAnalyzer(options: GitChangeAnalyzerOptions): ChangeAnalyzer {
+  const repo = options.repo ?? createGitConfigRepo({ path: options.path ?? '.' });
+  const migrationRe = globToRegExp(options.migrationsGlob ?? DEFAULT_MIGRATIONS_GLOB);
+  const isMigration = (p: string) => migrationRe.test(p) && p.toLowerCase().endsWith('.sql');
+  const appPath = options.appPath?.replace(/^\.?\/+|\/+$/g, '');
+
+  /** Folders and files the app's build reads at a revision, by following kustomizations. */
+  async function appScope(rev: string): Promise<Set<string>> {
+    const scope = new Set<string>();
+    if (!appPath) return scope;
+    const queue = [appPath];
+    while (queue.length > 0 && scope.size < 200) {
+      const dir = queue.shift() ?? '';
+      if (scope.has(dir)) continue;
+      scope.add(dir);
+      const k = await readKustomization(rev, dir);
+      for (const ref of k ? localRefs(k) : []) queue.push(posix.normalize(posix.join(dir, ref)));
+    }
+    return scope;
+  }
+
+  async function readKustomization(rev: string, dir: string) {
+    for (const name of KUSTOMIZATION_FILES) {
+      const text = await repo.show(rev, `${dir}/${name}`);
+      if (text !== undefined) return parseKustomization(text);
+    }
+    return undefined;
+  }
+
+  async function relevant(from: string, to: string): Promise<readonly ChangedFile[]> {
+    const [changed, before, after] = await Promise.all([repo.changedFiles(from, to), appScope(from), appScope(to)]);
+    if (!appPath) return changed;
+    const scope = [...before, ...after];
+    return changed.filter((f) => isMigration(f.path) || scope.some((s) => f.path === s || f.path.startsWith(`${s}/`)));
+  }
+
+  return {
+    async diagnose(from, to): Promise<ChangeDiagnosis> {
+      const [files, commits] = await Promise.all([relevant(from, to), repo.log(from, to)]);
+      const kinds = new Set<ChangeKind>();
+      const images: ImageChange[] = [];
+      for (const f of files) {
+        const [before, after] = await Promise.all([
+          f.status === 'added' ? undefined : repo.show(from, f.path),
+          f.status === 'deleted' ? undefined : repo.show(to, f.path),
+        ]);
+        const c = classifyFile({ path: f.path, before, after }, { isMigration });
+        c.kinds.forEach((k) => kinds.add(k));
+        images.push(...c.images.map((i) => Object.freeze({ name: i.name, from: i.from, to: i.to })));
+      }
+      return Object.freeze({
+        kinds: Object.freeze(KIND_ORDER.filter((k) => kinds.has(k))),
+        files: Object.freeze(files.map((f) => f.path)),
+        images: Object.freeze(images),
+        commits: Object.freeze(commits.map((c) => Object.freeze({ revision: c.revision, subject: c.subject, author: c.author }))),
+      });
+    },
+
+    async migrations(from, to): Promise<MigrationWindow> {
+      const changed = (await repo.changedFiles(from, to)).filter((f) => isMigration(f.path));
+      const files = await judgeMigrations(changed, (p) => repo.show(to, p));
+      const verdict = files.length === 0 ? 'none' : worstVerdict(files.map((f) => f.verdict));
+      return Object.freeze({ verdict, files: Object.freeze(files) });
+    },
+  };
+}
+
+const RANK: Readonly<Record<MigrationVerdict, number>> = { safe: 0, review: 1, unsafe: 2, error: 3 };
+
+function worstVerdict(verdicts: readonly MigrationVerdict[]): MigrationVerdict {
+  return verdicts.reduce<MigrationVerdict>((w, v) => (RANK[v] > RANK[w] ? v : w), 'safe');
+}

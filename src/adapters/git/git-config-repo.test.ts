@@ -1,0 +1,99 @@
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { NotFoundError } from '../../core/errors.ts';
+import { createGitConfigRepo, parseNameStatus } from './git-config-repo.ts';
+import { createTestRepo } from './git-test-repo.ts';
+
+const r = createTestRepo();
+const kustomization = (digest: string) => `resources:\n  - ../base\nimages:\n  - name: ghcr.io/acme/catalog\n    digest: sha256:${digest}\n`;
+const base = r.commit('catalog: base', {
+  'apps/catalog/base/kustomization.yaml': 'resources:\n  - deployment.yaml\n',
+  'apps/catalog/base/deployment.yaml': 'kind: Deployment\nmetadata:\n  name: catalog\n',
+  'apps/catalog/us-east/kustomization.yaml': kustomization('aaa'),
+});
+const good = r.commit('catalog: add note column', { 'apps/catalog/migrations/0041_note.sql': 'ALTER TABLE items ADD COLUMN note text;\n' });
+const bad = r.commit('catalog: bump image', { 'apps/catalog/us-east/kustomization.yaml': kustomization('bbb') });
+const repo = createGitConfigRepo({ path: r.dir });
+const scratch: string[] = [];
+after(() => {
+  r.remove();
+  for (const d of scratch) rmSync(d, { recursive: true, force: true });
+});
+
+test('resolve turns a short hash into the full one, and an unknown revision into a NotFoundError', async () => {
+  assert.equal(await repo.resolve(bad.slice(0, 7)), bad);
+  assert.equal(await repo.resolve('main'), bad);
+  await assert.rejects(repo.resolve('0123456789abcdef0123456789abcdef01234567'), (e: unknown) =>
+    e instanceof NotFoundError && /revision 0123456789abcdef0123456789abcdef01234567 is not in the config repo \(pruned or never fetched\?\)/.test(e.message),
+  );
+  await assert.rejects(repo.resolve('--output=/tmp/x'), NotFoundError);
+});
+
+test('changedFiles lists statuses, renames and pathspec limits', async () => {
+  assert.deepEqual(await repo.changedFiles(good, bad), [{ status: 'modified', path: 'apps/catalog/us-east/kustomization.yaml' }]);
+  assert.deepEqual(await repo.changedFiles(base, good), [{ status: 'added', path: 'apps/catalog/migrations/0041_note.sql' }]);
+  assert.deepEqual(await repo.changedFiles(base, bad, ['apps/catalog/migrations']), [{ status: 'added', path: 'apps/catalog/migrations/0041_note.sql' }]);
+  assert.deepEqual(parseNameStatus('R096\0old.yaml\0new.yaml\0D\0gone.yaml\0'), [
+    { status: 'renamed', path: 'new.yaml' },
+    { status: 'deleted', path: 'gone.yaml' },
+  ]);
+});
+
+test('show returns content at a revision, undefined for a path that is not there', async () => {
+  assert.match((await repo.show(good, 'apps/catalog/us-east/kustomization.yaml')) ?? '', /sha256:aaa/);
+  assert.equal(await repo.show(base, 'apps/catalog/migrations/0041_note.sql'), undefined);
+  await assert.rejects(repo.show('ffffffffffffffffffffffffffffffffffffffff', 'x'), NotFoundError);
+});
+
+test('log lists the window newest first', async () => {
+  const log = await repo.log(base, bad);
+  assert.deepEqual(log.map((c) => [c.revision, c.subject, c.author]), [
+    [bad, 'catalog: bump image', 'Ada'],
+    [good, 'catalog: add note column', 'Ada'],
+  ]);
+  assert.match(log[0]?.date ?? '', /^\d{4}-\d\d-\d\dT.*Z$/);
+});
+
+test('hasRevertOf: false while the bad change is live, true after git revert, a restoring commit, or a rewrite', async () => {
+  const t = createTestRepo();
+  try {
+    t.commit('base', { 'k.yaml': 'digest: aaa\n', 'other.yaml': 'x: 1\n' });
+    const b = t.commit('bump', { 'k.yaml': 'digest: bbb\n' });
+    const tracked = createGitConfigRepo({ path: t.dir });
+    assert.equal(await tracked.hasRevertOf(b, 'main'), false);
+    t.commit('unrelated', { 'other.yaml': 'x: 2\n' });
+    assert.equal(await tracked.hasRevertOf(b, 'main'), false);
+
+    t.git('revert', '--no-edit', b);
+    assert.equal(await tracked.hasRevertOf(b, 'main'), true, 'git revert');
+
+    t.git('checkout', '--quiet', '-b', 'manual', b);
+    assert.equal(await tracked.hasRevertOf(b, 'manual'), false);
+    t.commit('restore the old digest by hand', { 'k.yaml': 'digest: aaa\n' });
+    assert.equal(await tracked.hasRevertOf(b, 'manual'), true, 'content restored');
+
+    t.git('checkout', '--quiet', '-b', 'rewritten', `${b}^`);
+    assert.equal(await tracked.hasRevertOf(b, 'rewritten'), true, 'bad is no longer on the branch');
+  } finally {
+    t.remove();
+  }
+});
+
+test('works on a bare mirror, and fetch updates it from its remote (a no-op without one)', async () => {
+  await repo.fetch();
+  const dir = mkdtempSync(join(tmpdir(), 'rewind-bare-'));
+  scratch.push(dir);
+  const bare = join(dir, 'config-repo.git');
+  execFileSync('git', ['clone', '--quiet', '--mirror', r.dir, bare]);
+  const mirror = createGitConfigRepo({ path: bare });
+  assert.equal(await mirror.resolve('main'), bad);
+  const next = r.commit('catalog: another', { 'apps/catalog/us-east/note.txt': 'n\n' });
+  await assert.rejects(mirror.resolve(next), NotFoundError);
+  await mirror.fetch();
+  assert.equal(await mirror.resolve('main'), next);
+  assert.equal(await mirror.hasRevertOf(bad, 'main'), false);
+});

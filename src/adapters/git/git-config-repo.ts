@@ -1,0 +1,150 @@
+/**
+ * `ConfigRepo` through the real `git`: the GitOps config repository Argo CD tracks, as a local
+ * clone or a bare mirror.
+ *
+ * ### Examples
+ * ```ts
+ * const repo = createGitConfigRepo({ path: '.rewind/sandbox/config-repo.git' });
+ * await repo.resolve('d8f3c2a');                    // 'd8f3c2a…' (40 hex)
+ * await repo.changedFiles('a1b2c3d', 'd8f3c2a');    // [{ status: 'modified', path: 'apps/catalog/us-east/kustomization.yaml' }]
+ * await repo.hasRevertOf('d8f3c2a', 'main');        // false until the revert is merged
+ * ```
+ */
+import type { ChangedFile, ConfigRepo } from '../../core/ports.ts';
+import { AdapterError, NotFoundError } from '../../core/errors.ts';
+import { SYSTEM, createGitRunner, gitFailure, type GitRunner } from './git-runner.ts';
+
+export interface GitConfigRepoOptions {
+  /** The repository (work tree or bare). */
+  readonly path: string;
+  readonly git?: string;
+  /** Injected for tests; `git -C path` otherwise. */
+  readonly run?: GitRunner;
+}
+
+/** git's well-known empty tree: the "parent" of a root commit. */
+const EMPTY_TREE = '4b825dc642cb6eb9a060e54bf8d69288fbee4904';
+
+export function createGitConfigRepo(options: GitConfigRepoOptions): ConfigRepo {
+  const { path } = options;
+  const run = options.run ?? createGitRunner({ path, ...(options.git ? { git: options.git } : {}) });
+
+  async function ok(operation: string, args: readonly string[]): Promise<string> {
+    const r = await run(args);
+    if (r.code !== 0) throw gitFailure(operation, path, r);
+    return r.stdout;
+  }
+
+  async function resolve(rev: string): Promise<string> {
+    // NOTE: `--end-of-options` stops a revision that starts with "-" from being read as a flag.
+    const r = await run(['rev-parse', '--verify', '--quiet', '--end-of-options', `${rev}^{commit}`]);
+    if (r.code === 0) return r.stdout.trim();
+    if (r.code === 1) {
+      throw new NotFoundError(`revision ${rev} is not in the config repo (pruned or never fetched?)`, {
+        hint: `git -C ${path} fetch, or pick another history id (\`rewind history APP\`)`,
+      });
+    }
+    throw gitFailure(`resolve ${rev}`, path, r);
+  }
+
+  /** The branch as the remote has it when this is a clone (what Argo CD tracks), else the local one. */
+  async function trackedBranch(branch: string): Promise<string> {
+    const remote = `refs/remotes/origin/${branch}`;
+    const r = await run(['rev-parse', '--verify', '--quiet', remote]);
+    return r.code === 0 ? r.stdout.trim() : resolve(branch);
+  }
+
+  async function parentOf(commit: string): Promise<string> {
+    const r = await run(['rev-parse', '--verify', '--quiet', `${commit}^1`]);
+    return r.code === 0 ? r.stdout.trim() : EMPTY_TREE;
+  }
+
+  return {
+    resolve,
+
+    async changedFiles(from, to, pathspecs = []): Promise<readonly ChangedFile[]> {
+      const [a, b] = await Promise.all([resolve(from), resolve(to)]);
+      const out = await ok(`diff ${from}..${to}`, ['diff', '--name-status', '-M', '-z', a, b, '--', ...pathspecs]);
+      return Object.freeze(parseNameStatus(out));
+    },
+
+    async show(rev, file): Promise<string | undefined> {
+      const commit = await resolve(rev);
+      const r = await run(['cat-file', 'blob', `${commit}:${file}`]);
+      if (r.code === 0) return r.stdout;
+      // The commit exists (resolved above), so a failure here means the path does not.
+      if (/does not exist|not a valid object name|invalid object name|exists on disk, but not in/i.test(r.stderr)) return undefined;
+      throw gitFailure(`show ${rev}:${file}`, path, r);
+    },
+
+    async log(from, to) {
+      const [a, b] = await Promise.all([resolve(from), resolve(to)]);
+      const out = await ok(`log ${from}..${to}`, ['log', '--format=%H%x1f%s%x1f%an%x1f%aI%x1e', `${a}..${b}`]);
+      return Object.freeze(
+        out
+          .split('\x1e')
+          .map((rec) => rec.trim())
+          .filter(Boolean)
+          .map((rec) => {
+            const [revision = '', subject = '', author = '', date = ''] = rec.split('\x1f');
+            return Object.freeze({ revision, subject, author, date: new Date(date).toISOString() });
+          }),
+      );
+    },
+
+    /**
+     * True when the tracked branch no longer carries `bad`'s change: `bad` is not an ancestor
+     * (history rewritten), a later commit says "This reverts commit <bad>" (`git revert`), or
+     * every file `bad` touched is back to its content before `bad`. A later commit that changes
+     * those files in some other way does not count: rewind cannot tell it undoes the damage.
+     */
+    async hasRevertOf(bad, branch): Promise<boolean> {
+      const [badHash, tip] = await Promise.all([resolve(bad), trackedBranch(branch)]);
+      const ancestor = await run(['merge-base', '--is-ancestor', badHash, tip]);
+      if (ancestor.code === 1) return true;
+      if (ancestor.code !== 0) throw gitFailure(`merge-base ${bad} ${branch}`, path, ancestor);
+      const reverts = await ok(`log ${bad}..${branch}`, ['log', '--format=%H', '-F', `--grep=This reverts commit ${badHash}`, `${badHash}..${tip}`]);
+      if (reverts.trim() !== '') return true;
+      const parent = await parentOf(badHash);
+      const touched = (await ok(`diff ${bad}^ ${bad}`, ['diff', '--name-only', '-z', '--no-renames', parent, badHash]))
+        .split('\0')
+        .filter(Boolean);
+      if (touched.length === 0) return true;
+      const same = await run(['diff', '--quiet', '--no-renames', parent, tip, '--', ...touched]);
+      if (same.code === 0) return true;
+      if (same.code === 1) return false;
+      throw gitFailure(`diff ${bad}^ ${branch}`, path, same);
+    },
+
+    async fetch(): Promise<void> {
+      const remotes = (await ok('remote', ['remote'])).trim();
+      if (!remotes) return;
+      const r = await run(['fetch', '--quiet', '--prune', '--all']);
+      if (r.code !== 0) {
+        const f = gitFailure('fetch', path, r);
+        throw new AdapterError(SYSTEM, 'fetch', f.message.replace(/^git: fetch: /, ''), { transient: true, hint: 'check the network and the remote\'s credentials' });
+      }
+    },
+  };
+}
+
+/** `git diff --name-status -z`: `M\0path\0`, renames and copies as `R100\0old\0new\0`. */
+export function parseNameStatus(out: string): ChangedFile[] {
+  const fields = out.split('\0');
+  const files: ChangedFile[] = [];
+  for (let i = 0; i < fields.length; ) {
+    const code = fields[i++] ?? '';
+    if (!code) continue;
+    const letter = code[0];
+    if (letter === 'R' || letter === 'C') {
+      i++; // the old path
+      const to = fields[i++] ?? '';
+      files.push(Object.freeze({ status: letter === 'R' ? 'renamed' : 'added', path: to }));
+      continue;
+    }
+    const p = fields[i++] ?? '';
+    const status = letter === 'A' ? 'added' : letter === 'D' ? 'deleted' : 'modified';
+    files.push(Object.freeze({ status, path: p }));
+  }
+  return files;
+}

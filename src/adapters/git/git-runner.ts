@@ -1,0 +1,55 @@
+/**
+ * Runs the real `git` against one repository (`git -C PATH …`), bare or not. Resolves with the
+ * exit code and output instead of throwing on a non-zero exit: for `rev-parse --verify`,
+ * `merge-base --is-ancestor` and `diff --quiet` the exit code is the answer.
+ */
+import { execFile } from 'node:child_process';
+import { AdapterError } from '../../core/errors.ts';
+
+export const SYSTEM = 'git';
+
+export interface GitResult {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+export type GitRunner = (args: readonly string[]) => Promise<GitResult>;
+
+export interface GitRunnerOptions {
+  readonly path: string;
+  /** The git executable. */
+  readonly git?: string;
+  readonly env?: Readonly<Record<string, string | undefined>>;
+}
+
+export function createGitRunner(options: GitRunnerOptions): GitRunner {
+  const { git, env } = { git: 'git', env: process.env, ...options };
+  // NOTE: LC_ALL=C keeps stderr in English, which show() reads; no prompt may ever block a CLI run.
+  const childEnv = { ...env, LC_ALL: 'C', GIT_TERMINAL_PROMPT: '0', GIT_OPTIONAL_LOCKS: '0' };
+  return (args) =>
+    new Promise((resolve, reject) => {
+      execFile(git, ['-C', options.path, ...args], { env: childEnv, maxBuffer: 256 * 1024 * 1024, encoding: 'utf8' }, (err, stdout, stderr) => {
+        const code = (err as { code?: unknown } | null)?.code;
+        if (err && typeof code !== 'number') {
+          reject(
+            new AdapterError(SYSTEM, args[0] ?? 'git', code === 'ENOENT' ? `cannot run ${git}: not installed or not on PATH` : err.message, {
+              cause: err,
+              hint: code === 'ENOENT' ? 'install git (apt-get install git)' : undefined,
+            }),
+          );
+          return;
+        }
+        resolve({ code: typeof code === 'number' ? code : 0, stdout, stderr });
+      });
+    });
+}
+
+/** A failed git command as an AdapterError, with git's own first line of complaint. */
+export function gitFailure(operation: string, path: string, r: GitResult): AdapterError {
+  const line = r.stderr.split('\n').find((l) => l.trim() !== '') ?? `exit ${r.code}`;
+  const notRepo = /not a git repository/i.test(line);
+  return new AdapterError(SYSTEM, operation, `${line.replace(/^(fatal|error): /, '')} (in ${path})`, {
+    hint: notRepo ? 'configRepo.path in rewind.yaml must be a clone (or bare mirror) of the repo Argo CD tracks' : undefined,
+  });
+}

@@ -1,0 +1,6 @@
+/**
+ * @module Kubernetes adapter: `ClusterClient` through `@kubernetes/client-node`.
+ */
+export { createKubernetesClusterClient, type KubernetesClusterClientOptions } from './kubernetes-cluster-client.ts';
+export { fromDeployment, fromRollout, normaliseImageID } from './kubernetes-workload.ts';
+export { toLabelSelectorString, type LabelSelector } from './label-selector.ts';

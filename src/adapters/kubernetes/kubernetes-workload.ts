@@ -1,0 +1,132 @@
+/**
+ * A Deployment (or an Argo Rollout) and its Pods as rewind's frozen `WorkloadState`. Pure: the
+ * client reads the objects, these functions only map them.
+ */
+import type { V1Container, V1Deployment, V1Pod } from '@kubernetes/client-node';
+import type { PodImage, WorkloadRef, WorkloadState } from '../../core/domain.ts';
+import type { LabelSelector } from './label-selector.ts';
+
+type Json = Record<string, unknown>;
+const obj = (v: unknown): Json => (typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Json) : {});
+const arr = (v: unknown): readonly unknown[] => (Array.isArray(v) ? v : []);
+const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
+const num = (v: unknown): number | undefined => {
+  const n = typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : v;
+  return typeof n === 'number' && Number.isFinite(n) ? n : undefined;
+};
+
+type Condition = WorkloadState['conditions'][number];
+
+/**
+ * `replicas` is the larger of the desired count and the Pods that exist, so that the domain's
+ * `updatedReplicas === replicas` gate is kubectl's two checks in one: all desired Pods updated,
+ * and no old Pod still waiting to terminate.
+ */
+export function fromDeployment(ref: WorkloadRef, d: V1Deployment, pods: readonly V1Pod[]): WorkloadState {
+  const status = d.status ?? {};
+  return freeze(ref, {
+    generation: d.metadata?.generation ?? 0,
+    observedGeneration: status.observedGeneration ?? 0,
+    replicas: Math.max(d.spec?.replicas ?? 1, status.replicas ?? 0),
+    updatedReplicas: status.updatedReplicas ?? 0,
+    readyReplicas: status.readyReplicas ?? 0,
+    availableReplicas: status.availableReplicas ?? 0,
+    paused: d.spec?.paused ?? false,
+    images: templateImages(d.spec?.template.spec?.containers ?? []),
+    conditions: (status.conditions ?? []).map((c) => condition(c.type, c.status, c.reason, c.message)),
+    pods: podImages(pods),
+  });
+}
+
+/** The Deployment's selector, for listing its Pods. */
+export function deploymentSelector(d: V1Deployment): LabelSelector | undefined {
+  return d.spec?.selector;
+}
+
+/**
+ * An `argoproj.io/v1alpha1` Rollout (JSON from CustomObjectsApi), best effort: Rollouts keep
+ * `status.observedGeneration` as a string (a number in current versions, a hash in old ones),
+ * and report pauses and aborts through `phase`, added here as a `Phase` condition.
+ */
+export function fromRollout(ref: WorkloadRef, json: unknown, pods: readonly V1Pod[]): WorkloadState {
+  const r = obj(json);
+  const spec = obj(r['spec']);
+  const status = obj(r['status']);
+  const generation = num(obj(r['metadata'])['generation']) ?? 0;
+  const phase = str(status['phase']);
+  const conditions = arr(status['conditions']).map((c) => {
+    const o = obj(c);
+    return condition(str(o['type']) ?? '', str(o['status']) ?? '', str(o['reason']), str(o['message']));
+  });
+  if (phase) conditions.push(condition('Phase', phase, status['abort'] === true ? 'Aborted' : undefined, str(status['message'])));
+  const containers = arr(obj(obj(spec['template'])['spec'])['containers']).map((c) => obj(c));
+  return freeze(ref, {
+    generation,
+    observedGeneration: num(status['observedGeneration']) ?? generation,
+    replicas: Math.max(num(spec['replicas']) ?? 1, num(status['replicas']) ?? 0),
+    updatedReplicas: num(status['updatedReplicas']) ?? 0,
+    readyReplicas: num(status['readyReplicas']) ?? 0,
+    availableReplicas: num(status['availableReplicas']) ?? 0,
+    paused: spec['paused'] === true || arr(status['pauseConditions']).length > 0 || phase === 'Paused',
+    images: containers.map((c) => Object.freeze({ container: str(c['name']) ?? '', image: str(c['image']) ?? '' })),
+    conditions,
+    pods: podImages(pods),
+  });
+}
+
+export function rolloutSelector(json: unknown): LabelSelector | undefined {
+  const selector = obj(obj(obj(json)['spec'])['selector']);
+  const matchLabels = obj(selector['matchLabels']);
+  const labels = Object.fromEntries(Object.entries(matchLabels).filter((e): e is [string, string] => typeof e[1] === 'string'));
+  return { matchLabels: labels };
+}
+
+/**
+ * The running digest: a container runtime reports `imageID` as `repo@sha256:…`; Docker prefixes
+ * it with `docker-pullable://` (or `docker://` for a local image).
+ */
+export function normaliseImageID(imageID: string | undefined): string {
+  return (imageID ?? '').replace(/^docker(-pullable)?:\/\//, '');
+}
+
+/**
+ * Pods that are terminating or finished are left out: they no longer serve traffic, and the
+ * digest check is about what does.
+ */
+function podImages(pods: readonly V1Pod[]): PodImage[] {
+  const live = pods.filter((p) => !p.metadata?.deletionTimestamp && p.status?.phase !== 'Succeeded' && p.status?.phase !== 'Failed');
+  return live
+    .flatMap((p) => {
+      const statuses = new Map((p.status?.containerStatuses ?? []).map((s) => [s.name, s]));
+      return (p.spec?.containers ?? []).map((c) => {
+        const s = statuses.get(c.name);
+        return Object.freeze({
+          pod: p.metadata?.name ?? '',
+          container: c.name,
+          image: c.image ?? s?.image ?? '',
+          imageID: normaliseImageID(s?.imageID),
+          ready: s?.ready ?? false,
+          restartCount: s?.restartCount ?? 0,
+        });
+      });
+    })
+    .sort((a, b) => a.pod.localeCompare(b.pod) || a.container.localeCompare(b.container));
+}
+
+function templateImages(containers: readonly V1Container[]) {
+  return containers.map((c) => Object.freeze({ container: c.name, image: c.image ?? '' }));
+}
+
+function condition(type: string, status: string, reason: string | undefined, message: string | undefined): Condition {
+  return Object.freeze({ type, status, ...(reason ? { reason } : {}), ...(message ? { message } : {}) });
+}
+
+function freeze(ref: WorkloadRef, w: Omit<WorkloadState, 'ref'>): WorkloadState {
+  return Object.freeze({
+    ref,
+    ...w,
+    images: Object.freeze(w.images),
+    conditions: Object.freeze(w.conditions),
+    pods: Object.freeze(w.pods),
+  });
+}

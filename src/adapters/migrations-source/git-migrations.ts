@@ -1,0 +1,43 @@
+import { compareMigrationPaths, isDownMigration } from '../../analyzers/sql-migration/index.ts';
+import { git, resolveRevision } from './git-runner.ts';
+
+export interface ChangedMigration {
+  readonly path: string;
+  /** A added, M modified (an applied migration edited: the database will not re-run it), D deleted. */
+  readonly status: 'A' | 'M' | 'D';
+}
+
+export interface RevisionRange {
+  readonly repo: string;
+  readonly from: string;
+  readonly to: string;
+  /** Git pathspec (`*` also matches `/`), as Step 0 passes it to `git diff`. */
+  readonly glob: string;
+}
+
+/** `git diff --name-status FROM TO -- GLOB`: the migrations the window added or changed, in apply order. */
+export async function changedMigrations(range: RevisionRange): Promise<{ from: string; to: string; changes: ChangedMigration[] }> {
+  const from = await resolveRevision(range.repo, range.from);
+  const to = await resolveRevision(range.repo, range.to);
+  const out = await git(range.repo, ['diff', '--name-status', '--no-renames', '-z', from, to, '--', range.glob]);
+  const parts = out.split('\0').filter((s) => s !== '');
+  const changes: ChangedMigration[] = [];
+  for (let i = 0; i + 1 < parts.length; i += 2) {
+    const status = (parts[i] ?? '')[0];
+    const path = parts[i + 1] ?? '';
+    if (!path.toLowerCase().endsWith('.sql') || isDownMigration(path)) continue;
+    if (status === 'A' || status === 'M' || status === 'D') changes.push({ path, status });
+    else if (status === 'T') changes.push({ path, status: 'M' });
+  }
+  changes.sort((a, b) => compareMigrationPaths(a.path, b.path));
+  return { from, to, changes };
+}
+
+/** Every migration that exists at `rev` (for replaying the schema as it was), in apply order. */
+export async function migrationsAt(repo: string, rev: string, glob: string): Promise<string[]> {
+  const out = await git(repo, ['ls-tree', '-r', '-z', '--name-only', rev, '--', glob]);
+  return out
+    .split('\0')
+    .filter((p) => p.toLowerCase().endsWith('.sql') && !isDownMigration(p))
+    .sort(compareMigrationPaths);
+}

@@ -1,0 +1,69 @@
+import { execFile, spawn } from 'node:child_process';
+import { AdapterError, NotFoundError, UsageError } from '../../core/errors.ts';
+
+/** Runs `git -C repo ...args` and returns stdout; failures become rewind errors (never raw throws). */
+export function git(repo: string, args: readonly string[], maxBuffer = 64 * 1024 * 1024): Promise<string> {
+  return new Promise((resolve, reject) => {
+    execFile('git', ['-C', repo, ...args], { maxBuffer, encoding: 'utf8' }, (err, stdout, stderr) => {
+      if (!err) return resolve(stdout);
+      const msg = (stderr || err.message).trim().split('\n')[0] ?? '';
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return reject(new AdapterError('git', args[0] ?? 'git', 'git is not installed', { cause: err }));
+      if (/not a git repository|cannot change to/i.test(msg)) return reject(new UsageError(`${repo} is not a git repository`, { cause: err }));
+      reject(new AdapterError('git', args[0] ?? 'git', msg, { cause: err }));
+    });
+  });
+}
+
+/** Resolves a revision to a commit hash; a revision that does not exist is the user's error (exit 2). */
+export async function resolveRevision(repo: string, rev: string): Promise<string> {
+  if (rev.startsWith('-')) throw new UsageError(`revision "${rev}" must not start with "-"`);
+  try {
+    return (await git(repo, ['rev-parse', '--verify', '--quiet', '--end-of-options', `${rev}^{commit}`])).trim();
+  } catch (e) {
+    if (e instanceof UsageError) throw e;
+    throw new NotFoundError(`revision "${rev}" does not exist in ${repo}`, { hint: 'use a commit hash, tag or branch that `git -C REPO log` shows', cause: e });
+  }
+}
+
+export interface Blob {
+  readonly path: string;
+  /** undefined when the path does not exist at that revision. */
+  readonly bytes: Uint8Array | undefined;
+  readonly size: number;
+}
+
+/**
+ * Reads many `rev:path` blobs through one `git cat-file --batch` process (hundreds of
+ * migrations would otherwise cost a process each). Blobs above `maxBytes` are not read.
+ */
+export function readBlobs(repo: string, rev: string, paths: readonly string[], maxBytes: number): Promise<Blob[]> {
+  if (paths.length === 0) return Promise.resolve([]);
+  return new Promise((resolve, reject) => {
+    const child = spawn('git', ['-C', repo, 'cat-file', '--batch'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    const chunks: Buffer[] = [];
+    let stderr = '';
+    child.stdout.on('data', (c: Buffer) => chunks.push(c));
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    child.on('error', (e) => reject(new AdapterError('git', 'cat-file', e.message, { cause: e })));
+    child.on('close', (code) => {
+      if (code !== 0) return reject(new AdapterError('git', 'cat-file', stderr.trim() || `exit ${code}`));
+      const out = Buffer.concat(chunks);
+      const blobs: Blob[] = [];
+      let off = 0;
+      for (const path of paths) {
+        const nl = out.indexOf(10, off);
+        const header = out.subarray(off, nl).toString();
+        off = nl + 1;
+        if (header.endsWith(' missing') || header.endsWith(' ambiguous')) {
+          blobs.push({ path, bytes: undefined, size: 0 });
+          continue;
+        }
+        const size = Number(header.split(' ')[2] ?? 0);
+        blobs.push({ path, bytes: size > maxBytes ? new Uint8Array(0) : out.subarray(off, off + size), size });
+        off += size + 1;
+      }
+      resolve(blobs);
+    });
+    child.stdin.end(paths.map((p) => `${rev}:${p}`).join('\n') + '\n');
+  });
+}

@@ -1,0 +1,91 @@
+import { open, readdir, stat } from 'node:fs/promises';
+import { join, relative, isAbsolute } from 'node:path';
+import { compareMigrationPaths, downPathFor, isDownMigration, type MigrationSource } from '../../analyzers/sql-migration/index.ts';
+import { decodeMigration } from './decode-migration.ts';
+
+export interface ReadFilesResult {
+  /** Migrations to judge, in apply order (within each named path). */
+  readonly files: readonly MigrationSource[];
+  /** Down migrations paired to the files, by path as reported. */
+  readonly downs: ReadonlyMap<string, string>;
+}
+
+/**
+ * Reads the files and folders the user named. A folder contributes its `.sql` files
+ * (recursively, in migration order, down migrations excluded but kept for pairing);
+ * a file named directly is judged whatever its name. Unreadable paths become `unreadable`
+ * entries, so the other files of the run are still judged.
+ */
+export async function readMigrationPaths(paths: readonly string[], opts: { cwd: string; maxBytes: number }): Promise<ReadFilesResult> {
+  const files: MigrationSource[] = [];
+  const downs = new Map<string, string>();
+  for (const p of paths) {
+    const abs = isAbsolute(p) ? p : join(opts.cwd, p);
+    let info;
+    try {
+      info = await stat(abs);
+    } catch (e) {
+      files.push({ kind: 'unreadable', path: p, reason: describe(e) });
+      continue;
+    }
+    if (info.isDirectory()) {
+      const found = (await listSql(abs)).sort(compareMigrationPaths);
+      for (const f of found) {
+        const rel = join(p, relative(abs, f));
+        if (isDownMigration(rel)) continue;
+        files.push(await readOne(f, rel, opts.maxBytes));
+      }
+    } else {
+      files.push(await readOne(abs, p, opts.maxBytes));
+    }
+  }
+  // Pair downs: read the file the layout names, if it exists.
+  for (const f of files) {
+    const cand = f.kind === 'text' ? downPathFor(f.path) : undefined;
+    if (!cand) continue;
+    const abs = isAbsolute(cand.path) ? cand.path : join(opts.cwd, cand.path);
+    const down = await readOne(abs, cand.path, opts.maxBytes);
+    if (down.kind === 'text') downs.set(cand.path, down.content);
+  }
+  return { files, downs };
+}
+
+async function readOne(abs: string, path: string, maxBytes: number): Promise<MigrationSource> {
+  let fh;
+  try {
+    fh = await open(abs, 'r');
+    const size = (await fh.stat()).size;
+    if (size > maxBytes) return { kind: 'unreadable', path, reason: `file is ${size} bytes, over the --max-bytes cap of ${maxBytes}` };
+    const buf = Buffer.alloc(size);
+    let off = 0;
+    while (off < size) {
+      const { bytesRead } = await fh.read(buf, off, size - off, off);
+      if (bytesRead === 0) break;
+      off += bytesRead;
+    }
+    return decodeMigration(path, buf.subarray(0, off), maxBytes);
+  } catch (e) {
+    return { kind: 'unreadable', path, reason: describe(e) };
+  } finally {
+    await fh?.close();
+  }
+}
+
+async function listSql(dir: string): Promise<string[]> {
+  const out: string[] = [];
+  for (const entry of await readdir(dir, { withFileTypes: true })) {
+    if (entry.name.startsWith('.') || entry.name === 'node_modules') continue;
+    const p = join(dir, entry.name);
+    if (entry.isDirectory()) out.push(...(await listSql(p)));
+    else if (entry.name.toLowerCase().endsWith('.sql')) out.push(p);
+  }
+  return out;
+}
+
+function describe(e: unknown): string {
+  const code = (e as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT') return 'no such file or directory';
+  if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
+  if (code === 'EISDIR') return 'is a directory';
+  return (e as Error).message ?? String(e);
+}

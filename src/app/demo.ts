@@ -1,0 +1,101 @@
+import { spawn } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { AdapterError } from '../core/errors.ts';
+import type { Plan } from '../core/plan.ts';
+import type { RunResult } from '../executor/execute-plan.ts';
+import type { ProgressEvent } from '../executor/step-context.ts';
+import type { GlobalOptions } from '../cli/command.ts';
+import { openAppContext } from './app-context.ts';
+import { planRollback } from './plan-service.ts';
+import { executeRollback } from './rollback-service.ts';
+
+const bin = resolve(fileURLToPath(new URL('../../bin/rewind.js', import.meta.url)));
+
+export interface DemoOptions {
+  readonly scenario: 'argocd-image';
+  readonly speed: number;
+  readonly keep: boolean;
+  readonly env: NodeJS.ProcessEnv;
+  readonly signal: AbortSignal;
+  /** Narration for humans (stderr). */
+  readonly say: (line: string) => void;
+  readonly progress: (e: ProgressEvent) => void;
+  readonly showPlan: (plan: Plan) => void;
+}
+
+export interface DemoResult {
+  readonly dir: string;
+  readonly app: string;
+  readonly plan: Plan;
+  readonly result: RunResult | undefined;
+}
+
+const scenarios = { 'argocd-image': { app: 'bookstore-catalog-us-east' } } as const;
+
+/**
+ * The seed's incident, replayed: a sandbox on loopback (its own process, reached over HTTPS like
+ * production), a bad image digest shipped by "CI", then rewind's plan and rollback through the
+ * same adapters a real cluster gets.
+ */
+export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
+  const { app } = scenarios[opts.scenario];
+  const dir = await mkdtemp(join(tmpdir(), 'rewind-demo-'));
+  const started = Date.now();
+  opts.say(`starting the sandbox in ${dir} (speed x${opts.speed}) ...`);
+  await rewindChild(['sandbox', 'up', '--detach', '--dir', dir, '--speed', String(opts.speed)], opts.env);
+  try {
+    opts.say(`sandbox ready in ${((Date.now() - started) / 1000).toFixed(1)}s`);
+    const global: GlobalOptions = { output: undefined, config: join(dir, 'rewind.yaml'), context: undefined, yes: true, dryRun: false, verbose: false };
+    const ctx = await openAppContext(global, opts.env, dir);
+    const gitops = await ctx.gitops();
+    const before = await gitops.getApplication(app);
+    const lastId = before.history.at(-1)?.id ?? 0;
+    opts.say(`incident: CI ships a new image digest for ${app} ...`);
+    await rewindChild(['sandbox', 'break', app, '--dir', dir], opts.env);
+    const deadline = Date.now() + 120_000;
+    for (;;) {
+      const now = await gitops.getApplication(app);
+      const newest = now.history.at(-1);
+      if (newest && newest.id > lastId && now.sync.status === 'Synced' && now.sync.revision === newest.revision) {
+        opts.say(`deployed: history id ${newest.id}, revision ${newest.revision.slice(0, 7)}; the p99 alert fires`);
+        break;
+      }
+      if (Date.now() > deadline) throw new AdapterError('sandbox', 'break', 'the bad revision did not sync within 2 minutes');
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    const alertAt = new Date(ctx.clock.now().getTime() + 1000).toISOString();
+    const { plan } = await planRollback(ctx, { app, alertAt });
+    opts.showPlan(plan);
+    if (plan.decision !== 'rollback') return { dir, app, plan, result: undefined };
+    const result = await executeRollback(
+      ctx,
+      { plan, reason: 'demo: p99 regression after deploy', timeoutMs: 5 * 60_000, signal: opts.signal, dryRun: false, progress: opts.progress },
+      opts.env,
+    );
+    await ctx.close();
+    return { dir, app, plan, result };
+  } finally {
+    if (!opts.keep) {
+      await rewindChild(['sandbox', 'down', '--dir', dir], opts.env).catch(() => undefined);
+      await rm(dir, { recursive: true, force: true }).catch(() => undefined);
+    }
+  }
+}
+
+function rewindChild(args: readonly string[], env: NodeJS.ProcessEnv): Promise<string> {
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(process.execPath, [bin, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      if (code === 0) resolvePromise(out);
+      else reject(new AdapterError('sandbox', args.slice(0, 2).join(' '), err.trim().split('\n').at(-1) ?? `exit ${code}`));
+    });
+  });
+}

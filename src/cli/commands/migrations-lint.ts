@@ -1,0 +1,17 @@
+import { flagBool, type CommandContext } from '../command.ts';
+import { UsageError } from '../../core/errors.ts';
+import { analyzeWindow, exitCodeFor } from '../../analyzers/sql-migration/index.ts';
+import { defaultMaxBytes, readMigrationPaths } from '../../adapters/migrations-source/index.ts';
+import { maxBytesFlag, migrationFormat, writeReport } from './migrations-output.ts';
+
+/** `rewind migrations lint PATH...`: each file judged alone unless --window says they are one window. */
+export async function run(ctx: CommandContext): Promise<number> {
+  if (ctx.args.length === 0) throw new UsageError('migrations lint needs at least one file or folder', { hint: 'rewind migrations lint db/migrations' });
+  const format = migrationFormat(ctx);
+  const maxBytes = maxBytesFlag(ctx, defaultMaxBytes);
+  const { files, downs } = await readMigrationPaths(ctx.args, { cwd: ctx.io.cwd, maxBytes });
+  if (files.length === 0) ctx.io.stderr.write(`no .sql migrations under ${ctx.args.join(', ')}\n`);
+  const report = await analyzeWindow(files, { window: flagBool(ctx, 'window'), requireNotes: flagBool(ctx, 'require-notes'), lookup: (p) => downs.get(p) });
+  writeReport(ctx, report, format);
+  return exitCodeFor(report.verdict);
+}

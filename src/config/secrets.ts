@@ -1,0 +1,32 @@
+import { readFile } from 'node:fs/promises';
+import { ConfigError } from '../core/errors.ts';
+import type { SecretRef } from './config-types.ts';
+
+/**
+ * The secret a reference names: an environment variable's value, or a file's content without
+ * its trailing newline. The value is never logged or put in an error message.
+ *
+ * ### Examples
+ * ```ts
+ * await resolveSecret({ env: 'ARGOCD_AUTH_TOKEN' }, process.env); // the token
+ * await resolveSecret({ file: '/home/me/.argocd-token' }, process.env);
+ * ```
+ */
+export async function resolveSecret(ref: SecretRef, env: Readonly<Record<string, string | undefined>>): Promise<string> {
+  if ('env' in ref) {
+    const value = env[ref.env];
+    if (value === undefined || value.trim() === '') {
+      throw new ConfigError(`environment variable ${ref.env} is not set`, { hint: `export ${ref.env}=<token>, or set argocd.tokenFile in rewind.yaml` });
+    }
+    return value.trim();
+  }
+  let text: string;
+  try {
+    text = await readFile(ref.file, 'utf8');
+  } catch (err) {
+    throw new ConfigError(`cannot read token file ${ref.file}: ${(err as NodeJS.ErrnoException).code ?? 'error'}`, { cause: err });
+  }
+  const value = text.trim();
+  if (value === '') throw new ConfigError(`token file ${ref.file} is empty`);
+  return value;
+}

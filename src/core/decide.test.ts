@@ -1,0 +1,270 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { decide } from './decide.ts';
+import { FakeFacts, fullHash, SEED } from './fake-facts.ts';
+import type { Facts } from './facts.ts';
+import { defaultPolicy } from './facts.ts';
+import type { Plan } from './plan.ts';
+import { checkPlanStillValid } from './plan-staleness.ts';
+
+const kinds = (plan: Plan) => plan.steps.map((s) => s.kind);
+const check = (plan: Plan, id: string) => plan.preflight.find((c) => c.id === id);
+const ROLLBACK = ['preflight', 'disable-auto-sync', 'argocd-rollback', 'wait-healthy', 'verify-digest', 'record-revert-pending'];
+
+interface Case {
+  readonly title: string;
+  readonly facts: FakeFacts;
+  readonly decision: Plan['decision'];
+  readonly to?: number;
+  readonly steps?: readonly string[];
+  readonly reason?: RegExp;
+  readonly warning?: RegExp;
+  readonly checks?: Readonly<Record<string, string>>;
+  readonly extra?: (plan: Plan) => void;
+}
+
+const cases: readonly Case[] = [
+  {
+    title: 'rolls the seed incident back to history 41 after disabling auto-sync',
+    facts: FakeFacts.seed(),
+    decision: 'rollback',
+    to: 41,
+    steps: ROLLBACK,
+    checks: { correlation: 'pass', 'last-known-good': 'pass', 'sync-mode': 'warn', ownership: 'pass', schema: 'pass', diagnosis: 'info' },
+    warning: /auto-sync is ON \(prune, selfHeal\).*restores prune, selfHeal/,
+    extra: (plan) => {
+      const disable = plan.steps.find((s) => s.kind === 'disable-auto-sync');
+      assert.deepEqual(disable?.params, { saved: { automated: { prune: true, selfHeal: true, enabled: true } } });
+      const rollback = plan.steps.find((s) => s.kind === 'argocd-rollback');
+      assert.deepEqual(rollback?.params, { id: 41, revision: SEED.good.revision, prune: true });
+      const verify = plan.steps.find((s) => s.kind === 'verify-digest');
+      assert.deepEqual(verify?.params, { expectedImages: [SEED.goodImage] });
+      const revert = plan.steps.find((s) => s.kind === 'record-revert-pending');
+      assert.equal((revert?.params as { badRevision: string }).badRevision, SEED.bad.revision);
+      assert.deepEqual(plan.from, { historyId: 42, revision: SEED.bad.revision });
+      assert.equal(plan.steps.find((s) => s.kind === 'wait-healthy')?.expectedSeconds, defaultPolicy.expectedSeconds['wait-healthy']);
+    },
+  },
+  {
+    title: 'skips disabling auto-sync when it is already off',
+    facts: FakeFacts.seed().autoSync(false),
+    decision: 'rollback',
+    to: 41,
+    steps: ['preflight', 'argocd-rollback', 'wait-healthy', 'verify-digest', 'record-revert-pending'],
+    checks: { 'sync-mode': 'pass' },
+  },
+  {
+    title: 'pins targetRevision instead of toggling auto-sync when an ApplicationSet owns the app',
+    facts: FakeFacts.seed().ownedByAppSet('bookstore'),
+    decision: 'rollback',
+    to: 41,
+    steps: ['preflight', 'pin-target-revision', 'wait-healthy', 'verify-digest', 'record-revert-pending'],
+    checks: { ownership: 'warn' },
+    warning: /ApplicationSet bookstore, which would put spec.syncPolicy back: rewind pins spec.source.targetRevision to a1b2c3d/,
+    extra: (plan) => {
+      const pin = plan.steps.find((s) => s.kind === 'pin-target-revision');
+      assert.deepEqual(pin?.params, { revision: SEED.good.revision, previousTargetRevision: 'main', saved: { automated: { prune: true, selfHeal: true, enabled: true } } });
+    },
+  },
+  {
+    title: 'pins and then rolls back when a parent owns the app and auto-sync is off',
+    facts: FakeFacts.seed().ownedByApp('bookstore-root').autoSync(false),
+    decision: 'rollback',
+    steps: ['preflight', 'pin-target-revision', 'argocd-rollback', 'wait-healthy', 'verify-digest', 'record-revert-pending'],
+  },
+  {
+    title: 'refuses when the history holds only the current entry',
+    facts: FakeFacts.seed().history([{ id: 42, revision: 'd8f3c2a', minutesAgo: 8 }]),
+    decision: 'refuse',
+    reason: /only the current entry \(id 42\).*revisionHistoryLimit/,
+    checks: { 'last-known-good': 'fail' },
+  },
+  {
+    title: 'refuses a --to id that is not in the history, naming the ids it keeps',
+    facts: FakeFacts.seed().requestTo(30),
+    decision: 'refuse',
+    reason: /history id 30 is not in .* keeps ids 38-42; revisionHistoryLimit 10 trims older entries/,
+  },
+  {
+    title: 'rolls back to the entry --to names',
+    facts: FakeFacts.seed().requestTo(40),
+    decision: 'rollback',
+    to: 40,
+    checks: { 'last-known-good': 'pass' },
+  },
+  {
+    title: 'does nothing when the app already runs the --to revision',
+    facts: FakeFacts.seed().alreadyOnTarget(),
+    decision: 'noop',
+    to: 41,
+    steps: [],
+    reason: /already runs a1b2c3d/,
+  },
+  {
+    title: 'targets the previous rollback when auto-sync re-applied the bad revision',
+    facts: FakeFacts.seed().previousRollback(),
+    decision: 'rollback',
+    to: 43,
+    extra: (plan) => assert.equal(plan.to?.revision, SEED.good.revision),
+  },
+  {
+    title: 'skips the bad revision again after a previous rollback',
+    facts: FakeFacts.seed().history([
+      { id: 40, revision: '9e8d7c6', minutesAgo: 300 },
+      { id: 41, revision: 'a1b2c3d', minutesAgo: 200 },
+      { id: 42, revision: 'd8f3c2a', minutesAgo: 40 },
+      { id: 43, revision: 'a1b2c3d', minutesAgo: 10 },
+    ]),
+    decision: 'rollback',
+    to: 40,
+    extra: (plan) => {
+      const evidence = check(plan, 'last-known-good')?.evidence.map((e) => e.claim).join('\n') ?? '';
+      assert.match(evidence, /skipped history 42 \(d8f3c2a\): a later rollback moved away from it/);
+      assert.match(evidence, /skipped history 41 \(a1b2c3d\): same revision as the current one/);
+    },
+  },
+  {
+    title: 'skips an older entry that carries the current revision',
+    facts: FakeFacts.seed().history([
+      { id: 41, revision: 'a1b2c3d', minutesAgo: 200 },
+      { id: 42, revision: 'd8f3c2a', minutesAgo: 20 },
+      { id: 43, revision: 'd8f3c2a', minutesAgo: 8 },
+    ]),
+    decision: 'rollback',
+    to: 41,
+  },
+  {
+    title: 'blocks automatic execution when any migration changed',
+    facts: FakeFacts.seed().migrations('safe', 'apps/catalog/migrations/0042_add_column.sql'),
+    decision: 'refuse',
+    reason: /migration changed \(apps\/catalog\/migrations\/0042_add_column.sql\).*any changed migration blocks automatic execution/,
+    checks: { schema: 'fail' },
+  },
+  {
+    title: 'refuses an unsafe migration and points to the data layer and roll-forward',
+    facts: FakeFacts.seed().migrations('unsafe', 'apps/catalog/migrations/0042_drop.sql'),
+    decision: 'refuse',
+    reason: /unsafe migration shipped.*DROP COLUMN.*data-rollback-postgres-pitr.md.*roll forward/,
+  },
+  {
+    title: 'refuses while an operation is already running',
+    facts: FakeFacts.seed().operationRunning(),
+    decision: 'refuse',
+    reason: /an operation is already running.*terminate-op/,
+  },
+  {
+    title: 'refuses a target revision pruned from the config repo',
+    facts: FakeFacts.seed().pruned('a1b2c3d'),
+    decision: 'refuse',
+    reason: /a1b2c3d \(history 41\) is no longer in the config repo/,
+  },
+  {
+    title: 'warns that the deploy may not be the cause when it landed more than 30 minutes ago',
+    facts: FakeFacts.seed().deployedMinutesAgo(45),
+    decision: 'rollback',
+    warning: /45 min before now .*outside the 30-min window: the deploy may not be the cause/,
+    checks: { correlation: 'warn' },
+  },
+  {
+    title: 'warns when the alert fired before the deploy',
+    facts: FakeFacts.seed().alertMinutesAgo(20),
+    decision: 'rollback',
+    warning: /the alert fired 12 min before the sync landed: the deploy may not be the cause/,
+  },
+  {
+    title: 'measures the deploy against the alert when there is one',
+    facts: FakeFacts.seed().alertMinutesAgo(3),
+    decision: 'rollback',
+    checks: { correlation: 'pass' },
+    extra: (plan) => assert.match(check(plan, 'correlation')?.detail ?? '', /5 min before the alert: strong signal/),
+  },
+  {
+    title: 'recommends flipping a flag that covers the change first',
+    facts: FakeFacts.seed().changed('config-only').flag('catalog-new-search', 'config-only'),
+    decision: 'rollback',
+    warning: /flag catalog-new-search covers this change.*flip it first.*rewind cannot flip flags yet/,
+    checks: { 'feature-flag': 'warn' },
+  },
+  {
+    title: 'does not recommend a flag that covers only part of the change',
+    facts: FakeFacts.seed().changed('config-only', 'image-digest').flag('catalog-new-search', 'config-only'),
+    decision: 'rollback',
+    checks: { 'feature-flag': 'info' },
+  },
+  {
+    title: 'warns that rollback will not downgrade CRDs',
+    facts: FakeFacts.seed().changed('image-digest', 'crd'),
+    decision: 'rollback',
+    warning: /does not delete or downgrade Helm CRDs/,
+  },
+  {
+    title: 'warns that the Argo Rollouts path comes later for a Rollout',
+    facts: FakeFacts.seed().workloadKind('Rollout'),
+    decision: 'rollback',
+    warning: /Argo Rollout: rewind's Rollouts path/,
+  },
+  {
+    title: 'takes the expected images from the target revision when they were gathered',
+    facts: FakeFacts.seed().targetImages('ghcr.io/acme/catalog@sha256:feed'),
+    decision: 'rollback',
+    extra: (plan) => assert.deepEqual(plan.steps.find((s) => s.kind === 'verify-digest')?.params, { expectedImages: ['ghcr.io/acme/catalog@sha256:feed'] }),
+  },
+];
+
+describe('decide', () => {
+  for (const c of cases) {
+    it(c.title, () => {
+      const plan = decide(c.facts.build());
+      assert.equal(plan.decision, c.decision, `reasons: ${plan.reasons.join(' | ')}`);
+      if (c.to !== undefined) assert.equal(plan.to?.historyId, c.to);
+      if (c.steps) assert.deepEqual(kinds(plan), c.steps);
+      if (c.decision !== 'rollback') assert.deepEqual(plan.steps, []);
+      if (c.reason) assert.ok(plan.reasons.some((r) => c.reason?.test(r)), `no reason matches ${c.reason}: ${plan.reasons.join(' | ')}`);
+      if (c.warning) assert.ok(plan.warnings.some((w) => c.warning?.test(w)), `no warning matches ${c.warning}: ${plan.warnings.join(' | ')}`);
+      for (const [id, status] of Object.entries(c.checks ?? {})) assert.equal(check(plan, id)?.status, status, id);
+      c.extra?.(plan);
+    });
+  }
+
+  it('is deterministic and returns frozen data', () => {
+    const facts = FakeFacts.seed().build();
+    const a = decide(facts);
+    assert.deepEqual(a, decide(facts));
+    assert.ok(Object.isFrozen(a) && Object.isFrozen(a.steps) && Object.isFrozen(a.steps[0]?.params));
+  });
+
+  it('lets a policy downgrade a review verdict to a warning once the analyzer is trusted', () => {
+    const facts = FakeFacts.seed().migrations('review', 'm/0042_backfill.sql').build();
+    assert.equal(decide(facts).decision, 'refuse');
+    const plan = decide(facts, { ...defaultPolicy, migrationGate: 'verdict', migrationReview: 'warn' });
+    assert.equal(plan.decision, 'rollback');
+    assert.equal(check(plan, 'schema')?.status, 'warn');
+  });
+});
+
+describe('checkPlanStillValid', () => {
+  const plan = decide(FakeFacts.seed().build());
+  const stale = (facts: Facts) => checkPlanStillValid(plan, facts);
+
+  it('finds nothing when live state matches the plan', () => {
+    assert.deepEqual(stale(FakeFacts.seed().build()), []);
+  });
+
+  it('reports a new sync and a changed current revision', () => {
+    const facts = FakeFacts.seed().history([
+      { id: 41, revision: 'a1b2c3d', minutesAgo: 200 },
+      { id: 42, revision: 'd8f3c2a', minutesAgo: 8 },
+      { id: 43, revision: 'e4f5a6b', minutesAgo: 1 },
+    ]).build();
+    assert.deepEqual(stale(facts), ['current revision changed: d8f3c2a -> e4f5a6b', 'a new sync landed: history 43 (was 42)']);
+  });
+
+  it('reports auto-sync turned off and a trimmed target', () => {
+    const facts = FakeFacts.seed().autoSync(false).history([{ id: 42, revision: 'd8f3c2a', minutesAgo: 8 }]).build();
+    assert.deepEqual(stale(facts), ['auto-sync was turned off since the plan was made', 'the target history 41 is gone (trimmed by revisionHistoryLimit)']);
+  });
+
+  it('uses full hashes in the plan', () => {
+    assert.equal(plan.to?.revision, fullHash('a1b2c3d'));
+  });
+});

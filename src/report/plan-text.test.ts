@@ -1,0 +1,45 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { decide } from '../core/decide.ts';
+import { FakeFacts } from '../core/fake-facts.ts';
+import { formatSeconds, renderPlanText } from './plan-text.ts';
+
+const text = (f: FakeFacts, color = false) => renderPlanText(decide(f.build()), { color });
+
+describe('renderPlanText', () => {
+  it('puts the decision first, then pre-flight with marks and sources, then numbered steps', () => {
+    const out = text(FakeFacts.seed());
+    const lines = out.split('\n');
+    assert.equal(lines[0], 'bookstore-catalog-us-east: ROLL BACK d8f3c2a (history 42) -> a1b2c3d (history 41), ~2m18s');
+    assert.match(out, /  ✓ Deploy\/alert correlation: the sync landed 8 min before now/);
+    assert.match(out, /  ! Sync mode: auto-sync is ON \(prune, selfHeal\)/);
+    assert.match(out, /      from argocd GET \/api\/v1\/applications\/bookstore-catalog-us-east, clock/);
+    assert.match(out, /  2\. Disable auto-sync so the rollback sticks \(3a\)  \[argocd app bookstore-catalog-us-east, ~2s\]/);
+    assert.match(out, /  3\. Roll back to history 41 \(a1b2c3d\) \(3b\)/);
+    assert.match(out, /     then: every Pod's imageID matches ghcr\.io\/acme\/catalog@sha256:600d/);
+    assert.ok(out.indexOf('Pre-flight') < out.indexOf('Steps'));
+    assert.equal(out.match(/auto-sync is ON/g)?.length, 1, 'a warning shown by its check is not repeated');
+  });
+
+  it('shows refusal reasons with what to do next, and no steps', () => {
+    const out = text(FakeFacts.seed().migrations('unsafe', 'apps/catalog/migrations/0042_drop.sql'));
+    assert.match(out.split('\n')[0] ?? '', /^bookstore-catalog-us-east: REFUSED will not roll back d8f3c2a \(history 42\) -> a1b2c3d \(history 41\)$/);
+    assert.match(out, /  ✗ Step 0: unsafe migration shipped .*DROP COLUMN/);
+    assert.match(out, /    next: follow data-rollback-postgres-pitr\.md/);
+    assert.match(out, /  ✗ Schema compatibility \(Step 0\)/);
+    assert.doesNotMatch(out, /Steps/);
+  });
+
+  it('says there is nothing to do when the app already runs the target', () => {
+    assert.match(text(FakeFacts.seed().alreadyOnTarget()), /^bookstore-catalog-us-east: NOTHING TO DO \(on a1b2c3d \(history 43\)\)\n  .*already runs a1b2c3d/);
+  });
+
+  it('colours only when asked', () => {
+    assert.doesNotMatch(text(FakeFacts.seed()), /\u001b\[/);
+    assert.match(text(FakeFacts.seed(), true), /\u001b\[32m✓\u001b\[0m/);
+  });
+
+  it('formats expected durations as estimates', () => {
+    assert.deepEqual([formatSeconds(5), formatSeconds(90), formatSeconds(120)], ['~5s', '~1m30s', '~2m']);
+  });
+});

@@ -1,0 +1,158 @@
+/**
+ * Argo CD's application controller on the sandbox clock. Per app, one reconcile at a time:
+ * run a requested operation, compare the target revision with the cluster, write
+ * `status.sync/health/resources/summary`, then decide on auto-sync as upstream does:
+ * sync when the target commit differs from the last one synced; when it is the same and
+ * the live state drifted, self-heal (if enabled) once 5 s have passed since the last sync.
+ *
+ * NOTE: upstream reconciles every 120 s (plus jitter) and reacts to watch events at once;
+ * the sandbox reconciles every 3 sandbox seconds instead, which covers both for demos.
+ */
+import type { SandboxClock } from '../clock.ts';
+import type { KubeClient } from '../gitops/kube-client.ts';
+import { isAutoSyncEnabled, type Application, type Operation } from './application.ts';
+import type { AppStore } from './app-store.ts';
+import { compareApp, type Comparison } from './compare.ts';
+import type { ManifestSource } from './manifests.ts';
+import { argoTime, runSyncOperation, type SyncTimes } from './sync-operation.ts';
+
+export const RECONCILE_INTERVAL_MS = 3_000;
+/** Upstream's `--self-heal-timeout-seconds` default. */
+export const SELF_HEAL_TIMEOUT_MS = 5_000;
+
+export interface AppController {
+  /** Reconciles `name` now (after any reconcile in flight) and resolves when done. */
+  refresh(name: string): Promise<void>;
+  /** Runs a sync operation directly, optionally backdated (seeding); resolves with its phase. */
+  syncNow(name: string, op: Operation, times?: SyncTimes): Promise<string>;
+  /** Resolves when no reconcile is queued or running. */
+  idle(): Promise<void>;
+  close(): void;
+}
+
+export interface AppControllerDeps {
+  readonly store: AppStore;
+  readonly manifests: ManifestSource;
+  readonly clock: SandboxClock;
+  kubeFor(app: Application): KubeClient;
+  log(message: string): void;
+}
+
+export function startAppController(deps: AppControllerDeps): AppController {
+  const queues = new Map<string, Promise<void>>();
+  const pending = new Set<string>();
+  const timers = new Set<ReturnType<typeof setTimeout>>();
+  let closed = false;
+  const syncDeps = { store: deps.store, manifests: deps.manifests, now: () => deps.clock.now(), kubeFor: deps.kubeFor };
+
+  const enqueue = <T>(name: string, fn: () => Promise<T>): Promise<T> => {
+    const prev = queues.get(name) ?? Promise.resolve();
+    const run = prev.then(fn, fn);
+    const settled = run.then(
+      () => undefined,
+      (e: unknown) => deps.log(`reconcile ${name}: ${(e as Error).message}`),
+    );
+    queues.set(name, settled);
+    void settled.then(() => {
+      if (queues.get(name) === settled) queues.delete(name);
+    });
+    return run;
+  };
+
+  const schedule = (name: string): void => {
+    if (closed || pending.has(name)) return;
+    pending.add(name);
+    void enqueue(name, async () => {
+      pending.delete(name);
+      await reconcile(name);
+    });
+  };
+
+  const writeComparison = (name: string, c: Comparison): Application =>
+    deps.store.update(name, (a) => {
+      const now = argoTime(deps.clock.now());
+      const healthChanged = a.status.health.status !== c.health.status;
+      a.status.sync = { status: c.status, revision: c.revision, comparedTo: { source: a.spec.source, destination: a.spec.destination } };
+      a.status.health = {
+        status: c.health.status,
+        ...(c.health.message ? { message: c.health.message } : {}),
+        lastTransitionTime: healthChanged ? now : (a.status.health.lastTransitionTime ?? now),
+      };
+      a.status.resources = c.resources;
+      a.status.summary = { images: c.images };
+      a.status.reconciledAt = now;
+      a.status.observedAt = now;
+    });
+
+  const autoSync = async (app: Application, c: Comparison): Promise<void> => {
+    if (!isAutoSyncEnabled(app.spec) || app.operation || c.status !== 'OutOfSync') return;
+    const automated = app.spec.syncPolicy?.automated ?? {};
+    const last = app.status.operationState;
+    // Upstream's alreadyAttemptedSync: same commit, same source (the target revision aside).
+    const src = last?.syncResult?.source;
+    const alreadyAttempted =
+      last?.syncResult?.revision === c.revision && src?.repoURL === app.spec.source.repoURL && src?.path === app.spec.source.path;
+    if (alreadyAttempted) {
+      if (!automated.selfHeal || last?.phase !== 'Succeeded') return;
+      const since = deps.clock.now().getTime() - Date.parse(last.finishedAt ?? last.startedAt);
+      if (since < SELF_HEAL_TIMEOUT_MS) {
+        const t = deps.clock.setTimeout(() => {
+          timers.delete(t);
+          schedule(app.metadata.name);
+        }, SELF_HEAL_TIMEOUT_MS - since + 50);
+        timers.add(t);
+        return;
+      }
+      deps.log(`${app.metadata.name}: self-heal: live state drifted from ${c.revision.slice(0, 7)}, re-syncing`);
+    } else {
+      deps.log(`${app.metadata.name}: auto-sync to ${c.revision.slice(0, 7)}`);
+    }
+    const op: Operation = {
+      sync: { revision: c.revision, prune: automated.prune ?? false, ...(app.spec.syncPolicy?.syncOptions ? { syncOptions: app.spec.syncPolicy.syncOptions } : {}) },
+      initiatedBy: { automated: true },
+      retry: { limit: 5 },
+    };
+    await runSyncOperation(syncDeps, app.metadata.name, op);
+    writeComparison(app.metadata.name, await compareApp(deps.store.get(app.metadata.name)!, deps.manifests, deps.kubeFor(app)));
+  };
+
+  const reconcile = async (name: string): Promise<void> => {
+    let app = deps.store.get(name);
+    if (!app) return;
+    if (app.operation) {
+      await runSyncOperation(syncDeps, name, app.operation);
+      app = deps.store.get(name)!;
+    }
+    let c: Comparison;
+    try {
+      c = await compareApp(app, deps.manifests, deps.kubeFor(app));
+    } catch (e) {
+      deps.store.update(name, (a) => {
+        a.status.sync = { ...a.status.sync, status: 'Unknown' };
+        a.status.reconciledAt = argoTime(deps.clock.now());
+      });
+      throw e;
+    }
+    app = writeComparison(name, c);
+    await autoSync(app, c);
+  };
+
+  const interval = deps.clock.setInterval(() => {
+    for (const a of deps.store.list()) schedule(a.metadata.name);
+  }, RECONCILE_INTERVAL_MS);
+  const unsubscribe = deps.store.onChange((name) => schedule(name));
+
+  return {
+    refresh: (name) => enqueue(name, () => reconcile(name)),
+    syncNow: (name, op, times) => enqueue(name, async () => (await runSyncOperation(syncDeps, name, op, times)).phase),
+    async idle() {
+      while (queues.size > 0) await Promise.all([...queues.values()]);
+    },
+    close() {
+      closed = true;
+      deps.clock.clearInterval(interval);
+      for (const t of timers) deps.clock.clearTimeout(t);
+      unsubscribe();
+    },
+  };
+}

@@ -1,0 +1,61 @@
+/**
+ * Where the sandbox's Argo CD keeps its Applications (in a real install: CRs in etcd).
+ * Readers get copies; every write bumps `resourceVersion` (and `generation` when the spec
+ * changed) and wakes the listeners, so the controllers react to API writes at once.
+ */
+import { isDeepStrictEqual } from 'node:util';
+import type { Application } from './application.ts';
+
+/** `spec`: the spec changed; `operation`: an operation was requested. Status-only writes notify nobody. */
+export type AppListener = (name: string, change: { readonly spec: boolean; readonly operation: boolean }) => void;
+
+export interface AppStore {
+  get(name: string): Application | undefined;
+  list(): Application[];
+  create(app: Application): Application;
+  /** Applies `mutate` to a copy and stores it; returns the stored copy. Throws if the app is gone. */
+  update(name: string, mutate: (app: Application) => void): Application;
+  onChange(listener: AppListener): () => void;
+}
+
+export function createAppStore(): AppStore {
+  const apps = new Map<string, Application>();
+  const listeners = new Set<AppListener>();
+  let version = 1000;
+  const notify = (name: string, change: { spec: boolean; operation: boolean }): void => {
+    if (!change.spec && !change.operation) return;
+    for (const l of listeners) queueMicrotask(() => l(name, change));
+  };
+  return {
+    get: (name) => {
+      const a = apps.get(name);
+      return a ? structuredClone(a) : undefined;
+    },
+    list: () => [...apps.values()].sort((a, b) => a.metadata.name.localeCompare(b.metadata.name)).map((a) => structuredClone(a)),
+    create(app) {
+      const stored = structuredClone(app);
+      stored.metadata.resourceVersion = String(++version);
+      stored.metadata.generation = 1;
+      apps.set(stored.metadata.name, stored);
+      notify(stored.metadata.name, { spec: true, operation: stored.operation !== undefined });
+      return structuredClone(stored);
+    },
+    update(name, mutate) {
+      const current = apps.get(name);
+      if (!current) throw new Error(`application ${name} is gone`);
+      const next = structuredClone(current);
+      mutate(next);
+      if (isDeepStrictEqual(next, current)) return structuredClone(current);
+      const spec = !isDeepStrictEqual(next.spec, current.spec);
+      if (spec) next.metadata.generation = current.metadata.generation + 1;
+      next.metadata.resourceVersion = String(++version);
+      apps.set(name, next);
+      notify(name, { spec, operation: next.operation !== undefined && !isDeepStrictEqual(next.operation, current.operation) });
+      return structuredClone(next);
+    },
+    onChange(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+  };
+}

@@ -1,0 +1,37 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { parseAllDocuments } from 'yaml';
+import { renderKustomize } from './kustomize.ts';
+import { createConfigRepo } from './config-repo.ts';
+import { buildWorldHistory } from '../world/timeline.ts';
+import { WORLD_APPS } from '../world/bookstore.ts';
+
+const run = promisify(execFile);
+
+async function kubectlKustomize(dir: string): Promise<unknown[]> {
+  const { stdout } = await run('kubectl', ['kustomize', dir]);
+  return parseAllDocuments(stdout).map((d) => d.toJS()).filter(Boolean);
+}
+
+test('renders every app folder of the config repo exactly as kubectl kustomize does', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'rewind-kustomize-'));
+  const history = buildWorldHistory(new Date());
+  const repo = await createConfigRepo({ dir, history: history.commits });
+  try {
+    const tree = await repo.checkout(await repo.resolve('main'));
+    for (const app of WORLD_APPS) {
+      const ours = await renderKustomize(join(tree, app.path));
+      assert.deepEqual(ours, await kubectlKustomize(join(tree, app.path)), app.path);
+      const image = (ours[0] as { spec: { template: { spec: { containers: { image: string }[] } } } }).spec.template.spec.containers[0]?.image;
+      assert.match(image ?? '', new RegExp(`^ghcr\\.io/acme/${app.service}@sha256:[0-9a-f]{64}$`));
+    }
+  } finally {
+    await repo.close();
+    await rm(dir, { recursive: true, force: true });
+  }
+});

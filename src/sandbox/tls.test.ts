@@ -1,0 +1,22 @@
+import assert from 'node:assert/strict';
+import { X509Certificate, createPrivateKey } from 'node:crypto';
+import { describe, it } from 'node:test';
+import { generateSandboxTls } from './tls.ts';
+
+describe('generateSandboxTls', () => {
+  it('issues a 127.0.0.1 server certificate signed by a fresh CA, quickly', () => {
+    const started = performance.now();
+    const tls = generateSandboxTls();
+    const took = performance.now() - started;
+    assert.ok(took < 1500, `took ${took} ms`);
+    const ca = new X509Certificate(tls.caCert);
+    const cert = new X509Certificate(tls.cert);
+    assert.equal(ca.ca, true);
+    assert.equal(cert.ca, false);
+    assert.ok(cert.verify(ca.publicKey), 'signed by the CA');
+    assert.equal(cert.checkIP('127.0.0.1'), '127.0.0.1');
+    assert.equal(cert.checkHost('localhost'), 'localhost');
+    assert.ok(cert.checkPrivateKey(createPrivateKey(tls.key)));
+    assert.ok(new Date(cert.validFrom) <= new Date());
+  });
+});

@@ -1,0 +1,122 @@
+/**
+ * The config repo's files for a given state of the world: a Kustomize base per service and
+ * an overlay per region that pins the image by digest, plus the service's SQL migrations.
+ */
+import { stringify } from 'yaml';
+import { NAMESPACE, REGIONS, SERVICES, type Region, type Service } from './bookstore.ts';
+import { digestOf, repositoryOf } from './images.ts';
+
+export interface ServiceConfig {
+  readonly versions: Readonly<Record<Region, string>>;
+  readonly memoryLimit: string;
+  readonly env: Readonly<Record<string, string>>;
+  readonly regionEnv: Readonly<Record<Region, Readonly<Record<string, string>>>>;
+  /** File name -> SQL. */
+  readonly migrations: Readonly<Record<string, string>>;
+}
+
+export type WorldConfig = Readonly<Record<Service, ServiceConfig>>;
+
+const PORTS: Readonly<Record<Service, number>> = { catalog: 8080, orders: 8081, payments: 8082 };
+
+function deployment(service: Service, c: ServiceConfig): string {
+  const doc = {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name: service, labels: { app: service } },
+    spec: {
+      replicas: 3,
+      revisionHistoryLimit: 10,
+      progressDeadlineSeconds: 600,
+      selector: { matchLabels: { app: service } },
+      strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: '25%', maxUnavailable: 0 } },
+      template: {
+        metadata: { labels: { app: service } },
+        spec: {
+          containers: [
+            {
+              name: service,
+              image: repositoryOf(service),
+              ports: [{ name: 'http', containerPort: PORTS[service] }],
+              env: Object.entries(c.env).map(([name, value]) => ({ name, value })),
+              resources: { requests: { cpu: '250m', memory: '256Mi' }, limits: { memory: c.memoryLimit } },
+              readinessProbe: { httpGet: { path: '/healthz', port: 'http' }, periodSeconds: 5 },
+            },
+          ],
+        },
+      },
+    },
+  };
+  return stringify(doc);
+}
+
+function baseKustomization(): string {
+  return stringify({
+    apiVersion: 'kustomize.config.k8s.io/v1beta1',
+    kind: 'Kustomization',
+    resources: ['deployment.yaml'],
+    commonLabels: { 'app.kubernetes.io/part-of': 'bookstore-platform' },
+  });
+}
+
+function overlay(service: Service, region: Region, version: string): string {
+  const body = stringify({
+    apiVersion: 'kustomize.config.k8s.io/v1beta1',
+    kind: 'Kustomization',
+    namespace: NAMESPACE,
+    resources: ['../base'],
+    patches: [{ path: 'region-patch.yaml' }],
+    images: [{ name: repositoryOf(service), digest: digestOf(service, version) }],
+  });
+  return `# ${service} in ${region}. CI pins the image by digest; the version is in the commit message.\n# image version: ${version}\n${body}`;
+}
+
+function regionPatch(service: Service, region: Region, env: Readonly<Record<string, string>>): string {
+  return stringify({
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name: service },
+    spec: {
+      template: {
+        spec: {
+          containers: [{ name: service, env: Object.entries({ REGION: region, ...env }).map(([name, value]) => ({ name, value })) }],
+        },
+      },
+    },
+  });
+}
+
+export const README = `# bookstore-platform-config
+
+GitOps config for the Bookstore Platform (acme-books tenant). Argo CD tracks \`main\`.
+
+- \`apps/<service>/base\`: the Deployment, shared by all regions.
+- \`apps/<service>/<region>\`: the region overlay; CI pins the image by digest in \`images:\`.
+- \`apps/<service>/migrations\`: forward-only SQL migrations, applied by the service at start.
+
+Rollbacks: see the runbook \`code-rollback-argocd.md\`. Revert the bad commit here before re-enabling auto-sync.
+`;
+
+/** Every file of the repo for `world`, by path. */
+export function repoFiles(world: WorldConfig): Record<string, string> {
+  const files: Record<string, string> = { 'README.md': README };
+  for (const service of SERVICES) {
+    const c = world[service];
+    files[`apps/${service}/base/deployment.yaml`] = deployment(service, c);
+    files[`apps/${service}/base/kustomization.yaml`] = baseKustomization();
+    for (const region of REGIONS) {
+      files[`apps/${service}/${region}/kustomization.yaml`] = overlay(service, region, c.versions[region]);
+      files[`apps/${service}/${region}/region-patch.yaml`] = regionPatch(service, region, c.regionEnv[region]);
+    }
+    for (const [name, sql] of Object.entries(c.migrations)) files[`apps/${service}/migrations/${name}`] = sql;
+  }
+  return files;
+}
+
+/** The files that differ between two states, with `null` for removed ones. */
+export function changedFiles(before: Record<string, string>, after: Record<string, string>): Record<string, string | null> {
+  const out: Record<string, string | null> = {};
+  for (const [p, text] of Object.entries(after)) if (before[p] !== text) out[p] = text;
+  for (const p of Object.keys(before)) if (!(p in after)) out[p] = null;
+  return out;
+}

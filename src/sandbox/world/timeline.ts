@@ -1,0 +1,160 @@
+/**
+ * The config repo's past: who changed what, when, and which Applications deployed it.
+ * Times are relative to the sandbox's now, so the last good deploy of
+ * `bookstore-catalog-us-east` (history id 41) always landed about three hours ago.
+ */
+import type { GitIdentity } from '../gitops/git.ts';
+import { CI_BOT } from '../gitops/git.ts';
+import type { SeedCommit } from '../gitops/fast-import.ts';
+import { REGIONS, SERVICES, WORLD_APPS, appName, type Region, type Service } from './bookstore.ts';
+import { digestOf } from './images.ts';
+import { MIGRATIONS } from './migrations.ts';
+import { changedFiles, repoFiles, type ServiceConfig, type WorldConfig } from './repo-files.ts';
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] extends object ? Mutable<T[K]> : T[K] };
+type World = Mutable<WorldConfig>;
+
+interface WorldEvent {
+  /** Sandbox ms before now. */
+  readonly ago: number;
+  readonly author: GitIdentity;
+  readonly message: string;
+  change(w: World): void;
+}
+
+const PRIYA: GitIdentity = { name: 'Priya Raman', email: 'priya.raman@acme-books.example' };
+const TOMAS: GitIdentity = { name: 'Tomás Ortega', email: 'tomas.ortega@acme-books.example' };
+const WEN: GitIdentity = { name: 'Wen Li', email: 'wen.li@acme-books.example' };
+
+const H = 3600_000;
+const D = 24 * H;
+const M = 60_000;
+
+function firstMigrations(service: Service, count: number): Record<string, string> {
+  return Object.fromEntries(Object.entries(MIGRATIONS[service]).slice(0, count));
+}
+
+function initialWorld(): World {
+  const svc = (versions: string, count: number, env: Record<string, string>, service: Service): ServiceConfig => ({
+    versions: { 'us-east': versions, 'eu-west': versions },
+    memoryLimit: '512Mi',
+    env,
+    regionEnv: { 'us-east': {}, 'eu-west': {} },
+    migrations: firstMigrations(service, count),
+  });
+  return structuredClone({
+    catalog: svc('1.2.0', 3, { LOG_LEVEL: 'info' }, 'catalog'),
+    orders: svc('2.6.3', 2, { LOG_LEVEL: 'info', DB_POOL_SIZE: '20' }, 'orders'),
+    payments: svc('3.1.2', 2, { LOG_LEVEL: 'info', PROCESSOR_TIMEOUT: '3s' }, 'payments'),
+  }) as World;
+}
+
+/** `catalog: bump image to 1.4.2 (sha256:3f9a…) in us-east` */
+export function bumpMessage(service: Service, version: string, regions: readonly Region[]): string {
+  const short = digestOf(service, version).slice(0, 19);
+  const where = regions.length === REGIONS.length ? '' : ` in ${regions.join(', ')}`;
+  return `${service}: bump image to ${version} (${short})${where}`;
+}
+
+function bump(ago: number, service: Service, version: string, regions: readonly Region[] = REGIONS, migration?: string): WorldEvent {
+  const extra = migration ? `\n\nShips migration ${migration}.` : '';
+  return {
+    ago,
+    author: CI_BOT,
+    message: `${bumpMessage(service, version, regions)}${extra}\n\nBuilt by ci-pipeline #${4000 + Math.round(ago / H)}.`,
+    change: (w) => {
+      for (const r of regions) w[service].versions[r] = version;
+      if (migration) w[service].migrations[migration] = (MIGRATIONS[service] as Record<string, string>)[migration]!;
+    },
+  };
+}
+
+function edit(ago: number, author: GitIdentity, message: string, change: (w: World) => void): WorldEvent {
+  return { ago, author, message, change };
+}
+
+const EVENTS: readonly WorldEvent[] = [
+  edit(15 * D, PRIYA, 'Bootstrap bookstore platform config (catalog, orders, payments in us-east and eu-west)', () => {}),
+  bump(14 * D + 3 * H, 'catalog', '1.2.1'),
+  bump(13 * D + 5 * H, 'orders', '2.7.0', REGIONS, '0003_add_order_status.sql'),
+  bump(12 * D + 2 * H, 'catalog', '1.2.2'),
+  bump(11 * D + 6 * H, 'payments', '3.1.4'),
+  edit(10 * D + 4 * H, PRIYA, 'catalog: raise cache TTL to 300s in us-east', (w) => {
+    w.catalog.regionEnv['us-east']['CACHE_TTL_SECONDS'] = '300';
+  }),
+  bump(9 * D + 7 * H, 'catalog', '1.3.0', REGIONS, '0004_add_book_formats.sql'),
+  edit(8 * D + 2 * H, TOMAS, 'orders: raise DB pool size to 40 (Black Friday prep)', (w) => {
+    w.orders.env['DB_POOL_SIZE'] = '40';
+  }),
+  bump(7 * D + 5 * H, 'catalog', '1.3.1'),
+  edit(6 * D + 8 * H, WEN, 'catalog: raise memory limit to 768Mi after OOMKills', (w) => {
+    w.catalog.memoryLimit = '768Mi';
+  }),
+  bump(5 * D + 9 * H, 'payments', '3.2.0', REGIONS, '0003_add_refund_reason.sql'),
+  bump(4 * D + 6 * H, 'catalog', '1.3.2'),
+  bump(3 * D + 4 * H, 'orders', '2.7.1'),
+  bump(2 * D + 1 * H + 12 * M, 'catalog', '1.4.0', REGIONS, '0005_add_search_vector.sql'),
+  bump(1 * D + 5 * H + 31 * M, 'catalog', '1.4.1', ['us-east']),
+  bump(1 * D + 3 * H + 2 * M, 'catalog', '1.4.1', ['eu-west']),
+  edit(20 * H + 40 * M, PRIYA, 'catalog: enable pricing cache in us-east', (w) => {
+    w.catalog.regionEnv['us-east']['PRICING_CACHE'] = 'enabled';
+  }),
+  bump(9 * H + 10 * M, 'orders', '2.8.0'),
+  bump(3 * H + 14 * M, 'catalog', '1.4.2', ['us-east']),
+  bump(2 * H + 48 * M, 'catalog', '1.4.2', ['eu-west']),
+  edit(1 * H + 5 * M, TOMAS, 'orders: lower upstream request timeout to 4s', (w) => {
+    w.orders.env['REQUEST_TIMEOUT'] = '4s';
+  }),
+];
+
+export interface SeedDeploy {
+  readonly app: string;
+  /** Index into `commits`. */
+  readonly commit: number;
+  readonly startedAt: Date;
+  readonly deployedAt: Date;
+}
+
+export interface WorldHistory {
+  readonly commits: readonly SeedCommit[];
+  /** Every deploy each app made, oldest first. */
+  readonly deploys: readonly SeedDeploy[];
+  readonly world: WorldConfig;
+}
+
+/** Files under an app's overlay or its service's base: what its rendered manifests come from. */
+function affects(path: string, service: Service, region: Region): boolean {
+  return path.startsWith(`apps/${service}/base/`) || path.startsWith(`apps/${service}/${region}/`);
+}
+
+export function buildWorldHistory(now: Date): WorldHistory {
+  const world = initialWorld();
+  let files: Record<string, string> = {};
+  const commits: SeedCommit[] = [];
+  const deploys: SeedDeploy[] = [];
+  EVENTS.forEach((event, i) => {
+    event.change(world);
+    const next = repoFiles(world);
+    const changed = changedFiles(files, next);
+    files = next;
+    const date = new Date(now.getTime() - event.ago);
+    commits.push({ date, author: event.author, message: event.message, files: changed });
+    for (const service of SERVICES) {
+      for (const region of REGIONS) {
+        if (!Object.keys(changed).some((p) => affects(p, service, region))) continue;
+        // CI pushes, Argo CD notices within a couple of minutes; the sync itself takes seconds.
+        const startedAt = new Date(date.getTime() + 45_000 + ((i * 37 + service.length * 11 + region.length * 7) % 120) * 1000);
+        const deployedAt = new Date(startedAt.getTime() + 4_000 + ((i * 13) % 9) * 1000);
+        deploys.push({ app: appName(service, region), commit: i, startedAt, deployedAt });
+      }
+    }
+  });
+  return { commits, deploys, world };
+}
+
+/** History ids for an app's deploys: its last deploy carries the app's `currentId`. */
+export function historyIds(app: string, deploys: readonly SeedDeploy[]): number[] {
+  const mine = deploys.filter((d) => d.app === app);
+  const current = WORLD_APPS.find((a) => a.name === app)?.currentId ?? mine.length;
+  return mine.map((_, i) => current - (mine.length - 1 - i));
+}

@@ -1,0 +1,131 @@
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { startSandboxProcess } from '../../src/testing/sandbox-process.ts';
+import { rewind } from './cli.ts';
+
+type Sandbox = Awaited<ReturnType<typeof startSandboxProcess>>;
+const APP = 'bookstore-catalog-us-east';
+
+/**
+ * The seed runbook end to end: the CLI, as a user runs it, against the sandbox over HTTPS.
+ * Steps depend on each other (break → plan → rollback → finish), so they run in order.
+ */
+describe('rollback on the Argo CD path, end to end', () => {
+  let sb: Sandbox;
+  let env: NodeJS.ProcessEnv;
+  const kubectlImageIDs = () =>
+    execFileSync('kubectl', ['--kubeconfig', sb.kubeconfig, '--context', 'us-east', '-n', 'bookstore-platform-acme-books', 'get', 'pods', '-l', 'app=catalog', '-o', 'jsonpath={.items[*].status.containerStatuses[*].imageID}'], { encoding: 'utf8' })
+      .split(/\s+/)
+      .filter(Boolean);
+  const json = async (args: string[]) => {
+    const r = await rewind([...args, '-o', 'json'], { env });
+    return { ...r, doc: r.stdout.trim() ? (JSON.parse(r.stdout) as Record<string, unknown>) : undefined };
+  };
+
+  before(async () => {
+    sb = await startSandboxProcess({ speed: 20 });
+    env = { REWIND_CONFIG: sb.configFile };
+  });
+  after(async () => {
+    await sb?.stop();
+  });
+
+  test('status shows the revision, the sync policy and the digests the Pods run', async () => {
+    const r = await json(['status', APP]);
+    assert.equal(r.code, 0, r.stderr);
+    const doc = r.doc as { revision: string; health: string; syncPolicy: { autoSync: boolean }; runningDigests: string[] };
+    assert.match(doc.revision, /^[0-9a-f]{40}$/);
+    assert.equal(doc.syncPolicy.autoSync, true);
+    assert.deepEqual(doc.runningDigests.sort(), [...new Set(kubectlImageIDs())].sort());
+  });
+
+  test('history lists entries newest first with the current one marked', async () => {
+    const r = await json(['history', APP]);
+    assert.equal(r.code, 0, r.stderr);
+    const h = (r.doc as { history: { id: number; current: boolean }[] }).history;
+    assert.ok(h.length >= 2);
+    assert.ok(h.every((e, i) => i === 0 || (h[i - 1] as { id: number }).id > e.id));
+    assert.equal(h[0]?.current, true);
+  });
+
+  let goodDigests: string[] = [];
+  let badRevision = '';
+  let targetId = 0;
+
+  test('after the bad deploy, plan picks the entry before it and changes nothing', async () => {
+    goodDigests = [...new Set(kubectlImageIDs())];
+    const brk = await rewind(['sandbox', 'break', APP, '--dir', sb.dir], { env });
+    assert.equal(brk.code, 0, brk.stderr);
+    // wait for auto-sync to ship it
+    for (let i = 0; i < 120; i++) {
+      const s = await json(['status', APP]);
+      const d = s.doc as { health: string; sync: string; runningDigests: string[] } | undefined;
+      if (d && d.sync === 'Synced' && d.health === 'Healthy' && d.runningDigests.length === 1 && !goodDigests.includes(d.runningDigests[0] as string)) break;
+      await new Promise((r) => setTimeout(r, 500));
+    }
+    const before = await json(['status', APP]);
+    badRevision = (before.doc as { revision: string }).revision;
+    const r = await json(['plan', APP]);
+    assert.equal(r.code, 0, r.stderr);
+    const plan = r.doc as { decision: string; from: { revision: string; historyId: number }; to: { historyId: number; revision: string }; steps: { kind: string }[] };
+    assert.equal(plan.decision, 'rollback');
+    assert.equal(plan.from.revision, badRevision);
+    assert.equal(plan.to.historyId, plan.from.historyId - 1);
+    targetId = plan.to.historyId;
+    assert.deepEqual(plan.steps.map((s) => s.kind).slice(0, 5), ['preflight', 'disable-auto-sync', 'argocd-rollback', 'wait-healthy', 'verify-digest']);
+    const after = await json(['status', APP]);
+    assert.equal((after.doc as { revision: string }).revision, badRevision, 'plan must not change anything');
+    assert.equal((after.doc as { syncPolicy: { autoSync: boolean } }).syncPolicy.autoSync, true);
+  });
+
+  test('rollback without a TTY and without --yes refuses and changes nothing', async () => {
+    const r = await rewind(['rollback', APP], { env });
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /without confirmation/);
+    const s = await json(['status', APP]);
+    assert.equal((s.doc as { syncPolicy: { autoSync: boolean } }).syncPolicy.autoSync, true);
+  });
+
+  test('--to with an id not in history is bad input (exit 2) naming the ids there are', async () => {
+    const r = await rewind(['plan', APP, '--to', '9999'], { env });
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /history id 9999 is not in/);
+  });
+
+  test('rollback --yes disables auto-sync, rolls back, and every Pod runs the good digest', async () => {
+    const r = await json(['rollback', APP, '--yes', '--reason', 'e2e']);
+    assert.equal(r.code, 0, r.stderr);
+    const doc = r.doc as { status: string; to: { historyId: number }; steps: { kind: string; status: string; startedAt: string }[] };
+    assert.equal(doc.status, 'verified');
+    assert.equal(doc.to.historyId, targetId);
+    for (const s of doc.steps) assert.notEqual(s.status, 'failed', JSON.stringify(s));
+    assert.deepEqual([...new Set(kubectlImageIDs())], goodDigests);
+    const s = await json(['status', APP]);
+    assert.equal((s.doc as { syncPolicy: { autoSync: boolean } }).syncPolicy.autoSync, false);
+    const runs = await json(['runs', APP]);
+    assert.equal((runs.doc as unknown as { status: string }[])[0]?.status, 'awaiting-revert');
+  });
+
+  test('finish refuses until the revert is on the tracked branch, then restores prune and selfHeal', async () => {
+    const early = await rewind(['finish', APP], { env });
+    assert.equal(early.code, 1, early.stderr + early.stdout);
+    assert.match(early.stdout + early.stderr, /not on main yet/);
+    const rv = await rewind(['sandbox', 'revert', APP, '--dir', sb.dir, '--revision', badRevision], { env });
+    assert.equal(rv.code, 0, rv.stderr);
+    const r = await rewind(['finish', APP, '--timeout', '2m'], { env });
+    assert.equal(r.code, 0, r.stderr + r.stdout);
+    const s = await json(['status', APP]);
+    const policy = (s.doc as { syncPolicy: { autoSync: boolean; automated: { prune: boolean; selfHeal: boolean } } }).syncPolicy;
+    assert.equal(policy.autoSync, true);
+    assert.equal(policy.automated.prune, true);
+    assert.equal(policy.automated.selfHeal, true);
+    assert.deepEqual([...new Set(kubectlImageIDs())], goodDigests);
+  });
+
+  test('an unknown app is bad input: one line, exit 2', async () => {
+    const r = await rewind(['plan', 'bookstore-nope'], { env });
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /unknown app "bookstore-nope"/);
+  });
+});
