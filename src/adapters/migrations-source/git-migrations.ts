@@ -35,7 +35,10 @@ export async function changedMigrations(range: RevisionRange): Promise<{ from: s
 
 /** Every migration that exists at `rev` (for replaying the schema as it was), in apply order. */
 export async function migrationsAt(repo: string, rev: string, glob: string): Promise<string[]> {
-  const out = await git(repo, ['ls-tree', '-r', '-z', '--name-only', rev, '--', glob]);
+  // NOTE: ls-tree takes literal paths, not globs; a diff from the empty tree applies the same
+  // pathspec rules as `changedMigrations`, so both see the same files.
+  const empty = (await git(repo, ['hash-object', '-t', 'tree', '/dev/null'])).trim();
+  const out = await git(repo, ['diff', '--name-only', '--no-renames', '-z', empty, rev, '--', glob]);
   return out
     .split('\0')
     .filter((p) => p.toLowerCase().endsWith('.sql') && !isDownMigration(p))

@@ -65,6 +65,7 @@ export async function run(ctx: CommandContext): Promise<number> {
 /** Where replay and the static verdict disagree; reported, never hidden. */
 function contradictionsOf(analysis: CheckResult, replay: ReplayReport): string[] {
   const out: string[] = [];
+  if (replay.stoppedAt) return out;
   for (const q of replay.queries.filter((x) => x.broke)) {
     const file = analysis.files.find((f) => f.path === q.brokenBy);
     if (file && file.verdict === 'safe') out.push(`replay contradicts the analysis: ${file.path} was judged safe, but "${q.name}" breaks after it (${q.after.ok ? '' : q.after.error})`);

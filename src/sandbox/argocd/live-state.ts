@@ -46,9 +46,11 @@ export async function readLive(kube: KubeClient, desired: readonly KubeObject[])
         list<ReplicaSet>(kube, `${resourcePath({ apiVersion: 'apps/v1', kind: 'ReplicaSet', namespace: ns })}${q}`),
         list<Pod>(kube, `${resourcePath({ apiVersion: 'v1', kind: 'Pod', namespace: ns })}${q}`),
       ]);
-      const mine = rss.filter((rs) => ownedBy(rs, dep.metadata.uid));
+      // List items carry no apiVersion/kind on a real API server; name them for the tree.
+      const mine = rss.filter((rs) => ownedBy(rs, dep.metadata.uid)).map((rs) => ({ ...rs, apiVersion: 'apps/v1', kind: 'ReplicaSet' }));
       const uids = new Set(mine.map((rs) => rs.metadata.uid));
-      return { desired: d, live, replicaSets: mine, pods: pods.filter((p) => (p.metadata.ownerReferences ?? []).some((r) => uids.has(r.uid))) };
+      const owned = pods.filter((p) => (p.metadata.ownerReferences ?? []).some((r) => uids.has(r.uid)));
+      return { desired: d, live, replicaSets: mine, pods: owned.map((p) => ({ ...p, apiVersion: 'v1', kind: 'Pod' })) };
     }),
   );
 }
