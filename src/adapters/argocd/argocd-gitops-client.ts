@@ -140,8 +140,12 @@ export function createArgoCdGitOpsClient(options: ArgoCdGitOpsClientOptions): Gi
       }
       const { prune, selfHeal, enabled } = automated;
       const updated = await patch(name, operation, { spec: { syncPolicy: { automated: { prune, selfHeal, enabled } } } });
-      const echoed = (updated as { spec?: { syncPolicy?: { automated?: { enabled?: unknown } } } })?.spec?.syncPolicy?.automated;
-      if (!enabled && echoed && echoed.enabled !== false) {
+      if (enabled) return;
+      // The PATCH answers with the updated app; read it back only if this server answered without it.
+      type Echo = { spec?: { syncPolicy?: { automated?: { enabled?: unknown } } } };
+      const echo = (updated as Echo | undefined)?.spec ? (updated as Echo) : ((await send({ method: 'GET', path: appPath(name), operation, idempotent: true, notFound: noApp(name) })) as Echo);
+      const echoed = echo.spec?.syncPolicy?.automated;
+      if (echoed && echoed.enabled !== false) {
         await patch(name, `${operation} (server predates automated.enabled: removing the block)`, {
           spec: { syncPolicy: { automated: null } },
         });

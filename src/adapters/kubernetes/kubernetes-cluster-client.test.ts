@@ -1,10 +1,11 @@
-import { test, before } from 'node:test';
+import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { KubeConfig } from '@kubernetes/client-node';
 import { AdapterError, ConfigError, NotFoundError } from '../../core/errors.ts';
 import type { WorkloadRef } from '../../core/domain.ts';
 import { startFakeHttpServer, type FakeHandler, type FakeHttpServer } from '../../testing/fake-http-server.ts';
 import { generateSandboxTls, type SandboxTls } from '../../sandbox/tls.ts';
+import { runClusterClientSuite } from '../../testing/cluster-client-suite.ts';
 import { createKubernetesClusterClient } from './kubernetes-cluster-client.ts';
 
 const NS = 'bookstore-platform-acme-books';
@@ -67,11 +68,12 @@ function pod(name: string, extra: { deleting?: boolean } = {}) {
 }
 
 const world: FakeHandler = (req) => {
-  if (req.path.startsWith(`/apis/apps/v1/namespaces/${NS}/deployments/catalog`)) return { body: deployment };
-  if (req.path.startsWith(`/api/v1/namespaces/${NS}/pods`)) {
+  const path = req.path.split('?')[0];
+  if (path === `/apis/apps/v1/namespaces/${NS}/deployments/catalog`) return { body: deployment };
+  if (path === `/api/v1/namespaces/${NS}/pods`) {
     return { body: { kind: 'PodList', items: [pod('catalog-b'), pod('catalog-a'), pod('catalog-old', { deleting: true })] } };
   }
-  if (req.path.startsWith(`/apis/argoproj.io/v1alpha1/namespaces/${NS}/rollouts/catalog`)) {
+  if (path === `/apis/argoproj.io/v1alpha1/namespaces/${NS}/rollouts/catalog`) {
     return {
       body: {
         ...deployment,
@@ -167,3 +169,15 @@ test('a cluster that refuses connections is named with its context and how to st
   assert.match(err.hint ?? '', /rewind sandbox up --detach/);
 });
 
+
+// The port's contract, against the same loopback fake (the sandbox run is in test/adapters/).
+let shared: FakeHttpServer | undefined;
+before(async () => {
+  shared = await startFakeHttpServer(world, pki);
+});
+after(() => shared?.close());
+runClusterClientSuite({
+  name: 'kubernetes adapter against a loopback fake',
+  create: async () => createKubernetesClusterClient({ context: 'us-east', kubeConfig: kubeconfig(shared?.url ?? '', pki.caCert) }),
+  workload: ref,
+});

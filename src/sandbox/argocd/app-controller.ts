@@ -21,13 +21,16 @@ export const RECONCILE_INTERVAL_MS = 3_000;
 export const SELF_HEAL_TIMEOUT_MS = 5_000;
 
 export interface AppController {
+  /** Starts the periodic reconcile and the reaction to spec changes (seeding runs before). */
+  start(): void;
   /** Reconciles `name` now (after any reconcile in flight) and resolves when done. */
   refresh(name: string): Promise<void>;
   /** Runs a sync operation directly, optionally backdated (seeding); resolves with its phase. */
   syncNow(name: string, op: Operation, times?: SyncTimes): Promise<string>;
   /** Resolves when no reconcile is queued or running. */
   idle(): Promise<void>;
-  close(): void;
+  /** Stops scheduling and waits for the reconciles in flight. */
+  close(): Promise<void>;
 }
 
 export interface AppControllerDeps {
@@ -50,7 +53,9 @@ export function startAppController(deps: AppControllerDeps): AppController {
     const run = prev.then(fn, fn);
     const settled = run.then(
       () => undefined,
-      (e: unknown) => deps.log(`reconcile ${name}: ${(e as Error).message}`),
+      (e: unknown) => {
+        if (!closed) deps.log(`reconcile ${name}: ${(e as Error).message}`);
+      },
     );
     queues.set(name, settled);
     void settled.then(() => {
@@ -137,22 +142,30 @@ export function startAppController(deps: AppControllerDeps): AppController {
     await autoSync(app, c);
   };
 
-  const interval = deps.clock.setInterval(() => {
-    for (const a of deps.store.list()) schedule(a.metadata.name);
-  }, RECONCILE_INTERVAL_MS);
-  const unsubscribe = deps.store.onChange((name) => schedule(name));
+  let interval: ReturnType<typeof setInterval> | undefined;
+  let unsubscribe = (): void => {};
 
   return {
+    start() {
+      if (interval || closed) return;
+      interval = deps.clock.setInterval(() => {
+        for (const a of deps.store.list()) schedule(a.metadata.name);
+      }, RECONCILE_INTERVAL_MS);
+      const off = deps.store.onChange((name) => schedule(name));
+      unsubscribe = () => void off();
+      for (const a of deps.store.list()) schedule(a.metadata.name);
+    },
     refresh: (name) => enqueue(name, () => reconcile(name)),
     syncNow: (name, op, times) => enqueue(name, async () => (await runSyncOperation(syncDeps, name, op, times)).phase),
     async idle() {
       while (queues.size > 0) await Promise.all([...queues.values()]);
     },
-    close() {
+    async close() {
       closed = true;
       deps.clock.clearInterval(interval);
       for (const t of timers) deps.clock.clearTimeout(t);
       unsubscribe();
+      while (queues.size > 0) await Promise.all([...queues.values()]);
     },
   };
 }

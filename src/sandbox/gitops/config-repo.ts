@@ -15,6 +15,8 @@ export interface ConfigRepo {
   readonly workDir: string;
   readonly branch: string;
   readonly repoURL: string;
+  /** Hashes of the seeded history, oldest first. */
+  readonly seeded: readonly string[];
   /** A branch, tag, `HEAD` or (short) hash -> the full commit hash, read from the bare repo. */
   resolve(revision: string): Promise<string>;
   /** The tree at `commit`, extracted once into a cache folder; returns the folder. */
@@ -26,6 +28,8 @@ export interface ConfigRepo {
   /** The files a commit changed, relative to the repo root. */
   changedFiles(commit: string): Promise<string[]>;
   subject(commit: string): Promise<string>;
+  /** A file's content at `commit`. */
+  readFile(commit: string, path: string): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -41,7 +45,7 @@ export async function createConfigRepo(options: {
   await rm(workDir, { recursive: true, force: true });
   await mkdir(bareDir, { recursive: true });
   await git(['init', '--bare', '--quiet', `--initial-branch=${branch}`], { cwd: bareDir });
-  await importCommits(bareDir, branch, options.history);
+  const seeded = await importCommits(bareDir, branch, options.history);
   await git(['clone', '--quiet', '--branch', branch, bareDir, workDir], { cwd: options.dir });
   const cacheDir = await mkdtemp(join(tmpdir(), 'rewind-sandbox-trees-'));
   const trees = new Map<string, Promise<string>>();
@@ -67,6 +71,7 @@ export async function createConfigRepo(options: {
     workDir,
     branch,
     repoURL: `file://${bareDir}`,
+    seeded,
     async resolve(revision) {
       const rev = revision === '' ? 'HEAD' : revision;
       const out = await git(['rev-parse', '--verify', '--quiet', `${rev}^{commit}`], { cwd: bareDir });
@@ -103,7 +108,12 @@ export async function createConfigRepo(options: {
     revert(commit, date, author) {
       return serial(async () => {
         await syncWork();
-        await git(['revert', '--no-edit', commit], { cwd: workDir, date, identity: author });
+        try {
+          await git(['revert', '--no-edit', commit], { cwd: workDir, date, identity: author });
+        } catch (e) {
+          await git(['revert', '--abort'], { cwd: workDir }).catch(() => undefined);
+          throw e;
+        }
         return push();
       });
     },
@@ -113,6 +123,9 @@ export async function createConfigRepo(options: {
     },
     async subject(commit) {
       return (await git(['log', '-1', '--format=%s', commit], { cwd: bareDir })).trim();
+    },
+    readFile(commit, path) {
+      return git(['show', `${commit}:${path}`], { cwd: bareDir });
     },
     async close() {
       await rm(cacheDir, { recursive: true, force: true });

@@ -30,7 +30,8 @@ export const addRequiredColumnRule = defineRule(
     }),
 );
 
-function isSerial(t: { names?: unknown[] } | undefined): boolean {
+/** serial types are integer columns with a nextval() default: never missing on insert. */
+export function isSerial(t: { names?: unknown[] } | undefined): boolean {
   const last = JSON.stringify(t?.names?.[t.names.length - 1] ?? '');
   return /"(small|big)?serial[248]?"/.test(last);
 }

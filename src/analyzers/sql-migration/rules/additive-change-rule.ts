@@ -2,13 +2,14 @@ import type { Node } from 'libpg-query';
 import { as, nameOf, relName, typeOf, typeNameOf } from '../pg-ast.ts';
 import { defineRule, type RuleHit } from '../rule.ts';
 import { alterCmds } from './alter-table-cmds.ts';
+import { isSerial } from './add-required-column-rule.ts';
 
 // ALTER TABLE sub-commands that change storage, statistics or planner settings only.
 const physical = new Set([
   'AT_SetStatistics', 'AT_SetOptions', 'AT_ResetOptions', 'AT_SetStorage', 'AT_SetCompression', 'AT_ClusterOn', 'AT_DropCluster',
   'AT_SetLogged', 'AT_SetUnLogged', 'AT_SetAccessMethod', 'AT_SetTableSpace', 'AT_SetRelOptions', 'AT_ResetRelOptions',
   'AT_ReplaceRelOptions', 'AT_ReplicaIdentity', 'AT_DisableRowSecurity', 'AT_NoForceRowSecurity', 'AT_GenericOptions',
-  'AT_ValidateConstraint', 'AT_DropNotNull', 'AT_AddIdentity', 'AT_SetIdentity',
+  'AT_ValidateConstraint', 'AT_AddIdentity', 'AT_SetIdentity',
 ]);
 
 // Statements that add things the old binary never looks at, or change nothing it sees.
@@ -61,10 +62,10 @@ export const additiveChangeRule = defineRule(
       const col = as(a.cmd.def, 'ColumnDef');
       if (st === 'AT_AddColumn' && col) {
         const cons = (col.constraints ?? []).map((c) => as(c, 'Constraint')?.contype);
-        const filled = cons.includes('CONSTR_DEFAULT') || cons.includes('CONSTR_GENERATED') || cons.includes('CONSTR_IDENTITY') || Boolean(col.identity);
+        const filled = cons.includes('CONSTR_DEFAULT') || cons.includes('CONSTR_GENERATED') || cons.includes('CONSTR_IDENTITY') || Boolean(col.identity) || isSerial(col.typeName);
         // NOT NULL without a default is RW112's part, not additive.
         if (!filled && (col.is_not_null || cons.includes('CONSTR_NOTNULL') || cons.includes('CONSTR_PRIMARY'))) continue;
-        const how = cons.includes('CONSTR_GENERATED') ? 'generated' : cons.includes('CONSTR_DEFAULT') ? 'with default' : cons.includes('CONSTR_IDENTITY') ? 'identity' : 'nullable';
+        const how = isSerial(col.typeName) ? 'serial' : cons.includes('CONSTR_GENERATED') ? 'generated' : cons.includes('CONSTR_DEFAULT') ? 'with default' : cons.includes('CONSTR_IDENTITY') ? 'identity' : 'nullable';
         const c = `add column ${a.table}.${col.colname ?? '?'} ${typeNameOf(col.typeName)} (${how})`;
         hits.push({ part: a.part, message: c, change: c });
       } else if (st === 'AT_ColumnDefault' && a.cmd.def !== undefined) {
@@ -75,7 +76,7 @@ export const additiveChangeRule = defineRule(
       }
     }
     const dom = as(stmt, 'AlterDomainStmt');
-    if (dom && (dom.subtype === 'N' || (dom.subtype === 'T' && dom.def !== undefined))) {
+    if (dom?.subtype === 'T' && dom.def !== undefined) {
       hits.push({ message: `alter domain ${nameOf(dom.typeName)}`, change: `alter domain ${nameOf(dom.typeName)}` });
     }
     return hits;

@@ -11,6 +11,7 @@ import { callFunctionRule } from './call-function-rule.ts';
 import { dropColumnRule } from './drop-column-rule.ts';
 import { dropConstraintRule } from './drop-constraint-rule.ts';
 import { dropDefaultRule } from './drop-default-rule.ts';
+import { dropNotNullRule } from './drop-not-null-rule.ts';
 import { dropRoutineRule } from './drop-routine-rule.ts';
 import { dropSchemaRule } from './drop-schema-rule.ts';
 import { dropSequenceRule } from './drop-sequence-rule.ts';
@@ -61,5 +62,6 @@ export const statementRules: readonly Rule[] = [
   renameConstraintRule,
   insertRowsRule,
   callFunctionRule,
+  dropNotNullRule,
   additiveChangeRule,
 ];

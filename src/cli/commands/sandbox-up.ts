@@ -1,0 +1,115 @@
+/**
+ * `rewind sandbox up`: serves the sandbox in the foreground until SIGINT/SIGTERM, or with
+ * `--detach` starts itself again as a background process (output to `<dir>/sandbox.log`)
+ * and returns once that process's state file says it is ready.
+ */
+import { spawn } from 'node:child_process';
+import { mkdir, open, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { SandboxState } from '../../sandbox/state.ts';
+import { flagBool, flagString, type CommandContext } from '../command.ts';
+import { parseOutputFormat, renderDocument } from '../output.ts';
+import { ExitCode, UsageError, AdapterError } from '../../core/errors.ts';
+import { pidAlive, readSandboxState, sandboxDir } from './sandbox-common.ts';
+
+const BIN = fileURLToPath(new URL('../../../bin/rewind.js', import.meta.url));
+const READY_TIMEOUT_MS = 60_000;
+
+function parsePort(v: string | undefined): number | undefined {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0 || n > 65533) throw new UsageError(`--port must be a port number (0-65533), not "${v}"`);
+  return n;
+}
+
+function parseSpeed(v: string | undefined): number | undefined {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!Number.isFinite(n) || n <= 0 || n > 1000) throw new UsageError(`--speed must be a number above 0 (at most 1000), not "${v}"`);
+  return n;
+}
+
+function describe(state: SandboxState): string {
+  const clusters = Object.entries(state.urls.clusters).map(([name, url]) => `${url} (${name})`);
+  return [
+    `rewind sandbox is up: pid ${state.pid}, speed ${state.speed}x, ready in ${(state.startupMs / 1000).toFixed(1)} s`,
+    `  Kubernetes API  ${clusters.join('\n                  ')}`,
+    `  Argo CD API     ${state.urls.argocd}`,
+    `  kubeconfig      ${state.files.kubeconfig}`,
+    `  argocd token    ${state.files.argocdToken}`,
+    `  CA              ${state.files.ca}`,
+    `  rewind.yaml     ${state.files.rewindYaml}`,
+    `  config repo     ${state.configRepo.path} (branch ${state.configRepo.branch})`,
+    `  state           ${join(state.dir, 'state.json')}`,
+    ...(state.files.log ? [`  log             ${state.files.log}`] : []),
+    '',
+    `Try: KUBECONFIG=${state.files.kubeconfig} kubectl get deploy`,
+    '',
+  ].join('\n');
+}
+
+function print(ctx: CommandContext, state: SandboxState): void {
+  const format = parseOutputFormat(ctx.global.output);
+  ctx.io.stdout.write(format === 'table' ? describe(state) : renderDocument(format, state));
+}
+
+async function detach(ctx: CommandContext, dir: string, port: number | undefined, speed: number | undefined): Promise<number> {
+  await mkdir(dir, { recursive: true });
+  const logFile = join(dir, 'sandbox.log');
+  const log = await open(logFile, 'w');
+  const args = [BIN, 'sandbox', 'up', '--dir', dir, ...(port !== undefined ? ['--port', String(port)] : []), ...(speed !== undefined ? ['--speed', String(speed)] : [])];
+  const child = spawn(process.execPath, args, { detached: true, stdio: ['ignore', log.fd, log.fd], cwd: ctx.io.cwd, env: { ...ctx.io.env, REWIND_SANDBOX_LOG: logFile } });
+  await log.close();
+  let exited: number | null | undefined;
+  child.on('exit', (code) => (exited = code));
+  child.unref();
+  const deadline = Date.now() + READY_TIMEOUT_MS;
+  while (Date.now() < deadline) {
+    const state = await readSandboxState(dir);
+    if (state?.ready && state.pid === child.pid) {
+      print(ctx, state);
+      return ExitCode.Ok;
+    }
+    if (exited !== undefined) {
+      const lines = (await readFile(logFile, 'utf8').catch(() => '')).trim().split('\n');
+      const reason = lines.find((l) => l.startsWith('error:'))?.slice('error:'.length).trim() ?? lines.pop() ?? `exited with ${exited}`;
+      if (exited === ExitCode.Usage) throw new UsageError(reason);
+      throw new AdapterError('sandbox', 'start', `${reason} (see ${logFile})`);
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  if (child.pid) process.kill(child.pid, 'SIGTERM');
+  throw new AdapterError('sandbox', 'start', `not ready after ${READY_TIMEOUT_MS / 1000} s (see ${logFile})`);
+}
+
+export async function run(ctx: CommandContext): Promise<number> {
+  const dir = sandboxDir(ctx);
+  const port = parsePort(flagString(ctx, 'port'));
+  const speed = parseSpeed(flagString(ctx, 'speed'));
+  const existing = await readSandboxState(dir);
+  if (existing && existing.pid !== process.pid && pidAlive(existing.pid)) {
+    throw new UsageError(`a sandbox is already running in ${dir} (pid ${existing.pid})`, { hint: 'stop it with `rewind sandbox down`, or pass another --dir' });
+  }
+  if (flagBool(ctx, 'detach')) return detach(ctx, dir, port, speed);
+
+  const { startSandbox, PortInUseError } = await import('../../sandbox/index.ts');
+  const logLine = (line: string): void => void ctx.io.stderr.write(`${new Date().toISOString()} ${line}\n`);
+  let sandbox;
+  try {
+    sandbox = await startSandbox({ dir, ...(port ? { port } : {}), ...(speed ? { speed } : {}), log: logLine, ...(ctx.io.env['REWIND_SANDBOX_LOG'] ? { logFile: ctx.io.env['REWIND_SANDBOX_LOG'] } : {}) });
+  } catch (e) {
+    if (e instanceof PortInUseError) throw new UsageError(e.message);
+    throw e;
+  }
+  const state = await readSandboxState(dir);
+  if (state) print(ctx, state);
+  await new Promise<void>((resolve) => {
+    if (ctx.signal.aborted) return resolve();
+    ctx.signal.addEventListener('abort', () => resolve(), { once: true });
+    process.once('SIGTERM', () => resolve());
+  });
+  await sandbox.close();
+  ctx.io.stderr.write('sandbox stopped\n');
+  return ExitCode.Ok;
+}

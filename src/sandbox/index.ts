@@ -1,0 +1,195 @@
+/**
+ * The embedded world, started in one call: a TLS CA, the Kubernetes-compatible API (two
+ * clusters), the Bookstore config repo (real git), the Argo CD-compatible API with its
+ * controllers, and the files a client needs. Everything is served on 127.0.0.1 and reached
+ * over HTTPS only.
+ *
+ * ### Examples
+ * ```ts
+ * const sandbox = await startSandbox({ dir: '.rewind/sandbox', speed: 20 });
+ * sandbox.files.kubeconfig;  // .rewind/sandbox/kubeconfig (contexts us-east, eu-west)
+ * sandbox.urls.argocd;       // https://127.0.0.1:N+1
+ * await sandbox.close();
+ * ```
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdir } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { createSandboxClock, type SandboxClock } from './clock.ts';
+import { generateSandboxTls } from './tls.ts';
+import { startKubeApi, type ImageHealthFn } from './kube/index.ts';
+import { assertGitAvailable } from './gitops/git.ts';
+import { createConfigRepo } from './gitops/config-repo.ts';
+import { createKubeClient, type KubeClient } from './gitops/kube-client.ts';
+import { createAppStore } from './argocd/app-store.ts';
+import { createAppSetStore, startAppSetController } from './argocd/appset-controller.ts';
+import { startAppController } from './argocd/app-controller.ts';
+import { createManifestSource } from './argocd/manifests.ts';
+import { startArgoCdApi } from './argocd/server.ts';
+import { appSetRoutes } from './argocd/routes-appsets.ts';
+import { REGIONS } from './world/bookstore.ts';
+import { buildWorldHistory } from './world/timeline.ts';
+import { seedWorld } from './world/seed.ts';
+import { ciRoutes } from './world/ci-routes.ts';
+import { writeClientFiles, type ClientFiles } from './world/client-files.ts';
+import { removeState, writeState, type SandboxState } from './state.ts';
+import { checkBase, findFreeBase, PortInUseError } from './ports.ts';
+
+export { PortInUseError } from './ports.ts';
+export type { SandboxState } from './state.ts';
+export { readState, isAlive, statePath } from './state.ts';
+export { IMAGE_REGISTRY, BAD_VERSIONS, imageByDigest, digestOf, type ImageBuild } from './world/images.ts';
+export { WORLD_APPS, NAMESPACE, findWorldApp, type WorldApp } from './world/bookstore.ts';
+
+export interface SandboxOptions {
+  /** Where the files go; default `.rewind/sandbox` under the current directory. */
+  readonly dir?: string;
+  /** Base port N (Kubernetes N, Argo CD N+1); 0 or absent picks free ports. */
+  readonly port?: number;
+  /** Sandbox seconds per real second; default 1. */
+  readonly speed?: number;
+  /** How the kubelets run images (later scenarios crash-loop bad digests); default all healthy. */
+  readonly imageHealth?: ImageHealthFn;
+  /** Controller and request diagnostics, one line each. */
+  readonly log?: (line: string) => void;
+  /** Written into state.json for the detached CLI. */
+  readonly logFile?: string;
+}
+
+export interface Sandbox {
+  readonly dir: string;
+  readonly speed: number;
+  readonly clock: SandboxClock;
+  readonly ports: { readonly kube: number; readonly argocd: number };
+  readonly urls: { readonly clusters: Readonly<Record<string, string>>; readonly argocd: string };
+  readonly files: ClientFiles & { readonly state: string };
+  readonly tokens: { readonly kube: string; readonly argocd: string };
+  readonly caPem: string;
+  readonly configRepo: { readonly path: string; readonly workClone: string; readonly branch: string };
+  readonly startupMs: number;
+  close(): Promise<void>;
+}
+
+export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
+  const t0 = performance.now();
+  const log = options.log ?? (() => {});
+  await assertGitAvailable();
+  const dir = resolve(options.dir ?? '.rewind/sandbox');
+  await mkdir(dir, { recursive: true });
+  const speed = options.speed ?? 1;
+  const clock = createSandboxClock({ speed });
+  const base = options.port ? options.port : await findFreeBase();
+  if (options.port) await checkBase(options.port);
+
+  const cleanups: (() => Promise<void> | void)[] = [];
+  const close = async (): Promise<void> => {
+    for (const c of cleanups.splice(0).reverse()) await Promise.resolve(c()).catch((e: unknown) => log(`close: ${String(e)}`));
+  };
+  try {
+    const tls = generateSandboxTls();
+    const tokens = { kube: randomBytes(24).toString('hex'), argocd: randomBytes(24).toString('hex') };
+    const history = buildWorldHistory(clock.now());
+    const repo = await createConfigRepo({ dir, history: history.commits });
+    cleanups.push(() => repo.close());
+
+    const kube = await startKubeApi({
+      port: base,
+      tls,
+      token: tokens.kube,
+      clusters: REGIONS,
+      clock,
+      ...(options.imageHealth ? { imageHealth: options.imageHealth } : {}),
+      onError: (e) => log(`kube: ${(e as Error).stack ?? String(e)}`),
+    }).catch((e: NodeJS.ErrnoException) => {
+      throw e.code === 'EADDRINUSE' ? new PortInUseError(base) : e;
+    });
+    cleanups.push(() => kube.close());
+    const clients = new Map<string, KubeClient>(REGIONS.map((r) => [r, createKubeClient({ baseUrl: kube.urlFor(r), token: tokens.kube, ca: tls.caCert })]));
+    cleanups.push(() => clients.forEach((c) => c.close()));
+    const kubeForCluster = (name: string): KubeClient => {
+      const c = clients.get(name) ?? [...clients.entries()].find(([r]) => kube.urlFor(r) === name)?.[1];
+      if (!c) throw new Error(`cluster "${name}" is not known to the sandbox's Argo CD`);
+      return c;
+    };
+    const kubeFor = (app: { spec: { destination: { name?: string; server?: string } } }): KubeClient =>
+      kubeForCluster(app.spec.destination.name ?? app.spec.destination.server ?? '');
+
+    const apps = createAppStore();
+    const appSets = createAppSetStore();
+    const manifests = createManifestSource(repo);
+    const controller = startAppController({ store: apps, manifests, clock, kubeFor, log });
+    cleanups.push(() => controller.close());
+    await seedWorld({
+      apps,
+      appSets,
+      controller,
+      manifests,
+      repoURL: repo.repoURL,
+      shas: repo.seeded,
+      history,
+      createdAt: new Date(clock.now().getTime() - 30 * 24 * 3600_000),
+      kubeFor: kubeForCluster,
+      settle: () => kube.tick(),
+    });
+    controller.start();
+    const appSetController = startAppSetController({ apps, sets: appSets, clock, log });
+    cleanups.push(() => appSetController.close());
+
+    const argocd = await startArgoCdApi({
+      port: base + 1,
+      tls,
+      token: tokens.argocd,
+      context: { store: apps, controller, manifests, clock, kubeFor },
+      extraRoutes: [...appSetRoutes(appSets), ...ciRoutes({ repo, apps, clock })],
+      log,
+    }).catch((e: NodeJS.ErrnoException) => {
+      throw e.code === 'EADDRINUSE' ? new PortInUseError(base + 1) : e;
+    });
+    cleanups.push(() => argocd.close());
+
+    const urls = { clusters: Object.fromEntries(REGIONS.map((r) => [r, kube.urlFor(r)])), argocd: argocd.url };
+    const files = await writeClientFiles({
+      dir,
+      caPem: tls.caCert,
+      kubeToken: tokens.kube,
+      argocdToken: tokens.argocd,
+      clusterUrl: (r) => kube.urlFor(r),
+      argocdUrl: argocd.url,
+      configRepoPath: repo.bareDir,
+      branch: repo.branch,
+    });
+    const configRepo = { path: repo.bareDir, workClone: repo.workDir, branch: repo.branch };
+    const startupMs = Math.round(performance.now() - t0);
+    const state: SandboxState = {
+      version: 1,
+      pid: process.pid,
+      ready: true,
+      startedAt: new Date().toISOString(),
+      speed,
+      dir,
+      ports: { kube: kube.port, argocd: argocd.port },
+      urls,
+      files: { ...files, ...(options.logFile ? { log: options.logFile } : {}) },
+      configRepo,
+      startupMs,
+    };
+    await writeState(dir, state);
+    cleanups.unshift(() => removeState(dir, process.pid));
+    return {
+      dir,
+      speed,
+      clock,
+      ports: state.ports,
+      urls,
+      files: { ...files, state: `${dir}/state.json` },
+      tokens,
+      caPem: tls.caCert,
+      configRepo,
+      startupMs,
+      close,
+    };
+  } catch (e) {
+    await close();
+    throw e;
+  }
+}

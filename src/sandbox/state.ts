@@ -1,0 +1,67 @@
+/**
+ * `state.json`: what a running sandbox tells the CLI and tests about itself (pid, ports,
+ * URLs, files). Written atomically once the sandbox is ready, removed when it stops.
+ */
+import { readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+
+export interface SandboxState {
+  readonly version: 1;
+  readonly pid: number;
+  readonly ready: boolean;
+  /** Real time (ISO) the sandbox became ready. */
+  readonly startedAt: string;
+  readonly speed: number;
+  readonly dir: string;
+  readonly ports: { readonly kube: number; readonly argocd: number };
+  readonly urls: { readonly clusters: Readonly<Record<string, string>>; readonly argocd: string };
+  readonly files: {
+    readonly kubeconfig: string;
+    readonly argocdToken: string;
+    readonly ca: string;
+    readonly rewindYaml: string;
+    readonly log?: string;
+  };
+  readonly configRepo: { readonly path: string; readonly workClone: string; readonly branch: string };
+  /** Milliseconds from start to ready. */
+  readonly startupMs: number;
+}
+
+export const STATE_FILE = 'state.json';
+
+export function statePath(dir: string): string {
+  return join(dir, STATE_FILE);
+}
+
+export async function readState(dir: string): Promise<SandboxState | undefined> {
+  try {
+    return JSON.parse(await readFile(statePath(dir), 'utf8')) as SandboxState;
+  } catch {
+    return undefined;
+  }
+}
+
+export async function writeState(dir: string, state: SandboxState): Promise<void> {
+  const tmp = `${statePath(dir)}.${process.pid}.tmp`;
+  await writeFile(tmp, `${JSON.stringify(state, null, 2)}\n`);
+  await rename(tmp, statePath(dir));
+}
+
+export async function removeState(dir: string, pid?: number): Promise<void> {
+  if (pid !== undefined) {
+    const current = await readState(dir);
+    // Another sandbox may have taken the folder over since; leave its state alone.
+    if (current && current.pid !== pid) return;
+  }
+  await rm(statePath(dir), { force: true });
+}
+
+/** True when a process with this pid exists (signal 0 probes without killing). */
+export function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}

@@ -1,0 +1,75 @@
+/**
+ * The files a client needs to reach the sandbox: a kubeconfig (contexts `us-east` and
+ * `eu-west`, the CA inline, a bearer token), the Argo CD token (mode 0600), the CA, and a
+ * rewind.yaml in the shape of `src/config/config-types.ts`, with paths relative to itself.
+ */
+import { writeFile, chmod } from 'node:fs/promises';
+import { join, relative } from 'node:path';
+import { stringify } from 'yaml';
+import { NAMESPACE, REGIONS, WORLD_APPS } from './bookstore.ts';
+
+export interface ClientFiles {
+  readonly kubeconfig: string;
+  readonly argocdToken: string;
+  readonly ca: string;
+  readonly rewindYaml: string;
+}
+
+export interface ClientFileInputs {
+  readonly dir: string;
+  readonly caPem: string;
+  readonly kubeToken: string;
+  readonly argocdToken: string;
+  readonly clusterUrl: (region: string) => string;
+  readonly argocdUrl: string;
+  readonly configRepoPath: string;
+  readonly branch: string;
+}
+
+export function kubeconfigYaml(i: ClientFileInputs): string {
+  const caData = Buffer.from(i.caPem).toString('base64');
+  return stringify({
+    apiVersion: 'v1',
+    kind: 'Config',
+    preferences: {},
+    'current-context': REGIONS[0],
+    clusters: REGIONS.map((r) => ({ name: r, cluster: { server: i.clusterUrl(r), 'certificate-authority-data': caData } })),
+    users: [{ name: 'rewind-sandbox', user: { token: i.kubeToken } }],
+    contexts: REGIONS.map((r) => ({ name: r, context: { cluster: r, user: 'rewind-sandbox', namespace: NAMESPACE } })),
+  });
+}
+
+export function rewindYaml(i: ClientFileInputs, files: { kubeconfig: string; argocdToken: string; ca: string }): string {
+  const rel = (p: string): string => `./${relative(i.dir, p)}`;
+  const doc = {
+    clusters: REGIONS.map((r) => ({ name: r, context: r, kubeconfig: rel(files.kubeconfig) })),
+    argocd: { url: i.argocdUrl, tokenFile: rel(files.argocdToken), caFile: rel(files.ca) },
+    configRepo: { path: rel(i.configRepoPath), branch: i.branch },
+    apps: WORLD_APPS.map((a) => ({
+      name: a.name,
+      cluster: a.region,
+      namespace: NAMESPACE,
+      workload: { kind: 'Deployment', name: a.service },
+      repoPath: a.path,
+      migrations: a.migrations,
+      severity: a.severity,
+      slackChannel: a.slackChannel,
+    })),
+  };
+  return `# Written by \`rewind sandbox up\`: the sandbox's clusters, Argo CD and config repo.\n${stringify(doc)}`;
+}
+
+export async function writeClientFiles(i: ClientFileInputs): Promise<ClientFiles> {
+  const files = {
+    kubeconfig: join(i.dir, 'kubeconfig'),
+    argocdToken: join(i.dir, 'argocd-token'),
+    ca: join(i.dir, 'ca.crt'),
+    rewindYaml: join(i.dir, 'rewind.yaml'),
+  };
+  await writeFile(files.kubeconfig, kubeconfigYaml(i), { mode: 0o600 });
+  await writeFile(files.argocdToken, i.argocdToken, { mode: 0o600 });
+  await chmod(files.argocdToken, 0o600);
+  await writeFile(files.ca, i.caPem);
+  await writeFile(files.rewindYaml, rewindYaml(i, files));
+  return files;
+}
