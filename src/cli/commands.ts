@@ -38,6 +38,14 @@ export const commands: readonly CommandSpec[] = [
     load: () => import('./commands/sandbox-break.ts'),
   },
   {
+    name: 'sandbox revert',
+    usage: 'sandbox revert APP [--revision SHA]',
+    summary: 'push a git revert of SHA (default: APP\'s newest deploy) onto the tracked branch, as a merged PR would',
+    examples: ['rewind sandbox revert bookstore-catalog-us-east --revision d8f3c2a'],
+    options: { dir: { type: 'string' }, revision: { type: 'string' } },
+    load: () => import('./commands/sandbox-revert.ts'),
+  },
+  {
     name: 'status',
     usage: 'status APP',
     summary: 'revision, sync, health, sync policy and the digests the Pods really run',

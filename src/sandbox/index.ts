@@ -132,6 +132,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       settle: () => kube.tick(),
     });
     controller.start();
+    // Ready means every app has been compared once: no `Unknown` sync status for clients.
+    await Promise.all(apps.list().map((a) => controller.refresh(a.metadata.name)));
     const appSetController = startAppSetController({ apps, sets: appSets, clock, log });
     cleanups.push(() => appSetController.close());
 

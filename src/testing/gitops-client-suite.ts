@@ -98,14 +98,17 @@ export function runGitOpsClientSuite(o: GitOpsClientSuiteOptions): void {
     const before = await client.getApplication(o.app);
     const target = lastKnownGood(before);
     await client.rollback(o.app, target.id, { prune: false });
+    const lastId = before.history.at(-1)?.id ?? 0;
+    // NOTE: not `sync.revision`: like Argo CD, it stays the tracked branch's revision (the app is
+    // OutOfSync after a rollback); what was deployed is the operation's and the new entry's revision.
     const landed = await waitFor(timeoutMs, async () => {
       const app = await client.getApplication(o.app);
-      const done = app.operation?.phase === 'Succeeded' && app.sync.revision === target.revision;
+      const newest = app.history.at(-1);
+      const done = app.operation?.phase === 'Succeeded' && app.operation.revision === target.revision && (newest?.id ?? 0) > lastId;
       return done ? app : undefined;
     });
-    const newest = landed.history.at(-1);
-    assert.equal(newest?.revision, target.revision);
-    assert.ok((newest?.id ?? 0) > (before.history.at(-1)?.id ?? 0), 'a rollback is a sync: it appends');
+    assert.equal(landed.history.at(-1)?.revision, target.revision, 'a rollback is a sync: it appends an entry');
+    assert.equal(landed.sync.revision, before.sync.revision, 'sync.revision still tracks the branch');
   });
 
   test(`${o.name}: targetRevision can be pinned and the saved sync policy restored`, async () => {

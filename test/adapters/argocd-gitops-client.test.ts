@@ -4,11 +4,10 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createArgoCdGitOpsClient } from '../../src/adapters/argocd/index.ts';
 import { AdapterError } from '../../src/core/errors.ts';
 import { runGitOpsClientSuite } from '../../src/testing/gitops-client-suite.ts';
 import { startSandboxProcess } from '../../src/testing/sandbox-process.ts';
-import { caOption, type Sandbox } from './sandbox-clients.ts';
+import { argocdClient, started, type Sandbox } from './sandbox-clients.ts';
 
 let sb: Sandbox | undefined;
 before(async () => {
@@ -18,11 +17,7 @@ after(async () => {
   await sb?.stop();
 });
 
-const started = (): Sandbox => {
-  assert.ok(sb, 'the sandbox started');
-  return sb;
-};
-const client = (token = started().token) => createArgoCdGitOpsClient({ url: started().argocdUrl, token, ...caOption(started()) });
+const client = (token?: string) => argocdClient(started(sb), token);
 
 // Read-only on the seed's app; the Step 3 tests on another app, so the two never interfere.
 runGitOpsClientSuite({ name: 'argocd adapter against the sandbox (catalog)', create: async () => client(), app: 'bookstore-catalog-us-east' });

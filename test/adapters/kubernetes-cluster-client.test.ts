@@ -9,7 +9,7 @@ import { createKubernetesClusterClient } from '../../src/adapters/kubernetes/ind
 import { ConfigError } from '../../src/core/errors.ts';
 import { runClusterClientSuite } from '../../src/testing/cluster-client-suite.ts';
 import { startSandboxProcess } from '../../src/testing/sandbox-process.ts';
-import { NAMESPACE, type Sandbox } from './sandbox-clients.ts';
+import { NAMESPACE, started, type Sandbox } from './sandbox-clients.ts';
 
 let sb: Sandbox | undefined;
 before(async () => {
@@ -19,10 +19,7 @@ after(async () => {
   await sb?.stop();
 });
 
-const kubeconfig = () => {
-  assert.ok(sb, 'the sandbox started');
-  return sb.kubeconfig;
-};
+const kubeconfig = () => started(sb).kubeconfig;
 
 for (const [context, name] of [['us-east', 'catalog'], ['eu-west', 'orders']] as const) {
   runClusterClientSuite({

@@ -1,0 +1,132 @@
+/**
+ * Starts the sandbox as a child process (`node bin/rewind.js sandbox up`) in a fresh temp
+ * folder, for end-to-end tests: everything reaches it over HTTPS, exactly as in real use.
+ * The child is killed when `stop()` is called, and also if the test process exits first.
+ *
+ * ### Examples
+ * ```ts
+ * const sb = await startSandboxProcess({ speed: 20 });
+ * // KUBECONFIG=sb.kubeconfig kubectl get deploy; rewind --config sb.configFile ...
+ * await sb.stop();
+ * ```
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { SandboxState } from '../sandbox/state.ts';
+
+const BIN = fileURLToPath(new URL('../../bin/rewind.js', import.meta.url));
+
+export interface SandboxProcessOptions {
+  /** Sandbox seconds per real second; tests use 20. */
+  readonly speed?: number;
+  /** Base port (Kubernetes N, Argo CD N+1); default: free ports. */
+  readonly port?: number;
+  /** Folder for the sandbox's files; default: a new temp folder, removed by `stop()`. */
+  readonly dir?: string;
+  /** Real ms to wait for readiness; default 30 s. */
+  readonly timeoutMs?: number;
+}
+
+export interface SandboxProcess {
+  readonly dir: string;
+  readonly pid: number;
+  readonly kubeconfig: string;
+  /** rewind.yaml for this sandbox. */
+  readonly configFile: string;
+  readonly argocdUrl: string;
+  /** The Argo CD bearer token (the value, not the file). */
+  readonly token: string;
+  readonly tokenFile: string;
+  /** The CA certificate (PEM) both APIs are signed by. */
+  readonly ca: string;
+  readonly caFile: string;
+  /** The bare config repo Argo CD tracks, and its branch. */
+  readonly configRepo: { readonly path: string; readonly branch: string };
+  readonly clusterUrls: Readonly<Record<string, string>>;
+  readonly state: SandboxState;
+  /** Everything the child printed so far (for failure messages). */
+  output(): string;
+  stop(): Promise<void>;
+}
+
+const running = new Set<ChildProcess>();
+let exitHookInstalled = false;
+
+function installExitHook(): void {
+  if (exitHookInstalled) return;
+  exitHookInstalled = true;
+  process.on('exit', () => {
+    for (const child of running) child.kill('SIGKILL');
+  });
+}
+
+async function readState(dir: string): Promise<SandboxState | undefined> {
+  try {
+    return JSON.parse(await readFile(join(dir, 'state.json'), 'utf8')) as SandboxState;
+  } catch {
+    return undefined;
+  }
+}
+
+export async function startSandboxProcess(options: SandboxProcessOptions = {}): Promise<SandboxProcess> {
+  const ownDir = options.dir === undefined;
+  const dir = options.dir ?? (await mkdtemp(join(tmpdir(), 'rewind-sandbox-')));
+  const args = [BIN, 'sandbox', 'up', '--dir', dir, '--speed', String(options.speed ?? 20), ...(options.port ? ['--port', String(options.port)] : [])];
+  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } });
+  installExitHook();
+  running.add(child);
+  let out = '';
+  child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr?.on('data', (d: Buffer) => (out += d.toString()));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  let exitCode: number | null | undefined;
+  void exited.then((code) => {
+    exitCode = code;
+    running.delete(child);
+  });
+
+  const stop = async (): Promise<void> => {
+    if (exitCode === undefined) {
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
+      await exited;
+      clearTimeout(timer);
+    }
+    if (ownDir) await rm(dir, { recursive: true, force: true });
+  };
+
+  const deadline = Date.now() + (options.timeoutMs ?? 30_000);
+  try {
+    for (;;) {
+      const state = await readState(dir);
+      if (state?.ready && state.pid === child.pid) {
+        const [token, ca] = await Promise.all([readFile(state.files.argocdToken, 'utf8'), readFile(state.files.ca, 'utf8')]);
+        return {
+          dir,
+          pid: state.pid,
+          kubeconfig: state.files.kubeconfig,
+          configFile: state.files.rewindYaml,
+          argocdUrl: state.urls.argocd,
+          token: token.trim(),
+          tokenFile: state.files.argocdToken,
+          ca,
+          caFile: state.files.ca,
+          configRepo: { path: state.configRepo.path, branch: state.configRepo.branch },
+          clusterUrls: state.urls.clusters,
+          state,
+          output: () => out,
+          stop,
+        };
+      }
+      if (exitCode !== undefined) throw new Error(`sandbox exited with ${exitCode} before it was ready:\n${out}`);
+      if (Date.now() > deadline) throw new Error(`sandbox not ready after ${options.timeoutMs ?? 30_000} ms:\n${out}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  } catch (e) {
+    await stop();
+    throw e;
+  }
+}

@@ -1,0 +1,57 @@
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { startSandboxProcess, type SandboxProcess } from '../../src/testing/sandbox-process.ts';
+import { digestOf } from '../../src/sandbox/world/images.ts';
+import { argo, getApp, kubectl, runningDigests, settledOn, waitFor } from './helpers.ts';
+
+let sb: SandboxProcess;
+const GOOD = digestOf('catalog', '1.4.2');
+const image = (s: SandboxProcess, ctx = 'us-east') => kubectl(s, ['get', 'deploy', 'catalog', '-o', 'jsonpath={.spec.template.spec.containers[0].image}'], ctx);
+
+before(async () => {
+  sb = await startSandboxProcess({ speed: 20 });
+  await waitFor('catalog healthy', () => settledOn(sb, GOOD));
+});
+after(async () => {
+  await sb?.stop();
+});
+
+test('kubectl rollout undo is reverted by self-heal within a few sandbox seconds', async () => {
+  const history = await kubectl(sb, ['rollout', 'history', 'deployment/catalog']);
+  assert.match(history, /^3\s/m, 'seeding left ReplicaSet history to undo to');
+  const undo = await kubectl(sb, ['rollout', 'undo', 'deployment/catalog']);
+  assert.match(undo, /rolled back/);
+  assert.notEqual(await image(sb), `ghcr.io/acme/catalog@${GOOD}`, 'the undo changed the template');
+  const started = Date.now();
+  await waitFor('self-heal', async () => (await image(sb)) === `ghcr.io/acme/catalog@${GOOD}`);
+  // 20x: 10 sandbox seconds are 0.5 s real.
+  assert.ok(Date.now() - started < 10 * 50 + 500, `self-heal took ${Date.now() - started} ms real`);
+  await waitFor('pods back on the good digest', () => settledOn(sb, GOOD));
+  const app = await getApp(sb);
+  assert.deepEqual(app.status.history.at(-1).initiatedBy, { automated: true });
+});
+
+test('kubectl set image in eu-west is reverted too', async () => {
+  const good = digestOf('catalog', '1.4.2');
+  await kubectl(sb, ['set', 'image', 'deployment/catalog', 'catalog=ghcr.io/acme/catalog:hotfix'], 'eu-west');
+  await waitFor('eu-west self-heal', async () => (await image(sb, 'eu-west')) === `ghcr.io/acme/catalog@${good}`);
+});
+
+test('with selfHeal off, drift stays and the app reads OutOfSync', async () => {
+  const r = await argo(sb, 'PATCH', '/api/v1/applications/bookstore-orders-us-east', {
+    name: 'bookstore-orders-us-east',
+    patchType: 'merge',
+    patch: JSON.stringify({ spec: { syncPolicy: { automated: { selfHeal: false } } } }),
+  });
+  assert.equal(r.status, 200);
+  // Sync once at HEAD so the last sync is this commit (otherwise auto-sync, not self-heal, fixes drift: upstream does the same).
+  await waitFor('orders synced', async () => (await getApp(sb, 'bookstore-orders-us-east')).status.sync.status === 'Synced');
+  const s = await argo(sb, 'POST', '/api/v1/applications/bookstore-orders-us-east/sync', {});
+  assert.equal(s.status, 200);
+  await waitFor('manual sync done', async () => (await getApp(sb, 'bookstore-orders-us-east')).status.operationState.syncResult.revision === (await getApp(sb, 'bookstore-orders-us-east')).status.sync.revision);
+  await kubectl(sb, ['set', 'image', 'deployment/orders', 'orders=ghcr.io/acme/orders:debug']);
+  await waitFor('OutOfSync', async () => (await getApp(sb, 'bookstore-orders-us-east')).status.sync.status === 'OutOfSync');
+  await new Promise((r) => setTimeout(r, 800));
+  assert.equal(await kubectl(sb, ['get', 'deploy', 'orders', '-o', 'jsonpath={.spec.template.spec.containers[0].image}']), 'ghcr.io/acme/orders:debug');
+  assert.ok((await runningDigests(sb, 'orders')).length >= 1);
+});
