@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { decide } from './decide.ts';
 import { FakeFacts, fullHash, SEED } from './fake-facts.ts';
 import type { Facts } from './facts.ts';
-import { defaultPolicy } from './facts.ts';
+import { defaultPolicy, type Policy } from './facts.ts';
 import type { Plan } from './plan.ts';
 import { checkPlanStillValid } from './plan-staleness.ts';
 
@@ -21,6 +21,7 @@ interface Case {
   readonly warning?: RegExp;
   readonly checks?: Readonly<Record<string, string>>;
   readonly extra?: (plan: Plan) => void;
+  readonly policy?: Policy;
 }
 
 const cases: readonly Case[] = [
@@ -134,10 +135,25 @@ const cases: readonly Case[] = [
     to: 41,
   },
   {
-    title: 'blocks automatic execution when any migration changed',
+    title: 'blocks automatic execution when any migration changed, under the any-change gate',
     facts: FakeFacts.seed().migrations('safe', 'apps/catalog/migrations/0042_add_column.sql'),
+    policy: { ...defaultPolicy, migrationGate: 'any-change' },
     decision: 'refuse',
     reason: /migration changed \(apps\/catalog\/migrations\/0042_add_column.sql\).*any changed migration blocks automatic execution/,
+    checks: { schema: 'fail' },
+  },
+  {
+    title: 'rolls back over a backwards-compatible migration once the analyzer judges it safe',
+    facts: FakeFacts.seed().migrations('safe', 'apps/catalog/migrations/0042_add_column.sql'),
+    decision: 'rollback',
+    to: 41,
+    checks: { schema: 'pass' },
+  },
+  {
+    title: 'blocks a migration that needs review (backfill) by default',
+    facts: FakeFacts.seed().migrations('review', 'apps/catalog/migrations/0042_backfill.sql'),
+    decision: 'refuse',
+    reason: /needs review/,
     checks: { schema: 'fail' },
   },
   {
@@ -214,7 +230,7 @@ const cases: readonly Case[] = [
 describe('decide', () => {
   for (const c of cases) {
     it(c.title, () => {
-      const plan = decide(c.facts.build());
+      const plan = decide(c.facts.build(), c.policy ?? defaultPolicy);
       assert.equal(plan.decision, c.decision, `reasons: ${plan.reasons.join(' | ')}`);
       if (c.to !== undefined) assert.equal(plan.to?.historyId, c.to);
       if (c.steps) assert.deepEqual(kinds(plan), c.steps);

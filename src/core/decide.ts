@@ -1,4 +1,4 @@
-import { shortHash, SyncPolicy } from './domain.ts';
+import { deployedRevision, shortHash, SyncPolicy } from './domain.ts';
 import { defaultPolicy, type Facts, type Policy } from './facts.ts';
 import { deepFreeze } from './freeze.ts';
 import { chooseLastKnownGood } from './last-known-good.ts';
@@ -50,7 +50,7 @@ const CHECKS: readonly Preflight[] = [
  */
 export function decide(facts: Facts, policy: Policy = defaultPolicy): Plan {
   const app = facts.application.value;
-  const currentRevision = app.sync.revision;
+  const currentRevision = deployedRevision(app);
   const lkg = chooseLastKnownGood(app.history, currentRevision, facts.requestedId, {
     ...(facts.prunedRevisions ? { pruned: facts.prunedRevisions.value } : {}),
     revisionHistoryLimit: app.revisionHistoryLimit,

@@ -156,3 +156,14 @@ export interface MigrationWindow {
 export function shortHash(revision: string): string {
   return revision.slice(0, 7);
 }
+
+/**
+ * The revision an Application runs now: its newest history entry (Argo CD appends one per
+ * successful sync, rollbacks included). After a rollback `status.sync.revision` still names the
+ * tracked branch's head and the app shows OutOfSync, so `sync.revision` is not what runs.
+ */
+export function deployedRevision(app: Pick<ApplicationState, 'history' | 'sync'>): string {
+  let newest: HistoryEntry | undefined;
+  for (const h of app.history) if (!newest || h.id > newest.id) newest = h;
+  return newest?.revision ?? app.sync.revision;
+}

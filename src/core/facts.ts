@@ -68,8 +68,8 @@ export interface Policy {
   /** What a migration verdict of `review` does: block automatic execution or only warn. */
   readonly migrationReview: 'block' | 'warn';
   /**
-   * `any-change` (the default while Step 0's analyzer is not wired into plan): any changed
-   * migration blocks automatic execution. `verdict`: trust the analyzer's verdict.
+   * `verdict` (the default): trust Step 0's analyzer (safe proceeds, review follows
+   * `migrationReview`, unsafe and error refuse). `any-change`: any changed migration blocks.
    */
   readonly migrationGate?: 'any-change' | 'verdict';
   /** Expected seconds per step kind, for the plan's timings. */
@@ -79,7 +79,7 @@ export interface Policy {
 export const defaultPolicy: Policy = Object.freeze({
   correlationWindowMinutes: 30,
   migrationReview: 'block',
-  migrationGate: 'any-change',
+  migrationGate: 'verdict',
   expectedSeconds: Object.freeze({
     preflight: 5,
     'disable-auto-sync': 2,

@@ -1,4 +1,4 @@
-import { shortHash, SyncPolicy } from './domain.ts';
+import { deployedRevision, shortHash, SyncPolicy } from './domain.ts';
 import type { Facts } from './facts.ts';
 import type { Plan } from './plan.ts';
 
@@ -17,8 +17,8 @@ export function checkPlanStillValid(plan: Plan, facts: Facts): string[] {
   const was = plan.assumptions;
   const out: string[] = [];
   if (plan.app !== app.name) out.push(`the plan is for ${plan.app}, not ${app.name}`);
-  if (app.sync.revision !== was.currentRevision) {
-    out.push(`current revision changed: ${shortHash(was.currentRevision)} -> ${shortHash(app.sync.revision)}`);
+  if (deployedRevision(app) !== was.currentRevision) {
+    out.push(`current revision changed: ${shortHash(was.currentRevision)} -> ${shortHash(deployedRevision(app))}`);
   }
   const latest = app.history.reduce<number | null>((max, e) => (max === null || e.id > max ? e.id : max), null);
   if (latest !== was.latestHistoryId) out.push(`a new sync landed: history ${latest ?? 'none'} (was ${was.latestHistoryId ?? 'none'})`);

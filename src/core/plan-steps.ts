@@ -1,4 +1,4 @@
-import { shortHash, SyncPolicy, type HistoryEntry } from './domain.ts';
+import { deployedRevision, shortHash, SyncPolicy, type HistoryEntry } from './domain.ts';
 import type { Facts, Policy } from './facts.ts';
 import type { Evidence, PlanStep, StepKind, StepParams } from './plan.ts';
 
@@ -34,7 +34,7 @@ export function buildSteps(input: StepsInput): PlanStep[] {
 
   const steps: PlanStep[] = [
     step('preflight', 'Re-check live state against the plan', appTarget, { checks: input.preflightChecks }, ['live state matches the plan\'s assumptions'], [
-      { claim: `current revision ${shortHash(app.sync.revision)}`, source: appSource },
+      { claim: `current revision ${shortHash(deployedRevision(app))}`, source: appSource },
     ]),
   ];
   const policyEvidence = { claim: `spec.syncPolicy.automated = ${JSON.stringify(saved.automated)}`, source: appSource };
@@ -65,9 +65,9 @@ export function buildSteps(input: StepsInput): PlanStep[] {
     step('verify-digest', 'Verify every Pod runs the good image (3c)', workloadTarget, { expectedImages: input.expectedImages },
       input.expectedImages.length ? input.expectedImages.map((i) => `every Pod's imageID matches ${i}`) : ['the rollout completed (no expected images known)'],
       input.expectedImages.length ? [{ claim: 'images at the target revision', source: facts.targetImages?.source ?? facts.diagnosis?.source ?? 'diagnosis' }] : []),
-    step('record-revert-pending', `Record 3d: revert ${shortHash(app.sync.revision)} in git; ${app.owner ? 'targetRevision stays pinned' : 'auto-sync stays off'} until it lands`, appTarget,
-      { badRevision: app.sync.revision, trackedBranch: app.source.targetRevision, saved },
-      [`the run stays open until the revert of ${shortHash(app.sync.revision)} is on ${app.source.targetRevision}; then \`rewind finish ${app.name}\``],
+    step('record-revert-pending', `Record 3d: revert ${shortHash(deployedRevision(app))} in git; ${app.owner ? 'targetRevision stays pinned' : 'auto-sync stays off'} until it lands`, appTarget,
+      { badRevision: deployedRevision(app), trackedBranch: app.source.targetRevision, saved },
+      [`the run stays open until the revert of ${shortHash(deployedRevision(app))} is on ${app.source.targetRevision}; then \`rewind finish ${app.name}\``],
       [policyEvidence]),
   );
   return steps;

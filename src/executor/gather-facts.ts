@@ -2,6 +2,7 @@ import { chooseLastKnownGood } from '../core/last-known-good.ts';
 import { Fact, type AppConfig, type Facts } from '../core/facts.ts';
 import type { ChangeAnalyzer, ClusterClient, ConfigRepo, GitOpsClient } from '../core/ports.ts';
 import { NotFoundError } from '../core/errors.ts';
+import { deployedRevision } from '../core/domain.ts';
 
 export interface GatherDeps {
   readonly gitops: GitOpsClient;
@@ -41,12 +42,12 @@ export async function gatherFacts(deps: GatherDeps, req: GatherRequest): Promise
     application: Fact.of(application, appSource),
     workload: Fact.of(workload, workloadSource),
   };
-  const choice = chooseLastKnownGood(application.history, application.sync.revision, req.requestedId, {
+  const choice = chooseLastKnownGood(application.history, deployedRevision(application), req.requestedId, {
     revisionHistoryLimit: application.revisionHistoryLimit,
   });
   if (!choice.ok || !deps.repo || !deps.analyzer) return base;
   const from = choice.entry.revision;
-  const to = application.sync.revision;
+  const to = deployedRevision(application);
   try {
     await deps.repo.resolve(from);
   } catch (e) {

@@ -15,7 +15,8 @@ export async function run(ctx: CommandContext): Promise<number> {
   app.app(name);
   const state = await (await app.gitops()).getApplication(name);
   const entries = [...state.history].sort((a, b) => b.id - a.id).slice(0, limitFlag ? Number(limitFlag) : undefined);
-  const currentId = entries.find((h) => h.revision === state.sync.revision)?.id;
+  // Argo CD appends an entry per successful sync (rollbacks included): the newest is what runs.
+  const currentId = entries[0]?.id;
   const doc = entries.map((h) => ({
     id: h.id,
     deployedAt: h.deployedAt,

@@ -1,4 +1,4 @@
-import { shortHash, SyncPolicy } from '../../core/domain.ts';
+import { deployedRevision, shortHash, SyncPolicy } from '../../core/domain.ts';
 import { openAppContext } from '../../app/app-context.ts';
 import type { CommandContext } from '../command.ts';
 import { parseOutputFormat, renderDocument } from '../output.ts';
@@ -13,12 +13,14 @@ export async function run(ctx: CommandContext): Promise<number> {
   const cfg = app.app(name);
   const [gitops, cluster] = await Promise.all([app.gitops(), app.cluster(cfg.workload.cluster)]);
   const [state, workload] = await Promise.all([gitops.getApplication(name), cluster.getWorkload(cfg.workload)]);
-  const current = [...state.history].reverse().find((h) => h.revision === state.sync.revision);
+  const running = deployedRevision(state);
+  const current = [...state.history].sort((a, b) => b.id - a.id)[0];
   const digests = [...new Set(workload.pods.map((p) => p.imageID).filter(Boolean))];
   const doc = {
     app: name,
-    revision: state.sync.revision,
-    shortRevision: shortHash(state.sync.revision),
+    revision: running,
+    shortRevision: shortHash(running),
+    syncRevision: state.sync.revision,
     historyId: current?.id ?? null,
     sync: state.sync.status,
     health: state.health.status,
@@ -44,7 +46,8 @@ export async function run(ctx: CommandContext): Promise<number> {
   const health = paint(ctx.io, state.health.status === 'Healthy' ? 'green' : 'red', state.health.status);
   const lines = [
     `Name:           ${name}`,
-    `Sync Status:    ${state.sync.status} to ${shortHash(state.sync.revision)} (${state.sync.revision})`,
+    `Deployed:       ${shortHash(running)} (${running})`,
+    `Sync Status:    ${state.sync.status} (compared with ${state.source.targetRevision} = ${shortHash(state.sync.revision)})`,
     `Health Status:  ${health}`,
     `History ID:     ${current?.id ?? '-'}`,
     `Source:         ${state.source.repoURL} path=${state.source.path} targetRevision=${state.source.targetRevision}`,

@@ -1,4 +1,4 @@
-import { shortHash, WorkloadState } from '../../core/domain.ts';
+import { deployedRevision, shortHash, WorkloadState } from '../../core/domain.ts';
 import type { PlanStep } from '../../core/plan.ts';
 import { StepOutcome, type StepContext } from '../step-context.ts';
 import { pollUntil } from '../wait.ts';
@@ -7,19 +7,20 @@ import { pollUntil } from '../wait.ts';
 export async function preflight(_step: PlanStep<'preflight'>, ctx: StepContext): Promise<StepOutcome> {
   const app = await ctx.gitops.getApplication(ctx.plan.app, { refresh: true });
   const { from, to } = ctx.plan;
-  if (to && app.sync.revision === to.revision) {
+  const running = deployedRevision(app);
+  if (to && running === to.revision) {
     return StepOutcome.succeeded(`already on ${shortHash(to.revision)}: the rollback steps will find nothing to do`);
   }
-  if (app.sync.revision !== from.revision) {
+  if (running !== from.revision) {
     return StepOutcome.failed(
-      `the app moved since the plan was made: it is on ${shortHash(app.sync.revision)}, the plan expected ${shortHash(from.revision)}`,
+      `the app moved since the plan was made: it runs ${shortHash(running)}, the plan expected ${shortHash(from.revision)}`,
     );
   }
   if (app.operation?.phase === 'Running') {
     return StepOutcome.failed(`an Argo CD operation is already running on ${ctx.plan.app}`);
   }
   return StepOutcome.succeeded(
-    `${ctx.plan.app} on ${shortHash(app.sync.revision)}, ${app.sync.status}/${app.health.status}`,
+    `${ctx.plan.app} runs ${shortHash(running)}, ${app.sync.status}/${app.health.status}`,
   );
 }
 
@@ -27,7 +28,7 @@ export async function preflight(_step: PlanStep<'preflight'>, ctx: StepContext):
 export async function argocdRollback(step: PlanStep<'argocd-rollback'>, ctx: StepContext): Promise<StepOutcome> {
   const app = await ctx.gitops.getApplication(ctx.plan.app);
   const latest = app.history[app.history.length - 1];
-  if (app.sync.revision === step.params.revision && latest?.revision === step.params.revision) {
+  if (deployedRevision(app) === step.params.revision && latest?.revision === step.params.revision) {
     return StepOutcome.skipped(`already synced to ${shortHash(step.params.revision)} (history id ${latest.id})`);
   }
   if (ctx.dryRun) {
@@ -51,13 +52,21 @@ export async function waitHealthy(step: PlanStep<'wait-healthy'>, ctx: StepConte
     if (WorkloadState.deadlineExceeded(workload)) {
       throw new Error(`${ref.kind} ${ref.name} exceeded its progress deadline`);
     }
-    const state = `${app.sync.status} ${shortHash(app.sync.revision)}, ${app.health.status}, ${workload.updatedReplicas}/${workload.replicas} updated, ${workload.availableReplicas} available`;
+    const running = deployedRevision(app);
+    const op = app.operation ? `operation ${app.operation.phase}` : 'no operation';
+    const state = `deployed ${shortHash(running)} (${op}), ${app.health.status}, ${workload.updatedReplicas}/${workload.replicas} updated, ${workload.availableReplicas} available`;
     if (state !== last) ctx.progress({ kind: 'waiting', step: ctx.index, message: state });
     last = state;
-    return app.sync.revision === target && app.sync.status === 'Synced' && app.health.status === 'Healthy' && WorkloadState.isRolledOut(workload);
+    if (app.operation && (app.operation.phase === 'Failed' || app.operation.phase === 'Error')) {
+      throw new Error(`Argo CD operation ${app.operation.phase}: ${app.operation.message ?? ''}`);
+    }
+    // NOTE: after a rollback Argo CD reports OutOfSync (the tracked branch still points at the bad
+    // commit), so "done" is: the operation succeeded on the target, Healthy, rollout complete.
+    const opDone = !app.operation || app.operation.phase === 'Succeeded';
+    return running === target && opDone && app.health.status === 'Healthy' && WorkloadState.isRolledOut(workload);
   });
   if (!ok) return StepOutcome.failed(`timed out waiting for Synced/Healthy on ${shortHash(target)} (last: ${last})`);
-  return StepOutcome.succeeded(`Synced to ${shortHash(target)}, Healthy, rollout complete (${last})`);
+  return StepOutcome.succeeded(`running ${shortHash(target)}, Healthy, rollout complete (${last})`);
 }
 
 /** Step 3c: every Pod runs the good digest (containerStatuses[].imageID, not the spec). */

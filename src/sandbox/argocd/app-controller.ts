@@ -89,8 +89,14 @@ export function startAppController(deps: AppControllerDeps): AppController {
       a.status.observedAt = now;
     });
 
-  const autoSync = async (app: Application, c: Comparison): Promise<void> => {
+  const autoSync = async (app: Application, c: Comparison, comparedGeneration: number): Promise<void> => {
     if (!isAutoSyncEnabled(app.spec) || app.operation || c.status !== 'OutOfSync') return;
+    // The comparison may be stale: the spec changed (auto-sync just re-enabled) or the branch
+    // moved (a revert landed) while it ran. Compare again rather than sync an old commit.
+    if (app.metadata.generation !== comparedGeneration || (await deps.manifests.resolve(app.spec.source.targetRevision)) !== c.revision) {
+      schedule(app.metadata.name);
+      return;
+    }
     const automated = app.spec.syncPolicy?.automated ?? {};
     const last = app.status.operationState;
     // Upstream's alreadyAttemptedSync: same commit, same source (the target revision aside).
@@ -128,6 +134,7 @@ export function startAppController(deps: AppControllerDeps): AppController {
       await runSyncOperation(syncDeps, name, app.operation);
       app = deps.store.get(name)!;
     }
+    const comparedGeneration = app.metadata.generation;
     let c: Comparison;
     try {
       c = await compareApp(app, deps.manifests, deps.kubeFor(app));
@@ -139,7 +146,7 @@ export function startAppController(deps: AppControllerDeps): AppController {
       throw e;
     }
     app = writeComparison(name, c);
-    await autoSync(app, c);
+    await autoSync(app, c, comparedGeneration);
   };
 
   let interval: ReturnType<typeof setInterval> | undefined;

@@ -1,0 +1,114 @@
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { createServer, type Server } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parse } from 'yaml';
+import { startSandboxProcess, type SandboxProcess } from '../../src/testing/sandbox-process.ts';
+
+const BIN = fileURLToPath(new URL('../../bin/rewind.js', import.meta.url));
+
+function rewind(args: readonly string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [BIN, ...args], { env: { ...process.env, NO_COLOR: '1' }, timeout: 60_000 }, (error, stdout, stderr) => {
+      resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr });
+    });
+  });
+}
+
+let sb: SandboxProcess;
+let empty: string;
+before(async () => {
+  sb = await startSandboxProcess({ speed: 20 });
+  empty = await mkdtemp(join(tmpdir(), 'rewind-nosandbox-'));
+});
+after(async () => {
+  await sb?.stop();
+  await rm(empty, { recursive: true, force: true });
+});
+
+test('writes kubeconfig, a 0600 token, the CA and a rewind.yaml in the config shape', async () => {
+  assert.equal((await stat(join(sb.dir, 'argocd-token'))).mode & 0o777, 0o600);
+  const kc = parse(await readFile(sb.kubeconfig, 'utf8'));
+  assert.equal(kc['current-context'], 'us-east');
+  assert.deepEqual(kc.contexts.map((c: { name: string }) => c.name), ['us-east', 'eu-west']);
+  assert.ok(kc.clusters[0].cluster['certificate-authority-data']);
+  assert.equal(kc.clusters[0].cluster['insecure-skip-tls-verify'], undefined);
+  const cfg = parse(await readFile(sb.configFile, 'utf8'));
+  assert.equal(cfg.argocd.url, sb.argocdUrl);
+  assert.equal(cfg.argocd.tokenFile, './argocd-token');
+  assert.equal(cfg.configRepo.path, './config-repo.git');
+  assert.equal(cfg.apps.length, 6);
+  assert.deepEqual(cfg.apps[0], {
+    name: 'bookstore-catalog-us-east',
+    cluster: 'us-east',
+    namespace: 'bookstore-platform-acme-books',
+    workload: { kind: 'Deployment', name: 'catalog' },
+    repoPath: 'apps/catalog/us-east',
+    migrations: 'apps/catalog/migrations/*.sql',
+    severity: 'P1',
+    slackChannel: '#bookstore-platform-status',
+  });
+});
+
+test('a second sandbox up on the same folder is refused (exit 2, one line)', async () => {
+  const r = await rewind(['sandbox', 'up', '--dir', sb.dir]);
+  assert.equal(r.code, 2);
+  assert.match(r.stderr, /^error: a sandbox is already running in .* \(pid \d+\)$/m);
+});
+
+test('a port in use is refused (exit 2, one line)', async () => {
+  const holder: Server = createServer();
+  await new Promise<void>((resolve) => holder.listen(0, '127.0.0.1', () => resolve()));
+  const port = (holder.address() as { port: number }).port;
+  try {
+    const r = await rewind(['sandbox', 'up', '--dir', join(empty, 'p'), '--port', String(port)]);
+    assert.equal(r.code, 2);
+    assert.equal(r.stderr.trim(), `error: port ${port} is in use; pick another with --port or stop what holds it`);
+    const d = await rewind(['sandbox', 'up', '--detach', '--dir', join(empty, 'd'), '--port', String(port)]);
+    assert.equal(d.code, 2, d.stderr);
+    assert.match(d.stderr, new RegExp(`^error: port ${port} is in use`));
+  } finally {
+    holder.close();
+  }
+});
+
+test('sandbox down with none running: exit 2, one line', async () => {
+  const r = await rewind(['sandbox', 'down', '--dir', empty]);
+  assert.equal(r.code, 2);
+  assert.equal(r.stderr.trim(), `error: no sandbox is running in ${empty}`);
+});
+
+test('sandbox break of an unknown app: exit 2, one line', async () => {
+  const r = await rewind(['sandbox', 'break', 'bookstore-search-us-east', '--dir', sb.dir]);
+  assert.equal(r.code, 2);
+  assert.match(r.stderr, /^error: unknown app "bookstore-search-us-east"/);
+  assert.equal(r.stderr.trim().split('\n').length, 1);
+});
+
+test('sandbox status lists the apps from the Argo CD API; -o json has ports and pid', async () => {
+  const r = await rewind(['sandbox', 'status', '--dir', sb.dir, '-o', 'json']);
+  assert.equal(r.code, 0, r.stderr);
+  const doc = JSON.parse(r.stdout);
+  assert.equal(doc.pid, sb.pid);
+  assert.equal(doc.alive, true);
+  assert.equal(doc.apps.length, 6);
+  assert.equal(doc.apps.find((a: { name: string }) => a.name === 'bookstore-catalog-us-east').historyId, 41);
+});
+
+test('up --detach, status, down', async () => {
+  const dir = join(empty, 'detached');
+  const up = await rewind(['sandbox', 'up', '--detach', '--dir', dir, '--speed', '10']);
+  assert.equal(up.code, 0, up.stderr);
+  assert.match(up.stdout, /rewind sandbox is up: pid \d+/);
+  const st = await rewind(['sandbox', 'status', '--dir', dir]);
+  assert.equal(st.code, 0, st.stderr);
+  assert.match(st.stdout, /bookstore-catalog-us-east\s+[0-9a-f]{7}\s+Synced/);
+  const down = await rewind(['sandbox', 'down', '--dir', dir]);
+  assert.equal(down.code, 0, down.stderr);
+  const again = await rewind(['sandbox', 'status', '--dir', dir]);
+  assert.equal(again.code, 2);
+});
