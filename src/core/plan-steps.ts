@@ -59,8 +59,8 @@ export function buildSteps(input: StepsInput): PlanStep[] {
     );
   }
   steps.push(
-    step('wait-healthy', `Wait for Synced to ${good}, Healthy and rollout complete`, workloadTarget, { revision: target.revision },
-      [`Argo CD: Synced to ${good}`, 'Argo CD: Healthy', 'rollout complete: observedGeneration current, updated == replicas == available'],
+    step('wait-healthy', `Wait until ${good} runs, Healthy, rollout complete`, workloadTarget, { revision: target.revision },
+      [`Argo CD: the operation to ${good} succeeded (the app shows OutOfSync against the branch until the revert lands)`, 'Argo CD: Healthy', 'rollout complete: observedGeneration current, updated == replicas == available'],
       [{ claim: 'rollout status gate', source: facts.workload.source }]),
     step('verify-digest', 'Verify every Pod runs the good image (3c)', workloadTarget, { expectedImages: input.expectedImages },
       input.expectedImages.length ? input.expectedImages.map((i) => `every Pod's imageID matches ${i}`) : ['the rollout completed (no expected images known)'],

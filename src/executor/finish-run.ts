@@ -1,4 +1,4 @@
-import { deployedRevision, shortHash, SyncPolicy, WorkloadState } from '../core/domain.ts';
+import { shortHash, SyncPolicy, WorkloadState } from '../core/domain.ts';
 import type { ClusterClient, Clock, ConfigRepo, GitOpsClient, JournalStore } from '../core/ports.ts';
 import type { Plan, PlanStep } from '../core/plan.ts';
 
@@ -56,7 +56,9 @@ export async function finishRun(
     if (!SyncPolicy.isAutoSyncOn(saved)) await deps.gitops.sync(plan.app, { revision: head }).catch(() => undefined);
     const [app, workload] = await Promise.all([deps.gitops.getApplication(plan.app, { refresh: true }), deps.cluster.getWorkload(plan.workload)]);
     last = `${app.sync.status} ${shortHash(app.sync.revision)} ${app.health.status}`;
-    if (app.sync.revision === head && deployedRevision(app) === head && app.sync.status === 'Synced' && app.health.status === 'Healthy' && WorkloadState.isRolledOut(workload)) break;
+    // NOTE: the revert renders what already runs, so Argo CD finds it Synced without a new sync
+    // (and without a new history entry): compare with the branch head, not the deployed entry.
+    if (app.sync.revision === head && app.sync.status === 'Synced' && app.health.status === 'Healthy' && WorkloadState.isRolledOut(workload)) break;
     if (deps.clock.now().getTime() > deadline || req.signal.aborted) {
       await deps.journal.append({ type: 'run-status', runId, at: at(), status: 'awaiting-revert', detail: `finish timed out: ${last}` });
       return { status: 'failed', runId, message: `auto-sync restored but the app did not sync cleanly to ${shortHash(head)} (last: ${last})` };

@@ -32,6 +32,7 @@ import { buildWorldHistory } from './world/timeline.ts';
 import { seedWorld } from './world/seed.ts';
 import { ciRoutes } from './world/ci-routes.ts';
 import { writeClientFiles, type ClientFiles } from './world/client-files.ts';
+import { warpable } from './world/warp-clock.ts';
 import { removeState, writeState, type SandboxState } from './state.ts';
 import { checkBase, findFreeBase, PortInUseError } from './ports.ts';
 
@@ -40,6 +41,9 @@ export type { SandboxState } from './state.ts';
 export { readState, isAlive, statePath } from './state.ts';
 export { IMAGE_REGISTRY, BAD_VERSIONS, imageByDigest, digestOf, type ImageBuild } from './world/images.ts';
 export { WORLD_APPS, NAMESPACE, findWorldApp, type WorldApp } from './world/bookstore.ts';
+
+/** Sandbox time seeding may skip forward; the clock starts this far back, so "now" stays now. */
+const SEED_WARP_MS = 120_000;
 
 export interface SandboxOptions {
   /** Where the files go; default `.rewind/sandbox` under the current directory. */
@@ -77,7 +81,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const dir = resolve(options.dir ?? '.rewind/sandbox');
   await mkdir(dir, { recursive: true });
   const speed = options.speed ?? 1;
-  const clock = createSandboxClock({ speed });
+  // Starts a few minutes back: seeding fast-forwards it while the past rollouts finish.
+  const clock = warpable(createSandboxClock({ speed, start: new Date(Date.now() - SEED_WARP_MS) }));
   const base = options.port ? options.port : await findFreeBase();
   if (options.port) await checkBase(options.port);
 
@@ -130,6 +135,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       createdAt: new Date(clock.now().getTime() - 30 * 24 * 3600_000),
       kubeFor: kubeForCluster,
       settle: () => kube.tick(),
+      warp: (ms) => clock.advance(ms),
     });
     controller.start();
     // Ready means every app has been compared once: no `Unknown` sync status for clients.

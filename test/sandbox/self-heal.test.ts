@@ -24,8 +24,8 @@ test('kubectl rollout undo is reverted by self-heal within a few sandbox seconds
   assert.notEqual(await image(sb), `ghcr.io/acme/catalog@${GOOD}`, 'the undo changed the template');
   const started = Date.now();
   await waitFor('self-heal', async () => (await image(sb)) === `ghcr.io/acme/catalog@${GOOD}`);
-  // 20x: 10 sandbox seconds are 0.5 s real.
-  assert.ok(Date.now() - started < 10 * 50 + 500, `self-heal took ${Date.now() - started} ms real`);
+  // 20x: 3 s reconcile + 5 s self-heal timeout are 0.4 s real; the rest is kubectl and a loaded machine.
+  assert.ok(Date.now() - started < 2_500, `self-heal took ${Date.now() - started} ms real`);
   await waitFor('pods back on the good digest', () => settledOn(sb, GOOD));
   const app = await getApp(sb);
   assert.deepEqual(app.status.history.at(-1).initiatedBy, { automated: true });
@@ -48,7 +48,10 @@ test('with selfHeal off, drift stays and the app reads OutOfSync', async () => {
   await waitFor('orders synced', async () => (await getApp(sb, 'bookstore-orders-us-east')).status.sync.status === 'Synced');
   const s = await argo(sb, 'POST', '/api/v1/applications/bookstore-orders-us-east/sync', {});
   assert.equal(s.status, 200);
-  await waitFor('manual sync done', async () => (await getApp(sb, 'bookstore-orders-us-east')).status.operationState.syncResult.revision === (await getApp(sb, 'bookstore-orders-us-east')).status.sync.revision);
+  await waitFor('manual sync done', async () => {
+    const op = (await getApp(sb, 'bookstore-orders-us-east')).status.operationState;
+    return op.operation.initiatedBy.username === 'admin' && op.phase === 'Succeeded';
+  });
   await kubectl(sb, ['set', 'image', 'deployment/orders', 'orders=ghcr.io/acme/orders:debug']);
   await waitFor('OutOfSync', async () => (await getApp(sb, 'bookstore-orders-us-east')).status.sync.status === 'OutOfSync');
   await new Promise((r) => setTimeout(r, 800));

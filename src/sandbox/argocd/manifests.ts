@@ -14,18 +14,31 @@ export interface ManifestSource {
   render(commit: string, path: string): Promise<KubeObject[]>;
 }
 
+/** Real ms a branch's resolution is reused: every app asks every reconcile, git answers once. */
+const BRANCH_TTL_MS = 200;
+
 export function createManifestSource(repo: ConfigRepo): ManifestSource {
   const cache = new Map<string, Promise<KubeObject[]>>();
+  const resolved = new Map<string, { at: number; sha: Promise<string> }>();
+  const lookup = async (rev: string): Promise<string> => {
+    try {
+      const sha = await repo.resolve(rev);
+      if (sha) return sha;
+    } catch {
+      // fall through to the upstream message
+    }
+    throw new GrpcError(GrpcCode.FailedPrecondition, `unable to resolve '${rev}' to a commit SHA`);
+  };
   return {
-    async resolve(revision) {
+    resolve(revision) {
       const rev = revision === '' || revision === 'HEAD' ? 'HEAD' : revision;
-      try {
-        const sha = await repo.resolve(rev);
-        if (sha) return sha;
-      } catch {
-        // fall through to the upstream message
-      }
-      throw new GrpcError(GrpcCode.FailedPrecondition, `unable to resolve '${revision}' to a commit SHA`);
+      const hit = resolved.get(rev);
+      // A full hash never moves; a branch is re-read after a short while.
+      if (hit && (/^[0-9a-f]{40}$/.test(rev) || performance.now() - hit.at < BRANCH_TTL_MS)) return hit.sha;
+      const sha = lookup(rev);
+      resolved.set(rev, { at: performance.now(), sha });
+      sha.catch(() => resolved.delete(rev));
+      return sha;
     },
     async render(commit, path) {
       const key = `${commit}:${path}`;

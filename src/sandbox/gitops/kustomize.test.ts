@@ -35,3 +35,8 @@ test('renders every app folder of the config repo exactly as kubectl kustomize d
     await rm(dir, { recursive: true, force: true });
   }
 });
+
+test('newName, newTag, digest on a registry with a port, labels, annotations, patchesStrategicMerge match kubectl kustomize', async () => {
+  const dir = new URL('./testdata/kz/overlay', import.meta.url).pathname;
+  assert.deepEqual(await renderKustomize(dir), await kubectlKustomize(dir));
+});

@@ -72,7 +72,28 @@ export async function renderKustomize(dir: string): Promise<KubeObject[]> {
     }
   }
   for (const rule of k.images ?? []) for (const o of objects) setImages(o, rule);
-  return objects;
+  return legacySort(objects);
+}
+
+/** Kustomize's default ("legacy") output order: by kind, namespaces and config first, webhooks last. */
+const KIND_ORDER = [
+  'Namespace', 'ResourceQuota', 'StorageClass', 'CustomResourceDefinition', 'ServiceAccount', 'PodSecurityPolicy',
+  'Role', 'ClusterRole', 'RoleBinding', 'ClusterRoleBinding', 'ConfigMap', 'Secret', 'Endpoints', 'Service',
+  'LimitRange', 'PriorityClass', 'PersistentVolume', 'PersistentVolumeClaim', 'Deployment', 'StatefulSet',
+  'CronJob', 'PodDisruptionBudget',
+];
+const KIND_LAST = ['MutatingWebhookConfiguration', 'ValidatingWebhookConfiguration'];
+
+function kindRank(kind: string): number {
+  const first = KIND_ORDER.indexOf(kind);
+  if (first >= 0) return first;
+  const last = KIND_LAST.indexOf(kind);
+  return last >= 0 ? 1000 + last : 500;
+}
+
+function legacySort(objects: KubeObject[]): KubeObject[] {
+  const id = (o: KubeObject): string => `${o.apiVersion ?? ''}|${o.kind ?? ''}|${o.metadata.namespace ?? ''}|${o.metadata.name ?? ''}`;
+  return [...objects].sort((a, b) => kindRank(a.kind ?? '') - kindRank(b.kind ?? '') || (id(a) < id(b) ? -1 : id(a) > id(b) ? 1 : 0));
 }
 
 async function readKustomization(dir: string): Promise<Kustomization> {

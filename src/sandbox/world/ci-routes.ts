@@ -33,8 +33,9 @@ function appFrom(body: unknown): WorldApp {
 
 /** Waits (sandbox time) until `app`'s history records `revision` and it compares Synced; returns the entry id or null. */
 async function waitForDeploy(deps: CiDeps, app: string, revision: string): Promise<number | null> {
-  const deadline = deps.clock.now().getTime() + 4 * RECONCILE_INTERVAL_MS + 10_000;
-  while (deps.clock.now().getTime() < deadline) {
+  // NOTE: bounded in real time too: at 20x on a loaded machine, a few sandbox seconds is too short a wait.
+  const realDeadline = performance.now() + Math.max(deps.clock.toRealMs(4 * RECONCILE_INTERVAL_MS + 30_000), 15_000);
+  while (performance.now() < realDeadline) {
     const a = deps.apps.get(app);
     const entry = a?.status.history?.find((h) => h.revision === revision);
     if (entry && a?.status.sync.revision === revision && a.status.sync.status === 'Synced') return entry.id;

@@ -7,7 +7,9 @@
  * sync operation that appends the current history entry).
  */
 import { randomUUID } from 'node:crypto';
-import type { KubeObject } from '../kube/types.ts';
+import type { Deployment, KubeObject } from '../kube/types.ts';
+import { deploymentHealth } from '../gitops/health.ts';
+import { resourcePath } from '../gitops/kube-client.ts';
 import { applyObject } from '../gitops/apply.ts';
 import type { KubeClient } from '../gitops/kube-client.ts';
 import { DEFAULT_HISTORY_LIMIT, type Application, type ApplicationSpec, type RevisionHistory } from '../argocd/application.ts';
@@ -32,6 +34,28 @@ export interface SeedDeps {
   kubeFor(cluster: string): KubeClient;
   /** Runs the clusters' controllers once, so each applied template gets its own ReplicaSet. */
   settle(): void;
+  /** Moves sandbox time forward at once (the past's rollouts finish without waiting). */
+  warp(sandboxMs: number): void;
+}
+
+/** Sandbox ms one warp step skips: shorter than a pod's start-up, so rollouts move step by step. */
+const WARP_STEP_MS = 700;
+const WARP_MAX_STEPS = 150;
+
+/** Lets every Deployment finish rolling out by skipping sandbox time, checking over the API. */
+async function finishRollouts(deps: SeedDeps): Promise<void> {
+  for (let step = 0; step < WARP_MAX_STEPS; step++) {
+    deps.warp(WARP_STEP_MS);
+    deps.settle();
+    if (step % 5 !== 4) continue;
+    const done = await Promise.all(
+      WORLD_APPS.map(async (app) => {
+        const r = await deps.kubeFor(app.region).request<Deployment>('GET', resourcePath({ apiVersion: 'apps/v1', kind: 'Deployment', namespace: NAMESPACE, name: app.service }));
+        return r.status === 200 && deploymentHealth(r.body).status === 'Healthy';
+      }),
+    );
+    if (done.every(Boolean)) return;
+  }
 }
 
 export function appSpec(app: WorldApp, repoURL: string): ApplicationSpec {
@@ -120,6 +144,7 @@ export async function seedWorld(deps: SeedDeps): Promise<void> {
   for (const back of [2, 1]) {
     await Promise.all(plans.map((p) => (p.past[p.past.length - back] ? applyRevision(deps, p.app, p.past[p.past.length - back]!.revision) : undefined)));
     deps.settle();
+    await finishRollouts(deps);
   }
   await Promise.all(
     plans.map(async (p) => {
@@ -132,4 +157,5 @@ export async function seedWorld(deps: SeedDeps): Promise<void> {
     }),
   );
   deps.settle();
+  await finishRollouts(deps);
 }
