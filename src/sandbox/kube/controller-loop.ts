@@ -13,7 +13,7 @@ import { syncReplicaSets } from './replicaset-controller.ts';
 /** Sandbox ms between ticks; pod start-up takes 1-2 sandbox seconds, so rollouts move in a few ticks. */
 const TICK_MS = 200;
 /** A fast clock would tick every real millisecond; a floor keeps the CPU for the clients. */
-const MIN_REAL_TICK_MS = 10;
+const MIN_REAL_TICK_MS = 100;
 
 export interface ControllerLoop {
   /** Runs one pass now (also used by tests to settle state quickly). */

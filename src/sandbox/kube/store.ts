@@ -22,6 +22,7 @@ const keyOf = (type: ResourceType, namespace: string | undefined, name: string):
 export class ObjectStore {
   #resourceVersion = 0;
   readonly #objects = new Map<string, StoredObject>();
+  readonly #keysByType = new Map<string, Set<string>>();
   readonly #log: StoreEvent[] = [];
   readonly #listeners = new Set<(event: StoreEvent) => void>();
 
@@ -42,8 +43,12 @@ export class ObjectStore {
   /** Objects of a type, in one namespace or all, sorted by namespace then name like etcd keys. */
   list(type: ResourceType, namespace?: string): StoredObject[] {
     const prefix = `${type.group}/${type.plural}/${namespace !== undefined && type.namespaced ? `${namespace}/` : ''}`;
-    return [...this.#objects.entries()]
-      .filter(([key]) => key.startsWith(prefix))
+    // NOTE: controllers list every tick; scanning only this type's keys keeps an idle sandbox cheap.
+    const ofType = this.#keysByType.get(`${type.group}/${type.plural}`);
+    if (!ofType) return [];
+    return [...ofType]
+      .filter((key) => key.startsWith(prefix))
+      .map((key) => [key, this.#objects.get(key) as StoredObject] as const)
       .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
       .map(([, obj]) => structuredClone(obj));
   }
@@ -52,12 +57,17 @@ export class ObjectStore {
   put(type: ResourceType, object: StoredObject, eventType: 'ADDED' | 'MODIFIED'): void {
     const key = keyOf(type, type.namespaced ? object.metadata.namespace : undefined, object.metadata.name);
     this.#objects.set(key, structuredClone(object));
+    const typeKey = `${type.group}/${type.plural}`;
+    let keys = this.#keysByType.get(typeKey);
+    if (!keys) this.#keysByType.set(typeKey, (keys = new Set()));
+    keys.add(key);
     this.#emit({ type: eventType, resource: type, object: structuredClone(object), resourceVersion: Number(object.metadata.resourceVersion) });
   }
 
   remove(type: ResourceType, object: StoredObject): void {
     const key = keyOf(type, type.namespaced ? object.metadata.namespace : undefined, object.metadata.name);
     if (!this.#objects.delete(key)) return;
+    this.#keysByType.get(`${type.group}/${type.plural}`)?.delete(key);
     const gone = structuredClone(object);
     gone.metadata.resourceVersion = this.nextResourceVersion();
     this.#emit({ type: 'DELETED', resource: type, object: gone, resourceVersion: Number(gone.metadata.resourceVersion) });
