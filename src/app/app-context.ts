@@ -10,7 +10,6 @@ import type { AppEntry, RewindConfig } from '../config/config-types.ts';
 import type { AppConfig } from '../core/facts.ts';
 import type { ChangeAnalyzer, ClusterClient, Clock, ConfigRepo, GitOpsClient, JournalStore } from '../core/ports.ts';
 import { NotFoundError, UsageError } from '../core/errors.ts';
-import type { GlobalOptions } from '../cli/command.ts';
 import { systemClock } from './system-clock.ts';
 
 export interface AppContext {
@@ -26,7 +25,15 @@ export interface AppContext {
   close(): Promise<void>;
 }
 
-export async function openAppContext(global: GlobalOptions, env: NodeJS.ProcessEnv, cwd: string): Promise<AppContext> {
+/** What the composition root needs of the command line. */
+export interface AppOptions {
+  /** --config */
+  readonly config: string | undefined;
+  /** --context: read every app from this cluster instead of its own. */
+  readonly context: string | undefined;
+}
+
+export async function openAppContext(global: AppOptions, env: NodeJS.ProcessEnv, cwd: string): Promise<AppContext> {
   const config = await loadConfig({ flag: global.config, env, cwd });
   const clock = systemClock;
   let gitops: Promise<GitOpsClient> | undefined;

@@ -7,8 +7,7 @@ import { AdapterError } from '../core/errors.ts';
 import type { Plan } from '../core/plan.ts';
 import type { RunResult } from '../executor/execute-plan.ts';
 import type { ProgressEvent } from '../executor/step-context.ts';
-import type { GlobalOptions } from '../cli/command.ts';
-import { openAppContext } from './app-context.ts';
+import { openAppContext, type AppOptions } from './app-context.ts';
 import { planRollback } from './plan-service.ts';
 import { executeRollback } from './rollback-service.ts';
 
@@ -48,7 +47,7 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
   await rewindChild(['sandbox', 'up', '--detach', '--dir', dir, '--speed', String(opts.speed)], opts.env);
   try {
     opts.say(`sandbox ready in ${((Date.now() - started) / 1000).toFixed(1)}s`);
-    const global: GlobalOptions = { output: undefined, config: join(dir, 'rewind.yaml'), context: undefined, yes: true, dryRun: false, verbose: false };
+    const global: AppOptions = { config: join(dir, 'rewind.yaml'), context: undefined };
     const ctx = await openAppContext(global, opts.env, dir);
     const gitops = await ctx.gitops();
     const before = await gitops.getApplication(app);

@@ -1,7 +1,9 @@
 import { userInfo } from 'node:os';
 import type { Plan } from '../core/plan.ts';
-import type { RunResult } from '../executor/execute-plan.ts';
-import { executePlan } from '../executor/execute-plan.ts';
+import { executePlan, type RunResult } from '../executor/execute-plan.ts';
+import { finishRun, type FinishResult } from '../executor/finish-run.ts';
+import { NotFoundError } from '../core/errors.ts';
+import type { LoadedRun } from './run-lookup.ts';
 import type { ProgressEvent } from '../executor/step-context.ts';
 import type { AppContext } from './app-context.ts';
 
@@ -62,3 +64,49 @@ const nullJournal = {
   acquireLease: async () => async () => {},
   close: async () => {},
 };
+
+export type { RunResult } from '../executor/execute-plan.ts';
+export type { ProgressEvent } from '../executor/step-context.ts';
+export type { FinishResult } from '../executor/finish-run.ts';
+
+/** Continues a journaled run at its first unfinished step, under the app's lease. */
+export async function resumeRollback(
+  ctx: AppContext,
+  loaded: LoadedRun,
+  req: Omit<RollbackRequest, 'plan' | 'dryRun' | 'reason'>,
+  env: NodeJS.ProcessEnv,
+): Promise<RunResult> {
+  const { plan, runId } = loaded;
+  const journal = await ctx.journal();
+  const [gitops, cluster] = await Promise.all([ctx.gitops(), ctx.cluster(plan.workload.cluster)]);
+  const release = await journal.acquireLease(plan.app, runId);
+  try {
+    return await executePlan(
+      { gitops, cluster, clock: ctx.clock, journal, progress: req.progress },
+      { runId, plan, actor: actorName(env), timeoutMs: req.timeoutMs, signal: req.signal, dryRun: false, startAt: loaded.resumeAt, previous: loaded.results },
+    );
+  } finally {
+    await release();
+  }
+}
+
+/** Step 3d for the app's open run: revert landed → restore auto-sync → clean sync → closed. */
+export async function finishRollback(
+  ctx: AppContext,
+  open: LoadedRun,
+  req: { timeoutMs: number; signal: AbortSignal; dryRun: boolean; log: (m: string) => void },
+): Promise<FinishResult> {
+  const repo = await ctx.repo();
+  if (!repo) throw new NotFoundError('rewind.yaml has no configRepo: cannot check that the revert landed');
+  const journal = await ctx.journal();
+  const [gitops, cluster] = await Promise.all([ctx.gitops(), ctx.cluster(open.plan.workload.cluster)]);
+  const release = await journal.acquireLease(open.plan.app, open.runId);
+  try {
+    return await finishRun(
+      { gitops, cluster, repo, journal, clock: ctx.clock, log: req.log },
+      { runId: open.runId, plan: open.plan, timeoutMs: req.timeoutMs, signal: req.signal, dryRun: req.dryRun },
+    );
+  } finally {
+    await release();
+  }
+}

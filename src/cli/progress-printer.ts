@@ -1,4 +1,4 @@
-import type { ProgressEvent } from '../executor/step-context.ts';
+import type { ProgressEvent } from '../app/rollback-service.ts';
 import { paint, type CliIO } from './io.ts';
 
 /** Prints a run's progress to stderr, so stdout stays one clean document with --output json. */

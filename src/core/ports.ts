@@ -9,7 +9,8 @@ import type { JournalRecord, RunSummary } from './run.ts';
 /** Argo CD (or another GitOps controller) as rewind needs it. */
 export interface GitOpsClient {
   /** `argocd app get`: spec, status, history. */
-  getApplication(name: string, opts?: { refresh?: boolean; signal?: AbortSignal }): Promise<ApplicationState>;
+  /** `refresh: 'hard'` also makes Argo CD re-read the repo (its branch cache may be stale). */
+  getApplication(name: string, opts?: { refresh?: boolean | 'hard'; signal?: AbortSignal }): Promise<ApplicationState>;
   /** Writes `spec.syncPolicy.automated` (null removes it). Idempotent. */
   setSyncPolicy(name: string, policy: SyncPolicy): Promise<void>;
   /** Pins `spec.source.targetRevision`. Idempotent. */

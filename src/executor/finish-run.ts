@@ -47,10 +47,20 @@ export async function finishRun(
   }
   const at = () => deps.clock.now().toISOString();
   if (pin) await deps.gitops.setTargetRevision(plan.app, pin.params.previousTargetRevision);
-  await deps.gitops.setSyncPolicy(plan.app, saved);
-  deps.log(`restored ${describe(saved)}`);
   const head = await deps.repo.resolve(trackedBranch);
   const deadline = deps.clock.now().getTime() + req.timeoutMs;
+  // NOTE: Argo CD caches branch heads; turning auto-sync back on while it still sees the bad
+  // commit would ship it again. Wait (hard refresh) until Argo CD compares against the revert.
+  for (;;) {
+    const seen = await deps.gitops.getApplication(plan.app, { refresh: 'hard' });
+    if (seen.sync.revision === head) break;
+    if (deps.clock.now().getTime() > deadline || req.signal.aborted) {
+      return { status: 'failed', runId, message: `Argo CD still compares ${plan.app} with ${shortHash(seen.sync.revision)}, not the revert ${shortHash(head)}; auto-sync stays off` };
+    }
+    await deps.clock.sleep(1000, req.signal).catch(() => undefined);
+  }
+  await deps.gitops.setSyncPolicy(plan.app, saved);
+  deps.log(`restored ${describe(saved)}`);
   let last = '';
   for (;;) {
     if (!SyncPolicy.isAutoSyncOn(saved)) await deps.gitops.sync(plan.app, { revision: head }).catch(() => undefined);

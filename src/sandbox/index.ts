@@ -58,6 +58,10 @@ export interface SandboxOptions {
   readonly log?: (line: string) => void;
   /** Written into state.json for the detached CLI. */
   readonly logFile?: string;
+  /** Bench world: `bookstore-catalog-us-east` gets this many history entries (with `benchCommits`). */
+  readonly benchHistory?: number;
+  /** Bench world: the config repo gets this many commits (a long past before the default two weeks). */
+  readonly benchCommits?: number;
 }
 
 export interface Sandbox {
@@ -93,7 +97,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   try {
     const tls = generateSandboxTls();
     const tokens = { kube: randomBytes(24).toString('hex'), argocd: randomBytes(24).toString('hex') };
-    const history = buildWorldHistory(clock.now());
+    const bench = options.benchHistory || options.benchCommits ? { history: options.benchHistory ?? 0, commits: options.benchCommits ?? 0 } : undefined;
+    const history = buildWorldHistory(clock.now(), bench);
     const repo = await createConfigRepo({ dir, history: history.commits });
     cleanups.push(() => repo.close());
 
@@ -148,7 +153,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       tls,
       token: tokens.argocd,
       context: { store: apps, controller, manifests, clock, kubeFor },
-      extraRoutes: [...appSetRoutes(appSets), ...ciRoutes({ repo, apps, clock })],
+      extraRoutes: [...appSetRoutes(appSets), ...ciRoutes({ repo, apps, clock, pushed: () => manifests.forgetBranches() })],
       log,
     }).catch((e: NodeJS.ErrnoException) => {
       throw e.code === 'EADDRINUSE' ? new PortInUseError(base + 1) : e;

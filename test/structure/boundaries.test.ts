@@ -16,7 +16,8 @@ const rules: { from: string; forbidden: string[]; except?: string[] }[] = [
   { from: 'report', forbidden: ['adapters', 'executor', 'app', 'server', 'cli', 'sandbox'] },
   { from: 'config', forbidden: ['adapters', 'executor', 'app', 'server', 'cli', 'sandbox'] },
   { from: 'sandbox', forbidden: ['analyzers', 'adapters', 'executor', 'report', 'readiness', 'config', 'app', 'server', 'testing'], except: ['cli/io.ts', 'cli/command.ts', 'cli/output.ts'] },
-  { from: 'cli', forbidden: ['adapters', 'sandbox'] },
+  { from: 'cli', forbidden: ['adapters', 'sandbox', 'executor'] },
+  { from: 'app', forbidden: ['cli', 'server'] },
 ];
 
 function files(dir: string): string[] {

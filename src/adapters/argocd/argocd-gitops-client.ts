@@ -111,7 +111,7 @@ export function createArgoCdGitOpsClient(options: ArgoCdGitOpsClientOptions): Gi
 
   return {
     async getApplication(name, opts = {}): Promise<ApplicationState> {
-      const query = opts.refresh ? '?refresh=normal' : '';
+      const query = opts.refresh === 'hard' ? '?refresh=hard' : opts.refresh ? '?refresh=normal' : '';
       const json = await send({
         method: 'GET',
         path: appPath(name) + query,

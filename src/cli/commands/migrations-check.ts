@@ -1,7 +1,7 @@
 import { flagBool, flagString, type CommandContext } from '../command.ts';
 import { UsageError } from '../../core/errors.ts';
 import { exitCodeFor } from '../../analyzers/sql-migration/index.ts';
-import { checkRevisions, defaultMaxBytes } from '../../adapters/migrations-source/index.ts';
+import { checkRevisions, defaultMaxBytes } from '../../app/migrations.ts';
 import { maxBytesFlag, migrationFormat, writeReport } from './migrations-output.ts';
 
 /** `rewind migrations check --repo DIR --from REV --to REV [--path GLOB]`: Step 0 on one window. */

@@ -1,7 +1,7 @@
 import type { CommandContext } from '../command.ts';
 import { UsageError } from '../../core/errors.ts';
 import { analyzeWindow, renderNote } from '../../analyzers/sql-migration/index.ts';
-import { defaultMaxBytes, readMigrationPaths } from '../../adapters/migrations-source/index.ts';
+import { defaultMaxBytes, readMigrationPaths } from '../../app/migrations.ts';
 import { migrationFormat } from './migrations-output.ts';
 
 /** `rewind migrations note FILE`: the Milestone 5 rollback note, filled from the analysis. */

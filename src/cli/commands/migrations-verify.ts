@@ -4,10 +4,10 @@ import { flagString, type CommandContext } from '../command.ts';
 import { paint } from '../io.ts';
 import { UsageError } from '../../core/errors.ts';
 import { exitCodeFor, splitStatements, toJson, type SplitStatement } from '../../analyzers/sql-migration/index.ts';
-import { checkRevisions, replaySources } from '../../adapters/migrations-source/index.ts';
-import { createPgliteTarget, createPgServerTarget, replayWindow, type ReplayReport } from '../../adapters/postgres-replay/index.ts';
+import { checkRevisions, replaySources } from '../../app/migrations.ts';
+import { createPgliteTarget, createPgServerTarget, replayWindow, type ReplayReport } from '../../app/migrations.ts';
 import { migrationFormat } from './migrations-output.ts';
-import type { CheckResult } from '../../adapters/migrations-source/index.ts';
+import type { CheckResult } from '../../app/migrations.ts';
 
 /**
  * `rewind migrations verify`: replays last-good's schema on a throwaway Postgres, runs the old

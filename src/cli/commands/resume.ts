@@ -1,7 +1,6 @@
 import { openAppContext } from '../../app/app-context.ts';
 import { loadRun } from '../../app/run-lookup.ts';
-import { executePlan } from '../../executor/execute-plan.ts';
-import { actorName } from '../../app/rollback-service.ts';
+import { resumeRollback } from '../../app/rollback-service.ts';
 import { RefusedError, UsageError } from '../../core/errors.ts';
 import { flagString, type CommandContext } from '../command.ts';
 import { parseOutputFormat, renderDocument } from '../output.ts';
@@ -20,27 +19,20 @@ export async function run(ctx: CommandContext): Promise<number> {
   const format = parseOutputFormat(ctx.global.output);
   const timeoutMs = parseDuration(flagString(ctx, 'timeout'), '--timeout', 10 * 60_000);
   const app = await openAppContext(ctx.global, ctx.io.env, ctx.io.cwd);
-  const journal = await app.journal();
-  const loaded = await loadRun(journal, runId);
-  if (!['running', 'interrupted', 'failed'].includes(loaded.status)) {
-    throw new RefusedError(`run ${runId} is ${loaded.status}; only running, interrupted or failed runs resume`, {
-      hint: loaded.status === 'awaiting-revert' ? `close it with: rewind finish ${loaded.plan.app}` : undefined,
-    });
-  }
-  const { plan } = loaded;
-  ctx.io.stderr.write(`resuming ${runId} (${plan.app}) at step ${loaded.resumeAt + 1}/${plan.steps.length}\n`);
-  const [gitops, cluster] = await Promise.all([app.gitops(), app.cluster(plan.workload.cluster)]);
-  const release = await journal.acquireLease(plan.app, runId);
   try {
-    const result = await executePlan(
-      { gitops, cluster, clock: app.clock, journal, progress: progressPrinter(ctx.io, plan.steps.length) },
-      { runId, plan, actor: actorName(ctx.io.env), timeoutMs, signal: ctx.signal, dryRun: false, startAt: loaded.resumeAt, previous: loaded.results },
-    );
+    const loaded = await loadRun(await app.journal(), runId);
+    if (!['running', 'interrupted', 'failed'].includes(loaded.status)) {
+      throw new RefusedError(`run ${runId} is ${loaded.status}; only running, interrupted or failed runs resume`, {
+        hint: loaded.status === 'awaiting-revert' ? `close it with: rewind finish ${loaded.plan.app}` : undefined,
+      });
+    }
+    const { plan } = loaded;
+    ctx.io.stderr.write(`resuming ${runId} (${plan.app}) at step ${loaded.resumeAt + 1}/${plan.steps.length}\n`);
+    const result = await resumeRollback(app, loaded, { timeoutMs, signal: ctx.signal, progress: progressPrinter(ctx.io, plan.steps.length) }, ctx.io.env);
     if (format !== 'table') ctx.io.stdout.write(renderDocument(format, runDocument(plan, result)));
     else ctx.io.stdout.write(`run ${runId}: ${result.status}\n`);
     return runExitCode(result);
   } finally {
-    await release();
     await app.close();
   }
 }

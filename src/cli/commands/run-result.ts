@@ -1,6 +1,6 @@
 import type { Plan } from '../../core/plan.ts';
 import { ExitCode } from '../../core/errors.ts';
-import type { RunResult } from '../../executor/execute-plan.ts';
+import type { RunResult } from '../../app/rollback-service.ts';
 
 /** The run as a document: the shape `rollback -o json` and `demo -o json` share. */
 export function runDocument(plan: Plan, result: RunResult) {

@@ -6,7 +6,7 @@
 import { request } from 'node:https';
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import type { SandboxState } from '../../sandbox/state.ts';
+import type { SandboxState } from '../../app/sandbox-host.ts';
 import { flagString, type CommandContext } from '../command.ts';
 import { AdapterError, UsageError } from '../../core/errors.ts';
 

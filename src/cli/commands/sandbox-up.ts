@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process';
 import { mkdir, open, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { SandboxState } from '../../sandbox/state.ts';
+import type { SandboxState } from '../../app/sandbox-host.ts';
 import { flagBool, flagString, type CommandContext } from '../command.ts';
 import { parseOutputFormat, renderDocument } from '../output.ts';
 import { ExitCode, UsageError, AdapterError } from '../../core/errors.ts';
@@ -28,6 +28,19 @@ function parseSpeed(v: string | undefined): number | undefined {
   const n = Number(v);
   if (!Number.isFinite(n) || n <= 0 || n > 1000) throw new UsageError(`--speed must be a number above 0 (at most 1000), not "${v}"`);
   return n;
+}
+
+/** `--bench-history N`, `--bench-commits N`: the bench world's size (see `world/bench-past.ts`). */
+function parseCount(flag: string, v: string | undefined): number | undefined {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1 || n > 100_000) throw new UsageError(`--${flag} must be a whole number from 1 to 100000, not "${v}"`);
+  return n;
+}
+
+interface BenchFlags {
+  readonly benchHistory?: number;
+  readonly benchCommits?: number;
 }
 
 function describe(state: SandboxState): string {
@@ -54,11 +67,17 @@ function print(ctx: CommandContext, state: SandboxState): void {
   ctx.io.stdout.write(format === 'table' ? describe(state) : renderDocument(format, state));
 }
 
-async function detach(ctx: CommandContext, dir: string, port: number | undefined, speed: number | undefined): Promise<number> {
+async function detach(ctx: CommandContext, dir: string, port: number | undefined, speed: number | undefined, bench: BenchFlags): Promise<number> {
   await mkdir(dir, { recursive: true });
   const logFile = join(dir, 'sandbox.log');
   const log = await open(logFile, 'w');
-  const args = [BIN, 'sandbox', 'up', '--dir', dir, ...(port !== undefined ? ['--port', String(port)] : []), ...(speed !== undefined ? ['--speed', String(speed)] : [])];
+  const args = [
+    BIN, 'sandbox', 'up', '--dir', dir,
+    ...(port !== undefined ? ['--port', String(port)] : []),
+    ...(speed !== undefined ? ['--speed', String(speed)] : []),
+    ...(bench.benchHistory !== undefined ? ['--bench-history', String(bench.benchHistory)] : []),
+    ...(bench.benchCommits !== undefined ? ['--bench-commits', String(bench.benchCommits)] : []),
+  ];
   const child = spawn(process.execPath, args, { detached: true, stdio: ['ignore', log.fd, log.fd], cwd: ctx.io.cwd, env: { ...ctx.io.env, REWIND_SANDBOX_LOG: logFile } });
   await log.close();
   let exited: number | null | undefined;
@@ -87,17 +106,20 @@ export async function run(ctx: CommandContext): Promise<number> {
   const dir = sandboxDir(ctx);
   const port = parsePort(flagString(ctx, 'port'));
   const speed = parseSpeed(flagString(ctx, 'speed'));
+  const history = parseCount('bench-history', flagString(ctx, 'bench-history'));
+  const commits = parseCount('bench-commits', flagString(ctx, 'bench-commits'));
+  const bench: BenchFlags = { ...(history !== undefined ? { benchHistory: history } : {}), ...(commits !== undefined ? { benchCommits: commits } : {}) };
   const existing = await readSandboxState(dir);
   if (existing && existing.pid !== process.pid && pidAlive(existing.pid)) {
     throw new UsageError(`a sandbox is already running in ${dir} (pid ${existing.pid})`, { hint: 'stop it with `rewind sandbox down`, or pass another --dir' });
   }
-  if (flagBool(ctx, 'detach')) return detach(ctx, dir, port, speed);
+  if (flagBool(ctx, 'detach')) return detach(ctx, dir, port, speed, bench);
 
-  const { startSandbox, PortInUseError } = await import('../../sandbox/index.ts');
+  const { startSandbox, PortInUseError } = await (await import('../../app/sandbox-host.ts')).loadSandbox();
   const logLine = (line: string): void => void ctx.io.stderr.write(`${new Date().toISOString()} ${line}\n`);
   let sandbox;
   try {
-    sandbox = await startSandbox({ dir, ...(port ? { port } : {}), ...(speed ? { speed } : {}), log: logLine, ...(ctx.io.env['REWIND_SANDBOX_LOG'] ? { logFile: ctx.io.env['REWIND_SANDBOX_LOG'] } : {}) });
+    sandbox = await startSandbox({ dir, ...(port ? { port } : {}), ...(speed ? { speed } : {}), ...bench, log: logLine, ...(ctx.io.env['REWIND_SANDBOX_LOG'] ? { logFile: ctx.io.env['REWIND_SANDBOX_LOG'] } : {}) });
   } catch (e) {
     if (e instanceof PortInUseError) throw new UsageError(e.message);
     throw e;

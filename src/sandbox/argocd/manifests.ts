@@ -12,6 +12,8 @@ export interface ManifestSource {
   /** Revision -> full commit hash; throws a FailedPrecondition GrpcError when it does not resolve. */
   resolve(revision: string): Promise<string>;
   render(commit: string, path: string): Promise<KubeObject[]>;
+  /** Drops branch resolutions (a hard refresh, or a push webhook): the next resolve asks git. */
+  forgetBranches(): void;
 }
 
 /** Real ms a branch's resolution is reused: every app asks every reconcile, git answers once. */
@@ -39,6 +41,9 @@ export function createManifestSource(repo: ConfigRepo): ManifestSource {
       resolved.set(rev, { at: performance.now(), sha });
       sha.catch(() => resolved.delete(rev));
       return sha;
+    },
+    forgetBranches() {
+      resolved.clear();
     },
     async render(commit, path) {
       const key = `${commit}:${path}`;

@@ -49,6 +49,7 @@ export function applicationRoutes(ctx: ArgoContext): Route[] {
         const name = req.params['name'] ?? '';
         mustGet(ctx, name);
         const refresh = req.query.get('refresh');
+        if (refresh === 'hard') ctx.manifests.forgetBranches();
         if (refresh === 'normal' || refresh === 'hard') await ctx.controller.refresh(name);
         return mustGet(ctx, name);
       },

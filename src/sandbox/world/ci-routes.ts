@@ -19,6 +19,8 @@ export interface CiDeps {
   readonly repo: ConfigRepo;
   readonly apps: AppStore;
   readonly clock: SandboxClock;
+  /** Called after every push, as a git webhook tells Argo CD's repo-server to look again. */
+  readonly pushed: () => void;
 }
 
 const ON_CALL: GitIdentity = { name: 'Priya Raman', email: 'priya.raman@acme-books.example' };
@@ -68,6 +70,7 @@ export function ciRoutes(deps: CiDeps): Route[] {
           .replace(/# image version: .*/, `# image version: ${bad.version}`);
         const message = `${bumpMessage(app.service, bad.version, [app.region])}\n\nBuilt by ci-pipeline #${4100 + Math.floor(Math.random() * 800)}.`;
         const revision = await deps.repo.commit({ files: { [file]: next }, message, date: deps.clock.now(), author: { name: 'ci-bot', email: 'ci-bot@acme-books.example' } });
+        deps.pushed();
         const historyId = await waitForDeploy(deps, app.name, revision);
         return { app: app.name, revision, previousRevision: head, subject: message.split('\n')[0], image: bad.image, version: bad.version, digest: bad.digest, historyId, deployed: historyId !== null };
       },
@@ -88,6 +91,7 @@ export function ciRoutes(deps: CiDeps): Route[] {
         let revision: string;
         try {
           revision = await deps.repo.revert(target, deps.clock.now(), ON_CALL);
+          deps.pushed();
         } catch (e) {
           throw new GrpcError(GrpcCode.FailedPrecondition, `git revert ${target.slice(0, 7)} failed: ${(e as Error).message.split('\n')[0]}`);
         }

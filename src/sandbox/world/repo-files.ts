@@ -19,6 +19,20 @@ export type WorldConfig = Readonly<Record<Service, ServiceConfig>>;
 
 const PORTS: Readonly<Record<Service, number>> = { catalog: 8080, orders: 8081, payments: 8082 };
 
+/** Rendered YAML by its inputs: the bench world replays thousands of events that each change one file. */
+const rendered = new Map<string, string>();
+
+function cached(key: unknown[], render: () => string): string {
+  const k = JSON.stringify(key);
+  let text = rendered.get(k);
+  if (text === undefined) {
+    if (rendered.size >= 10_000) rendered.clear();
+    text = render();
+    rendered.set(k, text);
+  }
+  return text;
+}
+
 function deployment(service: Service, c: ServiceConfig): string {
   const doc = {
     apiVersion: 'apps/v1',
@@ -102,11 +116,12 @@ export function repoFiles(world: WorldConfig): Record<string, string> {
   const files: Record<string, string> = { 'README.md': README };
   for (const service of SERVICES) {
     const c = world[service];
-    files[`apps/${service}/base/deployment.yaml`] = deployment(service, c);
-    files[`apps/${service}/base/kustomization.yaml`] = baseKustomization();
+    files[`apps/${service}/base/deployment.yaml`] = cached(['deployment', service, c.memoryLimit, c.env], () => deployment(service, c));
+    files[`apps/${service}/base/kustomization.yaml`] = cached(['base'], baseKustomization);
     for (const region of REGIONS) {
-      files[`apps/${service}/${region}/kustomization.yaml`] = overlay(service, region, c.versions[region]);
-      files[`apps/${service}/${region}/region-patch.yaml`] = regionPatch(service, region, c.regionEnv[region]);
+      const env = c.regionEnv[region];
+      files[`apps/${service}/${region}/kustomization.yaml`] = cached(['overlay', service, region, c.versions[region]], () => overlay(service, region, c.versions[region]));
+      files[`apps/${service}/${region}/region-patch.yaml`] = cached(['patch', service, region, env], () => regionPatch(service, region, env));
     }
     for (const [name, sql] of Object.entries(c.migrations)) files[`apps/${service}/migrations/${name}`] = sql;
   }

@@ -58,13 +58,13 @@ async function finishRollouts(deps: SeedDeps): Promise<void> {
   }
 }
 
-export function appSpec(app: WorldApp, repoURL: string): ApplicationSpec {
+export function appSpec(app: WorldApp, repoURL: string, historyLimit = DEFAULT_HISTORY_LIMIT): ApplicationSpec {
   return {
     project: 'bookstore',
     source: { repoURL, path: app.path, targetRevision: 'main' },
     destination: { name: app.region, namespace: NAMESPACE },
     syncPolicy: { automated: { prune: true, selfHeal: true, enabled: true }, syncOptions: ['CreateNamespace=true'] },
-    revisionHistoryLimit: DEFAULT_HISTORY_LIMIT,
+    revisionHistoryLimit: historyLimit,
   };
 }
 
@@ -85,7 +85,7 @@ function newApplication(app: WorldApp, deps: SeedDeps, history: RevisionHistory[
         ? { ownerReferences: [{ apiVersion: 'argoproj.io/v1alpha1', kind: 'ApplicationSet', name: app.applicationSet, uid: setUid, controller: true, blockOwnerDeletion: true }] }
         : {}),
     },
-    spec: appSpec(app, deps.repoURL),
+    spec: appSpec(app, deps.repoURL, limitOf(app, deps)),
     status: {
       sync: { status: 'Unknown' },
       health: { status: 'Missing' },
@@ -95,6 +95,10 @@ function newApplication(app: WorldApp, deps: SeedDeps, history: RevisionHistory[
       controllerNamespace: 'argocd',
     },
   };
+}
+
+function limitOf(app: WorldApp, deps: SeedDeps): number {
+  return deps.history.historyLimits[app.name] ?? DEFAULT_HISTORY_LIMIT;
 }
 
 async function applyRevision(deps: SeedDeps, app: WorldApp, commit: string): Promise<void> {
@@ -135,7 +139,7 @@ export async function seedWorld(deps: SeedDeps): Promise<void> {
       }),
     );
     const current = entries[entries.length - 1]!;
-    const past = entries.slice(0, -1).slice(-(DEFAULT_HISTORY_LIMIT - 1));
+    const past = entries.slice(0, -1).slice(-(limitOf(app, deps) - 1));
     deps.apps.create(newApplication(app, deps, past, app.applicationSet ? sets.get(app.applicationSet) : undefined));
     return { app, past, current, deploy: deploys[deploys.length - 1]! };
   });

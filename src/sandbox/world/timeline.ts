@@ -10,11 +10,12 @@ import { REGIONS, SERVICES, WORLD_APPS, appName, type Region, type Service } fro
 import { digestOf } from './images.ts';
 import { MIGRATIONS } from './migrations.ts';
 import { changedFiles, repoFiles, type ServiceConfig, type WorldConfig } from './repo-files.ts';
+import { BENCH_APP, benchPast, type BenchSize } from './bench-past.ts';
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] extends object ? Mutable<T[K]> : T[K] };
-type World = Mutable<WorldConfig>;
+export type World = Mutable<WorldConfig>;
 
-interface WorldEvent {
+export interface WorldEvent {
   /** Sandbox ms before now. */
   readonly ago: number;
   readonly author: GitIdentity;
@@ -120,6 +121,8 @@ export interface WorldHistory {
   /** Every deploy each app made, oldest first. */
   readonly deploys: readonly SeedDeploy[];
   readonly world: WorldConfig;
+  /** `revisionHistoryLimit` per app where it is not Argo CD's default (the bench world's app). */
+  readonly historyLimits: Readonly<Record<string, number>>;
 }
 
 /** Files under an app's overlay or its service's base: what its rendered manifests come from. */
@@ -127,12 +130,30 @@ function affects(path: string, service: Service, region: Region): boolean {
   return path.startsWith(`apps/${service}/base/`) || path.startsWith(`apps/${service}/${region}/`);
 }
 
-export function buildWorldHistory(now: Date): WorldHistory {
+/**
+ * The default world, or with `bench` the same last two weeks after a long past of routine
+ * tuning, sized so the bench app has `bench.history` deploys and the repo `bench.commits` commits.
+ */
+export function buildWorldHistory(now: Date, bench?: BenchSize): WorldHistory {
+  const base = replay(now, EVENTS);
+  if (!bench) return base;
+  const [bootstrap, ...rest] = EVENTS;
+  const past = benchPast({
+    deploys: bench.history - base.deploys.filter((d) => d.app === BENCH_APP).length,
+    commits: bench.commits - base.commits.length,
+    endAgo: bootstrap!.ago,
+  });
+  const events = [{ ...bootstrap!, ago: past.startAgo }, ...past.events, ...rest];
+  // Room above the seeded entries, so the bench's break (and any rollback) trims nothing.
+  return { ...replay(now, events), historyLimits: { [BENCH_APP]: bench.history + 100 } };
+}
+
+function replay(now: Date, events: readonly WorldEvent[]): WorldHistory {
   const world = initialWorld();
   let files: Record<string, string> = {};
   const commits: SeedCommit[] = [];
   const deploys: SeedDeploy[] = [];
-  EVENTS.forEach((event, i) => {
+  events.forEach((event, i) => {
     event.change(world);
     const next = repoFiles(world);
     const changed = changedFiles(files, next);
@@ -149,12 +170,13 @@ export function buildWorldHistory(now: Date): WorldHistory {
       }
     }
   });
-  return { commits, deploys, world };
+  return { commits, deploys, world, historyLimits: {} };
 }
 
 /** History ids for an app's deploys: its last deploy carries the app's `currentId`. */
 export function historyIds(app: string, deploys: readonly SeedDeploy[]): number[] {
   const mine = deploys.filter((d) => d.app === app);
-  const current = WORLD_APPS.find((a) => a.name === app)?.currentId ?? mine.length;
+  // The bench world's long past has more deploys than the default ids count; ids then start at 1.
+  const current = Math.max(WORLD_APPS.find((a) => a.name === app)?.currentId ?? 0, mine.length);
   return mine.map((_, i) => current - (mine.length - 1 - i));
 }

@@ -1,0 +1,6 @@
+/**
+ * `rewind sandbox up` hosts the sandbox in its own process; this is the one door from the CLI
+ * into it (everything else reaches the sandbox over HTTPS, as it would a real cluster).
+ */
+export type { SandboxState } from '../sandbox/state.ts';
+export const loadSandbox = () => import('../sandbox/index.ts');
