@@ -54,7 +54,12 @@ export function createGitChangeAnalyzer(options: GitChangeAnalyzerOptions): Chan
       if (scope.has(dir)) continue;
       scope.add(dir);
       const k = await readKustomization(rev, dir);
-      for (const ref of k ? localRefs(k) : []) queue.push(posix.normalize(posix.join(dir, ref)));
+      // Only folders can hold a kustomization; a patch or manifest file is in scope as itself.
+      for (const ref of k ? localRefs(k) : []) {
+        const p = posix.normalize(posix.join(dir, ref));
+        if (/\.ya?ml$|\.json$/.test(p)) scope.add(p);
+        else queue.push(p);
+      }
     }
     return scope;
   }

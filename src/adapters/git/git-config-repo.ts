@@ -35,7 +35,21 @@ export function createGitConfigRepo(options: GitConfigRepoOptions): ConfigRepo {
     return r.stdout;
   }
 
-  async function resolve(rev: string): Promise<string> {
+  // A full commit hash names the same commit forever: resolve it once per repo object
+  // (the plan asks for the same few hashes dozens of times).
+  const commits = new Map<string, Promise<string>>();
+  function resolve(rev: string): Promise<string> {
+    if (!/^[0-9a-f]{40}$/.test(rev)) return resolveUncached(rev);
+    let hit = commits.get(rev);
+    if (!hit) {
+      hit = resolveUncached(rev);
+      hit.catch(() => commits.delete(rev));
+      commits.set(rev, hit);
+    }
+    return hit;
+  }
+
+  async function resolveUncached(rev: string): Promise<string> {
     // NOTE: `--end-of-options` stops a revision that starts with "-" from being read as a flag.
     const r = await run(['rev-parse', '--verify', '--quiet', '--end-of-options', `${rev}^{commit}`]);
     if (r.code === 0) return r.stdout.trim();

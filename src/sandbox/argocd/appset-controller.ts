@@ -60,7 +60,10 @@ export function startAppSetController(deps: { apps: AppStore; sets: AppSetStore;
       if (!set) continue;
       const template = set.spec.template.spec;
       const restoreSyncPolicy = !ignores(set, app.metadata.name, '/spec/syncPolicy') && !isDeepStrictEqual(app.spec.syncPolicy, template.syncPolicy);
-      const restoreSource = !ignores(set, app.metadata.name, '/spec/source') && !isDeepStrictEqual(app.spec.source, template.source);
+      // A rule for a field inside source (targetRevision) keeps that field as the app has it.
+      const keepTarget = ignores(set, app.metadata.name, '/spec/source/targetRevision');
+      const wantedSource = keepTarget && template.source ? { ...template.source, targetRevision: app.spec.source.targetRevision } : template.source;
+      const restoreSource = !ignores(set, app.metadata.name, '/spec/source') && !isDeepStrictEqual(app.spec.source, wantedSource);
       if (!restoreSyncPolicy && !restoreSource) continue;
       deps.log(`applicationset ${set.metadata.name}: restoring ${app.metadata.name} ${restoreSyncPolicy ? 'spec.syncPolicy' : 'spec.source'} from the template`);
       deps.apps.update(app.metadata.name, (a) => {
@@ -68,7 +71,7 @@ export function startAppSetController(deps: { apps: AppStore; sets: AppSetStore;
           if (template.syncPolicy === undefined) delete a.spec.syncPolicy;
           else a.spec.syncPolicy = structuredClone(template.syncPolicy);
         }
-        if (restoreSource) a.spec.source = structuredClone(template.source);
+        if (restoreSource) a.spec.source = structuredClone(wantedSource);
       });
     }
   };

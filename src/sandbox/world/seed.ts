@@ -120,6 +120,9 @@ export async function seedWorld(deps: SeedDeps): Promise<void> {
         goTemplate: true,
         generators: [{ list: { elements: WORLD_APPS.filter((a) => a.applicationSet === app.applicationSet).map((a) => ({ service: a.service, region: a.region })) } }],
         template: { metadata: { name: 'bookstore-{{.service}}-{{.region}}' }, spec: appSpec(app, deps.repoURL) },
+        // As teams that allow emergency pins configure it: the set puts syncPolicy back, but
+        // leaves a pinned targetRevision alone.
+        ignoreApplicationDifferences: [{ jsonPointers: ['/spec/source/targetRevision'] }],
       },
     });
     sets.set(app.applicationSet, stored.metadata.uid);
