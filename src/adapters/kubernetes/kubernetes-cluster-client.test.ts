@@ -44,7 +44,7 @@ const deployment = {
   spec: {
     replicas: 2,
     selector: { matchLabels: { app: 'catalog' } },
-    template: { metadata: { labels: { app: 'catalog' } }, spec: { containers: [{ name: 'catalog', image: 'ghcr.io/acme/catalog:v1' }] } },
+    template: { metadata: { labels: { app: 'catalog' } }, spec: { containers: [{ name: 'catalog', image: GOOD }] } },
   },
   status: {
     observedGeneration: 4,
@@ -59,10 +59,10 @@ const deployment = {
 function pod(name: string, extra: { deleting?: boolean } = {}) {
   return {
     metadata: { name, namespace: NS, labels: { app: 'catalog' }, ...(extra.deleting ? { deletionTimestamp: '2026-05-20T14:00:00Z' } : {}) },
-    spec: { containers: [{ name: 'catalog', image: 'ghcr.io/acme/catalog:v1' }] },
+    spec: { containers: [{ name: 'catalog', image: GOOD }] },
     status: {
       phase: 'Running',
-      containerStatuses: [{ name: 'catalog', image: 'ghcr.io/acme/catalog:v1', imageID: `docker-pullable://${GOOD}`, ready: true, restartCount: 1 }],
+      containerStatuses: [{ name: 'catalog', image: GOOD, imageID: `docker-pullable://${GOOD}`, ready: true, restartCount: 1 }],
     },
   };
 }
@@ -107,7 +107,7 @@ test('getWorkload reads the Deployment and the digests its live Pods run, over T
     assert.equal(w.generation, 4);
     assert.equal(w.observedGeneration, 4);
     assert.equal(w.replicas, 2);
-    assert.deepEqual(w.images, [{ container: 'catalog', image: 'ghcr.io/acme/catalog:v1' }]);
+    assert.deepEqual(w.images, [{ container: 'catalog', image: GOOD }]);
     assert.deepEqual(w.pods.map((p) => p.pod), ['catalog-a', 'catalog-b'], 'terminating Pods are left out, the rest sorted');
     assert.equal(w.pods[0]?.imageID, GOOD, 'docker-pullable:// is stripped');
     assert.equal(w.pods[0]?.restartCount, 1);
