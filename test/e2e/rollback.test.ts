@@ -49,6 +49,12 @@ describe('rollback on the Argo CD path, end to end', () => {
     assert.equal(h[0]?.current, true);
   });
 
+  test('plan --save writes a plan that rollback --plan re-checks', async () => {
+    const r = await rewind(['plan', APP, '--save', `${sb.dir}/plan-before-break.json`], { env });
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stderr, /plan saved to/);
+  });
+
   let goodDigests: string[] = [];
   let badRevision = '';
   let targetId = 0;
@@ -77,6 +83,28 @@ describe('rollback on the Argo CD path, end to end', () => {
     const after = await json(['status', APP]);
     assert.equal((after.doc as { revision: string }).revision, badRevision, 'plan must not change anything');
     assert.equal((after.doc as { syncPolicy: { autoSync: boolean } }).syncPolicy.autoSync, true);
+  });
+
+  test('a saved plan goes stale when a new deploy lands: refused, saying what changed', async () => {
+    const r = await rewind(['rollback', APP, '--plan', `${sb.dir}/plan-before-break.json`, '--yes'], { env });
+    assert.equal(r.code, 1, r.stderr);
+    assert.match(r.stderr, /stale/);
+    assert.match(r.stderr, /new sync landed|current revision changed/);
+    const s = await json(['status', APP]);
+    assert.equal((s.doc as { syncPolicy: { autoSync: boolean } }).syncPolicy.autoSync, true);
+  });
+
+  test('rollback --dry-run walks every step and changes nothing', async () => {
+    const r = await json(['rollback', APP, '--dry-run']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal((r.doc as { status: string }).status, 'dry-run');
+    const steps = (r.doc as { steps: { kind: string; status: string }[] }).steps;
+    assert.ok(steps.every((s) => s.status !== 'failed'), JSON.stringify(steps));
+    const s = await json(['status', APP]);
+    assert.equal((s.doc as { revision: string }).revision, badRevision);
+    assert.equal((s.doc as { syncPolicy: { autoSync: boolean } }).syncPolicy.autoSync, true);
+    const runs = await json(['runs', APP]);
+    assert.deepEqual(runs.doc, [], 'a dry run writes no journal');
   });
 
   test('rollback without a TTY and without --yes refuses and changes nothing', async () => {

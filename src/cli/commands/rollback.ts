@@ -72,8 +72,9 @@ export async function run(ctx: CommandContext): Promise<number> {
     ctx.io.env,
   );
   await app.close();
-  const doc = runDocument(plan, result);
+  const doc = runDocument(plan, result, { dryRun: ctx.global.dryRun });
   if (format !== 'table') ctx.io.stdout.write(renderDocument(format, doc));
+  else if (ctx.global.dryRun) ctx.io.stdout.write('\ndry run: nothing was changed and nothing journaled\n');
   else ctx.io.stdout.write(`\nrun ${result.runId}: ${doc.status}${result.status === 'awaiting-revert' ? `\nnext (Step 3d): revert ${plan.from.revision.slice(0, 7)} in git and push, then: rewind finish ${name}` : ''}\n`);
   return runExitCode(result);
 }

@@ -3,8 +3,8 @@ import { ExitCode } from '../../core/errors.ts';
 import type { RunResult } from '../../app/rollback-service.ts';
 
 /** The run as a document: the shape `rollback -o json` and `demo -o json` share. */
-export function runDocument(plan: Plan, result: RunResult) {
-  const status = result.status === 'awaiting-revert' || result.status === 'verified' ? 'verified' : result.status === 'refused' ? 'refused' : 'failed';
+export function runDocument(plan: Plan, result: RunResult, opts: { dryRun?: boolean } = {}) {
+  const status = opts.dryRun && result.status === 'verified' ? 'dry-run' : result.status === 'awaiting-revert' || result.status === 'verified' ? 'verified' : result.status === 'refused' ? 'refused' : 'failed';
   return {
     app: plan.app,
     runId: result.runId,

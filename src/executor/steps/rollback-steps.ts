@@ -1,4 +1,4 @@
-import { deployedRevision, shortHash, WorkloadState } from '../../core/domain.ts';
+import { deployedRevision, shortHash, SyncPolicy, WorkloadState } from '../../core/domain.ts';
 import type { PlanStep } from '../../core/plan.ts';
 import { StepOutcome, type StepContext } from '../step-context.ts';
 import { pollUntil } from '../wait.ts';
@@ -32,6 +32,14 @@ export async function argocdRollback(step: PlanStep<'argocd-rollback'>, ctx: Ste
     return StepOutcome.skipped(`already synced to ${shortHash(step.params.revision)} (history id ${latest.id})`);
   }
   if (ctx.dryRun) {
+    if (!app.history.some((h) => h.id === step.params.id)) {
+      return StepOutcome.failed(`history id ${step.params.id} is no longer in ${ctx.plan.app}'s history`);
+    }
+    // NOTE: with auto-sync still on (the dry run did not disable it) Argo CD refuses even a
+    // dry-run rollback, so only ask it when it would answer.
+    if (SyncPolicy.isAutoSyncOn(app.syncPolicy)) {
+      return StepOutcome.skipped(`dry run: would roll back to history id ${step.params.id} (${shortHash(step.params.revision)}) once auto-sync is off`);
+    }
     await ctx.gitops.rollback(ctx.plan.app, step.params.id, { prune: step.params.prune, dryRun: true });
     return StepOutcome.skipped(`dry run: Argo CD accepted a dry-run rollback to id ${step.params.id}`);
   }

@@ -1,0 +1,31 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { rewind } from './cli.ts';
+
+test('demo -o json prints exactly one JSON document: the seed incident verified on the last-known-good', async () => {
+  const r = await rewind(['demo', '--output', 'json']);
+  assert.equal(r.code, 0, r.stderr);
+  const doc = JSON.parse(r.stdout) as {
+    scenario: string;
+    app: string;
+    status: string;
+    from: { historyId: number; revision: string };
+    to: { historyId: number; revision: string };
+    steps: { kind: string; status: string; startedAt: string; endedAt: string; evidence: unknown }[];
+  };
+  assert.equal(doc.scenario, 'argocd-image');
+  assert.equal(doc.app, 'bookstore-catalog-us-east');
+  assert.equal(doc.status, 'verified');
+  assert.match(doc.from.revision, /^[0-9a-f]{40}$/);
+  assert.match(doc.to.revision, /^[0-9a-f]{40}$/);
+  assert.ok(doc.to.historyId < doc.from.historyId);
+  const kinds = doc.steps.map((s) => s.kind);
+  for (const k of ['preflight', 'disable-auto-sync', 'argocd-rollback', 'wait-healthy', 'verify-digest']) assert.ok(kinds.includes(k), k);
+  for (const s of doc.steps) {
+    assert.equal(s.status, 'succeeded', JSON.stringify(s));
+    assert.match(s.startedAt, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/);
+    assert.match(s.endedAt, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/);
+    assert.ok(Array.isArray(s.evidence));
+  }
+  assert.match(r.stderr, /verify|Pods run/i, 'progress goes to stderr');
+});
