@@ -31,9 +31,9 @@ export const commands: readonly CommandSpec[] = [
   },
   {
     name: 'sandbox break',
-    usage: 'sandbox break APP',
+    usage: 'sandbox break APP [--scenario image|safe-migration|unsafe-migration]',
     summary: 'commit and ship the bad revision for APP, as a CI deploy would (the incident)',
-    examples: ['rewind sandbox break bookstore-catalog-us-east'],
+    examples: ['rewind sandbox break bookstore-catalog-us-east', 'rewind sandbox break bookstore-orders-eu-west --scenario unsafe-migration'],
     options: { dir: { type: 'string' }, scenario: { type: 'string' } },
     load: () => import('./commands/sandbox-break.ts'),
   },

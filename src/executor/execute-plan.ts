@@ -78,7 +78,8 @@ export async function executePlan(deps: StepDeps & { journal: JournalStore }, op
     deps.progress({ kind: 'step-ended', step: i, title: step.title, status: outcome.status, at: endedAt, seconds, evidence: outcome.evidence, ...(outcome.error ? { error: outcome.error } : {}) });
     results.push({ kind: step.kind, status: outcome.status, startedAt, endedAt, evidence: outcome.evidence, ...(outcome.error ? { error: outcome.error } : {}) });
     if (outcome.status === 'failed') {
-      status = 'failed';
+      // Ctrl-C during a wait ends the wait, not the run: it stays resumable as interrupted.
+      status = opts.signal.aborted ? 'interrupted' : 'failed';
       for (let j = i + 1; j < plan.steps.length; j++) results.push(notExecuted(plan.steps[j] as PlanStep));
       break;
     }

@@ -11,7 +11,8 @@ export async function run(ctx: CommandContext): Promise<number> {
   const app = ctx.args[0];
   if (!app) throw new UsageError('sandbox break needs the app: rewind sandbox break bookstore-catalog-us-east');
   const state = await runningSandbox(sandboxDir(ctx));
-  const reply = await callSandbox(state, 'POST', '/api/sandbox/v1/break', { app });
+  const scenario = typeof ctx.flags['scenario'] === 'string' ? ctx.flags['scenario'] : 'image';
+  const reply = await callSandbox(state, 'POST', '/api/sandbox/v1/break', { app, scenario });
   if (reply.status === 404 || (reply.status === 400 && reply.body.code === 3)) throw new UsageError(reply.body.message ?? `unknown app ${app}`);
   if (reply.status === 400) throw new RefusedError(reply.body.message ?? 'refused');
   if (reply.status !== 200) throw new AdapterError('sandbox', 'break', reply.body.message ?? `HTTP ${reply.status}`, { status: reply.status });

@@ -46,6 +46,27 @@ async function waitForDeploy(deps: CiDeps, app: string, revision: string): Promi
   return null;
 }
 
+/**
+ * What else the bad release ships beside its image: nothing (the seed's incident), a migration
+ * the old binary survives, or one it does not (Step 0 must stop the code rollback).
+ */
+const SCENARIO_MIGRATIONS = {
+  image: () => ({}),
+  'safe-migration': (service: string) => ({
+    [`apps/${service}/migrations/0099_add_audit_note.sql`]: `-- ${service}: keep a free-text audit note per row\nALTER TABLE ${service}_items ADD COLUMN audit_note text;\n`,
+  }),
+  'unsafe-migration': (service: string) => ({
+    [`apps/${service}/migrations/0099_drop_legacy_sku.sql`]: `-- ${service}: the new code no longer reads legacy_sku\nALTER TABLE ${service}_items DROP COLUMN legacy_sku;\n`,
+  }),
+} as const;
+type Scenario = keyof typeof SCENARIO_MIGRATIONS;
+
+function scenarioFrom(body: unknown): Scenario {
+  const s = (body as { scenario?: unknown } | undefined)?.scenario ?? 'image';
+  if (typeof s === 'string' && s in SCENARIO_MIGRATIONS) return s as Scenario;
+  throw new GrpcError(GrpcCode.InvalidArgument, `unknown scenario "${String(s)}" (scenarios: ${Object.keys(SCENARIO_MIGRATIONS).join(', ')})`);
+}
+
 export function ciRoutes(deps: CiDeps): Route[] {
   return [
     {
@@ -57,7 +78,9 @@ export function ciRoutes(deps: CiDeps): Route[] {
       method: 'POST',
       path: '/api/sandbox/v1/break',
       async handle(req) {
-        const app = appFrom(await req.body());
+        const body = await req.body();
+        const app = appFrom(body);
+        const scenario = scenarioFrom(body);
         const bad = badBuild(app.service);
         const file = `${app.path}/kustomization.yaml`;
         const head = await deps.repo.resolve(deps.repo.branch);
@@ -69,7 +92,8 @@ export function ciRoutes(deps: CiDeps): Route[] {
           .replace(/digest: sha256:[0-9a-f]{64}/, `digest: ${bad.digest}`)
           .replace(/# image version: .*/, `# image version: ${bad.version}`);
         const message = `${bumpMessage(app.service, bad.version, [app.region])}\n\nBuilt by ci-pipeline #${4100 + Math.floor(Math.random() * 800)}.`;
-        const revision = await deps.repo.commit({ files: { [file]: next }, message, date: deps.clock.now(), author: { name: 'ci-bot', email: 'ci-bot@acme-books.example' } });
+        const files: Record<string, string> = { [file]: next, ...SCENARIO_MIGRATIONS[scenario](app.service) };
+        const revision = await deps.repo.commit({ files, message, date: deps.clock.now(), author: { name: 'ci-bot', email: 'ci-bot@acme-books.example' } });
         deps.pushed();
         const historyId = await waitForDeploy(deps, app.name, revision);
         return { app: app.name, revision, previousRevision: head, subject: message.split('\n')[0], image: bad.image, version: bad.version, digest: bad.digest, historyId, deployed: historyId !== null };
