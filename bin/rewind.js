@@ -1,7 +1,30 @@
 #!/usr/bin/env node
-// rewind runs its TypeScript sources directly (tsx) so that the CLI, the tests and the
-// demo always execute the same code; there is no build step to forget.
-import { register } from 'tsx/esm/api';
-register();
-const { main } = await import('../src/cli/main.ts');
-process.exitCode = await main(process.argv.slice(2));
+// Runs the bundled CLI (dist/, made by `npm run build`, which `npm ci` runs as `prepare`) when it
+// is at least as new as every source file, and otherwise the TypeScript sources through tsx, so an
+// edit is never shadowed by a stale bundle. REWIND_FROM_SOURCE=1 forces the sources.
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const bundle = join(root, 'dist', 'rewind.js');
+
+function newestMtime(dir) {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, entry.name);
+    const m = entry.isDirectory() ? newestMtime(p) : statSync(p).mtimeMs;
+    if (m > newest) newest = m;
+  }
+  return newest;
+}
+
+const fresh = !process.env.REWIND_FROM_SOURCE && existsSync(bundle) && statSync(bundle).mtimeMs >= newestMtime(join(root, 'src'));
+if (fresh) {
+  await import(bundle);
+} else {
+  const { register } = await import('tsx/esm/api');
+  register();
+  const { main } = await import('../src/cli/main.ts');
+  process.exitCode = await main(process.argv.slice(2));
+}

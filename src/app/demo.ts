@@ -1,17 +1,17 @@
 import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { AdapterError } from '../core/errors.ts';
 import type { Plan } from '../core/plan.ts';
 import type { RunResult } from '../executor/execute-plan.ts';
 import type { ProgressEvent } from '../executor/step-context.ts';
+import { rewindBin } from './rewind-bin.ts';
 import { openAppContext, type AppOptions } from './app-context.ts';
 import { planRollback } from './plan-service.ts';
 import { executeRollback } from './rollback-service.ts';
 
-const bin = resolve(fileURLToPath(new URL('../../bin/rewind.js', import.meta.url)));
+const bin = rewindBin();
 
 export interface DemoOptions {
   readonly scenario: 'argocd-image';

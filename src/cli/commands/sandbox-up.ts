@@ -6,14 +6,14 @@
 import { spawn } from 'node:child_process';
 import { mkdir, open, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { SandboxState } from '../../app/sandbox-host.ts';
+import { rewindBin } from '../../app/rewind-bin.ts';
 import { flagBool, flagString, type CommandContext } from '../command.ts';
 import { parseOutputFormat, renderDocument } from '../output.ts';
 import { ExitCode, UsageError, AdapterError } from '../../core/errors.ts';
 import { pidAlive, readSandboxState, sandboxDir } from './sandbox-common.ts';
 
-const BIN = fileURLToPath(new URL('../../../bin/rewind.js', import.meta.url));
+const BIN = rewindBin();
 const READY_TIMEOUT_MS = 60_000;
 
 function parsePort(v: string | undefined): number | undefined {
