@@ -1,6 +1,8 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { startSandboxProcess } from '../../src/testing/sandbox-process.ts';
 import { rewind } from './cli.ts';
 
@@ -133,6 +135,11 @@ describe('rollback on the Argo CD path, end to end', () => {
     assert.equal((s.doc as { syncPolicy: { autoSync: boolean } }).syncPolicy.autoSync, false);
     const runs = await json(['runs', APP]);
     assert.equal((runs.doc as unknown as { status: string }[])[0]?.status, 'awaiting-revert');
+    const journalDir = join(sb.dir, '.rewind', 'runs');
+    const journal = readdirSync(journalDir).map((f) => readFileSync(join(journalDir, f), 'utf8')).join('\n');
+    assert.match(journal, /"type":"intent"/);
+    assert.ok(!journal.includes(sb.token), 'the Argo CD token never reaches the journal');
+    assert.ok(!(r.stdout + r.stderr).includes(sb.token), 'nor the output');
   });
 
   test('finish refuses until the revert is on the tracked branch, then restores prune and selfHeal', async () => {
