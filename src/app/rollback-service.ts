@@ -59,9 +59,9 @@ export async function executeRollback(ctx: AppContext, req: RollbackRequest, env
 
 const nullJournal = {
   append: async () => {},
-  read: async () => [],
-  listRuns: async () => [],
-  acquireLease: async () => async () => {},
+  read: () => Promise.resolve([]),
+  listRuns: () => Promise.resolve([]),
+  acquireLease: () => Promise.resolve(async () => {}),
   close: async () => {},
 };
 

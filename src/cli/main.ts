@@ -126,7 +126,10 @@ function reportError(io: CliIO, e: unknown): number {
   if (isRewindError(e)) {
     io.stderr.write(`${paint(io, 'red', 'error:')} ${e.message}\n`);
     if (e.hint) io.stderr.write(`${paint(io, 'dim', 'hint:')} ${e.hint}\n`);
-    if (io.env['REWIND_DEBUG'] && e.cause) io.stderr.write(`cause: ${String((e.cause as Error).stack ?? e.cause)}\n`);
+    if (io.env['REWIND_DEBUG'] && e.cause) {
+      const cause = e.cause as Error;
+      io.stderr.write(`cause: ${cause.stack ?? String(cause)}\n`);
+    }
     return e.exitCode;
   }
   const internal = new InternalError(`internal error: ${(e as Error)?.message ?? String(e)}`);

@@ -27,7 +27,7 @@ export const DEFAULT_TOKEN_ENV = 'ARGOCD_AUTH_TOKEN';
  * Defaults resolved once, paths made absolute against the config file's folder (repo paths and
  * globs inside the config repo stay relative: they name paths in git, not on this disk).
  */
-export function normalizeConfig(w: WrittenConfig, file: string, cwd: string): RewindConfig {
+export function normalizeConfig(w: WrittenConfig, file: string): RewindConfig {
   const dir = resolve(file, '..');
   const abs = (p: string) => (isAbsolute(p) ? p : resolve(dir, p));
   const token: SecretRef = w.argocd.tokenFile !== undefined ? { file: abs(w.argocd.tokenFile) } : { env: w.argocd.tokenEnv ?? DEFAULT_TOKEN_ENV };

@@ -61,7 +61,7 @@ export function parseConfig(text: string, file: string, options: ParseConfigOpti
   }
   checkShape(rewindConfigSchema, doc.contents, [], loc, { errors, warnings });
   const written = doc.toJS() as WrittenConfig;
-  const cfg = errors.length === 0 ? normalizeConfig(written, file, options.cwd) : undefined;
+  const cfg = errors.length === 0 ? normalizeConfig(written, file) : undefined;
   // Secrets are checked even when the shape is wrong: an inline token must never pass silently.
   const ctx = { written, loc, statMode: options.statMode ?? realStatMode, errors, warnings };
   if (cfg !== undefined) {

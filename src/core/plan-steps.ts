@@ -30,7 +30,7 @@ export function buildSteps(input: StepsInput): PlanStep[] {
   const autoOn = SyncPolicy.isAutoSyncOn(saved);
   const seconds = (k: StepKind) => policy.expectedSeconds[k] ?? 0;
   const step = <K extends StepKind>(kind: K, title: string, target: string, params: StepParams[K], checks: readonly string[], evidence: readonly Evidence[]): PlanStep =>
-    ({ kind, title, target, expectedSeconds: seconds(kind), evidence, checks, params }) as PlanStep;
+    ({ kind, title, target, expectedSeconds: seconds(kind), evidence, checks, params });
 
   const steps: PlanStep[] = [
     step('preflight', 'Re-check live state against the plan', appTarget, { checks: input.preflightChecks }, ['live state matches the plan\'s assumptions'], [

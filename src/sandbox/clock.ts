@@ -50,10 +50,10 @@ export function createSandboxClock(options: SandboxClockOptions): SandboxClock {
     clearInterval: (handle) => clearInterval(handle),
     sleep: (sandboxMs, signal) =>
       new Promise<void>((resolve, reject) => {
-        if (signal?.aborted) return reject(signal.reason);
+        if (signal?.aborted) return reject(signal.reason as Error);
         const onAbort = (): void => {
           clearTimeout(timer);
-          reject(signal?.reason);
+          reject(signal?.reason as Error);
         };
         const timer = setTimeout(() => {
           signal?.removeEventListener('abort', onAbort);

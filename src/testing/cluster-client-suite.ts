@@ -6,7 +6,7 @@
  * ```ts
  * runClusterClientSuite({
  *   name: 'kubernetes adapter against the sandbox',
- *   create: async () => createKubernetesClusterClient({ kubeconfigPath: sandbox.kubeconfig, context: 'us-east' }),
+ *   create: () => createKubernetesClusterClient({ kubeconfigPath: sandbox.kubeconfig, context: 'us-east' }),
  *   workload: { cluster: 'us-east', namespace: 'bookstore-platform-acme-books', kind: 'Deployment', name: 'catalog' },
  * });
  * ```
@@ -21,7 +21,7 @@ import type { ClusterClient } from '../core/ports.ts';
 export interface ClusterClientSuiteOptions {
   readonly name: string;
   /** Called in each test, after the test file's `before` hooks (so a server can start there). */
-  readonly create: () => Promise<ClusterClient>;
+  readonly create: () => ClusterClient | Promise<ClusterClient>;
   /** A workload that exists and has running Pods. */
   readonly workload: WorkloadRef;
 }

@@ -8,7 +8,7 @@
  * ```ts
  * runGitOpsClientSuite({
  *   name: 'argocd adapter against the sandbox',
- *   create: async () => createArgoCdGitOpsClient({ url: sandbox.argocdUrl, token: sandbox.token, caFile: sandbox.ca }),
+ *   create: () => createArgoCdGitOpsClient({ url: sandbox.argocdUrl, token: sandbox.token, caFile: sandbox.ca }),
  *   app: 'bookstore-catalog-us-east',
  *   mutating: true,
  * });
@@ -25,7 +25,7 @@ import type { GitOpsClient } from '../core/ports.ts';
 export interface GitOpsClientSuiteOptions {
   readonly name: string;
   /** Called in each test, after the test file's `before` hooks. */
-  readonly create: () => Promise<GitOpsClient>;
+  readonly create: () => GitOpsClient | Promise<GitOpsClient>;
   /** An app with auto-sync on and at least two history entries on different revisions. */
   readonly app: string;
   /** Run the tests that change the app (never against an app that matters). */

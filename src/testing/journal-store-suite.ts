@@ -7,7 +7,7 @@ import type { Plan } from '../core/plan.ts';
 const plan = { kind: 'Plan', version: 1, app: 'x' } as unknown as Plan;
 
 /** The contract every JournalStore must keep; run against each implementation. */
-export function runJournalStoreSuite(name: string, create: () => Promise<JournalStore>): void {
+export function runJournalStoreSuite(name: string, create: () => JournalStore | Promise<JournalStore>): void {
   const uniq = () => `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
 
   test(`${name}: reads back every record of a run in append order`, async () => {

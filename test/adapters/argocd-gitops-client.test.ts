@@ -20,8 +20,8 @@ after(async () => {
 const client = (token?: string) => argocdClient(started(sb), token);
 
 // Read-only on the seed's app; the Step 3 tests on another app, so the two never interfere.
-runGitOpsClientSuite({ name: 'argocd adapter against the sandbox (catalog)', create: async () => client(), app: 'bookstore-catalog-us-east' });
-runGitOpsClientSuite({ name: 'argocd adapter against the sandbox (orders, Step 3)', create: async () => client(), app: 'bookstore-orders-us-east', mutating: true });
+runGitOpsClientSuite({ name: 'argocd adapter against the sandbox (catalog)', create: () => client(), app: 'bookstore-catalog-us-east' });
+runGitOpsClientSuite({ name: 'argocd adapter against the sandbox (orders, Step 3)', create: () => client(), app: 'bookstore-orders-us-east', mutating: true });
 
 test('a wrong token is refused with the hint, and the token is not in the message', async () => {
   const wrong = 'not-the-sandbox-token-0123456789';

@@ -24,7 +24,7 @@ const kubeconfig = () => started(sb).kubeconfig;
 for (const [context, name] of [['us-east', 'catalog'], ['eu-west', 'orders']] as const) {
   runClusterClientSuite({
     name: `kubernetes adapter against the sandbox (${context})`,
-    create: async () => createKubernetesClusterClient({ kubeconfigPath: kubeconfig(), context }),
+    create: () => createKubernetesClusterClient({ kubeconfigPath: kubeconfig(), context }),
     workload: { cluster: context, namespace: NAMESPACE, kind: 'Deployment', name },
   });
 }

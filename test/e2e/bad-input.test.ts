@@ -13,8 +13,10 @@ type Sandbox = Awaited<ReturnType<typeof startSandboxProcess>>;
 const APP = 'bookstore-catalog-us-east';
 
 /** Writes a variant of the sandbox's rewind.yaml beside it and returns its path. */
-function variant(sb: Sandbox, name: string, edit: (doc: Record<string, any>) => void): string {
-  const doc = parse(readFileSync(sb.configFile, 'utf8')) as Record<string, any>;
+type ConfigDoc = { argocd: Record<string, unknown>; configRepo: Record<string, unknown> };
+
+function variant(sb: Sandbox, name: string, edit: (doc: ConfigDoc) => void): string {
+  const doc = parse(readFileSync(sb.configFile, 'utf8')) as ConfigDoc;
   edit(doc);
   const file = join(sb.dir, `rewind-${name}.yaml`);
   writeFileSync(file, stringify(doc));

@@ -52,7 +52,7 @@ describe('nothing is lost: interrupted and crashed runs resume from the journal'
     assert.equal(r.code, 130, r.stderr);
     const [run] = await runs();
     assert.equal(run?.status, 'interrupted');
-    const resumed = await rewind(['resume', run?.runId as string, '-o', 'json'], { env });
+    const resumed = await rewind(['resume', run?.runId, '-o', 'json'], { env });
     assert.equal(resumed.code, 0, resumed.stderr);
     const doc = JSON.parse(resumed.stdout) as { status: string; steps: { kind: string; status: string }[] };
     assert.equal(doc.status, 'verified');
@@ -78,7 +78,7 @@ describe('nothing is lost: interrupted and crashed runs resume from the journal'
     assert.equal(r.code, null, 'killed');
     const list = JSON.parse((await rewind(['runs', other, '-o', 'json'], { env })).stdout) as { runId: string; status: string }[];
     assert.equal(list[0]?.status, 'running', 'a crashed run still reads as running');
-    const resumed = await rewind(['resume', list[0]?.runId as string, '-o', 'json'], { env });
+    const resumed = await rewind(['resume', list[0]?.runId, '-o', 'json'], { env });
     assert.equal(resumed.code, 0, resumed.stderr);
     assert.equal((JSON.parse(resumed.stdout) as { status: string }).status, 'verified');
   });

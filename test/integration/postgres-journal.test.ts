@@ -6,7 +6,7 @@ import { runJournalStoreSuite } from '../../src/testing/journal-store-suite.ts';
 // A real Postgres 15 (Debian's), started by .ci/run; locally: REWIND_TEST_PG_URL=postgres://...
 const url = process.env['REWIND_TEST_PG_URL'];
 if (url) {
-  runJournalStoreSuite('postgres journal', async () => new PostgresJournalStore({ connectionString: url }));
+  runJournalStoreSuite('postgres journal', () => new PostgresJournalStore({ connectionString: url }));
 } else {
   test('postgres journal: needs REWIND_TEST_PG_URL', () => {
     // NOTE: in CI a missing database is a failure, not a skip: the suite must have run.

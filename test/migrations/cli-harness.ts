@@ -26,7 +26,7 @@ export async function rewind(args: readonly string[], cwd = process.cwd()): Prom
     env: { ...process.env, NO_COLOR: '1' },
     cwd,
     color: false,
-    confirm: async () => false,
+    confirm: () => Promise.resolve(false),
   };
   const code = await main(args, io);
   return { code, stdout, stderr };

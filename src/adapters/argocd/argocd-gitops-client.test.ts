@@ -47,7 +47,7 @@ async function withServer(handler: FakeHandler, fn: (url: string, sleeps: number
 }
 
 function client(url: string, sleeps: number[], extra: Partial<ArgoCdGitOpsClientOptions> = {}) {
-  return createArgoCdGitOpsClient({ url, token: TOKEN, sleep: async (ms) => void sleeps.push(ms), ...extra });
+  return createArgoCdGitOpsClient({ url, token: TOKEN, sleep: (ms) => Promise.resolve(void sleeps.push(ms)), ...extra });
 }
 
 test('getApplication maps history, sync policy, ownership and images, sending the bearer token', async () => {

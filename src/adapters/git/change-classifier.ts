@@ -97,7 +97,7 @@ function helmImages(f: FileChange): (ImageChange & { kind: ChangeKind })[] {
         const key = at ? `${at}.${k}` : k;
         if (/^image$/i.test(k) && typeof child === 'string') found.set(key, { ref: child, digest: child.split('@')[1], tag: child.split('@')[0] });
         else if (/^image$/i.test(k) && typeof child === 'object' && child !== null) {
-          const o = child as Json;
+          const o = child as Record<string, string | number | boolean | null>; // image maps hold scalars
           const repo = String(o['repository'] ?? o['name'] ?? '');
           const tag = o['tag'] === undefined ? undefined : String(o['tag']);
           const digest = o['digest'] === undefined ? undefined : String(o['digest']);

@@ -96,7 +96,7 @@ async function withCluster(handler: FakeHandler, fn: (server: FakeHttpServer, sl
 }
 
 const client = (server: FakeHttpServer, sleeps: number[], context = 'us-east') =>
-  createKubernetesClusterClient({ context, kubeConfig: kubeconfig(server.url, pki.caCert), sleep: async (ms) => void sleeps.push(ms) });
+  createKubernetesClusterClient({ context, kubeConfig: kubeconfig(server.url, pki.caCert), sleep: (ms) => Promise.resolve(void sleeps.push(ms)) });
 
 test('getWorkload reads the Deployment and the digests its live Pods run, over TLS with a bearer token', async () => {
   await withCluster(world, async (server, sleeps) => {
@@ -178,6 +178,6 @@ before(async () => {
 after(() => shared?.close());
 runClusterClientSuite({
   name: 'kubernetes adapter against a loopback fake',
-  create: async () => createKubernetesClusterClient({ context: 'us-east', kubeConfig: kubeconfig(shared?.url ?? '', pki.caCert) }),
+  create: () => createKubernetesClusterClient({ context: 'us-east', kubeConfig: kubeconfig(shared?.url ?? '', pki.caCert) }),
   workload: ref,
 });

@@ -19,7 +19,7 @@ export class SourceText {
     this.#lineStarts = [0];
     for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) this.#lineStarts.push(i + 1);
     // NOTE: a regex test is far faster than a char loop for the common pure-ASCII file.
-    this.#ascii = !/[^\x00-\x7f]/.test(text);
+    this.#ascii = !/[\x80-\uffff]/.test(text);
   }
 
   /** Converts a UTF-8 byte offset of `text` (as the parser reports it) to a string index. */
@@ -80,9 +80,13 @@ export function skipTrivia(text: string, from: number, to = text.length): number
       let depth = 1;
       i += 2;
       while (i < to && depth > 0) {
-        if (text.startsWith('/*', i)) (depth++, (i += 2));
-        else if (text.startsWith('*/', i)) (depth--, (i += 2));
-        else i++;
+        if (text.startsWith('/*', i)) {
+          depth++;
+          i += 2;
+        } else if (text.startsWith('*/', i)) {
+          depth--;
+          i += 2;
+        } else i++;
       }
     } else break;
   }

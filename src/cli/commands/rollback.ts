@@ -63,7 +63,7 @@ export async function run(ctx: CommandContext): Promise<number> {
     app,
     {
       plan,
-      ...(flagString(ctx, 'reason') ? { reason: flagString(ctx, 'reason') as string } : {}),
+      ...(flagString(ctx, 'reason') ? { reason: flagString(ctx, 'reason') } : {}),
       timeoutMs,
       signal: ctx.signal,
       dryRun: ctx.global.dryRun,

@@ -7,7 +7,7 @@ import { FileJournalStore } from './file-journal-store.ts';
 import { runJournalStoreSuite } from '../../testing/journal-store-suite.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'rewind-journal-'));
-runJournalStoreSuite('file journal', async () => new FileJournalStore(dir));
+runJournalStoreSuite('file journal', () => new FileJournalStore(dir));
 
 test('a torn last line (crash mid-append) loses only that line', async () => {
   const store = new FileJournalStore(dir);

@@ -100,10 +100,12 @@ export async function verifyDigest(step: PlanStep<'verify-digest'>, ctx: StepCon
 }
 
 /** Step 3d stays open: the revert has to land in git before auto-sync comes back. */
-export async function recordRevertPending(step: PlanStep<'record-revert-pending'>): Promise<StepOutcome> {
+export function recordRevertPending(step: PlanStep<'record-revert-pending'>): Promise<StepOutcome> {
   const bad = shortHash(step.params.badRevision);
-  return StepOutcome.succeeded(
-    `open: revert ${bad} on ${step.params.trackedBranch} (git revert ${bad} && git push), then run \`rewind finish\`; auto-sync stays off until then`,
+  return Promise.resolve(
+    StepOutcome.succeeded(
+      `open: revert ${bad} on ${step.params.trackedBranch} (git revert ${bad} && git push), then run \`rewind finish\`; auto-sync stays off until then`,
+    ),
   );
 }
 

@@ -47,7 +47,7 @@ export function startAppController(deps: AppControllerDeps): AppController {
   const pending = new Set<string>();
   const timers = new Set<ReturnType<typeof setTimeout>>();
   let closed = false;
-  const syncDeps = { store: deps.store, manifests: deps.manifests, now: () => deps.clock.now(), kubeFor: deps.kubeFor };
+  const syncDeps = { store: deps.store, manifests: deps.manifests, now: () => deps.clock.now(), kubeFor: (app: Application) => deps.kubeFor(app) };
 
   const enqueue = <T>(name: string, fn: () => Promise<T>): Promise<T> => {
     const prev = queues.get(name) ?? Promise.resolve();

@@ -36,10 +36,10 @@ export function applicationRoutes(ctx: ArgoContext): Route[] {
     {
       method: 'GET',
       path: '/api/v1/applications',
-      async handle(req) {
+      handle(req) {
         const name = req.query.get('name');
         const items = ctx.store.list().filter((a) => !name || a.metadata.name === name);
-        return { metadata: { resourceVersion: items.map((a) => a.metadata.resourceVersion).sort().pop() ?? '0' }, items };
+        return Promise.resolve({ metadata: { resourceVersion: items.map((a) => a.metadata.resourceVersion).sort().pop() ?? '0' }, items });
       },
     },
     {

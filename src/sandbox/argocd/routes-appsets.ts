@@ -5,14 +5,14 @@ import type { Route } from './http.ts';
 
 export function appSetRoutes(sets: AppSetStore): Route[] {
   return [
-    { method: 'GET', path: '/api/v1/applicationsets', handle: async () => ({ metadata: {}, items: sets.list() }) },
+    { method: 'GET', path: '/api/v1/applicationsets', handle: () => Promise.resolve({ metadata: {}, items: sets.list() }) },
     {
       method: 'GET',
       path: '/api/v1/applicationsets/:name',
-      async handle(req) {
+      handle(req) {
         const set = sets.get(req.params['name'] ?? '');
         if (!set) throw new GrpcError(GrpcCode.NotFound, `applicationsets.argoproj.io "${req.params['name']}" not found`);
-        return set;
+        return Promise.resolve(set);
       },
     },
     {

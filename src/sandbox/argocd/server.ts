@@ -31,17 +31,18 @@ const versionRoute: Route = {
   method: 'GET',
   path: '/api/version',
   public: true,
-  handle: async () => ({
-    Version: 'v3.1.0+sandbox',
-    BuildDate: '2025-08-01T00:00:00Z',
-    GitCommit: '0000000000000000000000000000000000000000',
-    GitTreeState: 'clean',
-    GoVersion: 'go1.24.4',
-    Compiler: 'gc',
-    Platform: 'linux/amd64',
-    KustomizeVersion: 'v5.5.0',
-    KubectlVersion: 'v0.33.1',
-  }),
+  handle: () =>
+    Promise.resolve({
+      Version: 'v3.1.0+sandbox',
+      BuildDate: '2025-08-01T00:00:00Z',
+      GitCommit: '0000000000000000000000000000000000000000',
+      GitTreeState: 'clean',
+      GoVersion: 'go1.24.4',
+      Compiler: 'gc',
+      Platform: 'linux/amd64',
+      KustomizeVersion: 'v5.5.0',
+      KubectlVersion: 'v0.33.1',
+    }),
 };
 
 export async function startArgoCdApi(options: ArgoCdApiOptions): Promise<ArgoCdApi> {

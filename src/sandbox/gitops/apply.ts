@@ -31,8 +31,8 @@ export function isSubset(desired: unknown, live: unknown, key = ''): boolean {
   if (Array.isArray(desired)) {
     if (!Array.isArray(live) || live.length !== desired.length) return false;
     const mk = MERGE_KEYS[key];
-    return desired.every((item, i) => {
-      const peer = mk && isObject(item) ? live.find((l) => isObject(l) && l[mk] === item[mk]) : live[i];
+    return desired.every((item: unknown, i) => {
+      const peer: unknown = mk && isObject(item) ? live.find((l: unknown) => isObject(l) && l[mk] === item[mk]) : live[i];
       return isSubset(item, peer, '');
     });
   }
@@ -50,8 +50,8 @@ export function overlay(live: unknown, desired: unknown, key = ''): unknown {
   if (Array.isArray(desired) && Array.isArray(live)) {
     const mk = MERGE_KEYS[key];
     if (!mk) return desired;
-    return desired.map((item) => {
-      const peer = isObject(item) ? live.find((l) => isObject(l) && l[mk] === item[mk]) : undefined;
+    return desired.map((item: unknown) => {
+      const peer: unknown = isObject(item) ? live.find((l: unknown) => isObject(l) && l[mk] === item[mk]) : undefined;
       return peer === undefined ? item : overlay(peer, item, '');
     });
   }

@@ -15,7 +15,7 @@ const run = promisify(execFile);
 
 async function kubectlKustomize(dir: string): Promise<unknown[]> {
   const { stdout } = await run('kubectl', ['kustomize', dir]);
-  return parseAllDocuments(stdout).map((d) => d.toJS()).filter(Boolean);
+  return parseAllDocuments(stdout).map((d) => d.toJS() as unknown).filter(Boolean);
 }
 
 test('renders every app folder of the config repo exactly as kubectl kustomize does', async () => {

@@ -105,7 +105,7 @@ async function readKustomization(dir: string): Promise<Kustomization> {
 }
 
 function parseObjects(text: string, where: string): KubeObject[] {
-  return parseAllDocuments(text).flatMap((doc) => {
+  return parseAllDocuments(text).flatMap((doc): KubeObject[] => {
     if (doc.errors.length > 0) throw new KustomizeError(`${where}: ${doc.errors[0]?.message}`);
     const value: unknown = doc.toJS();
     return isObject(value) ? [value as KubeObject] : [];
@@ -130,7 +130,7 @@ type Template = { metadata?: Record<string, unknown>; spec?: { containers?: { im
 function podTemplate(o: KubeObject): Template | undefined {
   if (!WORKLOADS.has(o.kind ?? '') || !isObject(o.spec)) return undefined;
   const t = o.spec['template'];
-  return isObject(t) ? (t as Template) : undefined;
+  return isObject(t) ? t : undefined;
 }
 
 function addLabels(o: KubeObject, pairs: Record<string, string>, selectors: boolean, templates: boolean): void {

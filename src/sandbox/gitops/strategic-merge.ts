@@ -38,16 +38,16 @@ export function strategicMerge(original: Json, patch: Json, key = ''): Json {
   if (Array.isArray(original) && Array.isArray(patch)) {
     const mergeKey = MERGE_KEYS[key];
     if (!mergeKey || !patch.every(isObject) || !original.every(isObject)) return patch.map(stripDirectives);
-    const byKey = new Map(original.map((item) => [(item as Record<string, Json>)[mergeKey], item]));
+    const byKey = new Map(original.map((item) => [item[mergeKey], item]));
     const merged: Json[] = [];
     const used = new Set<Json>();
-    for (const item of patch as Record<string, Json>[]) {
+    for (const item of patch) {
       const id = item[mergeKey];
       used.add(id);
       if (item['$patch'] === 'delete') continue;
       merged.push(byKey.has(id) ? strategicMerge(byKey.get(id), item) : stripDirectives(item));
     }
-    for (const item of original as Record<string, Json>[]) if (!used.has(item[mergeKey])) merged.push(item);
+    for (const item of original) if (!used.has(item[mergeKey])) merged.push(item);
     return merged;
   }
   return stripDirectives(patch);

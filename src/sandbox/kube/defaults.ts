@@ -40,10 +40,10 @@ function defaultTemplate(template: PodTemplate | undefined): void {
 }
 
 function defaultRollingStrategy(spec: Obj): void {
-  const strategy = (isObj(spec.strategy) ? spec.strategy : (spec.strategy = {})) as Obj;
+  const strategy = isObj(spec.strategy) ? spec.strategy : (spec.strategy = {});
   strategy.type ??= 'RollingUpdate';
   if (strategy.type === 'RollingUpdate') {
-    const rolling = (isObj(strategy.rollingUpdate) ? strategy.rollingUpdate : (strategy.rollingUpdate = {})) as Obj;
+    const rolling = isObj(strategy.rollingUpdate) ? strategy.rollingUpdate : (strategy.rollingUpdate = {});
     rolling.maxSurge ??= '25%';
     rolling.maxUnavailable ??= '25%';
   }
@@ -75,7 +75,7 @@ export function applyDefaults(object: KubeObject): void {
       if (spec) defaultPodSpec(spec);
       return;
     case 'Namespace': {
-      const s = (spec ?? (object.spec = {})) as Obj;
+      const s = spec ?? (object.spec = {});
       s.finalizers ??= ['kubernetes'];
       object.metadata.labels = { ...object.metadata.labels, 'kubernetes.io/metadata.name': object.metadata.name ?? '' };
       return;

@@ -47,7 +47,7 @@ describe('strategic merge patch', () => {
 
 describe('merge patch', () => {
   it('replaces lists and removes null keys (RFC 7386)', () => {
-    const out = applyMergePatch(deployment(), { metadata: { annotations: null }, spec: { template: { spec: { containers: [{ name: 'x', image: 'x:1' }] } } } }) as any;
+    const out = applyMergePatch(deployment(), { metadata: { annotations: null }, spec: { template: { spec: { containers: [{ name: 'x', image: 'x:1' }] } } } }) as ReturnType<typeof deployment>;
     assert.equal(out.metadata.annotations, undefined);
     assert.deepEqual(out.spec.template.spec.containers, [{ name: 'x', image: 'x:1' }]);
   });
@@ -62,7 +62,7 @@ describe('JSON patch', () => {
       { op: 'add', path: '/spec/template/spec/containers/-', value: { name: 'late', image: 'late:1' } },
       { op: 'test', path: '/spec/replicas', value: 3 },
       { op: 'remove', path: '/spec/replicas' },
-    ]) as any;
+    ]) as ReturnType<typeof deployment>;
     assert.deepEqual(out.spec.template.spec.containers.map((c: { image: string }) => c.image), ['catalog:0.9', 'late:1']);
     assert.deepEqual(out.metadata.annotations, { 'kubernetes.io/change-cause': 'back' });
     assert.equal(out.spec.replicas, undefined);

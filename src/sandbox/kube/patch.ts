@@ -65,7 +65,7 @@ export function applyStrategicMergePatch(target: unknown, patch: unknown): unkno
     if (Array.isArray(value) && mergeKey && (Array.isArray(current) || current === undefined)) {
       result[key] = mergeListByKey((current as unknown[] | undefined) ?? [], value, mergeKey);
     } else if (Array.isArray(value) && SET_LISTS.has(key) && Array.isArray(current)) {
-      result[key] = [...current, ...value.filter((v) => !current.includes(v))];
+      result[key] = [...(current as unknown[]), ...(value as unknown[]).filter((v) => !current.includes(v))];
     } else if (isObject(value)) {
       const merged = applyStrategicMergePatch(current, value);
       if (merged === undefined) delete result[key];

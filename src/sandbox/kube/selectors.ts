@@ -102,6 +102,7 @@ export function matchesFields(selector: Selector, object: KubeObject): boolean {
     }
     // NOTE: the API server compares an unset metadata.namespace as "".
     if (node === undefined && path === 'metadata.namespace') return '';
+    // eslint-disable-next-line @typescript-eslint/no-base-to-string -- field selectors name scalar fields; anything else keeps String()'s form, as before
     return node === undefined || node === null ? undefined : String(node);
   });
 }

@@ -149,7 +149,7 @@ export async function seedWorld(deps: SeedDeps): Promise<void> {
 
   // Two earlier revisions, one controller pass apart, so each leaves its own ReplicaSet.
   for (const back of [2, 1]) {
-    await Promise.all(plans.map((p) => (p.past[p.past.length - back] ? applyRevision(deps, p.app, p.past[p.past.length - back]!.revision) : undefined)));
+    await Promise.all(plans.filter((p) => p.past[p.past.length - back]).map((p) => applyRevision(deps, p.app, p.past[p.past.length - back]!.revision)));
     deps.settle();
     await finishRollouts(deps);
   }

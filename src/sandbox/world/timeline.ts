@@ -47,7 +47,7 @@ function initialWorld(): World {
     catalog: svc('1.2.0', 3, { LOG_LEVEL: 'info' }, 'catalog'),
     orders: svc('2.6.3', 2, { LOG_LEVEL: 'info', DB_POOL_SIZE: '20' }, 'orders'),
     payments: svc('3.1.2', 2, { LOG_LEVEL: 'info', PROCESSOR_TIMEOUT: '3s' }, 'payments'),
-  }) as World;
+  });
 }
 
 /** `catalog: bump image to 1.4.2 (sha256:3f9a…) in us-east` */
