@@ -20,7 +20,9 @@ export type JournalRecord =
       readonly evidence: readonly string[];
       readonly error?: string;
     }
-  | { readonly type: 'run-status'; readonly runId: string; readonly at: string; readonly status: RunStatus; readonly detail?: string };
+  | { readonly type: 'run-status'; readonly runId: string; readonly at: string; readonly status: RunStatus; readonly detail?: string }
+  /** An action outside the plan's steps (finish's restore of the sync policy), journaled the same way. */
+  | { readonly type: 'action'; readonly runId: string; readonly at: string; readonly phase: 'intent' | 'outcome'; readonly action: string; readonly detail: string };
 
 export interface RunSummary {
   readonly runId: string;

@@ -46,7 +46,15 @@ export async function finishRun(
     return { status: 'dry-run', runId, message: `dry run: would restore ${describe(saved)} and wait for a clean sync` };
   }
   const at = () => deps.clock.now().toISOString();
-  if (pin) await deps.gitops.setTargetRevision(plan.app, pin.params.previousTargetRevision);
+  const journaled = async (action: string, detail: string, act: () => Promise<void>): Promise<void> => {
+    await deps.journal.append({ type: 'action', runId, at: at(), phase: 'intent', action, detail });
+    await act();
+    await deps.journal.append({ type: 'action', runId, at: at(), phase: 'outcome', action, detail });
+  };
+  if (pin) {
+    const to = pin.params.previousTargetRevision;
+    await journaled('unpin-target-revision', `spec.source.targetRevision -> ${to}`, () => deps.gitops.setTargetRevision(plan.app, to));
+  }
   const head = await deps.repo.resolve(trackedBranch);
   const deadline = deps.clock.now().getTime() + req.timeoutMs;
   // NOTE: Argo CD caches branch heads; turning auto-sync back on while it still sees the bad
@@ -59,7 +67,7 @@ export async function finishRun(
     }
     await deps.clock.sleep(1000, req.signal).catch(() => undefined);
   }
-  await deps.gitops.setSyncPolicy(plan.app, saved);
+  await journaled('restore-sync-policy', describe(saved), () => deps.gitops.setSyncPolicy(plan.app, saved));
   deps.log(`restored ${describe(saved)}`);
   let last = '';
   for (;;) {

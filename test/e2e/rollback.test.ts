@@ -42,6 +42,15 @@ describe('rollback on the Argo CD path, end to end', () => {
     assert.deepEqual(doc.runningDigests.sort(), [...new Set(kubectlImageIDs())].sort());
   });
 
+  test('--context reads the workload from another cluster of the kubeconfig', async () => {
+    const r = await json(['status', APP, '--context', 'eu-west']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal((r.doc as { workload: { cluster: string } }).workload.cluster, 'eu-west');
+    const bad = await rewind(['status', APP, '--context', 'mars-1'], { env });
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /unknown cluster or context "mars-1"/);
+  });
+
   test('history lists entries newest first with the current one marked', async () => {
     const r = await json(['history', APP]);
     assert.equal(r.code, 0, r.stderr);
@@ -156,6 +165,11 @@ describe('rollback on the Argo CD path, end to end', () => {
     assert.equal(policy.automated.prune, true);
     assert.equal(policy.automated.selfHeal, true);
     assert.deepEqual([...new Set(kubectlImageIDs())], goodDigests);
+    const journalDir = join(sb.dir, '.rewind', 'runs');
+    const journal = readdirSync(journalDir).map((f) => readFileSync(join(journalDir, f), 'utf8')).join('\n');
+    assert.match(journal, /"phase":"intent","action":"restore-sync-policy"/, 'finish journals its action before');
+    assert.match(journal, /"phase":"outcome","action":"restore-sync-policy"/, 'and after');
+    assert.match(journal, /"status":"finished"/);
   });
 
   test('an unknown app is bad input: one line, exit 2', async () => {
