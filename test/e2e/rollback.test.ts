@@ -20,6 +20,10 @@ describe('rollback on the Argo CD path, end to end', () => {
     execFileSync('kubectl', ['--kubeconfig', sb.kubeconfig, '--context', 'us-east', '-n', 'bookstore-platform-acme-books', 'get', 'pods', '-l', 'app=catalog', '-o', 'jsonpath={.items[*].status.containerStatuses[*].imageID}'], { encoding: 'utf8' })
       .split(/\s+/)
       .filter(Boolean);
+  const readJournal = () => {
+    const dir = join(sb.dir, '.rewind', 'runs');
+    return readdirSync(dir).map((f) => readFileSync(join(dir, f), 'utf8')).join('\n');
+  };
   const json = async (args: string[]) => {
     const r = await rewind([...args, '-o', 'json'], { env });
     return { ...r, doc: r.stdout.trim() ? (JSON.parse(r.stdout) as Record<string, unknown>) : undefined };
@@ -144,8 +148,7 @@ describe('rollback on the Argo CD path, end to end', () => {
     assert.equal((s.doc as { syncPolicy: { autoSync: boolean } }).syncPolicy.autoSync, false);
     const runs = await json(['runs', APP]);
     assert.equal((runs.doc as unknown as { status: string }[])[0]?.status, 'awaiting-revert');
-    const journalDir = join(sb.dir, '.rewind', 'runs');
-    const journal = readdirSync(journalDir).map((f) => readFileSync(join(journalDir, f), 'utf8')).join('\n');
+    const journal = readJournal();
     assert.match(journal, /"type":"intent"/);
     assert.ok(!journal.includes(sb.token), 'the Argo CD token never reaches the journal');
     assert.ok(!(r.stdout + r.stderr).includes(sb.token), 'nor the output');
@@ -165,8 +168,7 @@ describe('rollback on the Argo CD path, end to end', () => {
     assert.equal(policy.automated.prune, true);
     assert.equal(policy.automated.selfHeal, true);
     assert.deepEqual([...new Set(kubectlImageIDs())], goodDigests);
-    const journalDir = join(sb.dir, '.rewind', 'runs');
-    const journal = readdirSync(journalDir).map((f) => readFileSync(join(journalDir, f), 'utf8')).join('\n');
+    const journal = readJournal();
     assert.match(journal, /"phase":"intent","action":"restore-sync-policy"/, 'finish journals its action before');
     assert.match(journal, /"phase":"outcome","action":"restore-sync-policy"/, 'and after');
     assert.match(journal, /"status":"finished"/);
