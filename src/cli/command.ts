@@ -37,6 +37,8 @@ export interface CommandSpec {
   readonly summary: string;
   readonly examples: readonly string[];
   readonly options: OptionSpec;
+  /** One line per option for `--help`. */
+  readonly optionHelp?: Readonly<Record<string, string>>;
   load(): Promise<CommandModule>;
 }
 

@@ -59,6 +59,7 @@ export const commands: readonly CommandSpec[] = [
     summary: 'Argo CD deploy history, newest first, with full and short hashes',
     examples: ['rewind history bookstore-catalog-us-east --limit 5'],
     options: { limit: { type: 'string' } },
+    optionHelp: { limit: 'show only the newest N entries' },
     load: () => import('./commands/history.ts'),
   },
   {
@@ -70,6 +71,11 @@ export const commands: readonly CommandSpec[] = [
       'rewind plan bookstore-catalog-us-east --to 41 --alert-at 2026-05-20T14:30:00Z -o json > plan.json',
     ],
     options: { to: { type: 'string' }, 'alert-at': { type: 'string' }, save: { type: 'string' } },
+    optionHelp: {
+      to: 'history id to roll back to (default: the last-known-good rewind finds)',
+      'alert-at': 'when the alert fired (ISO-8601), to correlate it with the deploy (default: now)',
+      save: 'also write the plan as JSON, for review and `rollback --plan`',
+    },
     load: () => import('./commands/plan.ts'),
   },
   {
@@ -88,6 +94,13 @@ export const commands: readonly CommandSpec[] = [
       timeout: { type: 'string' },
       'alert-at': { type: 'string' },
     },
+    optionHelp: {
+      to: 'history id to roll back to (default: the last-known-good rewind finds)',
+      plan: 'execute a saved plan (`plan --save`); refused when live state moved since',
+      reason: 'why, for the journal and the timeline',
+      timeout: 'how long to wait for Healthy and the rollout (default 10m; e.g. 90s, 5m)',
+      'alert-at': 'when the alert fired (ISO-8601)',
+    },
     load: () => import('./commands/rollback.ts'),
   },
   {
@@ -96,6 +109,7 @@ export const commands: readonly CommandSpec[] = [
     summary: 'close Step 3d: confirm the revert is on the tracked branch, restore auto-sync, close the run',
     examples: ['rewind finish bookstore-catalog-us-east'],
     options: { timeout: { type: 'string' } },
+    optionHelp: { timeout: 'how long to wait for the clean sync after auto-sync is back (default 10m)' },
     load: () => import('./commands/finish.ts'),
   },
   {

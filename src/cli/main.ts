@@ -27,8 +27,8 @@ function findCommand(argv: readonly string[]): { spec: CommandSpec; rest: string
 }
 
 export function usageText(): string {
-  const width = Math.max(...commands.map((c) => c.usage.length));
-  const lines = commands.map((c) => `  ${c.usage.padEnd(width)}  ${c.summary}`);
+  const width = Math.max(...commands.map((c) => c.name.length));
+  const lines = commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`);
   return [
     'rewind: the rollback runbook as software',
     '',
@@ -44,7 +44,7 @@ export function usageText(): string {
     '  -y, --yes                      do not ask for confirmation',
     '  --dry-run                      show what would change, change nothing',
     '  --no-color                     never colour output (also NO_COLOR)',
-    '  -h, --help                     help for a command',
+    '  -h, --help                     help for a command: rewind <command> --help',
     '',
     'Exit codes: 0 done/verified, 1 refused or findings, 2 usage or bad input, 3 a system failed, 4 verification failed.',
     '',
@@ -52,9 +52,12 @@ export function usageText(): string {
 }
 
 function commandHelp(spec: CommandSpec): string {
-  const opts = Object.entries(spec.options).map(
-    ([name, o]) => `  --${name}${o.type === 'string' ? ' VALUE' : ''}${o.multiple ? ' (repeatable)' : ''}`,
-  );
+  const flags = Object.entries(spec.options).map(([name, o]) => `--${name}${o.type === 'string' ? ' VALUE' : ''}${o.multiple ? ' (repeatable)' : ''}`);
+  const width = Math.max(0, ...flags.map((f) => f.length));
+  const opts = Object.keys(spec.options).map((name, i) => {
+    const text = spec.optionHelp?.[name];
+    return `  ${(flags[i] ?? '').padEnd(width)}${text ? `  ${text}` : ''}`.trimEnd();
+  });
   return [
     `Usage: rewind ${spec.usage}`,
     '',
