@@ -111,12 +111,19 @@ export async function openAppContext(global: AppOptions, env: NodeJS.ProcessEnv,
     async analyzer(app) {
       const r = await getRepo();
       if (!r || !config.configRepo) return undefined;
-      const { createGitChangeAnalyzer } = await import('../adapters/git/index.ts');
-      return createGitChangeAnalyzer({
-        path: config.configRepo.path,
+      const path = config.configRepo.path;
+      const [{ createGitChangeDiagnoser }, { createMigrationChecker }] = await Promise.all([
+        import('../adapters/git/index.ts'),
+        import('../adapters/migrations-source/index.ts'),
+      ]);
+      // Step 2 from the git adapter; Step 0 is the very code `rewind migrations check` runs.
+      const diagnoser = createGitChangeDiagnoser({
+        path,
         ...(app.repoPath ? { appPath: app.repoPath } : {}),
         ...(app.migrations ? { migrationsGlob: app.migrations } : {}),
       });
+      const checker = createMigrationChecker({ repo: path, ...(app.migrations ? { glob: app.migrations } : {}) });
+      return { diagnose: (from, to) => diagnoser.diagnose(from, to), migrations: (from, to) => checker.migrations(from, to) };
     },
     journal() {
       journal ??= (async () => {

@@ -51,11 +51,19 @@ export interface ConfigRepo {
   fetch(): Promise<void>;
 }
 
-/** Step 0 and Step 2 for a window of the config repo. */
-export interface ChangeAnalyzer {
-  migrations(from: string, to: string): Promise<MigrationWindow>;
+/** Step 2: what a window of the config repo changed, for one app. */
+export interface ChangeDiagnoser {
   diagnose(from: string, to: string): Promise<ChangeDiagnosis>;
 }
+
+/** Step 0: the migrations a window of the config repo shipped, judged for the old binary. */
+export interface MigrationChecker {
+  /** `none` when no migration changed; never `none` when one changed but could not be judged. */
+  migrations(from: string, to: string): Promise<MigrationWindow>;
+}
+
+/** Step 0 and Step 2 together, as fact gathering uses them. */
+export interface ChangeAnalyzer extends ChangeDiagnoser, MigrationChecker {}
 
 /** Append-only, resumable record of every action. */
 export interface JournalStore {

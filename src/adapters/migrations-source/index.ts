@@ -5,3 +5,4 @@ export { decodeMigration, defaultMaxBytes } from './decode-migration.ts';
 export { changedMigrations, migrationsAt, type ChangedMigration, type RevisionRange } from './git-migrations.ts';
 export { readBlobs, resolveRevision } from './git-runner.ts';
 export { replaySources, type ReplaySources } from './replay-sources.ts';
+export { createMigrationChecker, DEFAULT_MIGRATIONS_GLOB, type MigrationCheckerOptions } from './migration-checker.ts';

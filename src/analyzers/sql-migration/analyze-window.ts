@@ -36,7 +36,7 @@ export interface WindowOptions {
  * ```
  */
 export function analyzeWindowSync(files: readonly MigrationSource[], opts: WindowOptions = {}): WindowReport {
-  if (!parserReady()) throw new Error('analyzeWindowSync: call `await loadParser()` first (or use analyzeWindow)');
+  if (files.length > 0 && !parserReady()) throw new Error('analyzeWindowSync: call `await loadParser()` first (or use analyzeWindow)');
   const byPath = new Map(files.flatMap((f) => (f.kind === 'text' ? [[f.path, f.content] as const] : [])));
   const lookup: ContentLookup = (p) => byPath.get(p) ?? opts.lookup?.(p);
   let window = new WindowState();
@@ -63,7 +63,8 @@ export function analyzeWindowSync(files: readonly MigrationSource[], opts: Windo
 
 /** `analyzeWindowSync` after loading the WASM parser (once per process). */
 export async function analyzeWindow(files: readonly MigrationSource[], opts: WindowOptions = {}): Promise<WindowReport> {
-  await loadParser();
+  // NOTE: most windows ship no migration; they need not pay for instantiating the WASM parser.
+  if (files.length > 0) await loadParser();
   return analyzeWindowSync(files, opts);
 }
 

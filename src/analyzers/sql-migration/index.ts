@@ -21,3 +21,4 @@ export { exitCodeFor, worst, worse, type Verdict } from './verdict.ts';
 export type { DownMigration, FileReport, Finding, StatementSummary, SuppressedFinding, WindowReport } from './report-types.ts';
 export type { RuleMeta } from './rule.ts';
 export { splitStatements, type SplitStatement, type SplitResult } from './split-statements.ts';
+export { toMigrationWindow } from './migration-window.ts';

@@ -1,6 +1,6 @@
 /**
- * `ChangeAnalyzer` over the config repo: Step 0 (which migrations shipped between last-good and
- * current, judged by the SQL migration analyzer) and Step 2 (what the window changed).
+ * `ChangeDiagnoser` over the config repo: Step 2, what the window changed. (Step 0, the
+ * migrations it shipped, is `migrations-source`'s checker, the same code `migrations check` runs.)
  *
  * Only the app's own changes count: files under its Argo CD path, under every local folder its
  * kustomization builds from (followed at both revisions), and its migrations. In a repo shared
@@ -8,37 +8,34 @@
  *
  * ### Examples
  * ```ts
- * const analyzer = createGitChangeAnalyzer({ path: 'config-repo.git', appPath: 'apps/catalog/us-east',
+ * const diagnoser = createGitChangeDiagnoser({ path: 'config-repo.git', appPath: 'apps/catalog/us-east',
  *   migrationsGlob: 'apps/catalog/migrations/*.sql' });
- * await analyzer.diagnose('a1b2c3d', 'd8f3c2a');
+ * await diagnoser.diagnose('a1b2c3d', 'd8f3c2a');
  * // { kinds: ['image-digest'], files: ['apps/catalog/us-east/kustomization.yaml'],
  * //   images: [{ name: 'ghcr.io/acme/catalog', from: '…@sha256:aa…', to: '…@sha256:bb…' }], commits: [...] }
- * await analyzer.migrations('a1b2c3d', 'd8f3c2a');
- * // { verdict: 'unsafe', files: [{ path: 'apps/catalog/migrations/0042_drop_sku.sql', verdict: 'unsafe', reasons: ['drop-column (RW101) …'] }] }
  * ```
  */
 import { posix } from 'node:path';
-import type { ChangeDiagnosis, ChangeKind, ImageChange, MigrationVerdict, MigrationWindow } from '../../core/domain.ts';
-import type { ChangeAnalyzer, ChangedFile, ConfigRepo } from '../../core/ports.ts';
+import type { ChangeDiagnosis, ChangeKind, ImageChange } from '../../core/domain.ts';
+import type { ChangeDiagnoser, ChangedFile, ConfigRepo } from '../../core/ports.ts';
 import { classifyFile } from './change-classifier.ts';
 import { createGitConfigRepo } from './git-config-repo.ts';
 import { KUSTOMIZATION_FILES, localRefs, parseKustomization } from './kustomization.ts';
 import { DEFAULT_MIGRATIONS_GLOB, globToRegExp } from './path-glob.ts';
-import { judgeMigrations } from './migration-judge.ts';
 
-export interface GitChangeAnalyzerOptions {
+export interface GitChangeDiagnoserOptions {
   /** The config repo on disk; ignored when `repo` is given. */
   readonly path?: string;
   readonly repo?: ConfigRepo;
   /** The app's folder in the repo (Argo CD's `spec.source.path`); the whole repo when absent. */
   readonly appPath?: string;
-  /** The app's migration files; `**\/migrations/**\/*.sql` when absent. */
+  /** The app's migration files (classified as `migration`); `**\/migrations/**\/*.sql` when absent. */
   readonly migrationsGlob?: string;
 }
 
 const KIND_ORDER: readonly ChangeKind[] = ['image-digest', 'image-tag', 'helm-values', 'kustomize-patch', 'config-only', 'migration', 'crd', 'other'];
 
-export function createGitChangeAnalyzer(options: GitChangeAnalyzerOptions): ChangeAnalyzer {
+export function createGitChangeDiagnoser(options: GitChangeDiagnoserOptions): ChangeDiagnoser {
   const repo = options.repo ?? createGitConfigRepo({ path: options.path ?? '.' });
   const migrationRe = globToRegExp(options.migrationsGlob ?? DEFAULT_MIGRATIONS_GLOB);
   const isMigration = (p: string) => migrationRe.test(p) && p.toLowerCase().endsWith('.sql');
@@ -100,18 +97,6 @@ export function createGitChangeAnalyzer(options: GitChangeAnalyzerOptions): Chan
         commits: Object.freeze(commits.map((c) => Object.freeze({ revision: c.revision, subject: c.subject, author: c.author }))),
       });
     },
-
-    async migrations(from, to): Promise<MigrationWindow> {
-      const changed = (await repo.changedFiles(from, to)).filter((f) => isMigration(f.path));
-      const files = await judgeMigrations(changed, (p) => repo.show(to, p));
-      const verdict = files.length === 0 ? 'none' : worstVerdict(files.map((f) => f.verdict));
-      return Object.freeze({ verdict, files: Object.freeze(files) });
-    },
   };
 }
 
-const RANK: Readonly<Record<MigrationVerdict, number>> = { safe: 0, review: 1, unsafe: 2, error: 3 };
-
-function worstVerdict(verdicts: readonly MigrationVerdict[]): MigrationVerdict {
-  return verdicts.reduce<MigrationVerdict>((w, v) => (RANK[v] > RANK[w] ? v : w), 'safe');
-}

@@ -1,0 +1,62 @@
+import { after, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { createMigrationChecker } from './migration-checker.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'rewind-checker-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
+const git = (...args: string[]) =>
+  execFileSync('git', ['-C', dir, '-c', 'user.email=t@example.com', '-c', 'user.name=t', ...args], { encoding: 'utf8' }).trim();
+git('init', '-q', '-b', 'main');
+const commit = (files: Record<string, string>, remove: string[] = []): string => {
+  for (const [p, text] of Object.entries(files)) {
+    mkdirSync(dirname(join(dir, p)), { recursive: true });
+    writeFileSync(join(dir, p), text);
+  }
+  for (const p of remove) git('rm', '-q', p);
+  git('add', '-A');
+  git('commit', '-q', '--allow-empty', '-m', 'c');
+  return git('rev-parse', 'HEAD');
+};
+const m = 'apps/catalog/migrations';
+const base = commit({ [`${m}/0001_items.sql`]: 'CREATE TABLE items (id bigserial PRIMARY KEY, sku text);\n', 'apps/catalog/us-east/kustomization.yaml': 'resources: []\n' });
+const config = commit({ 'apps/catalog/us-east/kustomization.yaml': 'resources: []\nnamespace: x\n' });
+const drop = commit({
+  [`${m}/0042_drop_sku.up.sql`]: 'ALTER TABLE items DROP COLUMN sku;\n',
+  [`${m}/0042_drop_sku.down.sql`]: 'ALTER TABLE items ADD COLUMN sku text;\n',
+  'apps/orders/migrations/0009_drop.sql': 'DROP TABLE orders;\n',
+});
+const additive = commit({ [`${m}/0043_note.up.sql`]: 'ALTER TABLE items ADD COLUMN note text;\n' });
+const deleted = commit({}, [`${m}/0043_note.up.sql`]);
+const checker = createMigrationChecker({ repo: dir, glob: `${m}/*.sql` });
+
+test('no migration in the window is none', async () => {
+  assert.deepEqual(await checker.migrations(base, config), { verdict: 'none', files: [] });
+});
+
+test("the app's dropped column is unsafe with the rule's reason; another app's migration is not its business; downs are not ups", async () => {
+  const w = await checker.migrations(config, drop);
+  assert.equal(w.verdict, 'unsafe');
+  assert.deepEqual(w.files.map((f) => f.path), [`${m}/0042_drop_sku.up.sql`]);
+  assert.match(w.files[0]?.reasons.join('\n') ?? '', /drop-column \(RW101\) at line 1/);
+});
+
+test('an additive migration is safe, and says what it adds', async () => {
+  const w = await checker.migrations(drop, additive);
+  assert.equal(w.verdict, 'safe');
+  assert.match(w.files[0]?.reasons.join('\n') ?? '', /note/);
+});
+
+test('a migration deleted in the window needs review, never none', async () => {
+  const w = await checker.migrations(additive, deleted);
+  assert.equal(w.verdict, 'review');
+  assert.match(w.files[0]?.reasons[0] ?? '', /deleted/);
+});
+
+test('without a glob, any migrations/ folder counts', async () => {
+  const w = await createMigrationChecker({ repo: dir }).migrations(config, drop);
+  assert.deepEqual(w.files.map((f) => f.path).sort(), ['apps/catalog/migrations/0042_drop_sku.up.sql', 'apps/orders/migrations/0009_drop.sql']);
+});
