@@ -3,7 +3,6 @@
  * everything is built lazily, so `rewind status` never opens the journal and `rewind plan` never
  * loads the migration parser unless a migration changed.
  */
-import { join, dirname } from 'node:path';
 import { loadConfig } from '../config/load-config.ts';
 import { resolveSecret } from '../config/secrets.ts';
 import type { AppEntry, RewindConfig } from '../config/config-types.ts';
@@ -143,7 +142,3 @@ export async function openAppContext(global: AppOptions, env: NodeJS.ProcessEnv,
   };
 }
 
-/** Where the embedded state lives when rewind.yaml does not say: `.rewind/` beside the config. */
-export function defaultStateDir(configFile: string): string {
-  return join(dirname(configFile), '.rewind');
-}

@@ -3,4 +3,6 @@
  * into it (everything else reaches the sandbox over HTTPS, as it would a real cluster).
  */
 export type { SandboxState } from '../sandbox/state.ts';
+// The state file is plain JSON beside the sandbox; reading it loads none of the sandbox.
+export { readState as readSandboxState, isAlive as pidAlive } from '../sandbox/state.ts';
 export const loadSandbox = () => import('../sandbox/index.ts');

@@ -2,11 +2,13 @@ import type { ProgressEvent } from '../app/rollback-service.ts';
 import { paint, type CliIO } from './io.ts';
 
 /** Prints a run's progress to stderr, so stdout stays one clean document with --output json. */
-export function progressPrinter(io: CliIO, total: number): (e: ProgressEvent) => void {
+/** `total` may be a getter when the plan is known only later (the demo). */
+export function progressPrinter(io: CliIO, total: number | (() => number)): (e: ProgressEvent) => void {
+  const steps = () => (typeof total === 'number' ? total : total());
   return (e) => {
     switch (e.kind) {
       case 'step-started':
-        io.stderr.write(`${paint(io, 'bold', `[${e.step + 1}/${total}]`)} ${e.title} ...\n`);
+        io.stderr.write(`${paint(io, 'bold', `[${e.step + 1}/${steps()}]`)} ${e.title} ...\n`);
         return;
       case 'waiting':
         io.stderr.write(`      ${paint(io, 'dim', e.message)}\n`);

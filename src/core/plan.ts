@@ -1,4 +1,4 @@
-import type { HistoryEntry, SyncPolicy, WorkloadRef } from './domain.ts';
+import type { SyncPolicy, WorkloadRef } from './domain.ts';
 
 /** A piece of evidence behind a decision: what was seen, and where. */
 export interface Evidence {
@@ -93,4 +93,3 @@ export const Plan = {
   },
 } as const;
 
-export type { HistoryEntry };

@@ -84,11 +84,10 @@ export async function executePlan(deps: StepDeps & { journal: JournalStore }, op
       break;
     }
   }
-  if (status === 'verified' && plan.steps.some((s) => s.kind === 'record-revert-pending') && !opts.dryRun) {
-    await record({ type: 'run-status', runId, at: at(), status: 'verified', detail: 'service verified on the last-known-good revision' });
-    status = 'awaiting-revert';
-  }
-  await record({ type: 'run-status', runId, at: at(), status, ...(status === 'awaiting-revert' ? { detail: 'Step 3d open: revert the bad commit, then `rewind finish`' } : {}) });
+  // A verified run with Step 3d stays open: auto-sync is off until the revert lands.
+  if (status === 'verified' && plan.steps.some((s) => s.kind === 'record-revert-pending') && !opts.dryRun) status = 'awaiting-revert';
+  const detail = status === 'awaiting-revert' ? { detail: 'verified on the last-known-good revision; Step 3d open: revert the bad commit, then `rewind finish`' } : {};
+  await record({ type: 'run-status', runId, at: at(), status, ...detail });
   return { runId, status, steps: results };
 }
 

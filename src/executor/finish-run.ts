@@ -1,6 +1,7 @@
 import { shortHash, SyncPolicy, WorkloadState } from '../core/domain.ts';
 import type { ClusterClient, Clock, ConfigRepo, GitOpsClient, JournalStore } from '../core/ports.ts';
 import type { Plan, PlanStep } from '../core/plan.ts';
+import { pollUntil } from './wait.ts';
 
 export interface FinishDeps {
   readonly gitops: GitOpsClient;
@@ -56,32 +57,33 @@ export async function finishRun(
     await journaled('unpin-target-revision', `spec.source.targetRevision -> ${to}`, () => deps.gitops.setTargetRevision(plan.app, to));
   }
   const head = await deps.repo.resolve(trackedBranch);
-  const deadline = deps.clock.now().getTime() + req.timeoutMs;
+  const wait = { clock: deps.clock, signal: req.signal, deadline: deps.clock.now().getTime() + req.timeoutMs };
   // NOTE: Argo CD caches branch heads; turning auto-sync back on while it still sees the bad
   // commit would ship it again. Wait (hard refresh) until Argo CD compares against the revert.
-  for (;;) {
-    const seen = await deps.gitops.getApplication(plan.app, { refresh: 'hard' });
-    if (seen.sync.revision === head) break;
-    if (deps.clock.now().getTime() > deadline || req.signal.aborted) {
-      return { status: 'failed', runId, message: `Argo CD still compares ${plan.app} with ${shortHash(seen.sync.revision)}, not the revert ${shortHash(head)}; auto-sync stays off` };
-    }
-    await deps.clock.sleep(1000, req.signal).catch(() => undefined);
+  let seen = '';
+  const sees = await pollUntil(wait, async () => {
+    seen = (await deps.gitops.getApplication(plan.app, { refresh: 'hard' })).sync.revision;
+    return seen === head;
+  });
+  if (!sees) {
+    return { status: 'failed', runId, message: `Argo CD still compares ${plan.app} with ${shortHash(seen)}, not the revert ${shortHash(head)}; auto-sync stays off` };
   }
   await journaled('restore-sync-policy', describe(saved), () => deps.gitops.setSyncPolicy(plan.app, saved));
   deps.log(`restored ${describe(saved)}`);
+  if (!SyncPolicy.isAutoSyncOn(saved)) {
+    await journaled('sync', `sync to ${shortHash(head)} (the saved policy is manual)`, () => deps.gitops.sync(plan.app, { revision: head }));
+  }
   let last = '';
-  for (;;) {
-    if (!SyncPolicy.isAutoSyncOn(saved)) await deps.gitops.sync(plan.app, { revision: head }).catch(() => undefined);
+  const clean = await pollUntil(wait, async () => {
     const [app, workload] = await Promise.all([deps.gitops.getApplication(plan.app, { refresh: true }), deps.cluster.getWorkload(plan.workload)]);
     last = `${app.sync.status} ${shortHash(app.sync.revision)} ${app.health.status}`;
     // NOTE: the revert renders what already runs, so Argo CD finds it Synced without a new sync
     // (and without a new history entry): compare with the branch head, not the deployed entry.
-    if (app.sync.revision === head && app.sync.status === 'Synced' && app.health.status === 'Healthy' && WorkloadState.isRolledOut(workload)) break;
-    if (deps.clock.now().getTime() > deadline || req.signal.aborted) {
-      await deps.journal.append({ type: 'run-status', runId, at: at(), status: 'awaiting-revert', detail: `finish timed out: ${last}` });
-      return { status: 'failed', runId, message: `auto-sync restored but the app did not sync cleanly to ${shortHash(head)} (last: ${last})` };
-    }
-    await deps.clock.sleep(1000, req.signal).catch(() => undefined);
+    return app.sync.revision === head && app.sync.status === 'Synced' && app.health.status === 'Healthy' && WorkloadState.isRolledOut(workload);
+  });
+  if (!clean) {
+    await deps.journal.append({ type: 'run-status', runId, at: at(), status: 'awaiting-revert', detail: `finish timed out: ${last}` });
+    return { status: 'failed', runId, message: `auto-sync restored but the app did not sync cleanly to ${shortHash(head)} (last: ${last})` };
   }
   await deps.journal.append({ type: 'run-status', runId, at: at(), status: 'finished', detail: `synced to ${head} with ${describe(saved)}` });
   return { status: 'finished', runId, restored: saved, message: `run ${runId} finished: ${plan.app} Synced to ${shortHash(head)} (${trackedBranch}), Healthy; ${describe(saved)}` };

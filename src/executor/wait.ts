@@ -1,12 +1,20 @@
-import type { StepContext } from './step-context.ts';
+import type { Clock } from '../core/ports.ts';
+import { RefusedError } from '../core/errors.ts';
+
+/** What a wait needs: the clock, when to give up (epoch ms on that clock), and Ctrl-C. */
+export interface WaitContext {
+  readonly clock: Clock;
+  readonly deadline: number;
+  readonly signal: AbortSignal;
+}
 
 /**
  * Polls `check` until it returns true, the deadline passes (false) or the run is aborted.
  * Transient read errors are retried; other errors propagate.
  */
-export async function pollUntil(ctx: StepContext, check: () => Promise<boolean>, intervalMs = 1000): Promise<boolean> {
+export async function pollUntil(ctx: WaitContext, check: () => Promise<boolean>, intervalMs = 1000): Promise<boolean> {
   for (;;) {
-    if (ctx.signal.aborted) throw new Error('interrupted');
+    if (ctx.signal.aborted) throw new RefusedError('interrupted (Ctrl-C) while waiting', { hint: 'run the same command again, or `rewind resume RUN`, to continue' });
     try {
       if (await check()) return true;
     } catch (e) {

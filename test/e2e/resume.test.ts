@@ -60,8 +60,7 @@ describe('nothing is lost: interrupted and crashed runs resume from the journal'
   });
 
   test('a run killed mid-step (SIGKILL) leaves an intent without outcome; resume re-reads state and completes', async () => {
-    // Ship the bad revision again: the previous test's revert is not in git, so re-enable auto-sync by finishing nothing;
-    // instead roll back a second app that is still bad.
+    // A second app, so this run does not depend on the first test's outcome.
     const other = 'bookstore-catalog-eu-west';
     const brk = await rewind(['sandbox', 'break', other, '--dir', sb.dir]);
     assert.equal(brk.code, 0, brk.stderr);

@@ -58,10 +58,13 @@ describe('rollback on the Argo CD path, end to end', () => {
   test('history lists entries newest first with the current one marked', async () => {
     const r = await json(['history', APP]);
     assert.equal(r.code, 0, r.stderr);
-    const h = (r.doc as { history: { id: number; current: boolean }[] }).history;
+    const h = (r.doc as { history: { id: number; current: boolean; revision: string; shortRevision: string }[] }).history;
     assert.ok(h.length >= 2);
     assert.ok(h.every((e, i) => i === 0 || (h[i - 1] as { id: number }).id > e.id));
-    assert.equal(h[0]?.current, true);
+    assert.ok(h.every((e) => /^[0-9a-f]{40}$/.test(e.revision) && e.revision.startsWith(e.shortRevision)));
+    const running = (await json(['status', APP])).doc as { revision: string; historyId: number };
+    assert.deepEqual(h.filter((e) => e.current).map((e) => e.id), [running.historyId], 'exactly one current entry');
+    assert.equal(h.find((e) => e.current)?.revision, running.revision, 'and it is what status says runs');
   });
 
   test('plan --save writes a plan that rollback --plan re-checks', async () => {

@@ -25,7 +25,7 @@ export async function run(ctx: CommandContext): Promise<number> {
     env: ctx.io.env,
     signal: ctx.signal,
     say,
-    progress: (e) => progressPrinter(ctx.io, total)(e),
+    progress: progressPrinter(ctx.io, () => total),
     showPlan: (plan) => {
       total = plan.steps.length;
       const text = renderPlanText(plan, { color: ctx.io.color });

@@ -5,30 +5,15 @@
  */
 import { request } from 'node:https';
 import { readFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
-import type { SandboxState } from '../../app/sandbox-host.ts';
+import { resolve } from 'node:path';
+import { pidAlive, readSandboxState, type SandboxState } from '../../app/sandbox-host.ts';
 import { flagString, type CommandContext } from '../command.ts';
 import { AdapterError, UsageError } from '../../core/errors.ts';
 
+export { pidAlive, readSandboxState };
+
 export function sandboxDir(ctx: CommandContext): string {
   return resolve(ctx.io.cwd, flagString(ctx, 'dir') ?? '.rewind/sandbox');
-}
-
-export async function readSandboxState(dir: string): Promise<SandboxState | undefined> {
-  try {
-    return JSON.parse(await readFile(join(dir, 'state.json'), 'utf8')) as SandboxState;
-  } catch {
-    return undefined;
-  }
-}
-
-export function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 /** The state of the sandbox running in `dir`, or a UsageError (exit 2) saying none runs there. */
