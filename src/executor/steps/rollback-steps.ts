@@ -16,6 +16,13 @@ export async function preflight(_step: PlanStep<'preflight'>, ctx: StepContext):
       `the app moved since the plan was made: it runs ${shortHash(running)}, the plan expected ${shortHash(from.revision)}`,
     );
   }
+  const latest = app.history.reduce<number | null>((max, h) => (max === null || h.id > max ? h.id : max), null);
+  if (latest !== ctx.plan.assumptions.latestHistoryId) {
+    return StepOutcome.failed(`a sync landed since the plan was made: newest history id ${latest ?? 'none'}, the plan saw ${ctx.plan.assumptions.latestHistoryId ?? 'none'}`);
+  }
+  if (to && !app.history.some((h) => h.id === to.historyId && h.revision === to.revision)) {
+    return StepOutcome.failed(`history id ${to.historyId} (${shortHash(to.revision)}) is no longer in the app's history (trimmed?)`);
+  }
   if (app.operation?.phase === 'Running') {
     return StepOutcome.failed(`an Argo CD operation is already running on ${ctx.plan.app}`);
   }

@@ -1,0 +1,129 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { decide } from '../core/decide.ts';
+import { FakeFacts, SEED } from '../core/fake-facts.ts';
+import type { ApplicationState, SyncPolicy, WorkloadState } from '../core/domain.ts';
+import type { ClusterClient, Clock, GitOpsClient, JournalStore } from '../core/ports.ts';
+import type { JournalRecord } from '../core/run.ts';
+import { executePlan } from './execute-plan.ts';
+
+/**
+ * A small stateful stand-in for Argo CD and the cluster (the executor is what is under test):
+ * a rollback appends a history entry and moves the Pods to that revision's image.
+ */
+function world(facts = FakeFacts.seed().build()) {
+  let app: ApplicationState = facts.application.value;
+  const imageOf = (rev: string) => (rev === SEED.good.revision ? SEED.goodImage : SEED.badImage);
+  let running = SEED.badImage;
+  const calls: string[] = [];
+  const gitops: GitOpsClient = {
+    getApplication: () => Promise.resolve(app),
+    setSyncPolicy: (_name, policy: SyncPolicy) => {
+      calls.push(`setSyncPolicy enabled=${policy.automated?.enabled}`);
+      app = { ...app, syncPolicy: policy };
+      return Promise.resolve();
+    },
+    setTargetRevision: () => Promise.reject(new Error('not expected')),
+    rollback: (_name, id) => {
+      calls.push(`rollback ${id}`);
+      const entry = app.history.find((h) => h.id === id);
+      if (!entry) return Promise.reject(new Error('no such id'));
+      const next = Math.max(...app.history.map((h) => h.id)) + 1;
+      app = { ...app, history: [...app.history, { ...entry, id: next }], operation: { phase: 'Succeeded', revision: entry.revision } };
+      running = imageOf(entry.revision);
+      return Promise.resolve();
+    },
+    sync: () => Promise.reject(new Error('not expected')),
+  };
+  const cluster: ClusterClient = {
+    getWorkload: (): Promise<WorkloadState> =>
+      Promise.resolve({
+        ...facts.workload.value,
+        pods: facts.workload.value.pods.map((p) => ({ ...p, image: running, imageID: running })),
+      }),
+  };
+  const records: JournalRecord[] = [];
+  const journal: JournalStore = {
+    append: (r) => {
+      records.push(r);
+      return Promise.resolve();
+    },
+    read: () => Promise.resolve(records),
+    listRuns: () => Promise.resolve([]),
+    acquireLease: () => Promise.resolve(() => Promise.resolve()),
+    close: () => Promise.resolve(),
+  };
+  let t = Date.parse(SEED.now);
+  const clock: Clock = { now: () => new Date(t), sleep: (ms) => ((t += ms), Promise.resolve()) };
+  return { gitops, cluster, journal, clock, records, calls, progress: () => {}, app: () => app, setApp: (a: ApplicationState) => (app = a) };
+}
+
+const plan = decide(FakeFacts.seed().build());
+const run = (w: ReturnType<typeof world>, over: Partial<Parameters<typeof executePlan>[1]> = {}) =>
+  executePlan(w, { runId: 'r1', plan, actor: 'test', timeoutMs: 60_000, signal: new AbortController().signal, dryRun: false, ...over });
+
+describe('executePlan', () => {
+  it('journals an intent before and an outcome after every step, and leaves Step 3d open', async () => {
+    const w = world();
+    const result = await run(w);
+    assert.equal(result.status, 'awaiting-revert');
+    assert.deepEqual(w.calls, ['setSyncPolicy enabled=false', 'rollback 41']);
+    const kinds = plan.steps.map((s) => s.kind);
+    const trail = w.records.filter((r) => r.type === 'intent' || r.type === 'outcome').map((r) => `${r.type}:${(r as { kind: string }).kind}`);
+    assert.deepEqual(trail, kinds.flatMap((k) => [`intent:${k}`, `outcome:${k}`]));
+    const last = w.records.at(-1);
+    assert.equal(last?.type === 'run-status' ? last.status : undefined, 'awaiting-revert');
+  });
+
+  it('stops at a failed step: the rest are not executed and the run is failed', async () => {
+    const w = world();
+    w.gitops.rollback = () => Promise.reject(new Error('Argo CD said no'));
+    const result = await run(w);
+    assert.equal(result.status, 'failed');
+    const byKind = Object.fromEntries(result.steps.map((s) => [s.kind, s.status]));
+    assert.equal(byKind['argocd-rollback'], 'failed');
+    assert.equal(byKind['wait-healthy'], 'not-executed');
+    assert.equal(byKind['verify-digest'], 'not-executed');
+  });
+
+  it('Ctrl-C before a step leaves the run interrupted with nothing more done', async () => {
+    const w = world();
+    const ac = new AbortController();
+    ac.abort();
+    const result = await run(w, { signal: ac.signal });
+    assert.equal(result.status, 'interrupted');
+    assert.deepEqual(w.calls, []);
+    assert.ok(result.steps.every((s) => s.status === 'not-executed'));
+  });
+
+  it('resumes at a given step, re-reading state: a rollback already done is skipped, not repeated', async () => {
+    const w = world();
+    await run(w);
+    const resumed = await run(w, { startAt: 2, previous: [] });
+    assert.deepEqual(w.calls, ['setSyncPolicy enabled=false', 'rollback 41'], 'no second rollback');
+    assert.equal(resumed.steps.find((s) => s.kind === 'argocd-rollback')?.status, 'skipped');
+  });
+
+  it('refuses at pre-flight when a sync landed after the plan was made', async () => {
+    const w = world();
+    const a = w.app();
+    w.setApp({ ...a, history: [...a.history, { id: 43, revision: SEED.bad.revision, deployedAt: SEED.now }] });
+    const result = await run(w);
+    assert.equal(result.steps[0]?.status, 'failed');
+    assert.match(result.steps[0]?.error ?? '', /a sync landed since the plan was made/);
+    assert.deepEqual(w.calls, []);
+  });
+
+  it('fails verification when a Pod still runs the bad digest', async () => {
+    const w = world();
+    w.cluster.getWorkload = async (ref) => {
+      const real = await world().cluster.getWorkload(ref);
+      return { ...real, pods: real.pods.map((p, i) => (i === 0 ? { ...p, imageID: SEED.badImage } : { ...p, imageID: SEED.goodImage })) };
+    };
+    const result = await run(w);
+    assert.equal(result.status, 'failed');
+    const verify = result.steps.find((s) => s.kind === 'verify-digest');
+    assert.equal(verify?.status, 'failed');
+    assert.match(verify?.error ?? '', /do not run the good digest/);
+  });
+});
