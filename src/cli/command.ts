@@ -50,9 +50,3 @@ export function flagString(ctx: CommandContext, name: string): string | undefine
 export function flagBool(ctx: CommandContext, name: string): boolean {
   return ctx.flags[name] === true;
 }
-
-export function flagList(ctx: CommandContext, name: string): string[] {
-  const v = ctx.flags[name];
-  if (Array.isArray(v)) return v;
-  return typeof v === 'string' ? [v] : [];
-}
