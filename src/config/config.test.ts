@@ -28,7 +28,7 @@ apps:
 `;
 const FILE = '/etc/rewind/rewind.yaml';
 const parse = (text: string, statMode?: (p: string) => number | undefined) =>
-  parseConfig(text, FILE, { cwd: '/work', ...(statMode ? { statMode } : {}) });
+  parseConfig(text, FILE, statMode ? { statMode } : {});
 
 describe('parseConfig', () => {
   it('normalizes a valid file: defaults, token from ARGOCD_AUTH_TOKEN, paths against the file folder', () => {

@@ -74,7 +74,7 @@ export async function loadConfigResult(opts: LoadConfigOptions): Promise<{ reado
       }
       continue;
     }
-    return { file: c.path, result: parseConfig(text, c.path, { cwd: opts.cwd, ...(opts.statMode ? { statMode: opts.statMode } : {}) }) };
+    return { file: c.path, result: parseConfig(text, c.path, opts.statMode ? { statMode: opts.statMode } : {}) };
   }
   const looked = candidates.map((c) => c.path).join(' or ');
   throw new ConfigError(`no rewind.yaml found: no --config, no $REWIND_CONFIG, and none at ${looked}`, {

@@ -15,8 +15,6 @@ export interface ConfigResult {
 }
 
 export interface ParseConfigOptions {
-  /** Defaults that are not paths in the file (state.dir) resolve against it. */
-  readonly cwd: string;
   /** Mode bits of a path, undefined when missing; the real file system by default. */
   readonly statMode?: (path: string) => number | undefined;
   readonly rules?: readonly Rule[];
@@ -36,12 +34,12 @@ const realStatMode = (path: string): number | undefined => {
  *
  * ### Examples
  * ```ts
- * parseConfig('argocd: { url: https://argocd.example.com, token: abc }\napps: []\n', '/etc/rewind.yaml', { cwd: '/' }).errors;
+ * parseConfig('argocd: { url: https://argocd.example.com, token: abc }\napps: []\n', '/etc/rewind.yaml').errors;
  * // [{ message: 'inline secret "token" is not allowed: put it in an env var (tokenEnv) or a 0600 file (tokenFile)',
  * //    where: '/etc/rewind.yaml:1:45', path: 'argocd.token' }]
  * ```
  */
-export function parseConfig(text: string, file: string, options: ParseConfigOptions): ConfigResult {
+export function parseConfig(text: string, file: string, options: ParseConfigOptions = {}): ConfigResult {
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: true, uniqueKeys: true });
   const loc = new Locator(file, doc, lines);
