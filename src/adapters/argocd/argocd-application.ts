@@ -153,7 +153,7 @@ const INSTANCE_LABEL = 'app.kubernetes.io/instance';
  * the parent app of an app-of-apps, found by the tracking annotation or label Argo CD stamps on
  * every resource it manages (an Application included).
  */
-export function toOwner(self: string, metadata: Json): AppOwner | undefined {
+function toOwner(self: string, metadata: Json): AppOwner | undefined {
   for (const ref of arr(metadata['ownerReferences'])) {
     const r = obj(ref);
     const name = str(r['name']);

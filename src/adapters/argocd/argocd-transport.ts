@@ -34,7 +34,7 @@ export interface TransportResponse {
 export type ArgoCdTransport = (req: TransportRequest) => Promise<TransportResponse>;
 
 /** A request that saw no bytes for `timeoutMs`; classified as transient. */
-export class RequestTimeoutError extends Error {
+class RequestTimeoutError extends Error {
   readonly code = 'ETIMEDOUT';
 }
 

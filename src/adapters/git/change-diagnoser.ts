@@ -21,7 +21,6 @@ import type { ChangeDiagnoser, ChangedFile, ConfigRepo } from '../../core/ports.
 import { classifyFile } from './change-classifier.ts';
 import { createGitConfigRepo } from './git-config-repo.ts';
 import { KUSTOMIZATION_FILES, localRefs, parseKustomization } from './kustomization.ts';
-import { DEFAULT_MIGRATIONS_GLOB, globToRegExp } from './path-glob.ts';
 
 export interface GitChangeDiagnoserOptions {
   /** The config repo on disk; ignored when `repo` is given. */
@@ -33,12 +32,16 @@ export interface GitChangeDiagnoserOptions {
   readonly migrationsGlob?: string;
 }
 
+/** rewind's default when an app names no glob: any `.sql` under a `migrations/` folder. */
+const DEFAULT_MIGRATIONS_GLOB = '**/migrations/**/*.sql';
+
 const KIND_ORDER: readonly ChangeKind[] = ['image-digest', 'image-tag', 'helm-values', 'kustomize-patch', 'config-only', 'migration', 'crd', 'other'];
 
 export function createGitChangeDiagnoser(options: GitChangeDiagnoserOptions): ChangeDiagnoser {
   const repo = options.repo ?? createGitConfigRepo({ path: options.path ?? '.' });
-  const migrationRe = globToRegExp(options.migrationsGlob ?? DEFAULT_MIGRATIONS_GLOB);
-  const isMigration = (p: string) => migrationRe.test(p) && p.toLowerCase().endsWith('.sql');
+  // NOTE: git matches the glob (`:(glob)` pathspec magic), exactly as the migration checker's
+  // Step 0 does, so both steps agree on which files are migrations.
+  const migrationsSpec = `:(glob)${options.migrationsGlob ?? DEFAULT_MIGRATIONS_GLOB}`;
   const appPath = options.appPath?.replace(/^\.?\/+|\/+$/g, '');
 
   /** Folders and files the app's build reads at a revision, by following kustomizations. */
@@ -69,16 +72,23 @@ export function createGitChangeDiagnoser(options: GitChangeDiagnoserOptions): Ch
     return undefined;
   }
 
-  async function relevant(from: string, to: string): Promise<readonly ChangedFile[]> {
-    const [changed, before, after] = await Promise.all([repo.changedFiles(from, to), appScope(from), appScope(to)]);
-    if (!appPath) return changed;
+  async function relevant(from: string, to: string): Promise<{ files: readonly ChangedFile[]; isMigration: (path: string) => boolean }> {
+    const [changed, migrations, before, after] = await Promise.all([
+      repo.changedFiles(from, to),
+      repo.changedFiles(from, to, [migrationsSpec]),
+      appScope(from),
+      appScope(to),
+    ]);
+    const migrationPaths = new Set(migrations.map((f) => f.path).filter((p) => p.toLowerCase().endsWith('.sql')));
+    const isMigration = (p: string) => migrationPaths.has(p);
+    if (!appPath) return { files: changed, isMigration };
     const scope = [...before, ...after];
-    return changed.filter((f) => isMigration(f.path) || scope.some((s) => f.path === s || f.path.startsWith(`${s}/`)));
+    return { files: changed.filter((f) => isMigration(f.path) || scope.some((s) => f.path === s || f.path.startsWith(`${s}/`))), isMigration };
   }
 
   return {
     async diagnose(from, to): Promise<ChangeDiagnosis> {
-      const [files, commits] = await Promise.all([relevant(from, to), repo.log(from, to)]);
+      const [{ files, isMigration }, commits] = await Promise.all([relevant(from, to), repo.log(from, to)]);
       const kinds = new Set<ChangeKind>();
       const images: ImageChange[] = [];
       for (const f of files) {

@@ -5,5 +5,4 @@
 export { createGitConfigRepo, parseNameStatus, type GitConfigRepoOptions } from './git-config-repo.ts';
 export { createGitChangeDiagnoser, type GitChangeDiagnoserOptions } from './change-diagnoser.ts';
 export { classifyFile, type FileChange, type FileClassification } from './change-classifier.ts';
-export { globToRegExp, DEFAULT_MIGRATIONS_GLOB } from './path-glob.ts';
 export { createGitRunner, type GitRunner, type GitResult } from './git-runner.ts';

@@ -1,7 +1,6 @@
-import { analyzeWindow, downPathFor, type MigrationSource, type WindowReport } from '../../analyzers/sql-migration/index.ts';
-import { decodeMigration, defaultMaxBytes } from './decode-migration.ts';
-import { changedMigrations, type RevisionRange } from './git-migrations.ts';
-import { readBlobs } from './git-runner.ts';
+import { analyzeWindow, downPathFor, type WindowReport } from '../../analyzers/sql-migration/index.ts';
+import { defaultMaxBytes } from './decode-migration.ts';
+import { changedMigrations, readMigrationsAt, type RevisionRange } from './git-migrations.ts';
 
 export interface CheckOptions extends Partial<Pick<RevisionRange, 'glob'>> {
   readonly repo: string;
@@ -36,15 +35,11 @@ export async function checkRevisions(opts: CheckOptions): Promise<CheckResult> {
   const maxBytes = opts.maxBytes ?? defaultMaxBytes;
   const { from, to, changes } = await changedMigrations({ repo: opts.repo, from: opts.from, to: opts.to, glob });
   const live = changes.filter((c) => c.status !== 'D');
-  const blobs = await readBlobs(opts.repo, to, live.map((c) => c.path), maxBytes);
-  const files: MigrationSource[] = blobs.map((b) =>
-    b.bytes === undefined ? { kind: 'unreadable', path: b.path, reason: `not found at ${to}` } : b.size > maxBytes ? { kind: 'unreadable', path: b.path, reason: `file is ${b.size} bytes, over the --max-bytes cap of ${maxBytes}` } : decodeMigration(b.path, b.bytes, maxBytes),
-  );
+  const files = await readMigrationsAt(opts.repo, to, live.map((c) => c.path), maxBytes);
   const downPaths = live.flatMap((c) => downPathFor(c.path)?.path ?? []);
   const downs = new Map<string, string>();
-  for (const b of await readBlobs(opts.repo, to, downPaths, maxBytes)) {
-    const d = b.bytes && b.size <= maxBytes ? decodeMigration(b.path, b.bytes, maxBytes) : undefined;
-    if (d?.kind === 'text') downs.set(b.path, d.content);
+  for (const d of await readMigrationsAt(opts.repo, to, downPaths, maxBytes)) {
+    if (d.kind === 'text') downs.set(d.path, d.content);
   }
   const report = await analyzeWindow(files, { window: true, requireNotes: opts.requireNotes ?? false, lookup: (p) => downs.get(p) });
   return {

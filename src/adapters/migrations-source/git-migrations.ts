@@ -1,5 +1,6 @@
-import { compareMigrationPaths, isDownMigration } from '../../analyzers/sql-migration/index.ts';
-import { git, resolveRevision } from './git-runner.ts';
+import { compareMigrationPaths, isDownMigration, type MigrationSource } from '../../analyzers/sql-migration/index.ts';
+import { decodeMigration } from './decode-migration.ts';
+import { git, readBlobs, resolveRevision } from './git-runner.ts';
 
 export interface ChangedMigration {
   readonly path: string;
@@ -43,4 +44,11 @@ export async function migrationsAt(repo: string, rev: string, glob: string): Pro
     .split('\0')
     .filter((p) => p.toLowerCase().endsWith('.sql') && !isDownMigration(p))
     .sort(compareMigrationPaths);
+}
+
+/** The migrations at `paths` as of `rev`, decoded (a missing or oversized file is `unreadable`, not a throw). */
+export async function readMigrationsAt(repo: string, rev: string, paths: readonly string[], maxBytes: number): Promise<MigrationSource[]> {
+  return (await readBlobs(repo, rev, paths)).map((b) =>
+    b.bytes === undefined ? { kind: 'unreadable', path: b.path, reason: `not found at ${rev}` } : decodeMigration(b.path, b.bytes, maxBytes),
+  );
 }

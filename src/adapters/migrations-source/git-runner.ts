@@ -1,10 +1,13 @@
 import { execFile, spawn } from 'node:child_process';
 import { AdapterError, NotFoundError, UsageError } from '../../core/errors.ts';
 
+// NOTE: errors are recognised by git's English text; no prompt may ever block a CLI run.
+const gitEnv = { ...process.env, LC_ALL: 'C', GIT_TERMINAL_PROMPT: '0' };
+
 /** Runs `git -C repo ...args` and returns stdout; failures become rewind errors (never raw throws). */
 export function git(repo: string, args: readonly string[], maxBuffer = 64 * 1024 * 1024): Promise<string> {
   return new Promise((resolve, reject) => {
-    execFile('git', ['-C', repo, ...args], { maxBuffer, encoding: 'utf8' }, (err, stdout, stderr) => {
+    execFile('git', ['-C', repo, ...args], { maxBuffer, encoding: 'utf8', env: gitEnv }, (err, stdout, stderr) => {
       if (!err) return resolve(stdout);
       const msg = (stderr || err.message).trim().split('\n')[0] ?? '';
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') return reject(new AdapterError('git', args[0] ?? 'git', 'git is not installed', { cause: err }));
@@ -29,17 +32,16 @@ export interface Blob {
   readonly path: string;
   /** undefined when the path does not exist at that revision. */
   readonly bytes: Uint8Array | undefined;
-  readonly size: number;
 }
 
 /**
  * Reads many `rev:path` blobs through one `git cat-file --batch` process (hundreds of
- * migrations would otherwise cost a process each). Blobs above `maxBytes` are not read.
+ * migrations would otherwise cost a process each). Size caps are the decoder's business.
  */
-export function readBlobs(repo: string, rev: string, paths: readonly string[], maxBytes: number): Promise<Blob[]> {
+export function readBlobs(repo: string, rev: string, paths: readonly string[]): Promise<Blob[]> {
   if (paths.length === 0) return Promise.resolve([]);
   return new Promise((resolve, reject) => {
-    const child = spawn('git', ['-C', repo, 'cat-file', '--batch'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn('git', ['-C', repo, 'cat-file', '--batch'], { stdio: ['pipe', 'pipe', 'pipe'], env: gitEnv });
     const chunks: Buffer[] = [];
     let stderr = '';
     child.stdout.on('data', (c: Buffer) => chunks.push(c));
@@ -55,11 +57,11 @@ export function readBlobs(repo: string, rev: string, paths: readonly string[], m
         const header = out.subarray(off, nl).toString();
         off = nl + 1;
         if (header.endsWith(' missing') || header.endsWith(' ambiguous')) {
-          blobs.push({ path, bytes: undefined, size: 0 });
+          blobs.push({ path, bytes: undefined });
           continue;
         }
         const size = Number(header.split(' ')[2] ?? 0);
-        blobs.push({ path, bytes: size > maxBytes ? new Uint8Array(0) : out.subarray(off, off + size), size });
+        blobs.push({ path, bytes: out.subarray(off, off + size) });
         off += size + 1;
       }
       resolve(blobs);

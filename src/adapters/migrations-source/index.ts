@@ -3,6 +3,5 @@ export { checkRevisions, type CheckOptions, type CheckResult } from './check-rev
 export { readMigrationPaths, type ReadFilesResult } from './read-migration-files.ts';
 export { decodeMigration, defaultMaxBytes } from './decode-migration.ts';
 export { changedMigrations, migrationsAt, type ChangedMigration, type RevisionRange } from './git-migrations.ts';
-export { readBlobs, resolveRevision } from './git-runner.ts';
 export { replaySources, type ReplaySources } from './replay-sources.ts';
 export { createMigrationChecker, DEFAULT_MIGRATIONS_GLOB, type MigrationCheckerOptions } from './migration-checker.ts';

@@ -1,7 +1,6 @@
 import type { MigrationSource } from '../../analyzers/sql-migration/index.ts';
-import { decodeMigration, defaultMaxBytes } from './decode-migration.ts';
-import { changedMigrations, migrationsAt } from './git-migrations.ts';
-import { readBlobs } from './git-runner.ts';
+import { defaultMaxBytes } from './decode-migration.ts';
+import { changedMigrations, migrationsAt, readMigrationsAt } from './git-migrations.ts';
 
 export interface ReplaySources {
   readonly from: string;
@@ -20,9 +19,11 @@ export async function replaySources(opts: { repo: string; from: string; to: stri
   const { from, to, changes } = await changedMigrations({ repo: opts.repo, from: opts.from, to: opts.to, glob });
   const basePaths = await migrationsAt(opts.repo, from, glob);
   const added = changes.filter((c) => c.status === 'A').map((c) => c.path);
-  const read = async (rev: string, paths: string[]) =>
-    (await readBlobs(opts.repo, rev, paths, maxBytes)).map((b): MigrationSource =>
-      b.bytes === undefined ? { kind: 'unreadable', path: b.path, reason: `not found at ${rev}` } : b.size > maxBytes ? { kind: 'unreadable', path: b.path, reason: `file is ${b.size} bytes, over the --max-bytes cap of ${maxBytes}` } : decodeMigration(b.path, b.bytes, maxBytes),
-    );
-  return { from, to, base: await read(from, basePaths), window: await read(to, added), modified: changes.filter((c) => c.status === 'M').map((c) => c.path) };
+  return {
+    from,
+    to,
+    base: await readMigrationsAt(opts.repo, from, basePaths, maxBytes),
+    window: await readMigrationsAt(opts.repo, to, added, maxBytes),
+    modified: changes.filter((c) => c.status === 'M').map((c) => c.path),
+  };
 }

@@ -18,10 +18,6 @@ export function worst(verdicts: Iterable<Verdict>, empty: Verdict = 'safe'): Ver
   return out;
 }
 
-export function verdictRank(v: Verdict): number {
-  return rank[v];
-}
-
 /** Exit code of a run: 0 all safe, 1 any review/unsafe, 2 any error (2 wins over 1). */
 export function exitCodeFor(v: Verdict): 0 | 1 | 2 {
   return v === 'error' ? 2 : v === 'safe' ? 0 : 1;
