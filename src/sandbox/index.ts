@@ -33,7 +33,7 @@ import { seedWorld } from './world/seed.ts';
 import { ciRoutes } from './world/ci-routes.ts';
 import { writeClientFiles, type ClientFiles } from './world/client-files.ts';
 import { warpable } from './world/warp-clock.ts';
-import { removeState, writeState, type SandboxState } from './state.ts';
+import { removeState, statePath, writeState, type SandboxState } from './state.ts';
 import { checkBase, findFreeBase, PortInUseError } from './ports.ts';
 
 export { PortInUseError } from './ports.ts';
@@ -194,7 +194,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       clock,
       ports: state.ports,
       urls,
-      files: { ...files, state: `${dir}/state.json` },
+      files: { ...files, state: statePath(dir) },
       tokens,
       caPem: tls.caCert,
       configRepo,

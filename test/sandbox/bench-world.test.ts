@@ -2,45 +2,34 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { request } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import type { SandboxState } from '../../src/sandbox/state.ts';
-import { CATALOG, git } from './helpers.ts';
+import { CATALOG, getApp, git, type ArgoEndpoint } from './helpers.ts';
 
 const exec = promisify(execFile);
 const BIN = fileURLToPath(new URL('../../bin/rewind.js', import.meta.url));
 
 let dir: string;
 let state: SandboxState;
+let argocd: ArgoEndpoint;
 before(async () => {
   dir = await mkdtemp(join(tmpdir(), 'rewind-bench-world-'));
   // Through the CLI, as `npm run bench` starts it: the flags must reach the detached process.
   await exec(process.execPath, [BIN, 'sandbox', 'up', '--detach', '--dir', dir, '--speed', '20', '--bench-history', '1000', '--bench-commits', '5000'], { timeout: 90_000 });
   state = JSON.parse(await readFile(join(dir, 'state.json'), 'utf8')) as SandboxState;
+  const [token, ca] = await Promise.all([readFile(state.files.argocdToken, 'utf8'), readFile(state.files.ca, 'utf8')]);
+  argocd = { argocdUrl: state.urls.argocd, ca, token: token.trim() };
 });
 after(async () => {
   if (state) await exec(process.execPath, [BIN, 'sandbox', 'down', '--dir', dir], { timeout: 30_000 }).catch(() => undefined);
   await rm(dir, { recursive: true, force: true });
 });
 
-async function getApp(name: string): Promise<any> {
-  const [token, ca] = await Promise.all([readFile(state.files.argocdToken, 'utf8'), readFile(state.files.ca, 'utf8')]);
-  return new Promise((resolve, reject) => {
-    const req = request(new URL(`/api/v1/applications/${name}`, state.urls.argocd), { ca, headers: { authorization: `Bearer ${token.trim()}` } }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => (res.statusCode === 200 ? resolve(JSON.parse(Buffer.concat(chunks).toString('utf8'))) : reject(new Error(`GET ${name}: ${res.statusCode}`))));
-    });
-    req.on('error', reject);
-    req.end();
-  });
-}
-
 test('the bench world: 1,000 history entries of real commits for the catalog in us-east, 5,000 commits', async () => {
-  const app = await getApp(CATALOG);
+  const app = await getApp(argocd, CATALOG);
   const history: { id: number; revision: string }[] = app.status.history;
   assert.equal(history.length, 1000);
   assert.deepEqual(history.map((h) => h.id), Array.from({ length: 1000 }, (_, i) => i + 1));

@@ -14,8 +14,11 @@ export interface Reply<T = Record<string, unknown>> {
   readonly body: T;
 }
 
+/** What a call to the sandbox's Argo CD needs. */
+export type ArgoEndpoint = Pick<SandboxProcess, 'argocdUrl' | 'ca' | 'token'>;
+
 /** Calls the sandbox's Argo CD port; `token: null` sends none. */
-export function argo<T = any>(sb: SandboxProcess, method: string, path: string, body?: unknown, token: string | null = sb.token): Promise<Reply<T>> {
+export function argo<T = any>(sb: ArgoEndpoint, method: string, path: string, body?: unknown, token: string | null = sb.token): Promise<Reply<T>> {
   const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
   return new Promise((resolve, reject) => {
     const req = request(new URL(path, sb.argocdUrl), {
@@ -67,7 +70,7 @@ export async function runningDigests(sb: SandboxProcess, app = 'catalog'): Promi
   return [...new Set(out.split(/\s+/).filter(Boolean).map((id) => id.slice(id.indexOf('@') + 1)))].sort();
 }
 
-export async function getApp(sb: SandboxProcess, name = CATALOG): Promise<any> {
+export async function getApp(sb: ArgoEndpoint, name = CATALOG): Promise<any> {
   const r = await argo(sb, 'GET', `/api/v1/applications/${name}`);
   if (r.status !== 200) throw new Error(`GET ${name}: ${r.status} ${JSON.stringify(r.body)}`);
   return r.body;

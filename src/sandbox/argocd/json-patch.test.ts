@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { GrpcCode, GrpcError } from './grpc-error.ts';
 import { jsonPatch, mergePatch } from './json-patch.ts';
 
 const app = { spec: { syncPolicy: { automated: { prune: true, selfHeal: true } }, source: { targetRevision: 'main' } } };
@@ -19,5 +20,9 @@ test('json patch: add, replace, remove, test', () => {
     { op: 'remove', path: '/spec/syncPolicy/automated/selfHeal' },
   ]);
   assert.deepEqual(out, { spec: { syncPolicy: { automated: { prune: true, enabled: false } }, source: { targetRevision: 'a1b2c3d' } } });
-  assert.throws(() => jsonPatch(app, [{ op: 'replace', path: '/spec/nope/x', value: 1 }]));
+  assert.throws(
+    () => jsonPatch(app, [{ op: 'replace', path: '/spec/nope/x', value: 1 }]),
+    (e: unknown) => e instanceof GrpcError && e.code === GrpcCode.InvalidArgument && /\/spec\/nope/.test(e.message),
+  );
+  assert.deepEqual(app.spec.source.targetRevision, 'main', 'the target is not mutated');
 });

@@ -15,6 +15,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseAllDocuments, parse as parseYaml } from 'yaml';
+import { parseImageReference } from '../kube/image-id.ts';
 import type { KubeObject } from '../kube/types.ts';
 import { isObject, strategicMerge } from './strategic-merge.ts';
 
@@ -145,27 +146,14 @@ function addLabels(o: KubeObject, pairs: Record<string, string>, selectors: bool
   if (templates && t) t.metadata = { ...t.metadata, labels: { ...(t.metadata?.['labels'] as object | undefined), ...pairs } };
 }
 
-/** `ghcr.io/acme/catalog:1.2@sha256:…` -> `ghcr.io/acme/catalog` (a registry port's colon is kept). */
-export function imageName(image: string): string {
-  const noDigest = image.split('@')[0] ?? image;
-  const slash = noDigest.lastIndexOf('/');
-  const colon = noDigest.lastIndexOf(':');
-  return colon > slash ? noDigest.slice(0, colon) : noDigest;
-}
-
-function imageTag(image: string): string | undefined {
-  const noDigest = image.split('@')[0] ?? image;
-  const slash = noDigest.lastIndexOf('/');
-  const colon = noDigest.lastIndexOf(':');
-  return colon > slash ? noDigest.slice(colon + 1) : undefined;
-}
-
 function setImages(o: KubeObject, rule: ImageRule): void {
   const spec = o.kind === 'Pod' ? (o.spec as Template['spec']) : podTemplate(o)?.spec;
   for (const c of [...(spec?.containers ?? []), ...(spec?.initContainers ?? [])]) {
-    if (!c.image || imageName(c.image) !== rule.name) continue;
+    if (!c.image) continue;
+    const current = parseImageReference(c.image);
+    if (current.repository !== rule.name) continue;
     const name = rule.newName ?? rule.name;
-    const tag = rule.newTag ?? (rule.digest ? undefined : imageTag(c.image));
+    const tag = rule.newTag ?? (rule.digest ? undefined : current.tag);
     c.image = `${name}${tag ? `:${tag}` : ''}${rule.digest ? `@${rule.digest}` : ''}`;
   }
 }

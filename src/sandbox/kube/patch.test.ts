@@ -72,4 +72,9 @@ describe('JSON patch', () => {
     assert.throws(() => applyJsonPatch(deployment(), [{ op: 'replace', path: '/spec/nope/x', value: 1 }]), /does not exist/);
     assert.throws(() => applyJsonPatch(deployment(), [{ op: 'test', path: '/spec/replicas', value: 4 }]), /test failed/);
   });
+
+  it('tests objects by value, whatever their key order', () => {
+    const out = applyJsonPatch(deployment(), [{ op: 'test', path: '/spec/template/spec/containers/1', value: { image: 'proxy:1', name: 'sidecar' } }]);
+    assert.deepEqual(out, deployment());
+  });
 });

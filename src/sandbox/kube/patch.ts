@@ -7,6 +7,7 @@
  * "containers":[{"name":"catalog","image":"catalog:1.3"}]}}}}` changes only that
  * container's image; a merge patch with the same `containers` would replace the list.
  */
+import { isDeepStrictEqual } from 'node:util';
 import { badRequest } from './status-error.ts';
 
 type JsonObject = Record<string, unknown>;
@@ -145,7 +146,7 @@ export function applyJsonPatch(target: unknown, ops: unknown): unknown {
         doc = setAt(doc, pointer, clone(getAt(doc, parsePointer(raw.from ?? ''), raw.from ?? '')), 'add');
         break;
       case 'test':
-        if (JSON.stringify(getAt(doc, pointer, raw.path)) !== JSON.stringify(raw.value)) {
+        if (!isDeepStrictEqual(getAt(doc, pointer, raw.path), raw.value)) {
           throw badRequest(`the server rejected our request due to an error in our request: test failed at ${raw.path}`);
         }
         break;

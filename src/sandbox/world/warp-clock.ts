@@ -13,14 +13,8 @@ export interface WarpClock extends SandboxClock {
 export function warpable(base: SandboxClock): WarpClock {
   let offset = 0;
   return {
-    speed: base.speed,
+    ...base,
     now: () => new Date(base.now().getTime() + offset),
-    setTimeout: (fn, ms) => base.setTimeout(fn, ms),
-    setInterval: (fn, ms) => base.setInterval(fn, ms),
-    clearTimeout: (h) => base.clearTimeout(h),
-    clearInterval: (h) => base.clearInterval(h),
-    sleep: (ms, signal) => base.sleep(ms, signal),
-    toRealMs: (ms) => base.toRealMs(ms),
     advance(ms) {
       if (ms > 0) offset += ms;
     },
