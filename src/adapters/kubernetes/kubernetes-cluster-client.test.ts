@@ -202,7 +202,7 @@ runClusterClientSuite({
 test('a docker config id (docker://sha256:…) is no digest: imageID empty, the runtime\'s string kept', () => {
   const id = 'docker://sha256:' + 'c'.repeat(64);
   const p = { ...pod('catalog-a'), status: { phase: 'Running', containerStatuses: [{ name: 'catalog', image: GOOD, imageID: id, ready: true, restartCount: 0 }] } };
-  const w = fromDeployment(ref, deployment as V1Deployment, [p as V1Pod]);
+  const w = fromDeployment(ref, deployment as unknown as V1Deployment, [p as unknown as V1Pod]);
   const c = w.pods.find((x) => !x.init);
   assert.equal(c?.imageID, '');
   assert.equal(c?.runtimeImageID, id);
