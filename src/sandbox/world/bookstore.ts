@@ -21,7 +21,12 @@ export interface WorldApp {
   readonly applicationSet?: string;
   readonly severity: 'P0' | 'P1' | 'P2';
   readonly slackChannel: string;
+  /** How the overlay pins the service image: by digest (CI's default) or by tag (Kustomize `newTag`). */
+  readonly pinBy: 'digest' | 'tag';
 }
+
+/** The one app whose team pins images by tag. */
+export const TAG_PINNED_APP = 'bookstore-orders-eu-west';
 
 /** Current ids: catalog-us-east sits at 41 (the last known good), so `break` makes it 42 as in the seed. */
 const CURRENT_IDS: Readonly<Record<string, number>> = {
@@ -45,12 +50,18 @@ export const WORLD_APPS: readonly WorldApp[] = SERVICES.flatMap((service) =>
       ...(service === 'payments' && region === 'eu-west' ? { applicationSet: 'bookstore' } : {}),
       severity: service === 'payments' ? 'P0' : 'P1',
       slackChannel: '#bookstore-platform-status',
+      pinBy: appName(service, region) === TAG_PINNED_APP ? 'tag' : 'digest',
     }),
   ),
 );
 
 export function appName(service: Service, region: Region): string {
   return `bookstore-${service}-${region}`;
+}
+
+/** The container runtime of each region's nodes (the format of `imageID`). */
+export function runtimeOf(region: string): 'containerd' | 'docker' {
+  return region === 'eu-west' ? 'docker' : 'containerd';
 }
 
 export function findWorldApp(name: string): WorldApp | undefined {
