@@ -35,13 +35,13 @@ export function actorName(env: NodeJS.ProcessEnv): string {
  */
 export async function executeRollback(ctx: AppContext, req: RollbackRequest, env: NodeJS.ProcessEnv): Promise<RunResult> {
   const { plan } = req;
-  const [gitops, cluster] = await Promise.all([ctx.gitops(), ctx.cluster(plan.workload.cluster)]);
+  const [gitops, cluster, verification] = await Promise.all([ctx.gitops(), ctx.cluster(plan.workload.cluster), ctx.verification(plan.app)]);
   const runId = newRunId(plan.app, ctx.clock.now());
   const journal = req.dryRun ? undefined : await ctx.journal();
   const release = journal ? await journal.acquireLease(plan.app, runId) : async () => {};
   try {
     return await executePlan(
-      { gitops, cluster, clock: ctx.clock, progress: req.progress, journal: journal ?? nullJournal },
+      { gitops, cluster, clock: ctx.clock, progress: req.progress, journal: journal ?? nullJournal, verification },
       {
         runId,
         plan,
@@ -78,11 +78,11 @@ export async function resumeRollback(
 ): Promise<RunResult> {
   const { plan, runId } = loaded;
   const journal = await ctx.journal();
-  const [gitops, cluster] = await Promise.all([ctx.gitops(), ctx.cluster(plan.workload.cluster)]);
+  const [gitops, cluster, verification] = await Promise.all([ctx.gitops(), ctx.cluster(plan.workload.cluster), ctx.verification(plan.app)]);
   const release = await journal.acquireLease(plan.app, runId);
   try {
     return await executePlan(
-      { gitops, cluster, clock: ctx.clock, journal, progress: req.progress },
+      { gitops, cluster, clock: ctx.clock, journal, progress: req.progress, verification },
       { runId, plan, actor: actorName(env), timeoutMs: req.timeoutMs, signal: req.signal, dryRun: false, startAt: loaded.resumeAt, previous: loaded.results },
     );
   } finally {

@@ -45,6 +45,8 @@ test('the bad template still in place is waiting, not done', () => {
   assert.equal(j.verdict, 'waiting');
   assert.match(j.reason, /rollback's template/);
   assert.equal(judgeRollout(workload({ images: [...template, { container: 'wait', image: GOOD, init: true }] }), { template }).verdict, 'waiting', 'an extra init container is another template');
+  const oldDeadline = workload({ images: [{ container: 'catalog', image: BAD }], conditions: [deadline('2026-01-01T00:20:00Z')] });
+  assert.equal(judgeRollout(oldDeadline, { template, staleDeadline: '' }).verdict, 'waiting', 'a deadline written for the bad template is not the rollback\'s');
 });
 
 test('kubectl\'s counts: updated, then available', () => {

@@ -53,14 +53,16 @@ export function judgeRollout(w: WorkloadState, expect: RolloutExpectation = {}):
     return waiting(`the controller has not observed generation ${w.generation} yet (observed ${w.observedGeneration})`, w);
   }
   const deadline = deadlineCondition(w);
-  if (deadline && (expect.staleDeadline === undefined || (deadline.lastUpdateTime ?? '') !== expect.staleDeadline)) {
+  const ownTemplate = !expect.template || templateMatches(w, expect.template);
+  // A deadline counts when it is new since the rollback began and was written for its template.
+  if (deadline && ownTemplate && (expect.staleDeadline === undefined || (deadline.lastUpdateTime ?? '') !== expect.staleDeadline)) {
     return {
       verdict: 'failed',
       reason: `${name} exceeded its progress deadline${deadline.message ? `: ${deadline.message}` : ''}`,
       evidence: podTrouble(w.pods),
     };
   }
-  if (expect.template && !templateMatches(w, expect.template)) {
+  if (!ownTemplate) {
     return waiting(`${name} does not run the rollback's template yet (${describeTemplate(w.images)})`, w);
   }
   if (w.paused) return waiting(`${name} is paused`, w);

@@ -124,6 +124,7 @@ describe('executePlan', () => {
     assert.equal(result.status, 'failed');
     const verify = result.steps.find((s) => s.kind === 'verify-digest');
     assert.equal(verify?.status, 'failed');
-    assert.match(verify?.error ?? '', /do not run the good digest/);
+    assert.match(verify?.error ?? '', /Pods do not run the target's images/);
+    assert.ok(verify?.evidence.some((e) => e.includes(SEED.badImage.split('@')[1]!.slice(0, 19))), JSON.stringify(verify?.evidence));
   });
 });

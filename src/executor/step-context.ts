@@ -1,4 +1,4 @@
-import type { ClusterClient, Clock, GitOpsClient } from '../core/ports.ts';
+import type { ClusterClient, Clock, GitOpsClient, ImageRegistry, TemplateSource } from '../core/ports.ts';
 import type { Plan, PlanStep } from '../core/plan.ts';
 import type { StepStatus } from '../core/run.ts';
 
@@ -8,11 +8,22 @@ export type ProgressEvent =
   | { readonly kind: 'step-ended'; readonly step: number; readonly title: string; readonly status: StepStatus; readonly at: string; readonly seconds: number; readonly evidence: readonly string[]; readonly error?: string }
   | { readonly kind: 'waiting'; readonly step: number; readonly message: string };
 
+/** What Step 3c compares with: the target's Pod template, a registry for tags, the app's policy. */
+export interface VerificationDeps {
+  /** The app's Pod template at a revision (the config repo); absent: the plan's images only. */
+  readonly templates?: TemplateSource;
+  /** Resolves tags to digests; absent: a tag's digest cannot be known. */
+  readonly registry?: ImageRegistry;
+  /** `apps[].verify.allowUnresolvedTags`. */
+  readonly allowUnresolvedTags: boolean;
+}
+
 export interface StepDeps {
   readonly gitops: GitOpsClient;
   readonly cluster: ClusterClient;
   readonly clock: Clock;
   readonly progress: (event: ProgressEvent) => void;
+  readonly verification?: VerificationDeps;
 }
 
 export interface StepContext extends StepDeps {

@@ -1,4 +1,7 @@
-import { deployedRevision, shortHash, SyncPolicy, WorkloadState } from '../../core/domain.ts';
+import { deployedRevision, shortHash, SyncPolicy } from '../../core/domain.ts';
+import { verifyContainers } from '../../core/container-verification.ts';
+import { deadlineCondition, judgeOperation, judgeRollout, type RolloutJudgement } from '../../core/rollout-judgement.ts';
+import { expectedDigests, expectedTemplate } from './container-checks.ts';
 import type { PlanStep } from '../../core/plan.ts';
 import { StepOutcome, type StepContext } from '../step-context.ts';
 import { pollUntil } from '../wait.ts';
@@ -56,54 +59,54 @@ export async function argocdRollback(step: PlanStep<'argocd-rollback'>, ctx: Ste
   );
 }
 
-/** Step 3b's wait: Synced to the target, Healthy, and the workload rolled out. */
+/**
+ * Step 3b's wait: the operation to the target succeeded, Healthy, and the workload rolled out,
+ * judged only on what the controller observed for the rollback (core/rollout-judgement.ts): the
+ * bad rollout's stale deadline never fails it, a deadline the rollback's own template hits does.
+ */
 export async function waitHealthy(step: PlanStep<'wait-healthy'>, ctx: StepContext): Promise<StepOutcome> {
   if (ctx.dryRun) return StepOutcome.skipped('dry run: nothing to wait for');
   const target = step.params.revision;
   const ref = ctx.plan.workload;
+  const first = await ctx.cluster.getWorkload(ref, { signal: ctx.signal });
+  const template = await expectedTemplate(ctx.verification, target, [], first, ctx.signal).catch(() => undefined);
+  // The deadline condition there was before the rollback took effect belongs to the bad rollout.
+  const staleDeadline = deadlineCondition(first)?.lastUpdateTime ?? '';
   let last = '';
+  let judged: RolloutJudgement | undefined;
   const ok = await pollUntil(ctx, async () => {
-    const [app, workload] = await Promise.all([ctx.gitops.getApplication(ctx.plan.app), ctx.cluster.getWorkload(ref)]);
-    if (WorkloadState.deadlineExceeded(workload)) {
-      throw new Error(`${ref.kind} ${ref.name} exceeded its progress deadline`);
-    }
+    const [app, workload] = await Promise.all([ctx.gitops.getApplication(ctx.plan.app), ctx.cluster.getWorkload(ref, { signal: ctx.signal })]);
+    const op = judgeOperation(app.operation, target);
+    if (op.verdict === 'failed') throw new Error(op.reason);
+    judged = judgeRollout(workload, { staleDeadline, ...(template ? { template: template.containers.map((c) => ({ container: c.name, image: c.image, init: c.init })) } : {}) });
+    if (judged.verdict === 'failed') return true;
     const running = deployedRevision(app);
-    const op = app.operation ? `operation ${app.operation.phase}` : 'no operation';
-    const state = `deployed ${shortHash(running)} (${op}), ${app.health.status}, ${workload.updatedReplicas}/${workload.replicas} updated, ${workload.availableReplicas} available`;
+    const state = `deployed ${shortHash(running)} (${app.operation ? `operation ${app.operation.phase}` : 'no operation'}), ${app.health.status}, ${judged.reason}`;
     if (state !== last) ctx.progress({ kind: 'waiting', step: ctx.index, message: state });
     last = state;
-    if (app.operation && (app.operation.phase === 'Failed' || app.operation.phase === 'Error')) {
-      throw new Error(`Argo CD operation ${app.operation.phase}: ${app.operation.message ?? ''}`);
-    }
     // NOTE: after a rollback Argo CD reports OutOfSync (the tracked branch still points at the bad
     // commit), so "done" is: the operation succeeded on the target, Healthy, rollout complete.
-    const opDone = !app.operation || app.operation.phase === 'Succeeded';
-    return running === target && opDone && app.health.status === 'Healthy' && WorkloadState.isRolledOut(workload);
+    return running === target && op.verdict === 'done' && app.health.status === 'Healthy' && judged.verdict === 'done';
   });
-  if (!ok) return StepOutcome.failed(`timed out waiting for Synced/Healthy on ${shortHash(target)} (last: ${last})`);
+  if (judged?.verdict === 'failed') return StepOutcome.failed(judged.reason, ...judged.evidence);
+  if (!ok) return StepOutcome.failed(`timed out waiting for Synced/Healthy on ${shortHash(target)} (last: ${last})`, ...(judged?.evidence ?? []));
   return StepOutcome.succeeded(`running ${shortHash(target)}, Healthy, rollout complete (${last})`);
 }
 
-/** Step 3c: every Pod runs the good digest (containerStatuses[].imageID, not the spec). */
+/**
+ * Step 3c: every live Pod runs the target revision's Pod template, every container and init
+ * container, by reference and by digest (core/container-verification.ts); never vacuous.
+ */
 export async function verifyDigest(step: PlanStep<'verify-digest'>, ctx: StepContext): Promise<StepOutcome> {
   if (ctx.dryRun) return StepOutcome.skipped('dry run: nothing to verify');
-  const workload = await ctx.cluster.getWorkload(ctx.plan.workload);
-  const expected = step.params.expectedImages.map(digestOf).filter((d): d is string => d !== undefined);
-  if (workload.pods.length === 0) return StepOutcome.failed('no Pods found for the workload');
-  const wrong = workload.pods.filter((p) => {
-    const running = digestOf(p.imageID);
-    return expected.length > 0 ? !running || !expected.includes(running) : !p.imageID;
-  });
-  if (wrong.length > 0) {
-    return StepOutcome.failed(
-      `${wrong.length}/${workload.pods.length} Pods do not run the good digest`,
-      ...wrong.map((p) => `${p.pod}/${p.container}: ${p.imageID || '(not running)'}`),
-    );
-  }
-  return StepOutcome.succeeded(
-    `${workload.pods.length}/${workload.pods.length} Pods run ${expected.map((d) => d.slice(0, 19)).join(', ') || 'their images'}`,
-    ...workload.pods.map((p) => `${p.pod}: ${p.imageID}`),
-  );
+  const workload = await ctx.cluster.getWorkload(ctx.plan.workload, { signal: ctx.signal });
+  const template = await expectedTemplate(ctx.verification, ctx.plan.to?.revision, step.params.expectedImages, workload, ctx.signal);
+  const expected = template?.containers ?? [];
+  const digests = await expectedDigests(ctx.verification, expected, ctx.signal);
+  const r = verifyContainers({ expected, digests, pods: workload.pods, allowUnresolvedTags: ctx.verification?.allowUnresolvedTags ?? false });
+  const source = template ? [`expected: ${template.source}`] : [];
+  if (r.verdict === 'verified') return StepOutcome.succeeded(r.summary, ...source, ...r.checked, ...r.unchecked.map((u) => `by tag only: ${u}`));
+  return StepOutcome.failed(r.summary, ...r.problems, ...r.unchecked.map((u) => `could not check: ${u}`), ...source);
 }
 
 /** Step 3d stays open: the revert has to land in git before auto-sync comes back. */
@@ -114,9 +117,4 @@ export function recordRevertPending(step: PlanStep<'record-revert-pending'>): Pr
       `open: revert ${bad} on ${step.params.trackedBranch} (git revert ${bad} && git push), then run \`rewind finish\`; auto-sync stays off until then`,
     ),
   );
-}
-
-export function digestOf(image: string): string | undefined {
-  const m = /sha256:[0-9a-f]{64}/.exec(image);
-  return m?.[0];
 }
