@@ -38,6 +38,7 @@ interface Container {
 
 const obj = (v: unknown): Json => (typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Json) : {});
 const arr = (v: unknown): readonly unknown[] => (Array.isArray(v) ? v : []);
+const asString = (v: unknown): string => (typeof v === 'string' ? v : '');
 
 export function createGitPodTemplateSource(o: GitPodTemplateOptions): TemplateSource {
   const run = o.run ?? createGitRunner({ path: o.path });
@@ -92,7 +93,7 @@ export function createGitPodTemplateSource(o: GitPodTemplateOptions): TemplateSo
       if (!workloadOf(doc)) continue;
       const spec = obj(obj(obj(doc['spec'])['template'])['spec']);
       const list = (v: unknown, init: boolean) =>
-        arr(v).map((c) => ({ name: String(obj(c)['name'] ?? ''), image: String(obj(c)['image'] ?? ''), init }));
+        arr(v).map((c) => ({ name: asString(obj(c)['name']), image: asString(obj(c)['image']), init }));
       return [...list(spec['containers'], false), ...list(spec['initContainers'], true)];
     }
     return undefined;

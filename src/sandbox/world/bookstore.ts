@@ -25,8 +25,8 @@ export interface WorldApp {
   readonly pinBy: 'digest' | 'tag';
 }
 
-/** The one app whose team pins images by tag. */
-export const TAG_PINNED_APP = 'bookstore-orders-eu-west';
+/** The one service whose team pins images by tag (both its apps); the rest pin by digest. */
+export const TAG_PINNED_SERVICE: Service = 'orders';
 
 /** Current ids: catalog-us-east sits at 41 (the last known good), so `break` makes it 42 as in the seed. */
 const CURRENT_IDS: Readonly<Record<string, number>> = {
@@ -50,7 +50,7 @@ export const WORLD_APPS: readonly WorldApp[] = SERVICES.flatMap((service) =>
       ...(service === 'payments' && region === 'eu-west' ? { applicationSet: 'bookstore' } : {}),
       severity: service === 'payments' ? 'P0' : 'P1',
       slackChannel: '#bookstore-platform-status',
-      pinBy: appName(service, region) === TAG_PINNED_APP ? 'tag' : 'digest',
+      pinBy: service === TAG_PINNED_SERVICE ? 'tag' : 'digest',
     }),
   ),
 );

@@ -3,7 +3,7 @@
  * an overlay per region that pins the image by digest, plus the service's SQL migrations.
  */
 import { stringify } from 'yaml';
-import { appName, NAMESPACE, REGIONS, SERVICES, TAG_PINNED_APP, type Region, type Service } from './bookstore.ts';
+import { NAMESPACE, REGIONS, SERVICES, TAG_PINNED_SERVICE, type Region, type Service } from './bookstore.ts';
 import { digestOf, INIT, repositoryOf, SIDECAR } from './images.ts';
 
 export interface ServiceConfig {
@@ -88,7 +88,7 @@ function baseKustomization(): string {
 }
 
 function overlay(service: Service, region: Region, version: string): string {
-  const byTag = appName(service, region) === TAG_PINNED_APP;
+  const byTag = service === TAG_PINNED_SERVICE;
   const body = stringify({
     apiVersion: 'kustomize.config.k8s.io/v1beta1',
     kind: 'Kustomization',
