@@ -21,7 +21,7 @@ after(async () => {
 
 const kubeconfig = () => started(sb).kubeconfig;
 
-for (const [context, name] of [['us-east', 'catalog'], ['eu-west', 'orders']] as const) {
+for (const [context, name] of [['us-east', 'catalog'], ['eu-west', 'payments']] as const) {
   runClusterClientSuite({
     name: `kubernetes adapter against the sandbox (${context})`,
     create: () => createKubernetesClusterClient({ kubeconfigPath: kubeconfig(), context }),

@@ -105,7 +105,8 @@ describe('hard incidents, end to end', () => {
   test('a Pod left on the bad digest (made by hand from the bad template, Docker runtime) fails verification', async () => {
     const b = await brk('bookstore-catalog-eu-west', 'image');
     // The template's labels (commonLabels included), so the Deployment's selector finds it.
-    const made = await kubectl('eu-west', ['run', 'catalog-debug', '--image', b.image, '--labels', 'app=catalog,app.kubernetes.io/part-of=bookstore-platform', '--restart', 'Never']);
+    const overrides = JSON.stringify({ spec: { containers: [{ name: 'catalog', image: b.image }] } });
+    const made = await kubectl('eu-west', ['run', 'catalog-debug', '--image', b.image, '--labels', 'app=catalog,app.kubernetes.io/part-of=bookstore-platform', '--restart', 'Never', '--overrides', overrides]);
     assert.equal(made.code, 0, made.err);
     const r = await rollback('bookstore-catalog-eu-west');
     assert.equal(r.code, 4, r.stderr);
