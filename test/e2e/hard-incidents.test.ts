@@ -117,6 +117,17 @@ describe('hard incidents, end to end', () => {
     assert.ok(verify?.evidence.some((e) => e === 'catalog-debug/log-shipper: missing (the target\'s template has it, the Pod does not)'));
   });
 
+  test('a release that cannot be pulled (ErrImagePull, then ImagePullBackOff) is rolled back and verified', async () => {
+    await brk('bookstore-payments-eu-west', 'pull-failure');
+    const pulling = async () => (await kubectl('eu-west', ['get', 'pods', '-l', 'app=payments', '-o', 'jsonpath={.items[*].status.containerStatuses[?(@.name=="payments")].state.waiting.reason}'])).out;
+    for (let i = 0; i < 100 && !/ImagePullBackOff/.test(await pulling()); i++) await new Promise((r) => setTimeout(r, 200));
+    assert.match(await pulling(), /ImagePullBackOff/);
+    const r = await rollback('bookstore-payments-eu-west');
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.doc.status, 'verified');
+    assert.match(r.step('verify-digest')?.evidence[0] ?? '', /^3\/3 Pods run the target's 3 containers/);
+  });
+
   test('the good revision crash-looping too fails the run with exit 4 and the Pods\' reasons', async () => {
     await brk('bookstore-payments-us-east', 'crashloop-everywhere');
     const r = await rollback('bookstore-payments-us-east', ['--timeout', '3m']);

@@ -117,7 +117,10 @@ export class Kubelet {
       if (elapsed < SCHEDULE_MS) return;
       pod = this.#registry.update(PODS, pod.metadata.namespace, pod.metadata.name, { ...pod, spec: { ...pod.spec, nodeName: this.nodeName } }) as Pod;
     }
-    this.#registry.update(PODS, pod.metadata.namespace, pod.metadata.name, { ...pod, status: this.#status(pod, run, now) }, 'status');
+    const status = this.#status(pod, run, now);
+    // NOTE: most ticks change nothing; skipping those writes keeps a sandbox of many Pods cheap.
+    if (JSON.stringify(status) === JSON.stringify(pod.status)) return;
+    this.#registry.update(PODS, pod.metadata.namespace, pod.metadata.name, { ...pod, status }, 'status');
   }
 
   #pull(run: PodRun, key: string, image: string): ContainerRun {
