@@ -68,16 +68,18 @@ export async function waitHealthy(step: PlanStep<'wait-healthy'>, ctx: StepConte
   if (ctx.dryRun) return StepOutcome.skipped('dry run: nothing to wait for');
   const target = step.params.revision;
   const ref = ctx.plan.workload;
-  const first = await ctx.cluster.getWorkload(ref, { signal: ctx.signal });
-  const template = await expectedTemplate(ctx.verification, target, [], first, ctx.signal).catch(() => undefined);
-  // The deadline condition there was before the rollback took effect belongs to the bad rollout.
-  const staleDeadline = deadlineCondition(first)?.lastUpdateTime ?? '';
+  const template = ctx.verification?.templates
+    ? await ctx.verification.templates.podTemplate(target, { signal: ctx.signal }).catch(() => undefined)
+    : undefined;
+  // The deadline condition seen on the first read belongs to the bad rollout (see judgeRollout).
+  let staleDeadline: string | undefined;
   let last = '';
   let judged: RolloutJudgement | undefined;
   const ok = await pollUntil(ctx, async () => {
     const [app, workload] = await Promise.all([ctx.gitops.getApplication(ctx.plan.app), ctx.cluster.getWorkload(ref, { signal: ctx.signal })]);
     const op = judgeOperation(app.operation, target);
     if (op.verdict === 'failed') throw new Error(op.reason);
+    staleDeadline ??= deadlineCondition(workload)?.lastUpdateTime ?? '';
     judged = judgeRollout(workload, { staleDeadline, ...(template ? { template: template.containers.map((c) => ({ container: c.name, image: c.image, init: c.init })) } : {}) });
     if (judged.verdict === 'failed') return true;
     const running = deployedRevision(app);
