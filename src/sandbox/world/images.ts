@@ -85,11 +85,6 @@ export function digestOf(repo: string, version: string, build = 1): string {
   return d;
 }
 
-/** Docker's image id for a build: the config blob's digest (what `docker://sha256:…` names). */
-export function configIdOf(repo: string, version: string, build = 1): string {
-  return sha256(configBlob(repo, version, build));
-}
-
 const GOOD: Readonly<Record<Service, readonly string[]>> = {
   catalog: ['1.2.0', '1.2.1', '1.2.2', '1.3.0', '1.3.1', '1.3.2', '1.4.0', '1.4.1', '1.4.2'],
   orders: ['2.6.3', '2.7.0', '2.7.1', '2.8.0'],
