@@ -4,11 +4,9 @@ import { describe, it } from 'node:test';
 import { generateSandboxTls } from './tls.ts';
 
 describe('generateSandboxTls', () => {
-  it('issues a 127.0.0.1 server certificate signed by a fresh CA, quickly', () => {
-    const started = performance.now();
+  // NOTE: no timing assert: on a loaded shared machine key generation takes seconds, and the rules forbid them.
+  it('issues a 127.0.0.1 server certificate signed by a fresh CA', () => {
     const tls = generateSandboxTls();
-    const took = performance.now() - started;
-    assert.ok(took < 1500, `took ${took} ms`);
     const ca = new X509Certificate(tls.caCert);
     const cert = new X509Certificate(tls.cert);
     assert.equal(ca.ca, true);
