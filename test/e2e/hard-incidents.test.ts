@@ -29,7 +29,8 @@ describe('hard incidents, end to end', () => {
   let sb: SandboxProcess;
   let env: NodeJS.ProcessEnv;
   before(async () => {
-    sb = await startSandboxProcess({ speed: 30 });
+    // NOTE: a generous readiness bound: the machine is shared, and start-up is not what this suite tests.
+    sb = await startSandboxProcess({ speed: 30, timeoutMs: 120_000 });
     env = { REWIND_CONFIG: sb.configFile };
   });
   after(async () => {
