@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { decide } from './decide.ts';
-import { FakeFacts, fullHash, SEED } from './fake-facts.ts';
+import { FakeFacts, fullHash, SEED } from '../testing/fake-facts.ts';
 import type { Facts } from './facts.ts';
 import { defaultPolicy, type Policy } from './facts.ts';
 import type { Plan } from './plan.ts';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { decide } from '../core/decide.ts';
-import { FakeFacts } from '../core/fake-facts.ts';
+import { FakeFacts } from '../testing/fake-facts.ts';
 import { formatSeconds, renderPlanText } from './plan-text.ts';
 
 const text = (f: FakeFacts, color = false) => renderPlanText(decide(f.build()), { color });

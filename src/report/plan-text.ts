@@ -44,7 +44,7 @@ export function formatSeconds(s: number): string {
 export function renderPlanText(plan: Plan, options: PlanTextOptions): string {
   const c = (tone: Tone, text: string) => (options.color ? `\u001b[${ANSI[tone]}m${text}\u001b[0m` : text);
   const out: string[] = [];
-  const from = `${shortHash(plan.from.revision)}${plan.from.historyId === null ? '' : ` (history ${plan.from.historyId})`}`;
+  const from = `${plan.from.revision === null ? 'unknown revision' : shortHash(plan.from.revision)}${plan.from.historyId === null ? '' : ` (history ${plan.from.historyId})`}`;
   const to = plan.to ? `${shortHash(plan.to.revision)} (history ${plan.to.historyId})` : 'no target';
   const total = plan.steps.reduce((s, step) => s + step.expectedSeconds, 0);
 

@@ -1,6 +1,6 @@
-import type { AppOwner, ChangeDiagnosis, ChangeKind, HistoryEntry, MigrationVerdict, MigrationWindow, WorkloadKind } from './domain.ts';
-import { Fact, type Facts } from './facts.ts';
-import { deepFreeze } from './freeze.ts';
+import type { AppOwner, ChangeDiagnosis, ChangeKind, HistoryEntry, MigrationVerdict, MigrationWindow, WorkloadKind } from '../core/domain.ts';
+import { Fact, type Facts } from '../core/facts.ts';
+import { deepFreeze } from '../core/freeze.ts';
 
 /** A short hash made full (40 hex chars) by repeating it, so tests can write the seed's 7-char ids. */
 export function fullHash(short: string): string {
