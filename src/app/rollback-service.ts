@@ -1,4 +1,4 @@
-import { userInfo } from 'node:os';
+import { hostname, userInfo } from 'node:os';
 import type { Plan } from '../core/plan.ts';
 import type { JournalStore } from '../core/ports.ts';
 import { executePlan, type RunResult } from '../executor/execute-plan.ts';
@@ -30,9 +30,23 @@ export function actorName(env: NodeJS.ProcessEnv): string {
 }
 
 /** The ports a plan's steps reach, built for the plan's workload cluster. */
-async function runDeps(ctx: AppContext, plan: Plan, journal: JournalStore, progress: (e: ProgressEvent) => void) {
+async function runDeps(ctx: AppContext, plan: Plan, journal: JournalStore, progress: (e: ProgressEvent) => void, env: NodeJS.ProcessEnv) {
   const [gitops, cluster, repo] = await Promise.all([ctx.gitops(), ctx.cluster(plan.workload.cluster), ctx.repo()]);
-  return { gitops, cluster, ...(repo ? { repo } : {}), clock: ctx.clock, journal, progress, handlers: stepHandlerMap() };
+  const fault = faultFromEnv(env);
+  return { gitops, cluster, ...(repo ? { repo } : {}), clock: ctx.clock, journal, progress, handlers: stepHandlerMap(), host: hostname(), ...(fault ? { fault } : {}) };
+}
+
+/**
+ * REWIND_FAULT=crash:<step-kind>:<before|after> ends the process abruptly (SIGKILL: no cleanup, no
+ * flush beyond what is already durable) just before that step acts, or just after it acted and
+ * before its outcome is journaled. The crash-campaign tests use it; nothing else should.
+ */
+function faultFromEnv(env: NodeJS.ProcessEnv): ((kind: string, when: 'before' | 'after') => void) | undefined {
+  const m = /^crash:([\w.-]+):(before|after)$/.exec(env['REWIND_FAULT'] ?? '');
+  if (!m) return undefined;
+  return (kind, when) => {
+    if (kind === m[1] && when === m[2]) process.kill(process.pid, 'SIGKILL');
+  };
 }
 
 /**
@@ -43,7 +57,7 @@ export async function executeRollback(ctx: AppContext, req: RollbackRequest, env
   const { plan } = req;
   const runId = newRunId(plan.app, ctx.clock.now());
   const journal = req.dryRun ? nullJournal : await ctx.journal();
-  const deps = await runDeps(ctx, plan, journal, req.progress);
+  const deps = await runDeps(ctx, plan, journal, req.progress, env);
   const release = await journal.acquireLease(plan.app, runId);
   try {
     return await executePlan(deps, {
@@ -84,7 +98,7 @@ export async function continueRun(
 ): Promise<RunResult> {
   const { plan, runId } = loaded;
   const journal = req.dryRun ? nullJournal : await ctx.journal();
-  const deps = await runDeps(ctx, plan, journal, req.progress);
+  const deps = await runDeps(ctx, plan, journal, req.progress, env);
   const release = await journal.acquireLease(plan.app, runId);
   try {
     return await executePlan(deps, {
