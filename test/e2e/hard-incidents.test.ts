@@ -68,9 +68,9 @@ describe('hard incidents, end to end', () => {
     const r = await rollback('bookstore-catalog-us-east');
     assert.equal(r.code, 0, r.stderr);
     assert.equal(r.doc.status, 'verified');
-    assert.equal(r.step('wait-healthy')?.status, 'succeeded', JSON.stringify(r.step('wait-healthy')));
+    assert.equal(r.step('argocd.wait-healthy')?.status, 'succeeded', JSON.stringify(r.step('argocd.wait-healthy')));
     // Sidecar and init container, by digest, each Pod: verification is per container.
-    const evidence = r.step('verify-digest')?.evidence ?? [];
+    const evidence = r.step('verify.digest')?.evidence ?? [];
     assert.match(evidence[0] ?? '', /^3\/3 Pods run the target's 3 containers, by reference and digest$/);
     for (const c of ['catalog', 'log-shipper', 'init:wait-for-db']) {
       assert.equal(evidence.filter((e) => new RegExp(`^catalog-[a-z0-9]+-[a-z0-9]+/${c}: sha256:[0-9a-f]{12} = pinned in the manifest$`).test(e)).length, 3, `${c}: ${evidence.join('\n')}`);
@@ -82,7 +82,7 @@ describe('hard incidents, end to end', () => {
     const r = await rollback('bookstore-orders-us-east');
     assert.equal(r.code, 0, r.stderr);
     assert.equal(r.doc.status, 'verified');
-    const evidence = r.step('verify-digest')?.evidence ?? [];
+    const evidence = r.step('verify.digest')?.evidence ?? [];
     const byTag = evidence.filter((e) => /\/orders: sha256:[0-9a-f]{12} = ghcr\.io\/acme\/orders:2\.8\.0 \(registry HEAD https:\/\/127\.0\.0\.1:\d+\/v2\/acme\/orders\/manifests\/2\.8\.0\)$/.test(e));
     assert.equal(byTag.length, 3, evidence.join('\n'));
     const ids = await kubectl('us-east', ['get', 'pods', '-l', 'app=orders', '-o', 'jsonpath={.items[*].status.containerStatuses[?(@.name=="orders")].imageID}']);
@@ -96,7 +96,7 @@ describe('hard incidents, end to end', () => {
     const r = await rollback('bookstore-orders-eu-west');
     assert.equal(r.code, 4, r.stderr);
     assert.equal(r.doc.status, 'failed');
-    const verify = r.step('verify-digest');
+    const verify = r.step('verify.digest');
     assert.equal(verify?.status, 'failed');
     const moved = verify?.evidence.filter((e) => e.includes('the tag moved')) ?? [];
     assert.ok(moved.length >= 1, JSON.stringify(verify));
@@ -111,7 +111,7 @@ describe('hard incidents, end to end', () => {
     assert.equal(made.code, 0, made.err);
     const r = await rollback('bookstore-catalog-eu-west');
     assert.equal(r.code, 4, r.stderr);
-    const verify = r.step('verify-digest');
+    const verify = r.step('verify.digest');
     assert.equal(verify?.status, 'failed');
     assert.match(verify?.error ?? '', /^1\/4 Pods do not run the target's images$/);
     assert.ok(verify?.evidence.some((e) => e.startsWith(`catalog-debug/catalog: spec image ${b.image}`)), JSON.stringify(verify));
@@ -126,19 +126,19 @@ describe('hard incidents, end to end', () => {
     const r = await rollback('bookstore-payments-eu-west');
     assert.equal(r.code, 0, r.stderr);
     assert.equal(r.doc.status, 'verified');
-    assert.match(r.step('verify-digest')?.evidence[0] ?? '', /^3\/3 Pods run the target's 3 containers/);
+    assert.match(r.step('verify.digest')?.evidence[0] ?? '', /^3\/3 Pods run the target's 3 containers/);
   });
 
   test('the good revision crash-looping too fails the run with exit 4 and the Pods\' reasons', async () => {
     await brk('bookstore-payments-us-east', 'crashloop-everywhere');
     const r = await rollback('bookstore-payments-us-east', ['--timeout', '3m']);
     assert.equal(r.code, 4, r.stderr);
-    const wait = r.step('wait-healthy');
+    const wait = r.step('argocd.wait-healthy');
     assert.equal(wait?.status, 'failed');
     assert.match(wait?.error ?? '', /exceeded its progress deadline/);
     const crashing = wait?.evidence.filter((e) => /^payments-[a-z0-9]+-[a-z0-9]+\/payments: CrashLoopBackOff \(\d+ restarts?\), last exit Error \(1\): back-off/.test(e)) ?? [];
     assert.ok(crashing.length >= 3, JSON.stringify(wait));
-    assert.equal(r.step('verify-digest')?.status, 'not-executed');
+    assert.equal(r.step('verify.digest')?.status, 'not-executed');
   });
 });
 

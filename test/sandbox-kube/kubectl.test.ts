@@ -55,8 +55,8 @@ for (const bin of [KUBECTL_CURRENT, KUBECTL_OLD]) {
       assert.match(r.stderr, /error: deployment "crashy" exceeded its progress deadline/);
       const cond = (await deployment('crashy')).status.conditions.find((c: { type: string }) => c.type === 'Progressing');
       assert.deepEqual([cond.status, cond.reason], ['False', 'ProgressDeadlineExceeded']);
-      const pods = await kubectl('get', 'pods', '-l', 'app=crashy');
-      assert.match(pods, /^crashy-\S+\s+0\/1\s+CrashLoopBackOff\s+\d+\s+\S+$/m);
+      // Between restarts the container runs for a moment (STATUS Running, 0/1); wait for a back-off.
+      await waitFor('a Pod in CrashLoopBackOff', async () => /^crashy-\S+\s+0\/1\s+CrashLoopBackOff\s+\d+\s+\S+$/m.test(await kubectl('get', 'pods', '-l', 'app=crashy')));
       // Rolling back makes progress, which replaces the stale deadline.
       await kubectl('rollout', 'undo', 'deployment/crashy');
       await kubectl('rollout', 'status', 'deployment/crashy', '--timeout=60s');
