@@ -1,6 +1,6 @@
 /**
  * Port choice for the sandbox: `--port N` is a base (Kubernetes API on N, Argo CD on N+1,
- * N+2 kept for the Prometheus API of later scenarios); without it, a free base is found.
+ * N+2 the Prometheus-compatible API); without it, a free base is found.
  */
 import { createServer } from 'node:net';
 

@@ -13,13 +13,17 @@ export interface SandboxState {
   readonly startedAt: string;
   readonly speed: number;
   readonly dir: string;
-  readonly ports: { readonly kube: number; readonly argocd: number };
-  readonly urls: { readonly clusters: Readonly<Record<string, string>>; readonly argocd: string };
+  readonly ports: { readonly kube: number; readonly argocd: number; readonly prometheus?: number };
+  /** `prometheus`: the Prometheus-compatible API (bearer token in `files.prometheusToken`). */
+  readonly urls: { readonly clusters: Readonly<Record<string, string>>; readonly argocd: string; readonly prometheus?: string };
   readonly files: {
     readonly kubeconfig: string;
     readonly argocdToken: string;
     readonly ca: string;
     readonly rewindYaml: string;
+    readonly prometheusToken?: string;
+    /** prometheus.yml for a real Prometheus scraping the same Pods (rules.yml and targets.json beside it). */
+    readonly prometheusConfig?: string;
     readonly log?: string;
   };
   readonly configRepo: { readonly path: string; readonly workClone: string; readonly branch: string };

@@ -13,6 +13,7 @@ export interface ClientFiles {
   readonly argocdToken: string;
   readonly ca: string;
   readonly rewindYaml: string;
+  readonly prometheusToken?: string;
 }
 
 export interface ClientFileInputs {
@@ -22,6 +23,9 @@ export interface ClientFileInputs {
   readonly argocdToken: string;
   readonly clusterUrl: (region: string) => string;
   readonly argocdUrl: string;
+  /** The sandbox's Prometheus-compatible API and its bearer token. */
+  readonly prometheusUrl?: string;
+  readonly prometheusToken?: string;
   readonly configRepoPath: string;
   readonly branch: string;
 }
@@ -45,6 +49,8 @@ export function rewindYaml(i: ClientFileInputs, files: { kubeconfig: string; arg
     clusters: REGIONS.map((r) => ({ name: r, context: r, kubeconfig: rel(files.kubeconfig) })),
     argocd: { url: i.argocdUrl, tokenFile: rel(files.argocdToken), caFile: rel(files.ca) },
     configRepo: { path: rel(i.configRepoPath), branch: i.branch },
+    // NOTE: the config schema has only `url` so far; the token (prometheus-token) and CA join it with the Prometheus adapter.
+    ...(i.prometheusUrl ? { prometheus: { url: i.prometheusUrl } } : {}),
     apps: WORLD_APPS.map((a) => ({
       name: a.name,
       cluster: a.region,
@@ -71,5 +77,9 @@ export async function writeClientFiles(i: ClientFileInputs): Promise<ClientFiles
   await chmod(files.argocdToken, 0o600);
   await writeFile(files.ca, i.caPem);
   await writeFile(files.rewindYaml, rewindYaml(i, files));
-  return files;
+  if (i.prometheusToken === undefined) return files;
+  const prometheusToken = join(i.dir, 'prometheus-token');
+  await writeFile(prometheusToken, i.prometheusToken, { mode: 0o600 });
+  await chmod(prometheusToken, 0o600);
+  return { ...files, prometheusToken };
 }
