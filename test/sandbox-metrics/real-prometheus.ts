@@ -26,12 +26,18 @@ function freePort(): Promise<number> {
   });
 }
 
-export async function startRealPrometheus(binary: string, configFile: string): Promise<RealPrometheus> {
-  const data = await mkdtemp(join(tmpdir(), 'rewind-prom-'));
+export interface RealPrometheusOptions {
+  /** An existing TSDB folder (kept); default a new temp folder, removed by `stop()`. */
+  readonly dataDir?: string;
+  readonly retention?: string;
+}
+
+export async function startRealPrometheus(binary: string, configFile: string, options: RealPrometheusOptions = {}): Promise<RealPrometheus> {
+  const data = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'rewind-prom-')));
   const port = await freePort();
   const child: ChildProcess = spawn(
     binary,
-    [`--config.file=${configFile}`, `--storage.tsdb.path=${data}`, `--web.listen-address=127.0.0.1:${port}`, '--storage.tsdb.retention.time=1h', '--log.level=warn'],
+    [`--config.file=${configFile}`, `--storage.tsdb.path=${data}`, `--web.listen-address=127.0.0.1:${port}`, `--storage.tsdb.retention.time=${options.retention ?? '1h'}`, '--log.level=warn'],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let out = '';
@@ -51,7 +57,7 @@ export async function startRealPrometheus(binary: string, configFile: string): P
         await exited;
         clearTimeout(t);
       }
-      await rm(data, { recursive: true, force: true });
+      if (!options.dataDir) await rm(data, { recursive: true, force: true });
     },
   };
 }

@@ -125,7 +125,6 @@ export class PodExporters {
       server.listen(0, '127.0.0.1', () => resolve());
     });
     const port = (server.address() as AddressInfo).port;
-    this.#options.log?.(`metrics: ${cluster}/${pod.metadata.name} serves /metrics on 127.0.0.1:${port}`);
     return { uid: pod.metadata.uid, server, target: { address: `127.0.0.1:${port}`, cluster, namespace, pod: pod.metadata.name, service } };
   }
 
