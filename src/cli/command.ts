@@ -9,9 +9,11 @@ export interface GlobalOptions {
   readonly output: string | undefined;
   readonly config: string | undefined;
   readonly context: string | undefined;
+  readonly stateDir: string | undefined;
   readonly yes: boolean;
   readonly dryRun: boolean;
-  readonly verbose: boolean;
+  /** Prints a config warning on stderr (file:line:col: message). */
+  readonly warn: (line: string) => void;
 }
 
 export interface CommandContext {

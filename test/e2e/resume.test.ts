@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { startSandboxProcess } from '../../src/testing/sandbox-process.ts';
-import { rewind } from './cli.ts';
+import { rewind, stateFor } from './cli.ts';
 
 type Sandbox = Awaited<ReturnType<typeof startSandboxProcess>>;
 const APP = 'bookstore-orders-us-east';
@@ -12,7 +12,7 @@ const bin = fileURLToPath(new URL('../../bin/rewind.js', import.meta.url));
 /** Starts `rewind rollback` and sends `signal` once stderr shows `trigger`; resolves with exit code and output. */
 function rollbackUntil(env: NodeJS.ProcessEnv, trigger: RegExp, signal: NodeJS.Signals): Promise<{ code: number | null; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [bin, 'rollback', APP, '--yes'], { env: { ...process.env, NO_COLOR: '1', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [bin, 'rollback', APP, '--yes'], { env: { ...process.env, NO_COLOR: '1', ...stateFor(env), ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let stderr = '';
     let sent = false;
     child.stderr.on('data', (d: Buffer) => {
@@ -54,9 +54,10 @@ describe('nothing is lost: interrupted and crashed runs resume from the journal'
     assert.equal(run?.status, 'interrupted');
     const resumed = await rewind(['resume', run?.runId, '-o', 'json'], { env });
     assert.equal(resumed.code, 0, resumed.stderr);
-    const doc = JSON.parse(resumed.stdout) as { status: string; steps: { kind: string; status: string }[] };
+    const doc = JSON.parse(resumed.stdout) as { status: string; runStatus: string; steps: { kind: string; phase: string; status: string }[] };
     assert.equal(doc.status, 'verified');
-    assert.ok(doc.steps.every((s) => s.status === 'succeeded' || s.status === 'skipped'), JSON.stringify(doc.steps));
+    assert.equal(doc.runStatus, 'awaiting-revert');
+    assert.ok(doc.steps.filter((s) => s.phase !== 'follow-up').every((s) => s.status === 'succeeded' || s.status === 'skipped'), JSON.stringify(doc.steps));
   });
 
   test('a run killed mid-step (SIGKILL) leaves an intent without outcome; resume re-reads state and completes', async () => {
@@ -65,7 +66,7 @@ describe('nothing is lost: interrupted and crashed runs resume from the journal'
     const brk = await rewind(['sandbox', 'break', other, '--dir', sb.dir]);
     assert.equal(brk.code, 0, brk.stderr);
     const r = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
-      const child = spawn(process.execPath, [bin, 'rollback', other, '--yes'], { env: { ...process.env, NO_COLOR: '1', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn(process.execPath, [bin, 'rollback', other, '--yes'], { env: { ...process.env, NO_COLOR: '1', ...stateFor(env), ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
       let stderr = '';
       child.stderr.on('data', (d: Buffer) => {
         stderr += d.toString();
