@@ -7,6 +7,9 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import { promisify } from 'node:util';
 import { startSandboxProcess, type SandboxProcess } from '../../src/testing/sandbox-process.ts';
 import { argo, getApp, kubectl, waitFor } from '../sandbox/helpers.ts';
 import { BAD_VERSIONS, digestOf } from '../../src/sandbox/index.ts';
@@ -98,6 +101,12 @@ if (!binary) {
   after(async () => {
     await real?.stop();
     await sb?.stop();
+  });
+
+  test('promtool accepts the sandbox\'s prometheus.yml and its rules', async () => {
+    const { stdout } = await promisify(execFile)(join(dirname(binary), 'promtool'), ['check', 'config', sb.state.files.prometheusConfig!]);
+    assert.match(stdout, /SUCCESS: 1 rule files found/);
+    assert.match(stdout, /SUCCESS: 3 rules found/);
   });
 
   const alertStates = async (ep: PromEndpoint): Promise<Map<string, string>> => {
