@@ -1,7 +1,7 @@
 import { hostname } from 'node:os';
 import { describeHold, type Hold } from '../core/hold.ts';
 import { NotFoundError, RefusedError } from '../core/errors.ts';
-import type { GitOpsClient, JournalStore } from '../core/ports.ts';
+import type { GitOpsClient } from '../core/ports.ts';
 import type { AppContext } from './app-context.ts';
 import { actorName } from './rollback-service.ts';
 import { loadRun } from './run-lookup.ts';

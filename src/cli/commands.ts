@@ -150,7 +150,8 @@ export const commands: readonly CommandSpec[] = [
     usage: 'runs [APP]',
     summary: 'list runs from the journal, open ones first',
     examples: ['rewind runs', 'rewind runs bookstore-catalog-us-east -o json'],
-    options: {},
+    options: { open: { type: 'boolean' }, 'older-than': { type: 'string' } },
+    optionHelp: { open: 'only runs that are not closed', 'older-than': 'only runs started longer ago than this (e.g. 4h); exits 1 when any is open (for a cron reminder)' },
     load: () => import('./commands/runs.ts'),
   },
   {

@@ -1,4 +1,4 @@
-import { dirname, isAbsolute, resolve } from 'node:path';
+import { isAbsolute, resolve } from 'node:path';
 import type { AppEntry, RewindConfig, SecretRef } from './config-types.ts';
 
 /** rewind.yaml as written, after the shape check (so the types hold). */
