@@ -80,6 +80,7 @@ test('errors: bad_data 400 for what cannot run, execution 422 for what fails whi
     ['/api/v1/query_range', { query: 'up', start: '2', end: '1', step: '1' }, 400, 'bad_data', /end timestamp must not be before start time/],
     ['/api/v1/query_range', { query: 'up', start: '0', end: '20000', step: '1' }, 400, 'bad_data', /exceeded maximum resolution of 11,000 points/],
     ['/api/v1/series', {}, 400, 'bad_data', /no match\[\] parameter provided/],
+    ['/api/v1/query_range', { query: 'up', start: '1', end: '100', step: '1', timeout: '0s' }, 503, 'timeout', /query timed out in expression evaluation/],
   ];
   for (const [path, params, status, type, message] of cases) {
     const r = await promCall(api, 'GET', path, params);

@@ -113,6 +113,19 @@ function parseQuery(text: string | null, range: boolean): ReturnType<typeof pars
   }
 }
 
+/** Prometheus' default `--query.timeout`. */
+const DEFAULT_TIMEOUT_MS = 120_000;
+
+/** A `timeout` parameter (api.go) as a real-time deadline, checked before each evaluation step. */
+function deadlineOf(params: Params): () => void {
+  const text = params.get('timeout');
+  const ms = text ? parseStep(text, 'timeout') : DEFAULT_TIMEOUT_MS;
+  const deadline = performance.now() + ms;
+  return () => {
+    if (performance.now() >= deadline) throw new ApiError('timeout', 'query timed out in expression evaluation');
+  };
+}
+
 function runEval<T>(fn: () => T): T {
   try {
     return fn();
@@ -183,6 +196,8 @@ export async function startPromApi(o: PromApiOptions): Promise<PromApi> {
     '/api/v1/query': (params) => {
       const expr = parseQuery(params.get('query'), false);
       const t = params.get('time') ? parseTime(params.get('time')!, 'time') : o.now();
+      const check = deadlineOf(params);
+      check();
       const v = runEval(() => evaluate(expr, t, { db: o.db }));
       return resultJson(v, t);
     },
@@ -195,8 +210,10 @@ export async function startPromApi(o: PromApiOptions): Promise<PromApi> {
       if ((end - start) / step > MAX_POINTS) throw new ApiError('bad_data', 'exceeded maximum resolution of 11,000 points per timeseries. Try decreasing the query resolution (?step=XX)');
       const expr = parseQuery(params.get('query'), true);
       const series = new Map<string, { labels: Labels; points: { t: number; v: number }[] }>();
+      const check = deadlineOf(params);
       runEval(() => {
         for (let t = start; t <= end; t += step) {
+          check();
           const v = evaluate(expr, t, { db: o.db });
           const samples = v.type === 'scalar' ? [{ labels: {}, v: v.v }] : v.type === 'vector' ? v.samples : [];
           for (const s of samples) {
