@@ -26,7 +26,7 @@ export interface SandboxProcessOptions {
   readonly port?: number;
   /** Folder for the sandbox's files; default: a new temp folder, removed by `stop()`. */
   readonly dir?: string;
-  /** Real ms to wait for readiness; default 30 s. */
+  /** Real ms to wait for readiness; default 60 s (the machines running the suites are shared and often loaded). */
   readonly timeoutMs?: number;
   /** Speed 1 with sandbox time set to the wall clock (`--wall-clock`), for comparisons with a real Prometheus. */
   readonly wallClock?: boolean;
@@ -111,7 +111,7 @@ export async function startSandboxProcess(options: SandboxProcessOptions = {}): 
     if (ownDir) await rm(dir, { recursive: true, force: true });
   };
 
-  const deadline = Date.now() + (options.timeoutMs ?? 30_000);
+  const deadline = Date.now() + (options.timeoutMs ?? 60_000);
   try {
     for (;;) {
       const state = await readState(dir);
@@ -141,7 +141,7 @@ export async function startSandboxProcess(options: SandboxProcessOptions = {}): 
         };
       }
       if (exitCode !== undefined) throw new Error(`sandbox exited with ${exitCode} before it was ready:\n${out}`);
-      if (Date.now() > deadline) throw new Error(`sandbox not ready after ${options.timeoutMs ?? 30_000} ms:\n${out}`);
+      if (Date.now() > deadline) throw new Error(`sandbox not ready after ${options.timeoutMs ?? 60_000} ms:\n${out}`);
       await new Promise((r) => setTimeout(r, 50));
     }
   } catch (e) {

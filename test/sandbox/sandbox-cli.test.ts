@@ -76,29 +76,32 @@ test('a port in use is refused (exit 2, one line)', async () => {
   }
 });
 
-test('--port N is a base: the Kubernetes API on N, Argo CD on N+1, and down frees them', async () => {
-  // Find N with N and N+1 free (bounded tries).
+test('--port N is a base: the Kubernetes API on N, Argo CD on N+1, Prometheus on N+2, and down frees them', async () => {
+  // Find N with N, N+1 and N+2 free (bounded tries).
   let base = 0;
   for (let i = 0; i < 20 && base === 0; i++) {
     const probe: Server = createServer();
     await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', () => resolve()));
     const n = (probe.address() as { port: number }).port;
     probe.close();
-    const next: Server = createServer();
-    const ok = await new Promise<boolean>((resolve) => {
-      next.once('error', () => resolve(false));
-      next.listen(n + 1, '127.0.0.1', () => resolve(true));
-    });
-    next.close();
-    if (ok && n + 1 < 65536) base = n;
+    let ok = n + 2 < 65536;
+    for (const port of [n + 1, n + 2]) {
+      const next: Server = createServer();
+      ok &&= await new Promise<boolean>((resolve) => {
+        next.once('error', () => resolve(false));
+        next.listen(port, '127.0.0.1', () => resolve(true));
+      });
+      next.close();
+    }
+    if (ok) base = n;
   }
-  assert.ok(base > 0, 'found two free adjacent ports');
+  assert.ok(base > 0, 'found three free adjacent ports');
   const dir = join(empty, 'based');
   const up = await rewind(['sandbox', 'up', '--detach', '--dir', dir, '--port', String(base)]);
   assert.equal(up.code, 0, up.stderr);
   try {
-    const state = JSON.parse(await readFile(join(dir, 'state.json'), 'utf8')) as { ports: { kube: number; argocd: number }; urls: { argocd: string } };
-    assert.deepEqual(state.ports, { kube: base, argocd: base + 1 });
+    const state = JSON.parse(await readFile(join(dir, 'state.json'), 'utf8')) as { ports: { kube: number; argocd: number; prometheus: number }; urls: { argocd: string } };
+    assert.deepEqual(state.ports, { kube: base, argocd: base + 1, prometheus: base + 2 });
     assert.equal(state.urls.argocd, `https://127.0.0.1:${base + 1}`);
     const kubeconfig = parse(await readFile(join(dir, 'kubeconfig'), 'utf8')) as { clusters: { cluster: { server: string } }[] };
     assert.ok(kubeconfig.clusters.every((c) => c.cluster.server.startsWith(`https://127.0.0.1:${base}/clusters/`)));

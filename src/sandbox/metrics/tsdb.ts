@@ -31,11 +31,14 @@ export function labelsKey(labels: Labels): string {
 
 const regexCache = new Map<string, RegExp>();
 
-/** Prometheus anchors matcher regexes: `^(?:re)$` (model/labels/regexp.go). */
+/**
+ * Prometheus anchors matcher regexes: `^(?:re)$` (model/labels/regexp.go). In 2.x `.` does not
+ * match a newline (Go's default); 3.x compiles with `(?s)`, so there it does.
+ */
 export function anchoredRegex(re: string): RegExp {
   let r = regexCache.get(re);
   if (!r) {
-    r = new RegExp(`^(?:${re})$`, 's');
+    r = new RegExp(`^(?:${re})$`);
     if (regexCache.size > 1000) regexCache.clear();
     regexCache.set(re, r);
   }

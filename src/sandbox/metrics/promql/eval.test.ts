@@ -165,3 +165,14 @@ test('absent, clamp_min, clamp_max, vector, scalar, time', () => {
   assert.ok(Number.isNaN(scalar('scalar(req_total)')));
   assert.equal(scalar('time()'), T / 1000);
 });
+
+test('regex matchers: `.` stops at a newline, as Go\'s default in Prometheus 2.x', () => {
+  const db = new Tsdb(3600_000);
+  db.append({ __name__: 'm', text: 'a\nb' }, T, 1);
+  const count = (text: string): number => {
+    const v = evaluate(parsePromQL(text), T, { db });
+    return v.type === 'vector' ? v.samples.length : -1;
+  };
+  assert.equal(count('m{text=~"a.b"}'), 0);
+  assert.equal(count('m{text=~"a\\nb"}'), 1);
+});

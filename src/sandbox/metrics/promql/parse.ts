@@ -6,7 +6,7 @@
  * `PromQLError` naming what is unsupported; the API answers both as `bad_data`.
  */
 import { parser } from '@prometheus-io/lezer-promql';
-import type { Matcher } from '../tsdb.ts';
+import { anchoredRegex, type Matcher } from '../tsdb.ts';
 import { documentedType, typeOf, type AggregateOp, type BinaryOp, type Expr, type FunctionName, type VectorMatching, type VectorSelector } from './ast.ts';
 import { parseDuration } from './duration.ts';
 
@@ -325,8 +325,8 @@ function emptyMatches(m: Matcher): boolean {
     case '!=':
       return m.value !== '';
     case '=~':
-      return new RegExp(`^(?:${m.value})$`, 's').test('');
+      return anchoredRegex(m.value).test('');
     case '!~':
-      return !new RegExp(`^(?:${m.value})$`, 's').test('');
+      return !anchoredRegex(m.value).test('');
   }
 }
