@@ -7,10 +7,10 @@ import type { CommandSpec } from './command.ts';
 export const commands: readonly CommandSpec[] = [
   {
     name: 'sandbox up',
-    usage: 'sandbox up [--port N] [--speed X] [--detach] [--bench-history N] [--bench-commits N]',
+    usage: 'sandbox up [--port N] [--speed X] [--wall-clock] [--scrape-interval D] [--detach] [--bench-history N] [--bench-commits N]',
     summary: 'start the embedded sandbox (Kubernetes API, Argo CD API, config repo) on 127.0.0.1',
     examples: ['rewind sandbox up --detach', 'rewind sandbox up --port 18443 --speed 10', 'rewind sandbox up --detach --bench-history 1000 --bench-commits 5000'],
-    options: { port: { type: 'string' }, speed: { type: 'string' }, detach: { type: 'boolean' }, dir: { type: 'string' }, 'bench-history': { type: 'string' }, 'bench-commits': { type: 'string' } },
+    options: { port: { type: 'string' }, speed: { type: 'string' }, detach: { type: 'boolean' }, dir: { type: 'string' }, 'bench-history': { type: 'string' }, 'bench-commits': { type: 'string' }, 'wall-clock': { type: 'boolean' }, 'scrape-interval': { type: 'string' } },
     load: () => import('./commands/sandbox-up.ts'),
   },
   {
