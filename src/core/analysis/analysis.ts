@@ -223,7 +223,8 @@ export function assessMetric(m: MetricSpec, ms: readonly Measurement[], opts: As
     return done('Pending', '');
   }
   const breached = limitsBreached(m, counts);
-  if (breached) return done(breached.phase, breached.message);
+  // As upstream's run message, the last measurement says what was seen ("Error Message: ...").
+  if (breached) return done(breached.phase, `${breached.message}${last.message ? `: ${last.message}` : ''}`);
   const successLimit = m.consecutiveSuccessLimit ?? 0;
   if (successLimit > 0 && counts.consecutiveSuccess >= successLimit) return done('Successful', `${counts.consecutiveSuccess} successful measurements in a row (consecutiveSuccessLimit ${successLimit})`);
   const count = effectiveCount(m);
