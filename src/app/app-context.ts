@@ -7,8 +7,8 @@ import { loadConfig } from '../config/load-config.ts';
 import { resolveSecret } from '../config/secrets.ts';
 import type { AppEntry, RewindConfig } from '../config/config-types.ts';
 import type { AppConfig } from '../core/facts.ts';
-import type { ChangeAnalyzer, ClusterClient, Clock, ConfigRepo, GitOpsClient, JournalStore } from '../core/ports.ts';
-import { NotFoundError, UsageError } from '../core/errors.ts';
+import type { ChangeAnalyzer, ClusterClient, Clock, ConfigRepo, GitOpsClient, JournalStore, MetricsSource } from '../core/ports.ts';
+import { ConfigError, NotFoundError, UsageError } from '../core/errors.ts';
 import { systemClock } from './system-clock.ts';
 
 export interface AppContext {
@@ -21,6 +21,8 @@ export interface AppContext {
   repo(): Promise<ConfigRepo | undefined>;
   analyzer(app: AppConfig): Promise<ChangeAnalyzer | undefined>;
   journal(): Promise<JournalStore>;
+  /** Prometheus (or a compatible store) from rewind.yaml; undefined when none is configured. */
+  metrics(): Promise<MetricsSource | undefined>;
   close(): Promise<void>;
 }
 
@@ -38,6 +40,7 @@ export async function openAppContext(global: AppOptions, env: NodeJS.ProcessEnv,
   let gitops: Promise<GitOpsClient> | undefined;
   let repo: Promise<ConfigRepo | undefined> | undefined;
   let journal: Promise<JournalStore> | undefined;
+  let metrics: Promise<MetricsSource | undefined> | undefined;
   const clusters = new Map<string, Promise<ClusterClient>>();
 
   const toAppConfig = (entry: AppEntry): AppConfig => {
@@ -50,6 +53,7 @@ export async function openAppContext(global: AppOptions, env: NodeJS.ProcessEnv,
       severity: entry.severity,
       ...(entry.slackChannel ? { slackChannel: entry.slackChannel } : {}),
       flags: entry.flags,
+      ...(entry.verify ? { verify: entry.verify } : {}),
     };
   };
 
@@ -136,9 +140,35 @@ export async function openAppContext(global: AppOptions, env: NodeJS.ProcessEnv,
       })();
       return journal;
     },
+    metrics() {
+      metrics ??= openMetricsSource(config, env);
+      return metrics;
+    },
     async close() {
       if (journal) await (await journal).close();
     },
   };
 }
 
+
+async function openMetricsSource(config: RewindConfig, env: NodeJS.ProcessEnv): Promise<MetricsSource | undefined> {
+  const p = config.prometheus;
+  if (!p) return undefined;
+  const [{ createPrometheusMetricsSource }, { readFile }] = await Promise.all([import('../adapters/prometheus/index.ts'), import('node:fs/promises')]);
+  const auth = !p.auth
+    ? undefined
+    : 'token' in p.auth
+      ? { bearer: await resolveSecret(p.auth.token, env, 'prometheus.tokenFile') }
+      : { basic: { username: p.auth.basic.username, password: await resolveSecret(p.auth.basic.password, env, 'prometheus.basicAuth.passwordFile') } };
+  return createPrometheusMetricsSource({
+    url: p.url,
+    ...(auth ? { auth } : {}),
+    ...(p.caFile ? { ca: await readFile(p.caFile).catch((err: unknown) => {
+      throw new ConfigError(`cannot read prometheus.caFile ${p.caFile}: ${(err as NodeJS.ErrnoException).code ?? 'error'}`, { cause: err });
+    }) } : {}),
+    insecure: p.insecure,
+    headers: p.headers,
+    timeoutMs: p.timeoutMs,
+    ...(p.alertmanagerUrl ? { alertmanagerUrl: p.alertmanagerUrl } : {}),
+  });
+}

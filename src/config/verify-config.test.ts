@@ -91,7 +91,7 @@ describe('verify and prometheus in rewind.yaml', () => {
   });
 
   it('metrics without a prometheus section, two kinds of auth, an inline password: errors', () => {
-    const noProm = parse(BASE.replace(/prometheus:\n(  .*\n)+/, ''));
+    const noProm = parse(BASE.replace(/prometheus:\n( {2}.*\n)+/, ''));
     assert.match(noProm.errors[0]?.message ?? '', /declares verify.metrics but rewind.yaml has no prometheus section/);
     const both = parse(BASE.replace('  tokenEnv: PROM_TOKEN\n', '  tokenEnv: PROM_TOKEN\n  basicAuth: { username: u, passwordEnv: P }\n'));
     assert.match(both.errors[0]?.message ?? '', /bearer token \(tokenEnv\/tokenFile\) or basicAuth, not both/);
@@ -101,7 +101,7 @@ describe('verify and prometheus in rewind.yaml', () => {
   });
 
   it('an app without verify gets none here (the seed default is the core’s choice)', () => {
-    const r = parse(BASE.replace(/    verify:\n(      .*\n|        .*\n|          .*\n)+/, ''));
+    const r = parse(BASE.replace(/ {4}verify:\n( {6}.*\n| {8}.*\n| {10}.*\n)+/, ''));
     assert.deepEqual(r.errors, []);
     assert.equal(r.config?.apps[0]?.verify, undefined);
   });

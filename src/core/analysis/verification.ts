@@ -36,8 +36,11 @@ export function withRecoveryDefaults(m: MetricSpec): MetricSpec {
   return { ...RECOVERY_DEFAULTS, ...m };
 }
 
+// NOTE: `or vector(0)`: a service that never answered an error has no error series at all, and
+// the bare ratio would be empty (Inconclusive forever) exactly when the service is healthy. With
+// no traffic the ratio is 0/0 = NaN, which stays Inconclusive: no requests prove nothing.
 const ratio = (service: string, errors: string, window: string) =>
-  `sum(rate(http_requests_total{service="${service}",${errors}}[${window}])) / sum(rate(http_requests_total{service="${service}"}[${window}]))`;
+  `(sum(rate(http_requests_total{service="${service}",${errors}}[${window}])) or vector(0)) / sum(rate(http_requests_total{service="${service}"}[${window}]))`;
 
 /**
  * The seed runbook's alerts as verification, picked by the workload's name: catalog p99 below
