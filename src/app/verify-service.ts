@@ -61,6 +61,18 @@ interface Prepared {
   readonly base: Omit<VerifyReport, 'outcome' | 'reason' | 'checks'>;
 }
 
+function withoutUserInfo(url: string | undefined): string | null {
+  if (url === undefined) return null;
+  try {
+    const u = new URL(url);
+    u.username = '';
+    u.password = '';
+    return u.toString();
+  } catch {
+    return url;
+  }
+}
+
 async function prepare(ctx: AppContext, appName: string): Promise<Prepared> {
   const app = ctx.app(appName);
   const spec = resolveVerification(app.verify, app.workload.name);
@@ -69,7 +81,7 @@ async function prepare(ctx: AppContext, appName: string): Promise<Prepared> {
     app: appName,
     spec,
     source,
-    base: { app: appName, origin: spec.origin, prometheus: ctx.config.prometheus?.url ?? null, at: ctx.clock.now().toISOString(), requireMetrics: spec.requireMetrics },
+    base: { app: appName, origin: spec.origin, prometheus: withoutUserInfo(ctx.config.prometheus?.url), at: ctx.clock.now().toISOString(), requireMetrics: spec.requireMetrics },
   };
 }
 

@@ -146,6 +146,9 @@ export const urlsParse: Rule = (ctx) => {
     }
     if (parsed === undefined || (parsed.protocol !== 'https:' && parsed.protocol !== 'http:')) {
       error(ctx, path, `"${url}" is not an http(s) URL`);
+    } else if (parsed.username || parsed.password) {
+      // Not echoed: the message must not repeat the secret it reports.
+      error(ctx, path, 'credentials in a URL are an inline secret: use basicAuth with passwordEnv or passwordFile');
     }
   };
   check(['argocd', 'url'], ctx.config.argocd.url);

@@ -98,6 +98,9 @@ describe('verify and prometheus in rewind.yaml', () => {
     const inline = parse(BASE.replace('  tokenEnv: PROM_TOKEN\n', '  basicAuth: { username: u, password: hunter2 }\n'));
     assert.ok(inline.errors.some((e) => /inline secret "password"/.test(e.message)));
     assert.ok(!JSON.stringify(inline.errors).includes('hunter2'));
+    const inUrl = parse(BASE.replace('url: https://mimir.example.com/prometheus', 'url: https://u:hunter2@mimir.example.com/prometheus'));
+    assert.match(inUrl.errors[0]?.message ?? '', /credentials in a URL are an inline secret/);
+    assert.ok(!JSON.stringify(inUrl.errors).includes('hunter2'));
   });
 
   it('an app without verify gets none here (the seed default is the core’s choice)', () => {

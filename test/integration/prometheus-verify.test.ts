@@ -4,6 +4,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { catalogP99, prometheusBinaries, startRealPrometheus, type RealPrometheus } from '../../src/testing/real-prometheus.ts';
+import { runCliInProcess } from '../../src/testing/cli-in-process.ts';
 import { rewind } from '../e2e/cli.ts';
 
 // `rewind verify` end to end: the real CLI, the real Prometheus adapter, Debian's real Prometheus
@@ -73,6 +74,14 @@ if (bins.missing !== undefined || bins.prometheus === undefined) {
     assert.ok(typeof v === 'number' && v > 0.5, r.stdout);
     const text = await verify('catalog');
     assert.match(text.stdout, /p99\s+0\.\d+\s+ok if result\[0\] < 0\.5\s+Failed/);
+  });
+
+  test('on a TTY: the table has a sparkline of the last minutes', async () => {
+    const r = await runCliInProcess(['verify', 'catalog', '--config', config], { stdoutIsTTY: true });
+    assert.equal(r.code, 4, r.stderr);
+    const row = r.stdout.split('\n').find((l) => l.startsWith('p99 '));
+    assert.match(r.stdout, /LAST 15m/);
+    assert.match(row ?? '', /Failed\s+[▁▂▃▄▅▆▇█ ]*[▁▂▃▄▅▆▇█]$/u, r.stdout);
   });
 
   test('the seed default for payments: error ratio 0 (no error series at all) is a pass, not "no data"', async () => {

@@ -123,6 +123,13 @@ export function createPrometheusMetricsSource(options: PrometheusMetricsSourceOp
   const tls = { ...(options.ca !== undefined ? { ca: options.ca } : {}), ...(options.insecure !== undefined ? { insecure: options.insecure } : {}) };
   const common = { ...(options.auth ? { auth: options.auth } : {}), ...(options.headers ? { headers: options.headers } : {}), ...tls, timeoutMs };
   const prometheus = createTransport({ url: options.url, ...common });
+  // Errors name the server, never credentials someone put in the URL (https://user:pass@host).
+  const shown = (url: string) => {
+    const u = new URL(url);
+    u.username = '';
+    u.password = '';
+    return u.toString().replace(/\/$/, '');
+  };
   const alertmanager = options.alertmanagerUrl ? createTransport({ url: options.alertmanagerUrl, ...common }) : undefined;
   const secrets = options.auth === undefined ? [] : 'bearer' in options.auth ? [options.auth.bearer] : [options.auth.basic.password];
   // A store may echo a header back in an error body; the token must not reach the user's screen.
@@ -162,7 +169,7 @@ export function createPrometheusMetricsSource(options: PrometheusMetricsSourceOp
 
   async function api(operation: string, path: string, params: URLSearchParams, signal: AbortSignal | undefined, long: boolean): Promise<unknown> {
     const req: TransportRequest = { method: long ? 'POST' : 'GET', path, params, ...(signal ? { signal } : {}) };
-    const body = await call(prometheus, SYSTEM, options.url, operation, req);
+    const body = await call(prometheus, SYSTEM, shown(options.url), operation, req);
     if (!isObj(body) || body['status'] !== 'success') {
       const msg = isObj(body) && typeof body['error'] === 'string' ? body['error'] : 'the answer is not {status: "success"}';
       throw new AdapterError(SYSTEM, operation, scrub(msg));
@@ -202,7 +209,7 @@ export function createPrometheusMetricsSource(options: PrometheusMetricsSourceOp
     async alerts(opts = {}) {
       if (alertmanager && options.alertmanagerUrl) {
         const params = new URLSearchParams({ active: 'true', silenced: 'true', inhibited: 'true' });
-        const body = await call(alertmanager, 'alertmanager', options.alertmanagerUrl, 'alerts', { method: 'GET', path: '/api/v2/alerts', params, ...(opts.signal ? { signal: opts.signal } : {}) });
+        const body = await call(alertmanager, 'alertmanager', shown(options.alertmanagerUrl), 'alerts', { method: 'GET', path: '/api/v2/alerts', params, ...(opts.signal ? { signal: opts.signal } : {}) });
         if (!Array.isArray(body)) throw new AdapterError('alertmanager', 'alerts', 'the answer is not a list of alerts');
         return body.map(toAlertmanagerAlert).filter((a): a is MetricsAlert => a !== undefined);
       }

@@ -18,7 +18,7 @@ export function sparkline(values: readonly number[]): string {
   return values.map((v) => (Number.isFinite(v) ? (BARS[hi === lo ? 3 : Math.round(((v - lo) / (hi - lo)) * (BARS.length - 1))] ?? ' ') : ' ')).join('');
 }
 
-const fmt = (v: number) => (Number.isFinite(v) ? String(Number(v.toPrecision(4))) : String(v));
+const fmt = (v: number) => (Number.isFinite(v) ? String(Number(v.toPrecision(4))) : Number.isNaN(v) ? 'NaN' : v > 0 ? '+Inf' : '-Inf');
 export function formatValues(values: readonly number[]): string {
   if (values.length === 0) return '(no data)';
   return values.length === 1 ? fmt(values[0] ?? Number.NaN) : `[${values.map(fmt).join(', ')}]`;
