@@ -7,7 +7,8 @@
 import { measure, compileMetric, type Measurement, type MeasurementPhase, type MetricSpec } from '../core/analysis/analysis.ts';
 import { defaultDeadlineMs } from '../core/analysis/promql.ts';
 import { resolveVerification, type VerificationSpec } from '../core/analysis/verification.ts';
-import { ExitCode, isRewindError } from '../core/errors.ts';
+import { isRewindError } from '../core/errors.ts';
+import { ExitCode } from '../core/exit-codes.ts';
 import type { Sample } from '../core/metrics.ts';
 import type { MetricsSource } from '../core/ports.ts';
 import { runAnalysis } from '../executor/verify/run-analysis.ts';

@@ -1,6 +1,6 @@
 import { flagBool, type CommandContext } from '../command.ts';
 import { UsageError } from '../../core/errors.ts';
-import { analyzeWindow, exitCodeFor } from '../../analyzers/sql-migration/index.ts';
+import { analyzeWindow, exitCodeFor } from '../../app/migration-analysis.ts';
 import { defaultMaxBytes, readMigrationPaths } from '../../app/migrations.ts';
 import { maxBytesFlag, migrationFormat, writeReport } from './migrations-output.ts';
 
