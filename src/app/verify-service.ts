@@ -5,6 +5,7 @@
  * or no Prometheus to ask, is reported as not checked.
  */
 import { measure, compileMetric, type Measurement, type MeasurementPhase, type MetricSpec } from '../core/analysis/analysis.ts';
+import { firingAlertFor, regressionStart } from '../core/analysis/evidence.ts';
 import { defaultDeadlineMs } from '../core/analysis/promql.ts';
 import { resolveVerification, type VerificationSpec } from '../core/analysis/verification.ts';
 import { isRewindError } from '../core/errors.ts';
@@ -130,8 +131,10 @@ export async function verifyNow(ctx: AppContext, appName: string, opts: { histor
       }
       let history: Sample[] | undefined;
       if (opts.historyMinutes && m.phase !== 'Error') {
-        const start = new Date(now.getTime() - opts.historyMinutes * 60_000);
-        const range = await source.queryRange(spec.query, { start, end: now, stepSeconds: Math.max(1, Math.round((opts.historyMinutes * 60) / 40)) }, signal).catch(() => undefined);
+        // 40 steps ending exactly now, so the newest point is the value just measured.
+        const step = Math.max(1, Math.ceil((opts.historyMinutes * 60) / 40));
+        const start = new Date(now.getTime() - 40 * step * 1000);
+        const range = await source.queryRange(spec.query, { start, end: now, stepSeconds: step }, signal).catch(() => undefined);
         const byTime = new Map<number, number>();
         for (const s of range?.series ?? []) for (const x of s.samples) byTime.set(x.t, Math.max(byTime.get(x.t) ?? Number.NEGATIVE_INFINITY, x.v));
         history = [...byTime].sort((a, b) => a[0] - b[0]).map(([t, v]) => ({ t, v }));
@@ -171,4 +174,65 @@ export async function watchRecovery(
     return { ...describe(spec), phase, values: last?.values ?? [], ...(a?.message ? { message: a.message } : {}) };
   });
   return { ...summarise(p, checks), deadlineMs };
+}
+
+export interface MetricsEvidence {
+  /** The firing alert for the app's service, with when it became active (replaces --alert-at). */
+  readonly alert?: { readonly name: string; readonly activeAt?: string; readonly source: string };
+  /** Per check: the value now against its threshold, and since when it has been failing. */
+  readonly checks: readonly {
+    readonly name: string;
+    readonly phase: MeasurementPhase;
+    readonly values: readonly number[];
+    readonly threshold: string;
+    /** ISO-8601: the first step of the current failing run in the look-back window. */
+    readonly failingSince?: string;
+  }[];
+  /** What could not be read, said rather than hidden. */
+  readonly notes: readonly string[];
+}
+
+/**
+ * What the metrics say for `plan`: the app's firing alert and when it became active, each check's
+ * value now, and when its current regression started (over the last `lookBackMinutes`), so the
+ * seed's "landed within 30 minutes and the alert fired after" test can use them.
+ */
+export async function metricsEvidence(ctx: AppContext, appName: string, opts: { lookBackMinutes?: number; signal?: AbortSignal } = {}): Promise<MetricsEvidence> {
+  const p = await prepare(ctx, appName);
+  const none = notChecked(p);
+  if (none || !p.source) return { checks: [], notes: [none?.reason ?? 'metrics were not checked'] };
+  const source = p.source;
+  const signal = opts.signal ? { signal: opts.signal } : {};
+  const notes: string[] = [];
+  const app = ctx.app(appName);
+  const alert = await source.alerts(signal).then(
+    (alerts) => firingAlertFor(alerts, app.workload.name),
+    (e: unknown) => {
+      if (!isRewindError(e)) throw e;
+      notes.push(`alerts could not be read: ${e.message}`);
+      return undefined;
+    },
+  );
+  const now = ctx.clock.now();
+  const minutes = opts.lookBackMinutes ?? 60;
+  const step = Math.max(1, Math.round((ctx.config.prometheus?.scrapeIntervalMs ?? 15_000) / 1000));
+  const current = await verifyNow(ctx, appName, opts);
+  const checks = await Promise.all(
+    p.spec.metrics.map(async (spec) => {
+      const c = current.checks.find((x) => x.name === spec.name);
+      const threshold = [spec.successCondition && `ok if ${spec.successCondition}`, spec.failureCondition && `bad if ${spec.failureCondition}`].filter(Boolean).join('; ');
+      const base = { name: spec.name, phase: c?.phase ?? 'Inconclusive', values: c?.values ?? [], threshold };
+      if (c?.phase !== 'Failed') return base;
+      const range = await source.queryRange(spec.query, { start: new Date(now.getTime() - minutes * 60_000), end: now, stepSeconds: step }, signal).catch((e: unknown) => {
+        notes.push(`${spec.name}: the last ${minutes} minutes could not be read: ${(e as Error).message}`);
+        return undefined;
+      });
+      const byTime = new Map<number, number>();
+      for (const s of range?.series ?? []) for (const x of s.samples) byTime.set(x.t, Math.max(byTime.get(x.t) ?? Number.NEGATIVE_INFINITY, x.v));
+      const samples = [...byTime].sort((a, b) => a[0] - b[0]).map(([t, v]) => ({ t, v }));
+      const r = regressionStart(compileMetric(spec), samples);
+      return { ...base, ...(r.startedAt !== undefined ? { failingSince: new Date(r.startedAt * 1000).toISOString() } : {}) };
+    }),
+  );
+  return { ...(alert ? { alert: { name: alert.name, ...(alert.activeAt ? { activeAt: alert.activeAt } : {}), source: alert.source } } : {}), checks, notes };
 }
