@@ -1,5 +1,7 @@
-import { userInfo } from 'node:os';
+import { hostname, userInfo } from 'node:os';
 import type { Plan } from '../core/plan.ts';
+import { RefusedError } from '../core/errors.ts';
+import { resumeChanges } from '../core/resume-check.ts';
 import type { JournalStore } from '../core/ports.ts';
 import { executePlan, type RunResult } from '../executor/execute-plan.ts';
 import type { LoadedRun } from './run-lookup.ts';
@@ -30,9 +32,23 @@ export function actorName(env: NodeJS.ProcessEnv): string {
 }
 
 /** The ports a plan's steps reach, built for the plan's workload cluster. */
-async function runDeps(ctx: AppContext, plan: Plan, journal: JournalStore, progress: (e: ProgressEvent) => void) {
+async function runDeps(ctx: AppContext, plan: Plan, journal: JournalStore, progress: (e: ProgressEvent) => void, env: NodeJS.ProcessEnv) {
   const [gitops, cluster, repo] = await Promise.all([ctx.gitops(), ctx.cluster(plan.workload.cluster), ctx.repo()]);
-  return { gitops, cluster, ...(repo ? { repo } : {}), clock: ctx.clock, journal, progress, handlers: stepHandlerMap() };
+  const fault = faultFromEnv(env);
+  return { gitops, cluster, ...(repo ? { repo } : {}), clock: ctx.clock, journal, progress, handlers: stepHandlerMap(), host: hostname(), ...(fault ? { fault } : {}) };
+}
+
+/**
+ * REWIND_FAULT=crash:<step-kind>:<before|after> ends the process abruptly (SIGKILL: no cleanup, no
+ * flush beyond what is already durable) just before that step acts, or just after it acted and
+ * before its outcome is journaled. The crash-campaign tests use it; nothing else should.
+ */
+function faultFromEnv(env: NodeJS.ProcessEnv): ((kind: string, when: 'before' | 'after') => void) | undefined {
+  const m = /^crash:([\w.-]+):(before|after)$/.exec(env['REWIND_FAULT'] ?? '');
+  if (!m) return undefined;
+  return (kind, when) => {
+    if (kind === m[1] && when === m[2]) process.kill(process.pid, 'SIGKILL');
+  };
 }
 
 /**
@@ -43,7 +59,7 @@ export async function executeRollback(ctx: AppContext, req: RollbackRequest, env
   const { plan } = req;
   const runId = newRunId(plan.app, ctx.clock.now());
   const journal = req.dryRun ? nullJournal : await ctx.journal();
-  const deps = await runDeps(ctx, plan, journal, req.progress);
+  const deps = await runDeps(ctx, plan, journal, req.progress, env);
   const release = await journal.acquireLease(plan.app, runId);
   try {
     return await executePlan(deps, {
@@ -84,9 +100,16 @@ export async function continueRun(
 ): Promise<RunResult> {
   const { plan, runId } = loaded;
   const journal = req.dryRun ? nullJournal : await ctx.journal();
-  const deps = await runDeps(ctx, plan, journal, req.progress);
+  const deps = await runDeps(ctx, plan, journal, req.progress, env);
   const release = await journal.acquireLease(plan.app, runId);
   try {
+    const live = await deps.gitops.getApplication(plan.app, { refresh: true });
+    const moved = resumeChanges(plan, live, runId, loaded.resumePhase, ctx.clock.now().toISOString());
+    if (moved.length > 0) {
+      throw new RefusedError(`run ${runId} cannot continue: the world moved on since it stopped: ${moved.join('; ')}`, {
+        hint: `nothing was changed; see \`rewind show ${runId}\`, then end it with \`rewind abandon ${runId} --reason TEXT --restore|--leave\``,
+      });
+    }
     return await executePlan(deps, {
       runId,
       plan,

@@ -72,13 +72,13 @@ describe('a saved plan is validated against the step registry before anything ru
   });
 
   it('bad parameters', async () => {
-    const r = await attempt((p) => ((p.steps[2] as { params: unknown }).params = { id: -1, revision: 'x', prune: 'yes' }));
+    const r = await attempt((p) => ((p.steps[3] as { params: unknown }).params = { id: -1, revision: 'x', prune: 'yes' }));
     assert.equal(r.code, 2);
-    assert.match(r.stderr, /plan\.steps\[2\]\.params\.id: expected an integer >= 0, got -1/);
+    assert.match(r.stderr, /plan\.steps\[3\]\.params\.id: expected an integer >= 0, got -1/);
   });
 
   it('a step that contradicts plan.to', async () => {
-    const r = await attempt((p) => ((p.steps[2] as { params: { id: number } }).params.id = 39));
+    const r = await attempt((p) => ((p.steps[3] as { params: { id: number } }).params.id = 39));
     assert.equal(r.code, 2);
     assert.match(r.stderr, /rolls back to history 39, but the plan's target is history 41/);
   });
@@ -112,7 +112,7 @@ apps:
     severity: P1
 `,
     );
-    const r = await cli(['runs', '--config', file], dir);
+    const r = await cli(['runs', '--config', file, '--state-dir', join(dir, 'state')], dir);
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stderr, new RegExp(`warning: ${file}:7:3: unknown key "tokne"`));
     assert.match(r.stderr, new RegExp(`warning: ${file}:8:1: unknown key "colour"`));

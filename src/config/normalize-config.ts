@@ -1,4 +1,4 @@
-import { dirname, isAbsolute, resolve } from 'node:path';
+import { isAbsolute, resolve } from 'node:path';
 import type { MetricSpec } from '../core/analysis/analysis.ts';
 import { parsePromDuration } from '../core/analysis/promql.ts';
 import { withRecoveryDefaults, type VerificationSpec } from '../core/analysis/verification.ts';
@@ -143,7 +143,7 @@ export function normalizeConfig(w: WrittenConfig, file: string): RewindConfig {
     apps,
     state: {
       // NOTE: beside the config file, so a sandbox (or a demo in a temp dir) keeps its own journal.
-      dir: w.state?.dir !== undefined ? abs(w.state.dir) : resolve(dirname(resolve(file)), '.rewind'),
+      ...(w.state?.dir !== undefined ? { dir: abs(w.state.dir) } : {}),
       ...(w.state?.databaseUrlEnv !== undefined ? { databaseUrlEnv: w.state.databaseUrlEnv } : {}),
     },
   };

@@ -10,8 +10,8 @@ import { checkPlanStillValid } from './plan-staleness.ts';
 const kinds = (plan: Plan) => plan.steps.map((s) => s.kind);
 const check = (plan: Plan, id: string) => plan.preflight.find((c) => c.id === id);
 const ROLLBACK = [
-  'argocd.preflight', 'argocd.disable-auto-sync', 'argocd.rollback', 'argocd.wait-healthy', 'verify.digest',
-  'followup.await-revert', 'argocd.await-branch-head', 'argocd.restore-sync-policy', 'argocd.wait-synced-to-branch',
+  'argocd.preflight', 'argocd.write-hold', 'argocd.disable-auto-sync', 'argocd.rollback', 'argocd.wait-healthy', 'verify.digest',
+  'followup.await-revert', 'argocd.await-branch-head', 'argocd.restore-sync-policy', 'argocd.wait-synced-to-branch', 'argocd.release-hold',
 ];
 
 interface Case {
@@ -61,7 +61,7 @@ const cases: readonly Case[] = [
     facts: FakeFacts.seed().autoSync(false),
     decision: 'rollback',
     to: 41,
-    steps: ['argocd.preflight', 'argocd.rollback', 'argocd.wait-healthy', 'verify.digest', 'followup.await-revert', 'argocd.await-branch-head', 'argocd.sync-to-branch', 'argocd.wait-synced-to-branch'],
+    steps: ['argocd.preflight', 'argocd.write-hold', 'argocd.rollback', 'argocd.wait-healthy', 'verify.digest', 'followup.await-revert', 'argocd.await-branch-head', 'argocd.sync-to-branch', 'argocd.wait-synced-to-branch', 'argocd.release-hold'],
     checks: { 'sync-mode': 'pass' },
   },
   {
@@ -69,7 +69,7 @@ const cases: readonly Case[] = [
     facts: FakeFacts.seed().ownedByAppSet('bookstore'),
     decision: 'rollback',
     to: 41,
-    steps: ['argocd.preflight', 'argocd.pin-target-revision', 'argocd.wait-healthy', 'verify.digest', 'followup.await-revert', 'argocd.unpin-target-revision', 'argocd.await-branch-head', 'argocd.wait-synced-to-branch'],
+    steps: ['argocd.preflight', 'argocd.write-hold', 'argocd.pin-target-revision', 'argocd.wait-healthy', 'verify.digest', 'followup.await-revert', 'argocd.unpin-target-revision', 'argocd.await-branch-head', 'argocd.wait-synced-to-branch', 'argocd.release-hold'],
     checks: { ownership: 'warn' },
     warning: /ApplicationSet bookstore, which would put spec.syncPolicy back: rewind pins spec.source.targetRevision to a1b2c3d/,
     extra: (plan) => {
@@ -81,7 +81,7 @@ const cases: readonly Case[] = [
     title: 'pins and then rolls back when a parent owns the app and auto-sync is off',
     facts: FakeFacts.seed().ownedByApp('bookstore-root').autoSync(false),
     decision: 'rollback',
-    steps: ['argocd.preflight', 'argocd.pin-target-revision', 'argocd.rollback', 'argocd.wait-healthy', 'verify.digest', 'followup.await-revert', 'argocd.unpin-target-revision', 'argocd.await-branch-head', 'argocd.sync-to-branch', 'argocd.wait-synced-to-branch'],
+    steps: ['argocd.preflight', 'argocd.write-hold', 'argocd.pin-target-revision', 'argocd.rollback', 'argocd.wait-healthy', 'verify.digest', 'followup.await-revert', 'argocd.unpin-target-revision', 'argocd.await-branch-head', 'argocd.sync-to-branch', 'argocd.wait-synced-to-branch', 'argocd.release-hold'],
   },
   {
     title: 'refuses when the history holds only the current entry',
@@ -295,7 +295,27 @@ describe('decide', () => {
       'argocd.latestHistoryId': 42,
       'argocd.autoSync': true,
       'argocd.targetRevision': 'main',
+      'argocd.hold': null,
     });
+  });
+
+  it('refuses while another run holds the app, naming it and what to do, before anything else', () => {
+    const plan = decide(FakeFacts.seed().heldBy('20261122-031500-bookstore-catalog-us-east', { reason: 'p99' }).build());
+    assert.equal(plan.decision, 'refuse');
+    assert.match(plan.reasons[0] ?? '', /held by run 20261122-031500-bookstore-catalog-us-east \(alice@laptop-7, 30 min ago: p99\); once the revert of d8f3c2a lands: rewind finish bookstore-catalog-us-east; or end it: rewind abandon --app/);
+    assert.equal(plan.preflight[0]?.id, 'open-run');
+    assert.equal(plan.preflight[0]?.status, 'fail');
+  });
+
+  it('refuses while this journal has an open run of the app (a crash before any change holds nothing on Argo CD)', () => {
+    const plan = decide(FakeFacts.seed().openRun('r-crashed', 'running', 130).build());
+    assert.equal(plan.decision, 'refuse');
+    assert.match(plan.reasons[0] ?? '', /run r-crashed of bookstore-catalog-us-east is still open \(running, started 2 h ago\)\. Next: rewind resume r-crashed, or end it: rewind abandon r-crashed/);
+  });
+
+  it('a hold left by an abandoned run says how to release it', () => {
+    const plan = decide(FakeFacts.seed().heldBy('r-old', { state: 'left' }).build());
+    assert.match(plan.reasons[0] ?? '', /left changed by abandoned run r-old .*rewind release bookstore-catalog-us-east/);
   });
 
   it('is deterministic and returns frozen data', () => {

@@ -64,7 +64,7 @@ describe('validatePlan', () => {
 
   it('refuses a step in the wrong phase, and phases out of order', () => {
     const p = saved();
-    p.steps[1] = { ...p.steps[1], phase: 'follow-up' };
+    p.steps[2] = { ...p.steps[2], phase: 'follow-up' };
     const text = problems(p);
     assert.match(text, /argocd\.disable-auto-sync belongs to the mitigate phase, not follow-up/);
     assert.match(text, /a mitigate step after a follow-up step/);

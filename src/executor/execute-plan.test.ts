@@ -35,6 +35,17 @@ function world(facts = FakeFacts.seed().build()) {
       return Promise.resolve();
     },
     sync: () => Promise.reject(new Error('not expected')),
+    writeHold: (_name, hold) => {
+      calls.push(`writeHold ${hold.runId}`);
+      app = { ...app, hold: { ok: true, hold } };
+      return Promise.resolve();
+    },
+    clearHold: () => {
+      calls.push('clearHold');
+      const { hold: _h, ...rest } = app;
+      app = rest;
+      return Promise.resolve();
+    },
   };
   // The config repo: the revert lands when a test says so; Argo CD then sees the new head.
   const head = 'e'.repeat(40);
@@ -71,7 +82,7 @@ function world(facts = FakeFacts.seed().build()) {
   };
   let t = Date.parse(SEED.now);
   const clock: Clock = { now: () => new Date(t), sleep: (ms) => ((t += ms), Promise.resolve()) };
-  return { gitops, cluster, repo, journal, clock, records, calls, handlers: new Map(stepHandlers.map((h) => [h.definition.kind, h])), progress: () => {}, app: () => app, setApp: (a: ApplicationState) => (app = a), landRevert };
+  return { gitops, cluster, repo, journal, clock, records, calls, handlers: new Map(stepHandlers.map((h) => [h.definition.kind, h])), host: 'test-host', progress: () => {}, app: () => app, setApp: (a: ApplicationState) => (app = a), landRevert };
 }
 
 const plan = decide(FakeFacts.seed().build());
@@ -83,7 +94,7 @@ describe('executePlan', () => {
     const w = world();
     const result = await run(w);
     assert.equal(result.status, 'awaiting-revert');
-    assert.deepEqual(w.calls, ['setSyncPolicy enabled=false', 'rollback 41']);
+    assert.deepEqual(w.calls, ['writeHold r1', 'setSyncPolicy enabled=false', 'rollback 41']);
     const upTo = plan.steps.findIndex((s) => s.kind === 'followup.await-revert');
     const kinds = plan.steps.slice(0, upTo + 1).map((s) => s.kind);
     assert.equal(result.steps[upTo]?.status, 'pending');
@@ -126,7 +137,7 @@ describe('executePlan', () => {
     w.landRevert();
     const done = await run(w, { startAt: at, previous: first.steps });
     assert.equal(done.status, 'finished');
-    assert.deepEqual(w.calls, ['setSyncPolicy enabled=false', 'rollback 41', 'setSyncPolicy enabled=true']);
+    assert.deepEqual(w.calls, ['writeHold r1', 'setSyncPolicy enabled=false', 'rollback 41', 'setSyncPolicy enabled=true', 'clearHold']);
     assert.deepEqual(w.app().syncPolicy, FakeFacts.seed().build().application?.value.syncPolicy);
     const restore = w.records.filter((r) => (r.type === 'intent' || r.type === 'outcome') && r.kind === 'argocd.restore-sync-policy').map((r) => r.type);
     assert.deepEqual(restore, ['intent', 'outcome']);
@@ -155,8 +166,19 @@ describe('executePlan', () => {
     const w = world();
     await run(w);
     const resumed = await run(w, { startAt: 2, previous: [] });
-    assert.deepEqual(w.calls, ['setSyncPolicy enabled=false', 'rollback 41'], 'no second rollback');
+    assert.deepEqual(w.calls, ['writeHold r1', 'setSyncPolicy enabled=false', 'rollback 41'], 'no second rollback');
     assert.equal(resumed.steps.find((s) => s.kind === 'argocd.rollback')?.status, 'skipped');
+  });
+
+  it('refuses at pre-flight, changing nothing, when another run holds the app', async () => {
+    const w = world();
+    const { hold: _none, ...plain } = w.app();
+    w.setApp({ ...plain, hold: { ok: true, hold: { runId: 'other', app: SEED.app, actor: 'bob', host: 'h2', at: SEED.now, badRevision: SEED.bad.revision, saved: { syncPolicy: plain.syncPolicy }, state: 'active' } } });
+    const result = await run(w);
+    assert.equal(result.status, 'refused', 'nothing was changed: the run is closed, not left open');
+    assert.equal(result.failure, 'refused');
+    assert.match(result.steps[0]?.error ?? '', /held by run other \(bob@h2/);
+    assert.deepEqual(w.calls, []);
   });
 
   it('refuses at pre-flight when a sync landed after the plan was made', async () => {

@@ -31,6 +31,10 @@ export interface ExecuteDeps extends StepDeps {
   readonly journal: JournalStore;
   /** Step kind → handler, wired by app/ (one per registered step kind). */
   readonly handlers: ReadonlyMap<string, StepHandler<unknown>>;
+  /** This machine's name, for the hold. */
+  readonly host: string;
+  /** Test hook (REWIND_FAULT): called just before a step acts and just after, before its outcome is journaled. */
+  readonly fault?: (kind: string, when: 'before' | 'after') => void;
 }
 
 /**
@@ -66,7 +70,9 @@ export async function executePlan(deps: ExecuteDeps, opts: ExecuteOptions): Prom
     const startedAt = at();
     deps.progress({ kind: 'step-started', step: i, title: step.title, at: startedAt });
     await record({ type: 'intent', runId, at: startedAt, step: i, kind: step.kind, phase: step.phase, actor: opts.actor });
-    const outcome = await runStep(handler, step, { ...deps, plan, index: i, signal: opts.signal, deadline, dryRun: opts.dryRun });
+    deps.fault?.(step.kind, 'before');
+    const outcome = await runStep(handler, step, { ...deps, plan, index: i, signal: opts.signal, deadline, dryRun: opts.dryRun, runId, actor: opts.actor, ...(opts.reason ? { reason: opts.reason } : {}) });
+    deps.fault?.(step.kind, 'after');
     const endedAt = at();
     const extra = { ...(outcome.error ? { error: outcome.error } : {}), ...(outcome.failure ? { failure: outcome.failure } : {}) };
     await record({ type: 'outcome', runId, at: endedAt, step: i, kind: step.kind, phase: step.phase, status: outcome.status, evidence: outcome.evidence, ...extra });
@@ -81,7 +87,8 @@ export async function executePlan(deps: ExecuteDeps, opts: ExecuteOptions): Prom
     }
     if (outcome.status === 'failed') {
       // Ctrl-C during a wait ends the wait, not the run: it stays resumable as interrupted.
-      status = opts.signal.aborted ? 'interrupted' : 'failed';
+      // A refusal (the world moved on, another run holds the app) changed nothing: the run is closed.
+      status = opts.signal.aborted ? 'interrupted' : outcome.failure === 'refused' ? 'refused' : 'failed';
       failure = opts.signal.aborted ? undefined : outcome.failure;
       detail = outcome.error;
       results.push(...plan.steps.slice(i + 1).map(notExecuted));

@@ -21,6 +21,11 @@ export interface StepDeps {
 
 export interface StepContext extends StepDeps {
   readonly plan: Plan;
+  /** Who acts: the run, its actor and host (they go into the hold), and why. */
+  readonly runId: string;
+  readonly actor: string;
+  readonly host: string;
+  readonly reason?: string;
   readonly index: number;
   readonly signal: AbortSignal;
   /** Deadline for waits, as epoch ms on `clock`. */

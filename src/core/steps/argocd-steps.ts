@@ -25,6 +25,32 @@ export const argocdPreflight = defineStep({
   failure: 'system',
 });
 
+/**
+ * The run's first mutating step: the hold on the Application (core/hold.ts), naming the run and
+ * carrying what the run will give back, so no other rewind acts on the app while it is open.
+ */
+export const argocdWriteHold = defineStep({
+  kind: 'argocd.write-hold',
+  phase: 'mitigate',
+  params: S.object({ badRevision: S.string(), saved: S.object({ syncPolicy, targetRevision: S.optional(S.string()) }) }),
+  ports: ['gitops'],
+  expectedSeconds: 1,
+  failure: 'refused',
+  contradicts: (p, plan) => (plan.from.revision !== null && p.badRevision !== plan.from.revision ? `holds for ${shortHash(p.badRevision)}, but the plan rolls back from ${shortHash(plan.from.revision)}` : undefined),
+  holds: (_p, plan) => `the hold annotation on ${plan.app}`,
+});
+
+/** The run's last step: the app is given back; other rewinds may act on it again. */
+export const argocdReleaseHold = defineStep({
+  kind: 'argocd.release-hold',
+  phase: 'follow-up',
+  params: S.object({}),
+  ports: ['gitops'],
+  expectedSeconds: 1,
+  failure: 'system',
+  releases: ['argocd.write-hold'],
+});
+
 /** Step 3a. */
 export const argocdDisableAutoSync = defineStep({
   kind: 'argocd.disable-auto-sync',

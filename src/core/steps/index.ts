@@ -9,6 +9,7 @@ import { verifyDigest } from './verify-steps.ts';
  */
 export const stepDefinitions: readonly StepDefinition<unknown>[] = [
   argocd.argocdPreflight,
+  argocd.argocdWriteHold,
   argocd.argocdDisableAutoSync,
   argocd.argocdPinTargetRevision,
   argocd.argocdRollback,
@@ -20,6 +21,7 @@ export const stepDefinitions: readonly StepDefinition<unknown>[] = [
   argocd.argocdRestoreSyncPolicy,
   argocd.argocdSyncToBranch,
   argocd.argocdWaitSyncedToBranch,
+  argocd.argocdReleaseHold,
 ];
 
 const byKind = new Map(stepDefinitions.map((d) => [d.kind, d]));

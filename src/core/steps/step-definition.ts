@@ -17,7 +17,7 @@ export interface StepDefinition<P> {
   /** Estimate for the plan's timings. */
   readonly expectedSeconds: number;
   /** How a failure of this step ends the run when the handler does not say: see exit-codes.ts. */
-  readonly failure: 'system' | 'verification';
+  readonly failure: 'system' | 'verification' | 'refused';
   /** Saved plans: what in the params contradicts `plan.to`; undefined when consistent. */
   contradicts?(params: P, plan: Plan): string | undefined;
   /** What a succeeded step of this kind leaves changed until a later step releases it. */

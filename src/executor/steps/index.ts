@@ -1,4 +1,5 @@
 import type { StepHandler } from '../step-context.ts';
+import { releaseHold, writeHold } from './hold-steps.ts';
 import { awaitBranchHead, awaitRevert, syncToBranch, waitSyncedToBranch } from './followup-steps.ts';
 import { argocdRollback, preflight, verifyDigest, waitHealthy } from './rollback-steps.ts';
 import { disableAutoSync, pinTargetRevision, restoreSyncPolicy, unpinTargetRevision } from './sync-policy-steps.ts';
@@ -6,6 +7,7 @@ import { disableAutoSync, pinTargetRevision, restoreSyncPolicy, unpinTargetRevis
 /** One handler per step kind of `core/steps/` (a test checks both lists agree). */
 export const stepHandlers: readonly StepHandler<unknown>[] = [
   preflight,
+  writeHold,
   disableAutoSync,
   pinTargetRevision,
   argocdRollback,
@@ -17,4 +19,5 @@ export const stepHandlers: readonly StepHandler<unknown>[] = [
   restoreSyncPolicy,
   syncToBranch,
   waitSyncedToBranch,
+  releaseHold,
 ];

@@ -1,4 +1,5 @@
 import { deployedRevision, shortHash, SyncPolicy, WorkloadState } from '../../core/domain.ts';
+import { describeHold } from '../../core/hold.ts';
 import * as argocd from '../../core/steps/argocd-steps.ts';
 import { verifyDigest as verifyDigestStep } from '../../core/steps/verify-steps.ts';
 import { handle, StepOutcome } from '../step-context.ts';
@@ -8,6 +9,9 @@ import { pollUntil } from '../wait.ts';
 export const preflight = handle(argocd.argocdPreflight, async (_params, ctx) => {
   const app = await ctx.gitops.getApplication(ctx.plan.app, { refresh: true });
   const { from, to } = ctx.plan;
+  if (app.hold && !(app.hold.ok && app.hold.hold.runId === ctx.runId)) {
+    return StepOutcome.failedAs('refused', describeHold(app.hold, ctx.clock.now().toISOString()));
+  }
   const running = deployedRevision(app);
   if (to && running === to.revision) {
     return StepOutcome.succeeded(`already on ${shortHash(to.revision)}: the rollback steps will find nothing to do`);

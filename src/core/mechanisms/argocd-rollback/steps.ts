@@ -46,6 +46,11 @@ export function argocdSteps(input: StepsInput): PlanStep[] {
       checks: ['live state matches the plan\'s assumptions'],
       evidence: [{ claim: `current revision ${shortHash(bad)}`, source: appSource }],
     }, { checks: input.preflightChecks }),
+    step(argocd.argocdWriteHold, {
+      title: `Hold ${app.name}: an annotation naming this run, so no other rewind acts on it`, target: appTarget,
+      checks: [`metadata.annotations["rewind.io/hold"] names this run and what it will give back`],
+      evidence: [policyEvidence],
+    }, { badRevision: bad, saved: { syncPolicy: saved, ...(pinned ? { targetRevision: branch } : {}) } }),
   ];
   if (pinned) {
     steps.push(step(argocd.argocdPinTargetRevision, {
@@ -107,6 +112,9 @@ export function argocdSteps(input: StepsInput): PlanStep[] {
   steps.push(step(argocd.argocdWaitSyncedToBranch, {
     title: `Wait until ${app.name} is Synced to ${branch}, Healthy, rolled out`, target: workloadTarget,
     checks: [`Synced to the head of ${branch}`, 'Healthy', 'rollout complete'], evidence: [],
-  }, { trackedBranch: branch }));
+  }, { trackedBranch: branch }),
+  step(argocd.argocdReleaseHold, {
+    title: `Release the hold on ${app.name}`, target: appTarget, checks: ['no rewind.io/hold annotation'], evidence: [],
+  }, {}));
   return steps;
 }
