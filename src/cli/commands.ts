@@ -54,6 +54,18 @@ export const commands: readonly CommandSpec[] = [
     load: () => import('./commands/status.ts'),
   },
   {
+    name: 'verify',
+    usage: 'verify APP [--watch] [--timeout D]',
+    summary: "measure the app's recovery checks (its verify.metrics, or the seed's alert) now, or watch until recovered",
+    examples: ['rewind verify bookstore-catalog-us-east', 'rewind verify bookstore-catalog-us-east --watch --timeout 10m', 'rewind verify bookstore-catalog-us-east -o json'],
+    options: { watch: { type: 'boolean' }, timeout: { type: 'string' } },
+    optionHelp: {
+      watch: 'measure every interval until N successes in a row (recovered), a failure, or the deadline',
+      timeout: 'with --watch: the deadline (default: verify.deadline, or the query window + 2 scrape intervals)',
+    },
+    load: () => import('./commands/verify.ts'),
+  },
+  {
     name: 'history',
     usage: 'history APP [--limit N]',
     summary: 'Argo CD deploy history, newest first, with full and short hashes',
