@@ -90,7 +90,7 @@ if (!binary) {
       await waitFor(`${service} in ${region} on the bad digest`, async () => {
         const app = (await getApp(sb, `bookstore-${service}-${region}`)) as { status: { health: { status: string } } };
         if (app.status.health.status !== 'Healthy') return false;
-        const ids = await kubectl(sb, ['get', 'pods', '-l', `app=${service}`, '-o', 'jsonpath={.items[*].status.containerStatuses[*].imageID}'], region);
+        const ids = await kubectl(sb, ['get', 'pods', '-l', `app=${service}`, '-o', `jsonpath={.items[*].status.containerStatuses[?(@.name=="${service}")].imageID}`], region);
         const digests = new Set(ids.split(/\s+/).filter(Boolean).map((id) => id.slice(id.indexOf('@') + 1)));
         return digests.size === 1 && digests.has(digest);
       }, 60_000);
