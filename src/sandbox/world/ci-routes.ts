@@ -33,7 +33,10 @@ function appFrom(body: unknown): WorldApp {
   return app;
 }
 
-/** Waits (sandbox time) until `app`'s history records `revision` and it compares Synced; returns the entry id or null. */
+/**
+ * Waits (sandbox time) until `app`'s history records `revision` and it compares Synced; returns
+ * the entry id, or null when it did not deploy (not yet, or its sync failed for good).
+ */
 async function waitForDeploy(deps: CiDeps, app: string, revision: string): Promise<number | null> {
   // NOTE: bounded in real time too: at 20x on a loaded machine, a few sandbox seconds is too short a wait.
   const realDeadline = performance.now() + Math.max(deps.clock.toRealMs(4 * RECONCILE_INTERVAL_MS + 30_000), 15_000);
@@ -41,6 +44,8 @@ async function waitForDeploy(deps: CiDeps, app: string, revision: string): Promi
     const a = deps.apps.get(app);
     const entry = a?.status.history?.find((h) => h.revision === revision);
     if (entry && a?.status.sync.revision === revision && a.status.sync.status === 'Synced') return entry.id;
+    const op = a?.status.operationState;
+    if (op?.syncResult?.revision === revision && (op.phase === 'Failed' || op.phase === 'Error')) return null;
     await deps.clock.sleep(250);
   }
   return null;
@@ -48,10 +53,20 @@ async function waitForDeploy(deps: CiDeps, app: string, revision: string): Promi
 
 /**
  * What else the bad release ships beside its image: nothing (the seed's incident), a migration
- * the old binary survives, or one it does not (Step 0 must stop the code rollback).
+ * the old binary survives, one it does not (Step 0 must stop the code rollback), or a second
+ * Deployment the API server rejects, so the sync fails after the image was applied
+ * (`partial-sync`: auto-sync retries it five times, then operationState stays Failed and no
+ * history entry is written).
  */
 const SCENARIO_MIGRATIONS = {
   image: () => ({}),
+  'partial-sync': (service: string, app?: WorldApp, overlay?: string) =>
+    app && overlay
+      ? {
+          [`${app.path}/kustomization.yaml`]: overlay.replace('  - ../base\n', '  - ../base\n  - worker.yaml\n'),
+          [`${app.path}/worker.yaml`]: partialSyncWorker(service),
+        }
+      : {},
   'safe-migration': (service: string) => ({
     [`apps/${service}/migrations/0099_add_audit_note.sql`]: `-- ${service}: keep a free-text audit note per row\nALTER TABLE ${service}_items ADD COLUMN audit_note text;\n`,
   }),
@@ -60,6 +75,30 @@ const SCENARIO_MIGRATIONS = {
   }),
 } as const;
 type Scenario = keyof typeof SCENARIO_MIGRATIONS;
+
+/** A worker Deployment whose selector does not match its template: the API server answers 422. */
+function partialSyncWorker(service: string): string {
+  return [
+    'apiVersion: apps/v1',
+    'kind: Deployment',
+    'metadata:',
+    `  name: ${service}-worker`,
+    'spec:',
+    '  replicas: 1',
+    '  selector:',
+    '    matchLabels:',
+    `      app: ${service}-worker`,
+    '  template:',
+    '    metadata:',
+    '      labels:',
+    `        app: ${service}-worker-v2`,
+    '    spec:',
+    '      containers:',
+    `        - name: ${service}-worker`,
+    `          image: ghcr.io/acme/${service}:worker`,
+    '',
+  ].join('\n');
+}
 
 function scenarioFrom(body: unknown): Scenario {
   const s = (body as { scenario?: unknown } | undefined)?.scenario ?? 'image';
@@ -93,7 +132,7 @@ export function ciRoutes(deps: CiDeps): Route[] {
           .replace(/digest: sha256:[0-9a-f]{64}/, `digest: ${bad.digest}`)
           .replace(/# image version: .*/, `# image version: ${bad.version}`);
         const message = `${bumpMessage(app.service, bad.version, [app.region])}\n\nBuilt by ci-pipeline #${4100 + Math.floor(Math.random() * 800)}.`;
-        const files: Record<string, string> = { [file]: next, ...SCENARIO_MIGRATIONS[scenario](app.service) };
+        const files: Record<string, string> = { [file]: next, ...SCENARIO_MIGRATIONS[scenario](app.service, app, next) };
         const revision = await deps.repo.commit({ files, message, date: deps.clock.now(), author: { name: 'ci-bot', email: 'ci-bot@acme-books.example' } });
         deps.pushed();
         const historyId = await waitForDeploy(deps, app.name, revision);
