@@ -62,7 +62,7 @@ test('while git is down, the sync policy and the pin are still written (validate
   const before = await c.getApplication(app);
   assert.equal((await argo(s, 'POST', '/api/sandbox/v1/fault', { fault: 'git-down' })).status, 200);
   try {
-    const patch = await argo(s, 'PATCH', `/api/v1/applications/${app}`, { name: app, patchType: 'merge', patch: JSON.stringify({ metadata: { labels: { x: 'y' } } }) });
+    const patch = await argo<{ message: string }>(s, 'PATCH', `/api/v1/applications/${app}`, { name: app, patchType: 'merge', patch: JSON.stringify({ metadata: { labels: { x: 'y' } } }) });
     assert.equal(patch.status, 400);
     assert.match(patch.body.message, /repository not accessible/);
     await c.setSyncPolicy(app, { automated: { prune: true, selfHeal: true, enabled: false } });
