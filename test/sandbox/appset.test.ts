@@ -105,12 +105,11 @@ test('applicationsSync: create-only never updates, create-update never deletes, 
   await sandboxSecondsPass(sb, 10, DEFAULTS);
   assert.equal((await getApp(sb, DEFAULTS)).spec.syncPolicy.automated.enabled, false, 'create-only: the change sticks');
 
-  const elements = (await argo(sb, 'GET', '/api/v1/applicationsets/bookstore')).body.spec.generators[0].list.elements;
-  await put((s) => {
-    s.spec.syncPolicy = { applicationsSync: 'create-update' };
-    s.spec.generators[0].list.elements = [];
-  });
+  await put((s) => (s.spec.syncPolicy = { applicationsSync: 'create-update' }));
   await waitFor('create-update: updated again', async () => (await getApp(sb, DEFAULTS)).spec.syncPolicy.automated.enabled === true);
+
+  const elements = (await argo(sb, 'GET', '/api/v1/applicationsets/bookstore')).body.spec.generators[0].list.elements;
+  await put((s) => (s.spec.generators[0].list.elements = []));
   await sandboxSecondsPass(sb, 10, DEFAULTS);
   assert.equal((await argo(sb, 'GET', `/api/v1/applications/${DEFAULTS}`)).status, 200, 'create-update: an app no longer generated stays');
 
