@@ -30,10 +30,12 @@ export interface AppOptions {
   readonly config: string | undefined;
   /** --context: read every app from this cluster instead of its own. */
   readonly context: string | undefined;
+  /** Where config warnings (unknown keys, insecure TLS) go, one line each with file:line:col. */
+  readonly warn?: (line: string) => void;
 }
 
 export async function openAppContext(global: AppOptions, env: NodeJS.ProcessEnv, cwd: string): Promise<AppContext> {
-  const config = await loadConfig({ flag: global.config, env, cwd });
+  const config = await loadConfig({ flag: global.config, env, cwd, onWarning: (w) => global.warn?.(`${w.where}: ${w.message}`) });
   const clock = systemClock;
   let gitops: Promise<GitOpsClient> | undefined;
   let repo: Promise<ConfigRepo | undefined> | undefined;

@@ -30,12 +30,12 @@ export async function planRollback(ctx: AppContext, req: PlanRequest): Promise<{
       ...(req.alertAt ? { alertAt: req.alertAt } : {}),
     },
   );
-  const history = facts.application.value.history;
+  const history = facts.application?.value.history ?? [];
   if (req.to !== undefined && !history.some((h) => h.id === req.to)) {
     const ids = history.map((h) => h.id);
     throw new NotFoundError(`history id ${req.to} is not in ${req.app}'s Argo CD history`, {
       hint: ids.length
-        ? `available ids: ${ids.join(', ')} (older ones were trimmed by revisionHistoryLimit=${facts.application.value.revisionHistoryLimit}); see \`rewind history ${req.app}\``
+        ? `available ids: ${ids.join(', ')} (older ones were trimmed by revisionHistoryLimit=${facts.application?.value.revisionHistoryLimit ?? 10}); see \`rewind history ${req.app}\``
         : 'the app has no history yet',
     });
   }

@@ -1,11 +1,11 @@
-import { userInfo } from 'node:os';
+import { hostname, userInfo } from 'node:os';
 import type { Plan } from '../core/plan.ts';
+import type { JournalStore } from '../core/ports.ts';
 import { executePlan, type RunResult } from '../executor/execute-plan.ts';
-import { finishRun, type FinishResult } from '../executor/finish-run.ts';
-import { NotFoundError } from '../core/errors.ts';
 import type { LoadedRun } from './run-lookup.ts';
 import type { ProgressEvent } from '../executor/step-context.ts';
 import type { AppContext } from './app-context.ts';
+import { stepHandlerMap } from './step-registry.ts';
 
 export interface RollbackRequest {
   readonly plan: Plan;
@@ -29,35 +29,52 @@ export function actorName(env: NodeJS.ProcessEnv): string {
   }
 }
 
+/** The ports a plan's steps reach, built for the plan's workload cluster. */
+async function runDeps(ctx: AppContext, plan: Plan, journal: JournalStore, progress: (e: ProgressEvent) => void, env: NodeJS.ProcessEnv) {
+  const [gitops, cluster, repo] = await Promise.all([ctx.gitops(), ctx.cluster(plan.workload.cluster), ctx.repo()]);
+  const fault = faultFromEnv(env);
+  return { gitops, cluster, ...(repo ? { repo } : {}), clock: ctx.clock, journal, progress, handlers: stepHandlerMap(), host: hostname(), ...(fault ? { fault } : {}) };
+}
+
 /**
- * Executes a plan under the app's lease, journaled. A dry run touches neither the journal nor
- * the lease: it asks Argo CD for a dry-run rollback and reports what would change.
+ * REWIND_FAULT=crash:<step-kind>:<before|after> ends the process abruptly (SIGKILL: no cleanup, no
+ * flush beyond what is already durable) just before that step acts, or just after it acted and
+ * before its outcome is journaled. The crash-campaign tests use it; nothing else should.
+ */
+function faultFromEnv(env: NodeJS.ProcessEnv): ((kind: string, when: 'before' | 'after') => void) | undefined {
+  const m = /^crash:([\w.-]+):(before|after)$/.exec(env['REWIND_FAULT'] ?? '');
+  if (!m) return undefined;
+  return (kind, when) => {
+    if (kind === m[1] && when === m[2]) process.kill(process.pid, 'SIGKILL');
+  };
+}
+
+/**
+ * Executes a plan under the app's lease, journaled, through all its phases until it is done or a
+ * follow-up step waits on people. A dry run touches neither the journal nor the lease.
  */
 export async function executeRollback(ctx: AppContext, req: RollbackRequest, env: NodeJS.ProcessEnv): Promise<RunResult> {
   const { plan } = req;
-  const [gitops, cluster] = await Promise.all([ctx.gitops(), ctx.cluster(plan.workload.cluster)]);
   const runId = newRunId(plan.app, ctx.clock.now());
-  const journal = req.dryRun ? undefined : await ctx.journal();
-  const release = journal ? await journal.acquireLease(plan.app, runId) : async () => {};
+  const journal = req.dryRun ? nullJournal : await ctx.journal();
+  const deps = await runDeps(ctx, plan, journal, req.progress, env);
+  const release = await journal.acquireLease(plan.app, runId);
   try {
-    return await executePlan(
-      { gitops, cluster, clock: ctx.clock, progress: req.progress, journal: journal ?? nullJournal },
-      {
-        runId,
-        plan,
-        actor: actorName(env),
-        ...(req.reason ? { reason: req.reason } : {}),
-        timeoutMs: req.timeoutMs,
-        signal: req.signal,
-        dryRun: req.dryRun,
-      },
-    );
+    return await executePlan(deps, {
+      runId,
+      plan,
+      actor: actorName(env),
+      ...(req.reason ? { reason: req.reason } : {}),
+      timeoutMs: req.timeoutMs,
+      signal: req.signal,
+      dryRun: req.dryRun,
+    });
   } finally {
     await release();
   }
 }
 
-const nullJournal = {
+const nullJournal: JournalStore = {
   append: async () => {},
   read: () => Promise.resolve([]),
   listRuns: () => Promise.resolve([]),
@@ -67,45 +84,33 @@ const nullJournal = {
 
 export type { RunResult } from '../executor/execute-plan.ts';
 export type { ProgressEvent } from '../executor/step-context.ts';
-export type { FinishResult } from '../executor/finish-run.ts';
 
-/** Continues a journaled run at its first unfinished step, under the app's lease. */
-export async function resumeRollback(
+/**
+ * Continues a journaled run at its first unfinished step, under the app's lease: `resume` after
+ * a crash or Ctrl-C, and `finish` for the follow-up phase. Every step re-reads live state first.
+ * A dry run (finish --dry-run) walks the remaining steps without acting or journaling.
+ */
+export async function continueRun(
   ctx: AppContext,
   loaded: LoadedRun,
-  req: Omit<RollbackRequest, 'plan' | 'dryRun' | 'reason'>,
+  req: Omit<RollbackRequest, 'plan' | 'reason'>,
   env: NodeJS.ProcessEnv,
 ): Promise<RunResult> {
   const { plan, runId } = loaded;
-  const journal = await ctx.journal();
-  const [gitops, cluster] = await Promise.all([ctx.gitops(), ctx.cluster(plan.workload.cluster)]);
+  const journal = req.dryRun ? nullJournal : await ctx.journal();
+  const deps = await runDeps(ctx, plan, journal, req.progress, env);
   const release = await journal.acquireLease(plan.app, runId);
   try {
-    return await executePlan(
-      { gitops, cluster, clock: ctx.clock, journal, progress: req.progress },
-      { runId, plan, actor: actorName(env), timeoutMs: req.timeoutMs, signal: req.signal, dryRun: false, startAt: loaded.resumeAt, previous: loaded.results },
-    );
-  } finally {
-    await release();
-  }
-}
-
-/** Step 3d for the app's open run: revert landed → restore auto-sync → clean sync → closed. */
-export async function finishRollback(
-  ctx: AppContext,
-  open: LoadedRun,
-  req: { timeoutMs: number; signal: AbortSignal; dryRun: boolean; log: (m: string) => void },
-): Promise<FinishResult> {
-  const repo = await ctx.repo();
-  if (!repo) throw new NotFoundError('rewind.yaml has no configRepo: cannot check that the revert landed');
-  const journal = await ctx.journal();
-  const [gitops, cluster] = await Promise.all([ctx.gitops(), ctx.cluster(open.plan.workload.cluster)]);
-  const release = await journal.acquireLease(open.plan.app, open.runId);
-  try {
-    return await finishRun(
-      { gitops, cluster, repo, journal, clock: ctx.clock, log: req.log },
-      { runId: open.runId, plan: open.plan, timeoutMs: req.timeoutMs, signal: req.signal, dryRun: req.dryRun },
-    );
+    return await executePlan(deps, {
+      runId,
+      plan,
+      actor: actorName(env),
+      timeoutMs: req.timeoutMs,
+      signal: req.signal,
+      dryRun: req.dryRun,
+      startAt: loaded.resumeAt,
+      previous: loaded.results,
+    });
   } finally {
     await release();
   }

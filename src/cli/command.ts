@@ -11,7 +11,8 @@ export interface GlobalOptions {
   readonly context: string | undefined;
   readonly yes: boolean;
   readonly dryRun: boolean;
-  readonly verbose: boolean;
+  /** Prints a config warning on stderr (file:line:col: message). */
+  readonly warn: (line: string) => void;
 }
 
 export interface CommandContext {

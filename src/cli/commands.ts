@@ -129,6 +129,14 @@ export const commands: readonly CommandSpec[] = [
     load: () => import('./commands/resume.ts'),
   },
   {
+    name: 'show',
+    usage: 'show RUN',
+    summary: 'one run: its plan, each step\'s intent and outcome with times and evidence, and what it holds now',
+    examples: ['rewind show 20261122-031500-bookstore-catalog-us-east', 'rewind show 20261122-031500-bookstore-catalog-us-east -o json'],
+    options: {},
+    load: () => import('./commands/show.ts'),
+  },
+  {
     name: 'runs',
     usage: 'runs [APP]',
     summary: 'list runs from the journal, open ones first',

@@ -2,7 +2,8 @@ import { parseArgs } from 'node:util';
 import { commands } from './commands.ts';
 import type { CommandSpec, GlobalOptions, OptionSpec } from './command.ts';
 import { processIO, paint, type CliIO } from './io.ts';
-import { ExitCode, InternalError, isRewindError, UsageError } from '../core/errors.ts';
+import { InternalError, isRewindError, UsageError } from '../core/errors.ts';
+import { ExitCode, exitCodeLegend } from '../core/exit-codes.ts';
 
 const globalOptions: OptionSpec = {
   output: { type: 'string', short: 'o' },
@@ -11,7 +12,6 @@ const globalOptions: OptionSpec = {
   yes: { type: 'boolean', short: 'y' },
   'dry-run': { type: 'boolean' },
   'no-color': { type: 'boolean' },
-  verbose: { type: 'boolean', short: 'v' },
   help: { type: 'boolean', short: 'h' },
 };
 
@@ -46,7 +46,7 @@ export function usageText(): string {
     '  --no-color                     never colour output (also NO_COLOR)',
     '  -h, --help                     help for a command: rewind <command> --help',
     '',
-    'Exit codes: 0 done/verified, 1 refused or findings, 2 usage or bad input, 3 a system failed, 4 verification failed.',
+    `Exit codes: ${exitCodeLegend}`,
     '',
   ].join('\n');
 }
@@ -89,8 +89,9 @@ export async function main(argv: readonly string[], io?: CliIO): Promise<number>
     }
     const { spec, rest } = found;
     let parsed;
+    const options = { ...globalOptions, ...spec.options };
     try {
-      parsed = parseArgs({ args: rest, options: { ...globalOptions, ...spec.options }, allowPositionals: true, strict: true });
+      parsed = parseArgs({ args: attachNegativeValues(rest, options), options, allowPositionals: true, strict: true });
     } catch (e) {
       throw new UsageError(`${(e as Error).message.split('\n')[0]}`, { hint: `run \`rewind ${spec.name} --help\`` });
     }
@@ -105,12 +106,12 @@ export async function main(argv: readonly string[], io?: CliIO): Promise<number>
       context: typeof v['context'] === 'string' ? v['context'] : undefined,
       yes: v['yes'] === true,
       dryRun: v['dry-run'] === true,
-      verbose: v['verbose'] === true,
+      warn: (line) => cli.stderr.write(`${paint(cli, 'yellow', 'warning:')} ${line}\n`),
     };
     const mod = await spec.load();
     const controller = new AbortController();
     const onSigint = () => {
-      if (controller.signal.aborted) process.exit(130);
+      if (controller.signal.aborted) process.exit(ExitCode.Interrupted);
       cli.stderr.write('\ninterrupted: stopping after the current step (Ctrl-C again to quit now)\n');
       controller.abort();
     };
@@ -123,6 +124,24 @@ export async function main(argv: readonly string[], io?: CliIO): Promise<number>
   } catch (e) {
     return reportError(cli, e);
   }
+}
+
+/**
+ * `--to -3` would read as an ambiguous flag ("argument is ambiguous"); attach a value that looks
+ * like a negative number to its option, so the option's own parser can say what is wrong with it.
+ */
+function attachNegativeValues(args: readonly string[], options: OptionSpec): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i] as string;
+    const next = args[i + 1];
+    const name = a.startsWith('--') ? a.slice(2) : undefined;
+    if (name !== undefined && options[name]?.type === 'string' && next !== undefined && /^-\d/.test(next)) {
+      out.push(`${a}=${next}`);
+      i++;
+    } else out.push(a);
+  }
+  return out;
 }
 
 function reportError(io: CliIO, e: unknown): number {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { decide } from './decide.ts';
-import { FakeFacts, fullHash, SEED } from './fake-facts.ts';
+import { FakeFacts, fullHash, SEED } from '../testing/fake-facts.ts';
 import type { Facts } from './facts.ts';
 import { defaultPolicy, type Policy } from './facts.ts';
 import type { Plan } from './plan.ts';
@@ -9,7 +9,10 @@ import { checkPlanStillValid } from './plan-staleness.ts';
 
 const kinds = (plan: Plan) => plan.steps.map((s) => s.kind);
 const check = (plan: Plan, id: string) => plan.preflight.find((c) => c.id === id);
-const ROLLBACK = ['preflight', 'disable-auto-sync', 'argocd-rollback', 'wait-healthy', 'verify-digest', 'record-revert-pending'];
+const ROLLBACK = [
+  'argocd.preflight', 'argocd.write-hold', 'argocd.disable-auto-sync', 'argocd.rollback', 'argocd.wait-healthy', 'verify.digest',
+  'followup.await-revert', 'argocd.await-branch-head', 'argocd.restore-sync-policy', 'argocd.wait-synced-to-branch', 'argocd.release-hold',
+];
 
 interface Case {
   readonly title: string;
@@ -22,6 +25,8 @@ interface Case {
   readonly checks?: Readonly<Record<string, string>>;
   readonly extra?: (plan: Plan) => void;
   readonly policy?: Policy;
+  /** Mechanisms not chosen, with a pattern their reason must match. */
+  readonly rejected?: Readonly<Record<string, RegExp>>;
 }
 
 const cases: readonly Case[] = [
@@ -34,16 +39,21 @@ const cases: readonly Case[] = [
     checks: { correlation: 'pass', 'last-known-good': 'pass', 'sync-mode': 'warn', ownership: 'pass', schema: 'pass', diagnosis: 'info' },
     warning: /auto-sync is ON \(prune, selfHeal\).*restores prune, selfHeal/,
     extra: (plan) => {
-      const disable = plan.steps.find((s) => s.kind === 'disable-auto-sync');
+      const disable = plan.steps.find((s) => s.kind === 'argocd.disable-auto-sync');
       assert.deepEqual(disable?.params, { saved: { automated: { prune: true, selfHeal: true, enabled: true } } });
-      const rollback = plan.steps.find((s) => s.kind === 'argocd-rollback');
+      const rollback = plan.steps.find((s) => s.kind === 'argocd.rollback');
       assert.deepEqual(rollback?.params, { id: 41, revision: SEED.good.revision, prune: true });
-      const verify = plan.steps.find((s) => s.kind === 'verify-digest');
+      const verify = plan.steps.find((s) => s.kind === 'verify.digest');
       assert.deepEqual(verify?.params, { expectedImages: [SEED.goodImage] });
-      const revert = plan.steps.find((s) => s.kind === 'record-revert-pending');
-      assert.equal((revert?.params as { badRevision: string }).badRevision, SEED.bad.revision);
+      const revert = plan.steps.find((s) => s.kind === 'followup.await-revert');
+      assert.deepEqual(revert?.params, { badRevision: SEED.bad.revision, trackedBranch: 'main' });
+      const restore = plan.steps.find((s) => s.kind === 'argocd.restore-sync-policy');
+      assert.deepEqual(restore?.params, disable?.params, 'the follow-up restores exactly what 3a saved');
       assert.deepEqual(plan.from, { historyId: 42, revision: SEED.bad.revision });
-      assert.equal(plan.steps.find((s) => s.kind === 'wait-healthy')?.expectedSeconds, defaultPolicy.expectedSeconds['wait-healthy']);
+      assert.equal(plan.steps.find((s) => s.kind === 'argocd.wait-healthy')?.expectedSeconds, 90);
+      assert.deepEqual([...new Set(plan.steps.map((s) => s.phase))], ['mitigate', 'verify', 'follow-up']);
+      assert.equal(plan.mechanism, 'argocd-rollback');
+      assert.deepEqual(plan.rejected.map((r) => r.mechanism), ['feature-flag', 'argo-rollouts', 'rollout-undo', 'data-layer', 'roll-forward']);
     },
   },
   {
@@ -51,7 +61,7 @@ const cases: readonly Case[] = [
     facts: FakeFacts.seed().autoSync(false),
     decision: 'rollback',
     to: 41,
-    steps: ['preflight', 'argocd-rollback', 'wait-healthy', 'verify-digest', 'record-revert-pending'],
+    steps: ['argocd.preflight', 'argocd.write-hold', 'argocd.rollback', 'argocd.wait-healthy', 'verify.digest', 'followup.await-revert', 'argocd.await-branch-head', 'argocd.sync-to-branch', 'argocd.wait-synced-to-branch', 'argocd.release-hold'],
     checks: { 'sync-mode': 'pass' },
   },
   {
@@ -59,11 +69,11 @@ const cases: readonly Case[] = [
     facts: FakeFacts.seed().ownedByAppSet('bookstore'),
     decision: 'rollback',
     to: 41,
-    steps: ['preflight', 'pin-target-revision', 'wait-healthy', 'verify-digest', 'record-revert-pending'],
+    steps: ['argocd.preflight', 'argocd.write-hold', 'argocd.pin-target-revision', 'argocd.wait-healthy', 'verify.digest', 'followup.await-revert', 'argocd.unpin-target-revision', 'argocd.await-branch-head', 'argocd.wait-synced-to-branch', 'argocd.release-hold'],
     checks: { ownership: 'warn' },
     warning: /ApplicationSet bookstore, which would put spec.syncPolicy back: rewind pins spec.source.targetRevision to a1b2c3d/,
     extra: (plan) => {
-      const pin = plan.steps.find((s) => s.kind === 'pin-target-revision');
+      const pin = plan.steps.find((s) => s.kind === 'argocd.pin-target-revision');
       assert.deepEqual(pin?.params, { revision: SEED.good.revision, previousTargetRevision: 'main', saved: { automated: { prune: true, selfHeal: true, enabled: true } } });
     },
   },
@@ -71,7 +81,7 @@ const cases: readonly Case[] = [
     title: 'pins and then rolls back when a parent owns the app and auto-sync is off',
     facts: FakeFacts.seed().ownedByApp('bookstore-root').autoSync(false),
     decision: 'rollback',
-    steps: ['preflight', 'pin-target-revision', 'argocd-rollback', 'wait-healthy', 'verify-digest', 'record-revert-pending'],
+    steps: ['argocd.preflight', 'argocd.write-hold', 'argocd.pin-target-revision', 'argocd.rollback', 'argocd.wait-healthy', 'verify.digest', 'followup.await-revert', 'argocd.unpin-target-revision', 'argocd.await-branch-head', 'argocd.sync-to-branch', 'argocd.wait-synced-to-branch', 'argocd.release-hold'],
   },
   {
     title: 'refuses when the history holds only the current entry',
@@ -198,14 +208,13 @@ const cases: readonly Case[] = [
     title: 'recommends flipping a flag that covers the change first',
     facts: FakeFacts.seed().changed('config-only').flag('catalog-new-search', 'config-only'),
     decision: 'rollback',
-    warning: /flag catalog-new-search covers this change.*flip it first.*rewind cannot flip flags yet/,
-    checks: { 'feature-flag': 'warn' },
+    rejected: { 'feature-flag': /flag catalog-new-search covers this change.*rewind cannot flip flags yet: flip it by hand first/ },
   },
   {
     title: 'does not recommend a flag that covers only part of the change',
     facts: FakeFacts.seed().changed('config-only', 'image-digest').flag('catalog-new-search', 'config-only'),
     decision: 'rollback',
-    checks: { 'feature-flag': 'info' },
+    rejected: { 'feature-flag': /no declared flag covers what changed \(config-only, image-digest\)/ },
   },
   {
     title: 'warns that rollback will not downgrade CRDs',
@@ -214,16 +223,16 @@ const cases: readonly Case[] = [
     warning: /does not delete or downgrade Helm CRDs/,
   },
   {
-    title: 'warns that the Argo Rollouts path comes later for a Rollout',
+    title: 'says the Argo Rollouts path is not built yet for a Rollout, and rolls back through Argo CD',
     facts: FakeFacts.seed().workloadKind('Rollout'),
     decision: 'rollback',
-    warning: /Argo Rollout: rewind's Rollouts path/,
+    rejected: { 'argo-rollouts': /is an Argo Rollout, but rewind cannot abort or undo Rollouts yet/, 'rollout-undo': /Argo CD manages .*self-heal/ },
   },
   {
     title: 'takes the expected images from the target revision when they were gathered',
     facts: FakeFacts.seed().targetImages('ghcr.io/acme/catalog@sha256:feed'),
     decision: 'rollback',
-    extra: (plan) => assert.deepEqual(plan.steps.find((s) => s.kind === 'verify-digest')?.params, { expectedImages: ['ghcr.io/acme/catalog@sha256:feed'] }),
+    extra: (plan) => assert.deepEqual(plan.steps.find((s) => s.kind === 'verify.digest')?.params, { expectedImages: ['ghcr.io/acme/catalog@sha256:feed'] }),
   },
 ];
 
@@ -238,9 +247,56 @@ describe('decide', () => {
       if (c.reason) assert.ok(plan.reasons.some((r) => c.reason?.test(r)), `no reason matches ${c.reason}: ${plan.reasons.join(' | ')}`);
       if (c.warning) assert.ok(plan.warnings.some((w) => c.warning?.test(w)), `no warning matches ${c.warning}: ${plan.warnings.join(' | ')}`);
       for (const [id, status] of Object.entries(c.checks ?? {})) assert.equal(check(plan, id)?.status, status, id);
+      for (const [m, re] of Object.entries(c.rejected ?? {})) {
+        const reason = plan.rejected.find((r) => r.mechanism === m)?.reason ?? '';
+        assert.match(reason, re, m);
+      }
       c.extra?.(plan);
     });
   }
+
+  it('refuses with every mechanism\'s reason when none applies (no Argo CD Application)', () => {
+    const plan = decide(FakeFacts.seed().withoutApplication().build());
+    assert.equal(plan.decision, 'refuse');
+    assert.equal(plan.mechanism, null);
+    assert.deepEqual(plan.steps, []);
+    assert.deepEqual(plan.preflight, []);
+    assert.deepEqual(plan.assumptions, {});
+    assert.deepEqual(plan.rejected.map((r) => r.mechanism), ['feature-flag', 'argo-rollouts', 'argocd-rollback', 'rollout-undo', 'data-layer', 'roll-forward']);
+    assert.match(plan.reasons[0] ?? '', /no rollback mechanism applies to bookstore-catalog-us-east: .*argocd-rollback: bookstore-catalog-us-east has no Argo CD Application/);
+    assert.match(plan.rejected.find((r) => r.mechanism === 'rollout-undo')?.reason ?? '', /cannot run `rollout undo` yet/);
+  });
+
+  it('names the data layer when an unsafe migration makes the Argo CD rollback refuse', () => {
+    const plan = decide(FakeFacts.seed().migrations('unsafe', 'm/0042_drop.sql').build());
+    assert.equal(plan.decision, 'refuse');
+    assert.equal(plan.mechanism, 'argocd-rollback', 'the tree stops at the first mechanism that applies');
+    assert.match(plan.rejected.find((r) => r.mechanism === 'data-layer')?.reason ?? '', /unsafe migration.*data-rollback-postgres-pitr/);
+  });
+
+  it('a policy that names a mechanism uses it, and says why when it cannot', () => {
+    const plan = decide(FakeFacts.seed().build(), { ...defaultPolicy, mechanism: 'rollout-undo' });
+    assert.equal(plan.decision, 'refuse');
+    assert.equal(plan.mechanism, 'rollout-undo');
+    assert.match(plan.reasons[0] ?? '', /rollout-undo cannot be used: Argo CD manages/);
+    assert.match(plan.rejected.find((r) => r.mechanism === 'argocd-rollback')?.reason ?? '', /applies, but rollout-undo comes first/);
+  });
+
+  it('a noop names its mechanism and target', () => {
+    const plan = decide(FakeFacts.seed().alreadyOnTarget().build());
+    assert.equal(plan.decision, 'noop');
+    assert.equal(plan.mechanism, 'argocd-rollback');
+  });
+
+  it('records what it assumed about live state as flat observations', () => {
+    const plan = decide(FakeFacts.seed().build());
+    assert.deepEqual(plan.assumptions, {
+      'argocd.deployedRevision': SEED.bad.revision,
+      'argocd.latestHistoryId': 42,
+      'argocd.autoSync': true,
+      'argocd.targetRevision': 'main',
+    });
+  });
 
   it('is deterministic and returns frozen data', () => {
     const facts = FakeFacts.seed().build();

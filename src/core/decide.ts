@@ -1,12 +1,13 @@
-import { deployedRevision, shortHash, SyncPolicy } from './domain.ts';
-import { defaultPolicy, type Facts, type Policy } from './facts.ts';
+import { observe } from './assumptions.ts';
+import { deployedRevision } from './domain.ts';
+import { defaultPolicy, GitOpsFacts, type Facts, type Policy } from './facts.ts';
 import { deepFreeze } from './freeze.ts';
-import { chooseLastKnownGood } from './last-known-good.ts';
-import type { Plan, PlanStep } from './plan.ts';
-import { buildSteps } from './plan-steps.ts';
+import { chooseLastKnownGood, type LastKnownGood } from './last-known-good.ts';
+import { mechanisms as defaultMechanisms, type Mechanism, type Proposal } from './mechanisms/index.ts';
+import type { Plan, Rejection } from './plan.ts';
+import { PLAN_VERSION } from './plan.ts';
 import { correlationCheck } from './preflight/correlation-check.ts';
 import { diagnosisCheck } from './preflight/diagnosis-check.ts';
-import { featureFlagCheck } from './preflight/feature-flag-check.ts';
 import { lastKnownGoodCheck } from './preflight/last-known-good-check.ts';
 import { operationCheck } from './preflight/operation-check.ts';
 import { ownershipCheck } from './preflight/ownership-check.ts';
@@ -15,104 +16,81 @@ import { syncModeCheck } from './preflight/sync-mode-check.ts';
 import type { Preflight, PreflightResult } from './preflight/types.ts';
 import { workloadCheck } from './preflight/workload-check.ts';
 
-/** In the runbook's order; the flag check sits last because it only advises. */
-const CHECKS: readonly Preflight[] = [
-  correlationCheck,
-  schemaCheck,
-  lastKnownGoodCheck,
-  syncModeCheck,
-  ownershipCheck,
-  diagnosisCheck,
-  workloadCheck,
-  operationCheck,
-  featureFlagCheck,
-];
+/** The runbook's pre-flight, in its order. */
+const CHECKS: readonly Preflight[] = [correlationCheck, schemaCheck, lastKnownGoodCheck, syncModeCheck, ownershipCheck, diagnosisCheck, workloadCheck, operationCheck];
 
 /**
- * The decision core: the seed runbook's pre-flight and Step 3 as a pure function of the facts.
- * No await, no clock (`facts.now` is the time), no env, no I/O; the same facts give the same,
- * deeply frozen plan.
+ * The decision core: the runbook's pre-flight, then the decision tree as a pure function of the
+ * facts. No await, no clock (`facts.now` is the time), no env, no I/O; the same facts give the
+ * same, deeply frozen plan.
  *
- * - `refuse` when there is no last-known-good, an unsafe (or, by policy, any changed) migration,
- *   or an operation already running; `reasons` say what to do instead.
- * - `noop` when the app already runs the target revision.
- * - `rollback` otherwise: preflight, disable-auto-sync (or pin-target-revision when a parent owns
- *   the app), argocd-rollback, wait-healthy, verify-digest, record-revert-pending.
+ * Every mechanism proposes or declines; the first (in the tree's order, or the one
+ * `policy.mechanism` names) that does not decline decides: its plan, its refusal or its noop. The
+ * others are listed in `rejected` with their reasons, so the plan says why not them.
  *
  * ### Examples
  * ```ts
  * const plan = decide(FakeFacts.seed().build());
  * plan.decision;                    // 'rollback'
- * plan.to;                          // { historyId: 41, revision: 'a1b2c3d…', … }
- * plan.steps.map((s) => s.kind);    // ['preflight', 'disable-auto-sync', 'argocd-rollback', 'wait-healthy', 'verify-digest', 'record-revert-pending']
+ * plan.mechanism;                   // 'argocd-rollback'
+ * plan.rejected[0];                 // { mechanism: 'feature-flag', reason: 'no feature flag is declared …' }
+ * plan.steps.map((s) => s.kind);    // ['argocd.preflight', 'argocd.disable-auto-sync', 'argocd.rollback', …]
  * decide(FakeFacts.seed().migrations('unsafe', 'm/0042_drop.sql').build()).decision; // 'refuse'
  * ```
  */
-export function decide(facts: Facts, policy: Policy = defaultPolicy): Plan {
-  const app = facts.application.value;
-  const currentRevision = deployedRevision(app);
-  const lkg = chooseLastKnownGood(app.history, currentRevision, facts.requestedId, {
-    ...(facts.prunedRevisions ? { pruned: facts.prunedRevisions.value } : {}),
-    revisionHistoryLimit: app.revisionHistoryLimit,
-  });
-  const results = CHECKS.map((check) => check({ facts, policy, lkg })).filter((r): r is PreflightResult => r !== null);
-  const preflight = results.map((r) => r.check);
-  const warnings = results.flatMap((r) => r.warnings);
-  const refusals = results.flatMap((r) => r.refusals);
-  const latest = app.history.reduce<number | null>((max, e) => (max === null || e.id > max ? e.id : max), null);
+export function decide(facts: Facts, policy: Policy = defaultPolicy, mechanisms: readonly Mechanism[] = defaultMechanisms): Plan {
+  const app = facts.application?.value;
+  const current = app ? deployedRevision(app) : null;
+  const lkg: LastKnownGood | null = app
+    ? chooseLastKnownGood(app.history, deployedRevision(app), facts.requestedId, {
+        ...(facts.prunedRevisions ? { pruned: facts.prunedRevisions.value } : {}),
+        revisionHistoryLimit: app.revisionHistoryLimit,
+      })
+    : null;
+  const checks: readonly PreflightResult[] =
+    GitOpsFacts.is(facts) && lkg !== null ? CHECKS.map((check) => check({ facts, policy, lkg })).filter((r): r is PreflightResult => r !== null) : [];
+
+  const proposals = mechanisms.map((m) => ({ mechanism: m, proposal: m.propose({ facts, policy, lkg, checks }) }));
+  const forced = policy.mechanism === undefined ? undefined : proposals.find((p) => p.mechanism.name === policy.mechanism);
+  const chosen = forced ?? proposals.find((p) => p.proposal.kind !== 'decline');
+  const rejected: Rejection[] = proposals
+    .filter((p) => p !== chosen)
+    .map((p) => ({ mechanism: p.mechanism.name, reason: rejectionReason(p.proposal, chosen?.mechanism) }));
 
   const base = {
     kind: 'Plan' as const,
-    version: 1 as const,
-    app: app.name,
+    version: PLAN_VERSION as typeof PLAN_VERSION,
+    app: facts.app.name,
     workload: facts.app.workload,
-    from: { historyId: lkg.current?.id ?? null, revision: currentRevision },
-    to: lkg.ok ? { historyId: lkg.entry.id, revision: lkg.entry.revision, deployedAt: lkg.entry.deployedAt } : null,
-    preflight,
+    mechanism: chosen?.mechanism.name ?? null,
+    rejected,
+    from: { historyId: lkg?.current?.id ?? null, revision: current },
+    preflight: checks.map((r) => r.check),
     createdAt: facts.now,
-    assumptions: {
-      currentRevision,
-      latestHistoryId: latest,
-      autoSync: SyncPolicy.isAutoSyncOn(app.syncPolicy),
-      targetRevision: app.source.targetRevision,
-    },
+    assumptions: observe(facts),
   };
-
-  if (lkg.ok && lkg.entry.revision === currentRevision) {
-    const reason = `${app.name} already runs ${shortHash(currentRevision)}, the revision of history ${lkg.entry.id}: nothing to roll back`;
-    return deepFreeze<Plan>({ ...base, decision: 'noop', reasons: [reason], warnings: [], steps: [] });
+  const p: Proposal | undefined = chosen?.proposal;
+  if (p === undefined) {
+    const reasons = [`no rollback mechanism applies to ${facts.app.name}: ${rejected.map((r) => `${r.mechanism}: ${r.reason}`).join('; ')}`];
+    return deepFreeze<Plan>({ ...base, decision: 'refuse', reasons, warnings: [], to: null, steps: [] });
   }
-  if (!lkg.ok || refusals.length > 0) {
-    return deepFreeze<Plan>({ ...base, decision: 'refuse', reasons: refusals, warnings, steps: [] });
+  switch (p.kind) {
+    case 'plan':
+      return deepFreeze<Plan>({ ...base, decision: 'rollback', reasons: p.reasons, warnings: p.warnings, to: p.to, steps: p.steps });
+    case 'noop':
+      return deepFreeze<Plan>({ ...base, decision: 'noop', reasons: [p.reason], warnings: [], to: p.to, steps: [] });
+    case 'refuse':
+      return deepFreeze<Plan>({ ...base, decision: 'refuse', reasons: p.reasons, warnings: p.warnings, to: p.to, steps: [] });
+    case 'decline':
+      // Only a forced mechanism can be chosen while declining: say why it cannot be used.
+      return deepFreeze<Plan>({ ...base, decision: 'refuse', reasons: [`${policy.mechanism ?? ''} cannot be used: ${p.reason}`], warnings: [], to: null, steps: [] });
   }
-
-  const fromDiagnosis = (facts.diagnosis?.value.images ?? []).map((i) => i.from).filter((i): i is string => i !== undefined);
-  const expectedImages = facts.targetImages?.value ?? fromDiagnosis;
-  if (expectedImages.length === 0) {
-    warnings.push('the images at the target revision are unknown: verify-digest can only check that the rollout completed');
-  }
-  const steps: PlanStep[] = buildSteps({
-    facts,
-    policy,
-    target: lkg.entry,
-    expectedImages,
-    preflightChecks: [
-      `current revision is ${currentRevision}`,
-      `latest history id is ${latest ?? 'none'}`,
-      `auto-sync is ${base.assumptions.autoSync ? 'on' : 'off'}`,
-      `history ${lkg.entry.id} is ${lkg.entry.revision}`,
-      'no operation is running',
-    ],
-  });
-  const reasons = rollbackReasons(results, lkg.entry.id, lkg.entry.revision, currentRevision);
-  return deepFreeze<Plan>({ ...base, decision: 'rollback', reasons, warnings, steps });
 }
 
-function rollbackReasons(results: readonly PreflightResult[], id: number, good: string, bad: string): string[] {
-  const detail = (id: string) => results.find((r) => r.check.id === id)?.check.detail;
-  return [
-    detail('correlation'),
-    `last-known-good: history ${id} (${shortHash(good)}); current ${shortHash(bad)}`,
-    detail('schema'),
-  ].filter((r): r is string => r !== undefined);
+function rejectionReason(p: Proposal, chosen: Mechanism | undefined): string {
+  if (p.kind === 'decline') return p.reason;
+  const above = chosen ? `${chosen.name} comes first in the decision tree` : 'not chosen';
+  if (p.kind === 'plan') return `applies, but ${above}`;
+  if (p.kind === 'noop') return `nothing to do: ${p.reason}`;
+  return `applies but would refuse: ${p.reasons.join('; ')}`;
 }

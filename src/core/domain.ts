@@ -1,3 +1,5 @@
+import type { HoldReading } from './hold.ts';
+
 /**
  * What rewind knows about the world, as plain frozen data. Adapters produce these values;
  * the decision core reads them. Nothing here does I/O.
@@ -111,6 +113,8 @@ export interface ApplicationState {
   /** `status.summary.images`: the spec's image strings, not digests. */
   readonly images: readonly string[];
   readonly owner?: AppOwner;
+  /** rewind's hold annotation (`rewind.io/hold`) as read, when the app carries one. */
+  readonly hold?: HoldReading;
 }
 
 export interface PodImage {

@@ -1,18 +1,10 @@
 /**
  * rewind's few named errors. Adapters translate every failure into one of these;
- * the CLI has one top-level catch that maps each class to an exit code, the server one onError.
- *
- * Exit codes (everywhere): 0 done or verified, 1 refused or findings, 2 usage or bad input,
- * 3 a system failed, 4 verification failed.
+ * the CLI has one top-level catch that maps each class to its exit code (./exit-codes.ts).
  */
-export const ExitCode = {
-  Ok: 0,
-  Refused: 1,
-  Usage: 2,
-  SystemFailed: 3,
-  VerificationFailed: 4,
-} as const;
-export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
+import { ExitCode } from './exit-codes.ts';
+
+export { ExitCode } from './exit-codes.ts';
 
 export interface ErrorDetails {
   /** What the user can do next; printed on its own line after the message. */

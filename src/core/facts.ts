@@ -42,7 +42,8 @@ export interface Facts {
   readonly alertAt?: string;
   /** --to: the history id the user asked for. */
   readonly requestedId?: number;
-  readonly application: Fact<ApplicationState>;
+  /** The Argo CD Application; absent when the app is not managed by Argo CD. */
+  readonly application?: Fact<ApplicationState>;
   readonly workload: Fact<WorkloadState>;
   /** Step 0, for the chosen last-good..current window; absent when there is no target. */
   readonly migrations?: Fact<MigrationWindow>;
@@ -72,21 +73,24 @@ export interface Policy {
    * `migrationReview`, unsafe and error refuse). `any-change`: any changed migration blocks.
    */
   readonly migrationGate?: 'any-change' | 'verdict';
-  /** Expected seconds per step kind, for the plan's timings. */
+  /** Expected seconds per step kind, for the plan's timings; unset kinds use the registry's estimate. */
   readonly expectedSeconds: Readonly<Record<string, number>>;
+  /** Use this mechanism (by name) instead of the decision tree's first choice. */
+  readonly mechanism?: string;
 }
+
+/** Facts of an app Argo CD manages: what the Argo CD checks and mechanism read. */
+export type GitOpsFacts = Facts & { readonly application: Fact<ApplicationState> };
+
+export const GitOpsFacts = {
+  is(facts: Facts): facts is GitOpsFacts {
+    return facts.application !== undefined;
+  },
+} as const;
 
 export const defaultPolicy: Policy = Object.freeze({
   correlationWindowMinutes: 30,
   migrationReview: 'block',
   migrationGate: 'verdict',
-  expectedSeconds: Object.freeze({
-    preflight: 5,
-    'disable-auto-sync': 2,
-    'pin-target-revision': 2,
-    'argocd-rollback': 30,
-    'wait-healthy': 90,
-    'verify-digest': 10,
-    'record-revert-pending': 1,
-  }),
+  expectedSeconds: Object.freeze({}),
 });

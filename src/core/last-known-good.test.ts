@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { HistoryEntry } from './domain.ts';
-import { fullHash } from './fake-facts.ts';
+import { fullHash } from '../testing/fake-facts.ts';
 import { chooseLastKnownGood } from './last-known-good.ts';
 
 const h = (id: number, rev: string, automated = false): HistoryEntry => ({ id, revision: fullHash(rev), deployedAt: `2026-05-20T${String(id % 24).padStart(2, '0')}:00:00Z`, initiatedBy: { automated } });

@@ -1,4 +1,4 @@
-import type { SyncPolicy, WorkloadRef } from './domain.ts';
+import type { WorkloadRef } from './domain.ts';
 
 /** A piece of evidence behind a decision: what was seen, and where. */
 export interface Evidence {
@@ -6,28 +6,21 @@ export interface Evidence {
   readonly source: string;
 }
 
-/** Step kinds rewind can execute. Each is idempotent: re-running it after a crash is safe. */
-export type StepKind =
-  | 'preflight'
-  | 'disable-auto-sync'
-  | 'pin-target-revision'
-  | 'argocd-rollback'
-  | 'wait-healthy'
-  | 'verify-digest'
-  | 'record-revert-pending';
+/**
+ * A plan runs in phases: mitigate (stop the harm), verify (prove the service recovered), and
+ * follow-up (make git agree, give back what the run held). One run, one journal, all three.
+ */
+export type Phase = 'mitigate' | 'verify' | 'follow-up';
+export const PHASES: readonly Phase[] = ['mitigate', 'verify', 'follow-up'];
 
-export interface StepParams {
-  readonly 'disable-auto-sync': { readonly saved: SyncPolicy };
-  readonly 'pin-target-revision': { readonly revision: string; readonly previousTargetRevision: string; readonly saved: SyncPolicy };
-  readonly 'argocd-rollback': { readonly id: number; readonly revision: string; readonly prune: boolean };
-  readonly 'wait-healthy': { readonly revision: string };
-  readonly 'verify-digest': { readonly expectedImages: readonly string[] };
-  readonly 'record-revert-pending': { readonly badRevision: string; readonly trackedBranch: string; readonly saved: SyncPolicy };
-  readonly preflight: { readonly checks: readonly string[] };
-}
-
-export interface PlanStep<K extends StepKind = StepKind> {
-  readonly kind: K;
+/**
+ * One step. `kind` is namespaced by the system it acts on (`argocd.rollback`, `verify.digest`,
+ * `followup.await-revert`) and registered once in `core/steps/` with its parameter schema; saved
+ * plans are validated against that registry before anything runs.
+ */
+export interface PlanStep<P = unknown> {
+  readonly kind: string;
+  readonly phase: Phase;
   readonly title: string;
   /** The object the step acts on, e.g. "argocd app bookstore-catalog-us-east". */
   readonly target: string;
@@ -35,8 +28,16 @@ export interface PlanStep<K extends StepKind = StepKind> {
   readonly evidence: readonly Evidence[];
   /** What must hold after the step (checked by the executor). */
   readonly checks: readonly string[];
-  readonly params: StepParams[K];
+  readonly params: P;
 }
+
+/** The target of a plan, in the chosen mechanism's own terms. */
+export type PlanTarget = {
+  readonly kind: 'argocd-history';
+  readonly historyId: number;
+  readonly revision: string;
+  readonly deployedAt: string;
+};
 
 export type Decision =
   /** Execute the steps. */
@@ -46,31 +47,42 @@ export type Decision =
   /** rewind will not act; `reasons` say why and what to do instead. */
   | 'refuse';
 
+/** A mechanism the decision tree did not choose, and why. */
+export interface Rejection {
+  readonly mechanism: string;
+  readonly reason: string;
+}
+
+/**
+ * What the plan assumed about live state, as flat observations (`argocd.latestHistoryId: 42`);
+ * `rollback --plan` and the executor's pre-flight re-read them and refuse when any differs.
+ */
+export type Assumptions = Readonly<Record<string, string | number | boolean | null>>;
+
+export const PLAN_VERSION = 2;
+
 export interface Plan {
   readonly kind: 'Plan';
-  readonly version: 1;
+  readonly version: typeof PLAN_VERSION;
   readonly app: string;
   /** The workload the app deploys (where digests are verified). */
   readonly workload: WorkloadRef;
   readonly decision: Decision;
+  /** The mechanism the decision tree chose; null when none applies. */
+  readonly mechanism: string | null;
+  /** Every mechanism not chosen, in decision-tree order, with its reason. */
+  readonly rejected: readonly Rejection[];
   /** Why this decision, in order of importance. */
   readonly reasons: readonly string[];
   readonly warnings: readonly string[];
-  readonly from: { readonly historyId: number | null; readonly revision: string };
-  readonly to: { readonly historyId: number; readonly revision: string; readonly deployedAt: string } | null;
+  /** What runs now: the deployed config revision and its history entry, when known. */
+  readonly from: { readonly historyId: number | null; readonly revision: string | null };
+  readonly to: PlanTarget | null;
   readonly steps: readonly PlanStep[];
   /** Pre-flight answers, each with its evidence. */
   readonly preflight: readonly PreflightCheck[];
   readonly createdAt: string;
-  /**
-   * What the plan assumed about live state; `rollback --plan` re-reads and refuses when any differs.
-   */
-  readonly assumptions: {
-    readonly currentRevision: string;
-    readonly latestHistoryId: number | null;
-    readonly autoSync: boolean;
-    readonly targetRevision: string;
-  };
+  readonly assumptions: Assumptions;
 }
 
 export type PreflightStatus = 'pass' | 'warn' | 'fail' | 'info';
@@ -78,7 +90,7 @@ export type PreflightStatus = 'pass' | 'warn' | 'fail' | 'info';
 export interface PreflightCheck {
   /**
    * Stable id: "correlation", "last-known-good", "sync-mode", "ownership", "schema", "diagnosis",
-   * "feature-flag", "workload", "operation".
+   * "workload", "operation".
    */
   readonly id: string;
   readonly title: string;
@@ -91,5 +103,8 @@ export const Plan = {
   is(v: unknown): v is Plan {
     return typeof v === 'object' && v !== null && (v as { kind?: unknown }).kind === 'Plan';
   },
+  /** The steps of one phase, with their indexes in the plan. */
+  phase(plan: Plan, phase: Phase): { readonly index: number; readonly step: PlanStep }[] {
+    return plan.steps.map((step, index) => ({ index, step })).filter((s) => s.step.phase === phase);
+  },
 } as const;
-

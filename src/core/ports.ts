@@ -4,6 +4,7 @@
  * and `NotFoundError` when the named thing does not exist.
  */
 import type { ApplicationState, ChangeDiagnosis, MigrationWindow, SyncPolicy, WorkloadRef, WorkloadState } from './domain.ts';
+import type { Hold } from './hold.ts';
 import type { JournalRecord, RunSummary } from './run.ts';
 
 /** Argo CD (or another GitOps controller) as rewind needs it. */
@@ -19,6 +20,14 @@ export interface GitOpsClient {
   rollback(name: string, id: number, opts: { prune: boolean; dryRun?: boolean }): Promise<void>;
   /** `argocd app sync NAME [--revision R]`. */
   sync(name: string, opts: { revision?: string; prune?: boolean }): Promise<void>;
+  /**
+   * Writes rewind's hold annotation with optimistic concurrency. Idempotent for the same run (a
+   * hold of the same `runId` is replaced, e.g. when it is `left`); RefusedError when another run's
+   * hold is there or appears while writing.
+   */
+  writeHold(name: string, hold: Hold): Promise<void>;
+  /** Removes the hold when it is `runId`'s; nothing when there is none; RefusedError when another run's. */
+  clearHold(name: string, runId: string): Promise<void>;
 }
 
 /** A Kubernetes cluster, reached through a kubeconfig context. */

@@ -1,9 +1,10 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { decide } from '../core/decide.ts';
-import { FakeFacts, SEED } from '../core/fake-facts.ts';
+import { FakeFacts, SEED } from '../testing/fake-facts.ts';
 import type { ApplicationState, SyncPolicy, WorkloadState } from '../core/domain.ts';
-import type { ClusterClient, Clock, GitOpsClient, JournalStore } from '../core/ports.ts';
+import type { ClusterClient, Clock, ConfigRepo, GitOpsClient, JournalStore } from '../core/ports.ts';
+import { stepHandlers } from './steps/index.ts';
 import type { JournalRecord } from '../core/run.ts';
 import { executePlan } from './execute-plan.ts';
 
@@ -12,7 +13,7 @@ import { executePlan } from './execute-plan.ts';
  * a rollback appends a history entry and moves the Pods to that revision's image.
  */
 function world(facts = FakeFacts.seed().build()) {
-  let app: ApplicationState = facts.application.value;
+  let app: ApplicationState = facts.application?.value ?? assert.fail('the seed has an Application');
   const imageOf = (rev: string) => (rev === SEED.good.revision ? SEED.goodImage : SEED.badImage);
   let running = SEED.badImage;
   const calls: string[] = [];
@@ -34,6 +35,32 @@ function world(facts = FakeFacts.seed().build()) {
       return Promise.resolve();
     },
     sync: () => Promise.reject(new Error('not expected')),
+    writeHold: (_name, hold) => {
+      calls.push(`writeHold ${hold.runId}`);
+      app = { ...app, hold: { ok: true, hold } };
+      return Promise.resolve();
+    },
+    clearHold: () => {
+      calls.push('clearHold');
+      const { hold: _h, ...rest } = app;
+      app = rest;
+      return Promise.resolve();
+    },
+  };
+  // The config repo: the revert lands when a test says so; Argo CD then sees the new head.
+  const head = 'e'.repeat(40);
+  let reverted = false;
+  const repo: ConfigRepo = {
+    resolve: () => Promise.resolve(head),
+    changedFiles: () => Promise.resolve([]),
+    show: () => Promise.resolve(undefined),
+    log: () => Promise.resolve([]),
+    hasRevertOf: () => Promise.resolve(reverted),
+    fetch: () => Promise.resolve(),
+  };
+  const landRevert = () => {
+    reverted = true;
+    app = { ...app, sync: { status: 'Synced', revision: head }, health: { status: 'Healthy' } };
   };
   const cluster: ClusterClient = {
     getWorkload: (): Promise<WorkloadState> =>
@@ -55,7 +82,7 @@ function world(facts = FakeFacts.seed().build()) {
   };
   let t = Date.parse(SEED.now);
   const clock: Clock = { now: () => new Date(t), sleep: (ms) => ((t += ms), Promise.resolve()) };
-  return { gitops, cluster, journal, clock, records, calls, progress: () => {}, app: () => app, setApp: (a: ApplicationState) => (app = a) };
+  return { gitops, cluster, repo, journal, clock, records, calls, handlers: new Map(stepHandlers.map((h) => [h.definition.kind, h])), host: 'test-host', progress: () => {}, app: () => app, setApp: (a: ApplicationState) => (app = a), landRevert };
 }
 
 const plan = decide(FakeFacts.seed().build());
@@ -67,8 +94,11 @@ describe('executePlan', () => {
     const w = world();
     const result = await run(w);
     assert.equal(result.status, 'awaiting-revert');
-    assert.deepEqual(w.calls, ['setSyncPolicy enabled=false', 'rollback 41']);
-    const kinds = plan.steps.map((s) => s.kind);
+    assert.deepEqual(w.calls, ['writeHold r1', 'setSyncPolicy enabled=false', 'rollback 41']);
+    const upTo = plan.steps.findIndex((s) => s.kind === 'followup.await-revert');
+    const kinds = plan.steps.slice(0, upTo + 1).map((s) => s.kind);
+    assert.equal(result.steps[upTo]?.status, 'pending');
+    assert.ok(result.steps.slice(upTo + 1).every((s) => s.status === 'not-executed'));
     const trail = w.records.filter((r) => r.type === 'intent' || r.type === 'outcome').map((r) => `${r.type}:${(r as { kind: string }).kind}`);
     assert.deepEqual(trail, kinds.flatMap((k) => [`intent:${k}`, `outcome:${k}`]));
     const last = w.records.at(-1);
@@ -81,9 +111,45 @@ describe('executePlan', () => {
     const result = await run(w);
     assert.equal(result.status, 'failed');
     const byKind = Object.fromEntries(result.steps.map((s) => [s.kind, s.status]));
-    assert.equal(byKind['argocd-rollback'], 'failed');
-    assert.equal(byKind['wait-healthy'], 'not-executed');
-    assert.equal(byKind['verify-digest'], 'not-executed');
+    assert.equal(byKind['argocd.rollback'], 'failed');
+    assert.equal(byKind['argocd.wait-healthy'], 'not-executed');
+    assert.equal(byKind['verify.digest'], 'not-executed');
+    assert.equal(result.failure, 'system', 'a system that failed exits 3, not 4');
+  });
+
+  it('an Argo CD operation that fails is a system failure, not the service coming up wrong', async () => {
+    const w = world();
+    const rollback = w.gitops.rollback.bind(w.gitops);
+    w.gitops.rollback = async (name, id, opts) => {
+      await rollback(name, id, opts);
+      w.setApp({ ...w.app(), operation: { phase: 'Failed', message: 'one or more objects failed to apply' } });
+    };
+    const result = await run(w);
+    assert.equal(result.status, 'failed');
+    assert.equal(result.steps.find((s) => s.kind === 'argocd.wait-healthy')?.status, 'failed');
+    assert.equal(result.failure, 'system');
+  });
+
+  it('the follow-up continues the same run once the revert lands: auto-sync back exactly as saved, run finished', async () => {
+    const w = world();
+    const first = await run(w);
+    const at = first.steps.findIndex((s) => s.status === 'pending');
+    w.landRevert();
+    const done = await run(w, { startAt: at, previous: first.steps });
+    assert.equal(done.status, 'finished');
+    assert.deepEqual(w.calls, ['writeHold r1', 'setSyncPolicy enabled=false', 'rollback 41', 'setSyncPolicy enabled=true', 'clearHold']);
+    assert.deepEqual(w.app().syncPolicy, FakeFacts.seed().build().application?.value.syncPolicy);
+    const restore = w.records.filter((r) => (r.type === 'intent' || r.type === 'outcome') && r.kind === 'argocd.restore-sync-policy').map((r) => r.type);
+    assert.deepEqual(restore, ['intent', 'outcome']);
+    assert.equal(w.records.filter((r) => r.type === 'run-started').length, 1, 'one run, one journal');
+  });
+
+  it('without a config repo the follow-up waits, naming what is missing', async () => {
+    const w = world();
+    const { repo: _repo, ...noRepo } = w;
+    const result = await executePlan(noRepo, { runId: 'r2', plan, actor: 'test', timeoutMs: 60_000, signal: new AbortController().signal, dryRun: false });
+    assert.equal(result.status, 'awaiting-revert');
+    assert.match(result.steps.find((s) => s.status === 'pending')?.evidence.join(' ') ?? '', /no configRepo/);
   });
 
   it('Ctrl-C before a step leaves the run interrupted with nothing more done', async () => {
@@ -100,8 +166,19 @@ describe('executePlan', () => {
     const w = world();
     await run(w);
     const resumed = await run(w, { startAt: 2, previous: [] });
-    assert.deepEqual(w.calls, ['setSyncPolicy enabled=false', 'rollback 41'], 'no second rollback');
-    assert.equal(resumed.steps.find((s) => s.kind === 'argocd-rollback')?.status, 'skipped');
+    assert.deepEqual(w.calls, ['writeHold r1', 'setSyncPolicy enabled=false', 'rollback 41'], 'no second rollback');
+    assert.equal(resumed.steps.find((s) => s.kind === 'argocd.rollback')?.status, 'skipped');
+  });
+
+  it('refuses at pre-flight, changing nothing, when another run holds the app', async () => {
+    const w = world();
+    const { hold: _none, ...plain } = w.app();
+    w.setApp({ ...plain, hold: { ok: true, hold: { runId: 'other', app: SEED.app, actor: 'bob', host: 'h2', at: SEED.now, badRevision: SEED.bad.revision, saved: { syncPolicy: plain.syncPolicy }, state: 'active' } } });
+    const result = await run(w);
+    assert.equal(result.status, 'failed');
+    assert.equal(result.failure, 'refused');
+    assert.match(result.steps[0]?.error ?? '', /held by run other \(bob@h2/);
+    assert.deepEqual(w.calls, []);
   });
 
   it('refuses at pre-flight when a sync landed after the plan was made', async () => {
@@ -111,6 +188,7 @@ describe('executePlan', () => {
     const result = await run(w);
     assert.equal(result.steps[0]?.status, 'failed');
     assert.match(result.steps[0]?.error ?? '', /a sync landed since the plan was made/);
+    assert.equal(result.failure, 'refused');
     assert.deepEqual(w.calls, []);
   });
 
@@ -122,8 +200,9 @@ describe('executePlan', () => {
     };
     const result = await run(w);
     assert.equal(result.status, 'failed');
-    const verify = result.steps.find((s) => s.kind === 'verify-digest');
+    const verify = result.steps.find((s) => s.kind === 'verify.digest');
     assert.equal(verify?.status, 'failed');
+    assert.equal(result.failure, 'verification');
     assert.match(verify?.error ?? '', /do not run the good digest/);
   });
 });

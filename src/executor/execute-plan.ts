@@ -1,20 +1,9 @@
-import type { JournalStore } from '../core/ports.ts';
-import type { Plan, PlanStep, StepKind } from '../core/plan.ts';
-import type { JournalRecord, RunStatus, StepResult } from '../core/run.ts';
 import { isRewindError } from '../core/errors.ts';
+import { ExitCode, type FailureKind } from '../core/exit-codes.ts';
+import type { JournalStore } from '../core/ports.ts';
+import type { Plan, PlanStep } from '../core/plan.ts';
+import type { JournalRecord, RunStatus, StepResult } from '../core/run.ts';
 import type { StepDeps, StepHandler, StepOutcome } from './step-context.ts';
-import { argocdRollback, preflight, recordRevertPending, verifyDigest, waitHealthy } from './steps/rollback-steps.ts';
-import { disableAutoSync, pinTargetRevision } from './steps/sync-policy-steps.ts';
-
-const handlers: { readonly [K in StepKind]: StepHandler<PlanStep<K>> } = {
-  preflight,
-  'disable-auto-sync': disableAutoSync,
-  'pin-target-revision': pinTargetRevision,
-  'argocd-rollback': argocdRollback,
-  'wait-healthy': waitHealthy,
-  'verify-digest': verifyDigest,
-  'record-revert-pending': recordRevertPending,
-};
 
 export interface ExecuteOptions {
   readonly runId: string;
@@ -34,63 +23,95 @@ export interface RunResult {
   readonly runId: string;
   readonly status: RunStatus;
   readonly steps: readonly StepResult[];
+  /** Why the failed step failed, when the run failed. */
+  readonly failure?: FailureKind;
+}
+
+export interface ExecuteDeps extends StepDeps {
+  readonly journal: JournalStore;
+  /** Step kind → handler, wired by app/ (one per registered step kind). */
+  readonly handlers: ReadonlyMap<string, StepHandler<unknown>>;
+  /** This machine's name, for the hold. */
+  readonly host: string;
+  /** Test hook (REWIND_FAULT): called just before a step acts and just after, before its outcome is journaled. */
+  readonly fault?: (kind: string, when: 'before' | 'after') => void;
 }
 
 /**
- * Runs a plan's steps in order through the ports. Before each step an `intent` record is made
- * durable, after it an `outcome`; so a crash anywhere leaves a journal that `resume` can continue.
- * Ctrl-C (the signal) stops between steps and leaves the run `interrupted`, resumable.
+ * Runs a plan's steps in order, every phase alike. Before each step an `intent` record is made
+ * durable, after it an `outcome`; so a crash anywhere leaves a journal that `resume` (or
+ * `finish`, for the follow-up) can continue. Ctrl-C (the signal) stops between steps and leaves
+ * the run `interrupted`. A step that waits on people (`pending`) leaves the run open
+ * (`awaiting-revert`), to be continued from that step.
  */
-export async function executePlan(deps: StepDeps & { journal: JournalStore }, opts: ExecuteOptions): Promise<RunResult> {
+export async function executePlan(deps: ExecuteDeps, opts: ExecuteOptions): Promise<RunResult> {
   const { plan, runId } = opts;
-  const { journal } = deps;
   const at = () => deps.clock.now().toISOString();
-  const record = (r: JournalRecord) => (opts.dryRun ? Promise.resolve() : journal.append(r));
+  const record = (r: JournalRecord) => (opts.dryRun ? Promise.resolve() : deps.journal.append(r));
   const start = opts.startAt ?? 0;
-  if (start === 0) {
+  if (start === 0 && (opts.previous ?? []).length === 0) {
     await record({ type: 'run-started', runId, app: plan.app, at: at(), plan, actor: opts.actor, ...(opts.reason ? { reason: opts.reason } : {}) });
   }
   await record({ type: 'run-status', runId, at: at(), status: 'running' });
   const results: StepResult[] = [...(opts.previous ?? []).slice(0, start)];
   const deadline = deps.clock.now().getTime() + opts.timeoutMs;
-  let status: RunStatus = 'verified';
+  const hasFollowUp = plan.steps.some((s) => s.phase === 'follow-up');
+  let status: RunStatus = hasFollowUp ? 'finished' : 'verified';
+  let failure: FailureKind | undefined;
+  let detail: string | undefined;
   for (let i = start; i < plan.steps.length; i++) {
     const step = plan.steps[i] as PlanStep;
     if (opts.signal.aborted) {
       status = 'interrupted';
-      for (let j = i; j < plan.steps.length; j++) results.push(notExecuted(plan.steps[j] as PlanStep));
+      results.push(...plan.steps.slice(i).map(notExecuted));
       break;
     }
+    const handler = deps.handlers.get(step.kind);
     const startedAt = at();
     deps.progress({ kind: 'step-started', step: i, title: step.title, at: startedAt });
-    await record({ type: 'intent', runId, at: startedAt, step: i, kind: step.kind });
-    let outcome: StepOutcome;
-    try {
-      const handler = handlers[step.kind] as StepHandler;
-      outcome = await handler(step, { ...deps, plan, index: i, signal: opts.signal, deadline, dryRun: opts.dryRun });
-    } catch (e) {
-      const message = isRewindError(e) ? e.message : (e as Error).message;
-      outcome = { status: 'failed', evidence: [], error: message };
-    }
+    await record({ type: 'intent', runId, at: startedAt, step: i, kind: step.kind, phase: step.phase, actor: opts.actor });
+    deps.fault?.(step.kind, 'before');
+    const outcome = await runStep(handler, step, { ...deps, plan, index: i, signal: opts.signal, deadline, dryRun: opts.dryRun, runId, actor: opts.actor, ...(opts.reason ? { reason: opts.reason } : {}) });
+    deps.fault?.(step.kind, 'after');
     const endedAt = at();
-    await record({ type: 'outcome', runId, at: endedAt, step: i, kind: step.kind, status: outcome.status, evidence: outcome.evidence, ...(outcome.error ? { error: outcome.error } : {}) });
+    const extra = { ...(outcome.error ? { error: outcome.error } : {}), ...(outcome.failure ? { failure: outcome.failure } : {}) };
+    await record({ type: 'outcome', runId, at: endedAt, step: i, kind: step.kind, phase: step.phase, status: outcome.status, evidence: outcome.evidence, ...extra });
     const seconds = (Date.parse(endedAt) - Date.parse(startedAt)) / 1000;
     deps.progress({ kind: 'step-ended', step: i, title: step.title, status: outcome.status, at: endedAt, seconds, evidence: outcome.evidence, ...(outcome.error ? { error: outcome.error } : {}) });
-    results.push({ kind: step.kind, status: outcome.status, startedAt, endedAt, evidence: outcome.evidence, ...(outcome.error ? { error: outcome.error } : {}) });
+    results.push({ kind: step.kind, phase: step.phase, status: outcome.status, startedAt, endedAt, evidence: outcome.evidence, ...extra });
+    if (outcome.status === 'pending') {
+      status = 'awaiting-revert';
+      detail = outcome.evidence.join('; ');
+      results.push(...plan.steps.slice(i + 1).map(notExecuted));
+      break;
+    }
     if (outcome.status === 'failed') {
       // Ctrl-C during a wait ends the wait, not the run: it stays resumable as interrupted.
       status = opts.signal.aborted ? 'interrupted' : 'failed';
-      for (let j = i + 1; j < plan.steps.length; j++) results.push(notExecuted(plan.steps[j] as PlanStep));
+      failure = opts.signal.aborted ? undefined : outcome.failure;
+      detail = outcome.error;
+      results.push(...plan.steps.slice(i + 1).map(notExecuted));
       break;
     }
   }
-  // A verified run with Step 3d stays open: auto-sync is off until the revert lands.
-  if (status === 'verified' && plan.steps.some((s) => s.kind === 'record-revert-pending') && !opts.dryRun) status = 'awaiting-revert';
-  const detail = status === 'awaiting-revert' ? { detail: 'verified on the last-known-good revision; Step 3d open: revert the bad commit, then `rewind finish`' } : {};
-  await record({ type: 'run-status', runId, at: at(), status, ...detail });
-  return { runId, status, steps: results };
+  await record({ type: 'run-status', runId, at: at(), status, ...(detail ? { detail } : {}) });
+  return { runId, status, steps: results, ...(failure ? { failure } : {}) };
+}
+
+/** One step, every failure turned into an outcome with its kind (thrown system errors are `system`). */
+async function runStep(handler: StepHandler<unknown> | undefined, step: PlanStep, ctx: Parameters<StepHandler<unknown>['run']>[1]): Promise<StepOutcome> {
+  if (handler === undefined) return { status: 'failed', evidence: [], error: `no handler for step kind "${step.kind}"`, failure: 'system' };
+  const def = handler.definition;
+  try {
+    const outcome = await handler.run(def.params.parse(step.params, `steps[${ctx.index}].params`), ctx, step);
+    return outcome.status === 'failed' ? { ...outcome, failure: outcome.failure ?? def.failure } : outcome;
+  } catch (e) {
+    const message = isRewindError(e) || e instanceof Error ? e.message : String(e);
+    const failure: FailureKind = isRewindError(e) ? (e.exitCode === ExitCode.Refused ? 'refused' : 'system') : def.failure;
+    return { status: 'failed', evidence: [], error: message, failure };
+  }
 }
 
 function notExecuted(step: PlanStep): StepResult {
-  return { kind: step.kind, status: 'not-executed', startedAt: null, endedAt: null, evidence: [] };
+  return { kind: step.kind, phase: step.phase, status: 'not-executed', startedAt: null, endedAt: null, evidence: [] };
 }

@@ -1,6 +1,8 @@
-import type { ClusterClient, Clock, GitOpsClient } from '../core/ports.ts';
+import type { FailureKind } from '../core/exit-codes.ts';
+import type { ClusterClient, Clock, ConfigRepo, GitOpsClient } from '../core/ports.ts';
 import type { Plan, PlanStep } from '../core/plan.ts';
 import type { StepStatus } from '../core/run.ts';
+import type { StepDefinition } from '../core/steps/index.ts';
 
 /** Something worth showing while a run waits; the CLI prints it to stderr. */
 export type ProgressEvent =
@@ -8,15 +10,22 @@ export type ProgressEvent =
   | { readonly kind: 'step-ended'; readonly step: number; readonly title: string; readonly status: StepStatus; readonly at: string; readonly seconds: number; readonly evidence: readonly string[]; readonly error?: string }
   | { readonly kind: 'waiting'; readonly step: number; readonly message: string };
 
+/** The ports a run reaches systems through. `repo` is absent when rewind.yaml has no configRepo. */
 export interface StepDeps {
   readonly gitops: GitOpsClient;
   readonly cluster: ClusterClient;
+  readonly repo?: ConfigRepo;
   readonly clock: Clock;
   readonly progress: (event: ProgressEvent) => void;
 }
 
 export interface StepContext extends StepDeps {
   readonly plan: Plan;
+  /** Who acts: the run, its actor and host (they go into the hold), and why. */
+  readonly runId: string;
+  readonly actor: string;
+  readonly host: string;
+  readonly reason?: string;
   readonly index: number;
   readonly signal: AbortSignal;
   /** Deadline for waits, as epoch ms on `clock`. */
@@ -28,10 +37,22 @@ export interface StepOutcome {
   readonly status: StepStatus;
   readonly evidence: readonly string[];
   readonly error?: string;
+  /** Why it failed (decides the exit code); the step definition's default when absent. */
+  readonly failure?: FailureKind;
 }
 
-/** Performs one step. Must be idempotent: it re-reads live state and skips what is already done. */
-export type StepHandler<S extends PlanStep = PlanStep> = (step: S, ctx: StepContext) => Promise<StepOutcome>;
+/**
+ * Performs one step kind. Must be idempotent: it re-reads live state and skips what is already
+ * done, which is what makes `resume` safe after a crash between intent and outcome.
+ */
+export interface StepHandler<P> {
+  readonly definition: StepDefinition<P>;
+  run(params: P, ctx: StepContext, step: PlanStep): Promise<StepOutcome>;
+}
+
+export function handle<P>(definition: StepDefinition<P>, run: (params: P, ctx: StepContext, step: PlanStep) => Promise<StepOutcome>): StepHandler<P> {
+  return { definition, run };
+}
 
 export const StepOutcome = {
   succeeded(...evidence: string[]): StepOutcome {
@@ -40,7 +61,14 @@ export const StepOutcome = {
   skipped(...evidence: string[]): StepOutcome {
     return { status: 'skipped', evidence };
   },
+  pending(...evidence: string[]): StepOutcome {
+    return { status: 'pending', evidence };
+  },
   failed(error: string, ...evidence: string[]): StepOutcome {
     return { status: 'failed', evidence, error };
+  },
+  /** Failed for a stated reason: `refused` (the world moved on), `system`, `verification`. */
+  failedAs(failure: FailureKind, error: string, ...evidence: string[]): StepOutcome {
+    return { status: 'failed', evidence, error, failure };
   },
 } as const;

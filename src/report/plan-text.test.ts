@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { decide } from '../core/decide.ts';
-import { FakeFacts } from '../core/fake-facts.ts';
+import { FakeFacts } from '../testing/fake-facts.ts';
 import { formatSeconds, renderPlanText } from './plan-text.ts';
 
 const text = (f: FakeFacts, color = false) => renderPlanText(decide(f.build()), { color });
@@ -10,12 +10,12 @@ describe('renderPlanText', () => {
   it('puts the decision first, then pre-flight with marks and sources, then numbered steps', () => {
     const out = text(FakeFacts.seed());
     const lines = out.split('\n');
-    assert.equal(lines[0], 'bookstore-catalog-us-east: ROLL BACK d8f3c2a (history 42) -> a1b2c3d (history 41), ~2m18s');
+    assert.equal(lines[0], 'bookstore-catalog-us-east: ROLL BACK d8f3c2a (history 42) -> a1b2c3d (history 41), ~2m18s (argocd-rollback)');
     assert.match(out, / {2}✓ Deploy\/alert correlation: the sync landed 8 min before now/);
     assert.match(out, / {2}! Sync mode: auto-sync is ON \(prune, selfHeal\)/);
     assert.match(out, / {6}from argocd GET \/api\/v1\/applications\/bookstore-catalog-us-east, clock/);
-    assert.match(out, / {2}2\. Disable auto-sync so the rollback sticks \(3a\) {2}\[argocd app bookstore-catalog-us-east, ~2s\]/);
-    assert.match(out, / {2}3\. Roll back to history 41 \(a1b2c3d\) \(3b\)/);
+    assert.match(out, / {2}3\. Disable auto-sync so the rollback sticks \(3a\) {2}\[argocd app bookstore-catalog-us-east, ~2s\]/);
+    assert.match(out, / {2}4\. Roll back to history 41 \(a1b2c3d\) \(3b\)/);
     assert.match(out, / {5}then: every Pod's imageID matches ghcr\.io\/acme\/catalog@sha256:600d/);
     assert.ok(out.indexOf('Pre-flight') < out.indexOf('Steps'));
     assert.equal(out.match(/auto-sync is ON/g)?.length, 1, 'a warning shown by its check is not repeated');

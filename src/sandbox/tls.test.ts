@@ -4,11 +4,9 @@ import { describe, it } from 'node:test';
 import { generateSandboxTls } from './tls.ts';
 
 describe('generateSandboxTls', () => {
-  it('issues a 127.0.0.1 server certificate signed by a fresh CA, quickly', () => {
-    const started = performance.now();
+  // How long generation takes is the bench's business, not a test's (tests never time the machine).
+  it('issues a 127.0.0.1 server certificate signed by a fresh CA', () => {
     const tls = generateSandboxTls();
-    const took = performance.now() - started;
-    assert.ok(took < 1500, `took ${took} ms`);
     const ca = new X509Certificate(tls.caCert);
     const cert = new X509Certificate(tls.cert);
     assert.equal(ca.ca, true);

@@ -16,8 +16,8 @@ export function runJournalStoreSuite(name: string, create: () => JournalStore | 
     const app = `app-${uniq()}`;
     const records: JournalRecord[] = [
       { type: 'run-started', runId, app, at: '2026-05-20T14:30:00.000Z', plan, actor: 'test' },
-      { type: 'intent', runId, at: '2026-05-20T14:30:01.000Z', step: 0, kind: 'preflight' },
-      { type: 'outcome', runId, at: '2026-05-20T14:30:02.000Z', step: 0, kind: 'preflight', status: 'succeeded', evidence: ['ok'] },
+      { type: 'intent', runId, at: '2026-05-20T14:30:01.000Z', step: 0, kind: 'argocd.preflight', phase: 'mitigate' },
+      { type: 'outcome', runId, at: '2026-05-20T14:30:02.000Z', step: 0, kind: 'argocd.preflight', phase: 'mitigate', status: 'succeeded', evidence: ['ok'] },
       { type: 'run-status', runId, at: '2026-05-20T14:30:03.000Z', status: 'verified' },
     ];
     for (const r of records) await store.append(r);

@@ -46,8 +46,8 @@ describe('rollback of an ApplicationSet-owned app pins targetRevision', () => {
     const p = JSON.parse(plan.stdout) as { decision: string; to: { revision: string }; steps: { kind: string }[]; preflight: { id: string; detail: string }[] };
     assert.equal(p.decision, 'rollback');
     const kinds = p.steps.map((s) => s.kind);
-    assert.ok(kinds.includes('pin-target-revision'), kinds.join(','));
-    assert.ok(!kinds.includes('disable-auto-sync'), 'the parent would put syncPolicy back');
+    assert.ok(kinds.includes('argocd.pin-target-revision'), kinds.join(','));
+    assert.ok(!kinds.includes('argocd.disable-auto-sync'), 'the parent would put syncPolicy back');
     assert.match(p.preflight.find((c) => c.id === 'ownership')?.detail ?? '', /ApplicationSet/);
 
     const rb = await rewind(['rollback', APP, '--yes', '-o', 'json'], { env });

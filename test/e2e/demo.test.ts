@@ -11,7 +11,9 @@ test('demo -o json prints exactly one JSON document: the seed incident verified 
     status: string;
     from: { historyId: number; revision: string };
     to: { historyId: number; revision: string };
-    steps: { kind: string; status: string; startedAt: string; endedAt: string; evidence: unknown }[];
+    mechanism: string;
+    rejected: { mechanism: string; reason: string }[];
+    steps: { kind: string; phase: string; status: string; startedAt: string | null; endedAt: string | null; evidence: unknown }[];
   };
   assert.equal(doc.scenario, 'argocd-image');
   assert.equal(doc.app, 'bookstore-catalog-us-east');
@@ -20,12 +22,15 @@ test('demo -o json prints exactly one JSON document: the seed incident verified 
   assert.match(doc.to.revision, /^[0-9a-f]{40}$/);
   assert.ok(doc.to.historyId < doc.from.historyId);
   const kinds = doc.steps.map((s) => s.kind);
-  for (const k of ['preflight', 'disable-auto-sync', 'argocd-rollback', 'wait-healthy', 'verify-digest']) assert.ok(kinds.includes(k), k);
-  for (const s of doc.steps) {
+  for (const k of ['argocd.preflight', 'argocd.disable-auto-sync', 'argocd.rollback', 'argocd.wait-healthy', 'verify.digest']) assert.ok(kinds.includes(k), k);
+  assert.equal(doc.mechanism, 'argocd-rollback');
+  assert.deepEqual(doc.rejected.map((x) => x.mechanism), ['feature-flag', 'argo-rollouts', 'rollout-undo', 'data-layer', 'roll-forward']);
+  for (const s of doc.steps.filter((x) => x.phase !== 'follow-up')) {
     assert.equal(s.status, 'succeeded', JSON.stringify(s));
-    assert.match(s.startedAt, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/);
-    assert.match(s.endedAt, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/);
+    assert.match(s.startedAt ?? '', /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/);
+    assert.match(s.endedAt ?? '', /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/);
     assert.ok(Array.isArray(s.evidence));
   }
+  assert.equal(doc.steps.find((s) => s.kind === 'followup.await-revert')?.status, 'pending', 'Step 3d stays open');
   assert.match(r.stderr, /verify|Pods run/i, 'progress goes to stderr');
 });

@@ -54,9 +54,10 @@ describe('nothing is lost: interrupted and crashed runs resume from the journal'
     assert.equal(run?.status, 'interrupted');
     const resumed = await rewind(['resume', run?.runId, '-o', 'json'], { env });
     assert.equal(resumed.code, 0, resumed.stderr);
-    const doc = JSON.parse(resumed.stdout) as { status: string; steps: { kind: string; status: string }[] };
+    const doc = JSON.parse(resumed.stdout) as { status: string; runStatus: string; steps: { kind: string; phase: string; status: string }[] };
     assert.equal(doc.status, 'verified');
-    assert.ok(doc.steps.every((s) => s.status === 'succeeded' || s.status === 'skipped'), JSON.stringify(doc.steps));
+    assert.equal(doc.runStatus, 'awaiting-revert');
+    assert.ok(doc.steps.filter((s) => s.phase !== 'follow-up').every((s) => s.status === 'succeeded' || s.status === 'skipped'), JSON.stringify(doc.steps));
   });
 
   test('a run killed mid-step (SIGKILL) leaves an intent without outcome; resume re-reads state and completes', async () => {

@@ -97,7 +97,8 @@ describe('rollback on the Argo CD path, end to end', () => {
     assert.equal(plan.from.revision, badRevision);
     assert.equal(plan.to.historyId, plan.from.historyId - 1);
     targetId = plan.to.historyId;
-    assert.deepEqual(plan.steps.map((s) => s.kind).slice(0, 5), ['preflight', 'disable-auto-sync', 'argocd-rollback', 'wait-healthy', 'verify-digest']);
+    assert.deepEqual(plan.steps.map((s) => s.kind).slice(0, 5), ['argocd.preflight', 'argocd.disable-auto-sync', 'argocd.rollback', 'argocd.wait-healthy', 'verify.digest']);
+    assert.equal((r.doc as { mechanism: string }).mechanism, 'argocd-rollback');
     const after = await json(['status', APP]);
     assert.equal((after.doc as { revision: string }).revision, badRevision, 'plan must not change anything');
     assert.equal((after.doc as { syncPolicy: { autoSync: boolean } }).syncPolicy.autoSync, true);
@@ -142,15 +143,19 @@ describe('rollback on the Argo CD path, end to end', () => {
   test('rollback --yes disables auto-sync, rolls back, and every Pod runs the good digest', async () => {
     const r = await json(['rollback', APP, '--yes', '--reason', 'e2e']);
     assert.equal(r.code, 0, r.stderr);
-    const doc = r.doc as { status: string; to: { historyId: number }; steps: { kind: string; status: string; startedAt: string }[] };
+    const doc = r.doc as { status: string; to: { historyId: number }; steps: { kind: string; phase: string; status: string; startedAt: string }[] };
     assert.equal(doc.status, 'verified');
     assert.equal(doc.to.historyId, targetId);
     for (const s of doc.steps) assert.notEqual(s.status, 'failed', JSON.stringify(s));
+    assert.ok(doc.steps.filter((s) => s.phase !== 'follow-up').every((s) => s.status === 'succeeded' || s.status === 'skipped'));
+    assert.equal(doc.steps.find((s) => s.kind === 'followup.await-revert')?.status, 'pending', 'Step 3d stays open in the same run');
     assert.deepEqual([...new Set(kubectlImageIDs())], goodDigests);
     const s = await json(['status', APP]);
     assert.equal((s.doc as { syncPolicy: { autoSync: boolean } }).syncPolicy.autoSync, false);
     const runs = await json(['runs', APP]);
-    assert.equal((runs.doc as unknown as { status: string }[])[0]?.status, 'awaiting-revert');
+    const open = (runs.doc as unknown as { status: string; holds: string[] }[])[0];
+    assert.equal(open?.status, 'awaiting-revert');
+    assert.match(open?.holds.join() ?? '', /auto-sync off on bookstore-catalog-us-east \(saved: auto-sync enabled=true, prune=true, selfHeal=true\)/);
     const journal = readJournal();
     assert.match(journal, /"type":"intent"/);
     assert.ok(!journal.includes(sb.token), 'the Argo CD token never reaches the journal');
@@ -172,9 +177,16 @@ describe('rollback on the Argo CD path, end to end', () => {
     assert.equal(policy.automated.selfHeal, true);
     assert.deepEqual([...new Set(kubectlImageIDs())], goodDigests);
     const journal = readJournal();
-    assert.match(journal, /"phase":"intent","action":"restore-sync-policy"/, 'finish journals its action before');
-    assert.match(journal, /"phase":"outcome","action":"restore-sync-policy"/, 'and after');
+    assert.match(journal, /"type":"intent","runId":"[^"]+","at":"[^"]+","step":\d+,"kind":"argocd.restore-sync-policy"/, 'finish journals its step before');
+    assert.match(journal, /"type":"outcome","runId":"[^"]+","at":"[^"]+","step":\d+,"kind":"argocd.restore-sync-policy","phase":"follow-up","status":"succeeded"/, 'and after');
     assert.match(journal, /"status":"finished"/);
+    const [run] = (await json(['runs', APP])).doc as unknown as { runId: string; status: string; holds: string[] }[];
+    assert.equal(run?.status, 'finished');
+    const shown = await rewind(['show', run?.runId ?? ''], { env });
+    assert.equal(shown.code, 0, shown.stderr);
+    assert.match(shown.stdout, /mitigate:[\s\S]*verify:[\s\S]*follow-up:/);
+    assert.match(shown.stdout, /\[succeeded\] Restore the saved sync policy/);
+    assert.match(shown.stdout, /holds nothing now/);
   });
 
   test('an unknown app is bad input: one line, exit 2', async () => {

@@ -136,7 +136,7 @@ describe('sandbox Kubernetes API', () => {
     await h.call('us-east', 'PATCH', `${DEPLOYMENTS}/orders`, { metadata: { labels: { watched: 'yes' } } }, MERGE);
     await ended;
     const elapsed = Date.now() - started;
-    assert.ok(elapsed >= 900 && elapsed < 3000, `ended after ${elapsed} ms`);
+    assert.ok(elapsed >= 900, `ended after ${elapsed} ms: not before timeoutSeconds`);
     const mine = events.find((e) => e.type === 'MODIFIED' && e.object.metadata.labels.watched === 'yes');
     assert.ok(mine, 'the label change arrived as MODIFIED');
     assert.ok(events.every((e) => e.object.metadata.name === 'orders'));

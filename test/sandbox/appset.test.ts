@@ -33,7 +33,7 @@ async function tamper(app: string, pin: string) {
 }
 
 interface ApplicationSetBody {
-  spec: { syncPolicy?: { applicationsSync?: string }; generators: { list: { elements: Record<string, string>[] } }[] };
+  spec: { syncPolicy?: { applicationsSync?: string }; generators: [{ list: { elements: Record<string, string>[] } }] };
 }
 
 const headOf = async (app: string): Promise<string> => (await getApp(sb, app)).status.sync.revision;

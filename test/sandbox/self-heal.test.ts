@@ -24,10 +24,8 @@ test('kubectl rollout undo is reverted by self-heal within a few sandbox seconds
   // kubectl says "skipped rollback" when nothing would change; "rolled back" means it patched the
   // template. (Reading the image now would race self-heal, which takes ~0.4 s real at 20x.)
   assert.match(undo, /rolled back/);
-  const started = Date.now();
+  // No wall-clock bound here: how fast self-heal reacts is measured in sandbox time by the bench.
   await waitFor('self-heal', async () => (await image(sb)) === `ghcr.io/acme/catalog@${GOOD}`);
-  // 20x: 3 s reconcile + 5 s self-heal timeout are 0.4 s real; the rest is kubectl and a loaded machine.
-  assert.ok(Date.now() - started < 2_500, `self-heal took ${Date.now() - started} ms real`);
   await waitFor('pods back on the good digest', () => settledOn(sb, GOOD));
   // Two template changes happened: the undo (revision 4, the old ReplicaSet reused) and self-heal's
   // re-apply of the good template (revision 5).

@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
  * A rule is: files under `from` may not import anything under any of `forbidden`.
  */
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../../src');
+const testRoot = resolve(root, '../test');
 const rules: { from: string; forbidden: string[]; except?: string[] }[] = [
   { from: 'core', forbidden: ['analyzers', 'adapters', 'executor', 'report', 'readiness', 'config', 'app', 'server', 'cli', 'sandbox', 'testing'] },
   { from: 'analyzers', forbidden: ['adapters', 'executor', 'report', 'readiness', 'config', 'app', 'server', 'cli', 'sandbox'] },
@@ -16,17 +17,25 @@ const rules: { from: string; forbidden: string[]; except?: string[] }[] = [
   { from: 'report', forbidden: ['adapters', 'executor', 'app', 'server', 'cli', 'sandbox'] },
   { from: 'config', forbidden: ['adapters', 'executor', 'app', 'server', 'cli', 'sandbox'] },
   { from: 'sandbox', forbidden: ['analyzers', 'adapters', 'executor', 'report', 'readiness', 'config', 'app', 'server', 'testing'], except: ['cli/io.ts', 'cli/command.ts', 'cli/output.ts'] },
-  { from: 'cli', forbidden: ['adapters', 'sandbox', 'executor'] },
-  { from: 'app', forbidden: ['cli', 'server'] },
+  { from: 'cli', forbidden: ['adapters', 'analyzers', 'sandbox', 'executor', 'config', 'readiness'] },
+  { from: 'app', forbidden: ['cli', 'server', 'testing'] },
+  // Fakes and conformance suites serve tests; they reach rewind the way its users do.
+  { from: 'testing', forbidden: ['executor', 'readiness', 'server', 'config'] },
 ];
+
+/** Only tests (and src/testing itself) may use src/testing; test files otherwise follow their folder's rule. */
+const TEST_ONLY = 'testing';
 
 function files(dir: string): string[] {
   return readdirSync(dir).flatMap((n) => {
     const p = join(dir, n);
-    return statSync(p).isDirectory() ? files(p) : p.endsWith('.ts') && !p.endsWith('.test.ts') ? [p] : [];
+    return statSync(p).isDirectory() ? files(p) : p.endsWith('.ts') ? [p] : [];
   });
 }
 
+const isTest = (file: string) => file.endsWith('.test.ts');
+
+/** Imports of a file, relative to src/ ("core/plan.ts"); outside src/ they start with "..". */
 function importsOf(file: string): string[] {
   const text = readFileSync(file, 'utf8');
   const out: string[] = [];
@@ -53,8 +62,30 @@ test('src/ imports follow the dependency direction', () => {
     for (const rule of rules.filter((r) => r.from === top)) {
       for (const imp of importsOf(file)) {
         if (rule.except?.includes(imp)) continue;
-        if (rule.forbidden.includes(imp.split('/')[0] as string)) violations.push(`${rel} imports ${imp}`);
+        const target = imp.split('/')[0] as string;
+        if (isTest(file) && target === TEST_ONLY) continue;
+        if (rule.forbidden.includes(target)) violations.push(`${rel} imports ${imp}`);
       }
+    }
+    if (!isTest(file) && top !== TEST_ONLY) {
+      for (const imp of importsOf(file)) if (imp.split('/')[0] === TEST_ONLY) violations.push(`${rel} imports ${imp} (src/testing is for tests only)`);
+    }
+    if (/(^|\/)fake[-.]/.test(rel) && top !== TEST_ONLY) violations.push(`${rel}: fakes live in src/testing`);
+  }
+  assert.deepEqual(violations, []);
+});
+
+test('end-to-end and integration suites reach rewind as users and servers do', () => {
+  // test/e2e drives the CLI as a process; it may use src/testing's harnesses and nothing else.
+  const violations: string[] = [];
+  for (const file of files(testRoot)) {
+    const rel = relative(testRoot, file);
+    const suite = rel.split('/')[0] as string;
+    for (const imp of importsOf(file)) {
+      if (imp.startsWith('..')) continue; // test/ helpers among themselves
+      const target = imp.split('/')[0] as string;
+      if (suite === 'e2e' && target !== TEST_ONLY) violations.push(`${rel} imports ${imp} (e2e tests use the CLI, not modules)`);
+      if (['cli', 'app', 'executor'].includes(target) && suite !== 'structure') violations.push(`${rel} imports ${imp}`);
     }
   }
   assert.deepEqual(violations, []);

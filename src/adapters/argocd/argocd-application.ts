@@ -3,6 +3,7 @@
  * frozen `ApplicationState`. Tolerant of missing fields: a fresh app has no history, no
  * operationState and no summary.
  */
+import { HOLD_ANNOTATION, readHold } from '../../core/hold.ts';
 import type {
   AppOwner,
   ApplicationState,
@@ -48,6 +49,7 @@ export function toApplicationState(json: unknown): ApplicationState {
   const healthMessage = str(health['message']);
   const operation = toOperation(obj(status['operationState']));
   const owner = toOwner(name, metadata);
+  const holdRaw = str(obj(metadata['annotations'])[HOLD_ANNOTATION]);
   return Object.freeze({
     name,
     project: str(spec['project']) ?? 'default',
@@ -79,6 +81,7 @@ export function toApplicationState(json: unknown): ApplicationState {
     ...(operation ? { operation } : {}),
     images: Object.freeze(arr(obj(status['summary'])['images']).filter((i): i is string => typeof i === 'string')),
     ...(owner ? { owner } : {}),
+    ...(holdRaw !== undefined ? { hold: readHold(holdRaw) } : {}),
   });
 }
 

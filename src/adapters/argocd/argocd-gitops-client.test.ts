@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { createServer } from 'node:net';
 import { AdapterError, NotFoundError } from '../../core/errors.ts';
 import { startFakeHttpServer, type FakeHandler } from '../../testing/fake-http-server.ts';
-import { generateSandboxTls } from '../../sandbox/tls.ts';
+import { generateSandboxTls } from '../../testing/test-tls.ts';
 import { createArgoCdGitOpsClient, type ArgoCdGitOpsClientOptions } from './argocd-gitops-client.ts';
 
 const TOKEN = 'secret-token-value';

@@ -23,6 +23,7 @@ import type { GitOpsClient } from '../../core/ports.ts';
 import { AdapterError, ConfigError, NotFoundError, type RewindError } from '../../core/errors.ts';
 import { toApplicationState } from './argocd-application.ts';
 import { toAppSetRules, toParentApp } from './argocd-owner.ts';
+import { clearHold, writeHold, type HoldIO } from './argocd-hold.ts';
 import { SYSTEM, httpError, networkError, parseErrorBody } from './argocd-errors.ts';
 import { createArgoCdTransport, type ArgoCdTransport, type TransportRequest } from './argocd-transport.ts';
 
@@ -147,7 +148,17 @@ export function createArgoCdGitOpsClient(options: ArgoCdGitOpsClientOptions): Gi
     return Object.freeze({ ...app, owner: Object.freeze({ ...owner, ...detail }) });
   };
 
+  const holdIO: HoldIO = {
+    getRaw: (name) => send({ method: 'GET', path: appPath(name), operation: `get application ${name}`, idempotent: true, notFound: noApp(name) }),
+    // Not retried: a JSON patch with a `test` is not idempotent once it applied.
+    jsonPatch: (name, operation, ops) =>
+      send({ method: 'PATCH', path: appPath(name), body: { name, patch: JSON.stringify(ops), patchType: 'json' }, operation, idempotent: false, notFound: noApp(name) }),
+  };
+
   return {
+    writeHold: (name, hold) => writeHold(holdIO, name, hold),
+    clearHold: (name, runId) => clearHold(holdIO, name, runId),
+
     async getApplication(name, opts = {}): Promise<ApplicationState> {
       const query = opts.refresh === 'hard' ? '?refresh=hard' : opts.refresh ? '?refresh=normal' : '';
       const json = await send({

@@ -4,7 +4,7 @@ import { KubeConfig } from '@kubernetes/client-node';
 import { AdapterError, ConfigError, NotFoundError } from '../../core/errors.ts';
 import type { WorkloadRef } from '../../core/domain.ts';
 import { startFakeHttpServer, type FakeHandler, type FakeHttpServer } from '../../testing/fake-http-server.ts';
-import { generateSandboxTls, type SandboxTls } from '../../sandbox/tls.ts';
+import { generateSandboxTls, type SandboxTls } from '../../testing/test-tls.ts';
 import { runClusterClientSuite } from '../../testing/cluster-client-suite.ts';
 import { createKubernetesClusterClient } from './kubernetes-cluster-client.ts';
 

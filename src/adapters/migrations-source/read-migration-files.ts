@@ -1,3 +1,4 @@
+import type { Stats } from 'node:fs';
 import { open, readdir, stat } from 'node:fs/promises';
 import { join, relative, isAbsolute } from 'node:path';
 import { compareMigrationPaths, downPathFor, isDownMigration, type MigrationSource } from '../../analyzers/sql-migration/index.ts';
@@ -50,9 +51,20 @@ export async function readMigrationPaths(paths: readonly string[], opts: { cwd: 
   return { files, downs };
 }
 
+/** What a path is when it is not a regular file (opening a FIFO would block until a writer comes). */
+function special(info: Stats): string | undefined {
+  if (info.isFile()) return undefined;
+  if (info.isFIFO()) return 'a named pipe (FIFO)';
+  if (info.isCharacterDevice() || info.isBlockDevice()) return 'a device';
+  if (info.isSocket()) return 'a socket';
+  return info.isDirectory() ? 'a directory' : 'not a regular file';
+}
+
 async function readOne(abs: string, path: string, maxBytes: number): Promise<MigrationSource> {
   let fh;
   try {
+    const kind = special(await stat(abs));
+    if (kind !== undefined) return { kind: 'unreadable', path, reason: `${kind}, not a regular file: refused without reading` };
     fh = await open(abs, 'r');
     const size = (await fh.stat()).size;
     if (size > maxBytes) return { kind: 'unreadable', path, reason: `file is ${size} bytes, over the --max-bytes cap of ${maxBytes}` };
@@ -77,7 +89,7 @@ async function listSql(dir: string): Promise<string[]> {
     if (entry.name.startsWith('.') || entry.name === 'node_modules') continue;
     const p = join(dir, entry.name);
     if (entry.isDirectory()) out.push(...(await listSql(p)));
-    else if (entry.name.toLowerCase().endsWith('.sql')) out.push(p);
+    else if (entry.name.toLowerCase().endsWith('.sql')) out.push(p); // special files are refused by readOne
   }
   return out;
 }

@@ -43,7 +43,7 @@ export async function run(ctx: CommandContext): Promise<number> {
     ctx.io.stdout.write(renderDocument(format, doc));
   } else {
     say(`${doc.status === 'verified' ? paint(ctx.io, 'green', 'verified') : paint(ctx.io, 'red', doc.status)}: ${demo.app} runs ${doc.to?.revision.slice(0, 7)}, the revision of history ${doc.to?.historyId}, on every Pod in ${seconds}s`);
-    say(`Step 3d is open: revert ${doc.from.revision.slice(0, 7)} in git, then \`rewind finish ${demo.app}\` restores auto-sync`);
+    say(`Step 3d is open: revert ${(doc.from.revision ?? '').slice(0, 7)} in git, then \`rewind finish ${demo.app}\` restores auto-sync`);
     if (flagBool(ctx, 'keep')) say(`sandbox kept in ${demo.dir}: REWIND_CONFIG=${demo.dir}/rewind.yaml rewind status ${demo.app}`);
   }
   return runExitCode(demo.result);

@@ -1,6 +1,6 @@
 import { flagBool, flagString, type CommandContext } from '../command.ts';
 import { UsageError } from '../../core/errors.ts';
-import { exitCodeFor } from '../../analyzers/sql-migration/index.ts';
+import { exitCodeFor } from '../../app/migration-analysis.ts';
 import { checkRevisions, defaultMaxBytes } from '../../app/migrations.ts';
 import { maxBytesFlag, migrationFormat, writeReport } from './migrations-output.ts';
 

@@ -1,6 +1,6 @@
 import { flagBool, type CommandContext } from '../command.ts';
 import { UsageError } from '../../core/errors.ts';
-import { analyzeWindow, exitCodeFor } from '../../analyzers/sql-migration/index.ts';
+import { analyzeWindow, exitCodeFor } from '../../app/migration-analysis.ts';
 import { defaultMaxBytes, readMigrationPaths } from '../../app/migrations.ts';
 import { maxBytesFlag, migrationFormat, writeReport } from './migrations-output.ts';
 
@@ -10,7 +10,8 @@ export async function run(ctx: CommandContext): Promise<number> {
   const format = migrationFormat(ctx);
   const maxBytes = maxBytesFlag(ctx, defaultMaxBytes);
   const { files, downs } = await readMigrationPaths(ctx.args, { cwd: ctx.io.cwd, maxBytes });
-  if (files.length === 0) ctx.io.stderr.write(`no .sql migrations under ${ctx.args.join(', ')}\n`);
+  // NOTE: judging nothing must not read as "SAFE": an empty folder or a wrong path is bad input.
+  if (files.length === 0) throw new UsageError(`no migrations found: no .sql files under ${ctx.args.join(', ')}`, { hint: 'name the folder that holds the migrations, or the .sql files themselves' });
   const report = await analyzeWindow(files, { window: flagBool(ctx, 'window'), requireNotes: flagBool(ctx, 'require-notes'), lookup: (p) => downs.get(p) });
   writeReport(ctx, report, format);
   return exitCodeFor(report.verdict);

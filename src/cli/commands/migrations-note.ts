@@ -1,6 +1,6 @@
 import type { CommandContext } from '../command.ts';
 import { UsageError } from '../../core/errors.ts';
-import { analyzeWindow, renderNote } from '../../analyzers/sql-migration/index.ts';
+import { analyzeWindow, renderNote } from '../../app/migration-analysis.ts';
 import { defaultMaxBytes, readMigrationPaths } from '../../app/migrations.ts';
 import { migrationFormat } from './migrations-output.ts';
 

@@ -2,7 +2,7 @@
 import { flagString, type CommandContext } from '../command.ts';
 import { paint } from '../io.ts';
 import { UsageError } from '../../core/errors.ts';
-import { toJson, toSarif, toText, type Verdict, type WindowReport } from '../../analyzers/sql-migration/index.ts';
+import { toJson, toSarif, toText, type Verdict, type WindowReport } from '../../app/migration-analysis.ts';
 import { stringify as toYaml } from 'yaml';
 
 export type MigrationFormat = 'text' | 'json' | 'yaml' | 'sarif';

@@ -3,7 +3,7 @@ import { isAbsolute, join } from 'node:path';
 import { flagString, type CommandContext } from '../command.ts';
 import { paint } from '../io.ts';
 import { UsageError } from '../../core/errors.ts';
-import { exitCodeFor, splitStatements, toJson, type SplitStatement } from '../../analyzers/sql-migration/index.ts';
+import { exitCodeFor, splitStatements, toJson, type SplitStatement } from '../../app/migration-analysis.ts';
 import { checkRevisions, replaySources } from '../../app/migrations.ts';
 import { createPgliteTarget, createPgServerTarget, replayWindow, type ReplayReport } from '../../app/migrations.ts';
 import { migrationFormat } from './migrations-output.ts';
@@ -85,7 +85,7 @@ async function readQueries(ctx: CommandContext, file: string | undefined): Promi
   } catch (e) {
     throw new UsageError(`--queries ${file}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
   }
-  const { loadParser } = await import('../../analyzers/sql-migration/index.ts');
+  const { loadParser } = await import('../../app/migration-analysis.ts');
   await loadParser();
   const split = splitStatements(text);
   if (split.kind === 'error') throw new UsageError(`--queries ${file}:${split.line}:${split.column}: ${split.message}`);

@@ -16,7 +16,13 @@ export function parseTime(value: string | undefined, flag: string): string | und
 /** "90s", "5m", "1h30m", or a bare number of seconds. */
 export function parseDuration(value: string | undefined, flag: string, fallbackMs: number): number {
   if (value === undefined) return fallbackMs;
-  if (/^\d+$/.test(value)) return Number(value) * 1000;
+  const positive = `${flag} must be a positive duration such as 90s, 5m or 1h, not "${value}"`;
+  if (/^-/.test(value)) throw new UsageError(positive);
+  if (/^\d+$/.test(value)) {
+    // NOTE: a zero timeout would start a run that "times out" at its first wait, after acting.
+    if (Number(value) === 0) throw new UsageError(positive);
+    return Number(value) * 1000;
+  }
   const re = /(\d+)(h|m|s|ms)/g;
   let total = 0;
   let consumed = 0;
@@ -25,7 +31,8 @@ export function parseDuration(value: string | undefined, flag: string, fallbackM
     total += m[2] === 'h' ? n * 3_600_000 : m[2] === 'm' ? n * 60_000 : m[2] === 's' ? n * 1000 : n;
     consumed += m[0].length;
   }
-  if (consumed !== value.length || total === 0) throw new UsageError(`${flag} must be a duration such as 90s, 5m or 1h, not "${value}"`);
+  if (consumed !== value.length) throw new UsageError(`${flag} must be a duration such as 90s, 5m or 1h, not "${value}"`);
+  if (total === 0) throw new UsageError(positive);
   return total;
 }
 

@@ -4,7 +4,8 @@ import { openAppContext } from '../../app/app-context.ts';
 import { planRollback } from '../../app/plan-service.ts';
 import { executeRollback } from '../../app/rollback-service.ts';
 import { checkPlanStillValid } from '../../core/plan-staleness.ts';
-import { Plan } from '../../core/plan.ts';
+import type { Plan } from '../../core/plan.ts';
+import { validatePlan } from '../../core/plan-validation.ts';
 import { ExitCode, RefusedError, UsageError } from '../../core/errors.ts';
 import { renderPlanText } from '../../report/plan-text.ts';
 import { flagString, type CommandContext } from '../command.ts';
@@ -25,7 +26,7 @@ export async function run(ctx: CommandContext): Promise<number> {
   const app = await openAppContext(ctx.global, ctx.io.env, ctx.io.cwd);
   const fresh = await planRollback(app, {
     app: name,
-    ...(saved?.to ? { to: saved.to.historyId } : to !== undefined ? { to } : {}),
+    ...(saved?.to?.kind === 'argocd-history' ? { to: saved.to.historyId } : to !== undefined ? { to } : {}),
     ...(alertAt ? { alertAt } : {}),
   });
   let plan = fresh.plan;
@@ -54,7 +55,7 @@ export async function run(ctx: CommandContext): Promise<number> {
         hint: 'review the plan above and pass --yes (or --dry-run to only check it)',
       });
     }
-    if (!(await ctx.io.confirm(`Roll back ${name} to history id ${plan.to?.historyId}?`))) {
+    if (!(await ctx.io.confirm(`Roll back ${name} to history id ${plan.to?.historyId ?? '?'} (${plan.mechanism ?? 'no mechanism'})?`))) {
       ctx.io.stderr.write('not confirmed; nothing changed\n');
       return ExitCode.Refused;
     }
@@ -75,7 +76,7 @@ export async function run(ctx: CommandContext): Promise<number> {
   const doc = runDocument(plan, result, { dryRun: ctx.global.dryRun });
   if (format !== 'table') ctx.io.stdout.write(renderDocument(format, doc));
   else if (ctx.global.dryRun) ctx.io.stdout.write('\ndry run: nothing was changed and nothing journaled\n');
-  else ctx.io.stdout.write(`\nrun ${result.runId}: ${doc.status}${result.status === 'awaiting-revert' ? `\nnext (Step 3d): revert ${plan.from.revision.slice(0, 7)} in git and push, then: rewind finish ${name}` : ''}\n`);
+  else ctx.io.stdout.write(`\nrun ${result.runId}: ${doc.status}${result.status === 'awaiting-revert' ? `\nnext (Step 3d): revert ${(plan.from.revision ?? '').slice(0, 7)} in git and push, then: rewind finish ${name}` : ''}\n`);
   return runExitCode(result);
 }
 
@@ -86,7 +87,10 @@ async function readPlan(file: string, app: string): Promise<Plan> {
   } catch (e) {
     throw new UsageError(`cannot read plan ${file}: ${(e as Error).message}`);
   }
-  if (!Plan.is(parsed)) throw new UsageError(`${file} is not a rewind plan (no "kind": "Plan")`);
-  if (parsed.app !== app) throw new UsageError(`${file} is a plan for ${parsed.app}, not ${app}`);
-  return parsed;
+  const checked = validatePlan(parsed);
+  if (!checked.ok) {
+    throw new UsageError(`${file} is not a plan this rewind can run: ${checked.problems.join('; ')}`, { hint: `make a new one: rewind plan ${app} --save ${file}` });
+  }
+  if (checked.plan.app !== app) throw new UsageError(`${file} is a plan for ${checked.plan.app}, not ${app}`);
+  return checked.plan;
 }

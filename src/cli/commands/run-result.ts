@@ -1,31 +1,37 @@
 import type { Plan } from '../../core/plan.ts';
-import { ExitCode } from '../../core/errors.ts';
+import { exitCodeForRun } from '../../core/exit-codes.ts';
 import type { RunResult } from '../../app/rollback-service.ts';
 
-/** The run as a document: the shape `rollback -o json` and `demo -o json` share. */
+/**
+ * The run as a document: the shape `rollback`, `resume`, `finish` and `demo -o json` share.
+ * `status` is the user's answer (verified once the service is back, even while the follow-up is
+ * open); `runStatus` is the journal's.
+ */
 export function runDocument(plan: Plan, result: RunResult, opts: { dryRun?: boolean } = {}) {
-  const status = opts.dryRun && result.status === 'verified' ? 'dry-run' : result.status === 'awaiting-revert' || result.status === 'verified' ? 'verified' : result.status === 'refused' ? 'refused' : 'failed';
+  const done = result.status === 'awaiting-revert' || result.status === 'verified' || result.status === 'finished';
+  const status = opts.dryRun && result.status !== 'failed' ? 'dry-run' : done ? 'verified' : result.status === 'refused' ? 'refused' : result.status === 'interrupted' ? 'interrupted' : 'failed';
   return {
     app: plan.app,
     runId: result.runId,
     status,
     runStatus: result.status,
+    mechanism: plan.mechanism,
+    rejected: plan.rejected,
     from: { historyId: plan.from.historyId, revision: plan.from.revision },
     to: plan.to ? { historyId: plan.to.historyId, revision: plan.to.revision } : null,
     steps: result.steps.map((s) => ({
       kind: s.kind,
+      phase: s.phase,
       status: s.status,
       startedAt: s.startedAt,
       endedAt: s.endedAt,
       evidence: s.evidence,
       ...(s.error ? { error: s.error } : {}),
+      ...(s.failure ? { failure: s.failure } : {}),
     })),
   };
 }
 
-export function runExitCode(result: RunResult): number {
-  if (result.status === 'verified' || result.status === 'awaiting-revert' || result.status === 'finished') return ExitCode.Ok;
-  if (result.status === 'interrupted') return 130;
-  const failed = result.steps.find((s) => s.status === 'failed');
-  return failed && (failed.kind === 'wait-healthy' || failed.kind === 'verify-digest') ? ExitCode.VerificationFailed : ExitCode.SystemFailed;
+export function runExitCode(result: RunResult, opts: { expectClosed?: boolean } = {}): number {
+  return exitCodeForRun(result.status, result.failure, opts);
 }

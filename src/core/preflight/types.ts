@@ -1,10 +1,10 @@
-import type { Facts, Policy } from '../facts.ts';
+import type { GitOpsFacts, Policy } from '../facts.ts';
 import type { LastKnownGood } from '../last-known-good.ts';
 import type { PreflightCheck } from '../plan.ts';
 
 /** What every pre-flight check reads. */
 export interface PreflightInput {
-  readonly facts: Facts;
+  readonly facts: GitOpsFacts;
   readonly policy: Policy;
   readonly lkg: LastKnownGood;
 }

@@ -1,7 +1,7 @@
 import type { Preflight } from './types.ts';
 import { result } from './types.ts';
 
-/** Step 1: the workload as the cluster runs it; Rollouts and paused Deployments need a human. */
+/** Step 1: the workload as the cluster runs it; a paused Deployment needs a human. */
 export const workloadCheck: Preflight = ({ facts }) => {
   const w = facts.workload.value;
   const ref = `${w.ref.kind} ${w.ref.namespace}/${w.ref.name} (${w.ref.cluster})`;
@@ -11,11 +11,6 @@ export const workloadCheck: Preflight = ({ facts }) => {
     ...running.map((id) => ({ claim: `pods run ${id}`, source: facts.workload.source })),
   ];
   const warnings: string[] = [];
-  if (w.ref.kind === 'Rollout') {
-    warnings.push(
-      `${ref} is an Argo Rollout: rewind's Rollouts path (abort/undo, code-rollback-rollouts.md) comes later; this plan rolls back through Argo CD and the Rollout will step through its canary`,
-    );
-  }
   if (w.paused) warnings.push(`${ref} is paused: the rollback will not roll out until it is resumed`);
   return result({ id: 'workload', title: 'Workload', status: warnings.length ? 'warn' : 'info', detail: `${ref}, ${w.pods.length} pod(s)`, evidence }, warnings);
 };

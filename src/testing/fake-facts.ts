@@ -1,6 +1,6 @@
-import type { AppOwner, ChangeDiagnosis, ChangeKind, HistoryEntry, MigrationVerdict, MigrationWindow, WorkloadKind } from './domain.ts';
-import { Fact, type Facts } from './facts.ts';
-import { deepFreeze } from './freeze.ts';
+import type { AppOwner, ChangeDiagnosis, ChangeKind, HistoryEntry, MigrationVerdict, MigrationWindow, WorkloadKind } from '../core/domain.ts';
+import { Fact, type Facts } from '../core/facts.ts';
+import { deepFreeze } from '../core/freeze.ts';
 
 /** A short hash made full (40 hex chars) by repeating it, so tests can write the seed's 7-char ids. */
 export function fullHash(short: string): string {
@@ -44,6 +44,7 @@ interface Props {
   readonly operationRunning: boolean;
   readonly pruned?: readonly string[];
   readonly targetImages?: readonly string[];
+  readonly noApplication?: boolean;
 }
 
 const SEED_HISTORY: readonly FakeHistoryEntry[] = [
@@ -109,6 +110,8 @@ export class FakeFacts {
   pruned(...revisions: string[]): FakeFacts { return this.#with({ pruned: revisions.map(fullHash) }); }
   targetImages(...images: string[]): FakeFacts { return this.#with({ targetImages: images }); }
   flag(name: string, ...covers: ChangeKind[]): FakeFacts { return this.#with({ flags: [...this.#props.flags, { name, covers }] }); }
+  /** An app no Argo CD Application manages (no history, no sync policy). */
+  withoutApplication(): FakeFacts { return this.#with({ noApplication: true }); }
 
   /** The newest entry landed this many minutes before now. */
   deployedMinutesAgo(minutes: number): FakeFacts {
@@ -201,6 +204,10 @@ export class FakeFacts {
       ...(p.pruned ? { prunedRevisions: Fact.of(p.pruned, 'git cat-file -e') } : {}),
       ...(p.targetImages ? { targetImages: Fact.of(p.targetImages, 'git show a1b2c3d:apps/catalog/us-east/kustomization.yaml') } : {}),
     };
+    if (p.noApplication) {
+      const { application: _a, migrations: _m, diagnosis: _d, ...rest } = facts;
+      return deepFreeze<Facts>(rest);
+    }
     return deepFreeze(facts);
   }
 }

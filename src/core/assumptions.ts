@@ -1,0 +1,36 @@
+import { deployedRevision, shortHash, SyncPolicy } from './domain.ts';
+import type { Facts } from './facts.ts';
+import type { Assumptions } from './plan.ts';
+
+/**
+ * What a plan assumes about live state, read from the facts as flat observations. A saved plan
+ * and the executor's pre-flight compare them with a fresh read; any difference is stale.
+ */
+export function observe(facts: Facts): Assumptions {
+  const app = facts.application?.value;
+  if (app === undefined) return {};
+  return {
+    'argocd.deployedRevision': deployedRevision(app),
+    'argocd.latestHistoryId': app.history.reduce<number | null>((max, e) => (max === null || e.id > max ? e.id : max), null),
+    'argocd.autoSync': SyncPolicy.isAutoSyncOn(app.syncPolicy),
+    'argocd.targetRevision': app.source.targetRevision,
+  };
+}
+
+type Value = Assumptions[string];
+const show = (v: Value | undefined): string => (v === undefined || v === null ? 'none' : typeof v === 'string' && /^[0-9a-f]{40}$/.test(v) ? shortHash(v) : String(v));
+
+const describe: Readonly<Record<string, (was: Value | undefined, now: Value | undefined) => string>> = {
+  'argocd.deployedRevision': (was, now) => `current revision changed: ${show(was)} -> ${show(now)}`,
+  'argocd.latestHistoryId': (was, now) => `a new sync landed: history ${show(now)} (was ${show(was)})`,
+  'argocd.autoSync': (_was, now) => `auto-sync was turned ${now === true ? 'on' : 'off'} since the plan was made`,
+  'argocd.targetRevision': (was, now) => `spec.source.targetRevision changed: ${show(was)} -> ${show(now)}`,
+};
+
+/** One line per assumption that no longer holds; empty when the plan still holds. */
+export function assumptionChanges(was: Assumptions, now: Assumptions): string[] {
+  const keys = new Set([...Object.keys(was), ...Object.keys(now)]);
+  return [...keys]
+    .filter((k) => was[k] !== now[k])
+    .map((k) => (describe[k] ?? ((a: Value | undefined, b: Value | undefined) => `${k} changed: ${show(a)} -> ${show(b)}`))(was[k], now[k]));
+}

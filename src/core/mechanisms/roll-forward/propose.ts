@@ -1,0 +1,10 @@
+import { Proposal, type Mechanism } from '../mechanism.ts';
+
+/** The guide's framework: roll forward when rolling back needs an unsafe data change and a fix exists. */
+export const rollForward: Mechanism = {
+  name: 'roll-forward',
+  summary: 'ship a named fix instead of rolling back',
+  propose() {
+    return Proposal.decline('no fix revision was named, and rewind cannot ship one yet: rollback is the path while the previous version is known-good');
+  },
+};

@@ -1,0 +1,33 @@
+import type { StepDefinition } from './step-definition.ts';
+import * as argocd from './argocd-steps.ts';
+import { followupAwaitRevert } from './followup-steps.ts';
+import { verifyDigest } from './verify-steps.ts';
+
+/**
+ * Every step kind rewind knows, once. A mechanism builds its steps from these; the executor has
+ * one handler per entry (checked by a test); a saved plan naming anything else is refused.
+ */
+export const stepDefinitions: readonly StepDefinition<unknown>[] = [
+  argocd.argocdPreflight,
+  argocd.argocdWriteHold,
+  argocd.argocdDisableAutoSync,
+  argocd.argocdPinTargetRevision,
+  argocd.argocdRollback,
+  argocd.argocdWaitHealthy,
+  verifyDigest,
+  followupAwaitRevert,
+  argocd.argocdUnpinTargetRevision,
+  argocd.argocdAwaitBranchHead,
+  argocd.argocdRestoreSyncPolicy,
+  argocd.argocdSyncToBranch,
+  argocd.argocdWaitSyncedToBranch,
+  argocd.argocdReleaseHold,
+];
+
+const byKind = new Map(stepDefinitions.map((d) => [d.kind, d]));
+
+export function stepDefinition(kind: string): StepDefinition<unknown> | undefined {
+  return byKind.get(kind);
+}
+
+export { defineStep, makeStep, type PortName, type StepDefinition, type StepFields } from './step-definition.ts';
