@@ -51,6 +51,7 @@ test('each owner reads as the sandbox configures it: upstream defaults, /spec/sy
   assert.deepEqual(defaults?.owner?.applicationSet, { ignoredPointers: [], jqPathExpressions: [], preservedAnnotations: [], preservedLabels: [] });
   assert.deepEqual(exempt?.owner?.applicationSet?.ignoredPointers, ['/spec/syncPolicy']);
   assert.deepEqual(pinnable?.owner?.applicationSet?.ignoredPointers, ['/spec/source/targetRevision']);
+  assert.deepEqual(pinnable?.owner?.applicationSet?.preservedAnnotations, ['rewind.io/hold']);
   assert.deepEqual(child?.owner, { kind: 'Application', name: 'bookstore-apps', parent: { autoSync: true, selfHeal: true } });
   assert.equal((await c.getApplication('bookstore-catalog-us-east')).owner, undefined, 'the demo app is standalone');
 });

@@ -48,7 +48,7 @@ describe('nothing is lost: interrupted and crashed runs resume from the journal'
   });
 
   test('Ctrl-C stops between steps (exit 130) and resume finishes the run', async () => {
-    const r = await rollbackUntil(env, /\[2\/\d\]/, 'SIGINT');
+    const r = await rollbackUntil(env, /\[2\/\d+\]/, 'SIGINT');
     assert.equal(r.code, 130, r.stderr);
     const [run] = await runs();
     assert.equal(run?.status, 'interrupted');
@@ -70,7 +70,7 @@ describe('nothing is lost: interrupted and crashed runs resume from the journal'
       let stderr = '';
       child.stderr.on('data', (d: Buffer) => {
         stderr += d.toString();
-        if (/\[4\/\d\]/.test(stderr)) child.kill('SIGKILL');
+        if (/\[4\/\d+\]/.test(stderr)) child.kill('SIGKILL');
       });
       child.stdout.resume();
       child.on('close', (code) => resolve({ code, stderr }));

@@ -34,11 +34,21 @@ const IGNORES: Readonly<Record<string, ApplicationSet['spec']['ignoreApplication
   'bookstore-pinnable': [{ jsonPointers: ['/spec/source/targetRevision'] }],
 };
 
+/**
+ * What each ApplicationSet keeps of its apps' metadata (upstream's default: nothing but its own
+ * defaults). The team that allows emergency pins also keeps rewind's hold, which the set would
+ * otherwise wipe like any annotation its template lacks.
+ */
+const PRESERVED: Readonly<Record<string, ApplicationSet['spec']['preservedFields']>> = {
+  'bookstore-pinnable': { annotations: ['rewind.io/hold'] },
+};
+
 /** The world's ApplicationSets: list generators over the apps they own, one Go template each. */
 export function appSetDefinitions(repoURL: string, createdAt: Date): ApplicationSet[] {
   const names = [...new Set(WORLD_APPS.flatMap((a) => (a.owner?.kind === 'ApplicationSet' ? [a.owner.name] : [])))];
   return names.map((name): ApplicationSet => {
     const ignore = IGNORES[name];
+    const preserved = PRESERVED[name];
     return {
       apiVersion: 'argoproj.io/v1alpha1',
       kind: 'ApplicationSet',
@@ -51,6 +61,7 @@ export function appSetDefinitions(repoURL: string, createdAt: Date): Application
           spec: appSpec({ path: 'apps/{{.service}}/{{.region}}', region: '{{.region}}' as WorldApp['region'] }, repoURL),
         },
         ...(ignore ? { ignoreApplicationDifferences: ignore } : {}),
+        ...(preserved ? { preservedFields: preserved } : {}),
       },
     };
   });
