@@ -3,6 +3,8 @@
  * everything is built lazily, so `rewind status` never opens the journal and `rewind plan` never
  * loads the migration parser unless a migration changed.
  */
+import { homedir } from 'node:os';
+import { join } from 'node:path';
 import { loadConfig } from '../config/load-config.ts';
 import { resolveSecret } from '../config/secrets.ts';
 import type { AppEntry, RewindConfig } from '../config/config-types.ts';
@@ -30,8 +32,25 @@ export interface AppOptions {
   readonly config: string | undefined;
   /** --context: read every app from this cluster instead of its own. */
   readonly context: string | undefined;
+  /** --state-dir: where the embedded journal and leases live. */
+  readonly stateDir?: string | undefined;
   /** Where config warnings (unknown keys, insecure TLS) go, one line each with file:line:col. */
   readonly warn?: (line: string) => void;
+}
+
+/**
+ * The journal and leases live in the user's state directory, not beside the config file: two
+ * engineers with different `--config` for the same Argo CD must see each other's runs.
+ */
+export function defaultStateDir(env: NodeJS.ProcessEnv): string {
+  const xdg = env['XDG_STATE_HOME'];
+  return xdg ? join(xdg, 'rewind') : join(env['HOME'] ?? homedir(), '.local', 'state', 'rewind');
+}
+
+/** One folder per Argo CD (its URL's host and path), so runs and leases are keyed by Argo CD + app. */
+export function journalDir(stateDir: string, argocdUrl: string): string {
+  const u = new URL(argocdUrl);
+  return join(stateDir, `argocd-${`${u.host}${u.pathname}`.replace(/\/+$/, '').replace(/[^\w.-]+/g, '_')}`);
 }
 
 export async function openAppContext(global: AppOptions, env: NodeJS.ProcessEnv, cwd: string): Promise<AppContext> {
@@ -134,7 +153,7 @@ export async function openAppContext(global: AppOptions, env: NodeJS.ProcessEnv,
           return new PostgresJournalStore({ connectionString: url });
         }
         const { FileJournalStore } = await import('../executor/journal/file-journal-store.ts');
-        return new FileJournalStore(config.state.dir);
+        return new FileJournalStore(journalDir(global.stateDir ?? env['REWIND_STATE_DIR'] ?? config.state.dir ?? defaultStateDir(env), config.argocd.url));
       })();
       return journal;
     },

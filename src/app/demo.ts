@@ -47,7 +47,8 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
   await rewindChild(['sandbox', 'up', '--detach', '--dir', dir, '--speed', String(opts.speed)], opts.env);
   try {
     opts.say(`sandbox ready in ${((Date.now() - started) / 1000).toFixed(1)}s`);
-    const global: AppOptions = { config: join(dir, 'rewind.yaml'), context: undefined };
+    // The demo's journal lives and goes with its sandbox, never in the user's state directory.
+    const global: AppOptions = { config: join(dir, 'rewind.yaml'), context: undefined, stateDir: join(dir, 'state') };
     const ctx = await openAppContext(global, opts.env, dir);
     const gitops = await ctx.gitops();
     const before = await gitops.getApplication(app);

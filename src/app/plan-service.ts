@@ -1,5 +1,9 @@
 import { decide } from '../core/decide.ts';
-import { defaultPolicy, type Facts } from '../core/facts.ts';
+import { defaultPolicy, Fact, type Facts } from '../core/facts.ts';
+import type { RunStatus } from '../core/run.ts';
+
+/** Runs that may still hold what they changed: a new plan must not act beside them. */
+const OPEN: readonly RunStatus[] = ['running', 'interrupted', 'failed', 'awaiting-revert'];
 import type { Plan } from '../core/plan.ts';
 import { gatherFacts } from '../executor/gather-facts.ts';
 import type { AppContext } from './app-context.ts';
@@ -21,7 +25,9 @@ export async function planRollback(ctx: AppContext, req: PlanRequest): Promise<{
     ctx.analyzer(app),
   ]);
   if (repo) await repo.fetch();
-  const facts = await gatherFacts(
+  const journal = await ctx.journal();
+  const open = (await journal.listRuns(req.app)).filter((r) => OPEN.includes(r.status));
+  const gathered = await gatherFacts(
     { gitops, cluster, ...(repo ? { repo } : {}), ...(analyzer ? { analyzer } : {}), now: () => ctx.clock.now() },
     {
       app,
@@ -30,6 +36,7 @@ export async function planRollback(ctx: AppContext, req: PlanRequest): Promise<{
       ...(req.alertAt ? { alertAt: req.alertAt } : {}),
     },
   );
+  const facts: Facts = { ...gathered, openRuns: Fact.of(open.map((r) => ({ runId: r.runId, status: r.status, startedAt: r.startedAt })), 'rewind journal (runs not closed)') };
   const history = facts.application?.value.history ?? [];
   if (req.to !== undefined && !history.some((h) => h.id === req.to)) {
     const ids = history.map((h) => h.id);

@@ -1,5 +1,7 @@
 import { hostname, userInfo } from 'node:os';
 import type { Plan } from '../core/plan.ts';
+import { RefusedError } from '../core/errors.ts';
+import { resumeChanges } from '../core/resume-check.ts';
 import type { JournalStore } from '../core/ports.ts';
 import { executePlan, type RunResult } from '../executor/execute-plan.ts';
 import type { LoadedRun } from './run-lookup.ts';
@@ -101,6 +103,13 @@ export async function continueRun(
   const deps = await runDeps(ctx, plan, journal, req.progress, env);
   const release = await journal.acquireLease(plan.app, runId);
   try {
+    const live = await deps.gitops.getApplication(plan.app, { refresh: true });
+    const moved = resumeChanges(plan, live, runId, loaded.resumePhase, ctx.clock.now().toISOString());
+    if (moved.length > 0) {
+      throw new RefusedError(`run ${runId} cannot continue: the world moved on since it stopped: ${moved.join('; ')}`, {
+        hint: `nothing was changed; see \`rewind show ${runId}\`, then end it with \`rewind abandon ${runId} --reason TEXT --restore|--leave\``,
+      });
+    }
     return await executePlan(deps, {
       runId,
       plan,

@@ -33,7 +33,8 @@ export async function loadRun(journal: JournalStore, runId: string): Promise<Loa
   for (const r of records) {
     if (r.type === 'run-status') status = r.status;
     if (r.type === 'intent') started.set(r.step, r.at);
-    if (r.type === 'outcome') {
+    // Records past the plan's steps are actions on the run itself (abandon), not steps to resume.
+    if (r.type === 'outcome' && r.step < plan.steps.length) {
       const extra = { ...(r.error ? { error: r.error } : {}), ...(r.failure ? { failure: r.failure } : {}) };
       results[r.step] = { kind: r.kind, phase: r.phase, status: r.status, startedAt: started.get(r.step) ?? null, endedAt: r.at, evidence: r.evidence, ...extra };
     }

@@ -112,7 +112,7 @@ apps:
     severity: P1
 `,
     );
-    const r = await cli(['runs', '--config', file], dir);
+    const r = await cli(['runs', '--config', file, '--state-dir', join(dir, 'state')], dir);
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stderr, new RegExp(`warning: ${file}:7:3: unknown key "tokne"`));
     assert.match(r.stderr, new RegExp(`warning: ${file}:8:1: unknown key "colour"`));

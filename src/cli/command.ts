@@ -9,6 +9,7 @@ export interface GlobalOptions {
   readonly output: string | undefined;
   readonly config: string | undefined;
   readonly context: string | undefined;
+  readonly stateDir: string | undefined;
   readonly yes: boolean;
   readonly dryRun: boolean;
   /** Prints a config warning on stderr (file:line:col: message). */

@@ -129,6 +129,23 @@ export const commands: readonly CommandSpec[] = [
     load: () => import('./commands/resume.ts'),
   },
   {
+    name: 'abandon',
+    usage: 'abandon RUN|--app APP --reason TEXT --restore|--leave',
+    summary: 'end a run without finishing it: restore what it saved, or leave the app changed and marked until `release`',
+    examples: ['rewind abandon 20261122-031500-bookstore-catalog-us-east --reason "fixed forward" --restore', 'rewind abandon --app bookstore-catalog-us-east --reason "their laptop died" --leave'],
+    options: { app: { type: 'string' }, reason: { type: 'string' }, restore: { type: 'boolean' }, leave: { type: 'boolean' } },
+    optionHelp: { app: 'the app whose hold names the run (for a run of another host)', reason: 'why the run is ended (required)', restore: 'give back the saved auto-sync and pin, remove the hold', leave: 'keep the app as it is, marked "left by abandoned run" until `rewind release`' },
+    load: () => import('./commands/abandon.ts'),
+  },
+  {
+    name: 'release',
+    usage: 'release APP',
+    summary: 'remove the mark an abandoned run left on APP (its state stays as it is)',
+    examples: ['rewind release bookstore-catalog-us-east'],
+    options: {},
+    load: () => import('./commands/release.ts'),
+  },
+  {
     name: 'show',
     usage: 'show RUN',
     summary: 'one run: its plan, each step\'s intent and outcome with times and evidence, and what it holds now',
@@ -141,7 +158,8 @@ export const commands: readonly CommandSpec[] = [
     usage: 'runs [APP]',
     summary: 'list runs from the journal, open ones first',
     examples: ['rewind runs', 'rewind runs bookstore-catalog-us-east -o json'],
-    options: {},
+    options: { open: { type: 'boolean' }, 'older-than': { type: 'string' } },
+    optionHelp: { open: 'only runs that are not closed', 'older-than': 'only runs started longer ago than this (e.g. 4h); exits 1 when any is open (for a cron reminder)' },
     load: () => import('./commands/runs.ts'),
   },
   {

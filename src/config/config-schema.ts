@@ -67,7 +67,7 @@ export const rewindConfigSchema: Shape = obj(
       }, ['name', 'cluster', 'namespace', 'workload']),
     },
     state: obj('Where the journal lives.', {
-      dir: str('Embedded store folder (default .rewind under the working directory). Relative to this file.'),
+      dir: str('Embedded store folder, relative to this file (default: $REWIND_STATE_DIR, else $XDG_STATE_HOME/rewind, else ~/.local/state/rewind; keyed inside by the Argo CD URL).'),
       databaseUrlEnv: str('Environment variable holding a Postgres URL; when set, the journal lives there.'),
     }),
   },

@@ -62,5 +62,6 @@ export interface RewindConfig {
   readonly prometheus?: { readonly url: string };
   readonly apps: readonly AppEntry[];
   /** Where the journal lives: DATABASE_URL (Postgres) or the embedded store under `.rewind/`. */
-  readonly state: { readonly dir: string; readonly databaseUrlEnv?: string };
+  /** `dir` only when the file sets it; otherwise the state directory (XDG) decides, see app-context. */
+  readonly state: { readonly dir?: string; readonly databaseUrlEnv?: string };
 }

@@ -37,7 +37,7 @@ describe('parseConfig', () => {
     assert.deepEqual(r.config?.argocd.token, { env: 'ARGOCD_AUTH_TOKEN' });
     assert.equal(r.config?.configRepo?.path, '/etc/rewind/bookstore-platform-config');
     assert.equal(r.config?.configRepo?.branch, 'main');
-    assert.equal(r.config?.state.dir, '/etc/rewind/.rewind', 'the journal lives beside the config file');
+    assert.equal(r.config?.state.dir, undefined, 'the journal lives in the state directory, not beside the config file');
     assert.deepEqual(r.config?.apps[0]?.flags, [{ name: 'catalog-new-search', covers: ['config-only'] }]);
   });
 

@@ -1,4 +1,4 @@
-import { dirname, isAbsolute, resolve } from 'node:path';
+import { isAbsolute, resolve } from 'node:path';
 import type { AppEntry, RewindConfig, SecretRef } from './config-types.ts';
 
 /** rewind.yaml as written, after the shape check (so the types hold). */
@@ -56,7 +56,7 @@ export function normalizeConfig(w: WrittenConfig, file: string): RewindConfig {
     apps,
     state: {
       // NOTE: beside the config file, so a sandbox (or a demo in a temp dir) keeps its own journal.
-      dir: w.state?.dir !== undefined ? abs(w.state.dir) : resolve(dirname(resolve(file)), '.rewind'),
+      ...(w.state?.dir !== undefined ? { dir: abs(w.state.dir) } : {}),
       ...(w.state?.databaseUrlEnv !== undefined ? { databaseUrlEnv: w.state.databaseUrlEnv } : {}),
     },
   };

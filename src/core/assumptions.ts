@@ -14,6 +14,7 @@ export function observe(facts: Facts): Assumptions {
     'argocd.latestHistoryId': app.history.reduce<number | null>((max, e) => (max === null || e.id > max ? e.id : max), null),
     'argocd.autoSync': SyncPolicy.isAutoSyncOn(app.syncPolicy),
     'argocd.targetRevision': app.source.targetRevision,
+    'argocd.hold': app.hold === undefined ? null : app.hold.ok ? app.hold.hold.runId : 'unreadable',
   };
 }
 
@@ -25,6 +26,7 @@ const describe: Readonly<Record<string, (was: Value | undefined, now: Value | un
   'argocd.latestHistoryId': (was, now) => `a new sync landed: history ${show(now)} (was ${show(was)})`,
   'argocd.autoSync': (_was, now) => `auto-sync was turned ${now === true ? 'on' : 'off'} since the plan was made`,
   'argocd.targetRevision': (was, now) => `spec.source.targetRevision changed: ${show(was)} -> ${show(now)}`,
+  'argocd.hold': (_was, now) => (now === null ? 'the hold on the app was released' : `the app is now held by run ${show(now)}`),
 };
 
 /** One line per assumption that no longer holds; empty when the plan still holds. */

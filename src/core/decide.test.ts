@@ -295,7 +295,27 @@ describe('decide', () => {
       'argocd.latestHistoryId': 42,
       'argocd.autoSync': true,
       'argocd.targetRevision': 'main',
+      'argocd.hold': null,
     });
+  });
+
+  it('refuses while another run holds the app, naming it and what to do, before anything else', () => {
+    const plan = decide(FakeFacts.seed().heldBy('20261122-031500-bookstore-catalog-us-east', { reason: 'p99' }).build());
+    assert.equal(plan.decision, 'refuse');
+    assert.match(plan.reasons[0] ?? '', /held by run 20261122-031500-bookstore-catalog-us-east \(alice@laptop-7, 30 min ago: p99\); once the revert of d8f3c2a lands: rewind finish bookstore-catalog-us-east; or end it: rewind abandon --app/);
+    assert.equal(plan.preflight[0]?.id, 'open-run');
+    assert.equal(plan.preflight[0]?.status, 'fail');
+  });
+
+  it('refuses while this journal has an open run of the app (a crash before any change holds nothing on Argo CD)', () => {
+    const plan = decide(FakeFacts.seed().openRun('r-crashed', 'running', 130).build());
+    assert.equal(plan.decision, 'refuse');
+    assert.match(plan.reasons[0] ?? '', /run r-crashed of bookstore-catalog-us-east is still open \(running, started 2 h ago\)\. Next: rewind resume r-crashed, or end it: rewind abandon r-crashed/);
+  });
+
+  it('a hold left by an abandoned run says how to release it', () => {
+    const plan = decide(FakeFacts.seed().heldBy('r-old', { state: 'left' }).build());
+    assert.match(plan.reasons[0] ?? '', /left changed by abandoned run r-old .*rewind release bookstore-catalog-us-east/);
   });
 
   it('is deterministic and returns frozen data', () => {

@@ -60,6 +60,15 @@ export interface Facts {
    * absent when not checked. A pruned target cannot be synced, so decide() refuses it.
    */
   readonly prunedRevisions?: Fact<readonly string[]>;
+  /** Runs of this app the local journal still has open (absent when the journal was not read). */
+  readonly openRuns?: Fact<readonly OpenRun[]>;
+}
+
+/** A run the journal has not closed: it may still hold what it changed. */
+export interface OpenRun {
+  readonly runId: string;
+  readonly status: string;
+  readonly startedAt: string;
 }
 
 /** Decision knobs; defaults in `defaultPolicy`. */

@@ -175,7 +175,7 @@ describe('executePlan', () => {
     const { hold: _none, ...plain } = w.app();
     w.setApp({ ...plain, hold: { ok: true, hold: { runId: 'other', app: SEED.app, actor: 'bob', host: 'h2', at: SEED.now, badRevision: SEED.bad.revision, saved: { syncPolicy: plain.syncPolicy }, state: 'active' } } });
     const result = await run(w);
-    assert.equal(result.status, 'failed');
+    assert.equal(result.status, 'refused', 'nothing was changed: the run is closed, not left open');
     assert.equal(result.failure, 'refused');
     assert.match(result.steps[0]?.error ?? '', /held by run other \(bob@h2/);
     assert.deepEqual(w.calls, []);

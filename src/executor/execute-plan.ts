@@ -87,7 +87,8 @@ export async function executePlan(deps: ExecuteDeps, opts: ExecuteOptions): Prom
     }
     if (outcome.status === 'failed') {
       // Ctrl-C during a wait ends the wait, not the run: it stays resumable as interrupted.
-      status = opts.signal.aborted ? 'interrupted' : 'failed';
+      // A refusal (the world moved on, another run holds the app) changed nothing: the run is closed.
+      status = opts.signal.aborted ? 'interrupted' : outcome.failure === 'refused' ? 'refused' : 'failed';
       failure = opts.signal.aborted ? undefined : outcome.failure;
       detail = outcome.error;
       results.push(...plan.steps.slice(i + 1).map(notExecuted));

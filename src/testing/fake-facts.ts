@@ -1,5 +1,6 @@
 import type { AppOwner, ChangeDiagnosis, ChangeKind, HistoryEntry, MigrationVerdict, MigrationWindow, WorkloadKind } from '../core/domain.ts';
-import { Fact, type Facts } from '../core/facts.ts';
+import { Fact, type Facts, type OpenRun } from '../core/facts.ts';
+import type { Hold } from '../core/hold.ts';
 import { deepFreeze } from '../core/freeze.ts';
 
 /** A short hash made full (40 hex chars) by repeating it, so tests can write the seed's 7-char ids. */
@@ -45,6 +46,8 @@ interface Props {
   readonly pruned?: readonly string[];
   readonly targetImages?: readonly string[];
   readonly noApplication?: boolean;
+  readonly hold?: Hold;
+  readonly openRuns?: readonly OpenRun[];
 }
 
 const SEED_HISTORY: readonly FakeHistoryEntry[] = [
@@ -112,6 +115,13 @@ export class FakeFacts {
   flag(name: string, ...covers: ChangeKind[]): FakeFacts { return this.#with({ flags: [...this.#props.flags, { name, covers }] }); }
   /** An app no Argo CD Application manages (no history, no sync policy). */
   withoutApplication(): FakeFacts { return this.#with({ noApplication: true }); }
+  /** Another run's hold on the Application (`rewind.io/hold`). */
+  heldBy(runId: string, over: Partial<Hold> = {}): FakeFacts {
+    return this.#with({ hold: { runId, app: SEED.app, actor: 'alice', host: 'laptop-7', at: minutesBefore(this.#props.now, 30), badRevision: SEED.bad.revision, saved: { syncPolicy: { automated: { prune: true, selfHeal: true, enabled: true } } }, state: 'active', ...over } });
+  }
+  openRun(runId: string, status: string, minutesAgo = 20): FakeFacts {
+    return this.#with({ openRuns: [...(this.#props.openRuns ?? []), { runId, status, startedAt: minutesBefore(this.#props.now, minutesAgo) }] });
+  }
 
   /** The newest entry landed this many minutes before now. */
   deployedMinutesAgo(minutes: number): FakeFacts {
@@ -186,6 +196,7 @@ export class FakeFacts {
           ...(p.operationRunning ? { operation: { phase: 'Running' as const, revision: current } } : {}),
           images: [running],
           ...(p.owner ? { owner: p.owner } : {}),
+          ...(p.hold ? { hold: { ok: true as const, hold: p.hold } } : {}),
         },
         SEED.appSource,
       ),
@@ -202,6 +213,7 @@ export class FakeFacts {
       migrations: Fact.of(p.migrations, 'git diff a1b2c3d..d8f3c2a -- apps/catalog/migrations/*.sql'),
       diagnosis: Fact.of(p.diagnosis, 'git show d8f3c2a --stat'),
       ...(p.pruned ? { prunedRevisions: Fact.of(p.pruned, 'git cat-file -e') } : {}),
+      ...(p.openRuns ? { openRuns: Fact.of(p.openRuns, 'journal (file store)') } : {}),
       ...(p.targetImages ? { targetImages: Fact.of(p.targetImages, 'git show a1b2c3d:apps/catalog/us-east/kustomization.yaml') } : {}),
     };
     if (p.noApplication) {

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { startSandboxProcess } from '../../src/testing/sandbox-process.ts';
-import { rewind } from './cli.ts';
+import { rewind, stateFor } from './cli.ts';
 
 type Sandbox = Awaited<ReturnType<typeof startSandboxProcess>>;
 const APP = 'bookstore-orders-us-east';
@@ -12,7 +12,7 @@ const bin = fileURLToPath(new URL('../../bin/rewind.js', import.meta.url));
 /** Starts `rewind rollback` and sends `signal` once stderr shows `trigger`; resolves with exit code and output. */
 function rollbackUntil(env: NodeJS.ProcessEnv, trigger: RegExp, signal: NodeJS.Signals): Promise<{ code: number | null; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [bin, 'rollback', APP, '--yes'], { env: { ...process.env, NO_COLOR: '1', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [bin, 'rollback', APP, '--yes'], { env: { ...process.env, NO_COLOR: '1', ...stateFor(env), ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let stderr = '';
     let sent = false;
     child.stderr.on('data', (d: Buffer) => {
@@ -66,7 +66,7 @@ describe('nothing is lost: interrupted and crashed runs resume from the journal'
     const brk = await rewind(['sandbox', 'break', other, '--dir', sb.dir]);
     assert.equal(brk.code, 0, brk.stderr);
     const r = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
-      const child = spawn(process.execPath, [bin, 'rollback', other, '--yes'], { env: { ...process.env, NO_COLOR: '1', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn(process.execPath, [bin, 'rollback', other, '--yes'], { env: { ...process.env, NO_COLOR: '1', ...stateFor(env), ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
       let stderr = '';
       child.stderr.on('data', (d: Buffer) => {
         stderr += d.toString();

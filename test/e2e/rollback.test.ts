@@ -21,8 +21,10 @@ describe('rollback on the Argo CD path, end to end', () => {
       .split(/\s+/)
       .filter(Boolean);
   const readJournal = () => {
-    const dir = join(sb.dir, '.rewind', 'runs');
-    return readdirSync(dir).map((f) => readFileSync(join(dir, f), 'utf8')).join('\n');
+    const state = join(sb.dir, 'state');
+    return readdirSync(state)
+      .flatMap((argocd) => readdirSync(join(state, argocd, 'runs')).map((f) => readFileSync(join(state, argocd, 'runs', f), 'utf8')))
+      .join('\n');
   };
   const json = async (args: string[]) => {
     const r = await rewind([...args, '-o', 'json'], { env });

@@ -1,5 +1,6 @@
 import { deployedRevision, shortHash, SyncPolicy } from '../../core/domain.ts';
 import { openAppContext } from '../../app/app-context.ts';
+import { describeHold } from '../../core/hold.ts';
 import type { CommandContext } from '../command.ts';
 import { parseOutputFormat, renderDocument } from '../output.ts';
 import { paint } from '../io.ts';
@@ -27,6 +28,9 @@ export async function run(ctx: CommandContext): Promise<number> {
     source: state.source,
     syncPolicy: { autoSync: SyncPolicy.isAutoSyncOn(state.syncPolicy), automated: state.syncPolicy.automated },
     owner: state.owner ?? null,
+    // Who holds the app (any host's rewind run), so nobody wonders why auto-sync is off.
+    hold: state.hold ? (state.hold.ok ? state.hold.hold : { unreadable: state.hold.raw, problem: state.hold.problem }) : null,
+    holdSummary: state.hold ? describeHold(state.hold, new Date().toISOString()) : null,
     workload: {
       ...cfg.workload,
       replicas: workload.replicas,
@@ -53,6 +57,7 @@ export async function run(ctx: CommandContext): Promise<number> {
     `Source:         ${state.source.repoURL} path=${state.source.path} targetRevision=${state.source.targetRevision}`,
     `Sync Policy:    ${policy}`,
     ...(state.owner ? [`Owned by:       ${state.owner.kind} ${state.owner.name} (puts syncPolicy back)`] : []),
+    ...(state.hold ? [`Held:           ${paint(ctx.io, 'yellow', describeHold(state.hold, new Date().toISOString()))}`] : []),
     `Workload:       ${cfg.workload.kind} ${cfg.workload.namespace}/${cfg.workload.name} on ${cfg.workload.cluster}: ${workload.updatedReplicas}/${workload.replicas} updated, ${workload.availableReplicas} available`,
     `Spec images:    ${workload.images.map((i) => i.image).join(', ')}`,
     `Running:        ${digests.join(', ') || '(no running pods)'}`,
