@@ -99,7 +99,7 @@ describe('rollback on the Argo CD path, end to end', () => {
     assert.equal(plan.from.revision, badRevision);
     assert.equal(plan.to.historyId, plan.from.historyId - 1);
     targetId = plan.to.historyId;
-    assert.deepEqual(plan.steps.map((s) => s.kind).slice(0, 5), ['argocd.preflight', 'argocd.disable-auto-sync', 'argocd.rollback', 'argocd.wait-healthy', 'verify.digest']);
+    assert.deepEqual(plan.steps.map((s) => s.kind).slice(0, 6), ['argocd.preflight', 'argocd.write-hold', 'argocd.disable-auto-sync', 'argocd.rollback', 'argocd.wait-healthy', 'verify.digest']);
     assert.equal((r.doc as { mechanism: string }).mechanism, 'argocd-rollback');
     const after = await json(['status', APP]);
     assert.equal((after.doc as { revision: string }).revision, badRevision, 'plan must not change anything');
