@@ -24,8 +24,6 @@ import { generateApplications, normalizeSpec, policyOf, type ApplicationSet, typ
 import { copyAt } from './json-pointer.ts';
 import { argoTime } from './sync-operation.ts';
 
-export { createAppSetStore, type AppSetStore, type ApplicationSet } from './appset.ts';
-
 /** Sandbox ms between resync passes (upstream requeues on every change, and resyncs every 3 min). */
 export const APPSET_INTERVAL_MS = 3_000;
 

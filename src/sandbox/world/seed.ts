@@ -15,7 +15,7 @@ import type { KubeClient } from '../gitops/kube-client.ts';
 import { DEFAULT_HISTORY_LIMIT, type Application, type RevisionHistory } from '../argocd/application.ts';
 import type { AppController } from '../argocd/app-controller.ts';
 import type { AppStore } from '../argocd/app-store.ts';
-import type { AppSetStore } from '../argocd/appset-controller.ts';
+import type { AppSetStore } from '../argocd/appset.ts';
 import type { ManifestSource } from '../argocd/manifests.ts';
 import { argoTime } from '../argocd/sync-operation.ts';
 import { isHook } from '../argocd/hooks.ts';
