@@ -103,3 +103,19 @@ test('the CI cannot push while git is down; git-up brings validation, comparison
   assert.equal(patch.status, 200, JSON.stringify(patch.body));
   await waitFor('compared again', async () => (await getApp(sb)).status.sync.status !== 'Unknown');
 });
+
+test('with git up, an update whose source renders nothing is refused; validate=false stores it anyway (Update and UpdateSpec)', async () => {
+  const patch = await mergePatch(sb, CATALOG, { spec: { source: { path: 'apps/catalog/ap-south' } } });
+  assert.equal(patch.status, 400);
+  assert.equal(
+    patch.body.message,
+    'error validating and normalizing app: application spec for bookstore-catalog-us-east is invalid: InvalidSpecError: Unable to generate manifests in apps/catalog/ap-south: rpc error: code = Unknown desc = apps/catalog/ap-south: app path does not exist',
+  );
+  const app = await getApp(sb);
+  const update = await argo(sb, 'PUT', `/api/v1/applications/${CATALOG}`, { ...app, spec: { ...app.spec, source: { ...app.spec.source, targetRevision: 'no-such-branch' } } });
+  assert.equal(update.status, 400);
+  assert.match(update.body.message, /Unable to generate manifests in apps\/catalog\/us-east: rpc error: code = Unknown desc = unable to resolve 'no-such-branch' to a commit SHA$/);
+  const forced = await argo(sb, 'PUT', `/api/v1/applications/${CATALOG}?validate=false`, { ...app, spec: { ...app.spec, revisionHistoryLimit: 12 } });
+  assert.equal(forced.status, 200, JSON.stringify(forced.body));
+  assert.equal((await getApp(sb)).spec.revisionHistoryLimit, 12);
+});
