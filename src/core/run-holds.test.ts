@@ -18,8 +18,12 @@ describe('runHolds', () => {
     assert.deepEqual(runHolds(plan, results(plan, { 'argocd.disable-auto-sync': 'succeeded', 'argocd.restore-sync-policy': 'succeeded' })), []);
   });
 
-  it('a skipped 3a (auto-sync was already off) holds nothing', () => {
-    assert.deepEqual(runHolds(plan, results(plan, { 'argocd.disable-auto-sync': 'skipped' })), []);
+  it('a 3a that found auto-sync already off (this run crashed mid-step) still holds it: the plan saved it on', () => {
+    assert.equal(runHolds(plan, results(plan, { 'argocd.disable-auto-sync': 'skipped' })).length, 1);
+  });
+
+  it('a step not yet run holds nothing', () => {
+    assert.deepEqual(runHolds(plan, results(plan, { 'argocd.disable-auto-sync': 'not-executed' })), []);
   });
 
   it('a pin is held until the unpin', () => {

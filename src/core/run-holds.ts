@@ -3,8 +3,8 @@ import type { StepResult } from './run.ts';
 import { stepDefinition } from './steps/index.ts';
 
 /**
- * What a run holds changed right now: every succeeded step whose kind holds something (auto-sync
- * off, a pin) and that no later succeeded step released. `status`, `runs` and `show` say it, so a
+ * What a run holds changed right now: every succeeded (or skipped: already done) step whose kind
+ * holds something (auto-sync off, a pin) and that no later step released. `status`, `runs` and `show` say it, so a
  * run is never silently left holding an app.
  *
  * ### Examples
@@ -15,7 +15,9 @@ import { stepDefinition } from './steps/index.ts';
 export function runHolds(plan: Plan, results: readonly StepResult[]): string[] {
   const held: { kind: string; what: string }[] = [];
   results.forEach((r, i) => {
-    if (r.status !== 'succeeded') return;
+    // A step that found its change already made (skipped) after this run's crash mid-step holds it
+    // too: the plan only has the step because the change was not there when the run began.
+    if (r.status !== 'succeeded' && r.status !== 'skipped') return;
     const step = plan.steps[i];
     const def = step && stepDefinition(step.kind);
     if (!step || !def) return;
