@@ -153,7 +153,7 @@ export async function openAppContext(global: AppOptions, env: NodeJS.ProcessEnv,
           return new PostgresJournalStore({ connectionString: url });
         }
         const { FileJournalStore } = await import('../executor/journal/file-journal-store.ts');
-        return new FileJournalStore(journalDir(global.stateDir ?? env['REWIND_STATE_DIR'] ?? config.state.dir ?? defaultStateDir(env), config.argocd.url));
+        return new FileJournalStore(journalDir(global.stateDir ?? (env['REWIND_STATE_DIR'] || undefined) ?? config.state.dir ?? defaultStateDir(env), config.argocd.url));
       })();
       return journal;
     },

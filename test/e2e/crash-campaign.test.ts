@@ -15,7 +15,8 @@ import { incident, type AppStatus } from './incident.ts';
  * no hold left. The app is driven through cycles (break → crash → recover → revert → finish) in one
  * sandbox, each cycle leaving it as an uninterrupted run would.
  *
- * `npm test` runs a deterministic subset; REWIND_CRASH_CAMPAIGN=full (set by .ci/run) runs every point.
+ * `npm test` runs a deterministic subset; REWIND_CRASH_CAMPAIGN=full (set by .ci/run) runs every point,
+ * REWIND_CRASH_CAMPAIGN='finish argocd.release-hold' the points whose name contains it.
  */
 const APP = 'bookstore-catalog-us-east';
 const ROLLBACK_KINDS = ['argocd.preflight', 'argocd.write-hold', 'argocd.disable-auto-sync', 'argocd.rollback', 'argocd.wait-healthy', 'verify.digest', 'followup.await-revert'];
@@ -28,10 +29,13 @@ const every: Point[] = [
   ...FINISH_KINDS.flatMap((kind) => (['before', 'after'] as const).map((when) => ({ command: 'finish' as const, kind, when }))),
 ];
 const SUBSET = new Set(['rollback argocd.write-hold after', 'rollback argocd.disable-auto-sync after', 'rollback argocd.rollback after', 'finish argocd.restore-sync-policy before']);
-const full = process.env['REWIND_CRASH_CAMPAIGN'] === 'full';
-const points = full ? every : every.filter((p) => SUBSET.has(`${p.command} ${p.kind} ${p.when}`));
-/** The hold is on Argo CD once write-hold acted. */
-const holdWritten = (p: Point) => p.command === 'finish' || ROLLBACK_KINDS.indexOf(p.kind) > 1 || (p.kind === 'argocd.write-hold' && p.when === 'after');
+/** REWIND_CRASH_CAMPAIGN: `full` for every point, or a substring of "command kind when" to pick some. */
+const pick = process.env['REWIND_CRASH_CAMPAIGN'] ?? '';
+const name = (p: Point) => `${p.command} ${p.kind} ${p.when}`;
+const points = pick === 'full' ? every : pick ? every.filter((p) => name(p).includes(pick)) : every.filter((p) => SUBSET.has(name(p)));
+/** The hold is on Argo CD from write-hold's action until release-hold's (after it, only the local journal still has the run open). */
+const holdWritten = (p: Point) =>
+  !(p.kind === 'argocd.release-hold' && p.when === 'after') && (p.command === 'finish' || ROLLBACK_KINDS.indexOf(p.kind) > 1 || (p.kind === 'argocd.write-hold' && p.when === 'after'));
 
 describe(`crash campaign (${points.length} of ${every.length} crash points)`, () => {
   let sb: SandboxProcess;

@@ -1,8 +1,9 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { parse, stringify } from 'yaml';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { startSandboxProcess, type SandboxProcess } from '../../src/testing/sandbox-process.ts';
 import { argo } from '../sandbox/helpers.ts';
 import { incident } from './incident.ts';
@@ -72,16 +73,28 @@ describe('open runs and the hold', () => {
     assert.equal(done.hold, null, 'the hold is released');
   });
 
-  test('rollback while a run awaits its revert is refused, naming the run (last-known-good must not move past it)', async () => {
+  test('rollback while a run awaits its revert is refused, naming the run; another engineer\'s --config on this host sees it too', async () => {
+    // Both engineers use the default state directory (XDG), each with their own rewind.yaml.
+    const xdg = { REWIND_STATE_DIR: '', XDG_STATE_HOME: await mkdtemp(join(tmpdir(), 'rewind-xdg-')) };
     const bad = await i.breakIt();
-    const first = await i.run(['rollback', APP, '--yes']);
+    const first = await i.run(['rollback', APP, '--yes'], xdg);
     assert.equal(first.code, 0, first.stderr);
-    const second = await i.run(['rollback', APP, '--yes']);
+    const second = await i.run(['rollback', APP, '--yes'], xdg);
     assert.equal(second.code, 1);
     assert.match(second.stdout + second.stderr, /held by run \S+ .*rewind finish bookstore-catalog-us-east/);
+    const theirs = join(await mkdtemp(join(tmpdir(), 'rewind-their-config-')), 'rewind.yaml');
+    const cfg = parse(await readFile(sb.configFile, 'utf8')) as { clusters: { kubeconfig: string }[]; argocd: { tokenFile: string; caFile: string }; configRepo: { path: string } };
+    for (const c of cfg.clusters) c.kubeconfig = resolve(sb.dir, c.kubeconfig);
+    cfg.argocd.tokenFile = resolve(sb.dir, cfg.argocd.tokenFile);
+    cfg.argocd.caFile = resolve(sb.dir, cfg.argocd.caFile);
+    cfg.configRepo.path = resolve(sb.dir, cfg.configRepo.path);
+    await writeFile(theirs, stringify(cfg));
+    const seen = await i.json<RunRow[]>(['runs', APP, '--open'], { ...xdg, REWIND_CONFIG: theirs });
+    assert.equal(seen.doc[0]?.status, 'awaiting-revert', 'the run is in the shared state directory, whatever --config');
     assert.equal((await i.status()).historyId, bad.historyId + 1, 'one rollback, not two');
     await i.revert(bad.revision);
-    assert.equal((await i.run(['finish', APP, '--timeout', '2m'])).code, 0);
+    const fin = await i.run(['finish', APP, '--timeout', '2m'], { ...xdg, REWIND_CONFIG: theirs });
+    assert.equal(fin.code, 0, fin.stderr + fin.stdout);
   });
 
   test('resume of a run whose world moved on is refused with what changed, and abandon --restore gives back what it saved', async () => {
