@@ -9,7 +9,8 @@ import { loadConfig } from '../config/load-config.ts';
 import { resolveSecret } from '../config/secrets.ts';
 import type { AppEntry, RewindConfig } from '../config/config-types.ts';
 import type { AppConfig } from '../core/facts.ts';
-import type { ChangeAnalyzer, ClusterClient, Clock, ConfigRepo, GitOpsClient, JournalStore } from '../core/ports.ts';
+import type { ChangeAnalyzer, ClusterClient, Clock, ConfigRepo, GitOpsClient, ImageRegistry, JournalStore } from '../core/ports.ts';
+import type { VerificationDeps } from '../executor/step-context.ts';
 import { NotFoundError, UsageError } from '../core/errors.ts';
 import { systemClock } from './system-clock.ts';
 
@@ -23,6 +24,8 @@ export interface AppContext {
   repo(): Promise<ConfigRepo | undefined>;
   analyzer(app: AppConfig): Promise<ChangeAnalyzer | undefined>;
   journal(): Promise<JournalStore>;
+  /** What Step 3c compares an app's Pods with: its Pod template in the config repo, the registries, its policy. */
+  verification(app: string): Promise<VerificationDeps>;
   close(): Promise<void>;
 }
 
@@ -59,6 +62,7 @@ export async function openAppContext(global: AppOptions, env: NodeJS.ProcessEnv,
   let gitops: Promise<GitOpsClient> | undefined;
   let repo: Promise<ConfigRepo | undefined> | undefined;
   let journal: Promise<JournalStore> | undefined;
+  let registry: Promise<ImageRegistry> | undefined;
   const clusters = new Map<string, Promise<ClusterClient>>();
 
   const toAppConfig = (entry: AppEntry): AppConfig => {
@@ -156,6 +160,17 @@ export async function openAppContext(global: AppOptions, env: NodeJS.ProcessEnv,
         return new FileJournalStore(journalDir(global.stateDir ?? (env['REWIND_STATE_DIR'] || undefined) ?? config.state.dir ?? defaultStateDir(env), config.argocd.url));
       })();
       return journal;
+    },
+    async verification(name) {
+      const entry = config.apps.find((a) => a.name === name);
+      registry ??= import('../adapters/registry/index.ts').then(({ createOciRegistryClient }) =>
+        createOciRegistryClient({ registries: config.registries, ...(config.dockerConfig ? { dockerConfig: config.dockerConfig } : {}), env }),
+      );
+      const base = { registry: await registry, allowUnresolvedTags: entry?.verify.allowUnresolvedTags ?? false };
+      if (!config.configRepo || !entry?.repoPath) return base;
+      const { createGitPodTemplateSource } = await import('../adapters/git/index.ts');
+      const templates = createGitPodTemplateSource({ path: config.configRepo.path, appPath: entry.repoPath, workload: entry.workload });
+      return { ...base, templates };
     },
     async close() {
       if (journal) await (await journal).close();

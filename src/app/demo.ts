@@ -10,11 +10,13 @@ import { rewindBin } from './rewind-bin.ts';
 import { openAppContext, type AppOptions } from './app-context.ts';
 import { planRollback } from './plan-service.ts';
 import { executeRollback } from './rollback-service.ts';
+import { findScenario } from './sandbox-host.ts';
 
 const bin = rewindBin();
 
 export interface DemoOptions {
-  readonly scenario: 'argocd-image';
+  /** A name (or alias) from the sandbox's scenario registry. */
+  readonly scenario: string;
   readonly speed: number;
   readonly keep: boolean;
   readonly env: NodeJS.ProcessEnv;
@@ -32,7 +34,6 @@ export interface DemoResult {
   readonly result: RunResult | undefined;
 }
 
-const scenarios = { 'argocd-image': { app: 'bookstore-catalog-us-east' } } as const;
 
 /**
  * The seed's incident, replayed: a sandbox on loopback (its own process, reached over HTTPS like
@@ -40,7 +41,9 @@ const scenarios = { 'argocd-image': { app: 'bookstore-catalog-us-east' } } as co
  * same adapters a real cluster gets.
  */
 export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
-  const { app } = scenarios[opts.scenario];
+  const scenario = findScenario(opts.scenario);
+  if (!scenario) throw new AdapterError('sandbox', 'demo', `unknown scenario "${opts.scenario}"`);
+  const { app } = scenario;
   const dir = await mkdtemp(join(tmpdir(), 'rewind-demo-'));
   const started = Date.now();
   opts.say(`starting the sandbox in ${dir} (speed x${opts.speed}) ...`);
@@ -53,8 +56,8 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
     const gitops = await ctx.gitops();
     const before = await gitops.getApplication(app);
     const lastId = before.history.at(-1)?.id ?? 0;
-    opts.say(`incident: CI ships a new image digest for ${app} ...`);
-    await rewindChild(['sandbox', 'break', app, '--dir', dir], opts.env);
+    opts.say(`incident (${scenario.name}): ${scenario.description}; CI ships it to ${app} ...`);
+    await rewindChild(['sandbox', 'break', app, '--dir', dir, '--scenario', scenario.name], opts.env);
     const deadline = Date.now() + 120_000;
     for (;;) {
       const now = await gitops.getApplication(app);

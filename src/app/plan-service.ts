@@ -18,17 +18,18 @@ export interface PlanRequest {
 /** Gathers the facts (reads only; never opens the journal) and runs the pure decision core. */
 export async function planRollback(ctx: AppContext, req: PlanRequest): Promise<{ facts: Facts; plan: Plan }> {
   const app = ctx.app(req.app);
-  const [gitops, cluster, repo, analyzer] = await Promise.all([
+  const [gitops, cluster, repo, analyzer, { templates }] = await Promise.all([
     ctx.gitops(),
     ctx.cluster(app.workload.cluster),
     ctx.repo(),
     ctx.analyzer(app),
+    ctx.verification(app.name),
   ]);
   if (repo) await repo.fetch();
   const journal = await ctx.journal();
   const open = (await journal.listRuns(req.app)).filter((r) => OPEN.includes(r.status));
   const gathered = await gatherFacts(
-    { gitops, cluster, ...(repo ? { repo } : {}), ...(analyzer ? { analyzer } : {}), now: () => ctx.clock.now() },
+    { gitops, cluster, ...(repo ? { repo } : {}), ...(analyzer ? { analyzer } : {}), ...(templates ? { templates } : {}), now: () => ctx.clock.now() },
     {
       app,
       argocdUrl: ctx.config.argocd.url,

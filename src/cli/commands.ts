@@ -31,7 +31,7 @@ export const commands: readonly CommandSpec[] = [
   },
   {
     name: 'sandbox break',
-    usage: 'sandbox break APP [--scenario image|safe-migration|unsafe-migration|partial-sync]',
+    usage: 'sandbox break APP [--scenario argocd-image|safe-migration|unsafe-migration|crashloop|pull-failure|readiness-fail|tag-moved|crashloop-everywhere|partial-sync]',
     summary: 'commit and ship the bad revision for APP, as a CI deploy would (the incident)',
     examples: ['rewind sandbox break bookstore-catalog-us-east', 'rewind sandbox break bookstore-orders-eu-west --scenario unsafe-migration'],
     options: { dir: { type: 'string' }, scenario: { type: 'string' } },
@@ -164,7 +164,7 @@ export const commands: readonly CommandSpec[] = [
   },
   {
     name: 'demo',
-    usage: 'demo [--scenario argocd-image]',
+    usage: 'demo [--scenario argocd-image|crashloop|pull-failure|readiness-fail|tag-moved|…]',
     summary: 'start a sandbox, break the catalog, plan and roll back, print the timeline',
     examples: ['rewind demo', 'rewind demo --output json'],
     options: { scenario: { type: 'string' }, speed: { type: 'string' }, keep: { type: 'boolean' } },

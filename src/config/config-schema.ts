@@ -41,6 +41,16 @@ export const rewindConfigSchema: Shape = obj(
       branch: str('Tracked branch (default main).'),
     }, ['path']),
     prometheus: obj('Prometheus for verification queries.', { url: str('Base URL.', 'uri') }, ['url']),
+    registries: {
+      type: 'array',
+      description: 'Where to reach the image registries image references name (to resolve tags to digests).',
+      items: obj('A registry.', {
+        host: str('The registry host image references name, e.g. ghcr.io.'),
+        url: str('Where its OCI distribution API answers (a mirror); default https://<host>.', 'uri'),
+        caFile: str('CA bundle that signed its certificate. Relative to this file.'),
+      }, ['host']),
+    },
+    dockerConfig: str('Docker config.json with registry credentials (auths); default $DOCKER_CONFIG/config.json or ~/.docker/config.json. Relative to this file.'),
     apps: {
       type: 'array',
       description: 'Argo CD Applications rewind may roll back.',
@@ -56,6 +66,9 @@ export const rewindConfigSchema: Shape = obj(
         migrations: str('Glob of migration files in the config repo (Step 0).'),
         severity: { type: 'enum', values: SEVERITIES, description: 'Incident severity for comms (default P1).' },
         slackChannel: str('Slack channel for Step 4.'),
+        verify: obj('How Step 3c verifies the Pods.', {
+          allowUnresolvedTags: { type: 'boolean', description: 'Accept a container whose tag could not be resolved to a digest (default false: not verified, exit 4).' },
+        }),
         flags: {
           type: 'array',
           description: 'Feature flags that can switch off this app\'s risky changes.',

@@ -51,6 +51,15 @@ export interface AppEntry {
   readonly severity: 'P0' | 'P1' | 'P2';
   readonly slackChannel?: string;
   readonly flags: readonly { readonly name: string; readonly covers: readonly string[] }[];
+  readonly verify: { readonly allowUnresolvedTags: boolean };
+}
+
+/** A registry image references name, and where its API answers. */
+export interface RegistryConfig {
+  readonly host: string;
+  /** Default `https://<host>`. */
+  readonly url: string;
+  readonly caFile?: string;
 }
 
 export interface RewindConfig {
@@ -60,6 +69,9 @@ export interface RewindConfig {
   readonly argocd: ArgoCdConfig;
   readonly configRepo?: { readonly path: string; readonly branch: string };
   readonly prometheus?: { readonly url: string };
+  readonly registries: readonly RegistryConfig[];
+  /** Docker config.json holding registry credentials (by reference: rewind reads it when it needs them). */
+  readonly dockerConfig?: string;
   readonly apps: readonly AppEntry[];
   /** Where the journal lives: DATABASE_URL (Postgres) or the embedded store under `.rewind/`. */
   /** `dir` only when the file sets it; otherwise the state directory (XDG) decides, see app-context. */

@@ -41,6 +41,19 @@ describe('parseConfig', () => {
     assert.deepEqual(r.config?.apps[0]?.flags, [{ name: 'catalog-new-search', covers: ['config-only'] }]);
   });
 
+  it('reads registries, the docker config by reference, and the verify policy (default: tags must resolve)', () => {
+    assert.deepEqual(parse(VALID).config?.apps[0]?.verify, { allowUnresolvedTags: false });
+    assert.deepEqual(parse(VALID).config?.registries, []);
+    const r = parse(`${VALID}    verify: { allowUnresolvedTags: true }\nregistries:\n  - { host: ghcr.io, url: "https://127.0.0.1:5003", caFile: ./ca.crt }\n  - { host: quay.io }\ndockerConfig: ./docker/config.json\n`);
+    assert.deepEqual(r.errors, []);
+    assert.deepEqual(r.config?.apps[0]?.verify, { allowUnresolvedTags: true });
+    assert.deepEqual(r.config?.registries, [
+      { host: 'ghcr.io', url: 'https://127.0.0.1:5003', caFile: '/etc/rewind/ca.crt' },
+      { host: 'quay.io', url: 'https://quay.io' },
+    ]);
+    assert.equal(r.config?.dockerConfig, '/etc/rewind/docker/config.json');
+  });
+
   it('reports malformed YAML with line and column', () => {
     const r = parse('argocd:\n  url: [https://x\napps: []\n');
     assert.equal(r.config, undefined);

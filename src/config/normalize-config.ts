@@ -7,6 +7,8 @@ export interface WrittenConfig {
   readonly argocd: { url: string; tokenEnv?: string; tokenFile?: string; token?: unknown; caFile?: string; insecure?: boolean };
   readonly configRepo?: { path: string; branch?: string };
   readonly prometheus?: { url: string };
+  readonly registries?: readonly { host: string; url?: string; caFile?: string }[];
+  readonly dockerConfig?: string;
   readonly apps: readonly {
     name: string;
     cluster: string;
@@ -17,6 +19,7 @@ export interface WrittenConfig {
     severity?: 'P0' | 'P1' | 'P2';
     slackChannel?: string;
     flags?: readonly { name: string; covers: readonly string[] }[];
+    verify?: { allowUnresolvedTags?: boolean };
   }[];
   readonly state?: { dir?: string; databaseUrlEnv?: string };
 }
@@ -41,6 +44,7 @@ export function normalizeConfig(w: WrittenConfig, file: string): RewindConfig {
     severity: a.severity ?? 'P1',
     ...(a.slackChannel !== undefined ? { slackChannel: a.slackChannel } : {}),
     flags: (a.flags ?? []).map((f) => ({ name: f.name, covers: [...f.covers] })),
+    verify: { allowUnresolvedTags: a.verify?.allowUnresolvedTags ?? false },
   }));
   return {
     file: resolve(file),
@@ -53,6 +57,8 @@ export function normalizeConfig(w: WrittenConfig, file: string): RewindConfig {
     },
     ...(w.configRepo ? { configRepo: { path: abs(w.configRepo.path), branch: w.configRepo.branch ?? 'main' } } : {}),
     ...(w.prometheus ? { prometheus: { url: w.prometheus.url } } : {}),
+    registries: (w.registries ?? []).map((r) => ({ host: r.host, url: r.url ?? `https://${r.host}`, ...(r.caFile !== undefined ? { caFile: abs(r.caFile) } : {}) })),
+    ...(w.dockerConfig !== undefined ? { dockerConfig: abs(w.dockerConfig) } : {}),
     apps,
     state: {
       // NOTE: beside the config file, so a sandbox (or a demo in a temp dir) keeps its own journal.

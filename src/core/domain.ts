@@ -126,6 +126,17 @@ export interface PodImage {
   readonly imageID: string;
   readonly ready: boolean;
   readonly restartCount: number;
+  /** An init container (`initContainerStatuses`); absent means a regular one. */
+  readonly init?: boolean;
+  /**
+   * `imageID` exactly as the runtime reported it (`repo@sha256:…`, `docker-pullable://repo@sha256:…`,
+   * or `docker://sha256:<config id>`, which names no registry digest); see core/image-id.ts.
+   */
+  readonly runtimeImageID?: string;
+  /** `state.waiting` (CrashLoopBackOff, ImagePullBackOff, ...): why the container is not running. */
+  readonly waiting?: { readonly reason: string; readonly message?: string };
+  /** `lastState.terminated`: how the previous run ended (a crash loop's evidence). */
+  readonly lastTerminated?: { readonly reason?: string; readonly exitCode?: number };
 }
 
 export interface WorkloadState {
@@ -137,9 +148,17 @@ export interface WorkloadState {
   readonly readyReplicas: number;
   readonly availableReplicas: number;
   readonly paused: boolean;
-  /** Container images in the spec's pod template. */
-  readonly images: readonly { readonly container: string; readonly image: string }[];
-  readonly conditions: readonly { readonly type: string; readonly status: string; readonly reason?: string; readonly message?: string }[];
+  /** Container images in the spec's pod template (`init` marks init containers). */
+  readonly images: readonly { readonly container: string; readonly image: string; readonly init?: boolean }[];
+  /** `lastUpdateTime` tells a condition the controller wrote for this rollout from a stale one. */
+  readonly conditions: readonly {
+    readonly type: string;
+    readonly status: string;
+    readonly reason?: string;
+    readonly message?: string;
+    readonly lastUpdateTime?: string;
+    readonly lastTransitionTime?: string;
+  }[];
   readonly pods: readonly PodImage[];
 }
 

@@ -93,3 +93,21 @@ export interface Clock {
   now(): Date;
   sleep(ms: number, signal?: AbortSignal): Promise<void>;
 }
+
+/** An OCI distribution registry, as Step 3c needs it: what a tag names now. */
+export interface ImageRegistry {
+  /**
+   * The manifest digest an image reference resolves to now (a pinned digest is returned as is),
+   * with the request that said so. NotFoundError when the registry has no such tag.
+   */
+  resolveDigest(image: string, opts?: { signal?: AbortSignal }): Promise<{ readonly digest: string; readonly source: string }>;
+}
+
+/** Every container and init container of a workload's Pod template, as the config repo renders it. */
+export interface TemplateSource {
+  /** NotFoundError when the revision renders no such workload. */
+  podTemplate(revision: string, opts?: { signal?: AbortSignal }): Promise<{
+    readonly containers: readonly { readonly name: string; readonly image: string; readonly init: boolean }[];
+    readonly source: string;
+  }>;
+}

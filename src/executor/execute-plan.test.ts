@@ -203,6 +203,7 @@ describe('executePlan', () => {
     const verify = result.steps.find((s) => s.kind === 'verify.digest');
     assert.equal(verify?.status, 'failed');
     assert.equal(result.failure, 'verification');
-    assert.match(verify?.error ?? '', /do not run the good digest/);
+    assert.match(verify?.error ?? '', /Pods do not run the target's images/);
+    assert.ok(verify?.evidence.some((e) => e.includes(SEED.badImage.split('@')[1]!.slice(0, 19))), JSON.stringify(verify?.evidence));
   });
 });

@@ -1,6 +1,6 @@
 import { chooseLastKnownGood } from '../core/last-known-good.ts';
 import { Fact, type AppConfig, type Facts } from '../core/facts.ts';
-import type { ChangeAnalyzer, ClusterClient, ConfigRepo, GitOpsClient } from '../core/ports.ts';
+import type { ChangeAnalyzer, ClusterClient, ConfigRepo, GitOpsClient, TemplateSource } from '../core/ports.ts';
 import { NotFoundError } from '../core/errors.ts';
 import { deployedRevision } from '../core/domain.ts';
 
@@ -10,6 +10,8 @@ export interface GatherDeps {
   /** Absent when no config repo is configured: Step 0 and Step 2 then cannot run. */
   readonly repo?: ConfigRepo;
   readonly analyzer?: ChangeAnalyzer;
+  /** The app's Pod template in the config repo: the images the target renders (sidecars included). */
+  readonly templates?: TemplateSource;
   readonly now: () => Date;
 }
 
@@ -54,11 +56,24 @@ export async function gatherFacts(deps: GatherDeps, req: GatherRequest): Promise
     if (e instanceof NotFoundError) return { ...base, prunedRevisions: Fact.of([from], `git rev-parse ${from}`) };
     throw e;
   }
-  const [migrations, diagnosis] = await Promise.all([deps.analyzer.migrations(from, to), deps.analyzer.diagnose(from, to)]);
+  const [migrations, diagnosis, targetImages] = await Promise.all([deps.analyzer.migrations(from, to), deps.analyzer.diagnose(from, to), templateImages(deps.templates, from)]);
   const range = `${from.slice(0, 7)}..${to.slice(0, 7)}`;
   return {
     ...base,
     migrations: Fact.of(migrations, `git diff ${range} -- ${app.migrations ?? '**/migrations/*.sql'}`),
     diagnosis: Fact.of(diagnosis, `git diff --name-status ${range}${app.repoPath ? ` -- ${app.repoPath}` : ''}`),
+    ...(targetImages ? { targetImages } : {}),
   };
+}
+
+/** Every image of the Pod template at `revision`; undefined when it cannot be rendered (the plan then falls back to Step 2's). */
+async function templateImages(templates: TemplateSource | undefined, revision: string): Promise<Facts['targetImages']> {
+  if (!templates) return undefined;
+  try {
+    const t = await templates.podTemplate(revision);
+    return Fact.of(t.containers.map((c) => c.image), t.source);
+  } catch (e) {
+    if (e instanceof NotFoundError) return undefined;
+    throw e;
+  }
 }

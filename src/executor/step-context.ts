@@ -1,5 +1,5 @@
 import type { FailureKind } from '../core/exit-codes.ts';
-import type { ClusterClient, Clock, ConfigRepo, GitOpsClient } from '../core/ports.ts';
+import type { ClusterClient, Clock, ConfigRepo, GitOpsClient, ImageRegistry, TemplateSource } from '../core/ports.ts';
 import type { Plan, PlanStep } from '../core/plan.ts';
 import type { StepStatus } from '../core/run.ts';
 import type { StepDefinition } from '../core/steps/index.ts';
@@ -10,6 +10,16 @@ export type ProgressEvent =
   | { readonly kind: 'step-ended'; readonly step: number; readonly title: string; readonly status: StepStatus; readonly at: string; readonly seconds: number; readonly evidence: readonly string[]; readonly error?: string }
   | { readonly kind: 'waiting'; readonly step: number; readonly message: string };
 
+/** What Step 3c compares with: the target's Pod template, a registry for tags, the app's policy. */
+export interface VerificationDeps {
+  /** The app's Pod template at a revision (the config repo); absent: the plan's images only. */
+  readonly templates?: TemplateSource;
+  /** Resolves tags to digests; absent: a tag's digest cannot be known. */
+  readonly registry?: ImageRegistry;
+  /** `apps[].verify.allowUnresolvedTags`. */
+  readonly allowUnresolvedTags: boolean;
+}
+
 /** The ports a run reaches systems through. `repo` is absent when rewind.yaml has no configRepo. */
 export interface StepDeps {
   readonly gitops: GitOpsClient;
@@ -17,6 +27,7 @@ export interface StepDeps {
   readonly repo?: ConfigRepo;
   readonly clock: Clock;
   readonly progress: (event: ProgressEvent) => void;
+  readonly verification?: VerificationDeps;
 }
 
 export interface StepContext extends StepDeps {

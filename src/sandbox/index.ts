@@ -37,6 +37,9 @@ import { ciRoutes } from './world/ci-routes.ts';
 import { faultRoutes } from './world/fault-routes.ts';
 import { writeClientFiles, type ClientFiles } from './world/client-files.ts';
 import { warpable } from './world/warp-clock.ts';
+import { createWorldImages } from './world/world-images.ts';
+import { createImageStore } from './registry/image-store.ts';
+import { startRegistry } from './registry/server.ts';
 import { removeState, statePath, writeState, type SandboxState } from './state.ts';
 import { checkBase, findFreeBase, PortInUseError } from './ports.ts';
 
@@ -45,6 +48,7 @@ export type { SandboxState } from './state.ts';
 export { readState, isAlive, statePath } from './state.ts';
 export { IMAGE_REGISTRY, BAD_VERSIONS, imageByDigest, digestOf, type ImageBuild } from './world/images.ts';
 export { WORLD_APPS, NAMESPACE, findWorldApp, type WorldApp } from './world/bookstore.ts';
+export { SCENARIOS, findScenario, type ScenarioInfo } from './world/scenarios.ts';
 
 /** Sandbox time seeding may skip forward; the clock starts this far back, so "now" stays now. */
 const SEED_WARP_MS = 120_000;
@@ -52,7 +56,7 @@ const SEED_WARP_MS = 120_000;
 export interface SandboxOptions {
   /** Where the files go; default `.rewind/sandbox` under the current directory. */
   readonly dir?: string;
-  /** Base port N (Kubernetes N, Argo CD N+1); 0 or absent picks free ports. */
+  /** Base port N (Kubernetes N, Argo CD N+1, Prometheus N+2, registry N+3); 0 or absent picks free ports. */
   readonly port?: number;
   /** Sandbox seconds per real second; default 1. */
   readonly speed?: number;
@@ -72,10 +76,12 @@ export interface Sandbox {
   readonly dir: string;
   readonly speed: number;
   readonly clock: SandboxClock;
-  readonly ports: { readonly kube: number; readonly argocd: number };
-  readonly urls: { readonly clusters: Readonly<Record<string, string>>; readonly argocd: string };
+  readonly ports: { readonly kube: number; readonly argocd: number; readonly registry: number };
+  readonly urls: { readonly clusters: Readonly<Record<string, string>>; readonly argocd: string; readonly registry: string };
   readonly files: ClientFiles & { readonly state: string };
   readonly tokens: { readonly kube: string; readonly argocd: string };
+  /** The registry's pull credentials (also in the docker config.json beside the kubeconfig). */
+  readonly registryCredentials: { readonly username: string; readonly password: string };
   readonly caPem: string;
   readonly configRepo: { readonly path: string; readonly workClone: string; readonly branch: string };
   readonly startupMs: number;
@@ -101,6 +107,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   try {
     const tls = generateSandboxTls();
     const tokens = { kube: randomBytes(24).toString('hex'), argocd: randomBytes(24).toString('hex') };
+    const registryCredentials = { username: 'rewind-ci-reader', password: randomBytes(18).toString('hex') };
+    const images = createWorldImages(createImageStore());
     const bench = options.benchHistory || options.benchCommits ? { history: options.benchHistory ?? 0, commits: options.benchCommits ?? 0 } : undefined;
     const history = buildWorldHistory(clock.now(), bench);
     // The app-of-apps folder names the repo it lives in, so it is part of the first commit.
@@ -115,7 +123,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       token: tokens.kube,
       clusters: REGIONS,
       clock,
-      ...(options.imageHealth ? { imageHealth: options.imageHealth } : {}),
+      // NOTE: an explicit imageHealth (tests) wins over the world's registry-backed runtime.
+      ...(options.imageHealth ? { imageHealth: options.imageHealth } : { images: images.runtime }),
       onError: (e) => log(`kube: ${(e as Error).stack ?? String(e)}`),
     }).catch((e: NodeJS.ErrnoException) => {
       throw e.code === 'EADDRINUSE' ? new PortInUseError(base) : e;
@@ -164,14 +173,19 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       tls,
       token: tokens.argocd,
       context: { store: apps, controller, manifests, clock, kubeFor, knownCluster },
-      extraRoutes: [...appSetRoutes(appSets), ...ciRoutes({ repo, apps, clock, pushed: () => manifests.forgetBranches() }), ...faultRoutes({ repo, log })],
+      extraRoutes: [...appSetRoutes(appSets), ...ciRoutes({ repo, apps, clock, images, pushed: () => manifests.forgetBranches() }), ...faultRoutes({ repo, log })],
       log,
     }).catch((e: NodeJS.ErrnoException) => {
       throw e.code === 'EADDRINUSE' ? new PortInUseError(base + 1) : e;
     });
     cleanups.push(() => argocd.close());
 
-    const urls = { clusters: Object.fromEntries(REGIONS.map((r) => [r, kube.urlFor(r)])), argocd: argocd.url };
+    const registry = await startRegistry({ port: base + 3, tls: { cert: tls.cert, key: tls.key }, store: images.store, ...registryCredentials, log }).catch((e: NodeJS.ErrnoException) => {
+      throw e.code === 'EADDRINUSE' ? new PortInUseError(base + 3) : e;
+    });
+    cleanups.push(() => registry.close());
+
+    const urls = { clusters: Object.fromEntries(REGIONS.map((r) => [r, kube.urlFor(r)])), argocd: argocd.url, registry: registry.url };
     const files = await writeClientFiles({
       dir,
       caPem: tls.caCert,
@@ -181,6 +195,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       argocdUrl: argocd.url,
       configRepoPath: repo.bareDir,
       branch: repo.branch,
+      registryUrl: registry.url,
+      registryCredentials,
     });
     const configRepo = { path: repo.bareDir, workClone: repo.workDir, branch: repo.branch };
     const startupMs = Math.round(performance.now() - t0);
@@ -191,7 +207,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       startedAt: new Date().toISOString(),
       speed,
       dir,
-      ports: { kube: kube.port, argocd: argocd.port },
+      ports: { kube: kube.port, argocd: argocd.port, registry: registry.port },
       urls,
       files: { ...files, ...(options.logFile ? { log: options.logFile } : {}) },
       configRepo,
@@ -203,10 +219,11 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       dir,
       speed,
       clock,
-      ports: state.ports,
+      ports: { kube: kube.port, argocd: argocd.port, registry: registry.port },
       urls,
       files: { ...files, state: statePath(dir) },
       tokens,
+      registryCredentials,
       caPem: tls.caCert,
       configRepo,
       startupMs,

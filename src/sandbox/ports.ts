@@ -1,6 +1,6 @@
 /**
  * Port choice for the sandbox: `--port N` is a base (Kubernetes API on N, Argo CD on N+1,
- * N+2 kept for the Prometheus API of later scenarios); without it, a free base is found.
+ * N+2 kept for the Prometheus API, N+3 the OCI registry); without it, a free base is found.
  */
 import { createServer } from 'node:net';
 
@@ -24,14 +24,14 @@ export function probePort(port: number, host = '127.0.0.1'): Promise<number> {
   });
 }
 
-export const PORTS_PER_SANDBOX = 3;
+export const PORTS_PER_SANDBOX = 4;
 
-/** Checks that N..N+2 are free; throws PortInUseError naming the first taken one. */
+/** Checks that N..N+3 are free; throws PortInUseError naming the first taken one. */
 export async function checkBase(base: number): Promise<void> {
   for (let i = 0; i < PORTS_PER_SANDBOX; i++) await probePort(base + i);
 }
 
-/** A base N with N..N+2 free right now. */
+/** A base N with N..N+3 free right now. */
 export async function findFreeBase(): Promise<number> {
   for (let attempt = 0; attempt < 50; attempt++) {
     const base = await probePort(0);

@@ -13,13 +13,16 @@ export interface SandboxState {
   readonly startedAt: string;
   readonly speed: number;
   readonly dir: string;
-  readonly ports: { readonly kube: number; readonly argocd: number };
-  readonly urls: { readonly clusters: Readonly<Record<string, string>>; readonly argocd: string };
+  /** `registry`: the OCI distribution API (absent in a state written by an older sandbox). */
+  readonly ports: { readonly kube: number; readonly argocd: number; readonly registry?: number };
+  readonly urls: { readonly clusters: Readonly<Record<string, string>>; readonly argocd: string; readonly registry?: string };
   readonly files: {
     readonly kubeconfig: string;
     readonly argocdToken: string;
     readonly ca: string;
     readonly rewindYaml: string;
+    /** Docker's config.json with the registry's pull credentials (mode 0600). */
+    readonly dockerConfig?: string;
     readonly log?: string;
   };
   readonly configRepo: { readonly path: string; readonly workClone: string; readonly branch: string };

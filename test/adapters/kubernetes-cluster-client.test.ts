@@ -21,7 +21,7 @@ after(async () => {
 
 const kubeconfig = () => started(sb).kubeconfig;
 
-for (const [context, name] of [['us-east', 'catalog'], ['eu-west', 'orders']] as const) {
+for (const [context, name] of [['us-east', 'catalog'], ['eu-west', 'payments']] as const) {
   runClusterClientSuite({
     name: `kubernetes adapter against the sandbox (${context})`,
     create: () => createKubernetesClusterClient({ kubeconfigPath: kubeconfig(), context }),
@@ -38,7 +38,7 @@ test('the digests match what kubectl reads from the same Pods', async () => {
   });
   const kubectl = execFileSync(
     'kubectl',
-    ['--kubeconfig', kubeconfig(), '--context', 'us-east', '-n', NAMESPACE, 'get', 'pods', '-l', 'app=catalog', '-o', 'jsonpath={.items[*].status.containerStatuses[*].imageID}'],
+    ['--kubeconfig', kubeconfig(), '--context', 'us-east', '-n', NAMESPACE, 'get', 'pods', '-l', 'app=catalog', '-o', 'jsonpath={.items[*].status.containerStatuses[*].imageID} {.items[*].status.initContainerStatuses[*].imageID}'],
     { encoding: 'utf8' },
   )
     .split(/\s+/)

@@ -83,7 +83,7 @@ describe(`crash campaign (${points.length} of ${every.length} crash points)`, ()
         const mid = await i.status();
         assert.equal(mid.historyId, bad.historyId + 1, 'exactly one rollback entry');
         assert.equal(mid.syncPolicy.autoSync, false, 'auto-sync stays off until the revert lands');
-        assert.ok(!mid.runningDigests.some((d) => bad.runningDigests.includes(d)), 'the Pods left the bad digest');
+        assert.ok(!mid.runningDigests.some((d) => bad.shipped.includes(d)), 'the Pods left the bad digest');
         await i.revert(bad.revision);
       }
       const fin = await i.run(['finish', APP, '--timeout', '3m']);

@@ -42,12 +42,17 @@ export function incident(sb: SandboxProcess, app: string, env: NodeJS.ProcessEnv
     json,
     status,
     until,
-    /** CI ships a bad revision; returns once Argo CD has synced it and the Pods run it. */
-    async breakIt(): Promise<AppStatus> {
+    /**
+     * CI ships a bad revision; returns once Argo CD has synced it and the Pods run it, with
+     * `shipped`: the digests it brought (Pods also run a sidecar and an init container it leaves alone).
+     */
+    async breakIt(): Promise<AppStatus & { shipped: string[] }> {
       const before = await status();
       const b = await run(['sandbox', 'break', app, '--dir', sb.dir]);
       assert.equal(b.code, 0, b.stderr);
-      return until('the bad deploy', (s) => s.historyId > before.historyId && s.sync === 'Synced' && s.health === 'Healthy' && s.runningDigests.length === 1 && !before.runningDigests.includes(s.runningDigests[0] ?? ''));
+      // Done when as many digests run as before, one of them new.
+      const s = await until('the bad deploy', (s) => s.historyId > before.historyId && s.sync === 'Synced' && s.health === 'Healthy' && s.runningDigests.length === before.runningDigests.length && s.runningDigests.some((d) => !before.runningDigests.includes(d)));
+      return { ...s, shipped: s.runningDigests.filter((d) => !before.runningDigests.includes(d)) };
     },
     async revert(revision: string): Promise<void> {
       const r = await run(['sandbox', 'revert', app, '--dir', sb.dir, '--revision', revision]);

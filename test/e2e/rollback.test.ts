@@ -16,8 +16,10 @@ const APP = 'bookstore-catalog-us-east';
 describe('rollback on the Argo CD path, end to end', () => {
   let sb: Sandbox;
   let env: NodeJS.ProcessEnv;
-  const kubectlImageIDs = () =>
-    execFileSync('kubectl', ['--kubeconfig', sb.kubeconfig, '--context', 'us-east', '-n', 'bookstore-platform-acme-books', 'get', 'pods', '-l', 'app=catalog', '-o', 'jsonpath={.items[*].status.containerStatuses[*].imageID}'], { encoding: 'utf8' })
+  /** imageIDs kubectl reads: every container's, init containers included, or only the catalog container's. */
+  const kubectlImageIDs = (only?: 'catalog') =>
+    execFileSync('kubectl', ['--kubeconfig', sb.kubeconfig, '--context', 'us-east', '-n', 'bookstore-platform-acme-books', 'get', 'pods', '-l', 'app=catalog', '-o',
+      only ? `jsonpath={.items[*].status.containerStatuses[?(@.name=="${only}")].imageID}` : 'jsonpath={.items[*].status.containerStatuses[*].imageID} {.items[*].status.initContainerStatuses[*].imageID}'], { encoding: 'utf8' })
       .split(/\s+/)
       .filter(Boolean);
   const readJournal = () => {
@@ -80,14 +82,15 @@ describe('rollback on the Argo CD path, end to end', () => {
   let targetId = 0;
 
   test('after the bad deploy, plan picks the entry before it and changes nothing', async () => {
-    goodDigests = [...new Set(kubectlImageIDs())];
+    goodDigests = [...new Set(kubectlImageIDs('catalog'))];
     const brk = await rewind(['sandbox', 'break', APP, '--dir', sb.dir], { env });
     assert.equal(brk.code, 0, brk.stderr);
     // wait for auto-sync to ship it
     for (let i = 0; i < 120; i++) {
       const s = await json(['status', APP]);
-      const d = s.doc as { health: string; sync: string; runningDigests: string[] } | undefined;
-      if (d && d.sync === 'Synced' && d.health === 'Healthy' && d.runningDigests.length === 1 && !goodDigests.includes(d.runningDigests[0] as string)) break;
+      const d = s.doc as { health: string; sync: string } | undefined;
+      const running = [...new Set(kubectlImageIDs('catalog'))];
+      if (d && d.sync === 'Synced' && d.health === 'Healthy' && running.length === 1 && !goodDigests.includes(running[0] as string)) break;
       await new Promise((r) => setTimeout(r, 500));
     }
     const before = await json(['status', APP]);
@@ -151,7 +154,7 @@ describe('rollback on the Argo CD path, end to end', () => {
     for (const s of doc.steps) assert.notEqual(s.status, 'failed', JSON.stringify(s));
     assert.ok(doc.steps.filter((s) => s.phase !== 'follow-up').every((s) => s.status === 'succeeded' || s.status === 'skipped'));
     assert.equal(doc.steps.find((s) => s.kind === 'followup.await-revert')?.status, 'pending', 'Step 3d stays open in the same run');
-    assert.deepEqual([...new Set(kubectlImageIDs())], goodDigests);
+    assert.deepEqual([...new Set(kubectlImageIDs('catalog'))], goodDigests);
     const s = await json(['status', APP]);
     assert.equal((s.doc as { syncPolicy: { autoSync: boolean } }).syncPolicy.autoSync, false);
     const runs = await json(['runs', APP]);
@@ -177,7 +180,7 @@ describe('rollback on the Argo CD path, end to end', () => {
     assert.equal(policy.autoSync, true);
     assert.equal(policy.automated.prune, true);
     assert.equal(policy.automated.selfHeal, true);
-    assert.deepEqual([...new Set(kubectlImageIDs())], goodDigests);
+    assert.deepEqual([...new Set(kubectlImageIDs('catalog'))], goodDigests);
     const journal = readJournal();
     assert.match(journal, /"type":"intent","runId":"[^"]+","at":"[^"]+","step":\d+,"kind":"argocd.restore-sync-policy"/, 'finish journals its step before');
     assert.match(journal, /"type":"outcome","runId":"[^"]+","at":"[^"]+","step":\d+,"kind":"argocd.restore-sync-policy","phase":"follow-up","status":"succeeded"/, 'and after');

@@ -29,7 +29,7 @@ for (const bin of [KUBECTL_CURRENT, KUBECTL_OLD]) {
       (await kubectl('get', 'pods', '-l', `app=${app}`, '-o', 'jsonpath={range .items[*]}{.status.containerStatuses[0].imageID}{"\\n"}{end}')).trim().split('\n');
 
     before(async () => {
-      h = await startHarness({ speed: 25 });
+      h = await startHarness({ speed: 25, imageHealth: (img) => (img.endsWith(':crash') ? 'crashloop' : 'ok') });
       assert.equal((await h.call('us-east', 'POST', '/api/v1/namespaces', { metadata: { name: NAMESPACE } })).status, 201);
       for (const app of DEPLOYS) {
         const r = await h.call('us-east', 'POST', `/apis/apps/v1/namespaces/${NAMESPACE}/deployments`, deploymentManifest(app, image(app, '1.0')));
@@ -41,6 +41,26 @@ for (const bin of [KUBECTL_CURRENT, KUBECTL_OLD]) {
       });
     });
     after(() => h?.stop());
+
+    it('rollout status on a crash-looping rollout waits, then reports the progress deadline as against a cluster', async () => {
+      const manifest = deploymentManifest('crashy', image('crashy', '1.0')) as { spec: Record<string, unknown> };
+      manifest.spec['progressDeadlineSeconds'] = 30;
+      manifest.spec['strategy'] = { type: 'RollingUpdate', rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } };
+      assert.equal((await h.call('us-east', 'POST', `/apis/apps/v1/namespaces/${NAMESPACE}/deployments`, manifest)).status, 201);
+      await kubectl('rollout', 'status', 'deployment/crashy', '--timeout=60s');
+      await kubectl('set', 'image', 'deployment/crashy', `crashy=${image('crashy', 'crash')}`);
+      const r = await h.kubectl(bin, ['rollout', 'status', 'deployment/crashy', '--timeout=60s']);
+      assert.equal(r.code, 1, r.stdout + r.stderr);
+      assert.match(r.stdout, /Waiting for deployment "crashy" rollout to finish: 1 out of 3 new replicas have been updated/);
+      assert.match(r.stderr, /error: deployment "crashy" exceeded its progress deadline/);
+      const cond = (await deployment('crashy')).status.conditions.find((c: { type: string }) => c.type === 'Progressing');
+      assert.deepEqual([cond.status, cond.reason], ['False', 'ProgressDeadlineExceeded']);
+      // Between restarts the container runs for a moment (STATUS Running, 0/1); wait for a back-off.
+      await waitFor('a Pod in CrashLoopBackOff', async () => /^crashy-\S+\s+0\/1\s+CrashLoopBackOff\s+\d+\s+\S+$/m.test(await kubectl('get', 'pods', '-l', 'app=crashy')));
+      // Rolling back makes progress, which replaces the stale deadline.
+      await kubectl('rollout', 'undo', 'deployment/crashy');
+      await kubectl('rollout', 'status', 'deployment/crashy', '--timeout=60s');
+    });
 
     it('lists Deployments across namespaces with server-rendered columns', async () => {
       const out = await kubectl('get', 'deploy', '-A');

@@ -64,9 +64,12 @@ export async function waitFor<T>(what: string, probe: () => Promise<T | undefine
   }
 }
 
-/** The digests the Pods of `app=<name>` really run (`status.containerStatuses[].imageID`), sorted and deduplicated. */
+/**
+ * The digests the service container of the Pods of `app=<name>` really runs
+ * (`status.containerStatuses[].imageID`; the sidecar and init container are left out), sorted and deduplicated.
+ */
 export async function runningDigests(sb: SandboxProcess, app = 'catalog'): Promise<string[]> {
-  const out = await kubectl(sb, ['get', 'pods', '-l', `app=${app}`, '-o', 'jsonpath={.items[*].status.containerStatuses[*].imageID}']);
+  const out = await kubectl(sb, ['get', 'pods', '-l', `app=${app}`, '-o', `jsonpath={.items[*].status.containerStatuses[?(@.name=="${app}")].imageID}`]);
   return [...new Set(out.split(/\s+/).filter(Boolean).map((id) => id.slice(id.indexOf('@') + 1)))].sort();
 }
 

@@ -30,8 +30,11 @@ after(async () => {
   await rm(empty, { recursive: true, force: true });
 });
 
-test('writes kubeconfig, a 0600 token, the CA and a rewind.yaml in the config shape', async () => {
+test('writes kubeconfig, a 0600 token, the CA, a 0600 docker config.json and a rewind.yaml in the config shape', async () => {
   assert.equal((await stat(join(sb.dir, 'argocd-token'))).mode & 0o777, 0o600);
+  assert.equal((await stat(join(sb.dir, 'docker-config.json'))).mode & 0o777, 0o600);
+  const docker = JSON.parse(await readFile(join(sb.dir, 'docker-config.json'), 'utf8')) as { auths: Record<string, { auth: string }> };
+  assert.match(Buffer.from(docker.auths['ghcr.io']?.auth ?? '', 'base64').toString(), /^rewind-ci-reader:[0-9a-f]{36}$/);
   const kc = parse(await readFile(sb.kubeconfig, 'utf8'));
   assert.equal(kc['current-context'], 'us-east');
   assert.deepEqual(kc.contexts.map((c: { name: string }) => c.name), ['us-east', 'eu-west']);
@@ -41,6 +44,8 @@ test('writes kubeconfig, a 0600 token, the CA and a rewind.yaml in the config sh
   assert.equal(cfg.argocd.url, sb.argocdUrl);
   assert.equal(cfg.argocd.tokenFile, './argocd-token');
   assert.equal(cfg.configRepo.path, './config-repo.git');
+  assert.deepEqual(cfg.registries, [{ host: 'ghcr.io', url: sb.state.urls.registry, caFile: './ca.crt' }]);
+  assert.equal(cfg.dockerConfig, './docker-config.json');
   assert.equal(cfg.apps.length, 6);
   assert.deepEqual(cfg.apps[0], {
     name: 'bookstore-catalog-us-east',
@@ -76,29 +81,32 @@ test('a port in use is refused (exit 2, one line)', async () => {
   }
 });
 
-test('--port N is a base: the Kubernetes API on N, Argo CD on N+1, and down frees them', async () => {
-  // Find N with N and N+1 free (bounded tries).
+test('--port N is a base: the Kubernetes API on N, Argo CD on N+1, the registry on N+3, and down frees them', async () => {
+  // Find N with N..N+3 free (bounded tries).
   let base = 0;
   for (let i = 0; i < 20 && base === 0; i++) {
     const probe: Server = createServer();
     await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', () => resolve()));
     const n = (probe.address() as { port: number }).port;
     probe.close();
-    const next: Server = createServer();
-    const ok = await new Promise<boolean>((resolve) => {
-      next.once('error', () => resolve(false));
-      next.listen(n + 1, '127.0.0.1', () => resolve(true));
-    });
-    next.close();
-    if (ok && n + 1 < 65536) base = n;
+    let ok = n + 3 < 65536;
+    for (let k = 1; k <= 3 && ok; k++) {
+      const next: Server = createServer();
+      ok = await new Promise<boolean>((resolve) => {
+        next.once('error', () => resolve(false));
+        next.listen(n + k, '127.0.0.1', () => resolve(true));
+      });
+      next.close();
+    }
+    if (ok) base = n;
   }
-  assert.ok(base > 0, 'found two free adjacent ports');
+  assert.ok(base > 0, 'found four free adjacent ports');
   const dir = join(empty, 'based');
   const up = await rewind(['sandbox', 'up', '--detach', '--dir', dir, '--port', String(base)]);
   assert.equal(up.code, 0, up.stderr);
   try {
-    const state = JSON.parse(await readFile(join(dir, 'state.json'), 'utf8')) as { ports: { kube: number; argocd: number }; urls: { argocd: string } };
-    assert.deepEqual(state.ports, { kube: base, argocd: base + 1 });
+    const state = JSON.parse(await readFile(join(dir, 'state.json'), 'utf8')) as { ports: { kube: number; argocd: number; registry: number }; urls: { argocd: string } };
+    assert.deepEqual(state.ports, { kube: base, argocd: base + 1, registry: base + 3 });
     assert.equal(state.urls.argocd, `https://127.0.0.1:${base + 1}`);
     const kubeconfig = parse(await readFile(join(dir, 'kubeconfig'), 'utf8')) as { clusters: { cluster: { server: string } }[] };
     assert.ok(kubeconfig.clusters.every((c) => c.cluster.server.startsWith(`https://127.0.0.1:${base}/clusters/`)));

@@ -6,3 +6,4 @@ export { createGitConfigRepo, parseNameStatus, type GitConfigRepoOptions } from 
 export { createGitChangeDiagnoser, type GitChangeDiagnoserOptions } from './change-diagnoser.ts';
 export { classifyFile, type FileChange, type FileClassification } from './change-classifier.ts';
 export { createGitRunner, type GitRunner, type GitResult } from './git-runner.ts';
+export { createGitPodTemplateSource, type GitPodTemplateOptions } from './pod-template.ts';

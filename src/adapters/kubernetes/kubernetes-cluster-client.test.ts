@@ -7,10 +7,13 @@ import { startFakeHttpServer, type FakeHandler, type FakeHttpServer } from '../.
 import { generateSandboxTls, type SandboxTls } from '../../testing/test-tls.ts';
 import { runClusterClientSuite } from '../../testing/cluster-client-suite.ts';
 import { createKubernetesClusterClient } from './kubernetes-cluster-client.ts';
+import { fromDeployment } from './kubernetes-workload.ts';
+import type { V1Deployment, V1Pod } from '@kubernetes/client-node';
 
 const NS = 'bookstore-platform-acme-books';
 const ref: WorkloadRef = { cluster: 'us-east', namespace: NS, kind: 'Deployment', name: 'catalog' };
 const GOOD = 'ghcr.io/acme/catalog@sha256:' + 'a'.repeat(64);
+const INIT = 'ghcr.io/acme/wait-for-db@sha256:' + 'b'.repeat(64);
 
 let pki: SandboxTls;
 before(() => {
@@ -44,7 +47,7 @@ const deployment = {
   spec: {
     replicas: 2,
     selector: { matchLabels: { app: 'catalog' } },
-    template: { metadata: { labels: { app: 'catalog' } }, spec: { containers: [{ name: 'catalog', image: GOOD }] } },
+    template: { metadata: { labels: { app: 'catalog' } }, spec: { containers: [{ name: 'catalog', image: GOOD }], initContainers: [{ name: 'wait-for-db', image: INIT }] } },
   },
   status: {
     observedGeneration: 4,
@@ -52,17 +55,23 @@ const deployment = {
     updatedReplicas: 2,
     readyReplicas: 2,
     availableReplicas: 2,
-    conditions: [{ type: 'Progressing', status: 'True', reason: 'NewReplicaSetAvailable' }],
+    conditions: [{ type: 'Progressing', status: 'True', reason: 'NewReplicaSetAvailable', lastUpdateTime: '2026-05-20T14:01:02Z' }],
   },
 };
+
 
 function pod(name: string, extra: { deleting?: boolean } = {}) {
   return {
     metadata: { name, namespace: NS, labels: { app: 'catalog' }, ...(extra.deleting ? { deletionTimestamp: '2026-05-20T14:00:00Z' } : {}) },
-    spec: { containers: [{ name: 'catalog', image: GOOD }] },
+    spec: { containers: [{ name: 'catalog', image: GOOD }], initContainers: [{ name: 'wait-for-db', image: INIT }] },
     status: {
       phase: 'Running',
-      containerStatuses: [{ name: 'catalog', image: GOOD, imageID: `docker-pullable://${GOOD}`, ready: true, restartCount: 1 }],
+      containerStatuses: [
+        name === 'catalog-b'
+          ? { name: 'catalog', image: GOOD, imageID: `docker-pullable://${GOOD}`, ready: false, restartCount: 3, state: { waiting: { reason: 'CrashLoopBackOff', message: 'back-off 40s' } }, lastState: { terminated: { exitCode: 1, reason: 'Error' } } }
+          : { name: 'catalog', image: GOOD, imageID: `docker-pullable://${GOOD}`, ready: true, restartCount: 1 },
+      ],
+      initContainerStatuses: [{ name: 'wait-for-db', image: INIT, imageID: `docker-pullable://${INIT}`, ready: true, restartCount: 0, state: { terminated: { exitCode: 0, reason: 'Completed' } } }],
     },
   };
 }
@@ -107,11 +116,19 @@ test('getWorkload reads the Deployment and the digests its live Pods run, over T
     assert.equal(w.generation, 4);
     assert.equal(w.observedGeneration, 4);
     assert.equal(w.replicas, 2);
-    assert.deepEqual(w.images, [{ container: 'catalog', image: GOOD }]);
-    assert.deepEqual(w.pods.map((p) => p.pod), ['catalog-a', 'catalog-b'], 'terminating Pods are left out, the rest sorted');
+    assert.deepEqual(w.images, [{ container: 'catalog', image: GOOD }, { container: 'wait-for-db', image: INIT, init: true }]);
+    assert.deepEqual(w.pods.filter((p) => p.init).map((p) => p.pod), ['catalog-a', 'catalog-b']);
+    assert.deepEqual([...new Set(w.pods.map((p) => p.pod))], ['catalog-a', 'catalog-b'], 'terminating Pods are left out, the rest sorted');
     assert.equal(w.pods[0]?.imageID, GOOD, 'docker-pullable:// is stripped');
     assert.equal(w.pods[0]?.restartCount, 1);
     assert.ok(Object.isFrozen(w) && Object.isFrozen(w.pods));
+    assert.equal(w.conditions[0]?.lastUpdateTime, '2026-05-20T14:01:02Z', 'conditions keep their update time');
+    const b = w.pods.filter((p) => p.pod === 'catalog-b');
+    assert.deepEqual(b.map((p) => [p.container, p.init ?? false]), [['catalog', false], ['wait-for-db', true]], 'init containers too, after the regular ones');
+    assert.deepEqual(b[0]?.waiting, { reason: 'CrashLoopBackOff', message: 'back-off 40s' });
+    assert.deepEqual(b[0]?.lastTerminated, { reason: 'Error', exitCode: 1 });
+    assert.equal(b[1]?.imageID, INIT);
+    assert.equal(b[1]?.runtimeImageID, `docker-pullable://${INIT}`, 'the runtime\'s own string is kept');
   });
 });
 
@@ -121,7 +138,7 @@ test('a Rollout is read through the custom objects API, pauses included', async 
     assert.equal(w.observedGeneration, 4);
     assert.equal(w.paused, true);
     assert.ok(w.conditions.some((c) => c.type === 'Phase' && c.status === 'Paused'));
-    assert.equal(w.pods.length, 2);
+    assert.equal(w.pods.filter((p) => !p.init).length, 2);
   });
 });
 
@@ -180,4 +197,13 @@ runClusterClientSuite({
   name: 'kubernetes adapter against a loopback fake',
   create: () => createKubernetesClusterClient({ context: 'us-east', kubeConfig: kubeconfig(shared?.url ?? '', pki.caCert) }),
   workload: ref,
+});
+
+test('a docker config id (docker://sha256:…) is no digest: imageID empty, the runtime\'s string kept', () => {
+  const id = 'docker://sha256:' + 'c'.repeat(64);
+  const p = { ...pod('catalog-a'), status: { phase: 'Running', containerStatuses: [{ name: 'catalog', image: GOOD, imageID: id, ready: true, restartCount: 0 }] } };
+  const w = fromDeployment(ref, deployment as unknown as V1Deployment, [p as unknown as V1Pod]);
+  const c = w.pods.find((x) => !x.init);
+  assert.equal(c?.imageID, '');
+  assert.equal(c?.runtimeImageID, id);
 });

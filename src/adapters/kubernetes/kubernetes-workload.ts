@@ -2,7 +2,7 @@
  * A Deployment (or an Argo Rollout) and its Pods as rewind's frozen `WorkloadState`. Pure: the
  * client reads the objects, these functions only map them.
  */
-import type { V1Container, V1Deployment, V1Pod } from '@kubernetes/client-node';
+import type { V1Container, V1ContainerStatus, V1Deployment, V1Pod } from '@kubernetes/client-node';
 import type { PodImage, WorkloadRef, WorkloadState } from '../../core/domain.ts';
 import type { LabelSelector } from './label-selector.ts';
 
@@ -32,8 +32,8 @@ export function fromDeployment(ref: WorkloadRef, d: V1Deployment, pods: readonly
     readyReplicas: status.readyReplicas ?? 0,
     availableReplicas: status.availableReplicas ?? 0,
     paused: d.spec?.paused ?? false,
-    images: templateImages(d.spec?.template.spec?.containers ?? []),
-    conditions: (status.conditions ?? []).map((c) => condition(c.type, c.status, c.reason, c.message)),
+    images: [...templateImages(d.spec?.template.spec?.containers ?? [], false), ...templateImages(d.spec?.template.spec?.initContainers ?? [], true)],
+    conditions: (status.conditions ?? []).map((c) => condition(c.type, c.status, c.reason, c.message, kubeTime(c.lastUpdateTime), kubeTime(c.lastTransitionTime))),
     pods: podImages(pods),
   });
 }
@@ -56,10 +56,14 @@ export function fromRollout(ref: WorkloadRef, json: unknown, pods: readonly V1Po
   const phase = str(status['phase']);
   const conditions = arr(status['conditions']).map((c) => {
     const o = obj(c);
-    return condition(str(o['type']) ?? '', str(o['status']) ?? '', str(o['reason']), str(o['message']));
+    return condition(str(o['type']) ?? '', str(o['status']) ?? '', str(o['reason']), str(o['message']), str(o['lastUpdateTime']), str(o['lastTransitionTime']));
   });
   if (phase) conditions.push(condition('Phase', phase, status['abort'] === true ? 'Aborted' : undefined, str(status['message'])));
-  const containers = arr(obj(obj(spec['template'])['spec'])['containers']).map((c) => obj(c));
+  const podSpec = obj(obj(spec['template'])['spec']);
+  const containers = [
+    ...arr(podSpec['containers']).map((c) => ({ c: obj(c), init: false })),
+    ...arr(podSpec['initContainers']).map((c) => ({ c: obj(c), init: true })),
+  ];
   return freeze(ref, {
     generation,
     observedGeneration: num(status['observedGeneration']) ?? generation,
@@ -68,7 +72,7 @@ export function fromRollout(ref: WorkloadRef, json: unknown, pods: readonly V1Po
     readyReplicas: num(status['readyReplicas']) ?? 0,
     availableReplicas: num(status['availableReplicas']) ?? 0,
     paused: spec['paused'] === true || arr(status['pauseConditions']).length > 0 || phase === 'Paused',
-    images: containers.map((c) => Object.freeze({ container: str(c['name']) ?? '', image: str(c['image']) ?? '' })),
+    images: containers.map(({ c, init }) => Object.freeze({ container: str(c['name']) ?? '', image: str(c['image']) ?? '', ...(init ? { init } : {}) })),
     conditions,
     pods: podImages(pods),
   });
@@ -83,10 +87,13 @@ export function rolloutSelector(json: unknown): LabelSelector | undefined {
 
 /**
  * The running digest: a container runtime reports `imageID` as `repo@sha256:…`; Docker prefixes
- * it with `docker-pullable://` (or `docker://` for a local image).
+ * it with `docker-pullable://`. Docker's `docker://sha256:<config id>` names no registry digest,
+ * so it maps to '' here (the raw value stays in `runtimeImageID`, see core/image-id.ts).
  */
 export function normaliseImageID(imageID: string | undefined): string {
-  return (imageID ?? '').replace(/^docker(-pullable)?:\/\//, '');
+  const s = imageID ?? '';
+  if (s.startsWith('docker://')) return '';
+  return s.replace(/^docker-pullable:\/\//, '');
 }
 
 /**
@@ -97,28 +104,55 @@ function podImages(pods: readonly V1Pod[]): PodImage[] {
   const live = pods.filter((p) => !p.metadata?.deletionTimestamp && p.status?.phase !== 'Succeeded' && p.status?.phase !== 'Failed');
   return live
     .flatMap((p) => {
-      const statuses = new Map((p.status?.containerStatuses ?? []).map((s) => [s.name, s]));
-      return (p.spec?.containers ?? []).map((c) => {
-        const s = statuses.get(c.name);
-        return Object.freeze({
-          pod: p.metadata?.name ?? '',
-          container: c.name,
-          image: c.image ?? s?.image ?? '',
-          imageID: normaliseImageID(s?.imageID),
-          ready: s?.ready ?? false,
-          restartCount: s?.restartCount ?? 0,
-        });
-      });
+      const pod = p.metadata?.name ?? '';
+      const regular = new Map((p.status?.containerStatuses ?? []).map((s) => [s.name, s]));
+      const init = new Map((p.status?.initContainerStatuses ?? []).map((s) => [s.name, s]));
+      return [
+        ...(p.spec?.containers ?? []).map((c) => podImage(pod, c, regular.get(c.name), false)),
+        ...(p.spec?.initContainers ?? []).map((c) => podImage(pod, c, init.get(c.name), true)),
+      ];
     })
-    .sort((a, b) => a.pod.localeCompare(b.pod) || a.container.localeCompare(b.container));
+    .sort((a, b) => a.pod.localeCompare(b.pod) || Number(a.init ?? false) - Number(b.init ?? false) || a.container.localeCompare(b.container));
 }
 
-function templateImages(containers: readonly V1Container[]) {
-  return containers.map((c) => Object.freeze({ container: c.name, image: c.image ?? '' }));
+/** One container of a Pod, with what its runtime reports: the raw imageID, why it waits, how it last ended. */
+function podImage(pod: string, c: V1Container, s: V1ContainerStatus | undefined, init: boolean): PodImage {
+  const waiting = s?.state?.waiting;
+  const last = s?.lastState?.terminated;
+  return Object.freeze({
+    pod,
+    container: c.name,
+    image: c.image ?? s?.image ?? '',
+    imageID: normaliseImageID(s?.imageID),
+    runtimeImageID: s?.imageID ?? '',
+    ready: s?.ready ?? false,
+    restartCount: s?.restartCount ?? 0,
+    ...(init ? { init } : {}),
+    ...(waiting?.reason ? { waiting: Object.freeze({ reason: waiting.reason, ...(waiting.message ? { message: waiting.message } : {}) }) } : {}),
+    ...(last ? { lastTerminated: Object.freeze({ ...(last.reason ? { reason: last.reason } : {}), exitCode: last.exitCode }) } : {}),
+  });
 }
 
-function condition(type: string, status: string, reason: string | undefined, message: string | undefined): Condition {
-  return Object.freeze({ type, status, ...(reason ? { reason } : {}), ...(message ? { message } : {}) });
+function templateImages(containers: readonly V1Container[], init: boolean) {
+  return containers.map((c) => Object.freeze({ container: c.name, image: c.image ?? '', ...(init ? { init } : {}) }));
+}
+
+/** client-node parses timestamps into Dates; the domain keeps the API's RFC 3339 text. */
+function kubeTime(t: Date | string | undefined): string | undefined {
+  if (t === undefined) return undefined;
+  const d = typeof t === 'string' ? new Date(t) : t;
+  return Number.isNaN(d.getTime()) ? undefined : d.toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+function condition(type: string, status: string, reason: string | undefined, message: string | undefined, lastUpdateTime?: string, lastTransitionTime?: string): Condition {
+  return Object.freeze({
+    type,
+    status,
+    ...(reason ? { reason } : {}),
+    ...(message ? { message } : {}),
+    ...(lastUpdateTime ? { lastUpdateTime } : {}),
+    ...(lastTransitionTime ? { lastTransitionTime } : {}),
+  });
 }
 
 function freeze(ref: WorkloadRef, w: Omit<WorkloadState, 'ref'>): WorkloadState {

@@ -1,4 +1,5 @@
 import { runDemo } from '../../app/demo.ts';
+import { findScenario, scenarioNames } from '../../app/sandbox-host.ts';
 import { ExitCode, UsageError } from '../../core/errors.ts';
 import { renderPlanText } from '../../report/plan-text.ts';
 import { flagBool, flagString, type CommandContext } from '../command.ts';
@@ -10,8 +11,10 @@ import { runDocument, runExitCode } from './run-result.ts';
 /** `npm run demo`: the seed runbook end to end against the embedded sandbox. */
 export async function run(ctx: CommandContext): Promise<number> {
   const format = parseOutputFormat(ctx.global.output);
-  const scenario = flagString(ctx, 'scenario') ?? 'argocd-image';
-  if (scenario !== 'argocd-image') throw new UsageError(`unknown scenario "${scenario}"`, { hint: 'scenarios: argocd-image' });
+  const asked = flagString(ctx, 'scenario') ?? 'argocd-image';
+  const found = findScenario(asked);
+  if (!found) throw new UsageError(`unknown scenario "${asked}"`, { hint: `scenarios: ${scenarioNames()}` });
+  const scenario = found.name;
   const speedFlag = flagString(ctx, 'speed') ?? '10';
   const speed = Number(speedFlag);
   if (!(speed >= 1 && speed <= 100)) throw new UsageError(`--speed must be between 1 and 100, not "${speedFlag}"`);

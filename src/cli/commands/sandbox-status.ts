@@ -41,6 +41,7 @@ export async function run(ctx: CommandContext): Promise<number> {
       `sandbox in ${dir}: pid ${state.pid} (alive), speed ${state.speed}x, up since ${state.startedAt}`,
       `  Kubernetes API  ${Object.values(state.urls.clusters).join(', ')}`,
       `  Argo CD API     ${state.urls.argocd}`,
+      ...(state.urls.registry ? [`  OCI registry    ${state.urls.registry}`] : []),
       `  kubeconfig      ${state.files.kubeconfig}`,
       `  rewind.yaml     ${state.files.rewindYaml}`,
       '',

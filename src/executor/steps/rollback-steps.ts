@@ -1,4 +1,7 @@
-import { deployedRevision, shortHash, SyncPolicy, WorkloadState } from '../../core/domain.ts';
+import { deployedRevision, shortHash, SyncPolicy } from '../../core/domain.ts';
+import { verifyContainers } from '../../core/container-verification.ts';
+import { deadlineCondition, judgeOperation, judgeRollout, type RolloutJudgement } from '../../core/rollout-judgement.ts';
+import { expectedDigests, expectedTemplate } from './container-checks.ts';
 import { describeHold } from '../../core/hold.ts';
 import * as argocd from '../../core/steps/argocd-steps.ts';
 import { verifyDigest as verifyDigestStep } from '../../core/steps/verify-steps.ts';
@@ -56,59 +59,60 @@ export const argocdRollback = handle(argocd.argocdRollback, async (params, ctx) 
   return StepOutcome.succeeded(`rollback to history id ${params.id} (revision ${shortHash(params.revision)}) accepted`);
 });
 
-/** Step 3b's wait: Synced to the target, Healthy, and the workload rolled out. */
+/**
+ * Step 3b's wait: the operation to the target succeeded, Healthy, and the workload rolled out,
+ * judged only on what the controller observed for the rollback (core/rollout-judgement.ts): the
+ * bad rollout's stale deadline never fails it, a deadline the rollback's own template hits does.
+ */
 export const waitHealthy = handle(argocd.argocdWaitHealthy, async (params, ctx) => {
   if (ctx.dryRun) return StepOutcome.skipped('dry run: nothing to wait for');
   const target = params.revision;
   const ref = ctx.plan.workload;
+  const template = ctx.verification?.templates
+    ? await ctx.verification.templates.podTemplate(target, { signal: ctx.signal }).catch(() => undefined)
+    : undefined;
+  // The deadline condition seen on the first read belongs to the bad rollout (see judgeRollout).
+  let staleDeadline: string | undefined;
   let last = '';
   let failed: string | undefined;
+  let judged: RolloutJudgement | undefined;
   const ok = await pollUntil(ctx, async () => {
-    const [app, workload] = await Promise.all([ctx.gitops.getApplication(ctx.plan.app), ctx.cluster.getWorkload(ref)]);
-    const running = deployedRevision(app);
-    const op = app.operation ? `operation ${app.operation.phase}` : 'no operation';
-    const state = `deployed ${shortHash(running)} (${op}), ${app.health.status}, ${workload.updatedReplicas}/${workload.replicas} updated, ${workload.availableReplicas} available`;
-    if (state !== last) ctx.progress({ kind: 'waiting', step: ctx.index, message: state });
-    last = state;
-    if (app.operation && (app.operation.phase === 'Failed' || app.operation.phase === 'Error')) {
-      failed = `Argo CD operation ${app.operation.phase}: ${app.operation.message ?? ''}`;
+    const [app, workload] = await Promise.all([ctx.gitops.getApplication(ctx.plan.app), ctx.cluster.getWorkload(ref, { signal: ctx.signal })]);
+    const op = judgeOperation(app.operation, target);
+    if (op.verdict === 'failed') {
+      failed = op.reason;
       return true;
     }
-    if (WorkloadState.deadlineExceeded(workload)) throw new Error(`${ref.kind} ${ref.name} exceeded its progress deadline`);
+    staleDeadline ??= deadlineCondition(workload)?.lastUpdateTime ?? '';
+    judged = judgeRollout(workload, { staleDeadline, ...(template ? { template: template.containers.map((c) => ({ container: c.name, image: c.image, init: c.init })) } : {}) });
+    if (judged.verdict === 'failed') return true;
+    const running = deployedRevision(app);
+    const state = `deployed ${shortHash(running)} (${app.operation ? `operation ${app.operation.phase}` : 'no operation'}), ${app.health.status}, ${judged.reason}`;
+    if (state !== last) ctx.progress({ kind: 'waiting', step: ctx.index, message: state });
+    last = state;
     // NOTE: after a rollback Argo CD reports OutOfSync (the tracked branch still points at the bad
     // commit), so "done" is: the operation succeeded on the target, Healthy, rollout complete.
-    const opDone = !app.operation || app.operation.phase === 'Succeeded';
-    return running === target && opDone && app.health.status === 'Healthy' && WorkloadState.isRolledOut(workload);
+    return running === target && op.verdict === 'done' && app.health.status === 'Healthy' && judged.verdict === 'done';
   });
   // An operation Argo CD reports as failed is a system failure (exit 3), not the service coming up wrong.
   if (failed !== undefined) return StepOutcome.failedAs('system', failed);
-  if (!ok) return StepOutcome.failed(`timed out waiting for Synced/Healthy on ${shortHash(target)} (last: ${last})`);
+  if (judged?.verdict === 'failed') return StepOutcome.failed(judged.reason, ...judged.evidence);
+  if (!ok) return StepOutcome.failed(`timed out waiting for Synced/Healthy on ${shortHash(target)} (last: ${last})`, ...(judged?.evidence ?? []));
   return StepOutcome.succeeded(`running ${shortHash(target)}, Healthy, rollout complete (${last})`);
 });
 
-/** Step 3c: every Pod runs the good digest (containerStatuses[].imageID, not the spec). */
+/**
+ * Step 3c: every live Pod runs the target revision's Pod template, every container and init
+ * container, by reference and by digest (core/container-verification.ts); never vacuous.
+ */
 export const verifyDigest = handle(verifyDigestStep, async (params, ctx) => {
   if (ctx.dryRun) return StepOutcome.skipped('dry run: nothing to verify');
-  const workload = await ctx.cluster.getWorkload(ctx.plan.workload);
-  const expected = params.expectedImages.map(digestOf).filter((d): d is string => d !== undefined);
-  if (workload.pods.length === 0) return StepOutcome.failed('no Pods found for the workload');
-  const wrong = workload.pods.filter((p) => {
-    const running = digestOf(p.imageID);
-    return expected.length > 0 ? !running || !expected.includes(running) : !p.imageID;
-  });
-  if (wrong.length > 0) {
-    return StepOutcome.failed(
-      `${wrong.length}/${workload.pods.length} Pods do not run the good digest`,
-      ...wrong.map((p) => `${p.pod}/${p.container}: ${p.imageID || '(not running)'}`),
-    );
-  }
-  return StepOutcome.succeeded(
-    `${workload.pods.length}/${workload.pods.length} Pods run ${expected.map((d) => d.slice(0, 19)).join(', ') || 'their images'}`,
-    ...workload.pods.map((p) => `${p.pod}: ${p.imageID}`),
-  );
+  const workload = await ctx.cluster.getWorkload(ctx.plan.workload, { signal: ctx.signal });
+  const template = await expectedTemplate(ctx.verification, ctx.plan.to?.revision, params.expectedImages, workload, ctx.signal);
+  const expected = template?.containers ?? [];
+  const digests = await expectedDigests(ctx.verification, expected, ctx.signal);
+  const r = verifyContainers({ expected, digests, pods: workload.pods, allowUnresolvedTags: ctx.verification?.allowUnresolvedTags ?? false });
+  const source = template ? [`expected: ${template.source}`] : [];
+  if (r.verdict === 'verified') return StepOutcome.succeeded(r.summary, ...source, ...r.checked, ...r.unchecked.map((u) => `by tag only: ${u}`));
+  return StepOutcome.failed(r.summary, ...r.problems, ...r.unchecked.map((u) => `could not check: ${u}`), ...source);
 });
-
-export function digestOf(image: string): string | undefined {
-  const m = /sha256:[0-9a-f]{64}/.exec(image);
-  return m?.[0];
-}

@@ -1,7 +1,10 @@
 /**
- * Argo CD's health assessment of live objects, with its messages: a Deployment is
- * Progressing until `kubectl rollout status` would succeed, Degraded once its progress
- * deadline is exceeded, Suspended while paused.
+ * Argo CD's health assessment of live objects, with its messages, as gitops-engine computes them:
+ * `pkg/health/health_deployment.go` (a Deployment is Suspended while paused; nothing counts until
+ * `generation <= status.observedGeneration`; then Degraded on `ProgressDeadlineExceeded`, else
+ * Progressing until `kubectl rollout status` would succeed), `health_replicaset.go`, and
+ * `health_pod.go` (a container, init containers included, waiting in CrashLoopBackOff,
+ * ErrImagePull or ImagePullBackOff makes the Pod Degraded with the kubelet's message).
  */
 import type { HealthStatus } from '../../core/domain.ts';
 import type { Deployment, KubeObject, Pod, ReplicaSet } from '../kube/types.ts';
@@ -50,7 +53,10 @@ export function replicaSetHealth(rs: ReplicaSet): Health {
 
 export function podHealth(p: Pod): Health {
   const st = p.status ?? {};
-  const waiting = st.containerStatuses?.find((c) => c.state && 'waiting' in c.state);
+  const waiting = [...(st.initContainerStatuses ?? []), ...(st.containerStatuses ?? [])].find((c) => {
+    const r = (c.state?.['waiting'] as { reason?: string } | undefined)?.reason;
+    return r === 'CrashLoopBackOff' || r === 'ImagePullBackOff' || r === 'ErrImagePull';
+  });
   const reason = (waiting?.state['waiting'] as { reason?: string; message?: string } | undefined)?.reason;
   if (reason === 'CrashLoopBackOff' || reason === 'ImagePullBackOff' || reason === 'ErrImagePull') {
     return { status: 'Degraded', message: (waiting?.state['waiting'] as { message?: string }).message ?? reason };

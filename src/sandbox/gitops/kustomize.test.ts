@@ -27,8 +27,11 @@ test('renders every app folder of the config repo exactly as kubectl kustomize d
     for (const app of WORLD_APPS) {
       const ours = await renderKustomize(join(tree, app.path));
       assert.deepEqual(ours, await kubectlKustomize(join(tree, app.path)), app.path);
-      const image = (ours[0] as { spec: { template: { spec: { containers: { image: string }[] } } } }).spec.template.spec.containers[0]?.image;
-      assert.match(image ?? '', new RegExp(`^ghcr\\.io/acme/${app.service}@sha256:[0-9a-f]{64}$`));
+      const spec = (ours[0] as { spec: { template: { spec: { containers: { image: string }[]; initContainers: { image: string }[] } } } }).spec.template.spec;
+      const pinned = app.pinBy === 'tag' ? ':\\d+\\.\\d+\\.\\d+' : '@sha256:[0-9a-f]{64}';
+      assert.match(spec.containers[0]?.image ?? '', new RegExp(`^ghcr\\.io/acme/${app.service}${pinned}$`));
+      assert.match(spec.containers[1]?.image ?? '', /^ghcr\.io\/acme\/log-shipper@sha256:[0-9a-f]{64}$/, 'the sidecar, pinned');
+      assert.match(spec.initContainers[0]?.image ?? '', /^ghcr\.io\/acme\/wait-for-db@sha256:[0-9a-f]{64}$/, 'the init container, pinned');
     }
   } finally {
     await repo.close();

@@ -6,7 +6,7 @@
 import type { SandboxClock } from '../clock.ts';
 import { syncDeployments } from './deployment-controller.ts';
 import { collectGarbage } from './garbage-collector.ts';
-import { Kubelet, type ImageHealthFn } from './kubelet.ts';
+import { Kubelet, type ImageRuntime } from './kubelet.ts';
 import type { ClusterRegistry } from './registry.ts';
 import { syncReplicaSets } from './replicaset-controller.ts';
 
@@ -21,8 +21,8 @@ export interface ControllerLoop {
   stop(): void;
 }
 
-export function startControllers(registry: ClusterRegistry, clock: SandboxClock, imageHealth: ImageHealthFn, onError: (error: unknown) => void): ControllerLoop {
-  const kubelet = new Kubelet(registry, imageHealth);
+export function startControllers(registry: ClusterRegistry, clock: SandboxClock, images: ImageRuntime, onError: (error: unknown) => void): ControllerLoop {
+  const kubelet = new Kubelet(registry, images);
   const tick = (): void => {
     for (const step of [() => collectGarbage(registry), () => syncDeployments(registry), () => syncReplicaSets(registry), () => kubelet.sync()]) {
       try {

@@ -157,27 +157,70 @@ function computeStatus(registry: ClusterRegistry, d: Deployment, all: ReplicaSet
     availableOk ? 'MinimumReplicasAvailable' : 'MinimumReplicasUnavailable',
     availableOk ? 'Deployment has minimum availability.' : 'Deployment does not have minimum availability.', false);
 
-  const rsName = newRS?.metadata.name ?? d.metadata.name;
-  const previous = prev.conditions?.find((c) => c.type === 'Progressing');
-  let progressing: Condition;
-  const countsMoved = ['replicas', 'updatedReplicas', 'readyReplicas', 'availableReplicas'].some(
-    (k) => (status as Record<string, unknown>)[k] !== (prev as Record<string, unknown>)[k],
-  );
-  if (d.spec.paused) progressing = condition(prev, now, 'Progressing', 'Unknown', 'DeploymentPaused', 'Deployment is paused', false);
-  else if (rolloutComplete(statusCounts(d, status))) {
-    progressing = condition(prev, now, 'Progressing', 'True', 'NewReplicaSetAvailable', `ReplicaSet "${rsName}" has successfully progressed.`, false);
-  } else if (created) {
-    progressing = condition(prev, now, 'Progressing', 'True', 'NewReplicaSetCreated', `Created new replica set "${rsName}"`, true);
-  } else if (countsMoved || !previous || previous.reason === 'NewReplicaSetAvailable' || previous.reason === 'DeploymentPaused') {
-    progressing = condition(prev, now, 'Progressing', 'True', 'ReplicaSetUpdated', `ReplicaSet "${rsName}" is progressing.`, true);
-  } else if (
-    previous.status === 'True' &&
-    registry.now().getTime() - Date.parse(previous.lastUpdateTime ?? now) > (d.spec.progressDeadlineSeconds ?? 600) * 1000
-  ) {
-    progressing = condition(prev, now, 'Progressing', 'False', 'ProgressDeadlineExceeded', `ReplicaSet "${rsName}" has timed out progressing.`, false);
-  } else progressing = previous;
-  status.conditions = [available, progressing];
+  status.conditions = [available, progressingCondition(registry, d, prev, status, newRS, created, now)];
   return status;
+}
+
+/**
+ * The `Progressing` condition as kubernetes `pkg/controller/deployment/progress.go`
+ * (`syncRolloutStatus`) and `util/deployment_util.go` (`DeploymentComplete`,
+ * `DeploymentProgressing`, `DeploymentTimedOut`) write it. Progress means a count moved the
+ * right way (more updated, fewer old, more ready, more available): only then does
+ * `lastUpdateTime` move. A timed-out condition stays until the rollout progresses or completes,
+ * so a bad rollout's `ProgressDeadlineExceeded` is still there when a rollback starts, until the
+ * rolled-back template makes progress.
+ */
+function progressingCondition(registry: ClusterRegistry, d: Deployment, prev: DeploymentStatus, status: DeploymentStatus, newRS: ReplicaSet | undefined, created: boolean, now: string): Condition {
+  const rsName = newRS ? `ReplicaSet "${newRS.metadata.name}"` : `Deployment "${d.metadata.name}"`;
+  let current = prev.conditions?.find((c) => c.type === 'Progressing');
+  if (d.spec.paused) return condition(prev, now, 'Progressing', 'Unknown', 'DeploymentPaused', 'Deployment is paused', false);
+  if (current?.reason === 'DeploymentPaused') {
+    current = condition(prev, now, 'Progressing', 'Unknown', 'DeploymentResumed', 'Deployment is resumed', false);
+  }
+  // sync.go `getNewReplicaSet`: a created ReplicaSet, or a found one when no condition exists yet.
+  if (created) current = condition(prev, now, 'Progressing', 'True', 'NewReplicaSetCreated', `Created new replica set "${newRS?.metadata.name ?? ''}"`, true);
+  else if (!current && newRS) current = condition(prev, now, 'Progressing', 'True', 'FoundNewReplicaSet', `Found new replica set "${newRS.metadata.name}"`, true);
+  const replicas = status.replicas ?? 0;
+  const updated = status.updatedReplicas ?? 0;
+  if (current && replicas === updated && current.reason === 'NewReplicaSetAvailable') return current;
+  if (rolloutComplete(statusCounts(d, status))) {
+    return setCondition(current, now, 'True', 'NewReplicaSetAvailable', `${rsName} has successfully progressed.`);
+  }
+  const progressed =
+    updated > (prev.updatedReplicas ?? 0) ||
+    replicas - updated < (prev.replicas ?? 0) - (prev.updatedReplicas ?? 0) ||
+    (status.readyReplicas ?? 0) > (prev.readyReplicas ?? 0) ||
+    (status.availableReplicas ?? 0) > (prev.availableReplicas ?? 0);
+  if (progressed) {
+    return {
+      type: 'Progressing',
+      status: 'True',
+      lastUpdateTime: now,
+      lastTransitionTime: current?.status === 'True' && current.lastTransitionTime ? current.lastTransitionTime : now,
+      reason: 'ReplicaSetUpdated',
+      message: `${rsName} is progressing.`,
+    };
+  }
+  if (!current) return condition(prev, now, 'Progressing', 'True', 'ReplicaSetUpdated', `${rsName} is progressing.`, true);
+  const timedOut =
+    current.reason === 'ProgressDeadlineExceeded' ||
+    (current.reason !== 'NewReplicaSetAvailable' &&
+      Date.parse(current.lastUpdateTime ?? now) + (d.spec.progressDeadlineSeconds ?? 600) * 1000 < registry.now().getTime());
+  if (timedOut) return setCondition(current, now, 'False', 'ProgressDeadlineExceeded', `${rsName} has timed out progressing.`);
+  return current;
+}
+
+/** `SetDeploymentCondition`: the same status and reason leave the condition as it is. */
+function setCondition(current: Condition | undefined, now: string, status: Condition['status'], reason: string, message: string): Condition {
+  if (current && current.status === status && current.reason === reason) return current;
+  return {
+    type: 'Progressing',
+    status,
+    lastUpdateTime: now,
+    lastTransitionTime: current && current.status === status && current.lastTransitionTime ? current.lastTransitionTime : now,
+    reason,
+    message,
+  };
 }
 
 /** A condition with upstream's timestamps: transition time moves on a status change, update time on any change (or `touch`). */

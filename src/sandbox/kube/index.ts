@@ -19,14 +19,14 @@ import { createServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { SandboxClock } from '../clock.ts';
 import { startControllers, type ControllerLoop } from './controller-loop.ts';
-import type { ImageHealthFn } from './kubelet.ts';
+import { imageRuntimeFrom, type ImageHealthFn, type ImageRuntime } from './kubelet.ts';
 import { ClusterRegistry } from './registry.ts';
 import { findResourceType } from './resources.ts';
 import { createRequestHandler } from './server.ts';
 import type { StoredObject } from './types.ts';
 
 export type { ImageHealth, StoredObject, KubeObject } from './types.ts';
-export type { ImageHealthFn } from './kubelet.ts';
+export type { ImageHealthFn, ImageRuntime, ContainerRuntime } from './kubelet.ts';
 export { parseImageReference, resolveImageDigest, resolveImageId, type ImageReference } from './image-id.ts';
 export { podTemplateHash, templatesEqual } from './template-hash.ts';
 
@@ -43,6 +43,8 @@ export interface KubeApiOptions {
   readonly clock: SandboxClock;
   /** How each cluster's kubelet runs an image; every image is healthy by default. */
   readonly imageHealth?: ImageHealthFn;
+  /** The world's images (registry pulls, behaviours, runtimes); wins over `imageHealth`. */
+  readonly images?: ImageRuntime;
   /** Controller failures and unexpected request errors (bugs); defaults to stderr. */
   readonly onError?: (error: unknown) => void;
   /** One line per request, for debugging clients. */
@@ -95,7 +97,7 @@ export async function startKubeApi(options: KubeApiOptions): Promise<KubeApi> {
   port = (server.address() as AddressInfo).port;
 
   const loops: ControllerLoop[] = [...clusters.values()].map((registry) =>
-    startControllers(registry, options.clock, options.imageHealth ?? (() => 'ok'), onError),
+    startControllers(registry, options.clock, options.images ?? imageRuntimeFrom(options.imageHealth ?? (() => 'ok')), onError),
   );
 
   const registryOf = (cluster: string): ClusterRegistry => {

@@ -1,46 +1,97 @@
 /**
- * A simulated node agent: schedules Pods onto the cluster's node, pulls their images
- * (each image reference resolves to a digest, reported as `imageID`), and makes them ready
- * after a short start-up, or crash-loops them when the cluster's `imageHealth` says so.
+ * A simulated node agent: schedules Pods onto the cluster's node, pulls each container's image
+ * once (a tag resolves to the digest the registry serves at that moment, and the container keeps
+ * it), runs init containers to completion one after the other, then the containers, each as its
+ * image behaves:
+ *
+ * - healthy / slow: running and Ready after a short start-up;
+ * - readiness-fail: running, never Ready;
+ * - crash-loop: exits 1 a second after each start and is restarted with the kubelet's back-off,
+ *   10 s doubling to 5 min (kubernetes `pkg/kubelet/kubelet.go`: `backOffPeriod`,
+ *   `MaxContainerBackOff`), waiting `CrashLoopBackOff` in between with the message of
+ *   `pkg/kubelet/kuberuntime/kuberuntime_manager.go` (`doBackOff`), `restartCount` growing;
+ * - pull-failure: waiting `ErrImagePull`, then `ImagePullBackOff` ("Back-off pulling image"),
+ *   as `pkg/kubelet/images/image_manager.go`; no imageID.
+ *
+ * Behaviour is asked on every sync, so an image that starts crashing (its dependency broke)
+ * crashes in the Pods that already run it. `imageID` and `containerID` are spelled as the
+ * cluster's runtime spells them: containerd `repo@sha256:…`, Docker
+ * `docker-pullable://repo@sha256:…`.
  */
 import { createHash } from 'node:crypto';
-import { resolveImageId } from './image-id.ts';
+import { parseImageReference, resolveImageDigest } from './image-id.ts';
 import type { ClusterRegistry } from './registry.ts';
 import { kubeTime } from './registry.ts';
 import { PODS } from './resources.ts';
-import type { Condition, ContainerStatus, ImageHealth, Pod, PodStatus } from './types.ts';
+import type { Condition, Container, ContainerStatus, ImageHealth, Pod, PodStatus } from './types.ts';
 
 export type ImageHealthFn = (image: string, cluster: string) => ImageHealth;
+export type ContainerRuntime = 'containerd' | 'docker';
+
+/** What the node needs of the world's images. */
+export interface ImageRuntime {
+  /** The manifest digest `image` pulls as now, or why it cannot be pulled. */
+  pull(image: string, cluster: string): { readonly digest: string } | { readonly error: string };
+  /** How a container of this image behaves now. */
+  behaviour(image: string, digest: string, cluster: string): ImageHealth;
+  runtime(cluster: string): ContainerRuntime;
+}
+
+/** Every image pulls (a tag as a fixed digest of its name) and behaves as `health` says. */
+export function imageRuntimeFrom(health: ImageHealthFn): ImageRuntime {
+  return {
+    pull: (image) => ({ digest: resolveImageDigest(image) }),
+    behaviour: (image, _digest, cluster) => health(image, cluster),
+    runtime: () => 'containerd',
+  };
+}
 
 const SCHEDULE_MS = 300;
-/** Sandbox ms from scheduling to Ready: 1-2 s, fixed per pod so runs are reproducible. */
+/** Sandbox ms an init container runs before it completes. */
+const INIT_RUN_MS = 400;
+/** Sandbox ms from start to Ready: 1-2 s, fixed per pod so runs are reproducible. */
 const readyDelayMs = (uid: string): number => 1000 + (hashInt(uid) % 1000);
-/** CrashLoopBackOff delays: 10 s doubling to 5 min, as the kubelet's. */
+/** A crash-looping container runs this long before it exits. */
+const CRASH_AFTER_MS = 1000;
+/** The first pull attempt reports ErrImagePull this long before the back-off begins. */
+const PULL_ERROR_MS = 2000;
 const BACKOFF_MS = [10_000, 20_000, 40_000, 80_000, 160_000, 300_000];
 
 function hashInt(text: string): number {
   return createHash('sha256').update(text).digest().readUInt32BE(0);
 }
 
-function restartsAfter(elapsedMs: number): number {
-  let restarts = 0;
-  let t = 0;
-  for (;;) {
-    t += BACKOFF_MS[Math.min(restarts, BACKOFF_MS.length - 1)]!;
-    if (t > elapsedMs) return restarts;
-    restarts++;
-  }
+/** Go's `time.Duration` string for whole seconds: `10s`, `1m20s`, `5m0s`. */
+function goDuration(ms: number): string {
+  const s = Math.round(ms / 1000);
+  return s < 60 ? `${s}s` : `${Math.floor(s / 60)}m${s % 60}s`;
+}
+
+interface ContainerRun {
+  readonly digest?: string;
+  readonly pullError?: string;
+  /** Sandbox ms when the image started crashing in this container. */
+  crashSince?: number;
+}
+
+interface PodRun {
+  readonly seenAt: number;
+  readonly containers: Map<string, ContainerRun>;
+}
+
+interface Clocked {
+  readonly now: number;
+  readonly startAt: number;
 }
 
 export class Kubelet {
   readonly #registry: ClusterRegistry;
-  readonly #imageHealth: ImageHealthFn;
-  /** Sandbox ms when each pod (by uid) was first seen; creationTimestamp has only second precision. */
-  readonly #seen = new Map<string, number>();
+  readonly #images: ImageRuntime;
+  readonly #pods = new Map<string, PodRun>();
 
-  constructor(registry: ClusterRegistry, imageHealth: ImageHealthFn) {
+  constructor(registry: ClusterRegistry, images: ImageRuntime) {
     this.#registry = registry;
-    this.#imageHealth = imageHealth;
+    this.#images = images;
   }
 
   get nodeName(): string {
@@ -52,46 +103,71 @@ export class Kubelet {
     const live = new Set<string>();
     for (const pod of this.#registry.store.list(PODS) as Pod[]) {
       live.add(pod.metadata.uid);
-      if (!this.#seen.has(pod.metadata.uid)) this.#seen.set(pod.metadata.uid, now.getTime());
+      if (!this.#pods.has(pod.metadata.uid)) this.#pods.set(pod.metadata.uid, { seenAt: now.getTime(), containers: new Map() });
       this.#syncPod(pod, now);
     }
-    for (const uid of this.#seen.keys()) if (!live.has(uid)) this.#seen.delete(uid);
+    for (const uid of this.#pods.keys()) if (!live.has(uid)) this.#pods.delete(uid);
   }
 
   #syncPod(pod: Pod, now: Date): void {
-    const elapsed = now.getTime() - this.#seen.get(pod.metadata.uid)!;
+    const run = this.#pods.get(pod.metadata.uid)!;
+    const elapsed = now.getTime() - run.seenAt;
     if (pod.status?.phase === 'Succeeded' || pod.status?.phase === 'Failed') return;
     if (!pod.spec.nodeName) {
       if (elapsed < SCHEDULE_MS) return;
       pod = this.#registry.update(PODS, pod.metadata.namespace, pod.metadata.name, { ...pod, spec: { ...pod.spec, nodeName: this.nodeName } }) as Pod;
     }
-    this.#registry.update(PODS, pod.metadata.namespace, pod.metadata.name, { ...pod, status: this.#status(pod, elapsed, now) }, 'status');
+    const status = this.#status(pod, run, now);
+    // NOTE: most ticks change nothing; skipping those writes keeps a sandbox of many Pods cheap.
+    if (JSON.stringify(status) === JSON.stringify(pod.status)) return;
+    this.#registry.update(PODS, pod.metadata.namespace, pod.metadata.name, { ...pod, status }, 'status');
   }
 
-  #status(pod: Pod, elapsed: number, now: Date): PodStatus {
+  #pull(run: PodRun, key: string, image: string): ContainerRun {
+    let c = run.containers.get(key);
+    if (!c) {
+      const pulled = this.#images.pull(image, this.#registry.name);
+      c = 'digest' in pulled ? { digest: pulled.digest } : { pullError: pulled.error };
+      run.containers.set(key, c);
+    }
+    return c;
+  }
+
+  #ids(pod: Pod, c: Container, digest: string): { imageID: string; containerID: string } {
+    const docker = this.#images.runtime(this.#registry.name) === 'docker';
+    const repoDigest = `${parseImageReference(c.image ?? '').repository}@${digest}`;
+    const hex = createHash('sha256').update(`${pod.metadata.uid}/${c.name}/${digest}`).digest('hex');
+    return { imageID: docker ? `docker-pullable://${repoDigest}` : repoDigest, containerID: `${docker ? 'docker' : 'containerd'}://${hex}` };
+  }
+
+  #status(pod: Pod, run: PodRun, now: Date): PodStatus {
     const prev = pod.status ?? {};
-    const startedAt = new Date(now.getTime() - elapsed + SCHEDULE_MS);
-    const started = elapsed >= readyDelayMs(pod.metadata.uid);
-    const statuses = pod.spec.containers.map((c): ContainerStatus => {
-      const image = c.image ?? '';
-      const base = { name: c.name, image, imageID: '', restartCount: 0, ready: false, started: false };
-      if (!started) return { ...base, state: { waiting: { reason: 'ContainerCreating' } } };
-      const containerID = `containerd://${createHash('sha256').update(`${pod.metadata.uid}/${c.name}/${image}`).digest('hex')}`;
-      const imageID = resolveImageId(image);
-      if (this.#imageHealth(image, this.#registry.name) === 'crashloop') {
-        const restarts = restartsAfter(elapsed - readyDelayMs(pod.metadata.uid));
-        return {
-          ...base,
-          imageID,
-          containerID,
-          restartCount: restarts,
-          state: { waiting: { reason: 'CrashLoopBackOff', message: `back-off restarting failed container ${c.name} in pod ${pod.metadata.name}` } },
-          lastState: { terminated: { exitCode: 1, reason: 'Error', startedAt: kubeTime(startedAt), finishedAt: kubeTime(startedAt) } },
-        };
+    const t0 = run.seenAt + SCHEDULE_MS;
+    const at = (ms: number) => kubeTime(new Date(ms));
+    const inits = (pod.spec['initContainers'] as Container[] | undefined) ?? [];
+
+    // Init containers, one after the other; a stuck one holds the rest and every container.
+    const initStatuses: ContainerStatus[] = [];
+    let next = t0;
+    let initialized = true;
+    for (const c of inits) {
+      if (!initialized) {
+        initStatuses.push(base(c, { waiting: { reason: 'PodInitializing' } }));
+        continue;
       }
-      return { ...base, imageID, containerID, ready: true, started: true, state: { running: { startedAt: kubeTime(startedAt) } } };
-    });
-    const ready = started && statuses.every((s) => s.ready);
+      const s = this.#container(pod, run, c, true, { now: now.getTime(), startAt: next });
+      initStatuses.push(s.status);
+      if (!s.done) initialized = false;
+      else next = s.doneAt;
+    }
+
+    const mainStart = next;
+    const statuses = pod.spec.containers.map((c) =>
+      initialized ? this.#container(pod, run, c, false, { now: now.getTime(), startAt: mainStart }).status : base(c, { waiting: { reason: 'PodInitializing' } }),
+    );
+    const running = initialized && statuses.some((s) => 'running' in s.state);
+    const started = initialized && statuses.some((s) => s.imageID !== '');
+    const ready = initialized && statuses.every((s) => s.ready);
     const cond = (type: string, ok: boolean, reason?: string): Condition => {
       const old = prev.conditions?.find((c) => c.type === type);
       const status = ok ? 'True' : 'False';
@@ -103,22 +179,86 @@ export class Kubelet {
       };
     };
     const ip = hashInt(pod.metadata.uid);
+    const podIP = `10.244.${(ip >> 8) & 0xff}.${(ip & 0xff) || 1}`;
     return {
       ...prev,
-      phase: started ? 'Running' : 'Pending',
+      phase: running || (started && initialized) ? 'Running' : 'Pending',
       conditions: [
-        cond('PodReadyToStartContainers', started),
-        cond('Initialized', true),
+        cond('PodReadyToStartContainers', true),
+        cond('Initialized', initialized, 'ContainersNotInitialized'),
         cond('Ready', ready, 'ContainersNotReady'),
         cond('ContainersReady', ready, 'ContainersNotReady'),
         cond('PodScheduled', true),
       ],
       hostIP: '10.0.0.11',
-      podIP: `10.244.${(ip >> 8) & 0xff}.${(ip & 0xff) || 1}`,
-      podIPs: [{ ip: `10.244.${(ip >> 8) & 0xff}.${(ip & 0xff) || 1}` }],
-      startTime: prev.startTime ?? kubeTime(startedAt),
+      podIP,
+      podIPs: [{ ip: podIP }],
+      startTime: prev.startTime ?? at(t0),
+      ...(initStatuses.length ? { initContainerStatuses: initStatuses } : {}),
       containerStatuses: statuses,
       qosClass: 'BestEffort',
     };
   }
+
+  /** One container's status at `now`, having been allowed to start at `startAt`. */
+  #container(pod: Pod, run: PodRun, c: Container, init: boolean, t: Clocked): { status: ContainerStatus; done: boolean; doneAt: number } {
+    const key = `${init ? 'init/' : ''}${c.name}`;
+    const image = c.image ?? '';
+    const at = (ms: number) => kubeTime(new Date(ms));
+    const pending = { status: base(c, { waiting: { reason: init ? 'PodInitializing' : 'ContainerCreating' } }), done: false, doneAt: 0 };
+    if (t.now < t.startAt) return pending;
+    const pulled = this.#pull(run, key, image);
+    if (pulled.pullError !== undefined) {
+      const first = t.now - t.startAt < PULL_ERROR_MS;
+      const waiting = first
+        ? { reason: 'ErrImagePull', message: `failed to pull and unpack image "${image}": ${pulled.pullError}` }
+        : { reason: 'ImagePullBackOff', message: `Back-off pulling image "${image}"` };
+      return { status: base(c, { waiting }), done: false, doneAt: 0 };
+    }
+    const digest = pulled.digest!;
+    const ids = this.#ids(pod, c, digest);
+    const behaviour = this.#images.behaviour(image, digest, this.#registry.name);
+    const readyAt = t.startAt + (init ? INIT_RUN_MS : readyDelayMs(pod.metadata.uid));
+    if (behaviour !== 'crashloop') pulled.crashSince = undefined;
+    else pulled.crashSince ??= Math.max(t.startAt, t.now);
+
+    if (pulled.crashSince !== undefined) return { status: this.#crashing(pod, c, ids, pulled.crashSince, t.now), done: false, doneAt: 0 };
+    if (init) {
+      if (t.now < readyAt) return { status: { ...base(c, { running: { startedAt: at(t.startAt) } }), ...ids, started: true }, done: false, doneAt: 0 };
+      return {
+        status: { ...base(c, { terminated: { exitCode: 0, reason: 'Completed', startedAt: at(t.startAt), finishedAt: at(readyAt), containerID: ids.containerID } }), ...ids, ready: true },
+        done: true,
+        doneAt: readyAt,
+      };
+    }
+    if (t.now < readyAt) return { status: { ...base(c, { running: { startedAt: at(t.startAt) } }), ...ids, started: true }, done: false, doneAt: 0 };
+    const ready = behaviour !== 'readiness-fail';
+    return { status: { ...base(c, { running: { startedAt: at(t.startAt) } }), ...ids, started: true, ready }, done: true, doneAt: readyAt };
+  }
+
+  /** Runs `CRASH_AFTER_MS`, exits 1, waits out the back-off, restarts: where in that cycle is it now? */
+  #crashing(pod: Pod, c: Container, ids: { imageID: string; containerID: string }, since: number, now: number): ContainerStatus {
+    const at = (ms: number) => kubeTime(new Date(ms));
+    let start = since;
+    let restarts = 0;
+    let previous: { startedAt: number; finishedAt: number } | undefined;
+    for (;;) {
+      const exit = start + CRASH_AFTER_MS;
+      const lastState = (p: { startedAt: number; finishedAt: number } | undefined) =>
+        p ? { lastState: { terminated: { exitCode: 1, reason: 'Error', startedAt: at(p.startedAt), finishedAt: at(p.finishedAt), containerID: ids.containerID } } } : {};
+      if (now < exit) return { ...base(c, { running: { startedAt: at(start) } }), ...ids, started: true, restartCount: restarts, ...lastState(previous) };
+      const backoff = BACKOFF_MS[Math.min(restarts, BACKOFF_MS.length - 1)]!;
+      previous = { startedAt: start, finishedAt: exit };
+      if (now < exit + backoff) {
+        const message = `back-off ${goDuration(backoff)} restarting failed container=${c.name} pod=${pod.metadata.name}_${pod.metadata.namespace ?? ''}(${pod.metadata.uid})`;
+        return { ...base(c, { waiting: { reason: 'CrashLoopBackOff', message } }), ...ids, restartCount: restarts, ...lastState(previous) };
+      }
+      start = exit + backoff;
+      restarts++;
+    }
+  }
+}
+
+function base(c: Container, state: Record<string, unknown>): ContainerStatus {
+  return { name: c.name, image: c.image ?? '', imageID: '', restartCount: 0, ready: false, started: false, state };
 }

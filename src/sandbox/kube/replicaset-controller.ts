@@ -18,13 +18,20 @@ function isPodAvailable(pod: Pod, minReadySeconds: number, now: Date): boolean {
 }
 
 export function syncReplicaSets(registry: ClusterRegistry): void {
-  for (const rs of registry.store.list(REPLICASETS) as ReplicaSet[]) syncReplicaSet(registry, rs);
+  // NOTE: one Pod list per tick, not one per ReplicaSet: a world keeps ten old ReplicaSets per Deployment.
+  let all = registry.store.list(PODS) as Pod[];
+  for (const rs of registry.store.list(REPLICASETS) as ReplicaSet[]) {
+    if (syncReplicaSet(registry, rs, all)) all = registry.store.list(PODS) as Pod[];
+  }
 }
 
-function syncReplicaSet(registry: ClusterRegistry, rs: ReplicaSet): void {
+/** Returns true when it created or deleted Pods. */
+function syncReplicaSet(registry: ClusterRegistry, rs: ReplicaSet, all: readonly Pod[]): boolean {
   const ns = rs.metadata.namespace;
-  let pods = (registry.store.list(PODS, ns) as Pod[]).filter((p) => isControlledBy(p, rs) && !p.metadata.deletionTimestamp);
+  const owned = (list: readonly Pod[]) => list.filter((p) => p.metadata.namespace === ns && isControlledBy(p, rs) && !p.metadata.deletionTimestamp);
+  let pods = owned(all);
   const want = rs.spec.replicas ?? 0;
+  const changed = pods.length !== want;
   if (pods.length < want) {
     for (let i = pods.length; i < want; i++) createPod(registry, rs);
   } else if (pods.length > want) {
@@ -34,7 +41,7 @@ function syncReplicaSet(registry: ClusterRegistry, rs: ReplicaSet): void {
       .slice(0, pods.length - want);
     for (const p of victims) registry.delete(PODS, ns, p.metadata.name);
   }
-  pods = (registry.store.list(PODS, ns) as Pod[]).filter((p) => isControlledBy(p, rs) && !p.metadata.deletionTimestamp);
+  if (changed) pods = owned(registry.store.list(PODS, ns) as Pod[]);
   const now = registry.now();
   const status: ReplicaSetStatus = {
     replicas: pods.length,
@@ -44,6 +51,7 @@ function syncReplicaSet(registry: ClusterRegistry, rs: ReplicaSet): void {
     observedGeneration: rs.metadata.generation ?? 1,
   };
   registry.update(REPLICASETS, ns, rs.metadata.name, { ...rs, status }, 'status');
+  return changed;
 }
 
 function createPod(registry: ClusterRegistry, rs: ReplicaSet): void {

@@ -125,6 +125,7 @@ export interface ContainerStatus {
 export interface PodStatus {
   phase?: 'Pending' | 'Running' | 'Succeeded' | 'Failed' | 'Unknown';
   conditions?: Condition[];
+  initContainerStatuses?: ContainerStatus[];
   containerStatuses?: ContainerStatus[];
   hostIP?: string;
   podIP?: string;
@@ -138,5 +139,9 @@ export interface Pod extends StoredObject {
   status?: PodStatus;
 }
 
-/** How the sandbox's kubelet runs an image: `crashloop` restarts it forever and never gets ready. */
-export type ImageHealth = 'ok' | 'crashloop';
+/**
+ * How the sandbox's kubelet runs an image: `ok` starts and gets Ready, `crashloop` exits at start
+ * and is restarted with back-off forever, `readiness-fail` runs but never gets Ready.
+ * (A pull failure is the registry's answer, not a behaviour: see `ImageRuntime.pull`.)
+ */
+export type ImageHealth = 'ok' | 'crashloop' | 'readiness-fail';

@@ -21,6 +21,8 @@ export interface WorldApp {
   readonly owner?: WorldOwner;
   readonly severity: 'P0' | 'P1' | 'P2';
   readonly slackChannel: string;
+  /** How the overlay pins the service image: by digest (CI's default) or by tag (Kustomize `newTag`). */
+  readonly pinBy: 'digest' | 'tag';
 }
 
 export interface WorldOwner {
@@ -45,6 +47,8 @@ export const OWNERS: Readonly<Record<string, WorldOwner>> = {
 
 /** The app-of-apps parent: where its source lives in the config repo. */
 export const PARENT_APP = { name: 'bookstore-apps', path: 'argocd/apps' } as const;
+/** The one service whose team pins images by tag (both its apps); the rest pin by digest. */
+export const TAG_PINNED_SERVICE: Service = 'orders';
 
 /** Current ids: catalog-us-east sits at 41 (the last known good), so `break` makes it 42 as in the seed. */
 const CURRENT_IDS: Readonly<Record<string, number>> = {
@@ -69,12 +73,18 @@ export const WORLD_APPS: readonly WorldApp[] = SERVICES.flatMap((service) =>
       ...(owner ? { owner } : {}),
       severity: service === 'payments' ? 'P0' : 'P1',
       slackChannel: '#bookstore-platform-status',
+      pinBy: service === TAG_PINNED_SERVICE ? 'tag' : 'digest',
     };
   }),
 );
 
 export function appName(service: Service, region: Region): string {
   return `bookstore-${service}-${region}`;
+}
+
+/** The container runtime of each region's nodes (the format of `imageID`). */
+export function runtimeOf(region: string): 'containerd' | 'docker' {
+  return region === 'eu-west' ? 'docker' : 'containerd';
 }
 
 export function findWorldApp(name: string): WorldApp | undefined {

@@ -12,8 +12,10 @@ import { GrpcCode, GrpcError } from '../argocd/grpc-error.ts';
 import type { Route } from '../argocd/http.ts';
 import { RECONCILE_INTERVAL_MS } from '../argocd/app-controller.ts';
 import { findWorldApp, WORLD_APPS, type WorldApp } from './bookstore.ts';
-import { badBuild, IMAGE_REGISTRY } from './images.ts';
+import { BAD_VERSIONS, badBuild, digestOf, IMAGE_REGISTRY } from './images.ts';
 import { bumpMessage } from './timeline.ts';
+import { findScenario, SCENARIOS, scenarioNames, type ScenarioInfo } from './scenarios.ts';
+import type { WorldImages } from './world-images.ts';
 
 export interface CiDeps {
   readonly repo: ConfigRepo;
@@ -21,6 +23,7 @@ export interface CiDeps {
   readonly clock: SandboxClock;
   /** Called after every push, as a git webhook tells Argo CD's repo-server to look again. */
   readonly pushed: () => void;
+  readonly images: WorldImages;
 }
 
 const ON_CALL: GitIdentity = { name: 'Priya Raman', email: 'priya.raman@acme-books.example' };
@@ -51,30 +54,28 @@ async function waitForDeploy(deps: CiDeps, app: string, revision: string): Promi
   return null;
 }
 
-/**
- * What else the bad release ships beside its image: nothing (the seed's incident), a migration
- * the old binary survives, one it does not (Step 0 must stop the code rollback), or a second
- * Deployment the API server rejects, so the sync fails after the image was applied
- * (`partial-sync`: auto-sync retries it five times, then operationState stays Failed and no
- * history entry is written).
- */
-const SCENARIO_MIGRATIONS = {
-  image: () => ({}),
-  'partial-sync': (service: string, app?: WorldApp, overlay?: string) =>
-    app && overlay
-      ? {
-          [`${app.path}/kustomization.yaml`]: overlay.replace('  - ../base\n', '  - ../base\n  - worker.yaml\n'),
-          [`${app.path}/worker.yaml`]: partialSyncWorker(service),
-        }
-      : {},
-  'safe-migration': (service: string) => ({
+/** What else the bad release ships beside its image: nothing, or a migration (see scenarios.ts). */
+const MIGRATIONS = {
+  none: () => ({}),
+  safe: (service: string) => ({
     [`apps/${service}/migrations/0099_add_audit_note.sql`]: `-- ${service}: keep a free-text audit note per row\nALTER TABLE ${service}_items ADD COLUMN audit_note text;\n`,
   }),
-  'unsafe-migration': (service: string) => ({
+  unsafe: (service: string) => ({
     [`apps/${service}/migrations/0099_drop_legacy_sku.sql`]: `-- ${service}: the new code no longer reads legacy_sku\nALTER TABLE ${service}_items DROP COLUMN legacy_sku;\n`,
   }),
 } as const;
-type Scenario = keyof typeof SCENARIO_MIGRATIONS;
+
+/**
+ * `partial-sync`: the release adds a second Deployment the API server rejects, so the sync fails
+ * after the image was applied (auto-sync retries it five times, then operationState stays Failed
+ * and no history entry is written).
+ */
+function partialSyncFiles(app: WorldApp, overlay: string): Record<string, string> {
+  return {
+    [`${app.path}/kustomization.yaml`]: overlay.replace('  - ../base\n', '  - ../base\n  - worker.yaml\n'),
+    [`${app.path}/worker.yaml`]: partialSyncWorker(app.service),
+  };
+}
 
 /** A worker Deployment whose selector does not match its template: the API server answers 422. */
 function partialSyncWorker(service: string): string {
@@ -100,11 +101,12 @@ function partialSyncWorker(service: string): string {
   ].join('\n');
 }
 
-function scenarioFrom(body: unknown): Scenario {
+function scenarioFrom(body: unknown): ScenarioInfo {
   const s = (body as { scenario?: unknown } | undefined)?.scenario ?? 'image';
-  if (typeof s === 'string' && s in SCENARIO_MIGRATIONS) return s as Scenario;
+  const found = typeof s === 'string' ? findScenario(s) : undefined;
   // eslint-disable-next-line @typescript-eslint/no-base-to-string -- echoes whatever the client sent, as before
-  throw new GrpcError(GrpcCode.InvalidArgument, `unknown scenario "${String(s)}" (scenarios: ${Object.keys(SCENARIO_MIGRATIONS).join(', ')})`);
+  if (!found) throw new GrpcError(GrpcCode.InvalidArgument, `unknown scenario "${String(s)}" (scenarios: ${scenarioNames()})`);
+  return found;
 }
 
 export function ciRoutes(deps: CiDeps): Route[] {
@@ -112,7 +114,7 @@ export function ciRoutes(deps: CiDeps): Route[] {
     {
       method: 'GET',
       path: '/api/sandbox/v1/world',
-      handle: () => Promise.resolve({ apps: WORLD_APPS, images: IMAGE_REGISTRY, configRepo: { path: deps.repo.bareDir, branch: deps.repo.branch } }),
+      handle: () => Promise.resolve({ apps: WORLD_APPS, images: IMAGE_REGISTRY, scenarios: SCENARIOS, configRepo: { path: deps.repo.bareDir, branch: deps.repo.branch } }),
     },
     {
       method: 'POST',
@@ -121,22 +123,43 @@ export function ciRoutes(deps: CiDeps): Route[] {
         const body = await req.body();
         const app = appFrom(body);
         const scenario = scenarioFrom(body);
-        const bad = badBuild(app.service);
+        const bad = badBuild(app.service, scenario.behaviour);
         const file = `${app.path}/kustomization.yaml`;
         const head = await deps.repo.resolve(deps.repo.branch);
         const text = await deps.repo.readFile(head, file);
-        if (text.includes(bad.digest)) {
-          throw new GrpcError(GrpcCode.FailedPrecondition, `${app.name} already ships the bad image ${bad.version}; revert it first`);
+        const running = /# image version: (\S+)/.exec(text)?.[1] ?? '';
+        if (Object.values(BAD_VERSIONS[app.service]).some((b) => b.version === running)) {
+          throw new GrpcError(GrpcCode.FailedPrecondition, `${app.name} already ships the bad image ${running}; revert it first`);
         }
-        const next = text
-          .replace(/digest: sha256:[0-9a-f]{64}/, `digest: ${bad.digest}`)
+        if (scenario.moveTag && app.pinBy !== 'tag') {
+          throw new GrpcError(GrpcCode.FailedPrecondition, `scenario ${scenario.name} needs an app that pins its image by tag (${WORLD_APPS.filter((a) => a.pinBy === 'tag').map((a) => a.name).join(', ')})`);
+        }
+        // What the app's Pods run now, before anything moves.
+        const previous = app.pinBy === 'tag' ? deps.images.tagDigest(app.service, running) : digestOf(app.service, running);
+        const moved = scenario.moveTag ? deps.images.moveTag(app.service, running) : undefined;
+        const next = (app.pinBy === 'tag' ? text.replace(/newTag: \S+/, `newTag: ${bad.version}`) : text.replace(/digest: sha256:[0-9a-f]{64}/, `digest: ${bad.digest}`))
           .replace(/# image version: .*/, `# image version: ${bad.version}`);
         const message = `${bumpMessage(app.service, bad.version, [app.region])}\n\nBuilt by ci-pipeline #${4100 + Math.floor(Math.random() * 800)}.`;
-        const files: Record<string, string> = { [file]: next, ...SCENARIO_MIGRATIONS[scenario](app.service, app, next) };
+        const files: Record<string, string> = { [file]: next, ...MIGRATIONS[scenario.migration](app.service), ...(scenario.partialSync ? partialSyncFiles(app, next) : {}) };
         const revision = await deps.repo.commit({ files, message, date: deps.clock.now(), author: { name: 'ci-bot', email: 'ci-bot@acme-books.example' } });
         deps.pushed();
+        if (scenario.previousCrashes && previous) deps.images.setBehaviour(previous, 'crash-loop');
         const historyId = await waitForDeploy(deps, app.name, revision);
-        return { app: app.name, revision, previousRevision: head, subject: message.split('\n')[0], image: bad.image, version: bad.version, digest: bad.digest, historyId, deployed: historyId !== null };
+        return {
+          app: app.name,
+          scenario: scenario.name,
+          revision,
+          previousRevision: head,
+          subject: message.split('\n')[0],
+          image: app.pinBy === 'tag' ? `${bad.image.split('@')[0]}:${bad.version}` : bad.image,
+          version: bad.version,
+          digest: bad.digest,
+          behaviour: bad.behaviour,
+          ...(moved ? { movedTag: { tag: running, from: previous, to: moved.digest } } : {}),
+          ...(scenario.previousCrashes && previous ? { nowCrashing: previous } : {}),
+          historyId,
+          deployed: historyId !== null,
+        };
       },
     },
     {

@@ -1,18 +1,22 @@
 /**
  * The files a client needs to reach the sandbox: a kubeconfig (contexts `us-east` and
- * `eu-west`, the CA inline, a bearer token), the Argo CD token (mode 0600), the CA, and a
- * rewind.yaml in the shape of `src/config/config-types.ts`, with paths relative to itself.
+ * `eu-west`, the CA inline, a bearer token), the Argo CD token (mode 0600), the CA, a Docker
+ * `config.json` with the registry's pull credentials (mode 0600, `auths` keyed by registry host
+ * as `docker login` writes it), and a rewind.yaml in the shape of `src/config/config-types.ts`,
+ * with paths relative to itself.
  */
 import { writeFile, chmod } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { stringify } from 'yaml';
 import { NAMESPACE, REGIONS, WORLD_APPS } from './bookstore.ts';
+import { REGISTRY_HOST } from './images.ts';
 
 export interface ClientFiles {
   readonly kubeconfig: string;
   readonly argocdToken: string;
   readonly ca: string;
   readonly rewindYaml: string;
+  readonly dockerConfig: string;
 }
 
 export interface ClientFileInputs {
@@ -24,6 +28,8 @@ export interface ClientFileInputs {
   readonly argocdUrl: string;
   readonly configRepoPath: string;
   readonly branch: string;
+  readonly registryUrl: string;
+  readonly registryCredentials: { readonly username: string; readonly password: string };
 }
 
 export function kubeconfigYaml(i: ClientFileInputs): string {
@@ -39,12 +45,22 @@ export function kubeconfigYaml(i: ClientFileInputs): string {
   });
 }
 
-export function rewindYaml(i: ClientFileInputs, files: { kubeconfig: string; argocdToken: string; ca: string }): string {
+/** `~/.docker/config.json` as `docker login` leaves it: base64 `user:password` per registry host. */
+export function dockerConfigJson(i: ClientFileInputs): string {
+  const auth = Buffer.from(`${i.registryCredentials.username}:${i.registryCredentials.password}`).toString('base64');
+  const host = new URL(i.registryUrl).host;
+  return `${JSON.stringify({ auths: { [REGISTRY_HOST]: { auth }, [host]: { auth } } }, null, 2)}\n`;
+}
+
+export function rewindYaml(i: ClientFileInputs, files: { kubeconfig: string; argocdToken: string; ca: string; dockerConfig: string }): string {
   const rel = (p: string): string => `./${relative(i.dir, p)}`;
   const doc = {
     clusters: REGIONS.map((r) => ({ name: r, context: r, kubeconfig: rel(files.kubeconfig) })),
     argocd: { url: i.argocdUrl, tokenFile: rel(files.argocdToken), caFile: rel(files.ca) },
     configRepo: { path: rel(i.configRepoPath), branch: i.branch },
+    // The world's images name ghcr.io; the sandbox serves that registry on loopback (a mirror).
+    registries: [{ host: REGISTRY_HOST, url: i.registryUrl, caFile: rel(files.ca) }],
+    dockerConfig: rel(files.dockerConfig),
     apps: WORLD_APPS.map((a) => ({
       name: a.name,
       cluster: a.region,
@@ -65,7 +81,10 @@ export async function writeClientFiles(i: ClientFileInputs): Promise<ClientFiles
     argocdToken: join(i.dir, 'argocd-token'),
     ca: join(i.dir, 'ca.crt'),
     rewindYaml: join(i.dir, 'rewind.yaml'),
+    dockerConfig: join(i.dir, 'docker-config.json'),
   };
+  await writeFile(files.dockerConfig, dockerConfigJson(i), { mode: 0o600 });
+  await chmod(files.dockerConfig, 0o600);
   await writeFile(files.kubeconfig, kubeconfigYaml(i), { mode: 0o600 });
   await writeFile(files.argocdToken, i.argocdToken, { mode: 0o600 });
   await chmod(files.argocdToken, 0o600);

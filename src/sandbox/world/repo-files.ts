@@ -3,8 +3,8 @@
  * an overlay per region that pins the image by digest, plus the service's SQL migrations.
  */
 import { stringify } from 'yaml';
-import { NAMESPACE, REGIONS, SERVICES, type Region, type Service } from './bookstore.ts';
-import { digestOf, repositoryOf } from './images.ts';
+import { NAMESPACE, REGIONS, SERVICES, TAG_PINNED_SERVICE, type Region, type Service } from './bookstore.ts';
+import { digestOf, INIT, repositoryOf, SIDECAR } from './images.ts';
 
 export interface ServiceConfig {
   readonly versions: Readonly<Record<Region, string>>;
@@ -47,6 +47,14 @@ function deployment(service: Service, c: ServiceConfig): string {
       template: {
         metadata: { labels: { app: service } },
         spec: {
+          // The platform's standard Pod: a DB wait and a log shipper, the same in every revision.
+          initContainers: [
+            {
+              name: INIT.name,
+              image: `${repositoryOf(INIT.repo)}@${digestOf(INIT.repo, INIT.version)}`,
+              args: [`--dsn-env=${service.toUpperCase()}_DB_URL`, '--timeout=60s'],
+            },
+          ],
           containers: [
             {
               name: service,
@@ -55,6 +63,12 @@ function deployment(service: Service, c: ServiceConfig): string {
               env: Object.entries(c.env).map(([name, value]) => ({ name, value })),
               resources: { requests: { cpu: '250m', memory: '256Mi' }, limits: { memory: c.memoryLimit } },
               readinessProbe: { httpGet: { path: '/healthz', port: 'http' }, periodSeconds: 5 },
+            },
+            {
+              name: SIDECAR.name,
+              image: `${repositoryOf(SIDECAR.repo)}@${digestOf(SIDECAR.repo, SIDECAR.version)}`,
+              args: ['--input=/var/log/app', '--output=loki'],
+              resources: { requests: { cpu: '20m', memory: '32Mi' }, limits: { memory: '64Mi' } },
             },
           ],
         },
@@ -97,15 +111,17 @@ function baseKustomization(withHook = false): string {
 }
 
 function overlay(service: Service, region: Region, version: string): string {
+  const byTag = service === TAG_PINNED_SERVICE;
   const body = stringify({
     apiVersion: 'kustomize.config.k8s.io/v1beta1',
     kind: 'Kustomization',
     namespace: NAMESPACE,
     resources: ['../base'],
     patches: [{ path: 'region-patch.yaml' }],
-    images: [{ name: repositoryOf(service), digest: digestOf(service, version) }],
+    images: [byTag ? { name: repositoryOf(service), newTag: version } : { name: repositoryOf(service), digest: digestOf(service, version) }],
   });
-  return `# ${service} in ${region}. CI pins the image by digest; the version is in the commit message.\n# image version: ${version}\n${body}`;
+  const how = byTag ? 'This team pins the image by tag (the registry resolves it at pull time)' : 'CI pins the image by digest';
+  return `# ${service} in ${region}. ${how}; the version is in the commit message.\n# image version: ${version}\n${body}`;
 }
 
 function regionPatch(service: Service, region: Region, env: Readonly<Record<string, string>>): string {

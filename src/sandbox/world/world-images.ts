@@ -1,0 +1,71 @@
+/**
+ * The world's images at run time: what the registry holds (every pushed build, tags that CI can
+ * move), how each build behaves on a node (behaviours can change: a broken dependency makes a
+ * good image crash), and the kubelets' view of both, pulling through the same image store the
+ * registry serves.
+ */
+import type { ImageHealth, ImageRuntime } from '../kube/index.ts';
+import { parseImageReference } from '../kube/index.ts';
+import type { ImageStore } from '../registry/image-store.ts';
+import { runtimeOf } from './bookstore.ts';
+import { IMAGE_REGISTRY, manifestBytes, ORG, REGISTRY_HOST, rebuild, type ImageBehaviour, type ImageBuild } from './images.ts';
+
+export interface WorldImages {
+  readonly store: ImageStore;
+  readonly runtime: ImageRuntime;
+  build(digest: string): ImageBuild | undefined;
+  /** CI re-runs the pipeline for `version` and pushes the new build under the same tag. */
+  moveTag(repo: string, version: string): ImageBuild;
+  /** From now on, containers of `digest` behave this way (already running ones too). */
+  setBehaviour(digest: string, behaviour: ImageBehaviour): void;
+  /** The digest a tag names in the registry now. */
+  tagDigest(repo: string, tag: string): string | undefined;
+}
+
+const HEALTH: Readonly<Record<ImageBehaviour, ImageHealth>> = {
+  healthy: 'ok',
+  slow: 'ok',
+  'crash-loop': 'crashloop',
+  'readiness-fail': 'readiness-fail',
+  'pull-failure': 'ok',
+};
+
+export function createWorldImages(store: ImageStore): WorldImages {
+  const builds = new Map<string, ImageBuild>(IMAGE_REGISTRY.map((b) => [b.digest, b]));
+  const overrides = new Map<string, ImageBehaviour>();
+  for (const b of IMAGE_REGISTRY) if (b.pushed) store.push(`${ORG}/${b.repo}`, b.version, manifestBytes(b.repo, b.version, b.build));
+
+  const runtime: ImageRuntime = {
+    pull(image) {
+      const ref = parseImageReference(image);
+      const slash = ref.repository.indexOf('/');
+      const host = ref.repository.slice(0, slash);
+      const path = ref.repository.slice(slash + 1);
+      const reference = ref.digest ?? ref.tag ?? 'latest';
+      // containerd's words for a reference the registry does not have.
+      const notFound = { error: `failed to resolve reference "${image}": ${image}: not found` };
+      if (host !== REGISTRY_HOST) return notFound;
+      const found = store.resolve(path, reference);
+      return found ? { digest: found.digest } : notFound;
+    },
+    behaviour(_image, digest) {
+      return HEALTH[overrides.get(digest) ?? builds.get(digest)?.behaviour ?? 'healthy'];
+    },
+    runtime: (cluster) => runtimeOf(cluster),
+  };
+
+  return {
+    store,
+    runtime,
+    build: (digest) => builds.get(digest),
+    moveTag(repo, version) {
+      const n = 1 + Math.max(0, ...[...builds.values()].filter((b) => b.repo === repo && b.version === version).map((b) => b.build));
+      const b = rebuild(repo, version, n);
+      builds.set(b.digest, b);
+      store.push(`${ORG}/${repo}`, version, manifestBytes(repo, version, n));
+      return b;
+    },
+    setBehaviour: (digest, behaviour) => void overrides.set(digest, behaviour),
+    tagDigest: (repo, tag) => store.resolve(`${ORG}/${repo}`, tag)?.digest,
+  };
+}
