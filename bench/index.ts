@@ -5,9 +5,10 @@
 import { writeFileSync, mkdirSync } from 'node:fs';
 import { benchJournal } from './journal.ts';
 import { benchMigrations } from './migrations.ts';
+import { benchMetrics } from './metrics.ts';
 import { benchPlan } from './plan.ts';
 
-const all = { plan: benchPlan, migrations: benchMigrations, journal: benchJournal } as const;
+const all = { plan: benchPlan, migrations: benchMigrations, journal: benchJournal, metrics: benchMetrics } as const;
 const wanted = process.argv.slice(2).filter((a): a is keyof typeof all => a in all);
 const results: Record<string, unknown> = {};
 for (const name of wanted.length ? wanted : (Object.keys(all) as (keyof typeof all)[])) {

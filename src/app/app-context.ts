@@ -9,9 +9,9 @@ import { loadConfig } from '../config/load-config.ts';
 import { resolveSecret } from '../config/secrets.ts';
 import type { AppEntry, RewindConfig } from '../config/config-types.ts';
 import type { AppConfig } from '../core/facts.ts';
-import type { ChangeAnalyzer, ClusterClient, Clock, ConfigRepo, GitOpsClient, ImageRegistry, JournalStore } from '../core/ports.ts';
+import type { ChangeAnalyzer, ClusterClient, Clock, ConfigRepo, GitOpsClient, ImageRegistry, JournalStore, MetricsSource } from '../core/ports.ts';
 import type { VerificationDeps } from '../executor/step-context.ts';
-import { NotFoundError, UsageError } from '../core/errors.ts';
+import { ConfigError, NotFoundError, UsageError } from '../core/errors.ts';
 import { systemClock } from './system-clock.ts';
 
 export interface AppContext {
@@ -26,6 +26,8 @@ export interface AppContext {
   journal(): Promise<JournalStore>;
   /** What Step 3c compares an app's Pods with: its Pod template in the config repo, the registries, its policy. */
   verification(app: string): Promise<VerificationDeps>;
+  /** Prometheus (or a compatible store) from rewind.yaml; undefined when none is configured. */
+  metrics(): Promise<MetricsSource | undefined>;
   close(): Promise<void>;
 }
 
@@ -63,6 +65,7 @@ export async function openAppContext(global: AppOptions, env: NodeJS.ProcessEnv,
   let repo: Promise<ConfigRepo | undefined> | undefined;
   let journal: Promise<JournalStore> | undefined;
   let registry: Promise<ImageRegistry> | undefined;
+  let metrics: Promise<MetricsSource | undefined> | undefined;
   const clusters = new Map<string, Promise<ClusterClient>>();
 
   const toAppConfig = (entry: AppEntry): AppConfig => {
@@ -75,6 +78,7 @@ export async function openAppContext(global: AppOptions, env: NodeJS.ProcessEnv,
       severity: entry.severity,
       ...(entry.slackChannel ? { slackChannel: entry.slackChannel } : {}),
       flags: entry.flags,
+      ...(entry.verify ? { verify: entry.verify } : {}),
     };
   };
 
@@ -166,11 +170,15 @@ export async function openAppContext(global: AppOptions, env: NodeJS.ProcessEnv,
       registry ??= import('../adapters/registry/index.ts').then(({ createOciRegistryClient }) =>
         createOciRegistryClient({ registries: config.registries, ...(config.dockerConfig ? { dockerConfig: config.dockerConfig } : {}), env }),
       );
-      const base = { registry: await registry, allowUnresolvedTags: entry?.verify.allowUnresolvedTags ?? false };
+      const base = { registry: await registry, allowUnresolvedTags: entry?.verify?.allowUnresolvedTags ?? false };
       if (!config.configRepo || !entry?.repoPath) return base;
       const { createGitPodTemplateSource } = await import('../adapters/git/index.ts');
       const templates = createGitPodTemplateSource({ path: config.configRepo.path, appPath: entry.repoPath, workload: entry.workload });
       return { ...base, templates };
+    },
+    metrics() {
+      metrics ??= openMetricsSource(config, env);
+      return metrics;
     },
     async close() {
       if (journal) await (await journal).close();
@@ -178,3 +186,25 @@ export async function openAppContext(global: AppOptions, env: NodeJS.ProcessEnv,
   };
 }
 
+
+async function openMetricsSource(config: RewindConfig, env: NodeJS.ProcessEnv): Promise<MetricsSource | undefined> {
+  const p = config.prometheus;
+  if (!p) return undefined;
+  const [{ createPrometheusMetricsSource }, { readFile }] = await Promise.all([import('../adapters/prometheus/index.ts'), import('node:fs/promises')]);
+  const auth = !p.auth
+    ? undefined
+    : 'token' in p.auth
+      ? { bearer: await resolveSecret(p.auth.token, env, 'prometheus.tokenFile') }
+      : { basic: { username: p.auth.basic.username, password: await resolveSecret(p.auth.basic.password, env, 'prometheus.basicAuth.passwordFile') } };
+  return createPrometheusMetricsSource({
+    url: p.url,
+    ...(auth ? { auth } : {}),
+    ...(p.caFile ? { ca: await readFile(p.caFile).catch((err: unknown) => {
+      throw new ConfigError(`cannot read prometheus.caFile ${p.caFile}: ${(err as NodeJS.ErrnoException).code ?? 'error'}`, { cause: err });
+    }) } : {}),
+    insecure: p.insecure,
+    headers: p.headers,
+    timeoutMs: p.timeoutMs,
+    ...(p.alertmanagerUrl ? { alertmanagerUrl: p.alertmanagerUrl } : {}),
+  });
+}

@@ -7,10 +7,10 @@ import type { CommandSpec } from './command.ts';
 export const commands: readonly CommandSpec[] = [
   {
     name: 'sandbox up',
-    usage: 'sandbox up [--port N] [--speed X] [--detach] [--bench-history N] [--bench-commits N]',
+    usage: 'sandbox up [--port N] [--speed X] [--wall-clock] [--scrape-interval D] [--detach] [--bench-history N] [--bench-commits N]',
     summary: 'start the embedded sandbox (Kubernetes API, Argo CD API, config repo) on 127.0.0.1',
     examples: ['rewind sandbox up --detach', 'rewind sandbox up --port 18443 --speed 10', 'rewind sandbox up --detach --bench-history 1000 --bench-commits 5000'],
-    options: { port: { type: 'string' }, speed: { type: 'string' }, detach: { type: 'boolean' }, dir: { type: 'string' }, 'bench-history': { type: 'string' }, 'bench-commits': { type: 'string' } },
+    options: { port: { type: 'string' }, speed: { type: 'string' }, detach: { type: 'boolean' }, dir: { type: 'string' }, 'bench-history': { type: 'string' }, 'bench-commits': { type: 'string' }, 'wall-clock': { type: 'boolean' }, 'scrape-interval': { type: 'string' } },
     load: () => import('./commands/sandbox-up.ts'),
   },
   {
@@ -60,6 +60,18 @@ export const commands: readonly CommandSpec[] = [
     examples: ['rewind status bookstore-catalog-us-east', 'rewind status bookstore-catalog-us-east -o json'],
     options: {},
     load: () => import('./commands/status.ts'),
+  },
+  {
+    name: 'verify',
+    usage: 'verify APP [--watch] [--timeout D]',
+    summary: "measure the app's recovery checks (its verify.metrics, or the seed's alert) now, or watch until recovered",
+    examples: ['rewind verify bookstore-catalog-us-east', 'rewind verify bookstore-catalog-us-east --watch --timeout 10m', 'rewind verify bookstore-catalog-us-east -o json'],
+    options: { watch: { type: 'boolean' }, timeout: { type: 'string' } },
+    optionHelp: {
+      watch: 'measure every interval until N successes in a row (recovered), a failure, or the deadline',
+      timeout: 'with --watch: the deadline (default: verify.deadline, or the query window + 2 scrape intervals)',
+    },
+    load: () => import('./commands/verify.ts'),
   },
   {
     name: 'history',

@@ -1,6 +1,8 @@
 import type { ConfigIssue, ConfigPath, Locator } from './config-issues.ts';
-import type { RewindConfig } from './config-types.ts';
-import type { WrittenConfig } from './normalize-config.ts';
+import { AnalysisSpecError, compileMetric } from '../core/analysis/analysis.ts';
+import { checkPromql } from '../core/analysis/promql.ts';
+import type { RewindConfig, SecretRef } from './config-types.ts';
+import { durationMs, type WrittenConfig } from './normalize-config.ts';
 
 export interface RuleContext {
   readonly written: WrittenConfig;
@@ -56,16 +58,81 @@ export const secretsOnlyByReference: WrittenRule = (ctx) => {
   }
 };
 
-export const tokenFileIsPrivate: Rule = (ctx) => {
-  const token = ctx.config.argocd.token;
-  if (!('file' in token)) return;
-  const mode = ctx.statMode(token.file);
+function secretFileIsPrivate(ctx: RuleContext, ref: SecretRef | undefined, path: ConfigPath): void {
+  if (ref === undefined || !('file' in ref)) return;
+  const key = String(path.at(-1));
+  const mode = ctx.statMode(ref.file);
   if (mode === undefined) {
-    error(ctx, ['argocd', 'tokenFile'], `tokenFile ${token.file} does not exist`);
+    error(ctx, path, `${key} ${ref.file} does not exist`);
   } else if ((mode & 0o077) !== 0) {
     const octal = (mode & 0o777).toString(8).padStart(4, '0');
-    error(ctx, ['argocd', 'tokenFile'], `tokenFile ${token.file} is mode ${octal}, readable by group or others: chmod 600 ${token.file}`);
+    error(ctx, path, `${key} ${ref.file} is mode ${octal}, readable by group or others: chmod 600 ${ref.file}`);
   }
+}
+
+export const tokenFileIsPrivate: Rule = (ctx) => {
+  secretFileIsPrivate(ctx, ctx.config.argocd.token, ['argocd', 'tokenFile']);
+  const auth = ctx.config.prometheus?.auth;
+  if (auth && 'token' in auth) secretFileIsPrivate(ctx, auth.token, ['prometheus', 'tokenFile']);
+  if (auth && 'basic' in auth) secretFileIsPrivate(ctx, auth.basic.password, ['prometheus', 'basicAuth', 'passwordFile']);
+};
+
+/** One way to authenticate to Prometheus, and a password by reference when it is basic auth. */
+export const prometheusAuthIsOneReference: WrittenRule = (ctx) => {
+  const p = ctx.written.prometheus;
+  if (p === undefined || p === null || typeof p !== 'object') return;
+  if (p.tokenEnv !== undefined && p.tokenFile !== undefined) error(ctx, ['prometheus', 'tokenFile'], 'set prometheus.tokenEnv or prometheus.tokenFile, not both', true);
+  if (p.basicAuth !== undefined && (p.tokenEnv !== undefined || p.tokenFile !== undefined)) error(ctx, ['prometheus', 'basicAuth'], 'set a bearer token (tokenEnv/tokenFile) or basicAuth, not both', true);
+  if (p.basicAuth !== undefined && typeof p.basicAuth === 'object') {
+    const b = p.basicAuth;
+    if (b.passwordEnv === undefined && b.passwordFile === undefined) error(ctx, ['prometheus', 'basicAuth'], 'basicAuth needs passwordEnv or passwordFile', true);
+    if (b.passwordEnv !== undefined && b.passwordFile !== undefined) error(ctx, ['prometheus', 'basicAuth', 'passwordFile'], 'set basicAuth.passwordEnv or passwordFile, not both', true);
+  }
+};
+
+/** Durations parse ("30s", "5m", "1h30m") and are positive where zero means nothing. */
+export const durationsParse: Rule = (ctx) => {
+  const check = (path: ConfigPath, text: string | undefined, positive = true) => {
+    if (text === undefined) return;
+    const ms = durationMs(text);
+    if (ms === undefined) error(ctx, path, `"${text}" is not a duration (e.g. 30s, 5m, 1h30m)`);
+    else if (positive && ms <= 0) error(ctx, path, `${String(path.at(-1))} must be more than 0`);
+  };
+  check(['prometheus', 'timeout'], ctx.written.prometheus?.timeout);
+  check(['prometheus', 'scrapeInterval'], ctx.written.prometheus?.scrapeInterval);
+  ctx.written.apps.forEach((a, i) => {
+    check(['apps', i, 'verify', 'deadline'], a.verify?.deadline);
+    a.verify?.metrics?.forEach((m, j) => {
+      check(['apps', i, 'verify', 'metrics', j, 'interval'], m.interval);
+      check(['apps', i, 'verify', 'metrics', j, 'initialDelay'], m.initialDelay, false);
+    });
+  });
+};
+
+/**
+ * Each metric's PromQL parses with the official parser and its conditions parse; a metric with
+ * neither condition is refused (Argo Rollouts would call it Successful without checking anything).
+ */
+export const verifyMetricsAreValid: Rule = (ctx) => {
+  ctx.config.apps.forEach((a, i) => {
+    const metrics = a.verify?.metrics ?? [];
+    const names = metrics.map((m) => m.name);
+    metrics.forEach((m, j) => {
+      const at = (...rest: (string | number)[]): ConfigPath => ['apps', i, 'verify', 'metrics', j, ...rest];
+      if (names.indexOf(m.name) !== j) error(ctx, at('name'), `metric name "${m.name}" is used twice in app ${a.name}`);
+      const problem = checkPromql(m.query);
+      if (problem) error(ctx, at('query'), `query of metric "${m.name}" does not parse: ${problem.message} (column ${problem.column})`);
+      try {
+        compileMetric(m);
+      } catch (e) {
+        if (!(e instanceof AnalysisSpecError)) throw e;
+        error(ctx, e.field ? at(e.field) : at(), e.field ? `metric "${m.name}": ${e.message}` : e.message);
+      }
+    });
+    if (metrics.length > 0 && ctx.config.prometheus === undefined) {
+      error(ctx, ['apps', i, 'verify', 'metrics'], `app ${a.name} declares verify.metrics but rewind.yaml has no prometheus section to query`);
+    }
+  });
 };
 
 export const urlsParse: Rule = (ctx) => {
@@ -79,24 +146,42 @@ export const urlsParse: Rule = (ctx) => {
     }
     if (parsed === undefined || (parsed.protocol !== 'https:' && parsed.protocol !== 'http:')) {
       error(ctx, path, `"${url}" is not an http(s) URL`);
+    } else if (parsed.username || parsed.password) {
+      // Not echoed: the message must not repeat the secret it reports.
+      error(ctx, path, 'credentials in a URL are an inline secret: use basicAuth with passwordEnv or passwordFile');
     }
   };
   check(['argocd', 'url'], ctx.config.argocd.url);
   check(['prometheus', 'url'], ctx.config.prometheus?.url);
+  check(['prometheus', 'alertmanagerUrl'], ctx.config.prometheus?.alertmanagerUrl);
 };
 
 /** `insecure` is for the loopback sandbox; anywhere else it invites a man in the middle. */
 export const insecureOnlyOnLoopback: Rule = (ctx) => {
-  if (!ctx.config.argocd.insecure) return;
-  let host = '';
-  try {
-    host = new URL(ctx.config.argocd.url).hostname;
-  } catch {
-    return;
-  }
-  if (!['localhost', '127.0.0.1', '[::1]', '::1'].includes(host)) {
-    ctx.warnings.push(ctx.loc.issue(['argocd', 'insecure'], `argocd.insecure skips TLS verification for ${host}: set argocd.caFile instead`));
-  }
+  const check = (section: 'argocd' | 'prometheus', on: { insecure: boolean; url: string } | undefined) => {
+    if (!on?.insecure) return;
+    let host = '';
+    try {
+      host = new URL(on.url).hostname;
+    } catch {
+      return;
+    }
+    if (!['localhost', '127.0.0.1', '[::1]', '::1'].includes(host)) {
+      ctx.warnings.push(ctx.loc.issue([section, 'insecure'], `${section}.insecure skips TLS verification for ${host}: set ${section}.caFile instead`));
+    }
+  };
+  check('argocd', ctx.config.argocd);
+  check('prometheus', ctx.config.prometheus);
 };
 
-export const rules: readonly Rule[] = [appsReferenceKnownClusters, uniqueNames, secretsOnlyByReference, tokenFileIsPrivate, urlsParse, insecureOnlyOnLoopback];
+export const rules: readonly Rule[] = [
+  appsReferenceKnownClusters,
+  uniqueNames,
+  secretsOnlyByReference,
+  prometheusAuthIsOneReference,
+  tokenFileIsPrivate,
+  urlsParse,
+  insecureOnlyOnLoopback,
+  durationsParse,
+  verifyMetricsAreValid,
+];

@@ -6,11 +6,18 @@
 export type Shape =
   | { readonly type: 'string'; readonly description?: string; readonly format?: 'uri' }
   | { readonly type: 'boolean'; readonly description?: string }
+  | { readonly type: 'integer'; readonly minimum?: number; readonly description?: string }
+  | { readonly type: 'map'; readonly values: Shape; readonly description?: string }
   | { readonly type: 'enum'; readonly values: readonly string[]; readonly description?: string }
   | { readonly type: 'array'; readonly items: Shape; readonly description?: string }
   | { readonly type: 'object'; readonly properties: Readonly<Record<string, Shape>>; readonly required: readonly string[]; readonly description?: string };
 
 const str = (description: string, format?: 'uri'): Shape => (format ? { type: 'string', description, format } : { type: 'string', description });
+const int = (description: string, minimum?: number): Shape => (minimum === undefined ? { type: 'integer', description } : { type: 'integer', minimum, description });
+const secretPair = (what: string, envDefault = '') => ({
+  [`${what}Env`]: str(`Environment variable holding the ${what}${envDefault}.`),
+  [`${what}File`]: str(`File holding the ${what}, mode 0600. Relative to this file.`),
+});
 const obj = (description: string, properties: Record<string, Shape>, required: string[] = []): Shape => ({ type: 'object', description, properties, required });
 
 /** Step 2's change kinds, the vocabulary a flag's `covers` uses. */
@@ -40,7 +47,17 @@ export const rewindConfigSchema: Shape = obj(
       path: str('Local clone (or bare repo). Relative to this file.'),
       branch: str('Tracked branch (default main).'),
     }, ['path']),
-    prometheus: obj('Prometheus for verification queries.', { url: str('Base URL.', 'uri') }, ['url']),
+    prometheus: obj('A Prometheus-compatible API (Prometheus, Thanos, Mimir, Cortex) for verification queries and alerts.', {
+      url: str('Base URL, e.g. https://prometheus.example.com or https://mimir.example.com/prometheus.', 'uri'),
+      ...secretPair('token', ' (a bearer token)'),
+      basicAuth: obj('HTTP basic auth instead of a bearer token.', { username: str('User name.'), ...secretPair('password') }, ['username']),
+      caFile: str('CA bundle that signed the server certificate. Relative to this file.'),
+      insecure: { type: 'boolean', description: 'Skip TLS verification (sandbox only).' },
+      headers: { type: 'map', values: str('Header value.'), description: 'Headers sent on every request, e.g. X-Scope-OrgID for multi-tenant stores.' },
+      alertmanagerUrl: str('Alertmanager base URL: alerts are read from its /api/v2/alerts instead of Prometheus.', 'uri'),
+      timeout: str('Per request, e.g. 10s (default 10s).'),
+      scrapeInterval: str('How often the store scrapes the services (default 15s); part of the default verification deadline.'),
+    }, ['url']),
     registries: {
       type: 'array',
       description: 'Where to reach the image registries image references name (to resolve tags to digests).',
@@ -66,9 +83,6 @@ export const rewindConfigSchema: Shape = obj(
         migrations: str('Glob of migration files in the config repo (Step 0).'),
         severity: { type: 'enum', values: SEVERITIES, description: 'Incident severity for comms (default P1).' },
         slackChannel: str('Slack channel for Step 4.'),
-        verify: obj('How Step 3c verifies the Pods.', {
-          allowUnresolvedTags: { type: 'boolean', description: 'Accept a container whose tag could not be resolved to a digest (default false: not verified, exit 4).' },
-        }),
         flags: {
           type: 'array',
           description: 'Feature flags that can switch off this app\'s risky changes.',
@@ -77,6 +91,28 @@ export const rewindConfigSchema: Shape = obj(
             covers: { type: 'array', description: 'Change kinds the flag switches off.', items: { type: 'enum', values: CHANGE_KINDS } },
           }, ['name', 'covers']),
         },
+        verify: obj('Proof of recovery, modelled on Argo Rollouts\' AnalysisTemplate. Without metrics, the seed\'s alert for the service (catalog, payments, orders) is used.', {
+          metrics: {
+            type: 'array',
+            description: 'Each a PromQL query and a condition over `result` (the query\'s vector as a list of numbers, or its scalar).',
+            items: obj('A metric, as in an AnalysisTemplate.', {
+              name: str('Metric name.'),
+              query: str('PromQL; checked with the official parser at load.'),
+              successCondition: str('e.g. result[0] < 0.5; without failureCondition, a measurement fails when this is false.'),
+              failureCondition: str('e.g. result[0] >= 0.5; without successCondition, a measurement succeeds when this is false.'),
+              interval: str('Time between measurements, e.g. 30s (default 30s).'),
+              count: int('Measurements to take; with count, upstream\'s counting semantics apply (limits default 0).', 0),
+              initialDelay: str('Wait before the first measurement, e.g. 1m.'),
+              failureLimit: int('Failed measurements allowed (default -1: failures while recovering do not end the run; the deadline does).', -1),
+              inconclusiveLimit: int('Inconclusive measurements allowed (default -1, as failureLimit).', -1),
+              consecutiveErrorLimit: int('Query errors in a row allowed (default 4).', 0),
+              consecutiveSuccessLimit: int('Successes in a row that prove recovery (default 3).', 0),
+            }, ['name', 'query']),
+          },
+          deadline: str('How long recovery may take, e.g. 10m (default: the longest query window + 2 scrape intervals + the rollout).'),
+          requireMetrics: { type: 'boolean', description: 'A rollback whose recovery no metric checked exits 4 instead of 0.' },
+          allowUnresolvedTags: { type: 'boolean', description: 'Accept Pods whose image has no digest to compare (default false: "could not check").' },
+        }),
       }, ['name', 'cluster', 'namespace', 'workload']),
     },
     state: obj('Where the journal lives.', {
@@ -105,6 +141,10 @@ export function toJsonSchema(shape: Shape = rewindConfigSchema, root = true): Js
       return { ...head, type: 'string', ...desc, ...(shape.format ? { format: shape.format } : {}) };
     case 'boolean':
       return { ...head, type: 'boolean', ...desc };
+    case 'integer':
+      return { ...head, type: 'integer', ...desc, ...(shape.minimum !== undefined ? { minimum: shape.minimum } : {}) };
+    case 'map':
+      return { ...head, type: 'object', ...desc, additionalProperties: toJsonSchema(shape.values, false) };
     case 'enum':
       return { ...head, ...desc, enum: [...shape.values] };
     case 'array':

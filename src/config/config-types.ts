@@ -24,8 +24,21 @@
  *     migrations: apps/catalog/migrations/*.sql
  *     severity: P1
  *     slackChannel: "#bookstore-platform-status"
+ *     verify:                          # optional; default: the seed's alert for catalog/payments/orders
+ *       metrics:
+ *         - name: p99
+ *           query: histogram_quantile(0.99, sum by (le) (rate(http_request_duration_seconds_bucket{service="catalog"}[5m])))
+ *           successCondition: result[0] < 0.5
+ *       requireMetrics: true
+ * prometheus:
+ *   url: https://prometheus.example.com
+ *   tokenEnv: PROMETHEUS_TOKEN        # or tokenFile, or basicAuth: { username, passwordEnv|passwordFile }
+ *   headers: { X-Scope-OrgID: bookstore }
+ *   alertmanagerUrl: https://alertmanager.example.com
  * ```
  */
+import type { VerificationSpec } from '../core/analysis/verification.ts';
+
 export type SecretRef = { readonly env: string } | { readonly file: string };
 
 export interface ClusterConfig {
@@ -41,6 +54,18 @@ export interface ArgoCdConfig {
   readonly insecure: boolean;
 }
 
+/** `prometheus:` after normalisation: durations in ms, secrets as references. */
+export interface PrometheusConfig {
+  readonly url: string;
+  readonly auth?: { readonly token: SecretRef } | { readonly basic: { readonly username: string; readonly password: SecretRef } };
+  readonly caFile?: string;
+  readonly insecure: boolean;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly alertmanagerUrl?: string;
+  readonly timeoutMs: number;
+  readonly scrapeIntervalMs: number;
+}
+
 export interface AppEntry {
   readonly name: string;
   readonly cluster: string;
@@ -51,7 +76,8 @@ export interface AppEntry {
   readonly severity: 'P0' | 'P1' | 'P2';
   readonly slackChannel?: string;
   readonly flags: readonly { readonly name: string; readonly covers: readonly string[] }[];
-  readonly verify: { readonly allowUnresolvedTags: boolean };
+  /** `verify:` as written (durations in ms, recovery defaults applied); absent when not written. */
+  readonly verify?: VerificationSpec;
 }
 
 /** A registry image references name, and where its API answers. */
@@ -68,7 +94,7 @@ export interface RewindConfig {
   readonly clusters: readonly ClusterConfig[];
   readonly argocd: ArgoCdConfig;
   readonly configRepo?: { readonly path: string; readonly branch: string };
-  readonly prometheus?: { readonly url: string };
+  readonly prometheus?: PrometheusConfig;
   readonly registries: readonly RegistryConfig[];
   /** Docker config.json holding registry credentials (by reference: rewind reads it when it needs them). */
   readonly dockerConfig?: string;

@@ -42,11 +42,11 @@ describe('parseConfig', () => {
   });
 
   it('reads registries, the docker config by reference, and the verify policy (default: tags must resolve)', () => {
-    assert.deepEqual(parse(VALID).config?.apps[0]?.verify, { allowUnresolvedTags: false });
+    assert.equal(parse(VALID).config?.apps[0]?.verify, undefined, 'not written: tags must resolve (core/analysis/verification.ts defaults)');
     assert.deepEqual(parse(VALID).config?.registries, []);
     const r = parse(`${VALID}    verify: { allowUnresolvedTags: true }\nregistries:\n  - { host: ghcr.io, url: "https://127.0.0.1:5003", caFile: ./ca.crt }\n  - { host: quay.io }\ndockerConfig: ./docker/config.json\n`);
     assert.deepEqual(r.errors, []);
-    assert.deepEqual(r.config?.apps[0]?.verify, { allowUnresolvedTags: true });
+    assert.equal(r.config?.apps[0]?.verify?.allowUnresolvedTags, true);
     assert.deepEqual(r.config?.registries, [
       { host: 'ghcr.io', url: 'https://127.0.0.1:5003', caFile: '/etc/rewind/ca.crt' },
       { host: 'quay.io', url: 'https://quay.io' },

@@ -1,12 +1,15 @@
 import { isAbsolute, resolve } from 'node:path';
-import type { AppEntry, RewindConfig, SecretRef } from './config-types.ts';
+import type { MetricSpec } from '../core/analysis/analysis.ts';
+import { parsePromDuration } from '../core/analysis/promql.ts';
+import { withRecoveryDefaults, type VerificationSpec } from '../core/analysis/verification.ts';
+import type { AppEntry, PrometheusConfig, RewindConfig, SecretRef } from './config-types.ts';
 
 /** rewind.yaml as written, after the shape check (so the types hold). */
 export interface WrittenConfig {
   readonly clusters?: readonly { name: string; context: string; kubeconfig?: string }[];
   readonly argocd: { url: string; tokenEnv?: string; tokenFile?: string; token?: unknown; caFile?: string; insecure?: boolean };
   readonly configRepo?: { path: string; branch?: string };
-  readonly prometheus?: { url: string };
+  readonly prometheus?: WrittenPrometheus;
   readonly registries?: readonly { host: string; url?: string; caFile?: string }[];
   readonly dockerConfig?: string;
   readonly apps: readonly {
@@ -19,12 +22,94 @@ export interface WrittenConfig {
     severity?: 'P0' | 'P1' | 'P2';
     slackChannel?: string;
     flags?: readonly { name: string; covers: readonly string[] }[];
-    verify?: { allowUnresolvedTags?: boolean };
+    verify?: WrittenVerify;
   }[];
   readonly state?: { dir?: string; databaseUrlEnv?: string };
 }
 
+export interface WrittenPrometheus {
+  url: string;
+  tokenEnv?: string;
+  tokenFile?: string;
+  basicAuth?: { username: string; passwordEnv?: string; passwordFile?: string };
+  caFile?: string;
+  insecure?: boolean;
+  headers?: Record<string, string>;
+  alertmanagerUrl?: string;
+  timeout?: string;
+  scrapeInterval?: string;
+}
+
+export interface WrittenMetric {
+  name: string;
+  query: string;
+  successCondition?: string;
+  failureCondition?: string;
+  interval?: string;
+  count?: number;
+  initialDelay?: string;
+  failureLimit?: number;
+  inconclusiveLimit?: number;
+  consecutiveErrorLimit?: number;
+  consecutiveSuccessLimit?: number;
+}
+
+export interface WrittenVerify {
+  metrics?: readonly WrittenMetric[];
+  deadline?: string;
+  requireMetrics?: boolean;
+  allowUnresolvedTags?: boolean;
+}
+
 export const DEFAULT_TOKEN_ENV = 'ARGOCD_AUTH_TOKEN';
+
+/** A duration as written ("30s", "5m", "1h30m") in ms; undefined when it is not one (a rule reports it). */
+export const durationMs = (text: string | undefined): number | undefined => (text === undefined ? undefined : parsePromDuration(text));
+
+function normalizeMetric(m: WrittenMetric): MetricSpec {
+  const ms = (field: 'interval' | 'initialDelay') => durationMs(m[field]);
+  const interval = ms('interval');
+  const initialDelay = ms('initialDelay');
+  const ints = (['count', 'failureLimit', 'inconclusiveLimit', 'consecutiveErrorLimit', 'consecutiveSuccessLimit'] as const).filter((k) => m[k] !== undefined).map((k) => [k, m[k]]);
+  return withRecoveryDefaults({
+    name: m.name,
+    query: m.query,
+    ...(m.successCondition !== undefined ? { successCondition: m.successCondition } : {}),
+    ...(m.failureCondition !== undefined ? { failureCondition: m.failureCondition } : {}),
+    ...(interval !== undefined ? { intervalMs: interval } : {}),
+    ...(initialDelay !== undefined ? { initialDelayMs: initialDelay } : {}),
+    ...(Object.fromEntries(ints) as Partial<MetricSpec>),
+  });
+}
+
+function normalizeVerify(v: WrittenVerify): VerificationSpec {
+  const deadline = durationMs(v.deadline);
+  return {
+    metrics: (v.metrics ?? []).map(normalizeMetric),
+    ...(deadline !== undefined ? { deadlineMs: deadline } : {}),
+    requireMetrics: v.requireMetrics ?? false,
+    allowUnresolvedTags: v.allowUnresolvedTags ?? false,
+    origin: 'config',
+  };
+}
+
+function normalizePrometheus(p: WrittenPrometheus, abs: (path: string) => string): PrometheusConfig {
+  const ref = (env: string | undefined, file: string | undefined): SecretRef | undefined =>
+    file !== undefined ? { file: abs(file) } : env !== undefined ? { env } : undefined;
+  const token = ref(p.tokenEnv, p.tokenFile);
+  const password = p.basicAuth ? ref(p.basicAuth.passwordEnv, p.basicAuth.passwordFile) : undefined;
+  const auth = p.basicAuth && password ? { basic: { username: p.basicAuth.username, password } } : token ? { token } : undefined;
+  return {
+    url: p.url,
+    ...(auth ? { auth } : {}),
+    ...(p.caFile !== undefined ? { caFile: abs(p.caFile) } : {}),
+    insecure: p.insecure ?? false,
+    headers: { ...p.headers },
+    ...(p.alertmanagerUrl !== undefined ? { alertmanagerUrl: p.alertmanagerUrl } : {}),
+    timeoutMs: durationMs(p.timeout) ?? 10_000,
+    scrapeIntervalMs: durationMs(p.scrapeInterval) ?? 15_000,
+  };
+}
 
 /**
  * Defaults resolved once, paths made absolute against the config file's folder (repo paths and
@@ -44,7 +129,7 @@ export function normalizeConfig(w: WrittenConfig, file: string): RewindConfig {
     severity: a.severity ?? 'P1',
     ...(a.slackChannel !== undefined ? { slackChannel: a.slackChannel } : {}),
     flags: (a.flags ?? []).map((f) => ({ name: f.name, covers: [...f.covers] })),
-    verify: { allowUnresolvedTags: a.verify?.allowUnresolvedTags ?? false },
+    ...(a.verify !== undefined ? { verify: normalizeVerify(a.verify) } : {}),
   }));
   return {
     file: resolve(file),
@@ -56,7 +141,7 @@ export function normalizeConfig(w: WrittenConfig, file: string): RewindConfig {
       insecure: w.argocd.insecure ?? false,
     },
     ...(w.configRepo ? { configRepo: { path: abs(w.configRepo.path), branch: w.configRepo.branch ?? 'main' } } : {}),
-    ...(w.prometheus ? { prometheus: { url: w.prometheus.url } } : {}),
+    ...(w.prometheus ? { prometheus: normalizePrometheus(w.prometheus, abs) } : {}),
     registries: (w.registries ?? []).map((r) => ({ host: r.host, url: r.url ?? `https://${r.host}`, ...(r.caFile !== undefined ? { caFile: abs(r.caFile) } : {}) })),
     ...(w.dockerConfig !== undefined ? { dockerConfig: abs(w.dockerConfig) } : {}),
     apps,

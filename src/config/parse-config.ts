@@ -1,7 +1,7 @@
 import { statSync } from 'node:fs';
 import { LineCounter, parseDocument } from 'yaml';
 import { Locator, type ConfigIssue } from './config-issues.ts';
-import { rules as defaultRules, secretsOnlyByReference, type Rule } from './config-rules.ts';
+import { prometheusAuthIsOneReference, rules as defaultRules, secretsOnlyByReference, type Rule } from './config-rules.ts';
 import { rewindConfigSchema } from './config-schema.ts';
 import type { RewindConfig } from './config-types.ts';
 import { normalizeConfig, type WrittenConfig } from './normalize-config.ts';
@@ -66,6 +66,7 @@ export function parseConfig(text: string, file: string, options: ParseConfigOpti
     for (const rule of options.rules ?? defaultRules) rule({ ...ctx, config: cfg });
   } else if (typeof written === 'object' && written !== null && typeof written.argocd === 'object' && written.argocd !== null) {
     secretsOnlyByReference(ctx);
+    prometheusAuthIsOneReference(ctx);
   }
   // A key that is an error (an inline token) is not also "unknown".
   const errorPaths = new Set(errors.map((e) => e.path));

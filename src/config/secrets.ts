@@ -12,11 +12,11 @@ import type { SecretRef } from './config-types.ts';
  * await resolveSecret({ file: '/home/me/.argocd-token' }, process.env);
  * ```
  */
-export async function resolveSecret(ref: SecretRef, env: Readonly<Record<string, string | undefined>>): Promise<string> {
+export async function resolveSecret(ref: SecretRef, env: Readonly<Record<string, string | undefined>>, fileKey = 'argocd.tokenFile'): Promise<string> {
   if ('env' in ref) {
     const value = env[ref.env];
     if (value === undefined || value.trim() === '') {
-      throw new ConfigError(`environment variable ${ref.env} is not set`, { hint: `export ${ref.env}=<token>, or set argocd.tokenFile in rewind.yaml` });
+      throw new ConfigError(`environment variable ${ref.env} is not set`, { hint: `export ${ref.env}=<token>, or set ${fileKey} in rewind.yaml` });
     }
     return value.trim();
   }

@@ -23,6 +23,17 @@ export function checkShape(shape: Shape, node: unknown, path: ConfigPath, loc: L
     case 'boolean':
       if (!isScalar(node) || typeof node.value !== 'boolean') fail(`${name} must be true or false`);
       return;
+    case 'integer':
+      if (!isScalar(node) || typeof node.value !== 'number' || !Number.isInteger(node.value)) fail(`${name} must be a whole number`);
+      else if (shape.minimum !== undefined && node.value < shape.minimum) fail(`${name} must be at least ${shape.minimum}`);
+      return;
+    case 'map':
+      if (!isMap(node)) return fail(`${name} must be a mapping`);
+      for (const pair of node.items as Pair<Node, Node | null>[]) {
+        const key = isScalar(pair.key) ? String(pair.key.value) : '';
+        checkShape(shape.values, pair.value, [...path, key], loc, out);
+      }
+      return;
     case 'enum':
       if (!isScalar(node) || !shape.values.includes(String(node.value))) {
         fail(`${name} must be one of ${shape.values.join(', ')}${isScalar(node) ? `, not "${String(node.value)}"` : ''}`);

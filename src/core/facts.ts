@@ -5,6 +5,7 @@ import type {
   WorkloadRef,
   WorkloadState,
 } from './domain.ts';
+import type { VerificationSpec } from './analysis/verification.ts';
 
 /** A value and where it came from (the API call or file), so a plan can show its evidence. */
 export interface Fact<T> {
@@ -31,6 +32,8 @@ export interface AppConfig {
   readonly slackChannel?: string;
   /** Feature flags that gate this app's risky changes (the fastest rollback when they cover it). */
   readonly flags: readonly { readonly name: string; readonly covers: readonly string[] }[];
+  /** `verify` in rewind.yaml: the metrics that prove recovery (absent: the seed's default, if any). */
+  readonly verify?: VerificationSpec;
 }
 
 /** Everything decide() needs, gathered in parallel and frozen. */

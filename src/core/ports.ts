@@ -5,6 +5,7 @@
  */
 import type { ApplicationState, ChangeDiagnosis, MigrationWindow, SyncPolicy, WorkloadRef, WorkloadState } from './domain.ts';
 import type { Hold } from './hold.ts';
+import type { MetricsAlert, QueryResult } from './metrics.ts';
 import type { JournalRecord, RunSummary } from './run.ts';
 
 /** Argo CD (or another GitOps controller) as rewind needs it. */
@@ -110,4 +111,20 @@ export interface TemplateSource {
     readonly containers: readonly { readonly name: string; readonly image: string; readonly init: boolean }[];
     readonly source: string;
   }>;
+}
+
+/**
+ * A metrics store that speaks PromQL (Prometheus, Thanos, Mimir, Cortex, the sandbox). Every
+ * method is an idempotent read, so adapters may retry it. An empty vector or matrix is a valid
+ * answer ("no series matched"), never an error and never a pass: callers decide what it means.
+ * A query the store rejects (bad PromQL) is an AdapterError with `status` 400; an unreachable or
+ * failing store is an AdapterError with `transient` set.
+ */
+export interface MetricsSource {
+  /** `GET|POST /api/v1/query`; `time` defaults to the store's now. */
+  query(promql: string, opts?: { time?: Date; signal?: AbortSignal }): Promise<QueryResult>;
+  /** `GET|POST /api/v1/query_range`: always a matrix (possibly empty). */
+  queryRange(promql: string, range: { start: Date; end: Date; stepSeconds: number }, opts?: { signal?: AbortSignal }): Promise<QueryResult & { kind: 'matrix' }>;
+  /** Firing and pending alerts (Alertmanager's when configured, else Prometheus' own). */
+  alerts(opts?: { signal?: AbortSignal }): Promise<readonly MetricsAlert[]>;
 }

@@ -42,6 +42,7 @@ import { createImageStore } from './registry/image-store.ts';
 import { startRegistry } from './registry/server.ts';
 import { removeState, statePath, writeState, type SandboxState } from './state.ts';
 import { checkBase, findFreeBase, PortInUseError } from './ports.ts';
+import { startMetrics } from './metrics/index.ts';
 
 export { PortInUseError } from './ports.ts';
 export type { SandboxState } from './state.ts';
@@ -70,16 +71,20 @@ export interface SandboxOptions {
   readonly benchHistory?: number;
   /** Bench world: the config repo gets this many commits (a long past before the default two weeks). */
   readonly benchCommits?: number;
+  /** Metrics: scrape and alert-evaluation interval in sandbox ms; default 15 s. */
+  readonly scrapeIntervalMs?: number;
+  /** Speed 1 only: once seeded, sandbox time is set to the wall clock, so a real Prometheus scraping the Pods sees the same times. */
+  readonly wallClock?: boolean;
 }
 
 export interface Sandbox {
   readonly dir: string;
   readonly speed: number;
   readonly clock: SandboxClock;
-  readonly ports: { readonly kube: number; readonly argocd: number; readonly registry: number };
-  readonly urls: { readonly clusters: Readonly<Record<string, string>>; readonly argocd: string; readonly registry: string };
-  readonly files: ClientFiles & { readonly state: string };
-  readonly tokens: { readonly kube: string; readonly argocd: string };
+  readonly ports: { readonly kube: number; readonly argocd: number; readonly prometheus: number; readonly registry: number };
+  readonly urls: { readonly clusters: Readonly<Record<string, string>>; readonly argocd: string; readonly prometheus: string; readonly registry: string };
+  readonly files: ClientFiles & { readonly state: string; readonly prometheusConfig: string };
+  readonly tokens: { readonly kube: string; readonly argocd: string; readonly prometheus: string };
   /** The registry's pull credentials (also in the docker config.json beside the kubeconfig). */
   readonly registryCredentials: { readonly username: string; readonly password: string };
   readonly caPem: string;
@@ -95,6 +100,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const dir = resolve(options.dir ?? '.rewind/sandbox');
   await mkdir(dir, { recursive: true });
   const speed = options.speed ?? 1;
+  if (options.wallClock && speed !== 1) throw new RangeError(`a wall-clock sandbox runs at speed 1, not ${speed}`);
   // Starts a few minutes back: seeding fast-forwards it while the past rollouts finish.
   const clock = warpable(createSandboxClock({ speed, start: new Date(Date.now() - SEED_WARP_MS) }));
   const base = options.port ? options.port : await findFreeBase();
@@ -106,7 +112,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   };
   try {
     const tls = generateSandboxTls();
-    const tokens = { kube: randomBytes(24).toString('hex'), argocd: randomBytes(24).toString('hex') };
+    const tokens = { kube: randomBytes(24).toString('hex'), argocd: randomBytes(24).toString('hex'), prometheus: randomBytes(24).toString('hex') };
     const registryCredentials = { username: 'rewind-ci-reader', password: randomBytes(18).toString('hex') };
     const images = createWorldImages(createImageStore());
     const bench = options.benchHistory || options.benchCommits ? { history: options.benchHistory ?? 0, commits: options.benchCommits ?? 0 } : undefined;
@@ -162,6 +168,12 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       settle: () => kube.tick(),
       warp: (ms) => clock.advance(ms),
     });
+    if (options.wallClock) {
+      // Seeding warped time forward from a start a few minutes back; close the rest of the gap.
+      const behind = Date.now() - clock.now().getTime();
+      if (behind < 0) throw new Error(`seeding ran the sandbox clock ${-behind} ms past the wall clock`);
+      clock.advance(behind);
+    }
     controller.start();
     // Ready means every app has been compared once: no `Unknown` sync status for clients.
     await Promise.all(apps.list().map((a) => controller.refresh(a.metadata.name)));
@@ -185,7 +197,23 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     });
     cleanups.push(() => registry.close());
 
-    const urls = { clusters: Object.fromEntries(REGIONS.map((r) => [r, kube.urlFor(r)])), argocd: argocd.url, registry: registry.url };
+    const metrics = await startMetrics({
+      dir,
+      port: base + 2,
+      tls: { cert: tls.cert, key: tls.key },
+      token: tokens.prometheus,
+      clock,
+      clusters: REGIONS,
+      view: (c) => kube.store(c),
+      ...(options.scrapeIntervalMs ? { intervalMs: options.scrapeIntervalMs } : {}),
+      log,
+    }).catch((e: NodeJS.ErrnoException) => {
+      throw e.code === 'EADDRINUSE' ? new PortInUseError(base + 2) : e;
+    });
+    cleanups.push(() => metrics.close());
+    await metrics.tick();
+
+    const urls = { clusters: Object.fromEntries(REGIONS.map((r) => [r, kube.urlFor(r)])), argocd: argocd.url, prometheus: metrics.url, registry: registry.url };
     const files = await writeClientFiles({
       dir,
       caPem: tls.caCert,
@@ -193,6 +221,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       argocdToken: tokens.argocd,
       clusterUrl: (r) => kube.urlFor(r),
       argocdUrl: argocd.url,
+      prometheusUrl: metrics.url,
+      prometheusToken: tokens.prometheus,
       configRepoPath: repo.bareDir,
       branch: repo.branch,
       registryUrl: registry.url,
@@ -207,9 +237,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       startedAt: new Date().toISOString(),
       speed,
       dir,
-      ports: { kube: kube.port, argocd: argocd.port, registry: registry.port },
+      ports: { kube: kube.port, argocd: argocd.port, prometheus: metrics.port, registry: registry.port },
       urls,
-      files: { ...files, ...(options.logFile ? { log: options.logFile } : {}) },
+      files: { ...files, prometheusConfig: metrics.files.config, ...(options.logFile ? { log: options.logFile } : {}) },
       configRepo,
       startupMs,
     };
@@ -219,9 +249,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       dir,
       speed,
       clock,
-      ports: { kube: kube.port, argocd: argocd.port, registry: registry.port },
+      ports: { kube: kube.port, argocd: argocd.port, prometheus: metrics.port, registry: registry.port },
       urls,
-      files: { ...files, state: statePath(dir) },
+      files: { ...files, state: statePath(dir), prometheusConfig: metrics.files.config },
       tokens,
       registryCredentials,
       caPem: tls.caCert,

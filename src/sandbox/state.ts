@@ -13,9 +13,9 @@ export interface SandboxState {
   readonly startedAt: string;
   readonly speed: number;
   readonly dir: string;
-  /** `registry`: the OCI distribution API (absent in a state written by an older sandbox). */
-  readonly ports: { readonly kube: number; readonly argocd: number; readonly registry?: number };
-  readonly urls: { readonly clusters: Readonly<Record<string, string>>; readonly argocd: string; readonly registry?: string };
+  /** `prometheus`: the Prometheus-compatible API (bearer token in `files.prometheusToken`); `registry`: the OCI distribution API (absent in a state written by an older sandbox). */
+  readonly ports: { readonly kube: number; readonly argocd: number; readonly prometheus?: number; readonly registry?: number };
+  readonly urls: { readonly clusters: Readonly<Record<string, string>>; readonly argocd: string; readonly prometheus?: string; readonly registry?: string };
   readonly files: {
     readonly kubeconfig: string;
     readonly argocdToken: string;
@@ -23,6 +23,9 @@ export interface SandboxState {
     readonly rewindYaml: string;
     /** Docker's config.json with the registry's pull credentials (mode 0600). */
     readonly dockerConfig?: string;
+    readonly prometheusToken?: string;
+    /** prometheus.yml for a real Prometheus scraping the same Pods (rules.yml and targets.json beside it). */
+    readonly prometheusConfig?: string;
     readonly log?: string;
   };
   readonly configRepo: { readonly path: string; readonly workClone: string; readonly branch: string };

@@ -8,8 +8,11 @@ export interface CliRun {
   readonly stderr: string;
 }
 
-/** Runs the real CLI entry in-process, with no TTY and captured output (no socket, no child). */
-export async function runCliInProcess(args: readonly string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<CliRun> {
+/**
+ * Runs the real CLI entry in-process with captured output (no socket, no child); stdout is not a
+ * TTY unless `stdoutIsTTY` (what a terminal-only rendering, such as a sparkline, needs).
+ */
+export async function runCliInProcess(args: readonly string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv; stdoutIsTTY?: boolean } = {}): Promise<CliRun> {
   let stdout = '';
   let stderr = '';
   const sink = (append: (s: string) => void) =>
@@ -19,8 +22,9 @@ export async function runCliInProcess(args: readonly string[], opts: { cwd?: str
         cb();
       },
     });
+  const out = Object.assign(sink((s) => (stdout += s)), { isTTY: opts.stdoutIsTTY ?? false });
   const io: CliIO = {
-    stdout: sink((s) => (stdout += s)),
+    stdout: out,
     stderr: sink((s) => (stderr += s)),
     stdinIsTTY: false,
     env: opts.env ?? { ...process.env, NO_COLOR: '1' },

@@ -26,8 +26,12 @@ export interface SandboxProcessOptions {
   readonly port?: number;
   /** Folder for the sandbox's files; default: a new temp folder, removed by `stop()`. */
   readonly dir?: string;
-  /** Real ms to wait for readiness; default 30 s. */
+  /** Real ms to wait for readiness; default 60 s (the machines running the suites are shared and often loaded). */
   readonly timeoutMs?: number;
+  /** Speed 1 with sandbox time set to the wall clock (`--wall-clock`), for comparisons with a real Prometheus. */
+  readonly wallClock?: boolean;
+  /** The sandbox's scrape and alert-evaluation interval (`--scrape-interval`, e.g. `1s`). */
+  readonly scrapeInterval?: string;
 }
 
 export interface SandboxProcess {
@@ -46,6 +50,9 @@ export interface SandboxProcess {
   /** The bare config repo Argo CD tracks, and its branch. */
   readonly configRepo: { readonly path: string; readonly branch: string };
   readonly clusterUrls: Readonly<Record<string, string>>;
+  /** The Prometheus-compatible API and its bearer token (the value). */
+  readonly prometheusUrl: string;
+  readonly prometheusToken: string;
   readonly state: SandboxState;
   /** Everything the child printed so far (for failure messages). */
   output(): string;
@@ -74,7 +81,13 @@ async function readState(dir: string): Promise<SandboxState | undefined> {
 export async function startSandboxProcess(options: SandboxProcessOptions = {}): Promise<SandboxProcess> {
   const ownDir = options.dir === undefined;
   const dir = options.dir ?? (await mkdtemp(join(tmpdir(), 'rewind-sandbox-')));
-  const args = [BIN, 'sandbox', 'up', '--dir', dir, '--speed', String(options.speed ?? 20), ...(options.port ? ['--port', String(options.port)] : [])];
+  const args = [
+    BIN, 'sandbox', 'up', '--dir', dir,
+    '--speed', String(options.wallClock ? 1 : (options.speed ?? 20)),
+    ...(options.port ? ['--port', String(options.port)] : []),
+    ...(options.wallClock ? ['--wall-clock'] : []),
+    ...(options.scrapeInterval ? ['--scrape-interval', options.scrapeInterval] : []),
+  ];
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } });
   installExitHook();
   running.add(child);
@@ -98,12 +111,16 @@ export async function startSandboxProcess(options: SandboxProcessOptions = {}): 
     if (ownDir) await rm(dir, { recursive: true, force: true });
   };
 
-  const deadline = Date.now() + (options.timeoutMs ?? 30_000);
+  const deadline = Date.now() + (options.timeoutMs ?? 60_000);
   try {
     for (;;) {
       const state = await readState(dir);
       if (state?.ready && state.pid === child.pid) {
-        const [token, ca] = await Promise.all([readFile(state.files.argocdToken, 'utf8'), readFile(state.files.ca, 'utf8')]);
+        const [token, ca, promToken] = await Promise.all([
+          readFile(state.files.argocdToken, 'utf8'),
+          readFile(state.files.ca, 'utf8'),
+          state.files.prometheusToken ? readFile(state.files.prometheusToken, 'utf8') : '',
+        ]);
         return {
           dir,
           pid: state.pid,
@@ -116,13 +133,15 @@ export async function startSandboxProcess(options: SandboxProcessOptions = {}): 
           caFile: state.files.ca,
           configRepo: { path: state.configRepo.path, branch: state.configRepo.branch },
           clusterUrls: state.urls.clusters,
+          prometheusUrl: state.urls.prometheus ?? '',
+          prometheusToken: promToken.trim(),
           state,
           output: () => out,
           stop,
         };
       }
       if (exitCode !== undefined) throw new Error(`sandbox exited with ${exitCode} before it was ready:\n${out}`);
-      if (Date.now() > deadline) throw new Error(`sandbox not ready after ${options.timeoutMs ?? 30_000} ms:\n${out}`);
+      if (Date.now() > deadline) throw new Error(`sandbox not ready after ${options.timeoutMs ?? 60_000} ms:\n${out}`);
       await new Promise((r) => setTimeout(r, 50));
     }
   } catch (e) {

@@ -81,7 +81,7 @@ test('a port in use is refused (exit 2, one line)', async () => {
   }
 });
 
-test('--port N is a base: the Kubernetes API on N, Argo CD on N+1, the registry on N+3, and down frees them', async () => {
+test('--port N is a base: the Kubernetes API on N, Argo CD on N+1, Prometheus on N+2, the registry on N+3, and down frees them', async () => {
   // Find N with N..N+3 free (bounded tries).
   let base = 0;
   for (let i = 0; i < 20 && base === 0; i++) {
@@ -105,8 +105,8 @@ test('--port N is a base: the Kubernetes API on N, Argo CD on N+1, the registry 
   const up = await rewind(['sandbox', 'up', '--detach', '--dir', dir, '--port', String(base)]);
   assert.equal(up.code, 0, up.stderr);
   try {
-    const state = JSON.parse(await readFile(join(dir, 'state.json'), 'utf8')) as { ports: { kube: number; argocd: number; registry: number }; urls: { argocd: string } };
-    assert.deepEqual(state.ports, { kube: base, argocd: base + 1, registry: base + 3 });
+    const state = JSON.parse(await readFile(join(dir, 'state.json'), 'utf8')) as { ports: { kube: number; argocd: number; prometheus: number; registry: number }; urls: { argocd: string } };
+    assert.deepEqual(state.ports, { kube: base, argocd: base + 1, prometheus: base + 2, registry: base + 3 });
     assert.equal(state.urls.argocd, `https://127.0.0.1:${base + 1}`);
     const kubeconfig = parse(await readFile(join(dir, 'kubeconfig'), 'utf8')) as { clusters: { cluster: { server: string } }[] };
     assert.ok(kubeconfig.clusters.every((c) => c.cluster.server.startsWith(`https://127.0.0.1:${base}/clusters/`)));

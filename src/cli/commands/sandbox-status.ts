@@ -42,6 +42,7 @@ export async function run(ctx: CommandContext): Promise<number> {
       `  Kubernetes API  ${Object.values(state.urls.clusters).join(', ')}`,
       `  Argo CD API     ${state.urls.argocd}`,
       ...(state.urls.registry ? [`  OCI registry    ${state.urls.registry}`] : []),
+      ...(state.urls.prometheus ? [`  Prometheus API  ${state.urls.prometheus}`] : []),
       `  kubeconfig      ${state.files.kubeconfig}`,
       `  rewind.yaml     ${state.files.rewindYaml}`,
       '',

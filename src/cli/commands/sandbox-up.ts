@@ -41,6 +41,17 @@ function parseCount(flag: string, v: string | undefined): number | undefined {
 interface BenchFlags {
   readonly benchHistory?: number;
   readonly benchCommits?: number;
+  readonly scrapeIntervalMs?: number;
+  readonly wallClock?: boolean;
+}
+
+/** `--scrape-interval 1s`: how often the sandbox scrapes its Pods and evaluates alerts (sandbox time). */
+function parseInterval(v: string | undefined): number | undefined {
+  if (v === undefined) return undefined;
+  const m = /^(\d+)(ms|s|m)$/.exec(v);
+  const ms = m ? Number(m[1]) * (m[2] === 'ms' ? 1 : m[2] === 's' ? 1000 : 60_000) : NaN;
+  if (!(ms >= 100 && ms <= 300_000)) throw new UsageError(`--scrape-interval must be a duration from 100ms to 5m (e.g. 1s, 15s), not "${v}"`);
+  return ms;
 }
 
 function describe(state: SandboxState): string {
@@ -50,6 +61,8 @@ function describe(state: SandboxState): string {
     `  Kubernetes API  ${clusters.join('\n                  ')}`,
     `  Argo CD API     ${state.urls.argocd}`,
     ...(state.urls.registry ? [`  OCI registry    ${state.urls.registry} (serves ghcr.io/acme/*)`] : []),
+    ...(state.urls.prometheus ? [`  Prometheus API  ${state.urls.prometheus} (token ${state.files.prometheusToken ?? '?'})`] : []),
+    ...(state.files.prometheusConfig ? [`  prometheus.yml  ${state.files.prometheusConfig}`] : []),
     `  kubeconfig      ${state.files.kubeconfig}`,
     `  argocd token    ${state.files.argocdToken}`,
     ...(state.files.dockerConfig ? [`  docker config   ${state.files.dockerConfig}`] : []),
@@ -79,6 +92,8 @@ async function detach(ctx: CommandContext, dir: string, port: number | undefined
     ...(speed !== undefined ? ['--speed', String(speed)] : []),
     ...(bench.benchHistory !== undefined ? ['--bench-history', String(bench.benchHistory)] : []),
     ...(bench.benchCommits !== undefined ? ['--bench-commits', String(bench.benchCommits)] : []),
+    ...(bench.scrapeIntervalMs !== undefined ? ['--scrape-interval', `${bench.scrapeIntervalMs}ms`] : []),
+    ...(bench.wallClock ? ['--wall-clock'] : []),
   ];
   const child = spawn(process.execPath, args, { detached: true, stdio: ['ignore', log.fd, log.fd], cwd: ctx.io.cwd, env: { ...ctx.io.env, REWIND_SANDBOX_LOG: logFile } });
   await log.close();
@@ -110,7 +125,15 @@ export async function run(ctx: CommandContext): Promise<number> {
   const speed = parseSpeed(flagString(ctx, 'speed'));
   const history = parseCount('bench-history', flagString(ctx, 'bench-history'));
   const commits = parseCount('bench-commits', flagString(ctx, 'bench-commits'));
-  const bench: BenchFlags = { ...(history !== undefined ? { benchHistory: history } : {}), ...(commits !== undefined ? { benchCommits: commits } : {}) };
+  const interval = parseInterval(flagString(ctx, 'scrape-interval'));
+  const wallClock = flagBool(ctx, 'wall-clock');
+  if (wallClock && speed !== undefined && speed !== 1) throw new UsageError(`--wall-clock runs the sandbox at speed 1; drop --speed ${speed}`);
+  const bench: BenchFlags = {
+    ...(history !== undefined ? { benchHistory: history } : {}),
+    ...(commits !== undefined ? { benchCommits: commits } : {}),
+    ...(interval !== undefined ? { scrapeIntervalMs: interval } : {}),
+    ...(wallClock ? { wallClock: true } : {}),
+  };
   const existing = await readSandboxState(dir);
   if (existing && existing.pid !== process.pid && pidAlive(existing.pid)) {
     throw new UsageError(`a sandbox is already running in ${dir} (pid ${existing.pid})`, { hint: 'stop it with `rewind sandbox down`, or pass another --dir' });

@@ -17,6 +17,7 @@ export interface ClientFiles {
   readonly ca: string;
   readonly rewindYaml: string;
   readonly dockerConfig: string;
+  readonly prometheusToken?: string;
 }
 
 export interface ClientFileInputs {
@@ -26,6 +27,9 @@ export interface ClientFileInputs {
   readonly argocdToken: string;
   readonly clusterUrl: (region: string) => string;
   readonly argocdUrl: string;
+  /** The sandbox's Prometheus-compatible API and its bearer token. */
+  readonly prometheusUrl?: string;
+  readonly prometheusToken?: string;
   readonly configRepoPath: string;
   readonly branch: string;
   readonly registryUrl: string;
@@ -61,6 +65,8 @@ export function rewindYaml(i: ClientFileInputs, files: { kubeconfig: string; arg
     // The world's images name ghcr.io; the sandbox serves that registry on loopback (a mirror).
     registries: [{ host: REGISTRY_HOST, url: i.registryUrl, caFile: rel(files.ca) }],
     dockerConfig: rel(files.dockerConfig),
+    // NOTE: the config schema has only `url` so far; the token (prometheus-token) and CA join it with the Prometheus adapter.
+    ...(i.prometheusUrl ? { prometheus: { url: i.prometheusUrl } } : {}),
     apps: WORLD_APPS.map((a) => ({
       name: a.name,
       cluster: a.region,
@@ -90,5 +96,9 @@ export async function writeClientFiles(i: ClientFileInputs): Promise<ClientFiles
   await chmod(files.argocdToken, 0o600);
   await writeFile(files.ca, i.caPem);
   await writeFile(files.rewindYaml, rewindYaml(i, files));
-  return files;
+  if (i.prometheusToken === undefined) return files;
+  const prometheusToken = join(i.dir, 'prometheus-token');
+  await writeFile(prometheusToken, i.prometheusToken, { mode: 0o600 });
+  await chmod(prometheusToken, 0o600);
+  return { ...files, prometheusToken };
 }

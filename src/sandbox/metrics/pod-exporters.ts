@@ -1,0 +1,144 @@
+/**
+ * Every running and ready sandbox Pod of a Bookstore service serves `/metrics` on its own
+ * loopback port, as a Pod's container would on its Pod IP. The fleet follows the clusters'
+ * Pods: a Pod that becomes ready starts serving (its counters from zero, as a new process);
+ * one that stops being ready (crash-looping, deleted, replaced) stops serving and its port
+ * closes, so a scraper sees the target go away. Readiness comes from the Pod's status, so any
+ * image that keeps a Pod from getting ready keeps it silent.
+ */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { ClusterView } from '../kube/index.ts';
+import type { Container, Pod } from '../kube/types.ts';
+import type { Service } from '../world/bookstore.ts';
+import { isService, profileFor } from './profiles.ts';
+import { PodTraffic } from './pod-traffic.ts';
+
+export interface ScrapeTarget {
+  /** `127.0.0.1:PORT` */
+  readonly address: string;
+  readonly cluster: string;
+  readonly namespace: string;
+  readonly pod: string;
+  readonly service: string;
+}
+
+interface Exporter {
+  readonly uid: string;
+  readonly target: ScrapeTarget;
+  readonly server: Server;
+}
+
+export interface PodExporterOptions {
+  readonly clusters: readonly string[];
+  readonly view: (cluster: string) => ClusterView;
+  /** Sandbox time, ms. */
+  readonly now: () => number;
+  readonly log?: (line: string) => void;
+}
+
+export function podIsServing(pod: Pod): boolean {
+  const s = pod.status;
+  if (!s || s.phase !== 'Running' || pod.metadata.deletionTimestamp) return false;
+  if (s.conditions?.find((c) => c.type === 'Ready')?.status !== 'True') return false;
+  return (s.containerStatuses ?? []).length > 0 && (s.containerStatuses ?? []).every((c) => c.ready);
+}
+
+/** The service's own container: named after the service, else the first (sidecars come later). */
+function mainContainer(pod: Pod, service: string): Container | undefined {
+  return pod.spec.containers.find((c) => c.name === service) ?? pod.spec.containers[0];
+}
+
+/** The digest the Pod actually runs (status.imageID), else what its spec asks for. */
+function runningImage(pod: Pod, container: Container): string {
+  const status = pod.status?.containerStatuses?.find((c) => c.name === container.name);
+  return status?.imageID && status.imageID.includes('sha256:') ? status.imageID : (container.image ?? '');
+}
+
+export class PodExporters {
+  readonly #options: PodExporterOptions;
+  readonly #exporters = new Map<string, Exporter>();
+  readonly #starting = new Set<string>();
+  #closed = false;
+
+  constructor(options: PodExporterOptions) {
+    this.#options = options;
+  }
+
+  targets(): ScrapeTarget[] {
+    return [...this.#exporters.values()].map((e) => e.target).sort((a, b) => a.address.localeCompare(b.address));
+  }
+
+  /** Starts exporters for newly ready Pods and stops those whose Pod is gone; true when the set changed. */
+  async sync(): Promise<boolean> {
+    if (this.#closed) return false;
+    const wanted = new Map<string, { cluster: string; pod: Pod; service: Service }>();
+    for (const cluster of this.#options.clusters) {
+      for (const pod of this.#options.view(cluster).list('', 'v1', 'pods') as Pod[]) {
+        const service = pod.metadata.labels?.['app'];
+        if (!isService(service) || !podIsServing(pod)) continue;
+        wanted.set(`${cluster}/${pod.metadata.uid}`, { cluster, pod, service });
+      }
+    }
+    let changed = false;
+    for (const [key, e] of this.#exporters) {
+      if (wanted.has(key)) continue;
+      this.#exporters.delete(key);
+      await closeServer(e.server);
+      changed = true;
+    }
+    for (const [key, w] of wanted) {
+      if (this.#exporters.has(key) || this.#starting.has(key)) continue;
+      this.#starting.add(key);
+      try {
+        const e = await this.#start(w.cluster, w.pod, w.service);
+        if (this.#closed) await closeServer(e.server);
+        else {
+          this.#exporters.set(key, e);
+          changed = true;
+        }
+      } finally {
+        this.#starting.delete(key);
+      }
+    }
+    return changed;
+  }
+
+  async #start(cluster: string, pod: Pod, service: Service): Promise<Exporter> {
+    const container = mainContainer(pod, service);
+    const profile = profileFor(service, container ? runningImage(pod, container) : '');
+    const namespace = pod.metadata.namespace ?? 'default';
+    const traffic = new PodTraffic({ service, namespace, pod: pod.metadata.name }, profile, this.#options.now());
+    const server = createServer((req, res) => {
+      if (req.method !== 'GET' || (req.url ?? '').split('?')[0] !== '/metrics') {
+        res.writeHead(404, { 'Content-Type': 'text/plain' }).end('404 page not found\n');
+        return;
+      }
+      traffic
+        .exposition(this.#options.now())
+        .then((text) => res.writeHead(200, { 'Content-Type': traffic.registry.contentType }).end(text))
+        .catch((e: unknown) => res.writeHead(500, { 'Content-Type': 'text/plain' }).end(String(e)));
+    });
+    server.keepAliveTimeout = 60_000;
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(0, '127.0.0.1', () => resolve());
+    });
+    const port = (server.address() as AddressInfo).port;
+    return { uid: pod.metadata.uid, server, target: { address: `127.0.0.1:${port}`, cluster, namespace, pod: pod.metadata.name, service } };
+  }
+
+  async close(): Promise<void> {
+    this.#closed = true;
+    const all = [...this.#exporters.values()];
+    this.#exporters.clear();
+    await Promise.all(all.map((e) => closeServer(e.server)));
+  }
+}
+
+function closeServer(server: Server): Promise<void> {
+  return new Promise((resolve) => {
+    server.close(() => resolve());
+    server.closeAllConnections();
+  });
+}
