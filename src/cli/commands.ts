@@ -31,11 +31,19 @@ export const commands: readonly CommandSpec[] = [
   },
   {
     name: 'sandbox break',
-    usage: 'sandbox break APP [--scenario argocd-image|safe-migration|unsafe-migration|crashloop|pull-failure|readiness-fail|tag-moved|crashloop-everywhere]',
+    usage: 'sandbox break APP [--scenario argocd-image|safe-migration|unsafe-migration|crashloop|pull-failure|readiness-fail|tag-moved|crashloop-everywhere|partial-sync]',
     summary: 'commit and ship the bad revision for APP, as a CI deploy would (the incident)',
     examples: ['rewind sandbox break bookstore-catalog-us-east', 'rewind sandbox break bookstore-orders-eu-west --scenario unsafe-migration'],
     options: { dir: { type: 'string' }, scenario: { type: 'string' } },
     load: () => import('./commands/sandbox-break.ts'),
+  },
+  {
+    name: 'sandbox fault',
+    usage: 'sandbox fault git-down|git-up',
+    summary: 'make the sandbox\'s config repo unreachable (git-down) or reachable again (git-up), as a git outage would',
+    examples: ['rewind sandbox fault git-down', 'rewind sandbox fault git-up'],
+    options: { dir: { type: 'string' } },
+    load: () => import('./commands/sandbox-fault.ts'),
   },
   {
     name: 'sandbox revert',

@@ -47,7 +47,46 @@ export const SyncPolicy = {
 export interface AppOwner {
   readonly kind: 'ApplicationSet' | 'Application';
   readonly name: string;
+  /** The owning ApplicationSet's rules, when `kind` is ApplicationSet and it could be read. */
+  readonly applicationSet?: AppSetRules;
+  /** The parent app's policy, when `kind` is Application and it could be read. */
+  readonly parent?: ParentApp;
+  /** Why the owner could not be read (absent when it was): its rules are unknown, not "none". */
+  readonly unreadable?: string;
 }
+
+/** `create-only`, `create-update`, `create-delete`, `sync`: what an ApplicationSet may do to its apps. */
+export type ApplicationsSyncPolicy = 'create-only' | 'create-update' | 'create-delete' | 'sync';
+
+/** What an ApplicationSet re-applies to one of its apps, and what it leaves alone. */
+export interface AppSetRules {
+  /** `ignoreApplicationDifferences` JSON pointers that apply to this app (rules without a name, or naming it). */
+  readonly ignoredPointers: readonly string[];
+  /** Rules written as jq expressions, which rewind does not evaluate (so it cannot say what they cover). */
+  readonly jqPathExpressions: readonly string[];
+  readonly preservedAnnotations: readonly string[];
+  readonly preservedLabels: readonly string[];
+  /** `spec.syncPolicy.applicationsSync` as written; absent means upstream's default, `sync`. */
+  readonly applicationsSync?: ApplicationsSyncPolicy;
+}
+
+/** An app-of-apps parent: with auto-sync and self-heal on, it puts its child's spec back. */
+export interface ParentApp {
+  readonly autoSync: boolean;
+  readonly selfHeal: boolean;
+  /** Who owns the parent in turn (an ApplicationSet or another parent), by name only. */
+  readonly owner?: { readonly kind: 'ApplicationSet' | 'Application'; readonly name: string };
+}
+
+export const AppSetRules = {
+  /** What the set does when `applicationsSync` is unset. */
+  effectivePolicy: (r: AppSetRules): ApplicationsSyncPolicy => r.applicationsSync ?? 'sync',
+  /** True when the set leaves `pointer` (e.g. `/spec/source/targetRevision`) as the app has it: a rule names it or a parent of it. */
+  ignores: (r: AppSetRules, pointer: string): boolean =>
+    AppSetRules.effectivePolicy(r) === 'create-only' ||
+    AppSetRules.effectivePolicy(r) === 'create-delete' ||
+    r.ignoredPointers.some((p) => pointer === p || pointer.startsWith(`${p}/`)),
+} as const;
 
 export type SyncStatus = 'Synced' | 'OutOfSync' | 'Unknown';
 export type HealthStatus = 'Healthy' | 'Progressing' | 'Degraded' | 'Suspended' | 'Missing' | 'Unknown';

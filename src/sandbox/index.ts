@@ -19,10 +19,13 @@ import { createSandboxClock, type SandboxClock } from './clock.ts';
 import { generateSandboxTls } from './tls.ts';
 import { startKubeApi, type ImageHealthFn } from './kube/index.ts';
 import { assertGitAvailable } from './gitops/git.ts';
-import { createConfigRepo } from './gitops/config-repo.ts';
+import { configRepoURL, createConfigRepo } from './gitops/config-repo.ts';
 import { createKubeClient, type KubeClient } from './gitops/kube-client.ts';
 import { createAppStore } from './argocd/app-store.ts';
-import { createAppSetStore, startAppSetController } from './argocd/appset-controller.ts';
+import { IN_CLUSTER, inClusterClient } from './argocd/in-cluster.ts';
+import { parentFiles } from './world/app-definitions.ts';
+import { startAppSetController } from './argocd/appset-controller.ts';
+import { createAppSetStore } from './argocd/appset.ts';
 import { startAppController } from './argocd/app-controller.ts';
 import { createManifestSource } from './argocd/manifests.ts';
 import { startArgoCdApi } from './argocd/server.ts';
@@ -31,6 +34,7 @@ import { REGIONS } from './world/bookstore.ts';
 import { buildWorldHistory } from './world/timeline.ts';
 import { seedWorld } from './world/seed.ts';
 import { ciRoutes } from './world/ci-routes.ts';
+import { faultRoutes } from './world/fault-routes.ts';
 import { writeClientFiles, type ClientFiles } from './world/client-files.ts';
 import { warpable } from './world/warp-clock.ts';
 import { createWorldImages } from './world/world-images.ts';
@@ -113,7 +117,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     const images = createWorldImages(createImageStore());
     const bench = options.benchHistory || options.benchCommits ? { history: options.benchHistory ?? 0, commits: options.benchCommits ?? 0 } : undefined;
     const history = buildWorldHistory(clock.now(), bench);
-    const repo = await createConfigRepo({ dir, history: history.commits });
+    // The app-of-apps folder names the repo it lives in, so it is part of the first commit.
+    const [first, ...rest] = history.commits;
+    const commits = first ? [{ ...first, files: { ...first.files, ...parentFiles(configRepoURL(dir)) } }, ...rest] : [];
+    const repo = await createConfigRepo({ dir, history: commits });
     cleanups.push(() => repo.close());
 
     const kube = await startKubeApi({
@@ -136,10 +143,14 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       if (!c) throw new Error(`cluster "${name}" is not known to the sandbox's Argo CD`);
       return c;
     };
-    const kubeFor = (app: { spec: { destination: { name?: string; server?: string } } }): KubeClient =>
-      kubeForCluster(app.spec.destination.name ?? app.spec.destination.server ?? '');
-
     const apps = createAppStore();
+    const inCluster = inClusterClient(apps, () => clock.now());
+    const kubeFor = (app: { spec: { destination: { name?: string; server?: string } } }): KubeClient => {
+      const dest = app.spec.destination.name ?? app.spec.destination.server ?? '';
+      return dest === IN_CLUSTER || dest === 'https://kubernetes.default.svc' ? inCluster : kubeForCluster(dest);
+    };
+    const knownCluster = (name: string): boolean => name === IN_CLUSTER || (REGIONS as readonly string[]).includes(name);
+
     const appSets = createAppSetStore();
     const manifests = createManifestSource(repo);
     const controller = startAppController({ store: apps, manifests, clock, kubeFor, log });
@@ -173,8 +184,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       port: base + 1,
       tls,
       token: tokens.argocd,
-      context: { store: apps, controller, manifests, clock, kubeFor },
-      extraRoutes: [...appSetRoutes(appSets), ...ciRoutes({ repo, apps, clock, images, pushed: () => manifests.forgetBranches() })],
+      context: { store: apps, controller, manifests, clock, kubeFor, knownCluster },
+      extraRoutes: [...appSetRoutes(appSets), ...ciRoutes({ repo, apps, clock, images, pushed: () => manifests.forgetBranches() }), ...faultRoutes({ repo, log })],
       log,
     }).catch((e: NodeJS.ErrnoException) => {
       throw e.code === 'EADDRINUSE' ? new PortInUseError(base + 1) : e;

@@ -32,6 +32,8 @@ export interface GitOpsClientSuiteOptions {
   readonly mutating?: boolean;
   /** How long to wait for a rollback to land. */
   readonly timeoutMs?: number;
+  /** Apps with a known owner (an ApplicationSet or an app-of-apps parent), whose rules the client must read. */
+  readonly owned?: readonly { readonly app: string; readonly kind: 'ApplicationSet' | 'Application'; readonly name: string }[];
 }
 
 const FULL_HASH = /^[0-9a-f]{40}$/;
@@ -61,6 +63,30 @@ export function runGitOpsClientSuite(o: GitOpsClientSuiteOptions): void {
   test(`${o.name}: an application that does not exist is a NotFoundError`, async () => {
     await assert.rejects((await o.create()).getApplication(`${o.app}-does-not-exist`), NotFoundError);
   });
+
+  for (const owned of o.owned ?? []) {
+    test(`${o.name}: ${owned.app} reports its owner ${owned.kind} ${owned.name} with what it re-applies`, async () => {
+      const app = await (await o.create()).getApplication(owned.app);
+      const owner = app.owner;
+      assert.ok(owner, 'an owner');
+      assert.equal(owner.kind, owned.kind);
+      assert.equal(owner.name, owned.name);
+      assert.equal(owner.unreadable, undefined, 'the owner could be read');
+      assert.ok(Object.isFrozen(owner));
+      if (owned.kind === 'ApplicationSet') {
+        const rules = owner.applicationSet;
+        assert.ok(rules, 'the ApplicationSet rules');
+        assert.ok(rules.ignoredPointers.every((p) => p.startsWith('/')), `JSON pointers: ${rules.ignoredPointers.join(', ')}`);
+        assert.ok(rules.applicationsSync === undefined || ['create-only', 'create-update', 'create-delete', 'sync'].includes(rules.applicationsSync));
+        assert.equal(owner.parent, undefined);
+      } else {
+        assert.ok(owner.parent, 'the parent app policy');
+        assert.equal(typeof owner.parent.selfHeal, 'boolean');
+        assert.ok(!owner.parent.selfHeal || owner.parent.autoSync, 'self-heal only counts with auto-sync on');
+        assert.equal(owner.applicationSet, undefined);
+      }
+    });
+  }
 
   if (!o.mutating) return;
 
@@ -115,7 +141,11 @@ export function runGitOpsClientSuite(o: GitOpsClientSuiteOptions): void {
     const client = await o.create();
     const app = await client.getApplication(o.app);
     await client.setTargetRevision(o.app, app.sync.revision);
-    assert.equal((await client.getApplication(o.app)).source.targetRevision, app.sync.revision);
+    const pinned = await client.getApplication(o.app);
+    assert.equal(pinned.source.targetRevision, app.sync.revision);
+    assert.deepEqual({ ...pinned.source, targetRevision: app.source.targetRevision }, app.source, 'only the revision changed');
+    assert.deepEqual(pinned.destination, app.destination);
+    assert.deepEqual(pinned.syncPolicy, app.syncPolicy, 'the pin leaves the sync policy alone');
     const saved = original ?? app;
     await client.setTargetRevision(o.app, saved.source.targetRevision);
     await client.setSyncPolicy(o.app, saved.syncPolicy);

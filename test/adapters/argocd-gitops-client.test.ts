@@ -8,6 +8,7 @@ import { AdapterError } from '../../src/core/errors.ts';
 import { runGitOpsClientSuite } from '../../src/testing/gitops-client-suite.ts';
 import { startSandboxProcess } from '../../src/testing/sandbox-process.ts';
 import { argocdClient, started, type Sandbox } from './sandbox-clients.ts';
+import { argo } from '../sandbox/helpers.ts';
 
 let sb: Sandbox | undefined;
 before(async () => {
@@ -20,7 +21,17 @@ after(async () => {
 const client = (token?: string) => argocdClient(started(sb), token);
 
 // Read-only on the seed's app; the Step 3 tests on another app, so the two never interfere.
-runGitOpsClientSuite({ name: 'argocd adapter against the sandbox (catalog)', create: () => client(), app: 'bookstore-catalog-us-east' });
+runGitOpsClientSuite({
+  name: 'argocd adapter against the sandbox (catalog)',
+  create: () => client(),
+  app: 'bookstore-catalog-us-east',
+  owned: [
+    { app: 'bookstore-payments-eu-west', kind: 'ApplicationSet', name: 'bookstore' },
+    { app: 'bookstore-payments-us-east', kind: 'ApplicationSet', name: 'bookstore-sync-exempt' },
+    { app: 'bookstore-catalog-eu-west', kind: 'ApplicationSet', name: 'bookstore-pinnable' },
+    { app: 'bookstore-orders-eu-west', kind: 'Application', name: 'bookstore-apps' },
+  ],
+});
 runGitOpsClientSuite({ name: 'argocd adapter against the sandbox (orders, Step 3)', create: () => client(), app: 'bookstore-orders-us-east', mutating: true });
 
 test('a wrong token is refused with the hint, and the token is not in the message', async () => {
@@ -32,7 +43,38 @@ test('a wrong token is refused with the hint, and the token is not in the messag
   assert.ok(!err.message.includes(wrong));
 });
 
-test('the ApplicationSet-generated app reports its owner', async () => {
-  const app = await client().getApplication('bookstore-payments-eu-west');
-  assert.deepEqual(app.owner, { kind: 'ApplicationSet', name: 'bookstore' });
+test('each owner reads as the sandbox configures it: upstream defaults, /spec/syncPolicy ignored, targetRevision ignored, a self-healing parent', async () => {
+  const c = client();
+  const [defaults, exempt, pinnable, child] = await Promise.all(
+    ['bookstore-payments-eu-west', 'bookstore-payments-us-east', 'bookstore-catalog-eu-west', 'bookstore-orders-eu-west'].map((a) => c.getApplication(a)),
+  );
+  assert.deepEqual(defaults?.owner?.applicationSet, { ignoredPointers: [], jqPathExpressions: [], preservedAnnotations: [], preservedLabels: [] });
+  assert.deepEqual(exempt?.owner?.applicationSet?.ignoredPointers, ['/spec/syncPolicy']);
+  assert.deepEqual(pinnable?.owner?.applicationSet?.ignoredPointers, ['/spec/source/targetRevision']);
+  assert.deepEqual(pinnable?.owner?.applicationSet?.preservedAnnotations, ['rewind.io/hold']);
+  assert.deepEqual(child?.owner, { kind: 'Application', name: 'bookstore-apps', parent: { autoSync: true, selfHeal: true } });
+  assert.equal((await c.getApplication('bookstore-catalog-us-east')).owner, undefined, 'the demo app is standalone');
+});
+
+test('while git is down, the sync policy and the pin are still written (validate=false); a PATCH would be refused', async () => {
+  const s = started(sb);
+  const app = 'bookstore-catalog-us-east';
+  const c = client();
+  const before = await c.getApplication(app);
+  assert.equal((await argo(s, 'POST', '/api/sandbox/v1/fault', { fault: 'git-down' })).status, 200);
+  try {
+    const patch = await argo<{ message: string }>(s, 'PATCH', `/api/v1/applications/${app}`, { name: app, patchType: 'merge', patch: JSON.stringify({ metadata: { labels: { x: 'y' } } }) });
+    assert.equal(patch.status, 400);
+    assert.match(patch.body.message, /repository not accessible/);
+    await c.setSyncPolicy(app, { automated: { prune: true, selfHeal: true, enabled: false } });
+    await c.setTargetRevision(app, before.history.at(-1)?.revision ?? '');
+    const now = await c.getApplication(app);
+    assert.equal(now.syncPolicy.automated?.enabled, false);
+    assert.equal(now.source.targetRevision, before.history.at(-1)?.revision);
+  } finally {
+    await argo(s, 'POST', '/api/sandbox/v1/fault', { fault: 'git-up' });
+    await c.setTargetRevision(app, before.source.targetRevision);
+    await c.setSyncPolicy(app, before.syncPolicy);
+  }
+  assert.deepEqual((await c.getApplication(app)).syncPolicy, before.syncPolicy);
 });

@@ -86,3 +86,18 @@ export async function settledOn(sb: SandboxProcess, digest: string, name = CATAL
   const digests = await runningDigests(sb, service);
   return digests.length === 1 && digests[0] === digest;
 }
+
+/**
+ * Waits until `seconds` of sandbox time have passed, read from the controller's own clock (an
+ * app's `status.reconciledAt`, rewritten every reconcile): "nothing put it back" needs time to
+ * pass, and wall-clock sleeps would depend on the machine's load.
+ */
+export async function sandboxSecondsPass(sb: ArgoEndpoint, seconds: number, app = CATALOG): Promise<void> {
+  const start = Date.parse((await getApp(sb, app)).status.reconciledAt);
+  await waitFor(`${seconds} sandbox seconds`, async () => Date.parse((await getApp(sb, app)).status.reconciledAt) >= start + seconds * 1000);
+}
+
+/** PATCH an Application with a JSON merge patch, as `argocd app patch --type merge` does. */
+export function mergePatch(sb: ArgoEndpoint, app: string, patch: unknown): Promise<Reply<any>> {
+  return argo(sb, 'PATCH', `/api/v1/applications/${app}`, { name: app, patchType: 'merge', patch: JSON.stringify(patch) });
+}

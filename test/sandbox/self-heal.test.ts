@@ -2,7 +2,8 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startSandboxProcess, type SandboxProcess } from '../../src/testing/sandbox-process.ts';
 import { digestOf } from '../../src/sandbox/world/images.ts';
-import { argo, getApp, kubectl, runningDigests, settledOn, waitFor } from './helpers.ts';
+import { selfHealDelayMs } from '../../src/sandbox/argocd/app-controller.ts';
+import { argo, getApp, kubectl, runningDigests, sandboxSecondsPass, settledOn, waitFor } from './helpers.ts';
 
 let sb: SandboxProcess;
 const GOOD = digestOf('catalog', '1.4.2');
@@ -30,14 +31,39 @@ test('kubectl rollout undo is reverted by self-heal within a few sandbox seconds
   // re-apply of the good template (revision 5).
   const revision = await kubectl(sb, ['get', 'deployment/catalog', '-o', 'jsonpath={.metadata.annotations.deployment\\.kubernetes\\.io/revision}']);
   assert.ok(Number(revision) >= 5, `revision ${revision}: the undo and the self-heal each rolled the Deployment`);
+  // The branch moved past the seeded deploy (commits for other apps), so, as upstream without
+  // manifest-generate-paths, this first fix is an auto-sync to the new head, with a history entry.
   const app = await getApp(sb);
   assert.deepEqual(app.status.history.at(-1).initiatedBy, { automated: true });
+  assert.equal(app.status.operationState.operation.sync.selfHealAttemptsCount, undefined, 'an auto-sync, not a self-heal');
 });
 
 test('kubectl set image in eu-west is reverted too', async () => {
   const good = digestOf('catalog', '1.4.2');
   await kubectl(sb, ['set', 'image', 'deployment/catalog', 'catalog=ghcr.io/acme/catalog:hotfix'], 'eu-west');
   await waitFor('eu-west self-heal', async () => (await image(sb, 'eu-west')) === `ghcr.io/acme/catalog@${good}`);
+});
+
+test('self-heal backs off as since v2.14 (at once, then 2 s, 6 s, 18 s after the previous attempt), syncs only the drifted Deployment, appends no history', async () => {
+  const before = await getApp(sb);
+  let prev = before.status.operationState;
+  // The first test's fix synced the head: from now on, drift at the same commit is self-healed.
+  assert.equal(prev.syncResult.revision, before.status.sync.revision);
+  for (const n of [1, 2, 3, 4]) {
+    await kubectl(sb, ['set', 'image', 'deployment/catalog', `catalog=ghcr.io/acme/catalog:drift-${n}`]);
+    const op = await waitFor(`self-heal #${n}`, async () => {
+      const s = (await getApp(sb)).status.operationState;
+      return s.operation.sync.selfHealAttemptsCount === n && s.phase === 'Succeeded' ? s : undefined;
+    });
+    const gap = Date.parse(op.startedAt) - Date.parse(prev.finishedAt);
+    // (The first attempt is immediate: nothing to wait for, so nothing to assert about its gap.)
+    assert.ok(gap >= selfHealDelayMs(n - 1), `attempt ${n} started ${gap} sandbox ms after attempt ${n - 1} finished; the back-off is ${selfHealDelayMs(n - 1)}`);
+    assert.deepEqual(op.operation.sync.resources, [{ group: 'apps', kind: 'Deployment', name: 'catalog', namespace: 'bookstore-platform-acme-books' }]);
+    prev = op;
+  }
+  assert.deepEqual([selfHealDelayMs(1), selfHealDelayMs(2), selfHealDelayMs(3), selfHealDelayMs(7)], [2_000, 6_000, 18_000, 300_000]);
+  await waitFor('image back', async () => (await image(sb)) === `ghcr.io/acme/catalog@${GOOD}`);
+  assert.deepEqual((await getApp(sb)).status.history, before.status.history, 'self-heal appends no history entry');
 });
 
 test('with selfHeal off, drift stays and the app reads OutOfSync', async () => {
@@ -57,7 +83,7 @@ test('with selfHeal off, drift stays and the app reads OutOfSync', async () => {
   });
   await kubectl(sb, ['set', 'image', 'deployment/orders', 'orders=ghcr.io/acme/orders:debug']);
   await waitFor('OutOfSync', async () => (await getApp(sb, 'bookstore-orders-us-east')).status.sync.status === 'OutOfSync');
-  await new Promise((r) => setTimeout(r, 800));
+  await sandboxSecondsPass(sb, 15, 'bookstore-orders-us-east');
   assert.equal(await kubectl(sb, ['get', 'deploy', 'orders', '-o', 'jsonpath={.spec.template.spec.containers[0].image}']), 'ghcr.io/acme/orders:debug');
   assert.ok((await runningDigests(sb, 'orders')).length >= 1);
 });

@@ -50,8 +50,21 @@ function client(url: string, sleeps: number[], extra: Partial<ArgoCdGitOpsClient
   return createArgoCdGitOpsClient({ url, token: TOKEN, sleep: (ms) => Promise.resolve(void sleeps.push(ms)), ...extra });
 }
 
+const APPSET = {
+  metadata: { name: 'bookstore', namespace: 'argocd' },
+  spec: {
+    syncPolicy: { applicationsSync: 'create-update' },
+    ignoreApplicationDifferences: [
+      { jsonPointers: ['/spec/syncPolicy'] },
+      { name: 'bookstore-catalog-us-east', jsonPointers: ['/spec/source/targetRevision'], jqPathExpressions: ['.spec.info'] },
+      { name: 'another-app', jsonPointers: ['/metadata/labels'] },
+    ],
+    preservedFields: { annotations: ['rewind.dev/hold'], labels: ['team'] },
+  },
+};
+
 test('getApplication maps history, sync policy, ownership and images, sending the bearer token', async () => {
-  await withServer(() => ({ body: seedApp() }), async (url, sleeps, requests) => {
+  await withServer((req) => ({ body: req.path.startsWith('/api/v1/applicationsets/') ? APPSET : seedApp() }), async (url, sleeps, requests) => {
     const app = await client(url, sleeps).getApplication('bookstore-catalog-us-east', { refresh: true });
     assert.equal(requests()[0]?.path, '/api/v1/applications/bookstore-catalog-us-east?refresh=normal');
     assert.equal(requests()[0]?.headers['authorization'], `Bearer ${TOKEN}`);
@@ -59,7 +72,18 @@ test('getApplication maps history, sync policy, ownership and images, sending th
     assert.equal(app.history[1]?.deployedAt, '2026-05-20T14:22:13.000Z');
     assert.deepEqual(app.syncPolicy, { automated: { prune: true, selfHeal: true, enabled: true } });
     assert.equal(app.revisionHistoryLimit, 10);
-    assert.deepEqual(app.owner, { kind: 'ApplicationSet', name: 'bookstore' });
+    assert.equal(requests()[1]?.path, '/api/v1/applicationsets/bookstore', 'the owner is read too');
+    assert.deepEqual(app.owner, {
+      kind: 'ApplicationSet',
+      name: 'bookstore',
+      applicationSet: {
+        ignoredPointers: ['/spec/syncPolicy', '/spec/source/targetRevision'],
+        jqPathExpressions: ['.spec.info'],
+        preservedAnnotations: ['rewind.dev/hold'],
+        preservedLabels: ['team'],
+        applicationsSync: 'create-update',
+      },
+    });
     assert.deepEqual(app.images, ['ghcr.io/acme/catalog@sha256:bad']);
     assert.deepEqual(app.sync, { status: 'Synced', revision: BAD });
     assert.equal(app.operation?.phase, 'Succeeded');
@@ -101,7 +125,7 @@ test('a 503 followed by success succeeds', async () => {
   await withServer((_req, i) => (i === 0 ? { status: 503, body: 'upstream' } : { body: seedApp() }), async (url, sleeps, requests) => {
     const app = await client(url, sleeps).getApplication('bookstore-catalog-us-east');
     assert.equal(app.name, 'bookstore-catalog-us-east');
-    assert.equal(requests().length, 2);
+    assert.equal(requests().length, 3, 'one retry, then the owner');
   });
 });
 
@@ -145,39 +169,77 @@ test('rollback to an id Argo CD does not keep is a NotFoundError', async () => {
   });
 });
 
-test('disabling auto-sync keeps prune/selfHeal with enabled:false when the server knows the field', async () => {
-  await withServer((req) => {
-    const patch = JSON.parse((req.body as { patch: string }).patch) as { spec: { syncPolicy: unknown } };
-    return { body: seedApp({ syncPolicy: patch.spec.syncPolicy }) };
-  }, async (url, sleeps, requests) => {
+/**
+ * A fake Argo CD that keeps one app's spec: GET answers the app, `PUT .../spec` stores the spec
+ * (dropping `automated.enabled` when `pre31`, as servers before 3.1 do) and answers with it.
+ */
+function specServer(opts: { pre31?: boolean; owner?: unknown } = {}): FakeHandler {
+  let app = seedApp();
+  return (req) => {
+    if (req.path.startsWith('/api/v1/applicationsets/')) return opts.owner === undefined ? { status: 403, body: { code: 7, message: 'permission denied' } } : { body: opts.owner };
+    if (req.method === 'PUT') {
+      const spec = structuredClone(req.body) as ReturnType<typeof seedApp>['spec'];
+      const automated = (spec.syncPolicy as { automated?: Record<string, unknown> } | undefined)?.automated;
+      if (opts.pre31 && automated) delete automated['enabled'];
+      app = { ...app, spec };
+      return { body: spec };
+    }
+    return { body: app };
+  };
+}
+
+test('disabling auto-sync keeps prune/selfHeal with enabled:false, through UpdateSpec without validation', async () => {
+  await withServer(specServer(), async (url, sleeps, requests) => {
     await client(url, sleeps).setSyncPolicy('catalog', { automated: { prune: true, selfHeal: true, enabled: false } });
-    assert.equal(requests().length, 1);
-    assert.equal(requests()[0]?.method, 'PATCH');
-    assert.deepEqual(requests()[0]?.body, {
-      name: 'catalog',
-      patchType: 'merge',
-      patch: JSON.stringify({ spec: { syncPolicy: { automated: { prune: true, selfHeal: true, enabled: false } } } }),
-    });
+    const put = requests().filter((r) => r.method === 'PUT');
+    assert.equal(put.length, 1);
+    assert.equal(put[0]?.path, '/api/v1/applications/catalog/spec?validate=false', 'PATCH would validate (and fail while git is down)');
+    const spec = put[0]?.body as ReturnType<typeof seedApp>['spec'];
+    assert.deepEqual(spec.syncPolicy, { automated: { prune: true, selfHeal: true, enabled: false } });
+    assert.equal(spec.source.path, 'apps/catalog/us-east', 'the rest of the spec is written back as read');
   });
 });
 
 test('on a server older than 3.1 (enabled dropped), disabling removes the automated block', async () => {
-  await withServer(() => ({ body: seedApp() }), async (url, sleeps, requests) => {
+  await withServer(specServer({ pre31: true }), async (url, sleeps, requests) => {
     await client(url, sleeps).setSyncPolicy('catalog', { automated: { prune: true, selfHeal: true, enabled: false } });
-    assert.equal(requests().length, 2);
-    assert.deepEqual(JSON.parse((requests()[1]?.body as { patch: string }).patch), { spec: { syncPolicy: { automated: null } } });
+    const put = requests().filter((r) => r.method === 'PUT');
+    assert.equal(put.length, 2);
+    assert.deepEqual((put[1]?.body as { syncPolicy: unknown }).syncPolicy, {});
   });
 });
 
-test('setSyncPolicy(null) and setTargetRevision are merge patches', async () => {
-  await withServer(() => ({ body: seedApp() }), async (url, sleeps, requests) => {
+test('setSyncPolicy(null) removes the block and setTargetRevision pins, both without validation', async () => {
+  await withServer(specServer(), async (url, sleeps, requests) => {
     const c = client(url, sleeps);
     await c.setSyncPolicy('catalog', { automated: null });
     await c.setTargetRevision('catalog', GOOD);
     await c.sync('catalog', { revision: GOOD, prune: false });
-    const patches = requests().slice(0, 2).map((r) => JSON.parse((r.body as { patch: string }).patch) as unknown);
-    assert.deepEqual(patches, [{ spec: { syncPolicy: { automated: null } } }, { spec: { source: { targetRevision: GOOD } } }]);
-    assert.deepEqual(requests()[2]?.body, { name: 'catalog', revision: GOOD, prune: false });
+    const put = requests().filter((r) => r.method === 'PUT');
+    assert.ok(put.every((r) => r.path.endsWith('/spec?validate=false')));
+    assert.deepEqual((put[0]?.body as { syncPolicy: unknown }).syncPolicy, {});
+    assert.deepEqual((put[1]?.body as { source: unknown }).source, { repoURL: 'file:///repo.git', path: 'apps/catalog/us-east', targetRevision: GOOD });
+    assert.deepEqual((put[1]?.body as { syncPolicy: unknown }).syncPolicy, {}, 'the pin keeps the earlier change');
+    assert.deepEqual(requests().at(-1)?.body, { name: 'catalog', revision: GOOD, prune: false });
+  });
+});
+
+test('an owner that cannot be read is reported as unreadable, not as an owner without rules', async () => {
+  await withServer(specServer(), async (url, sleeps) => {
+    const app = await client(url, sleeps).getApplication('bookstore-catalog-us-east');
+    assert.equal(app.owner?.kind, 'ApplicationSet');
+    assert.equal(app.owner?.applicationSet, undefined);
+    assert.match(app.owner?.unreadable ?? '', /permission denied/);
+  });
+});
+
+test('a parent app is read for its sync policy and its own owner', async () => {
+  const child = { ...seedApp(), metadata: { name: 'child', namespace: 'argocd', annotations: { 'argocd.argoproj.io/tracking-id': 'parent:argoproj.io/Application:argocd/child' } } };
+  const parent = { ...seedApp(), metadata: { name: 'parent', namespace: 'argocd', labels: { 'app.kubernetes.io/instance': 'root' } } };
+  await withServer((req) => ({ body: req.path.startsWith('/api/v1/applications/parent') ? parent : child }), async (url, sleeps, requests) => {
+    const app = await client(url, sleeps).getApplication('child');
+    assert.equal(requests()[1]?.path, '/api/v1/applications/parent');
+    assert.deepEqual(app.owner, { kind: 'Application', name: 'parent', parent: { autoSync: true, selfHeal: true, owner: { kind: 'Application', name: 'root' } } });
   });
 });
 

@@ -1,7 +1,11 @@
 /**
  * `GitOpsClient` over Argo CD's REST API (the same API the `argocd` CLI and UI use), with a bearer
- * token. Idempotent calls (get, the two PATCHes) are retried on transient failures; rollback and
+ * token. Idempotent calls (gets, the spec updates) are retried on transient failures; rollback and
  * sync are not, because a second POST could start a second operation.
+ *
+ * Sync-policy and pin changes go through `PUT .../spec?validate=false` (upstream's UpdateSpec):
+ * PATCH always makes the server generate the app's manifests first, which fails while git is
+ * down, exactly when an emergency change must still work.
  *
  * ### Examples
  * ```ts
@@ -14,10 +18,11 @@
  */
 import { readFileSync } from 'node:fs';
 import { setTimeout as delay } from 'node:timers/promises';
-import type { ApplicationState, SyncPolicy } from '../../core/domain.ts';
+import type { AppOwner, ApplicationState, SyncPolicy } from '../../core/domain.ts';
 import type { GitOpsClient } from '../../core/ports.ts';
 import { AdapterError, ConfigError, NotFoundError, type RewindError } from '../../core/errors.ts';
 import { toApplicationState } from './argocd-application.ts';
+import { toAppSetRules, toParentApp } from './argocd-owner.ts';
 import { clearHold, writeHold, type HoldIO } from './argocd-hold.ts';
 import { SYSTEM, httpError, networkError, parseErrorBody } from './argocd-errors.ts';
 import { createArgoCdTransport, type ArgoCdTransport, type TransportRequest } from './argocd-transport.ts';
@@ -99,16 +104,49 @@ export function createArgoCdGitOpsClient(options: ArgoCdGitOpsClientOptions): Gi
       hint: '`rewind status` lists the apps in rewind.yaml; check the app name and that the token may see it',
     });
 
-  /** `PATCH /api/v1/applications/{name}` with a JSON merge patch; answers with the updated app. */
-  const patch = (name: string, operation: string, mergePatch: unknown) =>
-    send({
-      method: 'PATCH',
-      path: appPath(name),
-      body: { name, patch: JSON.stringify(mergePatch), patchType: 'merge' },
-      operation,
-      idempotent: true,
-      notFound: noApp(name),
-    });
+  type Spec = Record<string, unknown>;
+  const record = (v: unknown): Spec => (typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Spec) : {});
+
+  /**
+   * Reads the app's spec, changes it and writes it back without validation; answers with the
+   * spec the server stored. Retrying is safe: each attempt re-reads and writes the same change.
+   */
+  const updateSpec = async (name: string, operation: string, change: (spec: Spec) => void): Promise<Spec> => {
+    const app = record(await send({ method: 'GET', path: appPath(name), operation, idempotent: true, notFound: noApp(name) }));
+    const spec = structuredClone(record(app['spec']));
+    change(spec);
+    return record(await send({ method: 'PUT', path: `${appPath(name)}/spec?validate=false`, body: spec, operation, idempotent: true, notFound: noApp(name) }));
+  };
+  const setAutomated = (spec: Spec, automated: unknown): void => {
+    const syncPolicy = record(spec['syncPolicy']);
+    if (automated === null) delete syncPolicy['automated'];
+    else syncPolicy['automated'] = automated;
+    spec['syncPolicy'] = syncPolicy;
+  };
+
+  /** The owner's rules or policy; a failure to read them is recorded, so nobody reads it as "no rules". */
+  const withOwner = async (app: ApplicationState, signal?: AbortSignal): Promise<ApplicationState> => {
+    const owner = app.owner;
+    if (!owner) return app;
+    const path = owner.kind === 'ApplicationSet' ? `/api/v1/applicationsets/${encodeURIComponent(owner.name)}` : appPath(owner.name);
+    const operation = `get ${owner.kind} ${owner.name} (owner of ${app.name})`;
+    let detail: Partial<AppOwner>;
+    try {
+      const json = await send({
+        method: 'GET',
+        path,
+        operation,
+        idempotent: true,
+        notFound: () => new NotFoundError(`Argo CD has no ${owner.kind} ${owner.name}`),
+        ...(signal ? { signal } : {}),
+      });
+      detail = owner.kind === 'ApplicationSet' ? { applicationSet: toAppSetRules(json, app.name) } : { parent: toParentApp(json) };
+    } catch (err) {
+      if (signal?.aborted) throw err;
+      detail = { unreadable: err instanceof Error ? err.message : String(err) };
+    }
+    return Object.freeze({ ...app, owner: Object.freeze({ ...owner, ...detail }) });
+  };
 
   const holdIO: HoldIO = {
     getRaw: (name) => send({ method: 'GET', path: appPath(name), operation: `get application ${name}`, idempotent: true, notFound: noApp(name) }),
@@ -131,7 +169,7 @@ export function createArgoCdGitOpsClient(options: ArgoCdGitOpsClientOptions): Gi
         notFound: noApp(name),
         ...(opts.signal ? { signal: opts.signal } : {}),
       });
-      return toApplicationState(json);
+      return withOwner(toApplicationState(json), opts.signal);
     },
 
     /**
@@ -146,25 +184,23 @@ export function createArgoCdGitOpsClient(options: ArgoCdGitOpsClientOptions): Gi
       const operation = `set sync policy of ${name}`;
       const automated = policy.automated;
       if (automated === null) {
-        await patch(name, operation, { spec: { syncPolicy: { automated: null } } });
+        await updateSpec(name, operation, (spec) => setAutomated(spec, null));
         return;
       }
       const { prune, selfHeal, enabled } = automated;
-      const updated = await patch(name, operation, { spec: { syncPolicy: { automated: { prune, selfHeal, enabled } } } });
+      const stored = await updateSpec(name, operation, (spec) => setAutomated(spec, { ...record(record(spec['syncPolicy'])['automated']), prune, selfHeal, enabled }));
       if (enabled) return;
-      // The PATCH answers with the updated app; read it back only if this server answered without it.
-      type Echo = { spec?: { syncPolicy?: { automated?: { enabled?: unknown } } } };
-      const echo = (updated as Echo | undefined)?.spec ? (updated as Echo) : ((await send({ method: 'GET', path: appPath(name), operation, idempotent: true, notFound: noApp(name) })) as Echo);
-      const echoed = echo.spec?.syncPolicy?.automated;
-      if (echoed && echoed.enabled !== false) {
-        await patch(name, `${operation} (server predates automated.enabled: removing the block)`, {
-          spec: { syncPolicy: { automated: null } },
-        });
+      // A server older than 3.1 drops the unknown field: its answer shows no `enabled: false`.
+      const echoed = record(record(stored['syncPolicy'])['automated']);
+      if (Object.keys(echoed).length > 0 && echoed['enabled'] !== false) {
+        await updateSpec(name, `${operation} (server predates automated.enabled: removing the block)`, (spec) => setAutomated(spec, null));
       }
     },
 
     async setTargetRevision(name, revision): Promise<void> {
-      await patch(name, `pin targetRevision of ${name} to ${revision}`, { spec: { source: { targetRevision: revision } } });
+      await updateSpec(name, `pin targetRevision of ${name} to ${revision}`, (spec) => {
+        spec['source'] = { ...record(spec['source']), targetRevision: revision };
+      });
     },
 
     async rollback(name, id, opts): Promise<void> {

@@ -19,7 +19,7 @@ export interface ArgoCdTransportOptions {
 }
 
 export interface TransportRequest {
-  readonly method: 'GET' | 'POST' | 'PATCH';
+  readonly method: 'GET' | 'POST' | 'PATCH' | 'PUT';
   /** Path and query below the base URL, starting with `/api/v1/`. */
   readonly path: string;
   readonly body?: unknown;

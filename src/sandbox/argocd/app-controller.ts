@@ -1,24 +1,39 @@
 /**
  * Argo CD's application controller on the sandbox clock. Per app, one reconcile at a time:
  * run a requested operation, compare the target revision with the cluster, write
- * `status.sync/health/resources/summary`, then decide on auto-sync as upstream does:
- * sync when the target commit differs from the last one synced; when it is the same and
- * the live state drifted, self-heal (if enabled) once 5 s have passed since the last sync.
+ * `status.sync/health/resources/summary`, then decide on auto-sync as upstream's
+ * `controller/appcontroller.go` autoSync (L2520-2670) does: sync when the target commit differs
+ * from the last one synced; when it is the same and the last sync failed, do nothing; when it
+ * succeeded and the live state drifted, self-heal (if enabled) as since v2.14: the first attempt
+ * at once, then after 2 s × 3ⁿ⁻¹ (capped at 300 s) since the previous one finished
+ * (`selfHealRemainingBackoff` L2711-2742, flags `--self-heal-backoff-timeout-seconds 2`,
+ * `--self-heal-backoff-factor 3`, `--self-heal-backoff-cap-seconds 300` in
+ * `cmd/argocd-application-controller/commands/argocd_application_controller.go` L276-278).
+ * A self-heal syncs only the OutOfSync resources, which is why it appends no history entry.
+ * Auto-sync sets `operation` through SetAppOperation like any client, so an API caller meets
+ * "another operation is already in progress" while it runs.
  *
  * NOTE: upstream reconciles every 120 s (plus jitter) and reacts to watch events at once;
  * the sandbox reconciles every 3 sandbox seconds instead, which covers both for demos.
  */
 import type { SandboxClock } from '../clock.ts';
 import type { KubeClient } from '../gitops/kube-client.ts';
-import { isAutoSyncEnabled, type Application, type Operation } from './application.ts';
+import { isAutoSyncEnabled, type Application, type Operation, type OperationState } from './application.ts';
 import type { AppStore } from './app-store.ts';
 import { compareApp, type Comparison } from './compare.ts';
 import type { ManifestSource } from './manifests.ts';
-import { argoTime, runSyncOperation, type SyncTimes } from './sync-operation.ts';
+import { OperationInProgress, setAppOperation } from './set-operation.ts';
+import { argoTime, retryDueAt, runSyncOperation, type SyncTimes } from './sync-operation.ts';
 
 export const RECONCILE_INTERVAL_MS = 3_000;
-/** Upstream's `--self-heal-timeout-seconds` default. */
-export const SELF_HEAL_TIMEOUT_MS = 5_000;
+/** Upstream's self-heal back-off defaults (seconds in upstream's flags). */
+export const SELF_HEAL_BACKOFF = { initialMs: 2_000, factor: 3, capMs: 300_000 } as const;
+
+/** The wait before self-heal attempt `attempts + 1`: 0, 2 s, 6 s, 18 s, ... up to 300 s (`wait.Backoff.Step` × attempts). */
+export function selfHealDelayMs(attempts: number): number {
+  if (attempts <= 0) return 0;
+  return Math.min(SELF_HEAL_BACKOFF.capMs, SELF_HEAL_BACKOFF.initialMs * SELF_HEAL_BACKOFF.factor ** (attempts - 1));
+}
 const MIN_REAL_RECONCILE_MS = 400;
 
 export interface AppController {
@@ -104,35 +119,69 @@ export function startAppController(deps: AppControllerDeps): AppController {
     const src = last?.syncResult?.source;
     const alreadyAttempted =
       last?.syncResult?.revision === c.revision && src?.repoURL === app.spec.source.repoURL && src?.path === app.spec.source.path;
-    if (alreadyAttempted) {
-      if (!automated.selfHeal || last?.phase !== 'Succeeded') return;
-      const since = deps.clock.now().getTime() - Date.parse(last.finishedAt ?? last.startedAt);
-      if (since < SELF_HEAL_TIMEOUT_MS) {
-        const t = deps.clock.setTimeout(() => {
-          timers.delete(t);
-          schedule(app.metadata.name);
-        }, SELF_HEAL_TIMEOUT_MS - since + 50);
-        timers.add(t);
-        return;
-      }
-      deps.log(`${app.metadata.name}: self-heal: live state drifted from ${c.revision.slice(0, 7)}, re-syncing`);
-    } else {
-      deps.log(`${app.metadata.name}: auto-sync to ${c.revision.slice(0, 7)}`);
-    }
     const op: Operation = {
-      sync: { revision: c.revision, prune: automated.prune ?? false, ...(app.spec.syncPolicy?.syncOptions ? { syncOptions: app.spec.syncPolicy.syncOptions } : {}) },
+      sync: {
+        revision: c.revision,
+        prune: automated.prune ?? false,
+        source: structuredClone(app.spec.source),
+        ...(app.spec.syncPolicy?.syncOptions ? { syncOptions: app.spec.syncPolicy.syncOptions } : {}),
+      },
       initiatedBy: { automated: true },
       retry: { limit: 5 },
     };
-    await runSyncOperation(syncDeps, app.metadata.name, op);
+    if (alreadyAttempted) {
+      if (last?.phase !== 'Succeeded' || !automated.selfHeal) return;
+      const attempts = last.operation.sync.selfHealAttemptsCount ?? 0;
+      const remaining = selfHealDelayMs(attempts) - (deps.clock.now().getTime() - Date.parse(last.finishedAt ?? last.startedAt));
+      if (remaining > 0) {
+        wakeAt(app.metadata.name, new Date(deps.clock.now().getTime() + remaining));
+        return;
+      }
+      op.sync.selfHealAttemptsCount = attempts + 1;
+      op.sync.resources = c.resources
+        .filter((r) => r.status !== 'Synced')
+        .map((r) => ({ group: r.group, kind: r.kind, name: r.name, ...(r.namespace ? { namespace: r.namespace } : {}) }));
+      deps.log(`${app.metadata.name}: self-heal #${attempts + 1}: ${op.sync.resources.length} resource(s) drifted from ${c.revision.slice(0, 7)}, re-syncing them`);
+    } else {
+      deps.log(`${app.metadata.name}: auto-sync to ${c.revision.slice(0, 7)}`);
+    }
+    try {
+      setAppOperation(deps.store, app.metadata.name, op);
+    } catch (e) {
+      // Upstream: another operation was set meanwhile; it runs instead, and auto-sync is skipped.
+      if (e instanceof OperationInProgress) return;
+      throw e;
+    }
+    wakeForRetry(app.metadata.name, await runSyncOperation(syncDeps, app.metadata.name, op));
     writeComparison(app.metadata.name, await compareApp(deps.store.get(app.metadata.name)!, deps.manifests, deps.kubeFor(app)));
+  };
+
+  /** One wake-up per app and time: periodic reconciles while a retry waits would stack them. */
+  const wakes = new Map<string, number>();
+  const wakeAt = (name: string, at: Date): void => {
+    if (wakes.get(name) === at.getTime()) return;
+    wakes.set(name, at.getTime());
+    const t = deps.clock.setTimeout(() => {
+      timers.delete(t);
+      if (wakes.get(name) === at.getTime()) wakes.delete(name);
+      schedule(name);
+    }, Math.max(0, at.getTime() - deps.clock.now().getTime()) + 50);
+    timers.add(t);
+  };
+
+  /** A failed attempt with retries left: run it again when its back-off has passed. */
+  const wakeForRetry = (name: string, state: OperationState): void => {
+    const due = retryDueAt(state);
+    if (due) wakeAt(name, due);
   };
 
   const reconcile = async (name: string): Promise<void> => {
     let app = deps.store.get(name);
     if (!app) return;
     if (app.operation) {
-      await runSyncOperation(syncDeps, name, app.operation);
+      const due = retryDueAt(app.status.operationState);
+      if (due && due > deps.clock.now()) wakeAt(name, due);
+      else wakeForRetry(name, await runSyncOperation(syncDeps, name, app.operation));
       app = deps.store.get(name)!;
     }
     const comparedGeneration = app.metadata.generation;

@@ -6,8 +6,17 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { Application } from './application.ts';
 
-/** `spec`: the spec changed; `operation`: an operation was requested. Status-only writes notify nobody. */
-export type AppListener = (name: string, change: { readonly spec: boolean; readonly operation: boolean }) => void;
+/**
+ * `spec`: the spec changed (or the app was created or deleted); `operation`: an operation was
+ * requested; `metadata`: labels, annotations, finalizers or owners changed. Status-only writes
+ * notify nobody.
+ */
+export interface AppChange {
+  readonly spec: boolean;
+  readonly operation: boolean;
+  readonly metadata: boolean;
+}
+export type AppListener = (name: string, change: AppChange) => void;
 
 export interface AppStore {
   get(name: string): Application | undefined;
@@ -15,6 +24,8 @@ export interface AppStore {
   create(app: Application): Application;
   /** Applies `mutate` to a copy and stores it; returns the stored copy. Throws if the app is gone. */
   update(name: string, mutate: (app: Application) => void): Application;
+  /** Removes the app (no cascade: the sandbox's Applications carry no deletion finalizer logic). */
+  delete(name: string): boolean;
   onChange(listener: AppListener): () => void;
 }
 
@@ -22,8 +33,8 @@ export function createAppStore(): AppStore {
   const apps = new Map<string, Application>();
   const listeners = new Set<AppListener>();
   let version = 1000;
-  const notify = (name: string, change: { spec: boolean; operation: boolean }): void => {
-    if (!change.spec && !change.operation) return;
+  const notify = (name: string, change: AppChange): void => {
+    if (!change.spec && !change.operation && !change.metadata) return;
     for (const l of listeners) queueMicrotask(() => l(name, change));
   };
   return {
@@ -37,7 +48,7 @@ export function createAppStore(): AppStore {
       stored.metadata.resourceVersion = String(++version);
       stored.metadata.generation = 1;
       apps.set(stored.metadata.name, stored);
-      notify(stored.metadata.name, { spec: true, operation: stored.operation !== undefined });
+      notify(stored.metadata.name, { spec: true, operation: stored.operation !== undefined, metadata: true });
       return structuredClone(stored);
     },
     update(name, mutate) {
@@ -50,8 +61,19 @@ export function createAppStore(): AppStore {
       if (spec) next.metadata.generation = current.metadata.generation + 1;
       next.metadata.resourceVersion = String(++version);
       apps.set(name, next);
-      notify(name, { spec, operation: next.operation !== undefined && !isDeepStrictEqual(next.operation, current.operation) });
+      const { resourceVersion: _n, generation: _ng, ...nextMeta } = next.metadata;
+      const { resourceVersion: _c, generation: _cg, ...currentMeta } = current.metadata;
+      notify(name, {
+        spec,
+        operation: next.operation !== undefined && !isDeepStrictEqual(next.operation, current.operation),
+        metadata: !isDeepStrictEqual(nextMeta, currentMeta),
+      });
       return structuredClone(next);
+    },
+    delete(name) {
+      const gone = apps.delete(name);
+      if (gone) notify(name, { spec: true, operation: false, metadata: true });
+      return gone;
     },
     onChange(listener) {
       listeners.add(listener);

@@ -38,6 +38,14 @@ export interface RevisionHistory {
   initiatedBy: OperationInitiator;
 }
 
+/** A resource a partial sync is limited to (self-heal syncs only the OutOfSync ones). */
+export interface SyncOperationResource {
+  group: string;
+  kind: string;
+  name: string;
+  namespace?: string;
+}
+
 export interface SyncOperation {
   revision: string;
   prune?: boolean;
@@ -45,12 +53,16 @@ export interface SyncOperation {
   source?: ApplicationSource;
   syncStrategy?: { apply?: { force?: boolean }; hook?: { force?: boolean } };
   syncOptions?: string[];
+  resources?: SyncOperationResource[];
+  /** Since v2.14: how many self-heal syncs in a row, for the back-off. */
+  selfHealAttemptsCount?: number;
 }
 
 export interface Operation {
   sync: SyncOperation;
   initiatedBy: OperationInitiator;
-  retry?: Record<string, unknown>;
+  /** `limit` retries of a failed sync (negative: forever); auto-sync asks for 5. */
+  retry?: { limit?: number };
 }
 
 export interface ResourceResult {
@@ -62,7 +74,8 @@ export interface ResourceResult {
   status: 'Synced' | 'SyncFailed' | 'Pruned';
   message: string;
   hookPhase: string;
-  syncPhase: 'Sync';
+  hookType?: 'PreSync' | 'Sync' | 'PostSync';
+  syncPhase: 'PreSync' | 'Sync' | 'PostSync';
 }
 
 export interface OperationState {
@@ -71,6 +84,8 @@ export interface OperationState {
   message: string;
   startedAt: string;
   finishedAt?: string;
+  /** Failed attempts retried so far; a Running state with `finishedAt` waits for its next retry. */
+  retryCount?: number;
   syncResult?: { revision: string; source: ApplicationSource; resources: ResourceResult[] };
 }
 

@@ -9,6 +9,7 @@ import type { KubeClient } from '../gitops/kube-client.ts';
 import type { Application, ResourceStatus } from './application.ts';
 import { readLive, type LiveObject } from './live-state.ts';
 import type { ManifestSource } from './manifests.ts';
+import { isHook } from './hooks.ts';
 
 export interface Comparison {
   /** The commit the target revision resolved to. */
@@ -34,7 +35,8 @@ function imagesOf(o: KubeObject | undefined): string[] {
 
 export async function compareApp(app: Application, manifests: ManifestSource, kube: KubeClient): Promise<Comparison> {
   const revision = await manifests.resolve(app.spec.source.targetRevision);
-  const desired = await manifests.render(revision, app.spec.source.path);
+  // Hooks are run by syncs, not compared (upstream's sync status ignores them).
+  const desired = (await manifests.render(revision, app.spec.source.path)).filter((o) => !isHook(o));
   const live = await readLive(kube, desired);
   const resources = live.map((l): ResourceStatus => {
     const health = objectHealth(l.live);

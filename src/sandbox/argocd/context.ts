@@ -13,6 +13,8 @@ export interface ArgoContext {
   readonly manifests: ManifestSource;
   readonly clock: SandboxClock;
   kubeFor(app: Application): KubeClient;
+  /** A destination cluster name Argo CD knows (`argocd cluster list`). */
+  knownCluster(name: string): boolean;
 }
 
 export function mustGet(ctx: ArgoContext, name: string): Application {

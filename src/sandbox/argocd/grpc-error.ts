@@ -4,6 +4,7 @@
  * maps the code to (FailedPrecondition and InvalidArgument are 400, NotFound 404, ...).
  */
 export const GrpcCode = {
+  Unknown: 2,
   InvalidArgument: 3,
   NotFound: 5,
   AlreadyExists: 6,
@@ -17,6 +18,7 @@ export const GrpcCode = {
 export type GrpcCode = (typeof GrpcCode)[keyof typeof GrpcCode];
 
 const HTTP_STATUS: Readonly<Record<number, number>> = {
+  2: 500,
   3: 400,
   5: 404,
   6: 409,

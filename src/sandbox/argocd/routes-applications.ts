@@ -1,35 +1,35 @@
 /**
  * Application CRUD of Argo CD's API: list, get (with `?refresh=`), update, patch and
- * update-spec. Updates take the spec, labels and annotations; status stays the controller's.
+ * update-spec (upstream's `server/application/application.go` Update L1051, UpdateSpec L1068,
+ * Patch L1090). Every write is validated as upstream (`validate-app.ts`); only Update and
+ * UpdateSpec take `validate=false`. Status stays the controller's.
  */
-import type { Application, ApplicationSpec } from './application.ts';
+import type { Application } from './application.ts';
+import { checkSpecShape, validateApp, wrapped } from './validate-app.ts';
 import { mustGet, type ArgoContext } from './context.ts';
 import { GrpcCode, GrpcError } from './grpc-error.ts';
 import type { Route } from './http.ts';
 import { jsonPatch, mergePatch } from './json-patch.ts';
 
-function validateSpec(spec: unknown): ApplicationSpec {
-  const s = spec as Partial<ApplicationSpec> | undefined;
-  if (!s || typeof s !== 'object') throw new GrpcError(GrpcCode.InvalidArgument, 'application spec is required');
-  if (!s.source?.repoURL) throw new GrpcError(GrpcCode.InvalidArgument, 'spec.source.repoURL and spec.source.path are required');
-  if (!s.destination?.name && !s.destination?.server) {
-    throw new GrpcError(GrpcCode.InvalidArgument, 'application destination spec is invalid: an application destination must contain either server or name');
-  }
-  const limit = s.revisionHistoryLimit;
-  if (limit !== undefined && limit !== null && (!Number.isInteger(limit) || limit < 0)) {
-    throw new GrpcError(GrpcCode.InvalidArgument, 'revisionHistoryLimit must be a non-negative integer');
-  }
-  return s as ApplicationSpec;
-}
-
-function applyUpdate(ctx: ArgoContext, name: string, next: Application): Application {
-  const spec = validateSpec(next.spec);
+/**
+ * Upstream's `updateApp` (L1018-1050): spec, labels, annotations and finalizers become the
+ * request's (no merge); a conflict is retried on the newest copy, so the last writer wins.
+ */
+async function applyUpdate(ctx: ArgoContext, name: string, next: Application, validate: boolean): Promise<Application> {
+  const spec = checkSpecShape(next.spec);
+  await validateApp(name, spec, ctx, validate);
   return ctx.store.update(name, (a) => {
     a.spec = structuredClone(spec);
-    if (next.metadata?.labels) a.metadata.labels = next.metadata.labels;
-    if (next.metadata?.annotations) a.metadata.annotations = next.metadata.annotations;
+    for (const k of ['labels', 'annotations', 'finalizers'] as const) {
+      const v = next.metadata?.[k];
+      if (v === undefined || v === null) delete a.metadata[k];
+      else (a.metadata as Record<string, unknown>)[k] = structuredClone(v);
+    }
   });
 }
+
+/** `?validate=false` turns repository validation off; anything else (or nothing) leaves it on. */
+const validateOf = (q: URLSearchParams): boolean => q.get('validate') !== 'false';
 
 export function applicationRoutes(ctx: ArgoContext): Route[] {
   return [
@@ -64,7 +64,9 @@ export function applicationRoutes(ctx: ArgoContext): Route[] {
         if (body.metadata?.name && body.metadata.name !== name) {
           throw new GrpcError(GrpcCode.InvalidArgument, `application name in body (${body.metadata.name}) does not match the URL (${name})`);
         }
-        return applyUpdate(ctx, name, body);
+        return applyUpdate(ctx, name, body, validateOf(req.query)).catch((e: unknown) => {
+          throw wrapped('error validating and normalizing app', e);
+        });
       },
     },
     {
@@ -73,8 +75,11 @@ export function applicationRoutes(ctx: ArgoContext): Route[] {
       async handle(req) {
         const name = req.params['name'] ?? '';
         const app = mustGet(ctx, name);
-        const spec = validateSpec(await req.body());
-        return applyUpdate(ctx, name, { ...app, spec }).spec;
+        const spec = checkSpecShape(await req.body());
+        const updated = await applyUpdate(ctx, name, { ...app, spec }, validateOf(req.query)).catch((e: unknown) => {
+          throw wrapped('error validating and updating app: error validating and normalizing app', e);
+        });
+        return updated.spec;
       },
     },
     {
@@ -95,7 +100,10 @@ export function applicationRoutes(ctx: ArgoContext): Route[] {
         if (type === 'json' || type === '') next = jsonPatch(app, patch);
         else if (type === 'merge') next = mergePatch(app, patch);
         else throw new GrpcError(GrpcCode.InvalidArgument, `Patch type '${type}' is not supported`);
-        return applyUpdate(ctx, name, next as Application);
+        // Upstream's Patch always validates: it has no `validate` parameter.
+        return applyUpdate(ctx, name, next as Application, true).catch((e: unknown) => {
+          throw wrapped('error validating and normalizing app', e);
+        });
       },
     },
   ];

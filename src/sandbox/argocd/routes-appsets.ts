@@ -1,5 +1,8 @@
-/** ApplicationSet list, get and create-or-update (`POST ?upsert=true`), as in Argo CD's API. */
-import type { AppSetStore, ApplicationSet } from './appset-controller.ts';
+/**
+ * ApplicationSet list, get and create-or-update (`POST ?upsert=true`, how Argo CD's API updates
+ * a set: upstream's `server/applicationset/applicationset.go` Create), as in its swagger.
+ */
+import { APPLICATIONS_SYNC_POLICIES, type AppSetStore, type ApplicationSet } from './appset.ts';
 import { GrpcCode, GrpcError } from './grpc-error.ts';
 import type { Route } from './http.ts';
 
@@ -22,6 +25,14 @@ export function appSetRoutes(sets: AppSetStore): Route[] {
         const body = (await req.body()) as ApplicationSet;
         const name = body.metadata?.name;
         if (!name || !body.spec?.template) throw new GrpcError(GrpcCode.InvalidArgument, 'applicationset metadata.name and spec.template are required');
+        const policy = body.spec.syncPolicy?.applicationsSync;
+        if (policy !== undefined && !APPLICATIONS_SYNC_POLICIES.includes(policy)) {
+          // The CRD's enum, as the Kubernetes API server words a rejected value.
+          throw new GrpcError(
+            GrpcCode.InvalidArgument,
+            `error creating ApplicationSet: ApplicationSet.argoproj.io "${name}" is invalid: spec.syncPolicy.applicationsSync: Unsupported value: "${String(policy)}": supported values: ${APPLICATIONS_SYNC_POLICIES.map((p) => `"${p}"`).join(', ')}`,
+          );
+        }
         const existing = sets.get(name);
         if (existing && req.query.get('upsert') !== 'true') {
           throw new GrpcError(GrpcCode.InvalidArgument, `existing ApplicationSet spec is different, use upsert flag to force update`);

@@ -1,22 +1,25 @@
 /**
- * `POST .../sync` and `POST .../rollback`, with Argo CD's preconditions and texts: neither a
+ * `POST .../sync` and `POST .../rollback`, with Argo CD's preconditions and texts
+ * (`server/application/application.go` Sync L2100-2190, Rollback L2264-2332): neither a
  * rollback nor a sync to another revision while automated sync is enabled; one operation at
- * a time. A rollback is a sync to the history entry's revision and source, apply strategy
- * (no hooks). The operation is queued on the Application and run by the controller; the
- * response is the Application with `operation` set, as upstream returns it.
+ * a time (`set-operation.ts`). A rollback is a sync to the history entry's revision and source,
+ * apply strategy (no hooks). The operation is queued on the Application and run by the
+ * controller; the response is the Application with `operation` set, as upstream returns it.
  */
 import { isAutoSyncEnabled, type Application, type Operation } from './application.ts';
+import { setAppOperation } from './set-operation.ts';
+import { wrapped } from './validate-app.ts';
 import { mustGet, SANDBOX_USER, type ArgoContext } from './context.ts';
 import { GrpcCode, GrpcError } from './grpc-error.ts';
 import type { Route } from './http.ts';
 
+/** The API handlers wrap SetAppOperation's error: "error setting app operation: another operation ...". */
 function startOperation(ctx: ArgoContext, app: Application, op: Operation): Application {
-  return ctx.store.update(app.metadata.name, (a) => {
-    if (a.operation || a.status.operationState?.phase === 'Running') {
-      throw new GrpcError(GrpcCode.FailedPrecondition, 'another operation is already in progress');
-    }
-    a.operation = op;
-  });
+  try {
+    return setAppOperation(ctx.store, app.metadata.name, op);
+  } catch (e) {
+    throw wrapped('error setting app operation', e);
+  }
 }
 
 export function operationRoutes(ctx: ArgoContext): Route[] {
@@ -32,7 +35,10 @@ export function operationRoutes(ctx: ArgoContext): Route[] {
         if (isAutoSyncEnabled(app.spec) && revision !== '' && revision !== target && !body.dryRun) {
           throw new GrpcError(GrpcCode.FailedPrecondition, `Cannot sync to ${revision}: auto-sync currently set to ${app.spec.source.targetRevision}`);
         }
-        const commit = await ctx.manifests.resolve(revision || target);
+        // Upstream's resolveRevision: a full hash needs no repo-server call; a branch does, uncached.
+        const commit = await ctx.manifests.resolve(revision || target).catch((e: unknown) => {
+          throw wrapped('error resolving repo revision', e);
+        });
         return startOperation(ctx, app, {
           sync: {
             revision: commit,

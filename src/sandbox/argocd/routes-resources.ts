@@ -12,6 +12,7 @@ import { mustGet, type ArgoContext } from './context.ts';
 import { GrpcCode, GrpcError } from './grpc-error.ts';
 import type { Route } from './http.ts';
 import { readLive } from './live-state.ts';
+import { isHook } from './hooks.ts';
 
 interface Ref {
   group: string;
@@ -56,7 +57,7 @@ function node(o: KubeObject, parents: KubeObject[]): Record<string, unknown> {
 async function treeObjects(ctx: ArgoContext, name: string): Promise<{ object: KubeObject; parents: KubeObject[] }[]> {
   const app = mustGet(ctx, name);
   const commit = await ctx.manifests.resolve(app.status.sync.revision ?? app.spec.source.targetRevision);
-  const live = await readLive(ctx.kubeFor(app), await ctx.manifests.render(commit, app.spec.source.path));
+  const live = await readLive(ctx.kubeFor(app), (await ctx.manifests.render(commit, app.spec.source.path)).filter((o) => !isHook(o)));
   const out: { object: KubeObject; parents: KubeObject[] }[] = [];
   for (const l of live) {
     if (!l.live) continue;

@@ -3,7 +3,7 @@
  * clone that the sandbox's "CI" commits in and pushes from, like a deploy pipeline would.
  * Argo CD reads revisions out of the bare repo only.
  */
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { git, gitPipe, type GitIdentity } from './git.ts';
@@ -30,7 +30,25 @@ export interface ConfigRepo {
   subject(commit: string): Promise<string>;
   /** A file's content at `commit`. */
   readFile(commit: string, path: string): Promise<string>;
+  /**
+   * A git outage: the bare repo is moved aside (every reader, rewind's own git included, finds
+   * no repository) and every method here fails with `RepoUnreachable` until it is back.
+   */
+  setOffline(offline: boolean): Promise<void>;
+  readonly offline: boolean;
   close(): Promise<void>;
+}
+
+/** What git's transports report for a repository that is not there (go-git's `transport.ErrRepositoryNotFound`). */
+export class RepoUnreachable extends Error {
+  constructor() {
+    super('repository not found');
+  }
+}
+
+/** `file://<dir>/config-repo.git`: known before the repo exists, so its own files can name it. */
+export function configRepoURL(dir: string): string {
+  return `file://${join(dir, 'config-repo.git')}`;
 }
 
 export async function createConfigRepo(options: {
@@ -61,6 +79,10 @@ export async function createConfigRepo(options: {
     await git(['fetch', '--quiet', 'origin', branch], { cwd: workDir });
     await git(['reset', '--quiet', '--hard', `origin/${branch}`], { cwd: workDir });
   };
+  let offline = false;
+  const reachable = (): void => {
+    if (offline) throw new RepoUnreachable();
+  };
   const push = async (): Promise<string> => {
     await git(['push', '--quiet', 'origin', `HEAD:refs/heads/${branch}`], { cwd: workDir });
     return (await git(['rev-parse', 'HEAD'], { cwd: workDir })).trim();
@@ -70,9 +92,22 @@ export async function createConfigRepo(options: {
     bareDir,
     workDir,
     branch,
-    repoURL: `file://${bareDir}`,
+    repoURL: configRepoURL(options.dir),
     seeded,
+    get offline() {
+      return offline;
+    },
+    async setOffline(next) {
+      if (next === offline) return;
+      // Queued behind CI so a push in flight finishes on one side of the outage.
+      await serial(async () => {
+        if (next) await rename(bareDir, `${bareDir}.offline`);
+        else await rename(`${bareDir}.offline`, bareDir);
+        offline = next;
+      });
+    },
     async resolve(revision) {
+      reachable();
       const rev = revision === '' ? 'HEAD' : revision;
       const out = await git(['rev-parse', '--verify', '--quiet', `${rev}^{commit}`], { cwd: bareDir });
       return out.trim();
@@ -80,6 +115,7 @@ export async function createConfigRepo(options: {
     checkout(commit) {
       let tree = trees.get(commit);
       if (!tree) {
+        if (offline) return Promise.reject(new RepoUnreachable());
         const into = join(cacheDir, commit);
         tree = mkdir(into, { recursive: true })
           .then(() => gitPipe(['archive', '--format=tar', commit], { cwd: bareDir }, { cmd: 'tar', args: ['-x', '-f', '-'], cwd: into }))
@@ -91,6 +127,7 @@ export async function createConfigRepo(options: {
     },
     commit(change) {
       return serial(async () => {
+        reachable();
         await syncWork();
         for (const [path, content] of Object.entries(change.files)) {
           const file = join(workDir, path);
@@ -107,6 +144,7 @@ export async function createConfigRepo(options: {
     },
     revert(commit, date, author) {
       return serial(async () => {
+        reachable();
         await syncWork();
         try {
           await git(['revert', '--no-edit', commit], { cwd: workDir, date, identity: author });
@@ -118,16 +156,20 @@ export async function createConfigRepo(options: {
       });
     },
     async changedFiles(commit) {
+      reachable();
       const out = await git(['diff-tree', '--no-commit-id', '--name-only', '-r', '--root', commit], { cwd: bareDir });
       return out.split('\n').filter(Boolean);
     },
     async subject(commit) {
+      reachable();
       return (await git(['log', '-1', '--format=%s', commit], { cwd: bareDir })).trim();
     },
     readFile(commit, path) {
+      if (offline) return Promise.reject(new RepoUnreachable());
       return git(['show', `${commit}:${path}`], { cwd: bareDir });
     },
     async close() {
+      if (offline) await rename(`${bareDir}.offline`, bareDir).catch(() => undefined);
       await rm(cacheDir, { recursive: true, force: true });
     },
   };

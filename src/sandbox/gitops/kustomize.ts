@@ -137,7 +137,9 @@ function podTemplate(o: KubeObject): Template | undefined {
 function addLabels(o: KubeObject, pairs: Record<string, string>, selectors: boolean, templates: boolean): void {
   o.metadata.labels = { ...o.metadata.labels, ...pairs };
   const spec = isObject(o.spec) ? o.spec : undefined;
-  if (selectors && spec && WORKLOADS.has(o.kind ?? '')) {
+  // Kustomize's commonLabels field specs (api/konfig/builtinpluginconsts/commonlabels.go) create a
+  // workload's selector, but only extend a Job's when it has one (`create: false`).
+  if (selectors && spec && WORKLOADS.has(o.kind ?? '') && (o.kind !== 'Job' || isObject(spec['selector']))) {
     const sel = isObject(spec['selector']) ? spec['selector'] : {};
     spec['selector'] = { ...sel, matchLabels: { ...(sel['matchLabels'] as object | undefined), ...pairs } };
   }

@@ -36,7 +36,10 @@ function appFrom(body: unknown): WorldApp {
   return app;
 }
 
-/** Waits (sandbox time) until `app`'s history records `revision` and it compares Synced; returns the entry id or null. */
+/**
+ * Waits (sandbox time) until `app`'s history records `revision` and it compares Synced; returns
+ * the entry id, or null when it did not deploy (not yet, or its sync failed for good).
+ */
 async function waitForDeploy(deps: CiDeps, app: string, revision: string): Promise<number | null> {
   // NOTE: bounded in real time too: at 20x on a loaded machine, a few sandbox seconds is too short a wait.
   const realDeadline = performance.now() + Math.max(deps.clock.toRealMs(4 * RECONCILE_INTERVAL_MS + 30_000), 15_000);
@@ -44,6 +47,8 @@ async function waitForDeploy(deps: CiDeps, app: string, revision: string): Promi
     const a = deps.apps.get(app);
     const entry = a?.status.history?.find((h) => h.revision === revision);
     if (entry && a?.status.sync.revision === revision && a.status.sync.status === 'Synced') return entry.id;
+    const op = a?.status.operationState;
+    if (op?.syncResult?.revision === revision && (op.phase === 'Failed' || op.phase === 'Error')) return null;
     await deps.clock.sleep(250);
   }
   return null;
@@ -59,6 +64,42 @@ const MIGRATIONS = {
     [`apps/${service}/migrations/0099_drop_legacy_sku.sql`]: `-- ${service}: the new code no longer reads legacy_sku\nALTER TABLE ${service}_items DROP COLUMN legacy_sku;\n`,
   }),
 } as const;
+
+/**
+ * `partial-sync`: the release adds a second Deployment the API server rejects, so the sync fails
+ * after the image was applied (auto-sync retries it five times, then operationState stays Failed
+ * and no history entry is written).
+ */
+function partialSyncFiles(app: WorldApp, overlay: string): Record<string, string> {
+  return {
+    [`${app.path}/kustomization.yaml`]: overlay.replace('  - ../base\n', '  - ../base\n  - worker.yaml\n'),
+    [`${app.path}/worker.yaml`]: partialSyncWorker(app.service),
+  };
+}
+
+/** A worker Deployment whose selector does not match its template: the API server answers 422. */
+function partialSyncWorker(service: string): string {
+  return [
+    'apiVersion: apps/v1',
+    'kind: Deployment',
+    'metadata:',
+    `  name: ${service}-worker`,
+    'spec:',
+    '  replicas: 1',
+    '  selector:',
+    '    matchLabels:',
+    `      app: ${service}-worker`,
+    '  template:',
+    '    metadata:',
+    '      labels:',
+    `        app: ${service}-worker-v2`,
+    '    spec:',
+    '      containers:',
+    `        - name: ${service}-worker`,
+    `          image: ghcr.io/acme/${service}:worker`,
+    '',
+  ].join('\n');
+}
 
 function scenarioFrom(body: unknown): ScenarioInfo {
   const s = (body as { scenario?: unknown } | undefined)?.scenario ?? 'image';
@@ -99,7 +140,7 @@ export function ciRoutes(deps: CiDeps): Route[] {
         const next = (app.pinBy === 'tag' ? text.replace(/newTag: \S+/, `newTag: ${bad.version}`) : text.replace(/digest: sha256:[0-9a-f]{64}/, `digest: ${bad.digest}`))
           .replace(/# image version: .*/, `# image version: ${bad.version}`);
         const message = `${bumpMessage(app.service, bad.version, [app.region])}\n\nBuilt by ci-pipeline #${4100 + Math.floor(Math.random() * 800)}.`;
-        const files: Record<string, string> = { [file]: next, ...MIGRATIONS[scenario.migration](app.service) };
+        const files: Record<string, string> = { [file]: next, ...MIGRATIONS[scenario.migration](app.service), ...(scenario.partialSync ? partialSyncFiles(app, next) : {}) };
         const revision = await deps.repo.commit({ files, message, date: deps.clock.now(), author: { name: 'ci-bot', email: 'ci-bot@acme-books.example' } });
         deps.pushed();
         if (scenario.previousCrashes && previous) deps.images.setBehaviour(previous, 'crash-loop');

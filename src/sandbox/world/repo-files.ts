@@ -78,11 +78,34 @@ function deployment(service: Service, c: ServiceConfig): string {
   return stringify(doc);
 }
 
-function baseKustomization(): string {
+/** Services whose schema migrations run as an Argo CD PreSync hook Job before each sync (not on a rollback). */
+const MIGRATION_HOOK_SERVICES: ReadonlySet<Service> = new Set(['orders']);
+
+function migrationJob(service: Service): string {
+  return stringify({
+    apiVersion: 'batch/v1',
+    kind: 'Job',
+    metadata: {
+      name: `${service}-db-migrate`,
+      annotations: { 'argocd.argoproj.io/hook': 'PreSync', 'argocd.argoproj.io/hook-delete-policy': 'BeforeHookCreation' },
+    },
+    spec: {
+      backoffLimit: 1,
+      template: {
+        spec: {
+          restartPolicy: 'Never',
+          containers: [{ name: 'migrate', image: repositoryOf(service), args: ['migrate', 'up', `--dir=/migrations/${service}`] }],
+        },
+      },
+    },
+  });
+}
+
+function baseKustomization(withHook = false): string {
   return stringify({
     apiVersion: 'kustomize.config.k8s.io/v1beta1',
     kind: 'Kustomization',
-    resources: ['deployment.yaml'],
+    resources: withHook ? ['deployment.yaml', 'migrate-job.yaml'] : ['deployment.yaml'],
     commonLabels: { 'app.kubernetes.io/part-of': 'bookstore-platform' },
   });
 }
@@ -133,7 +156,9 @@ export function repoFiles(world: WorldConfig): Record<string, string> {
   for (const service of SERVICES) {
     const c = world[service];
     files[`apps/${service}/base/deployment.yaml`] = cached(['deployment', service, c.memoryLimit, c.env], () => deployment(service, c));
-    files[`apps/${service}/base/kustomization.yaml`] = cached(['base'], baseKustomization);
+    const hook = MIGRATION_HOOK_SERVICES.has(service);
+    files[`apps/${service}/base/kustomization.yaml`] = cached(['base', hook], () => baseKustomization(hook));
+    if (hook) files[`apps/${service}/base/migrate-job.yaml`] = cached(['job', service], () => migrationJob(service));
     for (const region of REGIONS) {
       const env = c.regionEnv[region];
       files[`apps/${service}/${region}/kustomization.yaml`] = cached(['overlay', service, region, c.versions[region]], () => overlay(service, region, c.versions[region]));

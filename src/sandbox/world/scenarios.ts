@@ -18,14 +18,17 @@ export interface ScenarioInfo {
   readonly moveTag: boolean;
   /** The image the app ran before starts crashing too (its dependency broke with the release). */
   readonly previousCrashes: boolean;
+  /** The release also adds an object the API server rejects: the sync fails half-applied. */
+  readonly partialSync: boolean;
   readonly description: string;
 }
 
-const s = (o: Omit<ScenarioInfo, 'aliases' | 'migration' | 'moveTag' | 'previousCrashes'> & Partial<ScenarioInfo>): ScenarioInfo => ({
+const s = (o: Omit<ScenarioInfo, 'aliases' | 'migration' | 'moveTag' | 'previousCrashes' | 'partialSync'> & Partial<ScenarioInfo>): ScenarioInfo => ({
   aliases: [],
   migration: 'none',
   moveTag: false,
   previousCrashes: false,
+  partialSync: false,
   ...o,
 });
 
@@ -37,6 +40,7 @@ export const SCENARIOS: readonly ScenarioInfo[] = [
   s({ name: 'pull-failure', app: 'bookstore-catalog-us-east', behaviour: 'pull-failure', description: 'the new digest was never pushed: ErrImagePull, then ImagePullBackOff' }),
   s({ name: 'readiness-fail', app: 'bookstore-catalog-us-east', behaviour: 'readiness-fail', description: 'the new image runs but never gets Ready' }),
   s({ name: 'tag-moved', app: 'bookstore-orders-eu-west', behaviour: 'crash-loop', moveTag: true, description: 'CI re-pushed the running tag with another build, then shipped a crash-looping release by tag' }),
+  s({ name: 'partial-sync', app: 'bookstore-orders-us-east', behaviour: 'slow', partialSync: true, description: 'the release adds an object the API server rejects: the sync fails after the image was applied, operationState Failed, no history entry' }),
   s({ name: 'crashloop-everywhere', app: 'bookstore-catalog-us-east', behaviour: 'crash-loop', previousCrashes: true, description: 'the release crash-loops and breaks a dependency: the previous image crash-loops too' }),
 ];
 

@@ -1,0 +1,27 @@
+/**
+ * `POST /api/sandbox/v1/fault {"fault": "git-down" | "git-up"}`: outages the sandbox can stage
+ * (beside the CI endpoints, same port and token). `git-down` moves the config repo aside, so
+ * every git reader (Argo CD's repo-server, the CI, rewind's own git) finds no repository.
+ */
+import type { ConfigRepo } from '../gitops/config-repo.ts';
+import { GrpcCode, GrpcError } from '../argocd/grpc-error.ts';
+import type { Route } from '../argocd/http.ts';
+
+export function faultRoutes(deps: { repo: ConfigRepo; log(message: string): void }): Route[] {
+  return [
+    {
+      method: 'POST',
+      path: '/api/sandbox/v1/fault',
+      async handle(req) {
+        const fault = (await req.body() as { fault?: unknown }).fault;
+        if (fault !== 'git-down' && fault !== 'git-up') {
+          throw new GrpcError(GrpcCode.InvalidArgument, `unknown fault ${JSON.stringify(fault)} (faults: git-down, git-up)`);
+        }
+        await deps.repo.setOffline(fault === 'git-down');
+        deps.log(`fault: config repo ${fault === 'git-down' ? 'unreachable' : 'reachable again'}`);
+        return { git: deps.repo.offline ? 'down' : 'up' };
+      },
+    },
+    { method: 'GET', path: '/api/sandbox/v1/fault', handle: () => Promise.resolve({ git: deps.repo.offline ? 'down' : 'up' }) },
+  ];
+}
