@@ -48,8 +48,9 @@ function tools(sandbox: () => SandboxProcess) {
   return { kubectl, brk, rollback };
 }
 
-describe('hard incidents, end to end', () => {
-  let sb: SandboxProcess;
+/** A sandbox for the enclosing describe block (started before its tests, stopped after), and its tools. */
+function sandboxSuite() {
+  let sb: SandboxProcess | undefined;
   before(async () => {
     // NOTE: a generous readiness bound: the machine is shared, and start-up is not what this suite tests.
     sb = await startSandboxProcess({ speed: 30, timeoutMs: 120_000 });
@@ -57,8 +58,11 @@ describe('hard incidents, end to end', () => {
   after(async () => {
     await sb?.stop();
   });
+  return tools(() => sb ?? assert.fail('the sandbox did not start'));
+}
 
-  const { kubectl, brk, rollback } = tools(() => sb);
+describe('hard incidents, end to end', () => {
+  const { kubectl, brk, rollback } = sandboxSuite();
 
   test('crash loop: kubectl rollout status reports the deadline, and the rollback is verified despite the stale condition', async () => {
     await brk('bookstore-catalog-us-east', 'crashloop');
@@ -116,14 +120,7 @@ describe('hard incidents, end to end', () => {
  * that ignores targetRevision); the world's other owners (issue 10) are not rewind's yet.
  */
 describe('hard incidents on a second sandbox', () => {
-  let sb: SandboxProcess;
-  before(async () => {
-    sb = await startSandboxProcess({ speed: 30, timeoutMs: 120_000 });
-  });
-  after(async () => {
-    await sb?.stop();
-  });
-  const { kubectl, brk, rollback } = tools(() => sb);
+  const { kubectl, brk, rollback } = sandboxSuite();
 
   test('a moved tag is detected: Pods run the old build while the tag names a new one', async () => {
     const b = await brk('bookstore-orders-us-east', 'tag-moved');
