@@ -103,6 +103,11 @@ export async function executePlan(deps: ExecuteDeps, opts: ExecuteOptions): Prom
 async function runStep(handler: StepHandler<unknown> | undefined, step: PlanStep, ctx: Parameters<StepHandler<unknown>['run']>[1]): Promise<StepOutcome> {
   if (handler === undefined) return { status: 'failed', evidence: [], error: `no handler for step kind "${step.kind}"`, failure: 'system' };
   const def = handler.definition;
+  // NOTE: the one place ports are checked. A missing config repo is configuration a person can
+  // add, so the step waits (the run stays open) instead of failing.
+  if (def.ports.includes('repo') && ctx.repo === undefined) {
+    return { status: 'pending', evidence: [`rewind.yaml has no configRepo, which ${step.kind} needs: configure it, then continue the run (\`rewind finish\` or \`rewind resume\`)`] };
+  }
   try {
     const outcome = await handler.run(def.params.parse(step.params, `steps[${ctx.index}].params`), ctx, step);
     return outcome.status === 'failed' ? { ...outcome, failure: outcome.failure ?? def.failure } : outcome;

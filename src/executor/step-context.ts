@@ -3,6 +3,7 @@ import type { ClusterClient, Clock, ConfigRepo, GitOpsClient, ImageRegistry, Tem
 import type { Plan, PlanStep } from '../core/plan.ts';
 import type { StepStatus } from '../core/run.ts';
 import type { StepDefinition } from '../core/steps/index.ts';
+import { InternalError } from '../core/errors.ts';
 
 /** Something worth showing while a run waits; the CLI prints it to stderr. */
 export type ProgressEvent =
@@ -59,6 +60,15 @@ export interface StepOutcome {
 export interface StepHandler<P> {
   readonly definition: StepDefinition<P>;
   run(params: P, ctx: StepContext, step: PlanStep): Promise<StepOutcome>;
+}
+
+/**
+ * The config repo of a step whose definition lists the `repo` port: the executor only runs such a
+ * step when there is one (else the step waits, pending, naming what to configure).
+ */
+export function repoOf(ctx: StepContext): ConfigRepo {
+  if (ctx.repo === undefined) throw new InternalError(`step ${ctx.plan.steps[ctx.index]?.kind ?? '?'} ran without the repo port its definition lists`);
+  return ctx.repo;
 }
 
 export function handle<P>(definition: StepDefinition<P>, run: (params: P, ctx: StepContext, step: PlanStep) => Promise<StepOutcome>): StepHandler<P> {

@@ -1,7 +1,10 @@
 import type { Evidence, Phase, Plan, PlanStep } from '../plan.ts';
 import type { Schema } from '../schema.ts';
 
-/** The ports a step's handler needs; the executor refuses to start a step whose port is missing. */
+/**
+ * The ports a step's handler needs. The executor checks them before the step acts: a step needing
+ * the config repo waits (pending) while rewind.yaml has none. `gitops` and `cluster` are always built.
+ */
 export type PortName = 'gitops' | 'cluster' | 'repo';
 
 /**

@@ -1,30 +1,24 @@
 import { shortHash, WorkloadState } from '../../core/domain.ts';
 import * as argocd from '../../core/steps/argocd-steps.ts';
 import { followupAwaitRevert } from '../../core/steps/followup-steps.ts';
-import { handle, StepOutcome, type StepContext } from '../step-context.ts';
+import { handle, repoOf, StepOutcome } from '../step-context.ts';
 import { pollUntil } from '../wait.ts';
-
-const noRepo = 'rewind.yaml has no configRepo, so rewind cannot see the revert land: configure it, then `rewind finish`';
 
 /** Step 3d's gate. Pending (the run stays open) until the bad commit's revert is on the branch. */
 export const awaitRevert = handle(followupAwaitRevert, async (params, ctx) => {
-  if (ctx.repo === undefined) return StepOutcome.pending(noRepo);
-  await ctx.repo.fetch();
+  const repo = repoOf(ctx);
+  await repo.fetch();
   const bad = shortHash(params.badRevision);
-  if (!(await ctx.repo.hasRevertOf(params.badRevision, params.trackedBranch))) {
+  if (!(await repo.hasRevertOf(params.badRevision, params.trackedBranch))) {
     return StepOutcome.pending(`the revert of ${bad} is not on ${params.trackedBranch} yet: git revert ${bad} && git push (then \`rewind finish ${ctx.plan.app}\`)`);
   }
   return StepOutcome.succeeded(`the revert of ${bad} is on ${params.trackedBranch}`);
 });
 
-async function branchHead(ctx: StepContext, branch: string): Promise<string | undefined> {
-  return ctx.repo === undefined ? undefined : ctx.repo.resolve(branch);
-}
 
 /** Argo CD caches branch heads: hard-refresh until it compares with the head that holds the revert. */
 export const awaitBranchHead = handle(argocd.argocdAwaitBranchHead, async (params, ctx) => {
-  const head = await branchHead(ctx, params.trackedBranch);
-  if (head === undefined) return StepOutcome.pending(noRepo);
+  const head = await repoOf(ctx).resolve(params.trackedBranch);
   if (ctx.dryRun) return StepOutcome.skipped(`dry run: would wait until Argo CD compares with ${shortHash(head)}`);
   let seen = '';
   const sees = await pollUntil(ctx, async () => {
@@ -37,8 +31,7 @@ export const awaitBranchHead = handle(argocd.argocdAwaitBranchHead, async (param
 
 /** The saved policy is manual: nothing syncs by itself, so sync once to the branch head. */
 export const syncToBranch = handle(argocd.argocdSyncToBranch, async (params, ctx) => {
-  const head = await branchHead(ctx, params.trackedBranch);
-  if (head === undefined) return StepOutcome.pending(noRepo);
+  const head = await repoOf(ctx).resolve(params.trackedBranch);
   const app = await ctx.gitops.getApplication(ctx.plan.app);
   if (app.sync.status === 'Synced' && app.sync.revision === head) return StepOutcome.skipped(`already Synced to ${shortHash(head)}`);
   if (ctx.dryRun) return StepOutcome.skipped(`dry run: would sync to ${shortHash(head)}`);
@@ -48,8 +41,7 @@ export const syncToBranch = handle(argocd.argocdSyncToBranch, async (params, ctx
 
 /** Closed when the app is Synced to the branch head (the revert), Healthy, rolled out. */
 export const waitSyncedToBranch = handle(argocd.argocdWaitSyncedToBranch, async (params, ctx) => {
-  const head = await branchHead(ctx, params.trackedBranch);
-  if (head === undefined) return StepOutcome.pending(noRepo);
+  const head = await repoOf(ctx).resolve(params.trackedBranch);
   if (ctx.dryRun) return StepOutcome.skipped('dry run: nothing to wait for');
   let last = '';
   const clean = await pollUntil(ctx, async () => {
