@@ -79,10 +79,11 @@ export async function abandonRun(ctx: AppContext, req: AbandonRequest, env: Node
   }
 }
 
-type Record = (kind: string, act: () => Promise<string>) => Promise<string>;
+/** Runs one abandon action between its journaled intent and outcome. */
+type Journaled = (kind: string, act: () => Promise<string>) => Promise<string>;
 
 /** Gives back exactly what the hold saved: the pinned targetRevision, the sync policy, then the hold itself. */
-async function restore(gitops: GitOpsClient, app: string, hold: Hold, record: Record): Promise<string[]> {
+async function restore(gitops: GitOpsClient, app: string, hold: Hold, record: Journaled): Promise<string[]> {
   const out: string[] = [];
   const live = await gitops.getApplication(app);
   const to = hold.saved.targetRevision;

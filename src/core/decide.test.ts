@@ -229,6 +229,12 @@ const cases: readonly Case[] = [
     rejected: { 'argo-rollouts': /is an Argo Rollout, but rewind cannot abort or undo Rollouts yet/, 'rollout-undo': /Argo CD manages .*self-heal/ },
   },
   {
+    title: 'says a tag is compared by the digest it resolves to, not by its name',
+    facts: FakeFacts.seed().targetImages('ghcr.io/acme/orders:2.8.0'),
+    decision: 'rollback',
+    extra: (plan) => assert.deepEqual(plan.steps.find((s) => s.kind === 'verify.digest')?.checks, ['every Pod runs the digest ghcr.io/acme/orders:2.8.0 resolves to in its registry (a tag: resolved when verifying)']),
+  },
+  {
     title: 'takes the expected images from the target revision when they were gathered',
     facts: FakeFacts.seed().targetImages('ghcr.io/acme/catalog@sha256:feed'),
     decision: 'rollback',

@@ -56,7 +56,8 @@ export function readHold(raw: string): HoldReading {
   }
 }
 
-const age = (from: string, now: string): string => {
+/** "30 min", "5 h": how long ago, as a person reads it in a refusal. */
+export const age = (from: string, now: string): string => {
   const minutes = Math.max(0, Math.round((Date.parse(now) - Date.parse(from)) / 60_000));
   return minutes < 120 ? `${minutes} min` : `${Math.round(minutes / 60)} h`;
 };

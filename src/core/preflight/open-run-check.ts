@@ -1,11 +1,6 @@
-import { describeHold } from '../hold.ts';
+import { age, describeHold } from '../hold.ts';
 import type { Preflight } from './types.ts';
 import { result } from './types.ts';
-
-const age = (from: string, now: string): string => {
-  const minutes = Math.max(0, Math.round((Date.parse(now) - Date.parse(from)) / 60_000));
-  return minutes < 120 ? `${minutes} min` : `${Math.round(minutes / 60)} h`;
-};
 
 /**
  * Before anything else: is the app already in a run's hands? A hold on the Application (any

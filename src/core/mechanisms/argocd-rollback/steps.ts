@@ -16,6 +16,11 @@ export interface StepsInput {
   readonly preflightChecks: readonly string[];
 }
 
+/** A pinned image is compared by its digest; a tag by the digest the registry resolves it to at verification. */
+function expectedCheck(image: string): string {
+  return /@sha256:[0-9a-f]{64}$/.test(image) ? `every Pod's imageID matches ${image}` : `every Pod runs the digest ${image} resolves to in its registry (a tag: resolved when verifying)`;
+}
+
 /**
  * The runbook's Steps 3a-3d as plan steps. Without a parent: save and disable auto-sync (3a), roll
  * back to the history id (3b). With an ApplicationSet/parent owner, which puts syncPolicy back:
@@ -80,7 +85,7 @@ export function argocdSteps(input: StepsInput): PlanStep[] {
     }, { revision: target.revision }),
     step(verifyDigest, {
       title: 'Verify every Pod runs the good image (3c)', target: workloadTarget,
-      checks: input.expectedImages.length ? input.expectedImages.map((i) => `every Pod's imageID matches ${i}`) : ['the rollout completed (no expected images known)'],
+      checks: input.expectedImages.length ? input.expectedImages.map(expectedCheck) : ['the rollout completed (no expected images known)'],
       evidence: input.expectedImages.length ? [{ claim: 'images at the target revision', source: facts.targetImages?.source ?? facts.diagnosis?.source ?? 'diagnosis' }] : [],
     }, { expectedImages: input.expectedImages }),
     step(followupAwaitRevert, {
