@@ -3,7 +3,7 @@
  * catalog Pods (10 of them on the bad digest), loaded into the sandbox's store and, through
  * `promtool tsdb create-blocks-from openmetrics`, into Debian's Prometheus; then the seed's p99
  * query (instant, and as a 1 h range at 15 s steps) over both HTTP APIs. Also the sandbox's idle
- * CPU at speed 1 and 20. Needs REWIND_TEST_PROMETHEUS (promtool is taken from the same folder).
+ * CPU at speed 1 and 20. Needs REWIND_TEST_PROMETHEUS_BIN (promtool is taken from the same folder).
  */
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
@@ -19,7 +19,7 @@ import type { TrafficProfile } from '../src/sandbox/metrics/profiles.ts';
 import { generateSandboxTls } from '../src/sandbox/tls.ts';
 import { startSandboxProcess } from '../src/testing/sandbox-process.ts';
 import { promCall, type PromEndpoint } from '../test/sandbox-metrics/prom-http.ts';
-import { startRealPrometheus } from '../test/sandbox-metrics/real-prometheus.ts';
+import { prometheusBinaries, startConfiguredPrometheus } from '../src/testing/real-prometheus.ts';
 
 const exec = promisify(execFile);
 const PODS = 50;
@@ -61,10 +61,10 @@ async function idleCpu(speed: number): Promise<number> {
 }
 
 export async function benchMetrics(): Promise<Record<string, unknown>> {
-  const binary = process.env['REWIND_TEST_PROMETHEUS'];
+  const binary = prometheusBinaries().prometheus;
   if (!binary) {
-    console.log('metrics: skipped; set REWIND_TEST_PROMETHEUS=/usr/bin/prometheus');
-    return { skipped: 'REWIND_TEST_PROMETHEUS not set' };
+    console.log('metrics: skipped; set REWIND_TEST_PROMETHEUS_BIN=/usr/bin/prometheus');
+    return { skipped: 'REWIND_TEST_PROMETHEUS_BIN not set' };
   }
   const dir = mkdtempSync(join(tmpdir(), 'rewind-bench-metrics-'));
   const end = Math.floor(Date.now() / STEP_MS) * STEP_MS - 60_000;
@@ -102,7 +102,7 @@ export async function benchMetrics(): Promise<Record<string, unknown>> {
 
   const tls = generateSandboxTls();
   const api = await startPromApi({ port: 0, tls, token: 'bench', db, rules: [], ruleFile: '', intervalMs: STEP_MS, now: () => end });
-  const real = await startRealPrometheus(binary, join(dir, 'prometheus.yml'), { dataDir: join(dir, 'prom'), retention: '30d' });
+  const real = await startConfiguredPrometheus(binary, join(dir, 'prometheus.yml'), { dataDir: join(dir, 'prom'), retention: '30d' });
   try {
     const sandboxEp: PromEndpoint = { url: api.url, ca: tls.caCert, token: 'bench' };
     const realEp: PromEndpoint = { url: real.url };

@@ -132,6 +132,44 @@ async function waitUntil(what: string, check: () => Promise<boolean>, timeoutMs:
   }
 }
 
+/** A Prometheus started on a config a test wrote (e.g. the sandbox's own prometheus.yml). */
+export interface ConfiguredPrometheus {
+  readonly url: string;
+  output(): string;
+  stop(): Promise<void>;
+}
+
+/**
+ * Debian's `prometheus` on a free loopback port with `configFile`, its TSDB in a new temp folder
+ * (removed by `stop()`) or in `dataDir` (kept), ready when `/-/ready` answers. Killed when the test
+ * process exits, should `stop()` not run.
+ */
+export async function startConfiguredPrometheus(binary: string, configFile: string, opts: { dataDir?: string; retention?: string } = {}): Promise<ConfiguredPrometheus> {
+  const data = opts.dataDir ?? (await mkdtemp(join(tmpdir(), 'rewind-prom-')));
+  const port = await freePort();
+  const log: string[] = [];
+  const child = spawnLogged(binary, [`--config.file=${configFile}`, `--storage.tsdb.path=${data}`, `--web.listen-address=127.0.0.1:${port}`, `--storage.tsdb.retention.time=${opts.retention ?? '1h'}`, '--log.level=warn'], log);
+  const kill = (): void => void child.kill('SIGKILL');
+  process.once('exit', kill);
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const stop = async () => {
+    process.off('exit', kill);
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGTERM');
+      await exited;
+    }
+    if (!opts.dataDir) await rm(data, { recursive: true, force: true });
+  };
+  const url = `http://127.0.0.1:${port}`;
+  try {
+    await waitUntil('Prometheus was not ready', async () => (await fetch(`${url}/-/ready`)).ok, 30_000, () => log.join(''));
+  } catch (e) {
+    await stop();
+    throw e;
+  }
+  return { url, output: () => log.join(''), stop };
+}
+
 async function getJson(url: string): Promise<unknown> {
   const res = await fetch(url);
   if (!res.ok) throw new Error(`HTTP ${res.status}`);

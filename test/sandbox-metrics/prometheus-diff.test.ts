@@ -14,9 +14,9 @@ import { startSandboxProcess, type SandboxProcess } from '../../src/testing/sand
 import { argo, getApp, kubectl, waitFor } from '../sandbox/helpers.ts';
 import { BAD_VERSIONS, digestOf } from '../../src/sandbox/index.ts';
 import { instantVector, promCall, type PromEndpoint } from './prom-http.ts';
-import { startRealPrometheus, type RealPrometheus } from './real-prometheus.ts';
+import { prometheusBinaries, startConfiguredPrometheus, type ConfiguredPrometheus } from '../../src/testing/real-prometheus.ts';
 
-const binary = process.env['REWIND_TEST_PROMETHEUS'];
+const binary = prometheusBinaries().prometheus;
 
 /** Query → relative tolerance (0: exact) and, for counts of rare events, an absolute one. */
 export const DIFF_QUERIES: readonly (readonly [string, number, number?])[] = [
@@ -60,14 +60,14 @@ function close(a: number, b: number, tol: number, abs = 0): boolean {
 }
 
 if (!binary) {
-  test('sandbox metrics vs real Prometheus: needs REWIND_TEST_PROMETHEUS', () => {
-    // NOTE: in CI a missing Prometheus is a failure, not a skip: the comparison must have run.
-    if (process.env['CI']) assert.fail('REWIND_TEST_PROMETHEUS is not set in CI; .ci/run installs Debian\'s prometheus and sets it');
-    console.log('# skipped: set REWIND_TEST_PROMETHEUS=/usr/bin/prometheus to compare the sandbox with a real Prometheus');
+  // NOTE: in CI a missing Prometheus is a failure, not a skip: the comparison must have run. Locally it is reported as skipped, never as a pass.
+  const why = 'set REWIND_TEST_PROMETHEUS_BIN=/usr/bin/prometheus to compare the sandbox with a real Prometheus';
+  test('sandbox metrics vs real Prometheus', { skip: process.env['CI'] ? false : why }, () => {
+    assert.fail(`REWIND_TEST_PROMETHEUS_BIN is not set in CI; .ci/run installs Debian's prometheus and sets it (${why})`);
   });
 } else {
   let sb: SandboxProcess;
-  let real: RealPrometheus;
+  let real: ConfiguredPrometheus;
   let sandboxApi: PromEndpoint;
   /** Wall seconds when the last bad rollout finished: windows that end later than this + 1m hold only bad Pods. */
   let rolledOutAt = 0;
@@ -75,7 +75,7 @@ if (!binary) {
   before(async () => {
     sb = await startSandboxProcess({ wallClock: true, scrapeInterval: '1s', timeoutMs: 60_000 });
     sandboxApi = { url: sb.prometheusUrl, ca: sb.ca, token: sb.prometheusToken };
-    real = await startRealPrometheus(binary, sb.state.files.prometheusConfig!);
+    real = await startConfiguredPrometheus(binary, sb.state.files.prometheusConfig!);
     await waitFor('real Prometheus scraping 18 Pods', async () => {
       const v = await instantVector({ url: real.url }, 'count(up == 1)', Date.now() / 1000);
       return v.get('[]') === 18;
