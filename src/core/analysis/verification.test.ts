@@ -12,7 +12,9 @@ test('the seed alerts as defaults, picked by the workload name; they parse', () 
   assert.equal(seedDefaultMetrics('inventory'), undefined);
   assert.equal(seedDefaultMetrics('catalogue'), undefined);
   for (const s of ['catalog', 'payments', 'orders']) {
-    for (const m of seedDefaultMetrics(s) ?? []) {
+    const metrics = seedDefaultMetrics(s);
+    assert.ok(metrics && metrics.length > 0, `${s} has a seed default`);
+    for (const m of metrics) {
       assert.equal(checkPromql(m.query), undefined, m.query);
       assert.equal(rangeWindowMs(m.query), 300_000);
       compileMetric(m);
