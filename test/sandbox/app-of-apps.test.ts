@@ -37,6 +37,8 @@ test('disabling the child\'s auto-sync is undone by the parent\'s self-heal, whi
   const before = await getApp(sb, PARENT);
   const r = await mergePatch(sb, CHILD, { spec: { syncPolicy: { automated: { enabled: false } } } });
   assert.equal(r.status, 200);
+  // The PATCH took (so "put back" below is the parent's doing, not a PATCH that never applied).
+  assert.equal((r.body as { spec: { syncPolicy: { automated: { enabled: boolean } } } }).spec.syncPolicy.automated.enabled, false);
   await waitFor('child put back', async () => (await getApp(sb, CHILD)).spec.syncPolicy.automated.enabled === true);
   const parent = await waitFor('parent self-heal done', async () => {
     const p = await getApp(sb, PARENT);

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 /**
  * A git outage (`rewind sandbox fault git-down|git-up`): Argo CD's validation and new syncs fail
  * with upstream's messages, `PUT .../spec?validate=false` still writes, and a rollback to a
@@ -35,7 +36,9 @@ test('sandbox fault is a CLI subcommand: git-down hides the repository from ever
   assert.equal(down.code, 0, down.stderr);
   assert.match(down.stdout, /unreachable/);
   assert.equal((await argo(sb, 'GET', '/api/sandbox/v1/fault')).body.git, 'down');
-  await assert.rejects(git(sb.configRepo.path, ['rev-parse', 'main']));
+  // The repository is gone from where every reader looks, not merely failing some other way.
+  assert.equal(existsSync(sb.configRepo.path), false);
+  await assert.rejects(git(sb.configRepo.path, ['rev-parse', 'main']), /ENOENT|not a git repository|No such file/);
 });
 
 test('while git is down: PATCH and PUT validate and fail as upstream; PUT .../spec?validate=false writes', async () => {

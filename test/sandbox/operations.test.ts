@@ -36,6 +36,7 @@ test('a sync runs the PreSync migration Job; setting the operation clears the pr
   assert.equal(op.phase, 'Succeeded');
   assert.deepEqual(hooksOf(op).map((h) => [h.kind, h.name, h.hookType, h.hookPhase, h.syncPhase]), [['Job', 'orders-db-migrate', 'PreSync', 'Succeeded', 'PreSync']]);
   const app = await getApp(sb, ORDERS);
+  assert.ok(app.status.resources.some((r: { kind: string }) => r.kind === 'Deployment'), 'the app compares its resources');
   assert.ok(!app.status.resources.some((r: { kind: string }) => r.kind === 'Job'), 'hooks are not compared');
 });
 
@@ -51,6 +52,8 @@ test('a rollback (apply strategy) does not run the hook', async () => {
     return o?.operation.sync.syncStrategy && phaseDone(o.phase) ? o : undefined;
   });
   assert.equal(op.phase, 'Succeeded');
+  // The rollback applied resources (so "no hook" is not just "no result"), none of them a hook.
+  assert.ok((op.syncResult?.resources ?? []).some((r: Result) => r.kind === 'Deployment'), JSON.stringify(op.syncResult));
   assert.deepEqual(hooksOf(op), []);
   assert.equal((await getApp(sb, ORDERS)).status.history.at(-1).revision, target.revision);
 });

@@ -7,7 +7,7 @@ import type { ConfigRepo } from '../gitops/config-repo.ts';
 import { GrpcCode, GrpcError } from '../argocd/grpc-error.ts';
 import type { Route } from '../argocd/http.ts';
 
-export function faultRoutes(deps: { repo: ConfigRepo; log(message: string): void }): Route[] {
+export function faultRoutes(deps: { repo: ConfigRepo; log(message: string): void; changed(): void }): Route[] {
   return [
     {
       method: 'POST',
@@ -18,6 +18,9 @@ export function faultRoutes(deps: { repo: ConfigRepo; log(message: string): void
           throw new GrpcError(GrpcCode.InvalidArgument, `unknown fault ${JSON.stringify(fault)} (faults: git-down, git-up)`);
         }
         await deps.repo.setOffline(fault === 'git-down');
+        // NOTE: the repo-server's short branch cache is the sandbox's CPU saving, not behaviour to
+        // model across an outage: the next branch resolution must ask git (and fail while it is down).
+        deps.changed();
         deps.log(`fault: config repo ${fault === 'git-down' ? 'unreachable' : 'reachable again'}`);
         return { git: deps.repo.offline ? 'down' : 'up' };
       },
