@@ -55,3 +55,13 @@ test('kustomize image overrides match the name without tag or digest', () => {
   assert.equal(override('ghcr.io/acme/orders-api:1.0', { name: 'ghcr.io/acme/orders', newTag: '2.0' }), 'ghcr.io/acme/orders-api:1.0');
   assert.equal(override('orders', { name: 'orders', newName: 'ghcr.io/acme/orders' }), 'ghcr.io/acme/orders');
 });
+
+test('a folder that changes images in ways the renderer does not read is refused, never guessed', async () => {
+  const inline = repo.commit('inline patch', {
+    'apps/orders/us-east/kustomization.yaml': 'resources: [../base]\npatches:\n  - patch: |-\n      - op: replace\n        path: /spec/template/spec/containers/0/image\n        value: ghcr.io/acme/orders:9.9.9\n    target: { kind: Deployment, name: orders }\n',
+  });
+  const t = createGitPodTemplateSource({ path: repo.dir, appPath: 'apps/orders/us-east', workload: { kind: 'Deployment', name: 'orders' } });
+  await assert.rejects(t.podTemplate(inline), (e: unknown) => e instanceof NotFoundError && /uses inline patches, which rewind's renderer does not read/.test(e.message));
+  const json6902 = repo.commit('json6902', { 'apps/orders/us-east/kustomization.yaml': 'resources: [../base]\npatchesJson6902: [{ path: p.yaml, target: { kind: Deployment, name: orders } }]\n' });
+  await assert.rejects(t.podTemplate(json6902), /uses patchesJson6902/);
+});

@@ -69,6 +69,12 @@ export function createGitPodTemplateSource(o: GitPodTemplateOptions): TemplateSo
       if (k) break;
     }
     if (!k) return undefined;
+    const unread = unreadFeatures(k);
+    if (unread.length > 0) {
+      throw new NotFoundError(`${join(dir, 'kustomization.yaml')} at ${rev.slice(0, 7)} uses ${unread.join(', ')}, which rewind's renderer does not read: the Pod template is not guessed`, {
+        hint: 'verification needs the target revision\'s images: pin them with `images:` or strategic-merge patch files',
+      });
+    }
     let found: Container[] | undefined;
     for (const r of [...arr(k['resources']), ...arr(k['bases'])]) {
       if (typeof r !== 'string' || /^[a-z]+:\/\/|^github\.com\/|^git@/.test(r)) continue;
@@ -80,6 +86,13 @@ export function createGitPodTemplateSource(o: GitPodTemplateOptions): TemplateSo
     for (const p of patchFiles) applyPatch(found, await show(rev, join(dir, p)));
     for (const i of imagesOf(k)) for (const c of found) c.image = override(c.image, i);
     return found;
+  }
+
+  /** What kustomize can do to a Pod template that this renderer does not follow. */
+  function unreadFeatures(k: Json): string[] {
+    const out = ['patchesJson6902', 'replacements', 'components', 'helmCharts'].filter((f) => arr(k[f]).length > 0);
+    if (arr(k['patches']).some((p) => obj(p)['patch'] !== undefined)) out.push('inline patches');
+    return out;
   }
 
   function workloadOf(doc: Json): boolean {

@@ -83,6 +83,16 @@ export const waitHealthy = handle(argocd.argocdWaitHealthy, async (params, ctx) 
       failed = op.reason;
       return true;
     }
+    // Until Argo CD has applied the rollback, every deadline on the workload is the bad rollout's:
+    // keep it as the baseline and judge nothing (a deadline the bad rollout hits while the operation
+    // runs must not read as the rollback's).
+    if (op.verdict !== 'done') {
+      staleDeadline = deadlineCondition(workload)?.lastUpdateTime ?? '';
+      const state = `${op.reason}; waiting for Argo CD to apply ${shortHash(target)}`;
+      if (state !== last) ctx.progress({ kind: 'waiting', step: ctx.index, message: state });
+      last = state;
+      return false;
+    }
     staleDeadline ??= deadlineCondition(workload)?.lastUpdateTime ?? '';
     judged = judgeRollout(workload, { staleDeadline, ...(template ? { template: template.containers.map((c) => ({ container: c.name, image: c.image, init: c.init })) } : {}) });
     if (judged.verdict === 'failed') return true;
