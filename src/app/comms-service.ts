@@ -52,7 +52,7 @@ export async function subscriptionsFor(
   }
   const mine = runbooks.filter((r) => (!r.mechanisms || r.mechanisms.includes(plan.mechanism ?? '')) && (!r.apps || r.apps.includes(app.name)));
   if (mine.length) {
-    const { createRunbookRecorder } = await import('../adapters/runbook/index.ts');
+    const { createRunbookRecorder } = await import('../adapters/records/index.ts');
     for (const r of mine) subs.push({ notifier: createRunbookRecorder({ name: r.name, file: r.file, git: r.git }), events: ['verified'] });
   }
   return subs;
