@@ -20,12 +20,12 @@ export interface PostmortemFiles {
   readonly postmortem: Postmortem;
   readonly markdown: string;
   /** Absolute paths written. */
-  readonly files: { readonly markdown: string; readonly json: string; readonly chart?: string; readonly journal: string };
+  readonly files: { readonly markdown: string; readonly json: string; readonly chart?: string; readonly png?: string; readonly journal: string };
 }
 
 const why = (e: unknown) => (isRewindError(e) || e instanceof Error ? e.message : String(e));
 
-export async function writePostmortem(ctx: AppContext, runId: string, outDir: string): Promise<PostmortemFiles> {
+export async function writePostmortem(ctx: AppContext, runId: string, outDir: string, opts: { png?: boolean } = {}): Promise<PostmortemFiles> {
   const journal = await ctx.journal();
   const loaded = await loadRun(journal, runId);
   const { plan, records } = loaded;
@@ -128,7 +128,13 @@ export async function writePostmortem(ctx: AppContext, runId: string, outDir: st
       ...(m.rollback ? [{ kind: 'rollback', at: m.rollback.at, label: 'rollback' }] : []),
       ...(m.verified ? [{ kind: 'recovered', at: m.verified.at, label: 'recovered' }] : []),
     ];
-    await writeFile(files.chart, renderMetricChart({ title: `${metric.name}: ${plan.app}`, samples: metric.samples, ...(metric.threshold ? { threshold: metric.threshold.value } : {}), marks }));
+    const svg = renderMetricChart({ title: `${metric.name}: ${plan.app}`, samples: metric.samples, ...(metric.threshold ? { threshold: metric.threshold.value } : {}), marks });
+    await writeFile(files.chart, svg);
+    if (opts.png) {
+      const png = files.chart.replace(/\.svg$/, '.png');
+      await writeFile(png, await svgToPng(svg));
+      Object.assign(files, { png });
+    }
   }
   await writeFile(files.markdown, markdown);
   await writeFile(files.json, `${JSON.stringify(postmortem, null, 2)}\n`);
@@ -140,4 +146,13 @@ function worstPerStep(series: readonly (readonly Sample[])[]): Sample[] {
   const byT = new Map<number, number>();
   for (const s of series) for (const x of s) byT.set(x.t, Math.max(byT.get(x.t) ?? Number.NEGATIVE_INFINITY, x.v));
   return [...byT].sort((a, b) => a[0] - b[0]).map(([t, v]) => ({ t, v }));
+}
+
+/**
+ * PNG on request, through resvg (@resvg/resvg-js: a prebuilt native renderer, no browser). Text
+ * needs a system font; on a machine with none the PNG has the lines and marks without labels.
+ */
+export async function svgToPng(svg: string): Promise<Buffer> {
+  const { Resvg } = await import('@resvg/resvg-js');
+  return new Resvg(svg, { fitTo: { mode: 'zoom', value: 2 }, font: { loadSystemFonts: true } }).render().asPng();
 }

@@ -237,11 +237,11 @@ export const commands: readonly CommandSpec[] = [
   },
   {
     name: 'postmortem',
-    usage: 'postmortem RUN [-o md|json] [--out DIR]',
+    usage: 'postmortem RUN [-o md|json] [--out DIR] [--png]',
     summary: "Step 5: a postmortem draft of a run (SRE template, sourced timeline, durations, the seed's action items) and a chart of its metric",
     examples: ['rewind postmortem 20261122-031500-bookstore-catalog-us-east', 'rewind postmortem 20261122-031500-bookstore-catalog-us-east -o json --out ./postmortems'],
-    options: { out: { type: 'string' } },
-    optionHelp: { out: 'folder for the draft, its chart and the journal copy its timeline links into (default ./postmortems)' },
+    options: { out: { type: 'string' }, png: { type: 'boolean' } },
+    optionHelp: { out: 'folder for the draft, its chart and the journal copy its timeline links into (default ./postmortems)', png: 'also render the chart as PNG (resvg)' },
     load: () => import('./commands/postmortem.ts'),
   },
   {

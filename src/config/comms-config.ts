@@ -157,15 +157,26 @@ function opt<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V 
  * Atlassian page), secret files private, and the P0 tenant contact reachable by the Slack mode
  * chosen.
  */
-export function commsRules(secretFileIsPrivate: (ctx: Parameters<Rule>[0], ref: SecretRef | undefined, path: ConfigPath) => void): Rule {
+export function commsRules(
+  secretFileIsPrivate: (ctx: Parameters<Rule>[0], ref: SecretRef | undefined, path: ConfigPath) => void,
+  durationMs: (text: string | undefined) => number | undefined,
+): Rule {
   return (ctx) => {
     const c = ctx.config.comms;
     const w = ctx.written.comms;
     if (!c || !w) return;
     const err = (path: ConfigPath, message: string) => ctx.errors.push(ctx.loc.issue(path, message, { key: true }));
+    if (w.timeout !== undefined && !((durationMs(w.timeout) ?? 0) > 0)) ctx.errors.push(ctx.loc.issue(['comms', 'timeout'], `comms.timeout must be a duration such as 10s, not "${w.timeout}"`));
     const both = (o: Record<string, unknown> | undefined, key: string, path: ConfigPath) => {
       if (o && o[`${key}Env`] !== undefined && o[`${key}File`] !== undefined) err([...path, `${key}File`], `set ${key}Env or ${key}File, not both`);
     };
+    // A webhook URL is its own credential: written inline, it would sit in backups and diffs.
+    const inline = (o: object | undefined, keys: readonly string[], path: ConfigPath) => {
+      for (const k of keys) if (o && k in o) err([...path, k], `inline secret "${k}" is not allowed: use ${k}Env (an environment variable) or ${k}File (a 0600 file)`);
+    };
+    inline(w.slack, ['botToken', 'webhookUrl', 'tenantWebhookUrl'], ['comms', 'slack']);
+    inline(w.statusPage, ['webhookUrl', 'url'], ['comms', 'statusPage']);
+    inline(w.statusPage?.atlassian, ['apiKey'], ['comms', 'statusPage', 'atlassian']);
     for (const k of ['botToken', 'webhookUrl', 'tenantWebhookUrl']) both(w.slack, k, ['comms', 'slack']);
     both(w.statusPage, 'webhookUrl', ['comms', 'statusPage']);
     both(w.statusPage?.atlassian, 'apiKey', ['comms', 'statusPage', 'atlassian']);

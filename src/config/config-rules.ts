@@ -185,5 +185,5 @@ export const rules: readonly Rule[] = [
   insecureOnlyOnLoopback,
   durationsParse,
   verifyMetricsAreValid,
-  commsRules(secretFileIsPrivate),
+  commsRules(secretFileIsPrivate, durationMs),
 ];

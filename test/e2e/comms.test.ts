@@ -88,6 +88,10 @@ describe('comms, postmortem and records through a whole incident', () => {
   test('rollback and finish tell the status channel, the tenant contact and the status page; the runbook gets its row; postmortem, runs, show, report and runbooks leak no secret', async () => {
     const inc = incident(sb, APP, env);
     const bad = await inc.breakIt();
+    const dry = await inc.run(['rollback', APP, '--dry-run', '--yes']);
+    outputs.push(dry);
+    assert.equal(dry.code, 0, dry.stderr);
+    assert.equal(slack.requests.length + page.requests.length, 0, '--dry-run sends nothing');
     const rb = await inc.run(['rollback', APP, '--yes', '--reason', 'payments error rate after deploy']);
     outputs.push(rb);
     assert.equal(rb.code, 0, rb.stderr);

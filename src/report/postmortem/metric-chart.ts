@@ -76,7 +76,7 @@ export function renderMetricChart(input: ChartInput): string {
     const color = COLORS[m.kind] ?? '#343a40';
     const ly = PAD.top - 14 + (i % 2) * 12;
     parts.push(
-      `<g class="mark" data-mark="${esc(m.kind)}" data-at="${esc(m.at)}"><line x1="${mx}" y1="${PAD.top - 4}" x2="${mx}" y2="${H - PAD.bottom}" stroke="${color}" stroke-width="1.5" stroke-dasharray="3 3"/><text x="${mx}" y="${ly}" text-anchor="middle" fill="${color}">${esc(m.label)} ${m.at.slice(11, 16)}</text></g>`,
+      `<g class="mark" data-mark="${esc(m.kind)}" data-at="${esc(m.at)}"><line x1="${mx}" y1="${PAD.top + 2}" x2="${mx}" y2="${H - PAD.bottom}" stroke="${color}" stroke-width="1.5" stroke-dasharray="3 3"/><text x="${mx}" y="${ly}" text-anchor="middle" fill="${color}">${esc(m.label)} ${m.at.slice(11, 16)}</text></g>`,
     );
   });
   parts.push('</svg>');
