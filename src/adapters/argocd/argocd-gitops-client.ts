@@ -58,6 +58,9 @@ const defaults = {
   random: Math.random,
 };
 
+/** Upstream's validation failure when the repo-server cannot reach git (util/argo/argo.go ValidateRepo). */
+const REPO_DOWN = /repository not accessible|failed to list refs/;
+
 interface Call extends TransportRequest {
   readonly operation: string;
   readonly idempotent: boolean;
@@ -180,11 +183,26 @@ export function createArgoCdGitOpsClient(options: ArgoCdGitOpsClientOptions): Gi
     },
   };
 
+  /**
+   * The hold as a JSON patch with its `test`. Upstream's Patch always validates (generates the
+   * app's manifests), so while git is down it fails; the hold is then checked here against a
+   * fresh read and written with `PUT ?validate=false` (upstream's Update, last writer wins), and
+   * the caller's read-back catches a writer that raced it.
+   */
   const holdIO: HoldIO = {
     getRaw: (name) => send({ method: 'GET', path: appPath(name), operation: `get application ${name}`, idempotent: true, notFound: noApp(name) }),
     // Not retried: a JSON patch with a `test` is not idempotent once it applied.
-    jsonPatch: (name, operation, ops) =>
-      send({ method: 'PATCH', path: appPath(name), body: { name, patch: JSON.stringify(ops), patchType: 'json' }, operation, idempotent: false, notFound: noApp(name) }),
+    async jsonPatch(name, operation, ops) {
+      try {
+        return await send({ method: 'PATCH', path: appPath(name), body: { name, patch: JSON.stringify(ops), patchType: 'json' }, operation, idempotent: false, notFound: noApp(name) });
+      } catch (e) {
+        if (!(e instanceof AdapterError && e.status === 400 && REPO_DOWN.test(e.message))) throw e;
+        const app = record(await holdIO.getRaw(name));
+        const { status: _status, ...rest } = structuredClone(app);
+        applyAnnotationOps(rest, ops);
+        return send({ method: 'PUT', path: `${appPath(name)}?validate=false`, body: rest, operation: `${operation} (git is down: unvalidated update)`, idempotent: false, notFound: noApp(name) });
+      }
+    },
   };
 
   const ioFor = (on?: HoldLocation): { io: HoldIO; name?: string } =>
