@@ -1,4 +1,4 @@
-import type { HoldReading } from './hold.ts';
+import type { HoldLocation, HoldReading } from './hold.ts';
 
 /**
  * What rewind knows about the world, as plain frozen data. Adapters produce these values;
@@ -130,6 +130,8 @@ export interface ApplicationState {
   readonly owner?: AppOwner;
   /** rewind's hold annotation (`rewind.io/hold`) as read, when the app carries one. */
   readonly hold?: HoldReading;
+  /** Where `hold` was read: absent, on the app; else on its ApplicationSet. */
+  readonly holdOn?: HoldLocation;
 }
 
 export interface PodImage {

@@ -24,7 +24,7 @@ import { AdapterError, ConfigError, NotFoundError, type RewindError } from '../.
 import { toApplicationState } from './argocd-application.ts';
 import { appSetHold, toAppSetRules, toParentApp } from './argocd-owner.ts';
 import { applyAnnotationOps, clearHold, writeHold, type HoldIO } from './argocd-hold.ts';
-import type { HoldLocation } from '../../core/owner-strategy.ts';
+import type { HoldLocation } from '../../core/hold.ts';
 import { SYSTEM, httpError, networkError, parseErrorBody } from './argocd-errors.ts';
 import { createArgoCdTransport, type ArgoCdTransport, type TransportRequest } from './argocd-transport.ts';
 
@@ -144,6 +144,7 @@ export function createArgoCdGitOpsClient(options: ArgoCdGitOpsClientOptions): Gi
       send({ method: 'GET', path: p, operation: op, idempotent: true, notFound: () => new NotFoundError(missing), ...(signal ? { signal } : {}) });
     let detail: Partial<AppOwner>;
     let ownHold = app.hold;
+    let holdOn: HoldLocation | undefined;
     try {
       const json = await get(path, operation, `Argo CD has no ${owner.kind} ${owner.name}`);
       if (owner.kind === 'ApplicationSet') {
@@ -154,7 +155,10 @@ export function createArgoCdGitOpsClient(options: ArgoCdGitOpsClientOptions): Gi
         }
         const setHold = appSetHold(json);
         // A hold on the set for this app is the app's hold (the set would wipe it from the app).
-        if (setHold && ownHold === undefined && (!setHold.ok || setHold.hold.app === app.name)) ownHold = setHold;
+        if (setHold && ownHold === undefined && (!setHold.ok || setHold.hold.app === app.name)) {
+          ownHold = setHold;
+          holdOn = { kind: 'ApplicationSet', name: owner.name };
+        }
         detail = { applicationSet: rules, ...(setHold ? { hold: setHold } : {}) };
       } else {
         detail = { parent: toParentApp(json) };
@@ -163,7 +167,7 @@ export function createArgoCdGitOpsClient(options: ArgoCdGitOpsClientOptions): Gi
       if (signal?.aborted) throw err;
       detail = { unreadable: err instanceof Error ? err.message : String(err) };
     }
-    return Object.freeze({ ...app, owner: Object.freeze({ ...owner, ...detail }), ...(ownHold ? { hold: ownHold } : {}) });
+    return Object.freeze({ ...app, owner: Object.freeze({ ...owner, ...detail }), ...(ownHold ? { hold: ownHold } : {}), ...(holdOn ? { holdOn } : {}) });
   };
 
   /** Argo CD's API updates an ApplicationSet only by create with `upsert=true`: the whole object, last writer wins. */
