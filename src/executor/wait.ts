@@ -14,7 +14,7 @@ export interface WaitContext {
  */
 export async function pollUntil(ctx: WaitContext, check: () => Promise<boolean>, intervalMs = 1000): Promise<boolean> {
   // A system that stopped answering is an outage (exit 3), not a service that never came up (exit 4).
-  let unreachable: unknown;
+  let unreachable: Error | undefined;
   for (;;) {
     if (ctx.signal.aborted) throw new RefusedError('interrupted (Ctrl-C) while waiting', { hint: 'run the same command again, or `rewind resume RUN`, to continue' });
     try {
@@ -22,7 +22,7 @@ export async function pollUntil(ctx: WaitContext, check: () => Promise<boolean>,
       unreachable = undefined;
     } catch (e) {
       if (!(e as { transient?: boolean }).transient) throw e;
-      unreachable = e;
+      unreachable = e instanceof Error ? e : new Error(String(e));
     }
     if (ctx.clock.now().getTime() >= ctx.deadline) {
       if (unreachable !== undefined) throw unreachable;
