@@ -27,7 +27,8 @@ const COLORS: Readonly<Record<string, string>> = { deploy: '#d9480f', alert: '#c
 
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 const num = (v: number) => (Math.abs(v) >= 100 ? v.toFixed(0) : Math.abs(v) >= 1 ? v.toFixed(2) : v.toPrecision(2));
-const hhmm = (t: number) => new Date(t * 1000).toISOString().slice(11, 16);
+/** HH:MM, or HH:MM:SS when the chart spans less than 15 minutes (ticks would repeat). */
+const clock = (t: number, span: number) => new Date(t * 1000).toISOString().slice(11, span < 900 ? 19 : 16);
 
 export function renderMetricChart(input: ChartInput): string {
   const finite = input.samples.filter((s) => Number.isFinite(s.v));
@@ -53,7 +54,7 @@ export function renderMetricChart(input: ChartInput): string {
   }
   for (let i = 0; i <= 6; i++) {
     const t = t0 + ((t1 - t0) / 6) * i;
-    parts.push(`<text x="${x(t).toFixed(1)}" y="${H - PAD.bottom + 18}" text-anchor="middle" fill="#495057">${hhmm(t)}</text>`);
+    parts.push(`<text x="${x(t).toFixed(1)}" y="${H - PAD.bottom + 18}" text-anchor="middle" fill="#495057">${clock(t, t1 - t0)}</text>`);
   }
   parts.push(`<text x="${W - PAD.right}" y="${H - 10}" text-anchor="end" fill="#868e96">UTC</text>`);
   parts.push(`<line x1="${PAD.left}" y1="${H - PAD.bottom}" x2="${W - PAD.right}" y2="${H - PAD.bottom}" stroke="#adb5bd"/>`);
