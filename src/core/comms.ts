@@ -116,7 +116,8 @@ export function serviceName(plan: Plan): string {
 export function eventOf(record: JournalRecord, plan: Plan): CommsEvent | undefined {
   if (record.type === 'run-status') {
     if (record.status === 'running') return 'started';
-    if (record.status === 'failed') return 'failed';
+    // A refused run changed nothing, but people were told it started: they hear it stopped.
+    if (record.status === 'failed' || record.status === 'refused') return 'failed';
     if (record.status === 'finished') return 'follow-up-done';
     return undefined;
   }
