@@ -8,6 +8,7 @@ import type { Plan } from '../core/plan.ts';
 import { gatherFacts } from '../executor/gather-facts.ts';
 import type { AppContext } from './app-context.ts';
 import { NotFoundError } from '../core/errors.ts';
+import { planMetricsFacts } from './verify-service.ts';
 
 export interface PlanRequest {
   readonly app: string;
@@ -37,7 +38,7 @@ export async function planRollback(ctx: AppContext, req: PlanRequest): Promise<{
       ...(req.alertAt ? { alertAt: req.alertAt } : {}),
     },
   );
-  const facts: Facts = { ...gathered, openRuns: Fact.of(open.map((r) => ({ runId: r.runId, status: r.status, startedAt: r.startedAt })), 'rewind journal (runs not closed)') };
+  const facts: Facts = { ...gathered, openRuns: Fact.of(open.map((r) => ({ runId: r.runId, status: r.status, startedAt: r.startedAt })), 'rewind journal (runs not closed)'), ...(await planMetricsFacts(ctx, req.app)) };
   const history = facts.application?.value.history ?? [];
   if (req.to !== undefined && !history.some((h) => h.id === req.to)) {
     const ids = history.map((h) => h.id);

@@ -10,7 +10,7 @@ import { checkPlanStillValid } from './plan-staleness.ts';
 const kinds = (plan: Plan) => plan.steps.map((s) => s.kind);
 const check = (plan: Plan, id: string) => plan.preflight.find((c) => c.id === id);
 const ROLLBACK = [
-  'argocd.preflight', 'argocd.write-hold', 'argocd.disable-auto-sync', 'argocd.rollback', 'argocd.wait-healthy', 'verify.digest',
+  'argocd.preflight', 'argocd.write-hold', 'argocd.disable-auto-sync', 'argocd.rollback', 'argocd.wait-healthy', 'verify.digest', 'verify.metrics',
   'followup.await-revert', 'argocd.await-branch-head', 'argocd.restore-sync-policy', 'argocd.wait-synced-to-branch', 'argocd.release-hold',
 ];
 
@@ -61,7 +61,7 @@ const cases: readonly Case[] = [
     facts: FakeFacts.seed().autoSync(false),
     decision: 'rollback',
     to: 41,
-    steps: ['argocd.preflight', 'argocd.write-hold', 'argocd.rollback', 'argocd.wait-healthy', 'verify.digest', 'followup.await-revert', 'argocd.await-branch-head', 'argocd.sync-to-branch', 'argocd.wait-synced-to-branch', 'argocd.release-hold'],
+    steps: ['argocd.preflight', 'argocd.write-hold', 'argocd.rollback', 'argocd.wait-healthy', 'verify.digest', 'verify.metrics', 'followup.await-revert', 'argocd.await-branch-head', 'argocd.sync-to-branch', 'argocd.wait-synced-to-branch', 'argocd.release-hold'],
     checks: { 'sync-mode': 'pass' },
   },
   {
@@ -69,7 +69,7 @@ const cases: readonly Case[] = [
     facts: FakeFacts.seed().ownedByAppSet('bookstore'),
     decision: 'rollback',
     to: 41,
-    steps: ['argocd.preflight', 'argocd.write-hold', 'argocd.pin-target-revision', 'argocd.wait-healthy', 'verify.digest', 'followup.await-revert', 'argocd.unpin-target-revision', 'argocd.await-branch-head', 'argocd.wait-synced-to-branch', 'argocd.release-hold'],
+    steps: ['argocd.preflight', 'argocd.write-hold', 'argocd.pin-target-revision', 'argocd.wait-healthy', 'verify.digest', 'verify.metrics', 'followup.await-revert', 'argocd.unpin-target-revision', 'argocd.await-branch-head', 'argocd.wait-synced-to-branch', 'argocd.release-hold'],
     checks: { ownership: 'warn' },
     warning: /ApplicationSet bookstore, which would put spec.syncPolicy back: rewind pins spec.source.targetRevision to a1b2c3d/,
     extra: (plan) => {
@@ -81,7 +81,7 @@ const cases: readonly Case[] = [
     title: 'pins and then rolls back when a parent owns the app and auto-sync is off',
     facts: FakeFacts.seed().ownedByApp('bookstore-root').autoSync(false),
     decision: 'rollback',
-    steps: ['argocd.preflight', 'argocd.write-hold', 'argocd.pin-target-revision', 'argocd.rollback', 'argocd.wait-healthy', 'verify.digest', 'followup.await-revert', 'argocd.unpin-target-revision', 'argocd.await-branch-head', 'argocd.sync-to-branch', 'argocd.wait-synced-to-branch', 'argocd.release-hold'],
+    steps: ['argocd.preflight', 'argocd.write-hold', 'argocd.pin-target-revision', 'argocd.rollback', 'argocd.wait-healthy', 'verify.digest', 'verify.metrics', 'followup.await-revert', 'argocd.unpin-target-revision', 'argocd.await-branch-head', 'argocd.sync-to-branch', 'argocd.wait-synced-to-branch', 'argocd.release-hold'],
   },
   {
     title: 'refuses when the history holds only the current entry',
