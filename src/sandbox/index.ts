@@ -178,7 +178,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     // Ready means every app has been compared once: no `Unknown` sync status for clients.
     await Promise.all(apps.list().map((a) => controller.refresh(a.metadata.name)));
     // The fault routes are built before the metrics API starts; they reach it through this.
-    let metricsApi: SandboxMetrics | undefined;
+    const metricsRef: { current?: SandboxMetrics } = {};
     const appSetController = startAppSetController({ apps, sets: appSets, clock, log });
     cleanups.push(() => appSetController.close());
 
@@ -187,7 +187,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       tls,
       token: tokens.argocd,
       context: { store: apps, controller, manifests, clock, kubeFor, knownCluster },
-      extraRoutes: [...appSetRoutes(appSets), ...ciRoutes({ repo, apps, clock, images, pushed: () => manifests.forgetBranches() }), ...faultRoutes({ repo, log, changed: () => manifests.forgetBranches(), metrics: () => metricsApi })],
+      extraRoutes: [...appSetRoutes(appSets), ...ciRoutes({ repo, apps, clock, images, pushed: () => manifests.forgetBranches() }), ...faultRoutes({ repo, log, changed: () => manifests.forgetBranches(), metrics: () => metricsRef.current })],
       log,
     }).catch((e: NodeJS.ErrnoException) => {
       throw e.code === 'EADDRINUSE' ? new PortInUseError(base + 1) : e;
@@ -213,7 +213,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     }).catch((e: NodeJS.ErrnoException) => {
       throw e.code === 'EADDRINUSE' ? new PortInUseError(base + 2) : e;
     });
-    metricsApi = metrics;
+    metricsRef.current = metrics;
     cleanups.push(() => metrics.close());
     await metrics.tick();
 
