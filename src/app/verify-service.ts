@@ -258,8 +258,15 @@ export async function metricsEvidence(ctx: AppContext, appName: string, opts: { 
  * The metrics part of `plan`'s facts: the evidence, and the firing alert's `activeAt` as the
  * alert time (it replaces `--alert-at`: the store knows when the alert became active).
  */
-export async function planMetricsFacts(ctx: AppContext, appName: string): Promise<Pick<Facts, 'metrics' | 'alertAt' | 'alertSource'>> {
-  const e = await metricsEvidence(ctx, appName);
+export async function planMetricsFacts(ctx: AppContext, appName: string, opts: { timeoutMs?: number } = {}): Promise<Pick<Facts, 'metrics' | 'alertAt' | 'alertSource'>> {
+  // A plan during an incident must not hang on a store that does not answer: evidence is optional.
+  const timeoutMs = opts.timeoutMs ?? 15_000;
+  const signal = AbortSignal.timeout(timeoutMs);
+  const e: MetricsEvidence = await metricsEvidence(ctx, appName, { signal }).catch((err: unknown): MetricsEvidence => {
+    if (!signal.aborted) throw err;
+    const p = ctx.config.prometheus;
+    return { store: withoutUserInfo(p?.url), scrapeIntervalMs: p?.scrapeIntervalMs ?? 15_000, checks: [], notes: [`the metrics could not be read within ${timeoutMs / 1000}s`] };
+  });
   const source = `prometheus ${e.store ?? ''} GET /api/v1/query, /api/v1/alerts`.replace('  ', ' ');
   const activeAt = e.alert?.activeAt;
   return {
