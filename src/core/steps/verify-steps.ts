@@ -110,8 +110,11 @@ export function verifyMetricsStep(input: { readonly facts: Facts; readonly polic
     { claim: spec.origin === 'seed-default' ? `the seed's alert for ${w.name} in ${w.cluster}` : `${facts.app.name} verify.metrics`, source: spec.origin === 'seed-default' ? 'seed runbook' : 'rewind.yaml' },
     ...(m?.checks ?? []).map((c) => ({ claim: `${c.name} now: ${c.values.length ? c.values.map((v) => Number(v.toPrecision(4))).join(', ') : 'no data'} (${c.phase})`, source })),
   ];
+  // Expected, not the worst case: a regression drops out of a [5m] window well before all of it
+  // ages out (the seed: "drops below 0.5 within 2-3 minutes"), then the successes in a row.
   const longest = Math.max(0, ...spec.metrics.map((x) => rangeWindowMs(x.query)));
-  const expected = Math.round(Math.min(deadlineMs, longest + Math.max(0, ...spec.metrics.map((x) => ((x.consecutiveSuccessLimit ?? 1) - 1) * (x.intervalMs ?? 0)))) / 1000);
+  const streak = Math.max(0, ...spec.metrics.map((x) => ((x.consecutiveSuccessLimit ?? 1) - 1) * (x.intervalMs ?? 0)));
+  const expected = Math.round(Math.min(deadlineMs, longest / 2 + streak) / 1000);
   return makeStep(verifyMetrics, {
     title: `Wait until the metrics say the service recovered (3c), at most ${humanMs(deadlineMs)}`,
     target: input.target,
