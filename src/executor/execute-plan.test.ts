@@ -1,5 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { AdapterError } from '../core/errors.ts';
 import { decide } from '../core/decide.ts';
 import { FakeFacts, SEED } from '../testing/fake-facts.ts';
 import type { ApplicationState, SyncPolicy, WorkloadState } from '../core/domain.ts';
@@ -35,6 +36,7 @@ function world(facts = FakeFacts.seed().build()) {
       return Promise.resolve();
     },
     sync: () => Promise.reject(new Error('not expected')),
+    setApplicationsSync: () => Promise.reject(new Error('not expected')),
     writeHold: (_name, hold) => {
       calls.push(`writeHold ${hold.runId}`);
       app = { ...app, hold: { ok: true, hold } };
@@ -126,6 +128,21 @@ describe('executePlan', () => {
     };
     const result = await run(w);
     assert.equal(result.status, 'failed');
+    assert.equal(result.steps.find((s) => s.kind === 'argocd.wait-healthy')?.status, 'failed');
+    assert.equal(result.failure, 'system');
+  });
+
+  it('Argo CD unreachable while waiting (a verification step) is a system failure: exit 3, not 4', async () => {
+    const w = world();
+    const rollback = w.gitops.rollback.bind(w.gitops);
+    const get = w.gitops.getApplication.bind(w.gitops);
+    let down = false;
+    w.gitops.rollback = async (name, id, opts) => {
+      await rollback(name, id, opts);
+      down = true;
+    };
+    w.gitops.getApplication = (name, opts) => (down ? Promise.reject(new AdapterError('argocd', `get application ${name}`, 'cannot reach Argo CD (connection refused)', { transient: true })) : get(name, opts));
+    const result = await run(w);
     assert.equal(result.steps.find((s) => s.kind === 'argocd.wait-healthy')?.status, 'failed');
     assert.equal(result.failure, 'system');
   });

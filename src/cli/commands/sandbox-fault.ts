@@ -10,7 +10,7 @@ import { AdapterError, ExitCode, UsageError } from '../../core/errors.ts';
 import { parseOutputFormat, renderDocument } from '../output.ts';
 import { callSandbox, runningSandbox, sandboxDir } from './sandbox-common.ts';
 
-const FAULTS = ['git-down', 'git-up', 'metrics-down', 'metrics-up'] as const;
+const FAULTS = ['git-down', 'git-up', 'cache-flush', 'metrics-down', 'metrics-up'] as const;
 
 export async function run(ctx: CommandContext): Promise<number> {
   const fault = ctx.args[0];
@@ -25,9 +25,13 @@ export async function run(ctx: CommandContext): Promise<number> {
     ctx.io.stdout.write(renderDocument(format, reply.body));
     return ExitCode.Ok;
   }
-  const b = reply.body as { git: 'up' | 'down'; metrics?: 'up' | 'down' };
+  const b = reply.body as { git: 'up' | 'down'; cache?: string; metrics?: 'up' | 'down' };
   if (fault.startsWith('metrics-')) {
     ctx.io.stdout.write(b.metrics === 'down' ? 'the Prometheus API is down: connections are refused until `sandbox fault metrics-up`\n' : 'the Prometheus API answers again\n');
+    return ExitCode.Ok;
+  }
+  if (b.cache === 'flushed') {
+    ctx.io.stdout.write(`Argo CD's manifest cache is empty: every revision renders from git again (git is ${b.git})\n`);
     return ExitCode.Ok;
   }
   ctx.io.stdout.write(b.git === 'down' ? 'the config repo is unreachable: Argo CD cannot list refs or fetch until `sandbox fault git-up`\n' : 'the config repo is reachable again\n');

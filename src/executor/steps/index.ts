@@ -3,12 +3,13 @@ import { releaseHold, writeHold } from './hold-steps.ts';
 import { awaitBranchHead, awaitRevert, syncToBranch, waitSyncedToBranch } from './followup-steps.ts';
 import { argocdRollback, preflight, verifyDigest, waitHealthy } from './rollback-steps.ts';
 import { verifyMetrics } from './verify-metrics-step.ts';
-import { disableAutoSync, pinTargetRevision, restoreSyncPolicy, unpinTargetRevision } from './sync-policy-steps.ts';
+import { disableAutoSync, holdOwner, pinTargetRevision, restoreOwner, restoreSyncPolicy, unpinTargetRevision } from './sync-policy-steps.ts';
 
 /** One handler per step kind of `core/steps/` (a test checks both lists agree). */
 export const stepHandlers: readonly StepHandler<unknown>[] = [
   preflight,
   writeHold,
+  holdOwner,
   disableAutoSync,
   pinTargetRevision,
   argocdRollback,
@@ -19,6 +20,7 @@ export const stepHandlers: readonly StepHandler<unknown>[] = [
   unpinTargetRevision,
   awaitBranchHead,
   restoreSyncPolicy,
+  restoreOwner,
   syncToBranch,
   waitSyncedToBranch,
   releaseHold,

@@ -1,9 +1,11 @@
 /**
- * `POST /api/sandbox/v1/fault {"fault": "git-down" | "git-up" | "metrics-down" | "metrics-up"}`:
+ * `POST /api/sandbox/v1/fault {"fault": "git-down" | "git-up" | "cache-flush" | "metrics-down" | "metrics-up"}`:
  * outages the sandbox can stage (beside the CI endpoints, same port and token). `git-down` moves
  * the config repo aside, so every git reader (Argo CD's repo-server, the CI, rewind's own git)
- * finds no repository. `metrics-down` closes the Prometheus API's port, as a crashed Prometheus
- * would: connections are refused until `metrics-up`.
+ * finds no repository. `cache-flush` empties the repo-server's manifest cache, as a restart of
+ * argocd-redis does: with git down as well, even a rollback to a deployed commit cannot render.
+ * `metrics-down` closes the Prometheus API's port, as a crashed Prometheus would: connections are
+ * refused until `metrics-up`.
  */
 import type { ConfigRepo } from '../gitops/config-repo.ts';
 import { GrpcCode, GrpcError } from '../argocd/grpc-error.ts';
@@ -15,7 +17,7 @@ export interface MetricsOutage {
   setOffline(offline: boolean): Promise<void>;
 }
 
-export function faultRoutes(deps: { repo: ConfigRepo; log(message: string): void; changed(): void; metrics?: () => MetricsOutage | undefined }): Route[] {
+export function faultRoutes(deps: { repo: ConfigRepo; log(message: string): void; changed(): void; flushCache(): void; metrics?: () => MetricsOutage | undefined }): Route[] {
   const status = () => ({ git: deps.repo.offline ? 'down' : 'up', metrics: deps.metrics?.()?.offline ? 'down' : 'up' });
   return [
     {
@@ -30,8 +32,13 @@ export function faultRoutes(deps: { repo: ConfigRepo; log(message: string): void
           deps.log(`fault: Prometheus API ${fault === 'metrics-down' ? 'down' : 'up again'}`);
           return status();
         }
+        if (fault === 'cache-flush') {
+          deps.flushCache();
+          deps.log('fault: the repo-server manifest cache was emptied (argocd-redis restarted)');
+          return { ...status(), cache: 'flushed' };
+        }
         if (fault !== 'git-down' && fault !== 'git-up') {
-          throw new GrpcError(GrpcCode.InvalidArgument, `unknown fault ${JSON.stringify(fault)} (faults: git-down, git-up, metrics-down, metrics-up)`);
+          throw new GrpcError(GrpcCode.InvalidArgument, `unknown fault ${JSON.stringify(fault)} (faults: git-down, git-up, cache-flush, metrics-down, metrics-up)`);
         }
         await deps.repo.setOffline(fault === 'git-down');
         // NOTE: the repo-server's short branch cache is the sandbox's CPU saving, not behaviour to
