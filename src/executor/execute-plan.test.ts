@@ -132,6 +132,19 @@ describe('executePlan', () => {
     assert.equal(result.failure, 'system');
   });
 
+  it('after the rollback, an app Missing only because the branch still declares the bad release\'s objects is judged by its rollout; Degraded is not', async () => {
+    for (const [health, expected] of [['Missing', 'succeeded'], ['Degraded', 'failed']] as const) {
+      const w = world();
+      const rollback = w.gitops.rollback.bind(w.gitops);
+      w.gitops.rollback = async (name, id, opts) => {
+        await rollback(name, id, opts);
+        w.setApp({ ...w.app(), sync: { status: 'OutOfSync', revision: SEED.bad.revision }, health: { status: health } });
+      };
+      const result = await run(w);
+      assert.equal(result.steps.find((s) => s.kind === 'argocd.wait-healthy')?.status, expected, health);
+    }
+  });
+
   it('Argo CD unreachable while waiting (a verification step) is a system failure: exit 3, not 4', async () => {
     const w = world();
     const rollback = w.gitops.rollback.bind(w.gitops);
