@@ -11,6 +11,7 @@ import { openAppContext, type AppOptions } from './app-context.ts';
 import { planRollback } from './plan-service.ts';
 import { executeRollback } from './rollback-service.ts';
 import { findScenario } from './sandbox-host.ts';
+import { metricsEvidence, verifyNow, type MetricsEvidence } from './verify-service.ts';
 
 const bin = rewindBin();
 
@@ -27,6 +28,14 @@ export interface DemoOptions {
   readonly showPlan: (plan: Plan) => void;
 }
 
+/** One recovery check's value before the rollback and after the run (issue 12's proof in numbers). */
+export interface DemoMetric {
+  readonly name: string;
+  readonly threshold: string;
+  readonly before: readonly number[];
+  readonly after: readonly number[];
+}
+
 export interface DemoResult {
   readonly dir: string;
   readonly app: string;
@@ -34,6 +43,21 @@ export interface DemoResult {
   readonly result: RunResult | undefined;
   /** The postmortem draft the demo wrote (Step 5), outside the sandbox folder so it outlives it. */
   readonly postmortem?: string;
+  /** The app's recovery checks, before and after; empty when the sandbox serves no metrics for it. */
+  readonly metrics: readonly DemoMetric[];
+}
+
+/**
+ * The alert fires by itself a minute or two of sandbox time after the deploy ([1m] window, `for:
+ * 1m`): wait for it, bounded, so the plan correlates the deploy with its real `activeAt`.
+ */
+async function waitForAlert(ctx: Awaited<ReturnType<typeof openAppContext>>, app: string, signal: AbortSignal, realMs: number): Promise<MetricsEvidence> {
+  const until = Date.now() + realMs;
+  for (;;) {
+    const e = await metricsEvidence(ctx, app, { lookBackMinutes: 15, signal });
+    if (e.alert !== undefined || e.notChecked !== undefined || Date.now() > until) return e;
+    await new Promise((r) => setTimeout(r, 500));
+  }
 }
 
 
@@ -71,18 +95,24 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
       if (Date.now() > deadline) throw new AdapterError('sandbox', 'break', 'the bad revision did not sync within 2 minutes');
       await new Promise((r) => setTimeout(r, 250));
     }
+    // Four minutes of sandbox time: a regression the alert catches has fired by then; a crash-loop has no traffic to alert on.
+    const firing = await waitForAlert(ctx, app, opts.signal, 240_000 / opts.speed);
+    if (firing.alert) opts.say(`${firing.alert.name} is firing (active since ${firing.alert.activeAt ?? '?'}): ${firing.checks.map((c) => `${c.name} = ${c.values.map((v) => v.toPrecision(3)).join(', ')}`).join('; ')}`);
+    // Without a firing alert (metrics not served), the deploy is correlated with "now".
     const alertAt = new Date(ctx.clock.now().getTime() + 1000).toISOString();
     const { plan } = await planRollback(ctx, { app, alertAt });
     opts.showPlan(plan);
-    if (plan.decision !== 'rollback') return { dir, app, plan, result: undefined };
+    if (plan.decision !== 'rollback') return { dir, app, plan, result: undefined, metrics: [] };
     const result = await executeRollback(
       ctx,
       { plan, reason: 'demo: p99 regression after deploy', timeoutMs: 5 * 60_000, signal: opts.signal, dryRun: false, progress: opts.progress },
       opts.env,
     );
+    const after = await verifyNow(ctx, app, { signal: opts.signal });
     const postmortem = await demoPostmortem(ctx, result.runId, opts.say);
     await ctx.close();
-    return { dir, app, plan, result, ...(postmortem ? { postmortem } : {}) };
+    const metrics = firing.checks.map((c) => ({ name: c.name, threshold: c.threshold, before: c.values, after: after.checks.find((a) => a.name === c.name)?.values ?? [] }));
+    return { dir, app, plan, result, metrics, ...(postmortem ? { postmortem } : {}) };
   } finally {
     if (!opts.keep) {
       await rewindChild(['sandbox', 'down', '--dir', dir], opts.env).catch(() => undefined);

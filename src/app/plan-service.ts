@@ -9,6 +9,7 @@ import { gatherFacts } from '../executor/gather-facts.ts';
 import type { AppContext } from './app-context.ts';
 import { AdapterError, NotFoundError } from '../core/errors.ts';
 import type { ConfigRepo } from '../core/ports.ts';
+import { planMetricsFacts } from './verify-service.ts';
 
 export interface PlanRequest {
   readonly app: string;
@@ -41,6 +42,7 @@ export async function planRollback(ctx: AppContext, req: PlanRequest): Promise<{
   const facts: Facts = {
     ...gathered,
     openRuns: Fact.of(open.map((r) => ({ runId: r.runId, status: r.status, startedAt: r.startedAt })), 'rewind journal (runs not closed)'),
+    ...(await planMetricsFacts(ctx, req.app)),
     ...(stale ? { configRepoStale: Fact.of(stale, `git fetch in ${ctx.config.configRepo?.path ?? 'the config repo'}`) } : {}),
   };
   const history = facts.application?.value.history ?? [];

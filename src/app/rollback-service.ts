@@ -34,9 +34,9 @@ export function actorName(env: NodeJS.ProcessEnv): string {
 
 /** The ports a plan's steps reach, built for the plan's workload cluster. */
 async function runDeps(ctx: AppContext, plan: Plan, journal: JournalStore, progress: (e: ProgressEvent) => void, env: NodeJS.ProcessEnv) {
-  const [gitops, cluster, repo, verification] = await Promise.all([ctx.gitops(), ctx.cluster(plan.workload.cluster), ctx.repo(), ctx.verification(plan.app)]);
+  const [gitops, cluster, repo, verification, metrics] = await Promise.all([ctx.gitops(), ctx.cluster(plan.workload.cluster), ctx.repo(), ctx.verification(plan.app), ctx.metrics()]);
   const fault = faultFromEnv(env);
-  return { gitops, cluster, ...(repo ? { repo } : {}), clock: ctx.clock, journal: withComms(ctx, journal, env), progress, verification, handlers: stepHandlerMap(), host: hostname(), ...(fault ? { fault } : {}) };
+  return { gitops, cluster, ...(repo ? { repo } : {}), ...(metrics ? { metrics } : {}), clock: ctx.clock, journal: withComms(ctx, journal, env), progress, verification, handlers: stepHandlerMap(), host: hostname(), ...(fault ? { fault } : {}) };
 }
 
 /**

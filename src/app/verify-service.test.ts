@@ -54,6 +54,9 @@ test('evidence for plan: the firing alert with activeAt, the value now, and sinc
   };
   const e = await metricsEvidence(context(source), 'catalog', { lookBackMinutes: 10 });
   assert.deepEqual(e, {
+    store: 'http://127.0.0.1:9/',
+    scrapeIntervalMs: 60_000,
+    at: '2026-05-20T14:40:00.000Z',
     alert: { name: 'BookstoreCatalogP99Latency', activeAt: '2026-05-20T14:33:00Z', source: 'prometheus' },
     checks: [{ name: 'catalog-p99-latency', phase: 'Failed', values: [0.93], threshold: 'ok if result[0] < 0.5', failingSince: '2026-05-20T14:35:00.000Z' }],
     notes: [],

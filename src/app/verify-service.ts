@@ -5,14 +5,15 @@
  * or no Prometheus to ask, is reported as not checked.
  */
 import { measure, compileMetric, type Measurement, type MeasurementPhase, type MetricSpec } from '../core/analysis/analysis.ts';
-import { firingAlertFor, regressionStart } from '../core/analysis/evidence.ts';
-import { defaultDeadlineMs } from '../core/analysis/promql.ts';
-import { resolveVerification, type VerificationSpec } from '../core/analysis/verification.ts';
+import { firingAlertFor, regressionStart, type MetricsFacts } from '../core/analysis/evidence.ts';
+import { recoveryDeadlineMs, resolveVerification, type VerificationSpec } from '../core/analysis/verification.ts';
 import { isRewindError } from '../core/errors.ts';
 import { ExitCode } from '../core/exit-codes.ts';
 import type { Sample } from '../core/metrics.ts';
 import type { MetricsSource } from '../core/ports.ts';
+import { Fact, type Facts } from '../core/facts.ts';
 import { runAnalysis } from '../executor/verify/run-analysis.ts';
+import { readStoreTime, storeClock } from '../executor/verify/store-clock.ts';
 import type { AppContext } from './app-context.ts';
 
 export type VerifyOutcome = MeasurementPhase | 'NotChecked';
@@ -77,7 +78,7 @@ function withoutUserInfo(url: string | undefined): string | null {
 
 async function prepare(ctx: AppContext, appName: string): Promise<Prepared> {
   const app = ctx.app(appName);
-  const spec = resolveVerification(app.verify, app.workload.name);
+  const spec = resolveVerification(app.verify, app.workload.name, app.workload.cluster);
   const source = await ctx.metrics();
   return {
     app: appName,
@@ -95,6 +96,18 @@ function notChecked(p: Prepared): VerifyReport | undefined {
     return { ...p.base, outcome: 'NotChecked', reason: 'metrics were not checked: rewind.yaml has no prometheus section', checks: [] };
   }
   return undefined;
+}
+
+/**
+ * The store's now: queries are evaluated and windows read on its clock, which is not rewind's
+ * when it runs faster (the sandbox) or is skewed. rewind's own clock when the store cannot say.
+ */
+async function storeNow(ctx: AppContext, source: MetricsSource, signal?: AbortSignal): Promise<Date> {
+  const t = await readStoreTime(source, ctx.clock, signal).catch((e: unknown) => {
+    if (!isRewindError(e)) throw e;
+    return undefined;
+  });
+  return t === undefined ? ctx.clock.now() : new Date(t.store);
 }
 
 const describe = (m: MetricSpec) => ({
@@ -117,7 +130,7 @@ export async function verifyNow(ctx: AppContext, appName: string, opts: { histor
   const none = notChecked(p);
   if (none || !p.source) return none ?? summarise(p, []);
   const source = p.source;
-  const now = ctx.clock.now();
+  const now = await storeNow(ctx, source, opts.signal);
   const checks = await Promise.all(
     p.spec.metrics.map(async (spec): Promise<CheckResult> => {
       const metric = compileMetric(spec);
@@ -156,13 +169,18 @@ export async function watchRecovery(
 ): Promise<VerifyReport & { readonly deadlineMs: number }> {
   const p = await prepare(ctx, appName);
   const scrape = ctx.config.prometheus?.scrapeIntervalMs ?? 15_000;
-  const deadlineMs = opts.deadlineMs ?? p.spec.deadlineMs ?? defaultDeadlineMs(p.spec.metrics.map((m) => m.query), { scrapeIntervalMs: scrape, rolloutMs: 0 });
+  const deadlineMs = opts.deadlineMs ?? p.spec.deadlineMs ?? recoveryDeadlineMs(p.spec.metrics, { scrapeIntervalMs: scrape, rolloutMs: 0 });
   const none = notChecked(p);
   if (none || !p.source) return { ...(none ?? summarise(p, [])), deadlineMs };
+  // A store that cannot be reached is an Error measurement below (exit 3), not a crash here.
+  const clock = await storeClock(p.source, ctx.clock, opts.signal ? { signal: opts.signal } : {}).catch((e: unknown) => {
+    if (!isRewindError(e) || opts.signal?.aborted) throw e;
+    return ctx.clock;
+  });
   const out = await runAnalysis({
     source: p.source,
     metrics: p.spec.metrics,
-    clock: ctx.clock,
+    clock,
     deadlineMs,
     ...(opts.signal ? { signal: opts.signal } : {}),
     onMeasurement: (m, measurement) => opts.onMeasurement?.(m.name, measurement),
@@ -176,46 +194,39 @@ export async function watchRecovery(
   return { ...summarise(p, checks), deadlineMs };
 }
 
-export interface MetricsEvidence {
-  /** The firing alert for the app's service, with when it became active (replaces --alert-at). */
-  readonly alert?: { readonly name: string; readonly activeAt?: string; readonly source: string };
-  /** Per check: the value now against its threshold, and since when it has been failing. */
-  readonly checks: readonly {
-    readonly name: string;
-    readonly phase: MeasurementPhase;
-    readonly values: readonly number[];
-    readonly threshold: string;
-    /** ISO-8601: the first step of the current failing run in the look-back window. */
-    readonly failingSince?: string;
-  }[];
-  /** What could not be read, said rather than hidden. */
-  readonly notes: readonly string[];
-}
+/** What the metrics say for `plan` (core/analysis/evidence.ts `MetricsFacts`). */
+export type MetricsEvidence = MetricsFacts;
 
 /**
  * What the metrics say for `plan`: the app's firing alert and when it became active, each check's
  * value now, and when its current regression started (over the last `lookBackMinutes`), so the
- * seed's "landed within 30 minutes and the alert fired after" test can use them.
+ * seed's "landed within 30 minutes and the alert fired after" test can use them. Reads only;
+ * a store that cannot be read is a note, never an error of the plan.
  */
 export async function metricsEvidence(ctx: AppContext, appName: string, opts: { lookBackMinutes?: number; signal?: AbortSignal } = {}): Promise<MetricsEvidence> {
   const p = await prepare(ctx, appName);
+  const scrapeIntervalMs = ctx.config.prometheus?.scrapeIntervalMs ?? 15_000;
+  const base = { store: p.base.prometheus, scrapeIntervalMs };
   const none = notChecked(p);
-  if (none || !p.source) return { checks: [], notes: [none?.reason ?? 'metrics were not checked'] };
+  if (none || !p.source) {
+    const why = (none?.reason ?? 'metrics were not checked').replace(/^metrics were not checked: /, '');
+    return { ...base, notChecked: why, checks: [], notes: [] };
+  }
   const source = p.source;
   const signal = opts.signal ? { signal: opts.signal } : {};
   const notes: string[] = [];
   const app = ctx.app(appName);
   const alert = await source.alerts(signal).then(
-    (alerts) => firingAlertFor(alerts, app.workload.name),
+    (alerts) => firingAlertFor(alerts, app.workload.name, app.workload.cluster),
     (e: unknown) => {
       if (!isRewindError(e)) throw e;
       notes.push(`alerts could not be read: ${e.message}`);
       return undefined;
     },
   );
-  const now = ctx.clock.now();
+  const now = await storeNow(ctx, source, opts.signal);
   const minutes = opts.lookBackMinutes ?? 60;
-  const step = Math.max(1, Math.round((ctx.config.prometheus?.scrapeIntervalMs ?? 15_000) / 1000));
+  const step = Math.max(1, Math.round(scrapeIntervalMs / 1000));
   const current = await verifyNow(ctx, appName, opts);
   const checks = await Promise.all(
     p.spec.metrics.map(async (spec) => {
@@ -234,5 +245,32 @@ export async function metricsEvidence(ctx: AppContext, appName: string, opts: { 
       return { ...base, ...(r.startedAt !== undefined ? { failingSince: new Date(r.startedAt * 1000).toISOString() } : {}) };
     }),
   );
-  return { ...(alert ? { alert: { name: alert.name, ...(alert.activeAt ? { activeAt: alert.activeAt } : {}), source: alert.source } } : {}), checks, notes };
+  return {
+    ...base,
+    at: now.toISOString(),
+    ...(alert ? { alert: { name: alert.name, ...(alert.activeAt ? { activeAt: alert.activeAt } : {}), source: alert.source } } : {}),
+    checks,
+    notes: [...notes, ...current.checks.filter((c) => c.phase === 'Error').map((c) => `${c.name}: ${c.message ?? 'the query failed'}`)],
+  };
+}
+
+/**
+ * The metrics part of `plan`'s facts: the evidence, and the firing alert's `activeAt` as the
+ * alert time (it replaces `--alert-at`: the store knows when the alert became active).
+ */
+export async function planMetricsFacts(ctx: AppContext, appName: string, opts: { timeoutMs?: number } = {}): Promise<Pick<Facts, 'metrics' | 'alertAt' | 'alertSource'>> {
+  // A plan during an incident must not hang on a store that does not answer: evidence is optional.
+  const timeoutMs = opts.timeoutMs ?? 15_000;
+  const signal = AbortSignal.timeout(timeoutMs);
+  const e: MetricsEvidence = await metricsEvidence(ctx, appName, { signal }).catch((err: unknown): MetricsEvidence => {
+    if (!signal.aborted) throw err;
+    const p = ctx.config.prometheus;
+    return { store: withoutUserInfo(p?.url), scrapeIntervalMs: p?.scrapeIntervalMs ?? 15_000, checks: [], notes: [`the metrics could not be read within ${timeoutMs / 1000}s`] };
+  });
+  const source = `prometheus ${e.store ?? ''} GET /api/v1/query, /api/v1/alerts`.replace('  ', ' ');
+  const activeAt = e.alert?.activeAt;
+  return {
+    metrics: Fact.of(e, source),
+    ...(activeAt ? { alertAt: activeAt, alertSource: `${e.alert?.source ?? 'prometheus'} alert ${e.alert?.name ?? ''} activeAt` } : {}),
+  };
 }

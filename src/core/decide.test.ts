@@ -10,7 +10,7 @@ import { checkPlanStillValid } from './plan-staleness.ts';
 const kinds = (plan: Plan) => plan.steps.map((s) => s.kind);
 const check = (plan: Plan, id: string) => plan.preflight.find((c) => c.id === id);
 const ROLLBACK = [
-  'argocd.preflight', 'argocd.write-hold', 'argocd.disable-auto-sync', 'argocd.rollback', 'argocd.wait-healthy', 'verify.digest',
+  'argocd.preflight', 'argocd.write-hold', 'argocd.disable-auto-sync', 'argocd.rollback', 'argocd.wait-healthy', 'verify.digest', 'verify.metrics',
   'followup.await-revert', 'argocd.await-branch-head', 'argocd.restore-sync-policy', 'argocd.wait-synced-to-branch', 'argocd.release-hold',
 ];
 
@@ -61,7 +61,7 @@ const cases: readonly Case[] = [
     facts: FakeFacts.seed().autoSync(false),
     decision: 'rollback',
     to: 41,
-    steps: ['argocd.preflight', 'argocd.write-hold', 'argocd.rollback', 'argocd.wait-healthy', 'verify.digest', 'followup.await-revert', 'argocd.await-branch-head', 'argocd.sync-to-branch', 'argocd.wait-synced-to-branch', 'argocd.release-hold'],
+    steps: ['argocd.preflight', 'argocd.write-hold', 'argocd.rollback', 'argocd.wait-healthy', 'verify.digest', 'verify.metrics', 'followup.await-revert', 'argocd.await-branch-head', 'argocd.sync-to-branch', 'argocd.wait-synced-to-branch', 'argocd.release-hold'],
     checks: { 'sync-mode': 'pass' },
   },
   {
@@ -69,7 +69,7 @@ const cases: readonly Case[] = [
     facts: FakeFacts.seed().ownedByAppSet('bookstore', { ignoredPointers: ['/spec/source/targetRevision'], preservedAnnotations: ['rewind.io/hold'] }),
     decision: 'rollback',
     to: 41,
-    steps: ['argocd.preflight', 'argocd.write-hold', 'argocd.pin-target-revision', 'argocd.wait-healthy', 'verify.digest', 'followup.await-revert', 'argocd.unpin-target-revision', 'argocd.await-branch-head', 'argocd.wait-synced-to-branch', 'argocd.release-hold'],
+    steps: ['argocd.preflight', 'argocd.write-hold', 'argocd.pin-target-revision', 'argocd.wait-healthy', 'verify.digest', 'verify.metrics', 'followup.await-revert', 'argocd.unpin-target-revision', 'argocd.await-branch-head', 'argocd.wait-synced-to-branch', 'argocd.release-hold'],
     checks: { ownership: 'warn' },
     warning: /ApplicationSet bookstore puts \/spec\/syncPolicy back but leaves \/spec\/source\/targetRevision.*targetRevision is pinned to the good commit/,
     extra: (plan) => {
@@ -81,7 +81,7 @@ const cases: readonly Case[] = [
     title: 'pins and then rolls back when the set leaves targetRevision and the app\'s auto-sync is off',
     facts: FakeFacts.seed().ownedByAppSet('bookstore', { ignoredPointers: ['/spec/source/targetRevision'], preservedAnnotations: ['rewind.io/hold'] }).autoSync(false),
     decision: 'rollback',
-    steps: ['argocd.preflight', 'argocd.write-hold', 'argocd.pin-target-revision', 'argocd.rollback', 'argocd.wait-healthy', 'verify.digest', 'followup.await-revert', 'argocd.unpin-target-revision', 'argocd.await-branch-head', 'argocd.sync-to-branch', 'argocd.wait-synced-to-branch', 'argocd.release-hold'],
+    steps: ['argocd.preflight', 'argocd.write-hold', 'argocd.pin-target-revision', 'argocd.rollback', 'argocd.wait-healthy', 'verify.digest', 'verify.metrics', 'followup.await-revert', 'argocd.unpin-target-revision', 'argocd.await-branch-head', 'argocd.sync-to-branch', 'argocd.wait-synced-to-branch', 'argocd.release-hold'],
   },
   {
     title: 'after a sync that failed midway, re-applies the last successful deploy (the newest history entry), waiting for the revert of the failed revision',

@@ -9,6 +9,7 @@ import { PLAN_VERSION } from './plan.ts';
 import { correlationCheck } from './preflight/correlation-check.ts';
 import { diagnosisCheck } from './preflight/diagnosis-check.ts';
 import { lastKnownGoodCheck } from './preflight/last-known-good-check.ts';
+import { metricsCheck } from './preflight/metrics-check.ts';
 import { openRunCheck } from './preflight/open-run-check.ts';
 import { operationCheck } from './preflight/operation-check.ts';
 import { ownershipCheck } from './preflight/ownership-check.ts';
@@ -18,7 +19,7 @@ import type { Preflight, PreflightResult } from './preflight/types.ts';
 import { workloadCheck } from './preflight/workload-check.ts';
 
 /** The runbook's pre-flight, in its order. */
-const CHECKS: readonly Preflight[] = [openRunCheck, correlationCheck, schemaCheck, lastKnownGoodCheck, syncModeCheck, ownershipCheck, diagnosisCheck, workloadCheck, operationCheck];
+const CHECKS: readonly Preflight[] = [openRunCheck, correlationCheck, metricsCheck, schemaCheck, lastKnownGoodCheck, syncModeCheck, ownershipCheck, diagnosisCheck, workloadCheck, operationCheck];
 
 /**
  * The decision core: the runbook's pre-flight, then the decision tree as a pure function of the

@@ -40,6 +40,7 @@ export const exitCodeLegend = '0 done/verified, 1 refused or findings, 2 usage o
 export function exitCodeForRun(status: RunStatus, failure: FailureKind | undefined, opts: { expectClosed?: boolean } = {}): ExitCode {
   switch (status) {
     case 'verified':
+    case 'rolled-back':
     case 'finished':
       return ExitCode.Ok;
     case 'awaiting-revert':

@@ -6,6 +6,7 @@ import type {
   WorkloadState,
 } from './domain.ts';
 import type { VerificationSpec } from './analysis/verification.ts';
+import type { MetricsFacts } from './analysis/evidence.ts';
 
 /** A value and where it came from (the API call or file), so a plan can show its evidence. */
 export interface Fact<T> {
@@ -43,6 +44,8 @@ export interface Facts {
   readonly now: string;
   /** When the alert fired (--alert-at or the webhook's startsAt). */
   readonly alertAt?: string;
+  /** Where `alertAt` came from when not --alert-at (e.g. "prometheus GET /api/v1/alerts: BookstoreCatalogP99Latency"). */
+  readonly alertSource?: string;
   /** --to: the history id the user asked for. */
   readonly requestedId?: number;
   /** The Argo CD Application; absent when the app is not managed by Argo CD. */
@@ -70,6 +73,8 @@ export interface Facts {
    * the local clone's, as of its last fetch. Absent when the fetch worked.
    */
   readonly configRepoStale?: Fact<string>;
+  /** What the metrics store says (issue 12): alert, values now, whether metrics will be checked. */
+  readonly metrics?: Fact<MetricsFacts>;
 }
 
 /** A run the journal has not closed: it may still hold what it changed. */

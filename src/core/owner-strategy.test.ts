@@ -9,8 +9,8 @@ const kinds = (plan: Plan): string[] => plan.steps.map((s) => s.kind);
 const params = (plan: Plan, kind: string): unknown => plan.steps.find((s) => s.kind === kind)?.params;
 const ownership = (plan: Plan) => plan.preflight.find((c) => c.id === 'ownership');
 
-const DISABLE = ['argocd.preflight', 'argocd.write-hold', 'argocd.disable-auto-sync', 'argocd.rollback', 'argocd.wait-healthy', 'verify.digest', 'followup.await-revert', 'argocd.await-branch-head', 'argocd.restore-sync-policy', 'argocd.wait-synced-to-branch', 'argocd.release-hold'];
-const HOLD_OWNER = ['argocd.preflight', 'argocd.write-hold', 'argocd.hold-owner', 'argocd.disable-auto-sync', 'argocd.rollback', 'argocd.wait-healthy', 'verify.digest', 'followup.await-revert', 'argocd.await-branch-head', 'argocd.restore-sync-policy', 'argocd.restore-owner', 'argocd.wait-synced-to-branch', 'argocd.release-hold'];
+const DISABLE = ['argocd.preflight', 'argocd.write-hold', 'argocd.disable-auto-sync', 'argocd.rollback', 'argocd.wait-healthy', 'verify.digest', 'verify.metrics', 'followup.await-revert', 'argocd.await-branch-head', 'argocd.restore-sync-policy', 'argocd.wait-synced-to-branch', 'argocd.release-hold'];
+const HOLD_OWNER = ['argocd.preflight', 'argocd.write-hold', 'argocd.hold-owner', 'argocd.disable-auto-sync', 'argocd.rollback', 'argocd.wait-healthy', 'verify.digest', 'verify.metrics', 'followup.await-revert', 'argocd.await-branch-head', 'argocd.restore-sync-policy', 'argocd.restore-owner', 'argocd.wait-synced-to-branch', 'argocd.release-hold'];
 const SEED_POLICY = { automated: { prune: true, selfHeal: true, enabled: true } };
 
 describe('what makes the rollback stick, chosen from the owner', () => {

@@ -6,7 +6,11 @@ import type { Phase, Plan } from './plan.ts';
  * open and continues from this step later.
  */
 export type StepStatus = 'succeeded' | 'failed' | 'skipped' | 'pending' | 'not-executed';
-export type RunStatus = 'running' | 'verified' | 'failed' | 'refused' | 'interrupted' | 'awaiting-revert' | 'finished' | 'abandoned';
+/**
+ * `rolled-back`: the run ended (no follow-up) with the rollback done and nothing failed, but a
+ * verify step had nothing to check (no metrics configured): never `verified` (see `serviceVerdict`).
+ */
+export type RunStatus = 'running' | 'verified' | 'rolled-back' | 'failed' | 'refused' | 'interrupted' | 'awaiting-revert' | 'finished' | 'abandoned';
 
 /**
  * One line of the journal, for every step of every phase. `intent` is written before a step acts
@@ -66,4 +70,18 @@ export interface StepResult {
   readonly evidence: readonly string[];
   readonly error?: string;
   readonly failure?: FailureKind;
+}
+
+/**
+ * What a run proved about the service once its verify steps ran: `verified` when every verify
+ * step that ran succeeded, `rolled-back` when one of them had nothing to check and was skipped
+ * (metrics not configured, issue 12): the rollback happened, the recovery is not proven.
+ *
+ * ### Examples
+ * ```ts
+ * serviceVerdict([{ kind: 'verify.metrics', phase: 'verify', status: 'skipped', … }]); // 'rolled-back'
+ * ```
+ */
+export function serviceVerdict(steps: readonly Pick<StepResult, 'phase' | 'status'>[]): 'verified' | 'rolled-back' {
+  return steps.some((s) => s.phase === 'verify' && s.status === 'skipped') ? 'rolled-back' : 'verified';
 }

@@ -2,7 +2,7 @@ import { isRewindError } from '../core/errors.ts';
 import { ExitCode, type FailureKind } from '../core/exit-codes.ts';
 import type { JournalStore } from '../core/ports.ts';
 import type { Plan, PlanStep } from '../core/plan.ts';
-import type { JournalRecord, RunStatus, StepResult } from '../core/run.ts';
+import { serviceVerdict, type JournalRecord, type RunStatus, type StepResult } from '../core/run.ts';
 import type { StepDeps, StepHandler, StepOutcome } from './step-context.ts';
 
 export interface ExecuteOptions {
@@ -95,6 +95,8 @@ export async function executePlan(deps: ExecuteDeps, opts: ExecuteOptions): Prom
       break;
     }
   }
+  // Metrics not checked: the service is rolled back, not proven recovered (issue 12).
+  if (status === 'verified' && serviceVerdict(results) === 'rolled-back') status = 'rolled-back';
   await record({ type: 'run-status', runId, at: at(), status, ...(detail ? { detail } : {}) });
   return { runId, status, steps: results, ...(failure ? { failure } : {}) };
 }

@@ -1,5 +1,5 @@
 import type { FailureKind } from '../core/exit-codes.ts';
-import type { ClusterClient, Clock, ConfigRepo, GitOpsClient, ImageRegistry, TemplateSource } from '../core/ports.ts';
+import type { ClusterClient, Clock, ConfigRepo, GitOpsClient, ImageRegistry, MetricsSource, TemplateSource } from '../core/ports.ts';
 import type { Plan, PlanStep } from '../core/plan.ts';
 import type { StepStatus } from '../core/run.ts';
 import type { StepDefinition } from '../core/steps/index.ts';
@@ -29,6 +29,8 @@ export interface StepDeps {
   readonly clock: Clock;
   readonly progress: (event: ProgressEvent) => void;
   readonly verification?: VerificationDeps;
+  /** Prometheus for `verify.metrics`; absent when rewind.yaml has none (metrics are then not checked). */
+  readonly metrics?: MetricsSource;
 }
 
 export interface StepContext extends StepDeps {

@@ -10,7 +10,7 @@ describe('renderPlanText', () => {
   it('puts the decision first, then pre-flight with marks and sources, then numbered steps', () => {
     const out = text(FakeFacts.seed());
     const lines = out.split('\n');
-    assert.equal(lines[0], 'bookstore-catalog-us-east: ROLL BACK d8f3c2a (history 42) -> a1b2c3d (history 41), ~2m18s (argocd-rollback)');
+    assert.equal(lines[0], 'bookstore-catalog-us-east: ROLL BACK d8f3c2a (history 42) -> a1b2c3d (history 41), ~5m48s (argocd-rollback)');
     assert.match(out, / {2}✓ Deploy\/alert correlation: the sync landed 8 min before now/);
     assert.match(out, / {2}! Sync mode: auto-sync is ON \(prune, selfHeal\)/);
     assert.match(out, / {6}from argocd GET \/api\/v1\/applications\/bookstore-catalog-us-east, clock/);

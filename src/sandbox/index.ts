@@ -42,7 +42,7 @@ import { createImageStore } from './registry/image-store.ts';
 import { startRegistry } from './registry/server.ts';
 import { removeState, statePath, writeState, type SandboxState } from './state.ts';
 import { checkBase, findFreeBase, PortInUseError } from './ports.ts';
-import { startMetrics } from './metrics/index.ts';
+import { startMetrics, type SandboxMetrics } from './metrics/index.ts';
 
 export { PortInUseError } from './ports.ts';
 export type { SandboxState } from './state.ts';
@@ -177,6 +177,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     controller.start();
     // Ready means every app has been compared once: no `Unknown` sync status for clients.
     await Promise.all(apps.list().map((a) => controller.refresh(a.metadata.name)));
+    // The fault routes are built before the metrics API starts; they reach it through this.
+    const metricsRef: { current?: SandboxMetrics } = {};
     const appSetController = startAppSetController({ apps, sets: appSets, clock, log });
     cleanups.push(() => appSetController.close());
 
@@ -185,7 +187,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       tls,
       token: tokens.argocd,
       context: { store: apps, controller, manifests, clock, kubeFor, knownCluster },
-      extraRoutes: [...appSetRoutes(appSets, apps), ...ciRoutes({ repo, apps, clock, images, pushed: () => manifests.forgetBranches() }), ...faultRoutes({ repo, log, changed: () => manifests.forgetBranches(), flushCache: () => manifests.flush() })],
+      extraRoutes: [...appSetRoutes(appSets, apps), ...ciRoutes({ repo, apps, clock, images, pushed: () => manifests.forgetBranches() }), ...faultRoutes({ repo, log, changed: () => manifests.forgetBranches(), flushCache: () => manifests.flush(), metrics: () => metricsRef.current })],
       log,
     }).catch((e: NodeJS.ErrnoException) => {
       throw e.code === 'EADDRINUSE' ? new PortInUseError(base + 1) : e;
@@ -206,10 +208,12 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       clusters: REGIONS,
       view: (c) => kube.store(c),
       ...(options.scrapeIntervalMs ? { intervalMs: options.scrapeIntervalMs } : {}),
+      behaviourOf: (digest) => images.behaviourOf(digest),
       log,
     }).catch((e: NodeJS.ErrnoException) => {
       throw e.code === 'EADDRINUSE' ? new PortInUseError(base + 2) : e;
     });
+    metricsRef.current = metrics;
     cleanups.push(() => metrics.close());
     await metrics.tick();
 
@@ -228,6 +232,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       argocdUrl: argocd.url,
       prometheusUrl: metrics.url,
       prometheusToken: tokens.prometheus,
+      prometheusScrapeIntervalMs: metrics.intervalMs,
       configRepoPath: opsClone,
       branch: repo.branch,
       registryUrl: registry.url,

@@ -227,7 +227,8 @@ export async function startRealPrometheus(opts: { prometheusBin: string; alertma
         ...(alertmanagerUrl ? ['alerting:', '  alertmanagers:', `    - static_configs: [{ targets: ['${alertmanagerUrl.replace('http://', '')}'] }]`] : []),
         'scrape_configs:',
         '  - job_name: bookstore',
-        `    static_configs: [{ targets: ['${exporter.url.replace('http://', '')}'] }]`,
+        // The cluster label, as kube-prometheus-stack's external labels set it: the seed defaults select the app's cluster.
+        `    static_configs: [{ targets: ['${exporter.url.replace('http://', '')}'], labels: { cluster: c } }]`,
         '',
       ].join('\n'),
     );

@@ -19,7 +19,7 @@ import { incident, type AppStatus } from './incident.ts';
  * REWIND_CRASH_CAMPAIGN='finish argocd.release-hold' the points whose name contains it.
  */
 const APP = 'bookstore-catalog-us-east';
-const ROLLBACK_KINDS = ['argocd.preflight', 'argocd.write-hold', 'argocd.disable-auto-sync', 'argocd.rollback', 'argocd.wait-healthy', 'verify.digest', 'followup.await-revert'];
+const ROLLBACK_KINDS = ['argocd.preflight', 'argocd.write-hold', 'argocd.disable-auto-sync', 'argocd.rollback', 'argocd.wait-healthy', 'verify.digest', 'verify.metrics', 'followup.await-revert'];
 const FINISH_KINDS = ['followup.await-revert', 'argocd.await-branch-head', 'argocd.restore-sync-policy', 'argocd.wait-synced-to-branch', 'argocd.release-hold'];
 const SAVED = { prune: true, selfHeal: true, enabled: true };
 
@@ -28,7 +28,7 @@ const every: Point[] = [
   ...ROLLBACK_KINDS.flatMap((kind) => (['before', 'after'] as const).map((when) => ({ command: 'rollback' as const, kind, when }))),
   ...FINISH_KINDS.flatMap((kind) => (['before', 'after'] as const).map((when) => ({ command: 'finish' as const, kind, when }))),
 ];
-const SUBSET = new Set(['rollback argocd.write-hold after', 'rollback argocd.disable-auto-sync after', 'rollback argocd.rollback after', 'finish argocd.restore-sync-policy before']);
+const SUBSET = new Set(['rollback argocd.write-hold after', 'rollback argocd.disable-auto-sync after', 'rollback argocd.rollback after', 'rollback verify.metrics after', 'finish argocd.restore-sync-policy before']);
 /** REWIND_CRASH_CAMPAIGN: `full` for every point, or a substring of "command kind when" to pick some. */
 const pick = process.env['REWIND_CRASH_CAMPAIGN'] ?? '';
 const name = (p: Point) => `${p.command} ${p.kind} ${p.when}`;

@@ -15,6 +15,7 @@ test('demo -o json prints exactly one JSON document: the seed incident verified 
     mechanism: string;
     rejected: { mechanism: string; reason: string }[];
     steps: { kind: string; phase: string; status: string; startedAt: string | null; endedAt: string | null; evidence: unknown }[];
+    metrics: { name: string; threshold: string; before: number[]; after: number[] }[];
   };
   assert.equal(doc.scenario, 'argocd-image');
   assert.equal(doc.app, 'bookstore-catalog-us-east');
@@ -23,7 +24,11 @@ test('demo -o json prints exactly one JSON document: the seed incident verified 
   assert.match(doc.to.revision, /^[0-9a-f]{40}$/);
   assert.ok(doc.to.historyId < doc.from.historyId);
   const kinds = doc.steps.map((s) => s.kind);
-  for (const k of ['argocd.preflight', 'argocd.disable-auto-sync', 'argocd.rollback', 'argocd.wait-healthy', 'verify.digest']) assert.ok(kinds.includes(k), k);
+  for (const k of ['argocd.preflight', 'argocd.disable-auto-sync', 'argocd.rollback', 'argocd.wait-healthy', 'verify.digest', 'verify.metrics']) assert.ok(kinds.includes(k), k);
+  // Proof of recovery (issue 12): p99 from above to below 0.5 s, measured before the rollback and after the run.
+  const p99 = doc.metrics.find((m) => m.name === 'catalog-p99-latency');
+  assert.equal(p99?.threshold, 'ok if result[0] < 0.5');
+  assert.ok((p99?.before[0] ?? 0) > 0.5 && (p99?.after[0] ?? 1) < 0.5, JSON.stringify(doc.metrics));
   assert.equal(doc.mechanism, 'argocd-rollback');
   assert.deepEqual(doc.rejected.map((x) => x.mechanism), ['feature-flag', 'argo-rollouts', 'rollout-undo', 'data-layer', 'roll-forward']);
   for (const s of doc.steps.filter((x) => x.phase !== 'follow-up')) {

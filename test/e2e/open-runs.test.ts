@@ -83,10 +83,14 @@ describe('open runs and the hold', () => {
     assert.equal(second.code, 1);
     assert.match(second.stdout + second.stderr, /held by run \S+ .*rewind finish bookstore-catalog-us-east/);
     const theirs = join(await mkdtemp(join(tmpdir(), 'rewind-their-config-')), 'rewind.yaml');
-    const cfg = parse(await readFile(sb.configFile, 'utf8')) as { clusters: { kubeconfig: string }[]; argocd: { tokenFile: string; caFile: string }; configRepo: { path: string } };
+    const cfg = parse(await readFile(sb.configFile, 'utf8')) as { clusters: { kubeconfig: string }[]; argocd: { tokenFile: string; caFile: string }; configRepo: { path: string }; prometheus?: { tokenFile: string; caFile: string } };
     for (const c of cfg.clusters) c.kubeconfig = resolve(sb.dir, c.kubeconfig);
     cfg.argocd.tokenFile = resolve(sb.dir, cfg.argocd.tokenFile);
     cfg.argocd.caFile = resolve(sb.dir, cfg.argocd.caFile);
+    if (cfg.prometheus) {
+      cfg.prometheus.tokenFile = resolve(sb.dir, cfg.prometheus.tokenFile);
+      cfg.prometheus.caFile = resolve(sb.dir, cfg.prometheus.caFile);
+    }
     cfg.configRepo.path = resolve(sb.dir, cfg.configRepo.path);
     await writeFile(theirs, stringify(cfg));
     const seen = await i.json<RunRow[]>(['runs', APP, '--open'], { ...xdg, REWIND_CONFIG: theirs });

@@ -7,6 +7,7 @@ import { parseOutputFormat, renderDocument } from '../output.ts';
 import { paint } from '../io.ts';
 import { progressPrinter } from '../progress-printer.ts';
 import { runDocument, runExitCode } from './run-result.ts';
+import { formatValues } from './verify.ts';
 
 /** `npm run demo`: the seed runbook end to end against the embedded sandbox. */
 export async function run(ctx: CommandContext): Promise<number> {
@@ -41,11 +42,12 @@ export async function run(ctx: CommandContext): Promise<number> {
     else say(`rewind refused (see the plan above); demo took ${seconds}s`);
     return ExitCode.Refused;
   }
-  const doc = { scenario, ...runDocument(demo.plan, demo.result), ...(demo.postmortem ? { postmortem: demo.postmortem } : {}) };
+  const doc = { scenario, ...runDocument(demo.plan, demo.result), metrics: demo.metrics, ...(demo.postmortem ? { postmortem: demo.postmortem } : {}) };
   if (format !== 'table') {
     ctx.io.stdout.write(renderDocument(format, doc));
   } else {
     say(`${doc.status === 'verified' ? paint(ctx.io, 'green', 'verified') : paint(ctx.io, 'red', doc.status)}: ${demo.app} runs ${doc.to?.revision.slice(0, 7)}, the revision of history ${doc.to?.historyId}, on every Pod in ${seconds}s`);
+    for (const m of demo.metrics) say(`${m.name}: ${formatValues(m.before)} before the rollback -> ${formatValues(m.after)} after (${m.threshold})`);
     say(`Step 3d is open: revert ${(doc.from.revision ?? '').slice(0, 7)} in git, then \`rewind finish ${demo.app}\` restores auto-sync`);
     if (flagBool(ctx, 'keep')) say(`sandbox kept in ${demo.dir}: REWIND_CONFIG=${demo.dir}/rewind.yaml rewind status ${demo.app}`);
     if (demo.postmortem) say(`postmortem draft: ${demo.postmortem}`);

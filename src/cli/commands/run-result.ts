@@ -1,5 +1,6 @@
 import type { Plan } from '../../core/plan.ts';
 import { exitCodeForRun } from '../../core/exit-codes.ts';
+import { serviceVerdict } from '../../core/run.ts';
 import type { RunResult } from '../../app/rollback-service.ts';
 
 /**
@@ -8,8 +9,9 @@ import type { RunResult } from '../../app/rollback-service.ts';
  * open); `runStatus` is the journal's.
  */
 export function runDocument(plan: Plan, result: RunResult, opts: { dryRun?: boolean } = {}) {
-  const done = result.status === 'awaiting-revert' || result.status === 'verified' || result.status === 'finished';
-  const status = opts.dryRun && result.status !== 'failed' ? 'dry-run' : done ? 'verified' : result.status === 'refused' ? 'refused' : result.status === 'interrupted' ? 'interrupted' : 'failed';
+  const done = result.status === 'awaiting-revert' || result.status === 'verified' || result.status === 'rolled-back' || result.status === 'finished';
+  // `rolled-back`: done, but a verify step had nothing to check (metrics not configured).
+  const status = opts.dryRun && result.status !== 'failed' ? 'dry-run' : done ? serviceVerdict(result.steps) : result.status === 'refused' ? 'refused' : result.status === 'interrupted' ? 'interrupted' : 'failed';
   return {
     app: plan.app,
     runId: result.runId,

@@ -1,6 +1,7 @@
 /**
- * `rewind sandbox fault git-down|git-up`: asks the running sandbox (over HTTPS, like
- * `sandbox break`) to make its config repo unreachable, or reachable again. While git is down,
+ * `rewind sandbox fault git-down|git-up|metrics-down|metrics-up`: asks the running sandbox (over
+ * HTTPS, like `sandbox break`) to make its config repo (or its Prometheus API) unreachable, or
+ * reachable again. While git is down,
  * Argo CD's validation and new syncs fail with upstream's messages; a rollback to a revision
  * whose manifests the repo-server has cached still works.
  */
@@ -9,7 +10,7 @@ import { AdapterError, ExitCode, UsageError } from '../../core/errors.ts';
 import { parseOutputFormat, renderDocument } from '../output.ts';
 import { callSandbox, runningSandbox, sandboxDir } from './sandbox-common.ts';
 
-const FAULTS = ['git-down', 'git-up', 'cache-flush'] as const;
+const FAULTS = ['git-down', 'git-up', 'cache-flush', 'metrics-down', 'metrics-up'] as const;
 
 export async function run(ctx: CommandContext): Promise<number> {
   const fault = ctx.args[0];
@@ -24,7 +25,11 @@ export async function run(ctx: CommandContext): Promise<number> {
     ctx.io.stdout.write(renderDocument(format, reply.body));
     return ExitCode.Ok;
   }
-  const b = reply.body as { git: 'up' | 'down'; cache?: string };
+  const b = reply.body as { git: 'up' | 'down'; cache?: string; metrics?: 'up' | 'down' };
+  if (fault.startsWith('metrics-')) {
+    ctx.io.stdout.write(b.metrics === 'down' ? 'the Prometheus API is down: connections are refused until `sandbox fault metrics-up`\n' : 'the Prometheus API answers again\n');
+    return ExitCode.Ok;
+  }
   if (b.cache === 'flushed') {
     ctx.io.stdout.write(`Argo CD's manifest cache is empty: every revision renders from git again (git is ${b.git})\n`);
     return ExitCode.Ok;

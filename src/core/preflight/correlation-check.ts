@@ -12,7 +12,7 @@ export const correlationCheck: Preflight = ({ facts, policy, lkg }) => {
   const c = correlate({ deployedAt: current.deployedAt, alertAt: facts.alertAt, now: facts.now, windowMinutes: policy.correlationWindowMinutes });
   const evidence = [
     { claim: `history ${current.id} synced at ${current.deployedAt}`, source },
-    { claim: c.reference === 'alert' ? `alert fired at ${facts.alertAt ?? ''}` : `facts gathered at ${facts.now}`, source: c.reference === 'alert' ? '--alert-at' : 'clock' },
+    { claim: c.reference === 'alert' ? `alert fired at ${facts.alertAt ?? ''}` : `facts gathered at ${facts.now}`, source: c.reference === 'alert' ? (facts.alertSource ?? '--alert-at') : 'clock' },
   ];
   const status = c.signal === 'strong' ? 'pass' : 'warn';
   return result({ id: 'correlation', title: 'Deploy/alert correlation', status, detail: c.detail, evidence }, status === 'warn' ? [c.detail] : []);

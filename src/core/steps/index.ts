@@ -1,7 +1,7 @@
 import type { StepDefinition } from './step-definition.ts';
 import * as argocd from './argocd-steps.ts';
 import { followupAwaitRevert } from './followup-steps.ts';
-import { verifyDigest } from './verify-steps.ts';
+import { verifyDigest, verifyMetrics } from './verify-steps.ts';
 
 /**
  * Every step kind rewind knows, once. A mechanism builds its steps from these; the executor has
@@ -16,6 +16,7 @@ export const stepDefinitions: readonly StepDefinition<unknown>[] = [
   argocd.argocdRollback,
   argocd.argocdWaitHealthy,
   verifyDigest,
+  verifyMetrics,
   followupAwaitRevert,
   argocd.argocdUnpinTargetRevision,
   argocd.argocdAwaitBranchHead,

@@ -2,6 +2,7 @@ import type { StepHandler } from '../step-context.ts';
 import { releaseHold, writeHold } from './hold-steps.ts';
 import { awaitBranchHead, awaitRevert, syncToBranch, waitSyncedToBranch } from './followup-steps.ts';
 import { argocdRollback, preflight, verifyDigest, waitHealthy } from './rollback-steps.ts';
+import { verifyMetrics } from './verify-metrics-step.ts';
 import { disableAutoSync, holdOwner, pinTargetRevision, restoreOwner, restoreSyncPolicy, unpinTargetRevision } from './sync-policy-steps.ts';
 
 /** One handler per step kind of `core/steps/` (a test checks both lists agree). */
@@ -14,6 +15,7 @@ export const stepHandlers: readonly StepHandler<unknown>[] = [
   argocdRollback,
   waitHealthy,
   verifyDigest,
+  verifyMetrics,
   awaitRevert,
   unpinTargetRevision,
   awaitBranchHead,

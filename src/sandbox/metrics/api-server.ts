@@ -51,6 +51,10 @@ export interface PromApiOptions {
 export interface PromApi {
   readonly port: number;
   readonly url: string;
+  /** True while `setOffline(true)` holds: nothing listens on the port (clients get ECONNREFUSED). */
+  readonly offline: boolean;
+  /** An outage as clients see a crashed Prometheus: the port closes (open connections too), then listens again. */
+  setOffline(offline: boolean): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -322,14 +326,32 @@ export async function startPromApi(o: PromApiOptions): Promise<PromApi> {
     });
   });
   const port = (server.address() as AddressInfo).port;
+  let offline = false;
+  const stop = () =>
+    new Promise<void>((resolve) => {
+      if (!server.listening) return resolve();
+      server.close(() => resolve());
+      server.closeAllConnections();
+    });
   return {
     port,
     url: `https://127.0.0.1:${port}`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
+    get offline() {
+      return offline;
+    },
+    async setOffline(down) {
+      if (down === offline) return;
+      offline = down;
+      if (down) return stop();
+      await new Promise<void>((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(port, '127.0.0.1', () => {
+          server.off('error', reject);
+          resolve();
+        });
+      });
+    },
+    close: stop,
   };
 }
 

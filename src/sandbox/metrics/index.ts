@@ -39,6 +39,8 @@ export interface MetricsOptions {
   readonly view: (cluster: string) => ClusterView;
   /** Scrape and rule evaluation interval in sandbox time; default 15 s. */
   readonly intervalMs?: number;
+  /** The world's image behaviour overrides, so a regressed good build serves regressed traffic. */
+  readonly behaviourOf?: (digest: string) => string | undefined;
   readonly log?: (line: string) => void;
 }
 
@@ -49,6 +51,9 @@ export interface SandboxMetrics {
   readonly files: PromFiles;
   /** Syncs the Pods' exporters and scrapes once, now (tests and seeding). */
   tick(): Promise<void>;
+  /** `sandbox fault metrics-down|metrics-up`: the API's port closes (scraping goes on, as Prometheus' TSDB would after a restart). */
+  readonly offline: boolean;
+  setOffline(offline: boolean): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -58,7 +63,7 @@ export async function startMetrics(o: MetricsOptions): Promise<SandboxMetrics> {
   const db = new Tsdb(RETENTION_MS);
   const files = promFilePaths(o.dir);
   const rules = SEED_ALERTS.map((d) => new AlertingRule(d));
-  const exporters = new PodExporters({ clusters: o.clusters, view: o.view, now, ...(o.log ? { log: o.log } : {}) });
+  const exporters = new PodExporters({ clusters: o.clusters, view: o.view, now, ...(o.behaviourOf ? { behaviourOf: o.behaviourOf } : {}), ...(o.log ? { log: o.log } : {}) });
   const scraper = new Scraper(db);
   await writePromConfig(files, intervalMs, SEED_ALERTS);
   await writeTargets(files, []);
@@ -84,6 +89,10 @@ export async function startMetrics(o: MetricsOptions): Promise<SandboxMetrics> {
     intervalMs,
     files,
     tick,
+    get offline() {
+      return api.offline;
+    },
+    setOffline: (offline) => api.setOffline(offline),
     close: async () => {
       o.clock.clearInterval(timer);
       await running?.catch(() => {});

@@ -11,7 +11,7 @@ import type { AddressInfo } from 'node:net';
 import type { ClusterView } from '../kube/index.ts';
 import type { Container, Pod } from '../kube/types.ts';
 import type { Service } from '../world/bookstore.ts';
-import { isService, profileFor } from './profiles.ts';
+import { isService, profileFor, type BehaviourOf } from './profiles.ts';
 import { PodTraffic } from './pod-traffic.ts';
 
 export interface ScrapeTarget {
@@ -34,6 +34,8 @@ export interface PodExporterOptions {
   readonly view: (cluster: string) => ClusterView;
   /** Sandbox time, ms. */
   readonly now: () => number;
+  /** The world's behaviour overrides (a good build that regresses since a dependency broke). */
+  readonly behaviourOf?: BehaviourOf;
   readonly log?: (line: string) => void;
 }
 
@@ -106,7 +108,7 @@ export class PodExporters {
 
   async #start(cluster: string, pod: Pod, service: Service): Promise<Exporter> {
     const container = mainContainer(pod, service);
-    const profile = profileFor(service, container ? runningImage(pod, container) : '');
+    const profile = profileFor(service, container ? runningImage(pod, container) : '', this.#options.behaviourOf);
     const namespace = pod.metadata.namespace ?? 'default';
     const traffic = new PodTraffic({ service, namespace, pod: pod.metadata.name }, profile, this.#options.now());
     const server = createServer((req, res) => {

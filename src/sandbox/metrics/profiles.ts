@@ -62,8 +62,16 @@ export function isService(name: string | undefined): name is Service {
   return (SERVICES as readonly string[]).includes(name ?? '');
 }
 
-/** The profile for a Pod of `service` running `image` (a reference with a digest, or a bare digest). */
-export function profileFor(service: Service, image: string): TrafficProfile {
+/** How the world says an image behaves now (world-images.ts `behaviourOf`: a broken dependency can make a good build regress). */
+export type BehaviourOf = (digest: string) => string | undefined;
+
+/**
+ * The profile for a Pod of `service` running `image` (a reference with a digest, or a bare
+ * digest): a bad build regresses, and so does any build the world now says is `slow`.
+ */
+export function profileFor(service: Service, image: string, behaviourOf?: BehaviourOf): TrafficProfile {
   const build = imageByDigest(image);
+  const digest = /sha256:[0-9a-f]{64}/.exec(image)?.[0];
+  if (digest !== undefined && behaviourOf?.(digest) === 'slow') return BAD[service];
   return build && build.service === service && build.quality === 'bad' ? BAD[service] : GOOD;
 }

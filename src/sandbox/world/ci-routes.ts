@@ -144,6 +144,7 @@ export function ciRoutes(deps: CiDeps): Route[] {
         const revision = await deps.repo.commit({ files, message, date: deps.clock.now(), author: { name: 'ci-bot', email: 'ci-bot@acme-books.example' } });
         deps.pushed();
         if (scenario.previousCrashes && previous) deps.images.setBehaviour(previous, 'crash-loop');
+        if (scenario.previousSlow && previous) deps.images.setBehaviour(previous, 'slow');
         const historyId = await waitForDeploy(deps, app.name, revision);
         return {
           app: app.name,

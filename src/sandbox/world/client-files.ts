@@ -30,6 +30,8 @@ export interface ClientFileInputs {
   /** The sandbox's Prometheus-compatible API and its bearer token. */
   readonly prometheusUrl?: string;
   readonly prometheusToken?: string;
+  /** The sandbox's scrape interval (sandbox ms): part of rewind's default verification deadline. */
+  readonly prometheusScrapeIntervalMs?: number;
   readonly configRepoPath: string;
   readonly branch: string;
   readonly registryUrl: string;
@@ -56,7 +58,7 @@ export function dockerConfigJson(i: ClientFileInputs): string {
   return `${JSON.stringify({ auths: { [REGISTRY_HOST]: { auth }, [host]: { auth } } }, null, 2)}\n`;
 }
 
-export function rewindYaml(i: ClientFileInputs, files: { kubeconfig: string; argocdToken: string; ca: string; dockerConfig: string }): string {
+export function rewindYaml(i: ClientFileInputs, files: { kubeconfig: string; argocdToken: string; ca: string; dockerConfig: string; prometheusToken?: string }): string {
   const rel = (p: string): string => `./${relative(i.dir, p)}`;
   const doc = {
     clusters: REGIONS.map((r) => ({ name: r, context: r, kubeconfig: rel(files.kubeconfig) })),
@@ -65,8 +67,16 @@ export function rewindYaml(i: ClientFileInputs, files: { kubeconfig: string; arg
     // The world's images name ghcr.io; the sandbox serves that registry on loopback (a mirror).
     registries: [{ host: REGISTRY_HOST, url: i.registryUrl, caFile: rel(files.ca) }],
     dockerConfig: rel(files.dockerConfig),
-    // NOTE: the config schema has only `url` so far; the token (prometheus-token) and CA join it with the Prometheus adapter.
-    ...(i.prometheusUrl ? { prometheus: { url: i.prometheusUrl } } : {}),
+    ...(i.prometheusUrl
+      ? {
+          prometheus: {
+            url: i.prometheusUrl,
+            ...(files.prometheusToken ? { tokenFile: rel(files.prometheusToken) } : {}),
+            caFile: rel(files.ca),
+            ...(i.prometheusScrapeIntervalMs ? { scrapeInterval: `${Math.round(i.prometheusScrapeIntervalMs / 1000)}s` } : {}),
+          },
+        }
+      : {}),
     apps: WORLD_APPS.map((a) => ({
       name: a.name,
       cluster: a.region,
@@ -95,10 +105,13 @@ export async function writeClientFiles(i: ClientFileInputs): Promise<ClientFiles
   await writeFile(files.argocdToken, i.argocdToken, { mode: 0o600 });
   await chmod(files.argocdToken, 0o600);
   await writeFile(files.ca, i.caPem);
-  await writeFile(files.rewindYaml, rewindYaml(i, files));
-  if (i.prometheusToken === undefined) return files;
+  if (i.prometheusToken === undefined) {
+    await writeFile(files.rewindYaml, rewindYaml(i, files));
+    return files;
+  }
   const prometheusToken = join(i.dir, 'prometheus-token');
   await writeFile(prometheusToken, i.prometheusToken, { mode: 0o600 });
   await chmod(prometheusToken, 0o600);
+  await writeFile(files.rewindYaml, rewindYaml(i, { ...files, prometheusToken }));
   return { ...files, prometheusToken };
 }

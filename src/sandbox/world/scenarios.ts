@@ -20,6 +20,8 @@ export interface ScenarioInfo {
   readonly previousCrashes: boolean;
   /** The release also adds an object the API server rejects: the sync fails half-applied. */
   readonly partialSync: boolean;
+  /** The image the app ran before regresses too (same numbers as the bad release): a rollback cannot fix it. */
+  readonly previousSlow?: boolean;
   readonly description: string;
 }
 
@@ -42,6 +44,7 @@ export const SCENARIOS: readonly ScenarioInfo[] = [
   s({ name: 'tag-moved', app: 'bookstore-orders-eu-west', behaviour: 'crash-loop', moveTag: true, description: 'CI re-pushed the running tag with another build, then shipped a crash-looping release by tag' }),
   s({ name: 'partial-sync', app: 'bookstore-orders-us-east', behaviour: 'slow', partialSync: true, description: 'the release adds an object the API server rejects: the sync fails after the image was applied, operationState Failed, no history entry' }),
   s({ name: 'crashloop-everywhere', app: 'bookstore-catalog-us-east', behaviour: 'crash-loop', previousCrashes: true, description: 'the release crash-loops and breaks a dependency: the previous image crash-loops too' }),
+  s({ name: 'slow-good', app: 'bookstore-catalog-us-east', behaviour: 'slow', previousSlow: true, description: 'the release regresses p99 and so does the previous image (a shared dependency got slow): the rollback runs and the metrics stay bad' }),
 ];
 
 export function findScenario(name: string): ScenarioInfo | undefined {

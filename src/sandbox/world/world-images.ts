@@ -18,6 +18,8 @@ export interface WorldImages {
   moveTag(repo: string, version: string): ImageBuild;
   /** From now on, containers of `digest` behave this way (already running ones too). */
   setBehaviour(digest: string, behaviour: ImageBehaviour): void;
+  /** How containers of `digest` behave now: the override, else the build's own behaviour. */
+  behaviourOf(digest: string): ImageBehaviour | undefined;
   /** The digest a tag names in the registry now. */
   tagDigest(repo: string, tag: string): string | undefined;
 }
@@ -66,6 +68,7 @@ export function createWorldImages(store: ImageStore): WorldImages {
       return b;
     },
     setBehaviour: (digest, behaviour) => void overrides.set(digest, behaviour),
+    behaviourOf: (digest) => overrides.get(digest) ?? builds.get(digest)?.behaviour,
     tagDigest: (repo, tag) => store.resolve(`${ORG}/${repo}`, tag)?.digest,
   };
 }

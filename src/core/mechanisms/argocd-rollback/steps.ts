@@ -6,7 +6,7 @@ import { followupAwaitRevert } from '../../steps/followup-steps.ts';
 import { makeStep, type StepDefinition, type StepFields } from '../../steps/step-definition.ts';
 import type { SavedOwner } from '../../hold.ts';
 import { chooseOwnerStrategy, holdLocation } from '../../owner-strategy.ts';
-import { verifyDigest } from '../../steps/verify-steps.ts';
+import { verifyDigest, verifyMetricsStep } from '../../steps/verify-steps.ts';
 
 export interface StepsInput {
   readonly facts: GitOpsFacts;
@@ -116,6 +116,7 @@ export function argocdSteps(input: StepsInput): PlanStep[] {
       checks: input.expectedImages.length ? input.expectedImages.map(expectedCheck) : ['the rollout completed (no expected images known)'],
       evidence: input.expectedImages.length ? [{ claim: 'images at the target revision', source: facts.targetImages?.source ?? facts.diagnosis?.source ?? 'diagnosis' }] : [],
     }, { expectedImages: input.expectedImages }),
+    verifyMetricsStep({ facts, policy, target: workloadTarget }),
     step(followupAwaitRevert, {
       title: `Wait for the revert of ${shortHash(bad)} on ${branch} (3d); ${pinned ? 'targetRevision stays pinned' : 'auto-sync stays off'} until then`, target: `config repo ${branch}`,
       checks: [`a commit on ${branch} reverts ${shortHash(bad)}; until then the run stays open and \`rewind finish ${app.name}\` continues it`],
