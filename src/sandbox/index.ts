@@ -42,7 +42,7 @@ import { createImageStore } from './registry/image-store.ts';
 import { startRegistry } from './registry/server.ts';
 import { removeState, statePath, writeState, type SandboxState } from './state.ts';
 import { checkBase, findFreeBase, PortInUseError } from './ports.ts';
-import { startMetrics } from './metrics/index.ts';
+import { startMetrics, type SandboxMetrics } from './metrics/index.ts';
 
 export { PortInUseError } from './ports.ts';
 export type { SandboxState } from './state.ts';
@@ -123,12 +123,19 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     const repo = await createConfigRepo({ dir, history: commits });
     cleanups.push(() => repo.close());
 
+    // Argo Rollouts' analysis queries the sandbox's Prometheus, which starts after the clusters.
+    const engine: { metrics?: SandboxMetrics } = {};
+    const prometheusUrl = `https://127.0.0.1:${base + 2}`;
     const kube = await startKubeApi({
       port: base,
       tls,
       token: tokens.kube,
       clusters: REGIONS,
       clock,
+      metricQuery: (query, address) => {
+        if (address !== undefined && address.replace(/\/+$/, '') !== prometheusUrl) return { error: `the rewind sandbox reaches only its own Prometheus (${prometheusUrl}), not ${address}` };
+        return engine.metrics ? engine.metrics.query(query) : { error: `Post "${prometheusUrl}/api/v1/query": dial tcp: connection refused` };
+      },
       // NOTE: an explicit imageHealth (tests) wins over the world's registry-backed runtime.
       ...(options.imageHealth ? { imageHealth: options.imageHealth } : { images: images.runtime }),
       onError: (e) => log(`kube: ${(e as Error).stack ?? String(e)}`),
@@ -211,6 +218,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       throw e.code === 'EADDRINUSE' ? new PortInUseError(base + 2) : e;
     });
     cleanups.push(() => metrics.close());
+    engine.metrics = metrics;
     await metrics.tick();
 
     const urls = { clusters: Object.fromEntries(REGIONS.map((r) => [r, kube.urlFor(r)])), argocd: argocd.url, prometheus: metrics.url, registry: registry.url };
