@@ -273,6 +273,8 @@ function finish(registry: ClusterRegistry, ro: Rollout, prev: RolloutStatus, sta
     ? { type: 'Paused', status: 'True', reason: 'RolloutPaused', message: 'Rollout is paused' }
     : { type: 'Paused', status: 'False', reason: 'RolloutResumed', message: 'Rollout is resumed' });
   status.conditions = conditions;
+  // Go's omitempty: false booleans are not written.
+  for (const key of ['abort', 'controllerPause', 'promoteFull'] as const) if (!status[key]) delete status[key];
   status.observedGeneration = String(ro.metadata.generation ?? 1);
   Object.assign(status, calculateRolloutPhase(ro.spec, status));
   writeStatus(registry, ro, status);
