@@ -30,6 +30,7 @@ import { startAppController } from './argocd/app-controller.ts';
 import { createManifestSource } from './argocd/manifests.ts';
 import { startArgoCdApi } from './argocd/server.ts';
 import { appSetRoutes } from './argocd/routes-appsets.ts';
+import { Rbac, rbacRoutes } from './argocd/rbac.ts';
 import { REGIONS } from './world/bookstore.ts';
 import { buildWorldHistory } from './world/timeline.ts';
 import { seedWorld } from './world/seed.ts';
@@ -187,12 +188,14 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     const appSetController = startAppSetController({ apps, sets: appSets, clock, log });
     cleanups.push(() => appSetController.close());
 
+    const rbac = new Rbac();
     const argocd = await startArgoCdApi({
       port: base + 1,
+      rbac,
       tls,
       token: tokens.argocd,
       context: { store: apps, controller, manifests, clock, kubeFor, knownCluster },
-      extraRoutes: [...appSetRoutes(appSets), ...ciRoutes({ repo, apps, clock, images, pushed: () => manifests.forgetBranches() }), ...faultRoutes({ repo, log, changed: () => manifests.forgetBranches() })],
+      extraRoutes: [...appSetRoutes(appSets), ...rbacRoutes(rbac), ...ciRoutes({ repo, apps, clock, images, pushed: () => manifests.forgetBranches() }), ...faultRoutes({ repo, log, changed: () => manifests.forgetBranches() })],
       log,
     }).catch((e: NodeJS.ErrnoException) => {
       throw e.code === 'EADDRINUSE' ? new PortInUseError(base + 1) : e;

@@ -98,7 +98,7 @@ test('a canary walks its steps: 20% → paused → analysis → 50% → 30s → 
 
   c.setImage('catalog:2');
   c.until('paused at the pause step', () => c.ro().status?.phase === 'Paused');
-  let s = c.ro().status!;
+  const s = c.ro().status!;
   assert.deepEqual({ index: s.currentStepIndex, message: s.message, reasons: s.pauseConditions?.map((p) => p.reason), controllerPause: s.controllerPause }, { index: 1, message: 'CanaryPauseStep', reasons: ['CanaryPauseStep'], controllerPause: true });
   // 5 replicas at 20%: 1 canary, 4 stable (hand-computed in canary-replicas.test.ts).
   assert.deepEqual([replicasOf(c.rsByImage('catalog:2')), replicasOf(c.rsByImage('catalog:1'))], [1, 4]);
