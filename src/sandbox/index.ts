@@ -38,6 +38,7 @@ import { ciRoutes } from './world/ci-routes.ts';
 import { faultRoutes } from './world/fault-routes.ts';
 import { writeClientFiles, type ClientFiles } from './world/client-files.ts';
 import { warpable } from './world/warp-clock.ts';
+import { IN_CLUSTER_PROMETHEUS } from './world/canary-files.ts';
 import { createWorldImages } from './world/world-images.ts';
 import { createImageStore } from './registry/image-store.ts';
 import { startRegistry } from './registry/server.ts';
@@ -134,7 +135,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       clusters: REGIONS,
       clock,
       metricQuery: (query, address) => {
-        if (address !== undefined && address.replace(/\/+$/, '') !== prometheusUrl) return { error: `the rewind sandbox reaches only its own Prometheus (${prometheusUrl}), not ${address}` };
+        // The world's AnalysisTemplates name the in-cluster address; the sandbox's Prometheus answers for it.
+        if (address !== undefined && ![prometheusUrl, IN_CLUSTER_PROMETHEUS].includes(address.replace(/\/+$/, ''))) return { error: `the rewind sandbox reaches only its own Prometheus (${prometheusUrl}), not ${address}` };
         return engine.metrics ? engine.metrics.query(query) : { error: `Post "${prometheusUrl}/api/v1/query": dial tcp: connection refused` };
       },
       // NOTE: an explicit imageHealth (tests) wins over the world's registry-backed runtime.
@@ -195,7 +197,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       tls,
       token: tokens.argocd,
       context: { store: apps, controller, manifests, clock, kubeFor, knownCluster },
-      extraRoutes: [...appSetRoutes(appSets), ...rbacRoutes(rbac), ...ciRoutes({ repo, apps, clock, images, pushed: () => manifests.forgetBranches() }), ...faultRoutes({ repo, log, changed: () => manifests.forgetBranches() })],
+      extraRoutes: [...appSetRoutes(appSets), ...rbacRoutes(rbac), ...ciRoutes({ repo, apps, clock, images, kubeFor: kubeForCluster, pushed: () => manifests.forgetBranches() }), ...faultRoutes({ repo, log, changed: () => manifests.forgetBranches() })],
       log,
     }).catch((e: NodeJS.ErrnoException) => {
       throw e.code === 'EADDRINUSE' ? new PortInUseError(base + 1) : e;
