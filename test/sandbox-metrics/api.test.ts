@@ -98,7 +98,8 @@ test('labels and label values', async () => {
   const labels = await promCall(api, 'GET', '/api/v1/labels');
   for (const l of ['__name__', 'cluster', 'code', 'le', 'pod', 'service']) assert.ok((labels.json.data as unknown as string[]).includes(l), l);
   const services = await promCall(api, 'GET', '/api/v1/label/service/values');
-  assert.deepEqual(services.json.data, ['catalog', 'orders', 'payments']);
+  // The catalog canary app (an Argo Rollout) exports under its own service label.
+  assert.deepEqual(services.json.data, ['catalog', 'catalog-canary', 'orders', 'payments']);
   const names = await promCall(api, 'GET', '/api/v1/label/__name__/values', { 'match[]': 'up' });
   assert.deepEqual(names.json.data, ['up']);
 });
@@ -107,7 +108,8 @@ test('the files for a real Prometheus: file_sd targets, the seed rules, and a co
   const dir = `${sb.dir}/prometheus`;
   const targets = JSON.parse(await readFile(`${dir}/targets.json`, 'utf8')) as { targets: string[]; labels: { cluster: string } }[];
   assert.deepEqual(targets.map((g) => g.labels.cluster), ['eu-west', 'us-east']);
-  assert.equal(targets.flatMap((g) => g.targets).length, 18);
+  // 3 services x 2 regions x 3 Pods, and the catalog canary app's 5 Pods in us-east.
+  assert.equal(targets.flatMap((g) => g.targets).length, 23);
   const rules = parse(await readFile(`${dir}/rules.yml`, 'utf8')) as { groups: { rules: { alert: string; for: string }[] }[] };
   assert.deepEqual(rules.groups[0]!.rules.map((r) => [r.alert, r.for]), [
     ['BookstoreCatalogP99Latency', '1m'],

@@ -94,7 +94,7 @@ test('rollouts-auto-aborted: the bad canary fails its own p99 analysis and the c
   }, 60_000);
 });
 
-test('Argo CD actions (RBAC-gated) and kubectl patches: abort, retry, resume, promote-full; undo inside rollbackWindow skips the steps', async () => {
+test('abort and retry through Argo CD (RBAC-gated) and through kubectl; resume and promote-full through Argo CD; undo inside rollbackWindow skips the steps', async () => {
   const broke = await argo(sb, 'POST', '/api/sandbox/v1/break', { app: APP, scenario: 'rollouts-canary' });
   assert.equal(broke.status, 200, JSON.stringify(broke.body));
   lastBreak = String(broke.body['revision']);
@@ -130,16 +130,23 @@ test('Argo CD actions (RBAC-gated) and kubectl patches: abort, retry, resume, pr
   assert.equal((await rollout()).status.message, 'RolloutAborted: Rollout aborted update to revision 6');
 
   // retry through the Kubernetes API, with the plugin's patch on the status subresource.
-  await kubectl(sb, ['patch', 'rollout', RO, '--subresource=status', '--type=merge', '-p', '{"status":{"abort":false}}']);
-  await waitFor('paused again at 20%', async () => {
+  const pausedAgain = async (): Promise<boolean> => {
     const r = await rollout();
     return r.status.phase === 'Paused' && r.status.abort === undefined && (await replicaSets()).get(bad) === 1;
-  });
+  };
+  await kubectl(sb, ['patch', 'rollout', RO, '--subresource=status', '--type=merge', '-p', '{"status":{"abort":false}}']);
+  await waitFor('paused again at 20%', pausedAgain);
 
-  // resume through Argo CD (v2): the analysis starts; then promote-full through the Kubernetes API.
+  // abort through the Kubernetes API (the plugin's `abort`), retry through Argo CD (v2).
+  await kubectl(sb, ['patch', 'rollout', RO, '--subresource=status', '--type=merge', '-p', '{"status":{"abort":true}}']);
+  await waitFor('aborted again', async () => (await rollout()).status.abort === true && (await replicaSets()).get(bad) === 0);
+  assert.equal((await runV2('retry')).status, 200);
+  await waitFor('paused again after the Argo CD retry', pausedAgain);
+
+  // resume through Argo CD: the analysis starts; promote-full through Argo CD skips the rest.
   assert.equal((await runV2('resume')).status, 200);
   await waitFor('the step analysis runs', async () => (await rollout()).status.canary?.currentStepAnalysisRunStatus?.name);
-  await kubectl(sb, ['patch', 'rollout', RO, '--subresource=status', '--type=merge', '-p', '{"status":{"promoteFull":true}}']);
+  assert.equal((await runV2('promote-full')).status, 200);
   await waitFor('the bad version fully promoted', async () => {
     const r = await rollout();
     return r.status.phase === 'Healthy' && r.status.stableRS === bad && (await replicaSets()).get(good) === 0;
