@@ -7,7 +7,8 @@ const OPEN: readonly RunStatus[] = ['running', 'interrupted', 'failed', 'awaitin
 import type { Plan } from '../core/plan.ts';
 import { gatherFacts } from '../executor/gather-facts.ts';
 import type { AppContext } from './app-context.ts';
-import { NotFoundError } from '../core/errors.ts';
+import { AdapterError, NotFoundError } from '../core/errors.ts';
+import type { ConfigRepo } from '../core/ports.ts';
 
 export interface PlanRequest {
   readonly app: string;
@@ -25,7 +26,7 @@ export async function planRollback(ctx: AppContext, req: PlanRequest): Promise<{
     ctx.analyzer(app),
     ctx.verification(app.name),
   ]);
-  if (repo) await repo.fetch();
+  const stale = repo ? await fetchOrStale(repo) : undefined;
   const journal = await ctx.journal();
   const open = (await journal.listRuns(req.app)).filter((r) => OPEN.includes(r.status));
   const gathered = await gatherFacts(
@@ -37,7 +38,11 @@ export async function planRollback(ctx: AppContext, req: PlanRequest): Promise<{
       ...(req.alertAt ? { alertAt: req.alertAt } : {}),
     },
   );
-  const facts: Facts = { ...gathered, openRuns: Fact.of(open.map((r) => ({ runId: r.runId, status: r.status, startedAt: r.startedAt })), 'rewind journal (runs not closed)') };
+  const facts: Facts = {
+    ...gathered,
+    openRuns: Fact.of(open.map((r) => ({ runId: r.runId, status: r.status, startedAt: r.startedAt })), 'rewind journal (runs not closed)'),
+    ...(stale ? { configRepoStale: Fact.of(stale, `git fetch in ${ctx.config.configRepo?.path ?? 'the config repo'}`) } : {}),
+  };
   const history = facts.application?.value.history ?? [];
   if (req.to !== undefined && !history.some((h) => h.id === req.to)) {
     const ids = history.map((h) => h.id);
@@ -48,4 +53,18 @@ export async function planRollback(ctx: AppContext, req: PlanRequest): Promise<{
     });
   }
   return { facts, plan: decide(facts, defaultPolicy) };
+}
+
+/**
+ * A fetch that fails for a transient reason (the git host down) leaves the clone as last fetched:
+ * planning goes on with it, saying so. Anything else (not a repo, bad credentials) stops the plan.
+ */
+async function fetchOrStale(repo: ConfigRepo): Promise<string | undefined> {
+  try {
+    await repo.fetch();
+    return undefined;
+  } catch (e) {
+    if (e instanceof AdapterError && e.transient) return e.message;
+    throw e;
+  }
 }

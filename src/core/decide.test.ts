@@ -66,22 +66,34 @@ const cases: readonly Case[] = [
   },
   {
     title: 'pins targetRevision instead of toggling auto-sync when an ApplicationSet owns the app',
-    facts: FakeFacts.seed().ownedByAppSet('bookstore'),
+    facts: FakeFacts.seed().ownedByAppSet('bookstore', { ignoredPointers: ['/spec/source/targetRevision'], preservedAnnotations: ['rewind.io/hold'] }),
     decision: 'rollback',
     to: 41,
     steps: ['argocd.preflight', 'argocd.write-hold', 'argocd.pin-target-revision', 'argocd.wait-healthy', 'verify.digest', 'followup.await-revert', 'argocd.unpin-target-revision', 'argocd.await-branch-head', 'argocd.wait-synced-to-branch', 'argocd.release-hold'],
     checks: { ownership: 'warn' },
-    warning: /ApplicationSet bookstore, which would put spec.syncPolicy back: rewind pins spec.source.targetRevision to a1b2c3d/,
+    warning: /ApplicationSet bookstore puts \/spec\/syncPolicy back but leaves \/spec\/source\/targetRevision.*targetRevision is pinned to the good commit/,
     extra: (plan) => {
       const pin = plan.steps.find((s) => s.kind === 'argocd.pin-target-revision');
       assert.deepEqual(pin?.params, { revision: SEED.good.revision, previousTargetRevision: 'main', saved: { automated: { prune: true, selfHeal: true, enabled: true } } });
     },
   },
   {
-    title: 'pins and then rolls back when a parent owns the app and auto-sync is off',
-    facts: FakeFacts.seed().ownedByApp('bookstore-root').autoSync(false),
+    title: 'pins and then rolls back when the set leaves targetRevision and the app\'s auto-sync is off',
+    facts: FakeFacts.seed().ownedByAppSet('bookstore', { ignoredPointers: ['/spec/source/targetRevision'], preservedAnnotations: ['rewind.io/hold'] }).autoSync(false),
     decision: 'rollback',
     steps: ['argocd.preflight', 'argocd.write-hold', 'argocd.pin-target-revision', 'argocd.rollback', 'argocd.wait-healthy', 'verify.digest', 'followup.await-revert', 'argocd.unpin-target-revision', 'argocd.await-branch-head', 'argocd.sync-to-branch', 'argocd.wait-synced-to-branch', 'argocd.release-hold'],
+  },
+  {
+    title: 'after a sync that failed midway, re-applies the last successful deploy (the newest history entry), waiting for the revert of the failed revision',
+    facts: FakeFacts.seed().history([{ id: 41, revision: 'a1b2c3d', minutesAgo: 60 }]).failedPartialSync('d8f3c2a'),
+    decision: 'rollback',
+    to: 41,
+    reason: /sync to d8f3c2a ended Failed after applying part of it .*history 41 is the last successful deploy/,
+    extra: (plan) => {
+      assert.equal(plan.from.revision, fullHash('d8f3c2a'));
+      assert.equal((plan.steps.find((s) => s.kind === 'followup.await-revert')?.params as { badRevision: string }).badRevision, fullHash('d8f3c2a'));
+      assert.ok(plan.steps.some((s) => s.kind === 'argocd.rollback'));
+    },
   },
   {
     title: 'refuses when the history holds only the current entry',

@@ -1,4 +1,4 @@
-import type { HoldReading } from './hold.ts';
+import type { HoldLocation, HoldReading } from './hold.ts';
 
 /**
  * What rewind knows about the world, as plain frozen data. Adapters produce these values;
@@ -53,6 +53,12 @@ export interface AppOwner {
   readonly parent?: ParentApp;
   /** Why the owner could not be read (absent when it was): its rules are unknown, not "none". */
   readonly unreadable?: string;
+  /**
+   * A hold rewind wrote on the owner (an ApplicationSet wipes its apps' annotations, so a run
+   * holding one of them keeps the hold there). It names the app it holds: one of this app's
+   * siblings when `app` differs.
+   */
+  readonly hold?: HoldReading;
 }
 
 /** `create-only`, `create-update`, `create-delete`, `sync`: what an ApplicationSet may do to its apps. */
@@ -68,12 +74,21 @@ export interface AppSetRules {
   readonly preservedLabels: readonly string[];
   /** `spec.syncPolicy.applicationsSync` as written; absent means upstream's default, `sync`. */
   readonly applicationsSync?: ApplicationsSyncPolicy;
+  /** The other Applications the set generates (a held set freezes them too). */
+  readonly siblings?: readonly string[];
+  /**
+   * The Argo CD app that deploys the set from git (its tracking label or annotation), with that
+   * app's policy when it could be read: with auto-sync on, a change to the set is put back.
+   */
+  readonly managedBy?: { readonly name: string; readonly autoSync?: boolean; readonly selfHeal?: boolean };
 }
 
 /** An app-of-apps parent: with auto-sync and self-heal on, it puts its child's spec back. */
 export interface ParentApp {
   readonly autoSync: boolean;
   readonly selfHeal: boolean;
+  /** The parent's sync policy as read, which a run holding the parent saves and gives back. */
+  readonly syncPolicy: SyncPolicy;
   /** Who owns the parent in turn (an ApplicationSet or another parent), by name only. */
   readonly owner?: { readonly kind: 'ApplicationSet' | 'Application'; readonly name: string };
 }
@@ -115,6 +130,8 @@ export interface ApplicationState {
   readonly owner?: AppOwner;
   /** rewind's hold annotation (`rewind.io/hold`) as read, when the app carries one. */
   readonly hold?: HoldReading;
+  /** Where `hold` was read: absent, on the app; else on its ApplicationSet. */
+  readonly holdOn?: HoldLocation;
 }
 
 export interface PodImage {
@@ -224,6 +241,24 @@ export function shortHash(revision: string): string {
  * successful sync, rollbacks included). After a rollback `status.sync.revision` still names the
  * tracked branch's head and the app shows OutOfSync, so `sync.revision` is not what runs.
  */
+/**
+ * A sync that failed after applying part of a release (upstream `controller/sync.go`: a failed
+ * sync writes operationState Failed/Error and no history entry): the cluster runs a mix of the
+ * last successful deploy and this revision. Only a revision the history does not hold counts
+ * (a failed rollback targets one it holds, and is the run's own business).
+ */
+export function partialSync(app: Pick<ApplicationState, 'history' | 'operation'>): { readonly revision: string; readonly phase: string; readonly message?: string } | undefined {
+  const op = app.operation;
+  if (!op || (op.phase !== 'Failed' && op.phase !== 'Error') || !op.revision) return undefined;
+  if (app.history.some((h) => h.revision === op.revision)) return undefined;
+  return { revision: op.revision, phase: op.phase, ...(op.message ? { message: op.message } : {}) };
+}
+
+/** What the app runs as rewind judges it: a partly applied release when a sync failed midway, else the deployed revision. */
+export function runningRevision(app: Pick<ApplicationState, 'history' | 'sync' | 'operation'>): string {
+  return partialSync(app)?.revision ?? deployedRevision(app);
+}
+
 export function deployedRevision(app: Pick<ApplicationState, 'history' | 'sync'>): string {
   let newest: HistoryEntry | undefined;
   for (const h of app.history) if (!newest || h.id > newest.id) newest = h;

@@ -1,4 +1,4 @@
-import type { AppOwner, ChangeDiagnosis, ChangeKind, HistoryEntry, MigrationVerdict, MigrationWindow, WorkloadKind } from '../core/domain.ts';
+import type { AppOwner, AppSetRules, ChangeDiagnosis, ChangeKind, HistoryEntry, MigrationVerdict, MigrationWindow, WorkloadKind } from '../core/domain.ts';
 import { Fact, type Facts, type OpenRun } from '../core/facts.ts';
 import type { Hold } from '../core/hold.ts';
 import { deepFreeze } from '../core/freeze.ts';
@@ -43,6 +43,8 @@ interface Props {
   readonly flags: readonly { readonly name: string; readonly covers: readonly string[] }[];
   readonly workloadKind: WorkloadKind;
   readonly operationRunning: boolean;
+  /** A sync to this revision failed after a partial apply (operationState Failed, no history entry). */
+  readonly failedSync?: string;
   readonly pruned?: readonly string[];
   readonly targetImages?: readonly string[];
   readonly noApplication?: boolean;
@@ -99,8 +101,20 @@ export class FakeFacts {
   }
 
   autoSync(on: boolean): FakeFacts { return this.#with({ autoSync: on }); }
-  ownedByAppSet(name: string): FakeFacts { return this.#with({ owner: { kind: 'ApplicationSet', name } }); }
-  ownedByApp(name: string): FakeFacts { return this.#with({ owner: { kind: 'Application', name } }); }
+  /** An ApplicationSet owner with upstream's defaults unless `rules` says otherwise. */
+  ownedByAppSet(name: string, rules: Partial<AppSetRules> = {}): FakeFacts {
+    const applicationSet: AppSetRules = { ignoredPointers: [], jqPathExpressions: [], preservedAnnotations: [], preservedLabels: [], siblings: [], ...rules };
+    return this.#with({ owner: { kind: 'ApplicationSet', name, applicationSet } });
+  }
+  /** A parent app with auto-sync and self-heal on unless `autoSync`/`selfHeal` say otherwise. */
+  ownedByApp(name: string, parent: { autoSync?: boolean; selfHeal?: boolean; owner?: { kind: 'ApplicationSet' | 'Application'; name: string } } = {}): FakeFacts {
+    const autoSync = parent.autoSync ?? true;
+    const selfHeal = autoSync && (parent.selfHeal ?? true);
+    const syncPolicy = { automated: autoSync ? { prune: true, selfHeal, enabled: true } : null };
+    return this.#with({ owner: { kind: 'Application', name, parent: { autoSync, selfHeal, syncPolicy, ...(parent.owner ? { owner: parent.owner } : {}) } } });
+  }
+  /** An owner whose rules could not be read. */
+  ownedUnreadable(kind: 'ApplicationSet' | 'Application', name: string, why: string): FakeFacts { return this.#with({ owner: { kind, name, unreadable: why } }); }
   /** Replaces the history (oldest first or not; the current revision becomes the newest entry's). */
   history(entries: readonly FakeHistoryEntry[]): FakeFacts { return this.#with({ history: entries }); }
   /** The app's synced revision when it is not the newest entry's. */
@@ -110,6 +124,7 @@ export class FakeFacts {
   alertMinutesAgo(minutes: number): FakeFacts { return this.#with({ alertAt: minutesBefore(this.#props.now, minutes) }); }
   workloadKind(kind: WorkloadKind): FakeFacts { return this.#with({ workloadKind: kind }); }
   operationRunning(): FakeFacts { return this.#with({ operationRunning: true }); }
+  failedPartialSync(revision: string): FakeFacts { return this.#with({ failedSync: fullHash(revision) }); }
   pruned(...revisions: string[]): FakeFacts { return this.#with({ pruned: revisions.map(fullHash) }); }
   targetImages(...images: string[]): FakeFacts { return this.#with({ targetImages: images }); }
   flag(name: string, ...covers: ChangeKind[]): FakeFacts { return this.#with({ flags: [...this.#props.flags, { name, covers }] }); }
@@ -194,6 +209,7 @@ export class FakeFacts {
           health: { status: 'Healthy' },
           history,
           ...(p.operationRunning ? { operation: { phase: 'Running' as const, revision: current } } : {}),
+          ...(p.failedSync ? { operation: { phase: 'Failed' as const, revision: p.failedSync, message: 'one or more objects failed to apply' } } : {}),
           images: [running],
           ...(p.owner ? { owner: p.owner } : {}),
           ...(p.hold ? { hold: { ok: true as const, hold: p.hold } } : {}),

@@ -10,6 +10,7 @@ import { verifyDigest } from './verify-steps.ts';
 export const stepDefinitions: readonly StepDefinition<unknown>[] = [
   argocd.argocdPreflight,
   argocd.argocdWriteHold,
+  argocd.argocdHoldOwner,
   argocd.argocdDisableAutoSync,
   argocd.argocdPinTargetRevision,
   argocd.argocdRollback,
@@ -19,6 +20,7 @@ export const stepDefinitions: readonly StepDefinition<unknown>[] = [
   argocd.argocdUnpinTargetRevision,
   argocd.argocdAwaitBranchHead,
   argocd.argocdRestoreSyncPolicy,
+  argocd.argocdRestoreOwner,
   argocd.argocdSyncToBranch,
   argocd.argocdWaitSyncedToBranch,
   argocd.argocdReleaseHold,

@@ -2,12 +2,13 @@ import type { StepHandler } from '../step-context.ts';
 import { releaseHold, writeHold } from './hold-steps.ts';
 import { awaitBranchHead, awaitRevert, syncToBranch, waitSyncedToBranch } from './followup-steps.ts';
 import { argocdRollback, preflight, verifyDigest, waitHealthy } from './rollback-steps.ts';
-import { disableAutoSync, pinTargetRevision, restoreSyncPolicy, unpinTargetRevision } from './sync-policy-steps.ts';
+import { disableAutoSync, holdOwner, pinTargetRevision, restoreOwner, restoreSyncPolicy, unpinTargetRevision } from './sync-policy-steps.ts';
 
 /** One handler per step kind of `core/steps/` (a test checks both lists agree). */
 export const stepHandlers: readonly StepHandler<unknown>[] = [
   preflight,
   writeHold,
+  holdOwner,
   disableAutoSync,
   pinTargetRevision,
   argocdRollback,
@@ -17,6 +18,7 @@ export const stepHandlers: readonly StepHandler<unknown>[] = [
   unpinTargetRevision,
   awaitBranchHead,
   restoreSyncPolicy,
+  restoreOwner,
   syncToBranch,
   waitSyncedToBranch,
   releaseHold,

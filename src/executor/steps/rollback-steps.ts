@@ -1,4 +1,4 @@
-import { deployedRevision, shortHash, SyncPolicy } from '../../core/domain.ts';
+import { deployedRevision, runningRevision, shortHash, SyncPolicy } from '../../core/domain.ts';
 import { verifyContainers } from '../../core/container-verification.ts';
 import { deadlineCondition, judgeOperation, judgeRollout, type RolloutJudgement } from '../../core/rollout-judgement.ts';
 import { expectedDigests, expectedTemplate } from './container-checks.ts';
@@ -15,7 +15,7 @@ export const preflight = handle(argocd.argocdPreflight, async (_params, ctx) => 
   if (app.hold && !(app.hold.ok && app.hold.hold.runId === ctx.runId)) {
     return StepOutcome.failedAs('refused', describeHold(app.hold, ctx.clock.now().toISOString()));
   }
-  const running = deployedRevision(app);
+  const running = runningRevision(app);
   if (to && running === to.revision) {
     return StepOutcome.succeeded(`already on ${shortHash(to.revision)}: the rollback steps will find nothing to do`);
   }
@@ -40,8 +40,12 @@ export const preflight = handle(argocd.argocdPreflight, async (_params, ctx) => 
 export const argocdRollback = handle(argocd.argocdRollback, async (params, ctx) => {
   const app = await ctx.gitops.getApplication(ctx.plan.app);
   const latest = app.history[app.history.length - 1];
-  if (deployedRevision(app) === params.revision && latest?.revision === params.revision) {
+  if (runningRevision(app) === params.revision && latest?.revision === params.revision) {
     return StepOutcome.skipped(`already synced to ${shortHash(params.revision)} (history id ${latest.id})`);
+  }
+  // Resumed after a crash while the rollback ran: Argo CD would refuse a second operation, and the wait follows this one.
+  if (app.operation?.phase === 'Running' && app.operation.revision === params.revision) {
+    return StepOutcome.skipped(`an operation to ${shortHash(params.revision)} is already running; the wait follows it`);
   }
   if (ctx.dryRun) {
     if (!app.history.some((h) => h.id === params.id)) {
