@@ -7,7 +7,7 @@ import { imageRuntimeFrom, Kubelet } from '../kube/kubelet.ts';
 import { ClusterRegistry } from '../kube/registry.ts';
 import { syncReplicaSets } from '../kube/replicaset-controller.ts';
 import { DEPLOYMENTS, REPLICASETS } from '../kube/resources.ts';
-import type { ReplicaSet } from '../kube/types.ts';
+import type { Deployment, ReplicaSet } from '../kube/types.ts';
 import { warpable } from '../world/warp-clock.ts';
 import { syncArgoRollouts } from './index.ts';
 import { ANALYSIS_RUNS, ANALYSIS_TEMPLATES, ROLLOUTS } from './resource-types.ts';
@@ -215,4 +215,12 @@ test('workloadRef: the template comes from the Deployment; a missing AnalysisTem
   c.until('healthy from the Deployment', () => c.ro().status?.phase === 'Healthy');
   assert.equal(replicasOf(c.rsByImage('catalog:7')), 5);
   assert.equal(c.ro().metadata.annotations?.['rollout.argoproj.io/workload-generation'], '1');
+  // A new template on the Deployment (what the plugin's undo patches through workloadRef) is a new canary.
+  const d = c.registry.get(DEPLOYMENTS, NS, 'catalog') as Deployment;
+  const template = structuredClone(d.spec.template);
+  template.spec!.containers![0]!.image = 'catalog:8';
+  c.registry.update(DEPLOYMENTS, NS, 'catalog', { ...d, spec: { ...d.spec, template } });
+  c.until('catalog:8 paused at 20%', () => c.ro().status?.phase === 'Paused');
+  assert.deepEqual([replicasOf(c.rsByImage('catalog:8')), replicasOf(c.rsByImage('catalog:7'))], [1, 4]);
+  assert.equal(c.ro().metadata.annotations?.['rollout.argoproj.io/workload-generation'], '2');
 });

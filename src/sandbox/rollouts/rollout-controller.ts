@@ -16,12 +16,9 @@
  *   step 0), `completedCurrentCanaryStep`, `reconcileCanaryPause`.
  * - `rollout/pause.go`: pause conditions, `controllerPause`, `abort`/`abortedAt` kept from the
  *   first abort, a cleared pause condition means "resumed".
- * - `rollout/analysis.go`: step and background AnalysisRuns (names `<rollout>-<hash>-<rev>[-<step>]`,
- *   `.1` on a name collision, labels), their cancellation, and abort on Error/Failed, pause on
- *   Inconclusive; `rollout/controller.go` for the InvalidSpec message of a missing template.
+ * - `rollout/analysis.go`: in `rollout-analysis.ts`; the ReplicaSets' side of `sync.go`, `canary.go`
+ *   and `restart.go`: in `rollout-replicasets.ts`.
  * - `utils/replicaset/canary.go` via `canary-replicas.ts`; `rolloututil.go` via `phase.ts`.
- * - `rollout/restart.go`, simplified: one Pod older than `restartAt` deleted per pass, only while
- *   every Pod is available.
  * - `workloadRef`: the template comes from the referenced Deployment, and the Rollout records the
  *   Deployment's generation (`rollout.argoproj.io/workload-generation`, `workloadObservedGeneration`).
  *
@@ -31,60 +28,35 @@
  * Pod share (upstream leaves it empty without a router).
  */
 import { createHash } from 'node:crypto';
-import { controllerReference, isControlledBy } from '../kube/owners.ts';
-import { DEPLOYMENTS, PODS, REPLICASETS } from '../kube/resources.ts';
+import { applyDefaults } from '../kube/defaults.ts';
 import type { ClusterRegistry } from '../kube/registry.ts';
 import { kubeTime } from '../kube/registry.ts';
-import { podTemplateHash, templatesEqual } from '../kube/template-hash.ts';
-import type { Condition, Deployment, Pod, PodTemplate, ReplicaSet } from '../kube/types.ts';
-import { applyDefaults } from '../kube/defaults.ts';
-import { maxSurgeAndUnavailable } from '../kube/rollout-plan.ts';
-import { isCompleted, type AnalysisPhase } from '../../core/analysis/analysis.ts';
+import { DEPLOYMENTS, REPLICASETS } from '../kube/resources.ts';
+import { templatesEqual } from '../kube/template-hash.ts';
+import type { Condition, Deployment, PodTemplate, ReplicaSet } from '../kube/types.ts';
 import { basicCanaryCounts, currentSetWeight, type RSCounts } from './canary-replicas.ts';
+import { InvalidSpec, type PassState } from './pass-state.ts';
 import { calculateRolloutPhase } from './phase.ts';
-import { ANALYSIS_RUNS, ANALYSIS_TEMPLATES, CLUSTER_ANALYSIS_TEMPLATES, ROLLOUTS } from './resource-types.ts';
-import {
-  ROLLOUT_HASH,
-  ROLLOUT_REVISION,
-  RUN_TYPE_LABEL,
-  STEP_INDEX_LABEL,
-  WORKLOAD_GENERATION,
-  type AnalysisRun,
-  type AnalysisTemplate,
-  type Argument,
-  type CanaryStep,
-  type PauseCondition,
-  type PauseReason,
-  type Rollout,
-  type RolloutAnalysis,
-  type RolloutAnalysisRunStatus,
-  type RolloutStatus,
-} from './types.ts';
+import { ROLLOUTS } from './resource-types.ts';
+import { reconcileAnalysisRuns, validateTemplates } from './rollout-analysis.ts';
+import { createdMs, createReplicaSet, hashOf, isRollbackWithinWindow, ownedReplicaSets, pruneHistory, restartPods, revisionOf, scale, scaleDownOlder, withoutRolloutHash } from './rollout-replicasets.ts';
+import { ROLLOUT_REVISION, WORKLOAD_GENERATION, type CanaryStep, type PauseCondition, type Rollout, type RolloutStatus } from './types.ts';
 
-const revisionOf = (rs: ReplicaSet): number => Number(rs.metadata.annotations?.[ROLLOUT_REVISION] ?? 0) || 0;
-const hashOf = (rs: ReplicaSet | undefined): string => rs?.metadata.labels?.[ROLLOUT_HASH] ?? '';
-const createdMs = (rs: ReplicaSet): number => Date.parse(rs.metadata.creationTimestamp ?? '') || 0;
+const lastPass = new WeakMap<ClusterRegistry, { resourceVersion: number; atMs: number }>();
 
-function withoutRolloutHash(t: PodTemplate): PodTemplate {
-  const copy = structuredClone(t);
-  if (copy.metadata?.labels) delete copy.metadata.labels[ROLLOUT_HASH];
-  return copy;
-}
-
+/**
+ * One pass over the cluster's Rollouts. A pass whose inputs cannot have changed (the same
+ * resourceVersion, less than a sandbox second later) is skipped: everything a Rollout waits for
+ * is a write (Pods, ReplicaSets, AnalysisRun results, user patches) or a time past a whole second
+ * (pause durations, `restartAt`), and the controller tick runs five times a sandbox second.
+ */
 export function syncRollouts(registry: ClusterRegistry): void {
+  const nowMs = registry.now().getTime();
+  const last = lastPass.get(registry);
+  if (last && last.resourceVersion === registry.store.resourceVersion && nowMs - last.atMs < 1000) return;
   for (const ro of registry.store.list(ROLLOUTS) as Rollout[]) syncRollout(registry, ro);
+  lastPass.set(registry, { resourceVersion: registry.store.resourceVersion, atMs: nowMs });
 }
-
-/** What one pass decided, before it becomes the status (upstream's pauseContext). */
-interface PassState {
-  addAbort?: string;
-  removeAbort?: boolean;
-  addPause: PauseReason[];
-  removePause: PauseReason[];
-  clearPauses?: boolean;
-}
-
-class InvalidSpec extends Error {}
 
 function syncRollout(registry: ClusterRegistry, ro: Rollout): void {
   const ns = ro.metadata.namespace;
@@ -333,99 +305,8 @@ function resolveTemplate(registry: ClusterRegistry, ro: Rollout): { template: Po
   return { template: holder.spec.template, workloadGeneration: d.metadata.generation ?? 1 };
 }
 
-function refsOf(ro: Rollout): { analysis: RolloutAnalysis; path: string }[] {
-  const canary = ro.spec.strategy?.canary;
-  const out: { analysis: RolloutAnalysis; path: string }[] = [];
-  if (canary?.analysis?.templates?.length) out.push({ analysis: canary.analysis, path: 'spec.strategy.canary.analysis.templates' });
-  (canary?.steps ?? []).forEach((s, i) => {
-    if (s.analysis?.templates?.length) out.push({ analysis: s.analysis, path: `spec.strategy.canary.steps[${i}].analysis.templates` });
-  });
-  return out;
-}
-
-/** `getReferencedAnalysisTemplatesFromRef`: a missing template makes the spec invalid. */
-function validateTemplates(registry: ClusterRegistry, ro: Rollout): void {
-  for (const { analysis, path } of refsOf(ro)) {
-    for (const ref of analysis.templates ?? []) {
-      const found = ref.clusterScope ? registry.store.get(CLUSTER_ANALYSIS_TEMPLATES, undefined, ref.templateName) : registry.store.get(ANALYSIS_TEMPLATES, ro.metadata.namespace, ref.templateName);
-      if (!found) {
-        const kind = ref.clusterScope ? 'ClusterAnalysisTemplate' : 'AnalysisTemplate';
-        throw new InvalidSpec(`The Rollout "${ro.metadata.name}" is invalid: ${path}: Invalid value: "${ref.templateName}": ${kind} '${ref.templateName}' not found`);
-      }
-    }
-  }
-}
-
 function computeStepHash(steps: readonly CanaryStep[]): string {
   return createHash('sha256').update(JSON.stringify(steps)).digest('hex').slice(0, 10);
-}
-
-function ownedReplicaSets(registry: ClusterRegistry, ro: Rollout): ReplicaSet[] {
-  return (registry.store.list(REPLICASETS, ro.metadata.namespace) as ReplicaSet[]).filter((rs) => isControlledBy(rs, ro));
-}
-
-function createReplicaSet(registry: ClusterRegistry, ro: Rollout, template: PodTemplate, revision: number): ReplicaSet {
-  let collisions = ro.status?.collisionCount ?? 0;
-  let hash = podTemplateHash(template, collisions);
-  while (registry.store.get(REPLICASETS, ro.metadata.namespace, `${ro.metadata.name}-${hash}`)) hash = podTemplateHash(template, ++collisions);
-  const t = structuredClone(template);
-  t.metadata = { ...t.metadata, labels: { ...t.metadata?.labels, [ROLLOUT_HASH]: hash } };
-  const selector = structuredClone(ro.spec.selector ?? {});
-  selector.matchLabels = { ...selector.matchLabels, [ROLLOUT_HASH]: hash };
-  return registry.create(REPLICASETS, ro.metadata.namespace, {
-    metadata: {
-      name: `${ro.metadata.name}-${hash}`,
-      namespace: ro.metadata.namespace,
-      labels: { ...t.metadata.labels },
-      annotations: { [ROLLOUT_REVISION]: String(revision) },
-      ownerReferences: [controllerReference(ro)],
-    },
-    spec: { replicas: 0, minReadySeconds: ro.spec.minReadySeconds ?? 0, selector, template: t },
-  }) as ReplicaSet;
-}
-
-function scale(registry: ClusterRegistry, rs: ReplicaSet, replicas: number): boolean {
-  if ((rs.spec.replicas ?? 0) === replicas) return false;
-  registry.update(REPLICASETS, rs.metadata.namespace, rs.metadata.name, { ...rs, spec: { ...rs.spec, replicas } });
-  return true;
-}
-
-/** `scaleDownOldReplicaSetsForCanary`: unavailable Pods go first, available ones within maxUnavailable. */
-function scaleDownOlder(registry: ClusterRegistry, ro: Rollout, older: readonly ReplicaSet[], all: readonly ReplicaSet[]): boolean {
-  const replicas = ro.spec.replicas ?? 1;
-  const { unavailable: maxUnavailable } = maxSurgeAndUnavailable({ desired: replicas, maxSurge: ro.spec.strategy?.canary?.maxSurge ?? '25%', maxUnavailable: ro.spec.strategy?.canary?.maxUnavailable ?? '25%' });
-  const available = all.reduce((n, rs) => n + (rs.status?.availableReplicas ?? 0), 0);
-  let budget = Math.max(0, available - (replicas - maxUnavailable));
-  let scaled = false;
-  for (const rs of [...older].sort((a, b) => revisionOf(a) - revisionOf(b))) {
-    const want = rs.spec.replicas ?? 0;
-    if (want === 0) continue;
-    const avail = rs.status?.availableReplicas ?? 0;
-    const unavailable = Math.max(0, want - avail);
-    const cut = Math.min(want, unavailable + Math.min(budget, avail));
-    budget -= Math.max(0, cut - unavailable);
-    if (cut > 0) scaled = scale(registry, rs, want - cut) || scaled;
-  }
-  return scaled;
-}
-
-function pruneHistory(registry: ClusterRegistry, ro: Rollout, older: readonly ReplicaSet[]): void {
-  const limit = ro.spec.revisionHistoryLimit ?? 10;
-  const sorted = [...older].sort((a, b) => createdMs(a) - createdMs(b) || revisionOf(a) - revisionOf(b));
-  const excess = sorted.length - limit;
-  for (const rs of sorted.slice(0, Math.max(0, excess))) {
-    if ((rs.status?.replicas ?? 0) !== 0 || (rs.spec.replicas ?? 0) !== 0) continue;
-    registry.delete(REPLICASETS, rs.metadata.namespace, rs.metadata.name);
-  }
-}
-
-function isRollbackWithinWindow(ro: Rollout, newRS: ReplicaSet, stableRS: ReplicaSet | undefined, all: readonly ReplicaSet[]): boolean {
-  if (!stableRS || newRS === stableRS) return false;
-  if (!(createdMs(newRS) < createdMs(stableRS))) return false;
-  const revisions = ro.spec.rollbackWindow?.revisions ?? 0;
-  if (revisions <= 0) return false;
-  const between = all.filter((rs) => createdMs(rs) < createdMs(stableRS) && createdMs(newRS) < createdMs(rs)).length;
-  return between < revisions;
 }
 
 /** `completedCurrentCanaryStep`. */
@@ -469,158 +350,3 @@ export function durationSeconds(d: number | string | undefined): number | undefi
   return m.reduce((n, x) => n + Number(x[1]) * (x[2] === 'h' ? 3600 : x[2] === 'm' ? 60 : 1), 0);
 }
 
-/** `rollout/restart.go`, simplified. Returns true when it deleted a Pod this pass. */
-function restartPods(registry: ClusterRegistry, ro: Rollout, all: readonly ReplicaSet[], status: RolloutStatus): boolean {
-  const at = ro.spec.restartAt;
-  if (!at || status.restartedAt === at) return false;
-  const atMs = Date.parse(at);
-  if (registry.now().getTime() < atMs) return false;
-  const uids = new Set(all.map((rs) => rs.metadata.uid));
-  const pods = (registry.store.list(PODS, ro.metadata.namespace) as Pod[]).filter((p) => (p.metadata.ownerReferences ?? []).some((o) => uids.has(o.uid)) && !p.metadata.deletionTimestamp);
-  const old = pods.filter((p) => Date.parse(p.metadata.creationTimestamp ?? '') < atMs);
-  if (old.length === 0) {
-    status.restartedAt = at;
-    return false;
-  }
-  const everyAvailable = all.every((rs) => (rs.status?.availableReplicas ?? 0) >= (rs.spec.replicas ?? 0));
-  if (!everyAvailable) return true;
-  registry.delete(PODS, ro.metadata.namespace, old[0]!.metadata.name);
-  return true;
-}
-
-interface AnalysisInput {
-  readonly prev: RolloutStatus;
-  readonly status: RolloutStatus;
-  readonly pass: PassState;
-  readonly newRS: ReplicaSet;
-  readonly stableRS: ReplicaSet | undefined;
-  readonly steps: readonly CanaryStep[];
-  readonly fullyPromoted: boolean;
-  readonly fastRollback: boolean;
-  readonly aborted: boolean;
-}
-
-/** `reconcileAnalysisRuns`: the step's run and the background run, or cancel them. */
-function reconcileAnalysisRuns(registry: ClusterRegistry, ro: Rollout, a: AnalysisInput): void {
-  const ns = ro.metadata.namespace;
-  const owned = (registry.store.list(ANALYSIS_RUNS, ns) as AnalysisRun[]).filter((r) => isControlledBy(r, ro));
-  const byName = (s: RolloutAnalysisRunStatus | undefined): AnalysisRun | undefined => (s ? owned.find((r) => r.metadata.name === s.name) : undefined);
-  let stepRun = byName(a.prev.canary?.currentStepAnalysisRunStatus);
-  let backgroundRun = byName(a.prev.canary?.currentBackgroundAnalysisRunStatus);
-  const initialDeploy = !a.prev.stableRS;
-  const cancelAll = a.fullyPromoted || a.aborted || a.prev.promoteFull === true || a.fastRollback || initialDeploy;
-  if (cancelAll) {
-    stepRun = undefined;
-    backgroundRun = undefined;
-  } else {
-    stepRun = reconcileStepRun(registry, ro, a, stepRun, owned);
-    backgroundRun = reconcileBackgroundRun(registry, ro, a, backgroundRun, owned);
-  }
-  const keep = new Set([stepRun?.metadata.name, backgroundRun?.metadata.name]);
-  for (const run of owned) if (!keep.has(run.metadata.name)) terminate(registry, run);
-  const canary = { ...a.status.canary };
-  delete canary.currentStepAnalysisRunStatus;
-  delete canary.currentBackgroundAnalysisRunStatus;
-  const ref = (r: AnalysisRun): RolloutAnalysisRunStatus => ({ name: r.metadata.name, status: r.status?.phase ?? '', ...(r.status?.message ? { message: r.status.message } : {}) });
-  if (stepRun) canary.currentStepAnalysisRunStatus = ref(stepRun);
-  if (backgroundRun) canary.currentBackgroundAnalysisRunStatus = ref(backgroundRun);
-  a.status.canary = canary;
-}
-
-function judge(a: AnalysisInput, run: AnalysisRun, kind: string): void {
-  const phase = run.status?.phase;
-  if (phase === 'Inconclusive') a.pass.addPause.push('InconclusiveAnalysisRun');
-  else if (phase === 'Error' || phase === 'Failed') a.pass.addAbort = `${kind} analysis phase error/failed${run.status?.message ? `: ${run.status.message}` : ''}`;
-}
-
-/** `needsNewAnalysisRun`. */
-function needsNew(run: AnalysisRun | undefined, prev: RolloutStatus): boolean {
-  if (!run) return true;
-  const paused = (r: PauseReason): boolean => (prev.pauseConditions ?? []).some((c) => c.reason === r);
-  if (prev.controllerPause && !paused('CanaryPauseStep') && !paused('BlueGreenPause')) return run.status?.phase === 'Inconclusive';
-  return !!prev.abortedAt;
-}
-
-function reconcileStepRun(registry: ClusterRegistry, ro: Rollout, a: AnalysisInput, current: AnalysisRun | undefined, owned: readonly AnalysisRun[]): AnalysisRun | undefined {
-  const index = a.status.currentStepIndex ?? 0;
-  const step = a.steps[index];
-  if ((a.prev.pauseConditions ?? []).length > 0 || a.prev.abort) return current;
-  const fromPreviousStep = step?.analysis && current && current.metadata.labels?.[STEP_INDEX_LABEL] !== String(index);
-  if (!step?.analysis?.templates?.length || fromPreviousStep) return undefined;
-  if (needsNew(current, a.prev)) {
-    return createRun(registry, ro, a, step.analysis, String(index), { [ROLLOUT_HASH]: hashOf(a.newRS), [RUN_TYPE_LABEL]: 'Step', [STEP_INDEX_LABEL]: String(index) }, owned);
-  }
-  judge(a, current!, 'Step-based');
-  return current;
-}
-
-function reconcileBackgroundRun(registry: ClusterRegistry, ro: Rollout, a: AnalysisInput, current: AnalysisRun | undefined, owned: readonly AnalysisRun[]): AnalysisRun | undefined {
-  const analysis = ro.spec.strategy?.canary?.analysis;
-  if (!analysis?.templates?.length) return undefined;
-  const starting = analysis.startingStep;
-  if (a.fullyPromoted || !a.prev.stableRS || (starting !== undefined && (a.status.currentStepIndex ?? 0) < starting)) return undefined;
-  if ((a.prev.pauseConditions ?? []).some((c) => c.reason === 'InconclusiveAnalysisRun')) return current;
-  if (needsNew(current, a.prev)) {
-    return createRun(registry, ro, a, analysis, '', { [ROLLOUT_HASH]: hashOf(a.newRS), [RUN_TYPE_LABEL]: 'Background' }, owned);
-  }
-  judge(a, current!, 'Background');
-  return current;
-}
-
-/** `BuildArgumentsForRolloutAnalysisRun`: pod template hashes and metadata field refs. */
-function rolloutArgs(ro: Rollout, args: readonly Argument[], newRS: ReplicaSet, stableRS: ReplicaSet | undefined): Argument[] {
-  return args.map((arg) => {
-    let value = arg.value;
-    const from = arg.valueFrom;
-    if (from?.podTemplateHashValue === 'Latest') value = hashOf(newRS);
-    else if (from?.podTemplateHashValue === 'Stable') value = hashOf(stableRS);
-    else if (from?.fieldRef) {
-      const path = from.fieldRef.fieldPath;
-      const m = /^metadata\.(name|namespace|labels\['([^']+)'\]|annotations\['([^']+)'\])$/.exec(path);
-      if (m?.[1] === 'name') value = ro.metadata.name;
-      else if (m?.[1] === 'namespace') value = ro.metadata.namespace ?? '';
-      else if (m?.[2]) value = ro.metadata.labels?.[m[2]] ?? '';
-      else if (m?.[3]) value = ro.metadata.annotations?.[m[3]] ?? '';
-    }
-    return { name: arg.name, ...(value !== undefined ? { value } : {}) };
-  });
-}
-
-/** `NewAnalysisRunFromTemplates`: the templates' metrics, their args overridden by the Rollout's. */
-function createRun(registry: ClusterRegistry, ro: Rollout, a: AnalysisInput, analysis: RolloutAnalysis, infix: string, labels: Record<string, string>, owned: readonly AnalysisRun[]): AnalysisRun | undefined {
-  const ns = ro.metadata.namespace;
-  const metrics = [];
-  const args: Argument[] = [];
-  for (const ref of analysis.templates ?? []) {
-    const t = (ref.clusterScope ? registry.store.get(CLUSTER_ANALYSIS_TEMPLATES, undefined, ref.templateName) : registry.store.get(ANALYSIS_TEMPLATES, ns, ref.templateName)) as AnalysisTemplate | undefined;
-    if (!t) return undefined;
-    metrics.push(...(t.spec.metrics ?? []));
-    for (const arg of t.spec.args ?? []) if (!args.some((x) => x.name === arg.name)) args.push(arg);
-  }
-  for (const given of rolloutArgs(ro, analysis.args ?? [], a.newRS, a.stableRS)) {
-    const i = args.findIndex((x) => x.name === given.name);
-    if (i >= 0) args[i] = given;
-    else args.push(given);
-  }
-  const revision = ro.metadata.annotations?.[ROLLOUT_REVISION] ?? '';
-  const base = [ro.metadata.name, hashOf(a.newRS), revision, ...(infix ? [infix] : [])].join('-');
-  // CreateWithCollisionCounter: a retry after an abort gets `<name>.1`, `<name>.2` ...
-  let name = base;
-  for (let n = 1; owned.some((r) => r.metadata.name === name) || registry.store.get(ANALYSIS_RUNS, ns, name); n++) name = `${base}.${n}`;
-  return registry.create(ANALYSIS_RUNS, ns, {
-    metadata: {
-      name,
-      namespace: ns,
-      labels: { ...labels, ...ro.spec.selector?.matchLabels },
-      annotations: { [ROLLOUT_REVISION]: revision },
-      ownerReferences: [controllerReference(ro)],
-    },
-    spec: { metrics, args },
-  }) as AnalysisRun;
-}
-
-/** `cancelAnalysisRuns`: `{"spec":{"terminate":true}}` on a run that has not completed. */
-function terminate(registry: ClusterRegistry, run: AnalysisRun): void {
-  if (run.spec.terminate || isCompleted((run.status?.phase ?? 'Pending') as AnalysisPhase)) return;
-  registry.update(ANALYSIS_RUNS, run.metadata.namespace, run.metadata.name, { ...run, spec: { ...run.spec, terminate: true } });
-}

@@ -39,7 +39,7 @@ async function stageRollout(deps: CiDeps, app: WorldApp, what: NonNullable<Scena
   const kube = deps.kubeFor?.(app.region);
   if (!kube || !app.workload) return { action: what, paused: false };
   const path = resourcePath({ apiVersion: 'argoproj.io/v1alpha1', kind: 'Rollout', namespace: NAMESPACE, name: app.workload.name });
-  const realDeadline = performance.now() + Math.max(deps.clock.toRealMs(120_000), 15_000);
+  const realDeadline = performance.now() + Math.max(deps.clock.toRealMs(120_000), 60_000);
   let paused = false;
   while (performance.now() < realDeadline) {
     const r = await kube.request<Rollout>('GET', path);
@@ -70,8 +70,9 @@ function appFrom(body: unknown): WorldApp {
  * the entry id, or null when it did not deploy (not yet, or its sync failed for good).
  */
 async function waitForDeploy(deps: CiDeps, app: string, revision: string): Promise<number | null> {
-  // NOTE: bounded in real time too: at 20x on a loaded machine, a few sandbox seconds is too short a wait.
-  const realDeadline = performance.now() + Math.max(deps.clock.toRealMs(4 * RECONCILE_INTERVAL_MS + 30_000), 15_000);
+  // NOTE: bounded in real time too: at 20x on a loaded machine, a few sandbox seconds is too short a
+  // wait; on a shared 2-core machine running several sandboxes, 15 s real was too short as well.
+  const realDeadline = performance.now() + Math.max(deps.clock.toRealMs(4 * RECONCILE_INTERVAL_MS + 30_000), 60_000);
   while (performance.now() < realDeadline) {
     const a = deps.apps.get(app);
     const entry = a?.status.history?.find((h) => h.revision === revision);
