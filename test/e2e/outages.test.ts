@@ -69,8 +69,21 @@ describe('outages and failed operations', { concurrency: 1 }, () => {
     const brk = await inc.run(['sandbox', 'break', app, '--dir', sb.dir, '--scenario', 'partial-sync']);
     assert.equal(brk.code, 0, brk.stderr);
     await inc.until('the partial apply', (s) => s.historyId === good.historyId && s.runningDigests.some((d) => !good.runningDigests.includes(d)));
-    const plan = await inc.json<{ decision: string; reasons: string[]; to: { historyId: number }; from: { revision: string } }>(['plan', app]);
-    assert.equal(plan.doc.decision, 'rollback', plan.r.stdout);
+    // Argo CD retries a failed auto-sync (5 s × 2ⁿ, 5 times): while it does, the operation is
+    // Running and rewind refuses, naming it; once the retries are spent, it plans the rollback.
+    type PlanDoc = { decision: string; reasons: string[]; to: { historyId: number }; from: { revision: string } };
+    let plan: { doc: PlanDoc } | undefined;
+    for (let i = 0; i < 120; i++) {
+      const p = await inc.json<PlanDoc>(['plan', app]);
+      if (p.doc.decision === 'rollback') {
+        plan = p;
+        break;
+      }
+      assert.equal(p.doc.decision, 'refuse', p.r.stdout);
+      assert.match(p.doc.reasons.join(' '), /an operation is already running on bookstore-orders-us-east .*argocd app terminate-op/, 'the only reason to refuse is the retrying operation');
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    assert.ok(plan, 'the retries ended and rewind planned the rollback');
     assert.equal(plan.doc.to.historyId, good.historyId, 'the newest entry is the last successful deploy');
     assert.notEqual(plan.doc.from.revision, good.revision);
     assert.ok(plan.doc.reasons.some((r) => /ended (Failed|Error) after applying part of it/.test(r)), plan.doc.reasons.join(' | '));

@@ -1,4 +1,4 @@
-import { deployedRevision, runningRevision, shortHash, SyncPolicy } from '../../core/domain.ts';
+import { deployedRevision, runningRevision, shortHash, SyncPolicy, type ApplicationState } from '../../core/domain.ts';
 import { verifyContainers } from '../../core/container-verification.ts';
 import { deadlineCondition, judgeOperation, judgeRollout, type RolloutJudgement } from '../../core/rollout-judgement.ts';
 import { expectedDigests, expectedTemplate } from './container-checks.ts';
@@ -106,7 +106,7 @@ export const waitHealthy = handle(argocd.argocdWaitHealthy, async (params, ctx) 
     last = state;
     // NOTE: after a rollback Argo CD reports OutOfSync (the tracked branch still points at the bad
     // commit), so "done" is: the operation succeeded on the target, Healthy, rollout complete.
-    return running === target && op.verdict === 'done' && app.health.status === 'Healthy' && judged.verdict === 'done';
+    return running === target && op.verdict === 'done' && healthAfterRollback(app) && judged.verdict === 'done';
   });
   // An operation Argo CD reports as failed is a system failure (exit 3), not the service coming up wrong.
   if (failed !== undefined) return StepOutcome.failedAs('system', failed);
@@ -130,3 +130,16 @@ export const verifyDigest = handle(verifyDigestStep, async (params, ctx) => {
   if (r.verdict === 'verified') return StepOutcome.succeeded(r.summary, ...source, ...r.checked, ...r.unchecked.map((u) => `by tag only: ${u}`));
   return StepOutcome.failed(r.summary, ...r.problems, ...r.unchecked.map((u) => `could not check: ${u}`), ...source);
 });
+
+/**
+ * Argo CD computes an app's health against the tracked branch (upstream `controller/health.go`
+ * setApplicationHealth: a resource the target declares but the cluster lacks is Missing, and
+ * Missing is worse than Healthy). After a rollback the branch still carries the bad release, so
+ * an object only that release added (and the rollback's revision lacks) keeps the app Missing
+ * until the revert. With the operation to the target Succeeded, every object of the target was
+ * applied, so Missing on an OutOfSync app can only be such an object: the workload's rollout
+ * judges the rollback then. Degraded and Progressing still wait.
+ */
+function healthAfterRollback(app: ApplicationState): boolean {
+  return app.health.status === 'Healthy' || (app.health.status === 'Missing' && app.sync.status === 'OutOfSync');
+}
