@@ -135,9 +135,10 @@ test('sandbox status lists the apps from the Argo CD API; -o json has ports and 
   const doc = JSON.parse(r.stdout);
   assert.equal(doc.pid, sb.pid);
   assert.equal(doc.alive, true);
-  // The six services-by-region and the app-of-apps parent that renders one of them.
+  // The six services-by-region, the catalog canary app (an Argo Rollout) and the app-of-apps parent.
   assert.deepEqual(doc.apps.map((a: { name: string }) => a.name).sort(), [
     'bookstore-apps',
+    'bookstore-catalog-canary-us-east',
     'bookstore-catalog-eu-west',
     'bookstore-catalog-us-east',
     'bookstore-orders-eu-west',
