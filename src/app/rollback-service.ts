@@ -8,6 +8,7 @@ import type { LoadedRun } from './run-lookup.ts';
 import type { ProgressEvent } from '../executor/step-context.ts';
 import type { AppContext } from './app-context.ts';
 import { stepHandlerMap } from './step-registry.ts';
+import { withComms } from './comms-service.ts';
 
 export interface RollbackRequest {
   readonly plan: Plan;
@@ -35,7 +36,7 @@ export function actorName(env: NodeJS.ProcessEnv): string {
 async function runDeps(ctx: AppContext, plan: Plan, journal: JournalStore, progress: (e: ProgressEvent) => void, env: NodeJS.ProcessEnv) {
   const [gitops, cluster, repo, verification] = await Promise.all([ctx.gitops(), ctx.cluster(plan.workload.cluster), ctx.repo(), ctx.verification(plan.app)]);
   const fault = faultFromEnv(env);
-  return { gitops, cluster, ...(repo ? { repo } : {}), clock: ctx.clock, journal, progress, verification, handlers: stepHandlerMap(), host: hostname(), ...(fault ? { fault } : {}) };
+  return { gitops, cluster, ...(repo ? { repo } : {}), clock: ctx.clock, journal: withComms(ctx, journal, env), progress, verification, handlers: stepHandlerMap(), host: hostname(), ...(fault ? { fault } : {}) };
 }
 
 /**

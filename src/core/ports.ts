@@ -7,6 +7,7 @@ import type { ApplicationState, ApplicationsSyncPolicy, ChangeDiagnosis, Migrati
 import type { Hold, HoldLocation } from './hold.ts';
 import type { MetricsAlert, QueryResult } from './metrics.ts';
 import type { JournalRecord, RunSummary } from './run.ts';
+import type { Notice } from './comms.ts';
 
 /** Argo CD (or another GitOps controller) as rewind needs it. */
 export interface GitOpsClient {
@@ -129,4 +130,16 @@ export interface MetricsSource {
   queryRange(promql: string, range: { start: Date; end: Date; stepSeconds: number }, opts?: { signal?: AbortSignal }): Promise<QueryResult & { kind: 'matrix' }>;
   /** Firing and pending alerts (Alertmanager's when configured, else Prometheus' own). */
   alerts(opts?: { signal?: AbortSignal }): Promise<readonly MetricsAlert[]>;
+}
+
+/**
+ * Step 4: somewhere people read (a Slack channel, a status page). `deliver` sends one notice and
+ * returns the receiver's reference for it (a Slack `ts`, an incident id); `thread` is the
+ * reference the run's first delivery to this target returned, so later notices can reply to it
+ * or update it. Throws DeliveryError.
+ */
+export interface Notifier {
+  /** "slack #bookstore-platform-status": names the receiver, never its URL or token. */
+  readonly target: string;
+  deliver(notice: Notice, thread: { readonly ref: string } | undefined, opts: { readonly signal: AbortSignal }): Promise<{ readonly ref?: string }>;
 }

@@ -41,13 +41,14 @@ export async function run(ctx: CommandContext): Promise<number> {
     else say(`rewind refused (see the plan above); demo took ${seconds}s`);
     return ExitCode.Refused;
   }
-  const doc = { scenario, ...runDocument(demo.plan, demo.result) };
+  const doc = { scenario, ...runDocument(demo.plan, demo.result), ...(demo.postmortem ? { postmortem: demo.postmortem } : {}) };
   if (format !== 'table') {
     ctx.io.stdout.write(renderDocument(format, doc));
   } else {
     say(`${doc.status === 'verified' ? paint(ctx.io, 'green', 'verified') : paint(ctx.io, 'red', doc.status)}: ${demo.app} runs ${doc.to?.revision.slice(0, 7)}, the revision of history ${doc.to?.historyId}, on every Pod in ${seconds}s`);
     say(`Step 3d is open: revert ${(doc.from.revision ?? '').slice(0, 7)} in git, then \`rewind finish ${demo.app}\` restores auto-sync`);
     if (flagBool(ctx, 'keep')) say(`sandbox kept in ${demo.dir}: REWIND_CONFIG=${demo.dir}/rewind.yaml rewind status ${demo.app}`);
+    if (demo.postmortem) say(`postmortem draft: ${demo.postmortem}`);
   }
   return runExitCode(demo.result);
 }
