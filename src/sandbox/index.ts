@@ -30,6 +30,7 @@ import { startAppController } from './argocd/app-controller.ts';
 import { createManifestSource } from './argocd/manifests.ts';
 import { startArgoCdApi } from './argocd/server.ts';
 import { appSetRoutes } from './argocd/routes-appsets.ts';
+import { Rbac, rbacRoutes } from './argocd/rbac.ts';
 import { REGIONS } from './world/bookstore.ts';
 import { buildWorldHistory } from './world/timeline.ts';
 import { seedWorld } from './world/seed.ts';
@@ -37,6 +38,7 @@ import { ciRoutes } from './world/ci-routes.ts';
 import { faultRoutes } from './world/fault-routes.ts';
 import { writeClientFiles, type ClientFiles } from './world/client-files.ts';
 import { warpable } from './world/warp-clock.ts';
+import { IN_CLUSTER_PROMETHEUS } from './world/canary-files.ts';
 import { createWorldImages } from './world/world-images.ts';
 import { createImageStore } from './registry/image-store.ts';
 import { startRegistry } from './registry/server.ts';
@@ -123,12 +125,20 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     const repo = await createConfigRepo({ dir, history: commits });
     cleanups.push(() => repo.close());
 
+    // Argo Rollouts' analysis queries the sandbox's Prometheus, which starts after the clusters.
+    const engine: { metrics?: SandboxMetrics } = {};
+    const prometheusUrl = `https://127.0.0.1:${base + 2}`;
     const kube = await startKubeApi({
       port: base,
       tls,
       token: tokens.kube,
       clusters: REGIONS,
       clock,
+      metricQuery: (query, address) => {
+        // The world's AnalysisTemplates name the in-cluster address; the sandbox's Prometheus answers for it.
+        if (address !== undefined && ![prometheusUrl, IN_CLUSTER_PROMETHEUS].includes(address.replace(/\/+$/, ''))) return { error: `the rewind sandbox reaches only its own Prometheus (${prometheusUrl}), not ${address}` };
+        return engine.metrics ? engine.metrics.query(query) : { error: `Post "${prometheusUrl}/api/v1/query": dial tcp: connection refused` };
+      },
       // NOTE: an explicit imageHealth (tests) wins over the world's registry-backed runtime.
       ...(options.imageHealth ? { imageHealth: options.imageHealth } : { images: images.runtime }),
       onError: (e) => log(`kube: ${(e as Error).stack ?? String(e)}`),
@@ -182,12 +192,14 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     const appSetController = startAppSetController({ apps, sets: appSets, clock, log });
     cleanups.push(() => appSetController.close());
 
+    const rbac = new Rbac();
     const argocd = await startArgoCdApi({
       port: base + 1,
+      rbac,
       tls,
       token: tokens.argocd,
       context: { store: apps, controller, manifests, clock, kubeFor, knownCluster },
-      extraRoutes: [...appSetRoutes(appSets, apps), ...ciRoutes({ repo, apps, clock, images, pushed: () => manifests.forgetBranches() }), ...faultRoutes({ repo, log, changed: () => manifests.forgetBranches(), flushCache: () => manifests.flush(), metrics: () => metricsRef.current })],
+      extraRoutes: [...appSetRoutes(appSets, apps), ...rbacRoutes(rbac), ...ciRoutes({ repo, apps, clock, images, kubeFor: kubeForCluster, pushed: () => manifests.forgetBranches() }), ...faultRoutes({ repo, log, changed: () => manifests.forgetBranches(), flushCache: () => manifests.flush(), metrics: () => metricsRef.current })],
       log,
     }).catch((e: NodeJS.ErrnoException) => {
       throw e.code === 'EADDRINUSE' ? new PortInUseError(base + 1) : e;
@@ -215,6 +227,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     });
     metricsRef.current = metrics;
     cleanups.push(() => metrics.close());
+    engine.metrics = metrics;
     await metrics.tick();
 
     const urls = { clusters: Object.fromEntries(REGIONS.map((r) => [r, kube.urlFor(r)])), argocd: argocd.url, prometheus: metrics.url, registry: registry.url };

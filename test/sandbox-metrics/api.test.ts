@@ -18,7 +18,8 @@ before(async () => {
   sb = await startSandboxProcess({ speed: 20 });
   api = { url: sb.prometheusUrl, ca: sb.ca, token: sb.prometheusToken };
   // A minute of sandbox time scraped (3 s here), so [1m] windows and ranges have samples.
-  await waitFor('a minute of samples', async () => (await instantVector(api, 'count(up offset 1m == 1)')).get('[]') === 18);
+  // 18 Pods of the Deployment apps (3 services x 2 regions x 3) and the catalog canary app's 5.
+  await waitFor('a minute of samples', async () => (await instantVector(api, 'count(up offset 1m == 1)')).get('[]') === 23);
 });
 after(() => sb?.stop());
 
@@ -34,13 +35,14 @@ test('the API is on base+2, listed in state.json, and wants the bearer token', a
   assert.equal(yaml.prometheus?.url, sb.prometheusUrl);
 });
 
-test('every ready Pod is scraped: 18 targets up, with pod, service, namespace and cluster labels', async () => {
-  assert.equal((await instantVector(api, 'count(up == 1)')).get('[]'), 18);
+test('every ready Pod is scraped: 23 targets up, with pod, service, namespace and cluster labels', async () => {
+  assert.equal((await instantVector(api, 'count(up == 1)')).get('[]'), 23);
   const r = await promCall(api, 'POST', '/api/v1/query', { query: 'sum by (cluster, service) (rate(http_requests_total[1m]))' });
   assert.equal(r.status, 200);
   assert.equal(r.json.data?.resultType, 'vector');
   const result = r.json.data.result as PromSample[];
-  assert.equal(result.length, 6);
+  // Six Deployment apps and the canary app (service="catalog-canary", us-east).
+  assert.equal(result.length, 7);
   for (const s of result) {
     assert.deepEqual(Object.keys(s.metric).sort(), ['cluster', 'service']);
     assert.equal(typeof s.value![0], 'number');
@@ -98,7 +100,8 @@ test('labels and label values', async () => {
   const labels = await promCall(api, 'GET', '/api/v1/labels');
   for (const l of ['__name__', 'cluster', 'code', 'le', 'pod', 'service']) assert.ok((labels.json.data as unknown as string[]).includes(l), l);
   const services = await promCall(api, 'GET', '/api/v1/label/service/values');
-  assert.deepEqual(services.json.data, ['catalog', 'orders', 'payments']);
+  // The catalog canary app (an Argo Rollout) exports under its own service label.
+  assert.deepEqual(services.json.data, ['catalog', 'catalog-canary', 'orders', 'payments']);
   const names = await promCall(api, 'GET', '/api/v1/label/__name__/values', { 'match[]': 'up' });
   assert.deepEqual(names.json.data, ['up']);
 });
@@ -107,7 +110,8 @@ test('the files for a real Prometheus: file_sd targets, the seed rules, and a co
   const dir = `${sb.dir}/prometheus`;
   const targets = JSON.parse(await readFile(`${dir}/targets.json`, 'utf8')) as { targets: string[]; labels: { cluster: string } }[];
   assert.deepEqual(targets.map((g) => g.labels.cluster), ['eu-west', 'us-east']);
-  assert.equal(targets.flatMap((g) => g.targets).length, 18);
+  // 3 services x 2 regions x 3 Pods, and the catalog canary app's 5 Pods in us-east.
+  assert.equal(targets.flatMap((g) => g.targets).length, 23);
   const rules = parse(await readFile(`${dir}/rules.yml`, 'utf8')) as { groups: { rules: { alert: string; for: string }[] }[] };
   assert.deepEqual(rules.groups[0]!.rules.map((r) => [r.alert, r.for]), [
     ['BookstoreCatalogP99Latency', '1m'],

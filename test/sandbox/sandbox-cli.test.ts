@@ -46,7 +46,9 @@ test('writes kubeconfig, a 0600 token, the CA, a 0600 docker config.json and a r
   assert.equal(cfg.configRepo.path, './ops-config-repo', 'the operator\'s clone, whose origin is the repo Argo CD tracks');
   assert.deepEqual(cfg.registries, [{ host: 'ghcr.io', url: sb.state.urls.registry, caFile: './ca.crt' }]);
   assert.equal(cfg.dockerConfig, './docker-config.json');
-  assert.equal(cfg.apps.length, 6);
+  assert.equal(cfg.apps.length, 7);
+  // The catalog canary app names its Argo Rollout as its workload.
+  assert.deepEqual(cfg.apps.find((a: { name: string }) => a.name === 'bookstore-catalog-canary-us-east')?.workload, { kind: 'Rollout', name: 'catalog-canary' });
   assert.deepEqual(cfg.apps[0], {
     name: 'bookstore-catalog-us-east',
     cluster: 'us-east',
@@ -135,9 +137,10 @@ test('sandbox status lists the apps from the Argo CD API; -o json has ports and 
   const doc = JSON.parse(r.stdout);
   assert.equal(doc.pid, sb.pid);
   assert.equal(doc.alive, true);
-  // The six services-by-region and the app-of-apps parent that renders one of them.
+  // The six services-by-region, the catalog canary app (an Argo Rollout) and the app-of-apps parent.
   assert.deepEqual(doc.apps.map((a: { name: string }) => a.name).sort(), [
     'bookstore-apps',
+    'bookstore-catalog-canary-us-east',
     'bookstore-catalog-eu-west',
     'bookstore-catalog-us-east',
     'bookstore-orders-eu-west',

@@ -38,7 +38,8 @@ export async function readLive(kube: KubeClient, desired: readonly KubeObject[])
       if (got.status === 404) return { desired: d, live: undefined, replicaSets: [], pods: [] };
       if (got.status >= 300) throw new ClusterUnreachable(`GET ${objectPath(d)}: ${kubeMessage(got)}`);
       const live = got.body;
-      if (live.kind !== 'Deployment') return { desired: d, live, replicaSets: [], pods: [] };
+      // Deployments and Argo Rollouts own ReplicaSets, which own Pods.
+      if (live.kind !== 'Deployment' && live.kind !== 'Rollout') return { desired: d, live, replicaSets: [], pods: [] };
       const dep = live as Deployment;
       const q = `?labelSelector=${encodeURIComponent(selectorOf(dep))}`;
       const ns = dep.metadata.namespace;

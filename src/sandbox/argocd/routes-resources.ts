@@ -37,7 +37,7 @@ function node(o: KubeObject, parents: KubeObject[]): Record<string, unknown> {
   };
   if (parents.length) n['parentRefs'] = parents.map(refOf);
   if (o.kind === 'ReplicaSet') {
-    n['info'] = [{ name: 'Revision', value: `Rev:${o.metadata.annotations?.['deployment.kubernetes.io/revision'] ?? ''}` }];
+    n['info'] = [{ name: 'Revision', value: `Rev:${o.metadata.annotations?.['deployment.kubernetes.io/revision'] ?? o.metadata.annotations?.['rollout.argoproj.io/revision'] ?? ''}` }];
   }
   if (o.kind === 'Pod') {
     const pod = o as Pod;

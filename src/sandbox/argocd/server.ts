@@ -10,6 +10,8 @@ import { createHandler, type Route } from './http.ts';
 import { applicationRoutes } from './routes-applications.ts';
 import { operationRoutes } from './routes-operations.ts';
 import { resourceRoutes } from './routes-resources.ts';
+import { actionRoutes } from './routes-actions.ts';
+import { Rbac } from './rbac.ts';
 
 export interface ArgoCdApiOptions {
   readonly host?: string;
@@ -18,6 +20,8 @@ export interface ArgoCdApiOptions {
   readonly token: string;
   readonly context: ArgoContext;
   readonly extraRoutes?: readonly Route[];
+  /** Argo CD RBAC (resource actions); default: admin may do everything. */
+  readonly rbac?: Rbac;
   log(message: string): void;
 }
 
@@ -51,6 +55,7 @@ export async function startArgoCdApi(options: ArgoCdApiOptions): Promise<ArgoCdA
     ...applicationRoutes(options.context),
     ...operationRoutes(options.context),
     ...resourceRoutes(options.context),
+    ...actionRoutes(options.context, options.rbac ?? new Rbac()),
     ...(options.extraRoutes ?? []),
   ];
   const handler = createHandler(routes, options.token, (e) => options.log(`argocd api: ${(e as Error).stack ?? String(e)}`));

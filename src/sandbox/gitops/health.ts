@@ -4,10 +4,13 @@
  * `generation <= status.observedGeneration`; then Degraded on `ProgressDeadlineExceeded`, else
  * Progressing until `kubectl rollout status` would succeed), `health_replicaset.go`, and
  * `health_pod.go` (a container, init containers included, waiting in CrashLoopBackOff,
- * ErrImagePull or ImagePullBackOff makes the Pod Degraded with the kubelet's message).
+ * ErrImagePull or ImagePullBackOff makes the Pod Degraded with the kubelet's message). Rollouts:
+ * `rollouts/argocd-health.ts` (Argo CD's Lua health check).
  */
 import type { HealthStatus } from '../../core/domain.ts';
 import type { Deployment, KubeObject, Pod, ReplicaSet } from '../kube/types.ts';
+import { rolloutHealth } from '../rollouts/argocd-health.ts';
+import type { Rollout } from '../rollouts/types.ts';
 
 export interface Health {
   readonly status: HealthStatus;
@@ -79,6 +82,8 @@ export function objectHealth(o: KubeObject | undefined): Health {
       return replicaSetHealth(o as ReplicaSet);
     case 'Pod':
       return podHealth(o as Pod);
+    case 'Rollout':
+      return o.apiVersion === undefined || o.apiVersion.startsWith('argoproj.io/') ? rolloutHealth(o as Rollout) : { status: 'Healthy' };
     default:
       return { status: 'Healthy' };
   }

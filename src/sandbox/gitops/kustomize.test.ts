@@ -27,7 +27,9 @@ test('renders every app folder of the config repo exactly as kubectl kustomize d
     for (const app of WORLD_APPS) {
       const ours = await renderKustomize(join(tree, app.path));
       assert.deepEqual(ours, await kubectlKustomize(join(tree, app.path)), app.path);
-      const spec = (ours[0] as { spec: { template: { spec: { containers: { image: string }[]; initContainers: { image: string }[] } } } }).spec.template.spec;
+      // The workload (a Deployment, or the canary app's Rollout beside its AnalysisTemplate).
+      const workload = ours.find((o) => o.kind === 'Deployment' || o.kind === 'Rollout');
+      const spec = (workload as { spec: { template: { spec: { containers: { image: string }[]; initContainers: { image: string }[] } } } }).spec.template.spec;
       const pinned = app.pinBy === 'tag' ? ':\\d+\\.\\d+\\.\\d+' : '@sha256:[0-9a-f]{64}';
       assert.match(spec.containers[0]?.image ?? '', new RegExp(`^ghcr\\.io/acme/${app.service}${pinned}$`));
       assert.match(spec.containers[1]?.image ?? '', /^ghcr\.io\/acme\/log-shipper@sha256:[0-9a-f]{64}$/, 'the sidecar, pinned');

@@ -148,8 +148,15 @@ function addLabels(o: KubeObject, pairs: Record<string, string>, selectors: bool
   if (templates && t) t.metadata = { ...t.metadata, labels: { ...(t.metadata?.['labels'] as object | undefined), ...pairs } };
 }
 
+/** The images transformer's field specs name no kind: any `spec.template.spec` (an Argo Rollout's too). */
+function imageSpec(o: KubeObject): Template['spec'] | undefined {
+  if (o.kind === 'Pod') return o.spec as Template['spec'];
+  const t = isObject(o.spec) ? o.spec['template'] : undefined;
+  return isObject(t) && isObject(t['spec']) ? (t['spec']) : undefined;
+}
+
 function setImages(o: KubeObject, rule: ImageRule): void {
-  const spec = o.kind === 'Pod' ? (o.spec as Template['spec']) : podTemplate(o)?.spec;
+  const spec = imageSpec(o);
   for (const c of [...(spec?.containers ?? []), ...(spec?.initContainers ?? [])]) {
     if (!c.image) continue;
     const current = parseImageReference(c.image);

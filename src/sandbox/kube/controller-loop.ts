@@ -1,6 +1,6 @@
 /**
- * Runs one cluster's controllers on the sandbox clock: garbage collector, Deployments,
- * ReplicaSets, then the kubelet, every tick. Each step writes through the registry, so
+ * Runs one cluster's controllers on the sandbox clock: garbage collector, Deployments, Argo
+ * Rollouts (AnalysisRuns, Rollouts), ReplicaSets, then the kubelet, every tick. Each step writes through the registry, so
  * every change is a watch event, as with a real control plane.
  */
 import type { SandboxClock } from '../clock.ts';
@@ -9,6 +9,7 @@ import { collectGarbage } from './garbage-collector.ts';
 import { Kubelet, type ImageRuntime } from './kubelet.ts';
 import type { ClusterRegistry } from './registry.ts';
 import { syncReplicaSets } from './replicaset-controller.ts';
+import { syncArgoRollouts, type MetricQuery } from '../rollouts/index.ts';
 
 /** Sandbox ms between ticks; pod start-up takes 1-2 sandbox seconds, so rollouts move in a few ticks. */
 const TICK_MS = 200;
@@ -21,10 +22,13 @@ export interface ControllerLoop {
   stop(): void;
 }
 
-export function startControllers(registry: ClusterRegistry, clock: SandboxClock, images: ImageRuntime, onError: (error: unknown) => void): ControllerLoop {
+/** Without a metrics engine, every Prometheus measurement is an Error (never a pass). */
+const NO_METRICS: MetricQuery = () => ({ error: 'the sandbox runs no Prometheus-compatible API for analysis' });
+
+export function startControllers(registry: ClusterRegistry, clock: SandboxClock, images: ImageRuntime, onError: (error: unknown) => void, query: MetricQuery = NO_METRICS): ControllerLoop {
   const kubelet = new Kubelet(registry, images);
   const tick = (): void => {
-    for (const step of [() => collectGarbage(registry), () => syncDeployments(registry), () => syncReplicaSets(registry), () => kubelet.sync()]) {
+    for (const step of [() => collectGarbage(registry), () => syncDeployments(registry), () => syncArgoRollouts(registry, query), () => syncReplicaSets(registry), () => kubelet.sync()]) {
       try {
         step();
       } catch (error) {

@@ -24,6 +24,7 @@ import { ClusterRegistry } from './registry.ts';
 import { findResourceType } from './resources.ts';
 import { createRequestHandler } from './server.ts';
 import type { StoredObject } from './types.ts';
+import type { MetricQuery } from '../rollouts/index.ts';
 
 export type { ImageHealth, StoredObject, KubeObject } from './types.ts';
 export type { ImageHealthFn, ImageRuntime, ContainerRuntime } from './kubelet.ts';
@@ -45,6 +46,8 @@ export interface KubeApiOptions {
   readonly imageHealth?: ImageHealthFn;
   /** The world's images (registry pulls, behaviours, runtimes); wins over `imageHealth`. */
   readonly images?: ImageRuntime;
+  /** Argo Rollouts analysis: evaluates a PromQL query now (one store for every cluster: queries filter on `cluster`); absent: every measurement is an Error. */
+  readonly metricQuery?: MetricQuery;
   /** Controller failures and unexpected request errors (bugs); defaults to stderr. */
   readonly onError?: (error: unknown) => void;
   /** One line per request, for debugging clients. */
@@ -97,7 +100,7 @@ export async function startKubeApi(options: KubeApiOptions): Promise<KubeApi> {
   port = (server.address() as AddressInfo).port;
 
   const loops: ControllerLoop[] = [...clusters.values()].map((registry) =>
-    startControllers(registry, options.clock, options.images ?? imageRuntimeFrom(options.imageHealth ?? (() => 'ok')), onError),
+    startControllers(registry, options.clock, options.images ?? imageRuntimeFrom(options.imageHealth ?? (() => 'ok')), onError, options.metricQuery),
   );
 
   const registryOf = (cluster: string): ClusterRegistry => {

@@ -40,6 +40,11 @@ function podStatus(pod: Pod): string {
   return pod.status?.phase ?? 'Pending';
 }
 
+const num = (o: unknown, key: string): number => {
+  const v = (o as Record<string, unknown> | undefined)?.[key];
+  return typeof v === 'number' ? v : 0;
+};
+
 const COLUMNS: Record<string, Column[]> = {
   deployments: [
     NAME,
@@ -73,6 +78,16 @@ const COLUMNS: Record<string, Column[]> = {
     { name: 'IP', type: 'string', priority: 1, cell: (o) => (o as Pod).status?.podIP ?? '<none>' },
     { name: 'Node', type: 'string', priority: 1, cell: (o) => (o as Pod).spec.nodeName ?? '<none>' },
   ],
+  // The Argo Rollouts CRDs' additionalPrinterColumns (shared/reference/argo-rollouts-*-crd.yaml).
+  rollouts: [
+    NAME,
+    { name: 'Desired', type: 'integer', description: 'Number of desired pods', cell: (o) => num(o.spec, 'replicas') },
+    { name: 'Current', type: 'integer', description: 'Total number of non-terminated pods targeted by this rollout', cell: (o) => num(o.status, 'replicas') },
+    { name: 'Up-to-date', type: 'integer', description: 'Total number of non-terminated pods targeted by this rollout that have the desired template spec', cell: (o) => num(o.status, 'updatedReplicas') },
+    { name: 'Available', type: 'integer', description: 'Total number of available pods (ready for at least minReadySeconds) targeted by this rollout', cell: (o) => num(o.status, 'availableReplicas') },
+    AGE,
+  ],
+  analysisruns: [NAME, { name: 'Status', type: 'string', description: 'AnalysisRun status', cell: (o) => String((o.status as { phase?: string } | undefined)?.phase ?? '') }, AGE],
   namespaces: [NAME, { name: 'Status', type: 'string', cell: (o) => String((o.status as { phase?: string } | undefined)?.phase ?? '') }, AGE],
 };
 

@@ -19,6 +19,8 @@ import { PodExporters } from './pod-exporters.ts';
 import { promFilePaths, writePromConfig, writeTargets, type PromFiles } from './prom-files.ts';
 import { Scraper } from './scraper.ts';
 import { Tsdb } from './tsdb.ts';
+import { instantQuery } from './instant-query.ts';
+import type { QueryResult } from '../../core/metrics.ts';
 
 export { SEED_ALERTS } from './alert-rules.ts';
 export type { PromFiles } from './prom-files.ts';
@@ -49,6 +51,8 @@ export interface SandboxMetrics {
   readonly url: string;
   readonly intervalMs: number;
   readonly files: PromFiles;
+  /** An instant query at the sandbox's now, in-process (the sandbox's Argo Rollouts analysis). */
+  query(text: string): QueryResult | { readonly error: string };
   /** Syncs the Pods' exporters and scrapes once, now (tests and seeding). */
   tick(): Promise<void>;
   /** `sandbox fault metrics-down|metrics-up`: the API's port closes (scraping goes on, as Prometheus' TSDB would after a restart). */
@@ -93,6 +97,7 @@ export async function startMetrics(o: MetricsOptions): Promise<SandboxMetrics> {
       return api.offline;
     },
     setOffline: (offline) => api.setOffline(offline),
+    query: (text) => instantQuery(db, text, now()),
     close: async () => {
       o.clock.clearInterval(timer);
       await running?.catch(() => {});

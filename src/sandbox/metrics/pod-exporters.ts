@@ -13,6 +13,7 @@ import type { Container, Pod } from '../kube/types.ts';
 import type { Service } from '../world/bookstore.ts';
 import { isService, profileFor, type BehaviourOf } from './profiles.ts';
 import { PodTraffic } from './pod-traffic.ts';
+import { PROFILE_LABEL } from '../world/canary-files.ts';
 
 export interface ScrapeTarget {
   /** `127.0.0.1:PORT` */
@@ -74,12 +75,14 @@ export class PodExporters {
   /** Starts exporters for newly ready Pods and stops those whose Pod is gone; true when the set changed. */
   async sync(): Promise<boolean> {
     if (this.#closed) return false;
-    const wanted = new Map<string, { cluster: string; pod: Pod; service: Service }>();
+    const wanted = new Map<string, { cluster: string; pod: Pod; service: Service; label: string }>();
     for (const cluster of this.#options.clusters) {
       for (const pod of this.#options.view(cluster).list('', 'v1', 'pods') as Pod[]) {
-        const service = pod.metadata.labels?.['app'];
+        const app = pod.metadata.labels?.['app'];
+        // A canary app's Pods run a service's traffic under their own `app` label (world/canary-files.ts).
+        const service = isService(app) ? app : pod.metadata.labels?.[PROFILE_LABEL];
         if (!isService(service) || !podIsServing(pod)) continue;
-        wanted.set(`${cluster}/${pod.metadata.uid}`, { cluster, pod, service });
+        wanted.set(`${cluster}/${pod.metadata.uid}`, { cluster, pod, service, label: app ?? service });
       }
     }
     let changed = false;
@@ -93,7 +96,7 @@ export class PodExporters {
       if (this.#exporters.has(key) || this.#starting.has(key)) continue;
       this.#starting.add(key);
       try {
-        const e = await this.#start(w.cluster, w.pod, w.service);
+        const e = await this.#start(w.cluster, w.pod, w.service, w.label);
         if (this.#closed) await closeServer(e.server);
         else {
           this.#exporters.set(key, e);
@@ -106,11 +109,12 @@ export class PodExporters {
     return changed;
   }
 
-  async #start(cluster: string, pod: Pod, service: Service): Promise<Exporter> {
+  /** `service` picks the traffic profile; `label` is the `service` label the metrics carry. */
+  async #start(cluster: string, pod: Pod, service: Service, label: string): Promise<Exporter> {
     const container = mainContainer(pod, service);
     const profile = profileFor(service, container ? runningImage(pod, container) : '', this.#options.behaviourOf);
     const namespace = pod.metadata.namespace ?? 'default';
-    const traffic = new PodTraffic({ service, namespace, pod: pod.metadata.name }, profile, this.#options.now());
+    const traffic = new PodTraffic({ service: label, namespace, pod: pod.metadata.name }, profile, this.#options.now());
     const server = createServer((req, res) => {
       if (req.method !== 'GET' || (req.url ?? '').split('?')[0] !== '/metrics') {
         res.writeHead(404, { 'Content-Type': 'text/plain' }).end('404 page not found\n');
@@ -127,7 +131,7 @@ export class PodExporters {
       server.listen(0, '127.0.0.1', () => resolve());
     });
     const port = (server.address() as AddressInfo).port;
-    return { uid: pod.metadata.uid, server, target: { address: `127.0.0.1:${port}`, cluster, namespace, pod: pod.metadata.name, service } };
+    return { uid: pod.metadata.uid, server, target: { address: `127.0.0.1:${port}`, cluster, namespace, pod: pod.metadata.name, service: label } };
   }
 
   async close(): Promise<void> {

@@ -23,6 +23,8 @@ export interface WorldApp {
   readonly slackChannel: string;
   /** How the overlay pins the service image: by digest (CI's default) or by tag (Kustomize `newTag`). */
   readonly pinBy: 'digest' | 'tag';
+  /** The workload the app's folder renders; absent: a Deployment named after the service. */
+  readonly workload?: { readonly kind: 'Rollout'; readonly name: string };
 }
 
 export interface WorldOwner {
@@ -60,7 +62,7 @@ const CURRENT_IDS: Readonly<Record<string, number>> = {
   'payments/eu-west': 17,
 };
 
-export const WORLD_APPS: readonly WorldApp[] = SERVICES.flatMap((service) =>
+const DEPLOYMENT_APPS: readonly WorldApp[] = SERVICES.flatMap((service) =>
   REGIONS.map((region): WorldApp => {
     const owner = OWNERS[`${service}/${region}`];
     return {
@@ -77,6 +79,32 @@ export const WORLD_APPS: readonly WorldApp[] = SERVICES.flatMap((service) =>
     };
   }),
 );
+
+/**
+ * The catalog's canary app: the same service, shipped in us-east as an Argo Rollout with a canary
+ * (20% → pause → analysis → 50% → pause 30s → 100%) and an AnalysisTemplate on its p99
+ * (`repo-files.ts`). Its Pods are labelled `app: catalog-canary`, so the seed's catalog alert and
+ * the Deployment apps' Pods stay as they were.
+ */
+export const CANARY_APP: WorldApp = {
+  name: 'bookstore-catalog-canary-us-east',
+  service: 'catalog',
+  region: 'us-east',
+  path: 'apps/catalog-canary/us-east',
+  migrations: 'apps/catalog/migrations/*.sql',
+  currentId: 3,
+  severity: 'P1',
+  slackChannel: '#bookstore-platform-status',
+  pinBy: 'digest',
+  workload: { kind: 'Rollout', name: 'catalog-canary' },
+};
+
+export const WORLD_APPS: readonly WorldApp[] = [...DEPLOYMENT_APPS, CANARY_APP];
+
+/** The kind and name of the app's workload in its namespace. */
+export function workloadOf(app: WorldApp): { kind: 'Deployment' | 'Rollout'; name: string } {
+  return app.workload ?? { kind: 'Deployment', name: app.service };
+}
 
 export function appName(service: Service, region: Region): string {
   return `bookstore-${service}-${region}`;

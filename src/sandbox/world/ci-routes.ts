@@ -11,7 +11,9 @@ import type { AppStore } from '../argocd/app-store.ts';
 import { GrpcCode, GrpcError } from '../argocd/grpc-error.ts';
 import type { Route } from '../argocd/http.ts';
 import { RECONCILE_INTERVAL_MS } from '../argocd/app-controller.ts';
-import { findWorldApp, WORLD_APPS, type WorldApp } from './bookstore.ts';
+import { findWorldApp, NAMESPACE, WORLD_APPS, type WorldApp } from './bookstore.ts';
+import { kubeMessage, resourcePath, type KubeClient } from '../gitops/kube-client.ts';
+import type { Rollout } from '../rollouts/types.ts';
 import { BAD_VERSIONS, badBuild, digestOf, IMAGE_REGISTRY } from './images.ts';
 import { bumpMessage } from './timeline.ts';
 import { findScenario, SCENARIOS, scenarioNames, type ScenarioInfo } from './scenarios.ts';
@@ -24,6 +26,33 @@ export interface CiDeps {
   /** Called after every push, as a git webhook tells Argo CD's repo-server to look again. */
   readonly pushed: () => void;
   readonly images: WorldImages;
+  /** The clusters, for what a team does to a Rollout after the deploy (rollouts scenarios). */
+  readonly kubeFor?: (cluster: string) => KubeClient;
+}
+
+/**
+ * Waits (sandbox time) for the Rollout to pause at its first pause step with the new template,
+ * then does what the scenario says the team did, with the plugin's own patches
+ * (argo-rollouts `pkg/kubectl-argo-rollouts/cmd/promote/promote.go`). Returns what it did.
+ */
+async function stageRollout(deps: CiDeps, app: WorldApp, what: NonNullable<ScenarioInfo['rollout']>): Promise<{ action: string; paused: boolean }> {
+  const kube = deps.kubeFor?.(app.region);
+  if (!kube || !app.workload) return { action: what, paused: false };
+  const path = resourcePath({ apiVersion: 'argoproj.io/v1alpha1', kind: 'Rollout', namespace: NAMESPACE, name: app.workload.name });
+  const realDeadline = performance.now() + Math.max(deps.clock.toRealMs(120_000), 60_000);
+  let paused = false;
+  while (performance.now() < realDeadline) {
+    const r = await kube.request<Rollout>('GET', path);
+    const st = r.body.status;
+    paused = r.status === 200 && st?.currentPodHash !== st?.stableRS && (st?.pauseConditions ?? []).some((c) => c.reason === 'CanaryPauseStep');
+    if (paused) break;
+    await deps.clock.sleep(250);
+  }
+  if (!paused || what === 'stay-paused') return { action: what, paused };
+  const patch = what === 'resume' ? { status: { pauseConditions: null } } : { status: { promoteFull: true } };
+  const r = await kube.request('PATCH', `${path}/status`, patch, 'application/merge-patch+json');
+  if (r.status >= 300) throw new GrpcError(GrpcCode.Internal, `PATCH ${path}/status: ${kubeMessage(r)}`);
+  return { action: what, paused };
 }
 
 const ON_CALL: GitIdentity = { name: 'Priya Raman', email: 'priya.raman@acme-books.example' };
@@ -41,8 +70,9 @@ function appFrom(body: unknown): WorldApp {
  * the entry id, or null when it did not deploy (not yet, or its sync failed for good).
  */
 async function waitForDeploy(deps: CiDeps, app: string, revision: string): Promise<number | null> {
-  // NOTE: bounded in real time too: at 20x on a loaded machine, a few sandbox seconds is too short a wait.
-  const realDeadline = performance.now() + Math.max(deps.clock.toRealMs(4 * RECONCILE_INTERVAL_MS + 30_000), 15_000);
+  // NOTE: bounded in real time too: at 20x on a loaded machine, a few sandbox seconds is too short a
+  // wait; on a shared 2-core machine running several sandboxes, 15 s real was too short as well.
+  const realDeadline = performance.now() + Math.max(deps.clock.toRealMs(4 * RECONCILE_INTERVAL_MS + 30_000), 60_000);
   while (performance.now() < realDeadline) {
     const a = deps.apps.get(app);
     const entry = a?.status.history?.find((h) => h.revision === revision);
@@ -131,6 +161,9 @@ export function ciRoutes(deps: CiDeps): Route[] {
         if (Object.values(BAD_VERSIONS[app.service]).some((b) => b.version === running)) {
           throw new GrpcError(GrpcCode.FailedPrecondition, `${app.name} already ships the bad image ${running}; revert it first`);
         }
+        if (scenario.rollout && app.workload?.kind !== 'Rollout') {
+          throw new GrpcError(GrpcCode.FailedPrecondition, `scenario ${scenario.name} needs an app on Argo Rollouts (${WORLD_APPS.filter((a) => a.workload?.kind === 'Rollout').map((a) => a.name).join(', ')})`);
+        }
         if (scenario.moveTag && app.pinBy !== 'tag') {
           throw new GrpcError(GrpcCode.FailedPrecondition, `scenario ${scenario.name} needs an app that pins its image by tag (${WORLD_APPS.filter((a) => a.pinBy === 'tag').map((a) => a.name).join(', ')})`);
         }
@@ -146,6 +179,7 @@ export function ciRoutes(deps: CiDeps): Route[] {
         if (scenario.previousCrashes && previous) deps.images.setBehaviour(previous, 'crash-loop');
         if (scenario.previousSlow && previous) deps.images.setBehaviour(previous, 'slow');
         const historyId = await waitForDeploy(deps, app.name, revision);
+        const rollout = scenario.rollout && historyId !== null ? await stageRollout(deps, app, scenario.rollout) : undefined;
         return {
           app: app.name,
           scenario: scenario.name,
@@ -160,6 +194,7 @@ export function ciRoutes(deps: CiDeps): Route[] {
           ...(scenario.previousCrashes && previous ? { nowCrashing: previous } : {}),
           historyId,
           deployed: historyId !== null,
+          ...(rollout ? { rollout } : {}),
         };
       },
     },

@@ -8,7 +8,7 @@
 import { writeFile, chmod } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { stringify } from 'yaml';
-import { NAMESPACE, REGIONS, WORLD_APPS } from './bookstore.ts';
+import { NAMESPACE, REGIONS, WORLD_APPS, workloadOf } from './bookstore.ts';
 import { REGISTRY_HOST } from './images.ts';
 
 export interface ClientFiles {
@@ -81,7 +81,7 @@ export function rewindYaml(i: ClientFileInputs, files: { kubeconfig: string; arg
       name: a.name,
       cluster: a.region,
       namespace: NAMESPACE,
-      workload: { kind: 'Deployment', name: a.service },
+      workload: workloadOf(a),
       repoPath: a.path,
       migrations: a.migrations,
       severity: a.severity,

@@ -5,6 +5,7 @@
 import { stringify } from 'yaml';
 import { NAMESPACE, REGIONS, SERVICES, TAG_PINNED_SERVICE, type Region, type Service } from './bookstore.ts';
 import { digestOf, INIT, repositoryOf, SIDECAR } from './images.ts';
+import { canaryFiles } from './canary-files.ts';
 
 export interface ServiceConfig {
   readonly versions: Readonly<Record<Region, string>>;
@@ -13,6 +14,8 @@ export interface ServiceConfig {
   readonly regionEnv: Readonly<Record<Region, Readonly<Record<string, string>>>>;
   /** File name -> SQL. */
   readonly migrations: Readonly<Record<string, string>>;
+  /** The version the canary app (`canary-files.ts`, catalog only) ships; absent: no canary app yet. */
+  readonly canaryVersion?: string;
 }
 
 export type WorldConfig = Readonly<Record<Service, ServiceConfig>>;
@@ -33,6 +36,36 @@ function cached(key: unknown[], render: () => string): string {
   return text;
 }
 
+/** The platform's standard Pod spec for a service (also the canary app's, `canary-files.ts`). */
+export function podSpec(service: Service, c: ServiceConfig): Record<string, unknown> {
+  return {
+    // The platform's standard Pod: a DB wait and a log shipper, the same in every revision.
+    initContainers: [
+      {
+        name: INIT.name,
+        image: `${repositoryOf(INIT.repo)}@${digestOf(INIT.repo, INIT.version)}`,
+        args: [`--dsn-env=${service.toUpperCase()}_DB_URL`, '--timeout=60s'],
+      },
+    ],
+    containers: [
+      {
+        name: service,
+        image: repositoryOf(service),
+        ports: [{ name: 'http', containerPort: PORTS[service] }],
+        env: Object.entries(c.env).map(([name, value]) => ({ name, value })),
+        resources: { requests: { cpu: '250m', memory: '256Mi' }, limits: { memory: c.memoryLimit } },
+        readinessProbe: { httpGet: { path: '/healthz', port: 'http' }, periodSeconds: 5 },
+      },
+      {
+        name: SIDECAR.name,
+        image: `${repositoryOf(SIDECAR.repo)}@${digestOf(SIDECAR.repo, SIDECAR.version)}`,
+        args: ['--input=/var/log/app', '--output=loki'],
+        resources: { requests: { cpu: '20m', memory: '32Mi' }, limits: { memory: '64Mi' } },
+      },
+    ],
+  };
+}
+
 function deployment(service: Service, c: ServiceConfig): string {
   const doc = {
     apiVersion: 'apps/v1',
@@ -44,35 +77,7 @@ function deployment(service: Service, c: ServiceConfig): string {
       progressDeadlineSeconds: 600,
       selector: { matchLabels: { app: service } },
       strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: '25%', maxUnavailable: 0 } },
-      template: {
-        metadata: { labels: { app: service } },
-        spec: {
-          // The platform's standard Pod: a DB wait and a log shipper, the same in every revision.
-          initContainers: [
-            {
-              name: INIT.name,
-              image: `${repositoryOf(INIT.repo)}@${digestOf(INIT.repo, INIT.version)}`,
-              args: [`--dsn-env=${service.toUpperCase()}_DB_URL`, '--timeout=60s'],
-            },
-          ],
-          containers: [
-            {
-              name: service,
-              image: repositoryOf(service),
-              ports: [{ name: 'http', containerPort: PORTS[service] }],
-              env: Object.entries(c.env).map(([name, value]) => ({ name, value })),
-              resources: { requests: { cpu: '250m', memory: '256Mi' }, limits: { memory: c.memoryLimit } },
-              readinessProbe: { httpGet: { path: '/healthz', port: 'http' }, periodSeconds: 5 },
-            },
-            {
-              name: SIDECAR.name,
-              image: `${repositoryOf(SIDECAR.repo)}@${digestOf(SIDECAR.repo, SIDECAR.version)}`,
-              args: ['--input=/var/log/app', '--output=loki'],
-              resources: { requests: { cpu: '20m', memory: '32Mi' }, limits: { memory: '64Mi' } },
-            },
-          ],
-        },
-      },
+      template: { metadata: { labels: { app: service } }, spec: podSpec(service, c) },
     },
   };
   return stringify(doc);
@@ -165,6 +170,7 @@ export function repoFiles(world: WorldConfig): Record<string, string> {
       files[`apps/${service}/${region}/region-patch.yaml`] = cached(['patch', service, region, env], () => regionPatch(service, region, env));
     }
     for (const [name, sql] of Object.entries(c.migrations)) files[`apps/${service}/migrations/${name}`] = sql;
+    if (c.canaryVersion) Object.assign(files, JSON.parse(cached(['canary', service, c.canaryVersion, c.env, c.memoryLimit], () => JSON.stringify(canaryFiles(service, c)))) as Record<string, string>);
   }
   return files;
 }

@@ -22,6 +22,12 @@ export interface ScenarioInfo {
   readonly partialSync: boolean;
   /** The image the app ran before regresses too (same numbers as the bad release): a rollback cannot fix it. */
   readonly previousSlow?: boolean;
+  /**
+   * Argo Rollouts apps only: what the team does once the bad canary reaches its first pause
+   * (20%): nothing (`stay-paused`), the plugin's `promote` (`resume`: the analysis then runs), or
+   * `promote --full` (`promote-full`: the bad version goes to 100%).
+   */
+  readonly rollout?: 'stay-paused' | 'resume' | 'promote-full';
   readonly description: string;
 }
 
@@ -45,6 +51,9 @@ export const SCENARIOS: readonly ScenarioInfo[] = [
   s({ name: 'partial-sync', app: 'bookstore-orders-us-east', behaviour: 'slow', partialSync: true, description: 'the release adds an object the API server rejects: the sync fails after the image was applied, operationState Failed, no history entry' }),
   s({ name: 'crashloop-everywhere', app: 'bookstore-catalog-us-east', behaviour: 'crash-loop', previousCrashes: true, description: 'the release crash-loops and breaks a dependency: the previous image crash-loops too' }),
   s({ name: 'slow-good', app: 'bookstore-catalog-us-east', behaviour: 'slow', previousSlow: true, description: 'the release regresses p99 and so does the previous image (a shared dependency got slow): the rollback runs and the metrics stay bad' }),
+  s({ name: 'rollouts-canary', app: 'bookstore-catalog-canary-us-east', behaviour: 'slow', rollout: 'stay-paused', description: 'Argo Rollouts: a bad canary (p99 regression) paused indefinitely at 20%, before its analysis step' }),
+  s({ name: 'rollouts-auto-aborted', app: 'bookstore-catalog-canary-us-east', behaviour: 'slow', rollout: 'resume', description: 'Argo Rollouts: the bad canary is promoted past its pause; its p99 analysis fails and the controller aborts it (traffic back to stable, Degraded)' }),
+  s({ name: 'rollouts-promoted', app: 'bookstore-catalog-canary-us-east', behaviour: 'slow', rollout: 'promote-full', description: 'Argo Rollouts: the bad version is fully promoted (promote --full): every Pod runs it, the Rollout is Healthy' }),
 ];
 
 export function findScenario(name: string): ScenarioInfo | undefined {

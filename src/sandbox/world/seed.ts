@@ -9,6 +9,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Deployment, KubeObject } from '../kube/types.ts';
 import { deploymentHealth } from '../gitops/health.ts';
+import { rolloutHealth } from '../rollouts/argocd-health.ts';
+import type { Rollout } from '../rollouts/types.ts';
 import { resourcePath } from '../gitops/kube-client.ts';
 import { applyObject } from '../gitops/apply.ts';
 import type { KubeClient } from '../gitops/kube-client.ts';
@@ -52,12 +54,29 @@ async function finishRollouts(deps: SeedDeps): Promise<void> {
     if (step % 5 !== 4) continue;
     const done = await Promise.all(
       WORLD_APPS.map(async (app) => {
+        if (app.workload?.kind === 'Rollout') return promoteRollout(deps.kubeFor(app.region), app.workload.name);
         const r = await deps.kubeFor(app.region).request<Deployment>('GET', resourcePath({ apiVersion: 'apps/v1', kind: 'Deployment', namespace: NAMESPACE, name: app.service }));
         return r.status === 200 && deploymentHealth(r.body).status === 'Healthy';
       }),
     );
     if (done.every(Boolean)) return;
   }
+}
+
+/**
+ * The canary app's past releases were each promoted in full by its team (the plugin's
+ * `promote --full`: `{"status":{"promoteFull":true}}` on the status subresource), so the world
+ * starts Healthy with a ReplicaSet per past release. True once it is Healthy.
+ */
+async function promoteRollout(kube: KubeClient, name: string): Promise<boolean> {
+  const path = resourcePath({ apiVersion: 'argoproj.io/v1alpha1', kind: 'Rollout', namespace: NAMESPACE, name });
+  const r = await kube.request<Rollout>('GET', path);
+  if (r.status !== 200) return false;
+  const st = r.body.status;
+  if (st?.currentPodHash && st.stableRS && st.stableRS !== st.currentPodHash && !st.promoteFull) {
+    await kube.request('PATCH', `${path}/status`, { status: { promoteFull: true } }, 'application/merge-patch+json');
+  }
+  return rolloutHealth(r.body).status === 'Healthy';
 }
 
 function newApplication(app: WorldApp, deps: SeedDeps, history: RevisionHistory[], setUid: string | undefined): Application {

@@ -70,6 +70,19 @@ function bump(ago: number, service: Service, version: string, regions: readonly 
   };
 }
 
+/** The catalog canary app (us-east, Argo Rollouts) moves to `version` on its own. */
+function canaryBump(ago: number, version: string): WorldEvent {
+  const short = digestOf('catalog', version).slice(0, 19);
+  return {
+    ago,
+    author: CI_BOT,
+    message: `catalog: bump image to ${version} (${short}) in the us-east canary app\n\nBuilt by ci-pipeline #${4000 + Math.round(ago / H)}.`,
+    change: (w) => {
+      w.catalog.canaryVersion = version;
+    },
+  };
+}
+
 function edit(ago: number, author: GitIdentity, message: string, change: (w: World) => void): WorldEvent {
   return { ago, author, message, change };
 }
@@ -91,18 +104,23 @@ const EVENTS: readonly WorldEvent[] = [
   edit(6 * D + 8 * H, WEN, 'catalog: raise memory limit to 768Mi after OOMKills', (w) => {
     w.catalog.memoryLimit = '768Mi';
   }),
+  edit(6 * D + 1 * H, WEN, 'catalog: add a canary app in us-east on Argo Rollouts (20% → pause → p99 analysis → 50% → 30s → 100%)', (w) => {
+    w.catalog.canaryVersion = '1.3.1';
+  }),
   bump(5 * D + 9 * H, 'payments', '3.2.0', REGIONS, '0003_add_refund_reason.sql'),
   bump(4 * D + 6 * H, 'catalog', '1.3.2'),
   bump(3 * D + 4 * H, 'orders', '2.7.1'),
   bump(2 * D + 1 * H + 12 * M, 'catalog', '1.4.0', REGIONS, '0005_add_search_vector.sql'),
   bump(1 * D + 5 * H + 31 * M, 'catalog', '1.4.1', ['us-east']),
   bump(1 * D + 3 * H + 2 * M, 'catalog', '1.4.1', ['eu-west']),
+  canaryBump(1 * D + 2 * H + 10 * M, '1.4.1'),
   edit(20 * H + 40 * M, PRIYA, 'catalog: enable pricing cache in us-east', (w) => {
     w.catalog.regionEnv['us-east']['PRICING_CACHE'] = 'enabled';
   }),
   bump(9 * H + 10 * M, 'orders', '2.8.0'),
   bump(3 * H + 14 * M, 'catalog', '1.4.2', ['us-east']),
   bump(2 * H + 48 * M, 'catalog', '1.4.2', ['eu-west']),
+  canaryBump(2 * H + 20 * M, '1.4.2'),
   edit(1 * H + 5 * M, TOMAS, 'orders: lower upstream request timeout to 4s', (w) => {
     w.orders.env['REQUEST_TIMEOUT'] = '4s';
   }),
@@ -168,6 +186,13 @@ function replay(now: Date, events: readonly WorldEvent[]): WorldHistory {
         const deployedAt = new Date(startedAt.getTime() + 4_000 + ((i * 13) % 9) * 1000);
         deploys.push({ app: appName(service, region), commit: i, startedAt, deployedAt });
       }
+    }
+    // Apps with their own folder tree (the canary app): anything under `apps/<folder>/`.
+    for (const app of WORLD_APPS.filter((a) => a.workload)) {
+      const root = `${app.path.split('/').slice(0, 2).join('/')}/`;
+      if (!Object.keys(changed).some((p) => p.startsWith(root))) continue;
+      const startedAt = new Date(date.getTime() + 50_000 + ((i * 41) % 90) * 1000);
+      deploys.push({ app: app.name, commit: i, startedAt, deployedAt: new Date(startedAt.getTime() + 6_000) });
     }
   });
   return { commits, deploys, world, historyLimits: {} };
