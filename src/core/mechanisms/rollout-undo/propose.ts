@@ -3,7 +3,6 @@ import { GitOpsFacts, type Facts, type Policy } from '../../facts.ts';
 import { age, describeHold } from '../../hold.ts';
 import type { LastKnownGood } from '../../last-known-good.ts';
 import type { PlanTarget } from '../../plan.ts';
-import type { PreflightResult } from '../../preflight/types.ts';
 import { chooseUndoTarget, PAUSED_MESSAGE, skippedMessage, type ReplicaSetRevision } from '../../rollout-history.ts';
 import { Proposal, type Mechanism } from '../mechanism.ts';
 import { argoUndoSteps, undoSteps } from './steps.ts';
