@@ -1,5 +1,5 @@
 import type { FailureKind } from '../core/exit-codes.ts';
-import type { ClusterClient, Clock, ConfigRepo, GitOpsClient, ImageRegistry, TemplateSource } from '../core/ports.ts';
+import type { ClusterClient, Clock, ConfigRepo, GitOpsClient, ImageRegistry, RevertPublisher, RolloutControl, TemplateSource } from '../core/ports.ts';
 import type { Plan, PlanStep } from '../core/plan.ts';
 import type { StepStatus } from '../core/run.ts';
 import type { StepDefinition } from '../core/steps/index.ts';
@@ -29,6 +29,10 @@ export interface StepDeps {
   readonly clock: Clock;
   readonly progress: (event: ProgressEvent) => void;
   readonly verification?: VerificationDeps;
+  /** `rollout undo` and the Deployment hold, for the plan's workload cluster (kube.* steps). */
+  readonly kube?: RolloutControl;
+  /** git revert and push (followup.revert); absent when rewind.yaml has no configRepo. */
+  readonly revert?: RevertPublisher;
 }
 
 export interface StepContext extends StepDeps {

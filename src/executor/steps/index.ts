@@ -2,6 +2,8 @@ import type { StepHandler } from '../step-context.ts';
 import { releaseHold, writeHold } from './hold-steps.ts';
 import { awaitBranchHead, awaitRevert, syncToBranch, waitSyncedToBranch } from './followup-steps.ts';
 import { argocdRollback, preflight, verifyDigest, waitHealthy } from './rollback-steps.ts';
+import { kubePreflight, kubeReleaseHold, kubeRolloutUndo, kubeWaitRollout, kubeWriteHold } from './kube-undo-steps.ts';
+import { revert } from './revert-steps.ts';
 import { disableAutoSync, pinTargetRevision, restoreSyncPolicy, unpinTargetRevision } from './sync-policy-steps.ts';
 
 /** One handler per step kind of `core/steps/` (a test checks both lists agree). */
@@ -20,4 +22,10 @@ export const stepHandlers: readonly StepHandler<unknown>[] = [
   syncToBranch,
   waitSyncedToBranch,
   releaseHold,
+  kubePreflight,
+  kubeWriteHold,
+  kubeRolloutUndo,
+  kubeWaitRollout,
+  kubeReleaseHold,
+  revert,
 ];
