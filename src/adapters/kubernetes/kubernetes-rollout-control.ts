@@ -11,7 +11,8 @@
  * ```
  */
 import { isDeepStrictEqual } from 'node:util';
-import { AppsV1Api, KubeConfig, Observable, type V1Deployment, type V1PodTemplateSpec, type V1ReplicaSet } from '@kubernetes/client-node';
+import type { KubeConfig} from '@kubernetes/client-node';
+import { AppsV1Api, Observable, type V1Deployment, type V1PodTemplateSpec, type V1ReplicaSet } from '@kubernetes/client-node';
 import { ObjectSerializer } from '@kubernetes/client-node/dist/gen/models/ObjectSerializer.js';
 import type { WorkloadRef } from '../../core/domain.ts';
 import { AdapterError, NotFoundError, RefusedError } from '../../core/errors.ts';
