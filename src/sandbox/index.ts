@@ -35,6 +35,7 @@ import { buildWorldHistory } from './world/timeline.ts';
 import { seedWorld } from './world/seed.ts';
 import { ciRoutes } from './world/ci-routes.ts';
 import { faultRoutes } from './world/fault-routes.ts';
+import { repoRoutes } from './gitops/repo-routes.ts';
 import { writeClientFiles, type ClientFiles } from './world/client-files.ts';
 import { warpable } from './world/warp-clock.ts';
 import { createWorldImages } from './world/world-images.ts';
@@ -185,7 +186,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       tls,
       token: tokens.argocd,
       context: { store: apps, controller, manifests, clock, kubeFor, knownCluster },
-      extraRoutes: [...appSetRoutes(appSets), ...ciRoutes({ repo, apps, clock, images, pushed: () => manifests.forgetBranches() }), ...faultRoutes({ repo, log, changed: () => manifests.forgetBranches() })],
+      extraRoutes: [...appSetRoutes(appSets), ...ciRoutes({ repo, apps, clock, images, pushed: () => manifests.forgetBranches() }), ...faultRoutes({ repo, log, changed: () => manifests.forgetBranches() }), ...repoRoutes({ repo, clock, pushed: () => manifests.forgetBranches() })],
       log,
     }).catch((e: NodeJS.ErrnoException) => {
       throw e.code === 'EADDRINUSE' ? new PortInUseError(base + 1) : e;
