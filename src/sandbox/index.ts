@@ -36,6 +36,7 @@ import { seedWorld } from './world/seed.ts';
 import { ciRoutes } from './world/ci-routes.ts';
 import { faultRoutes } from './world/fault-routes.ts';
 import { repoRoutes } from './gitops/repo-routes.ts';
+import { seedUnmanaged } from './world/unmanaged.ts';
 import { writeClientFiles, type ClientFiles } from './world/client-files.ts';
 import { warpable } from './world/warp-clock.ts';
 import { createWorldImages } from './world/world-images.ts';
@@ -169,6 +170,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       settle: () => kube.tick(),
       warp: (ms) => clock.advance(ms),
     });
+    await seedUnmanaged({ kube: kubeForCluster('us-east'), settle: () => kube.tick(), warp: (ms) => clock.advance(ms) });
     if (options.wallClock) {
       // Seeding warped time forward from a start a few minutes back; close the rest of the gap.
       const behind = Date.now() - clock.now().getTime();
@@ -186,7 +188,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       tls,
       token: tokens.argocd,
       context: { store: apps, controller, manifests, clock, kubeFor, knownCluster },
-      extraRoutes: [...appSetRoutes(appSets), ...ciRoutes({ repo, apps, clock, images, pushed: () => manifests.forgetBranches() }), ...faultRoutes({ repo, log, changed: () => manifests.forgetBranches() }), ...repoRoutes({ repo, clock, pushed: () => manifests.forgetBranches() })],
+      extraRoutes: [...appSetRoutes(appSets), ...ciRoutes({ repo, apps, clock, images, pushed: () => manifests.forgetBranches(), kubeFor: kubeForCluster }), ...faultRoutes({ repo, log, changed: () => manifests.forgetBranches() }), ...repoRoutes({ repo, clock, pushed: () => manifests.forgetBranches() })],
       log,
     }).catch((e: NodeJS.ErrnoException) => {
       throw e.code === 'EADDRINUSE' ? new PortInUseError(base + 1) : e;

@@ -46,7 +46,8 @@ test('writes kubeconfig, a 0600 token, the CA, a 0600 docker config.json and a r
   assert.equal(cfg.configRepo.path, './config-repo.git');
   assert.deepEqual(cfg.registries, [{ host: 'ghcr.io', url: sb.state.urls.registry, caFile: './ca.crt' }]);
   assert.equal(cfg.dockerConfig, './docker-config.json');
-  assert.equal(cfg.apps.length, 6);
+  assert.equal(cfg.apps.length, 7);
+  assert.deepEqual(cfg.apps[6], { name: 'bookstore-search-us-east', cluster: 'us-east', namespace: 'bookstore-platform-acme-books', workload: { kind: 'Deployment', name: 'search' }, gitops: 'none', severity: 'P2' });
   assert.deepEqual(cfg.apps[0], {
     name: 'bookstore-catalog-us-east',
     cluster: 'us-east',

@@ -41,6 +41,8 @@ export const SCENARIOS: readonly ScenarioInfo[] = [
   s({ name: 'readiness-fail', app: 'bookstore-catalog-us-east', behaviour: 'readiness-fail', description: 'the new image runs but never gets Ready' }),
   s({ name: 'tag-moved', app: 'bookstore-orders-eu-west', behaviour: 'crash-loop', moveTag: true, description: 'CI re-pushed the running tag with another build, then shipped a crash-looping release by tag' }),
   s({ name: 'partial-sync', app: 'bookstore-orders-us-east', behaviour: 'slow', partialSync: true, description: 'the release adds an object the API server rejects: the sync fails after the image was applied, operationState Failed, no history entry' }),
+  s({ name: 'autosync-footgun', app: 'bookstore-catalog-us-east', behaviour: 'slow', description: 'the seed\'s footgun shown: a plain kubectl rollout undo on a self-healed app is put back by Argo CD within seconds; rewind\'s undo holds self-heal first and reverts in git' }),
+  s({ name: 'kubectl', app: 'bookstore-search-us-east', behaviour: 'crash-loop', description: 'an app Argo CD does not manage: its pipeline ships a crash-looping build with kubectl set image; rewind undoes it as kubectl rollout undo does' }),
   s({ name: 'crashloop-everywhere', app: 'bookstore-catalog-us-east', behaviour: 'crash-loop', previousCrashes: true, description: 'the release crash-loops and breaks a dependency: the previous image crash-loops too' }),
 ];
 

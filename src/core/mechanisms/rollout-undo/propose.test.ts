@@ -74,6 +74,15 @@ const cases: readonly Case[] = [
     facts: none().openRun('run-7', 'interrupted'), decision: 'refuse', mechanism: 'rollout-undo', reason: /run run-7 of .* is still open \(interrupted/,
   },
   {
+    title: 'after an undo, "previous" is the release it rolled away from: refused unless named with --to',
+    facts: none().rollout({ revisions: [
+      { ...FakeFacts.rolloutHistory().revisions[1]!, revision: 6, createdAt: '2026-05-19T10:00:00Z', matchesCurrent: true },
+      { ...FakeFacts.rolloutHistory().revisions[0]!, createdAt: '2026-05-20T14:00:00Z', matchesCurrent: false },
+    ] }),
+    decision: 'refuse', mechanism: 'rollout-undo',
+    reason: /revision 5 .* is newer than the running revision 6 .*: the running one was brought back by an earlier undo/,
+  },
+  {
     title: 'a Rollout is not undone this way',
     facts: none().workloadKind('Rollout'), decision: 'refuse', mechanism: null,
     rejected: { 'rollout-undo': /Rollout .* is not a Deployment/ },

@@ -51,6 +51,15 @@ export const rolloutUndo: Mechanism = {
     const choice = chooseUndoTarget(w.name, history, GitOpsFacts.is(facts) ? undefined : facts.requestedId);
     if (!choice.ok) return { kind: 'refuse', to: null, reasons: [...refusals, `${choice.reason}. Roll forward, or redeploy a known-good image by hand; raise spec.revisionHistoryLimit so the next undo has somewhere to go`], warnings: [] };
     const { target, current } = choice;
+    const requested = !GitOpsFacts.is(facts) && facts.requestedId !== undefined;
+    // kubectl's "previous" is the second-highest number, and an undo re-numbers what it brings
+    // back: after one undo, the previous revision is the release that was rolled back. Going there
+    // is rolling forward into the incident, so rewind only does it when it is named (--to).
+    if (!requested && current?.createdAt && target.createdAt && target.createdAt > current.createdAt) {
+      refusals.push(
+        `revision ${target.revision} (${target.replicaSet}) is newer than the running revision ${current.revision} (${current.replicaSet}): the running one was brought back by an earlier undo, and going "back" would ship what it rolled away from. Name a revision with --to if you mean it (\`kubectl rollout history deployment/${w.name}\`)`,
+      );
+    }
     const to = targetOf(facts, lkg, target);
     if (target.matchesCurrent) return { kind: 'noop', to, reason: skippedMessage(target.revision) };
     const warnings = checks.flatMap((c) => c.warnings);
