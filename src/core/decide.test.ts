@@ -66,20 +66,20 @@ const cases: readonly Case[] = [
   },
   {
     title: 'pins targetRevision instead of toggling auto-sync when an ApplicationSet owns the app',
-    facts: FakeFacts.seed().ownedByAppSet('bookstore'),
+    facts: FakeFacts.seed().ownedByAppSet('bookstore', { ignoredPointers: ['/spec/source/targetRevision'], preservedAnnotations: ['rewind.io/hold'] }),
     decision: 'rollback',
     to: 41,
     steps: ['argocd.preflight', 'argocd.write-hold', 'argocd.pin-target-revision', 'argocd.wait-healthy', 'verify.digest', 'followup.await-revert', 'argocd.unpin-target-revision', 'argocd.await-branch-head', 'argocd.wait-synced-to-branch', 'argocd.release-hold'],
     checks: { ownership: 'warn' },
-    warning: /ApplicationSet bookstore, which would put spec.syncPolicy back: rewind pins spec.source.targetRevision to a1b2c3d/,
+    warning: /ApplicationSet bookstore puts \/spec\/syncPolicy back but leaves \/spec\/source\/targetRevision.*targetRevision is pinned to the good commit/,
     extra: (plan) => {
       const pin = plan.steps.find((s) => s.kind === 'argocd.pin-target-revision');
       assert.deepEqual(pin?.params, { revision: SEED.good.revision, previousTargetRevision: 'main', saved: { automated: { prune: true, selfHeal: true, enabled: true } } });
     },
   },
   {
-    title: 'pins and then rolls back when a parent owns the app and auto-sync is off',
-    facts: FakeFacts.seed().ownedByApp('bookstore-root').autoSync(false),
+    title: 'pins and then rolls back when the set leaves targetRevision and the app\'s auto-sync is off',
+    facts: FakeFacts.seed().ownedByAppSet('bookstore', { ignoredPointers: ['/spec/source/targetRevision'], preservedAnnotations: ['rewind.io/hold'] }).autoSync(false),
     decision: 'rollback',
     steps: ['argocd.preflight', 'argocd.write-hold', 'argocd.pin-target-revision', 'argocd.rollback', 'argocd.wait-healthy', 'verify.digest', 'followup.await-revert', 'argocd.unpin-target-revision', 'argocd.await-branch-head', 'argocd.sync-to-branch', 'argocd.wait-synced-to-branch', 'argocd.release-hold'],
   },

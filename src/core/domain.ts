@@ -53,6 +53,12 @@ export interface AppOwner {
   readonly parent?: ParentApp;
   /** Why the owner could not be read (absent when it was): its rules are unknown, not "none". */
   readonly unreadable?: string;
+  /**
+   * A hold rewind wrote on the owner (an ApplicationSet wipes its apps' annotations, so a run
+   * holding one of them keeps the hold there). It names the app it holds: one of this app's
+   * siblings when `app` differs.
+   */
+  readonly hold?: HoldReading;
 }
 
 /** `create-only`, `create-update`, `create-delete`, `sync`: what an ApplicationSet may do to its apps. */
@@ -68,12 +74,21 @@ export interface AppSetRules {
   readonly preservedLabels: readonly string[];
   /** `spec.syncPolicy.applicationsSync` as written; absent means upstream's default, `sync`. */
   readonly applicationsSync?: ApplicationsSyncPolicy;
+  /** The other Applications the set generates (a held set freezes them too). */
+  readonly siblings?: readonly string[];
+  /**
+   * The Argo CD app that deploys the set from git (its tracking label or annotation), with that
+   * app's policy when it could be read: with auto-sync on, a change to the set is put back.
+   */
+  readonly managedBy?: { readonly name: string; readonly autoSync?: boolean; readonly selfHeal?: boolean };
 }
 
 /** An app-of-apps parent: with auto-sync and self-heal on, it puts its child's spec back. */
 export interface ParentApp {
   readonly autoSync: boolean;
   readonly selfHeal: boolean;
+  /** The parent's sync policy as read, which a run holding the parent saves and gives back. */
+  readonly syncPolicy: SyncPolicy;
   /** Who owns the parent in turn (an ApplicationSet or another parent), by name only. */
   readonly owner?: { readonly kind: 'ApplicationSet' | 'Application'; readonly name: string };
 }

@@ -1,4 +1,4 @@
-import type { SyncPolicy } from './domain.ts';
+import type { ApplicationsSyncPolicy, SyncPolicy } from './domain.ts';
 import { S, type Schema } from './schema.ts';
 
 /**
@@ -24,14 +24,27 @@ export interface Hold {
     readonly syncPolicy: SyncPolicy;
     /** The targetRevision before a pin, when the run pins. */
     readonly targetRevision?: string;
+    /** The owner the run holds and what it had: a set's applicationsSync (null: unset), a parent's sync policy. */
+    readonly owner?: SavedOwner;
   };
   /** `active`: a run holds it; `left`: an abandoned run left it changed until `rewind release`. */
   readonly state: 'active' | 'left';
 }
 
-const syncPolicy: Schema<SyncPolicy> = S.object({
+export type SavedOwner =
+  | { readonly kind: 'ApplicationSet'; readonly name: string; readonly applicationsSync: ApplicationsSyncPolicy | null }
+  | { readonly kind: 'Application'; readonly name: string; readonly syncPolicy: SyncPolicy };
+
+export const syncPolicySchema: Schema<SyncPolicy> = S.object({
   automated: S.nullable(S.object({ prune: S.boolean(), selfHeal: S.boolean(), enabled: S.boolean() })),
 });
+const syncPolicy = syncPolicySchema;
+
+const APPLICATIONS_SYNC = ['create-only', 'create-update', 'create-delete', 'sync'] as const;
+export const savedOwnerSchema: Schema<SavedOwner> = S.union(
+  S.object({ kind: S.literal('ApplicationSet'), name: S.string(), applicationsSync: S.nullable(S.literal(...APPLICATIONS_SYNC)) }),
+  S.object({ kind: S.literal('Application'), name: S.string(), syncPolicy }),
+);
 
 export const holdSchema: Schema<Hold> = S.object({
   runId: S.string(),
@@ -41,7 +54,7 @@ export const holdSchema: Schema<Hold> = S.object({
   at: S.string(),
   reason: S.optional(S.string()),
   badRevision: S.string(),
-  saved: S.object({ syncPolicy, targetRevision: S.optional(S.string()) }),
+  saved: S.object({ syncPolicy, targetRevision: S.optional(S.string()), owner: S.optional(savedOwnerSchema) }),
   state: S.literal('active', 'left'),
 });
 

@@ -3,8 +3,9 @@
  * Every method translates failures into `AdapterError` (system + operation) from ./errors.ts,
  * and `NotFoundError` when the named thing does not exist.
  */
-import type { ApplicationState, ChangeDiagnosis, MigrationWindow, SyncPolicy, WorkloadRef, WorkloadState } from './domain.ts';
+import type { ApplicationState, ApplicationsSyncPolicy, ChangeDiagnosis, MigrationWindow, SyncPolicy, WorkloadRef, WorkloadState } from './domain.ts';
 import type { Hold } from './hold.ts';
+import type { HoldLocation } from './owner-strategy.ts';
 import type { MetricsAlert, QueryResult } from './metrics.ts';
 import type { JournalRecord, RunSummary } from './run.ts';
 import type { RolloutHistory } from './rollout-history.ts';
@@ -27,9 +28,11 @@ export interface GitOpsClient {
    * hold of the same `runId` is replaced, e.g. when it is `left`); RefusedError when another run's
    * hold is there or appears while writing.
    */
-  writeHold(name: string, hold: Hold): Promise<void>;
+  writeHold(name: string, hold: Hold, on?: HoldLocation): Promise<void>;
   /** Removes the hold when it is `runId`'s; nothing when there is none; RefusedError when another run's. */
-  clearHold(name: string, runId: string): Promise<void>;
+  clearHold(name: string, runId: string, on?: HoldLocation): Promise<void>;
+  /** Writes an ApplicationSet's `spec.syncPolicy.applicationsSync` (null: unset, upstream's `sync`). Idempotent. */
+  setApplicationsSync(set: string, policy: ApplicationsSyncPolicy | null): Promise<void>;
 }
 
 /** A Kubernetes cluster, reached through a kubeconfig context. */

@@ -22,7 +22,10 @@ const fail = (path: string, expected: string, v: unknown): never => {
 };
 
 type Shape = Readonly<Record<string, Schema<unknown>>>;
-type Parsed<S extends Shape> = { readonly [K in keyof S]: S[K] extends Schema<infer T> ? T : never };
+type Value<X> = X extends Schema<infer T> ? T : never;
+type OptionalKeys<S extends Shape> = { [K in keyof S]: unknown extends Value<S[K]> ? never : undefined extends Value<S[K]> ? K : never }[keyof S];
+/** Fields whose schema admits `undefined` are optional keys (as `S.optional` fields are written). */
+type Parsed<S extends Shape> = { readonly [K in Exclude<keyof S, OptionalKeys<S>>]: Value<S[K]> } & { readonly [K in OptionalKeys<S>]?: Exclude<Value<S[K]>, undefined> };
 
 export const S = {
   string(): Schema<string> {
@@ -76,6 +79,22 @@ export const S = {
           if (value !== undefined) out[k] = value;
         }
         return out as Parsed<Sh>;
+      },
+    };
+  },
+  /** The first alternative that parses (alternatives told apart by a literal field, e.g. `kind`). */
+  union<A, B>(a: Schema<A>, b: Schema<B>): Schema<A | B> {
+    return {
+      parse: (v, p) => {
+        try {
+          return a.parse(v, p);
+        } catch (first) {
+          try {
+            return b.parse(v, p);
+          } catch {
+            throw first;
+          }
+        }
       },
     };
   },

@@ -35,6 +35,7 @@ function world(facts = FakeFacts.seed().build()) {
       return Promise.resolve();
     },
     sync: () => Promise.reject(new Error('not expected')),
+    setApplicationsSync: () => Promise.reject(new Error('not expected')),
     writeHold: (_name, hold) => {
       calls.push(`writeHold ${hold.runId}`);
       app = { ...app, hold: { ok: true, hold } };

@@ -188,7 +188,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       tls,
       token: tokens.argocd,
       context: { store: apps, controller, manifests, clock, kubeFor, knownCluster },
-      extraRoutes: [...appSetRoutes(appSets), ...ciRoutes({ repo, apps, clock, images, pushed: () => manifests.forgetBranches(), kubeFor: kubeForCluster }), ...faultRoutes({ repo, log, changed: () => manifests.forgetBranches() }), ...repoRoutes({ repo, clock, pushed: () => manifests.forgetBranches() })],
+      extraRoutes: [...appSetRoutes(appSets, apps), ...ciRoutes({ repo, apps, clock, images, pushed: () => manifests.forgetBranches(), kubeFor: kubeForCluster }), ...faultRoutes({ repo, log, changed: () => manifests.forgetBranches() }), ...repoRoutes({ repo, clock, pushed: () => manifests.forgetBranches() })],
       log,
     }).catch((e: NodeJS.ErrnoException) => {
       throw e.code === 'EADDRINUSE' ? new PortInUseError(base + 1) : e;

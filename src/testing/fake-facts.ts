@@ -1,4 +1,4 @@
-import type { AppOwner, ChangeDiagnosis, ChangeKind, HistoryEntry, MigrationVerdict, MigrationWindow, WorkloadKind } from '../core/domain.ts';
+import type { AppOwner, AppSetRules, ChangeDiagnosis, ChangeKind, HistoryEntry, MigrationVerdict, MigrationWindow, WorkloadKind } from '../core/domain.ts';
 import { Fact, type Facts, type OpenRun } from '../core/facts.ts';
 import type { Hold } from '../core/hold.ts';
 import { deepFreeze } from '../core/freeze.ts';
@@ -103,8 +103,20 @@ export class FakeFacts {
   }
 
   autoSync(on: boolean): FakeFacts { return this.#with({ autoSync: on }); }
-  ownedByAppSet(name: string): FakeFacts { return this.#with({ owner: { kind: 'ApplicationSet', name } }); }
-  ownedByApp(name: string): FakeFacts { return this.#with({ owner: { kind: 'Application', name } }); }
+  /** An ApplicationSet owner with upstream's defaults unless `rules` says otherwise. */
+  ownedByAppSet(name: string, rules: Partial<AppSetRules> = {}): FakeFacts {
+    const applicationSet: AppSetRules = { ignoredPointers: [], jqPathExpressions: [], preservedAnnotations: [], preservedLabels: [], siblings: [], ...rules };
+    return this.#with({ owner: { kind: 'ApplicationSet', name, applicationSet } });
+  }
+  /** A parent app with auto-sync and self-heal on unless `autoSync`/`selfHeal` say otherwise. */
+  ownedByApp(name: string, parent: { autoSync?: boolean; selfHeal?: boolean; owner?: { kind: 'ApplicationSet' | 'Application'; name: string } } = {}): FakeFacts {
+    const autoSync = parent.autoSync ?? true;
+    const selfHeal = autoSync && (parent.selfHeal ?? true);
+    const syncPolicy = { automated: autoSync ? { prune: true, selfHeal, enabled: true } : null };
+    return this.#with({ owner: { kind: 'Application', name, parent: { autoSync, selfHeal, syncPolicy, ...(parent.owner ? { owner: parent.owner } : {}) } } });
+  }
+  /** An owner whose rules could not be read. */
+  ownedUnreadable(kind: 'ApplicationSet' | 'Application', name: string, why: string): FakeFacts { return this.#with({ owner: { kind, name, unreadable: why } }); }
   /** Replaces the history (oldest first or not; the current revision becomes the newest entry's). */
   history(entries: readonly FakeHistoryEntry[]): FakeFacts { return this.#with({ history: entries }); }
   /** The app's synced revision when it is not the newest entry's. */

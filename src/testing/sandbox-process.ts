@@ -11,6 +11,7 @@
  * ```
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { request } from 'node:https';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -56,7 +57,28 @@ export interface SandboxProcess {
   readonly state: SandboxState;
   /** Everything the child printed so far (for failure messages). */
   output(): string;
+  /** The sandbox's own clock (it runs `speed` times faster than the wall clock). */
+  now(): Promise<Date>;
   stop(): Promise<void>;
+}
+
+/** The sandbox's time, from its world endpoint on the Argo CD port. */
+function sandboxNow(url: string, token: string, ca: string): Promise<Date> {
+  return new Promise((resolve, reject) => {
+    const req = request(`${url}/api/sandbox/v1/world`, { ca, headers: { authorization: `Bearer ${token}` } }, (res) => {
+      let body = '';
+      res.on('data', (d: Buffer) => (body += d.toString()));
+      res.on('end', () => {
+        try {
+          resolve(new Date((JSON.parse(body) as { now: string }).now));
+        } catch (e) {
+          reject(new Error(`the sandbox's world endpoint answered ${res.statusCode}: ${body.slice(0, 200)}`, { cause: e }));
+        }
+      });
+    });
+    req.on('error', reject);
+    req.end();
+  });
 }
 
 const running = new Set<ChildProcess>();
@@ -137,6 +159,7 @@ export async function startSandboxProcess(options: SandboxProcessOptions = {}): 
           prometheusToken: promToken.trim(),
           state,
           output: () => out,
+          now: () => sandboxNow(state.urls.argocd, token.trim(), ca),
           stop,
         };
       }

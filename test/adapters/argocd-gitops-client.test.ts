@@ -48,11 +48,11 @@ test('each owner reads as the sandbox configures it: upstream defaults, /spec/sy
   const [defaults, exempt, pinnable, child] = await Promise.all(
     ['bookstore-payments-eu-west', 'bookstore-payments-us-east', 'bookstore-catalog-eu-west', 'bookstore-orders-eu-west'].map((a) => c.getApplication(a)),
   );
-  assert.deepEqual(defaults?.owner?.applicationSet, { ignoredPointers: [], jqPathExpressions: [], preservedAnnotations: [], preservedLabels: [] });
+  assert.deepEqual(defaults?.owner?.applicationSet, { ignoredPointers: [], jqPathExpressions: [], preservedAnnotations: [], preservedLabels: [], siblings: [] }, 'the set generates only this app (status.resources)');
   assert.deepEqual(exempt?.owner?.applicationSet?.ignoredPointers, ['/spec/syncPolicy']);
   assert.deepEqual(pinnable?.owner?.applicationSet?.ignoredPointers, ['/spec/source/targetRevision']);
   assert.deepEqual(pinnable?.owner?.applicationSet?.preservedAnnotations, ['rewind.io/hold']);
-  assert.deepEqual(child?.owner, { kind: 'Application', name: 'bookstore-apps', parent: { autoSync: true, selfHeal: true } });
+  assert.deepEqual(child?.owner, { kind: 'Application', name: 'bookstore-apps', parent: { autoSync: true, selfHeal: true, syncPolicy: { automated: { prune: true, selfHeal: true, enabled: true } } } });
   assert.equal((await c.getApplication('bookstore-catalog-us-east')).owner, undefined, 'the demo app is standalone');
 });
 

@@ -162,9 +162,15 @@ function toOwner(self: string, metadata: Json): AppOwner | undefined {
     const name = str(r['name']);
     if (r['kind'] === 'ApplicationSet' && name) return Object.freeze({ kind: 'ApplicationSet', name });
   }
+  const parent = managingApp(self, metadata);
+  return parent ? Object.freeze({ kind: 'Application', name: parent }) : undefined;
+}
+
+/** The Argo CD app that deploys this object from git, by its tracking annotation or label. */
+export function managingApp(self: string, metadata: Json): string | undefined {
   const trackingApp = str(obj(metadata['annotations'])[TRACKING_ID])?.split(':')[0];
-  const parent = trackingApp || str(obj(metadata['labels'])[INSTANCE_LABEL]);
-  return parent && parent !== self ? Object.freeze({ kind: 'Application', name: parent }) : undefined;
+  const app = trackingApp || str(obj(metadata['labels'])[INSTANCE_LABEL]);
+  return app && app !== self ? app : undefined;
 }
 
 /** Argo CD writes RFC 3339 seconds (`2026-05-20T14:22:13Z`); rewind keeps ISO-8601 UTC with millis. */

@@ -63,8 +63,10 @@ export function networkError(err: unknown, ctx: HttpErrorContext): RewindError {
   const code = (err as { code?: unknown } | null)?.code;
   const message = err instanceof Error ? err.message : String(err);
   if (code === 'ECONNREFUSED') {
+    // Transient: an API server restarting (a rollout of argocd-server) refuses for seconds; reads retry.
     return new AdapterError(SYSTEM, ctx.operation, `cannot reach Argo CD at ${ctx.url} (connection refused)`, {
       cause: err,
+      transient: true,
       hint: 'is Argo CD running and argocd.url right? For the sandbox: `rewind sandbox up --detach`',
     });
   }

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createServer } from 'node:net';
+import { createServer, type AddressInfo } from 'node:net';
 import { AdapterError, NotFoundError } from '../../core/errors.ts';
 import { startFakeHttpServer, type FakeHandler } from '../../testing/fake-http-server.ts';
 import { generateSandboxTls } from '../../testing/test-tls.ts';
@@ -47,7 +47,7 @@ async function withServer(handler: FakeHandler, fn: (url: string, sleeps: number
 }
 
 function client(url: string, sleeps: number[], extra: Partial<ArgoCdGitOpsClientOptions> = {}) {
-  return createArgoCdGitOpsClient({ url, token: TOKEN, sleep: (ms) => Promise.resolve(void sleeps.push(ms)), ...extra });
+  return createArgoCdGitOpsClient({ url, token: TOKEN, sleep: (ms) => Promise.resolve(void sleeps.push(ms)), random: () => 0.5, ...extra });
 }
 
 const APPSET = {
@@ -82,6 +82,7 @@ test('getApplication maps history, sync policy, ownership and images, sending th
         preservedAnnotations: ['rewind.dev/hold'],
         preservedLabels: ['team'],
         applicationsSync: 'create-update',
+        siblings: [],
       },
     });
     assert.deepEqual(app.images, ['ghcr.io/acme/catalog@sha256:bad']);
@@ -116,9 +117,33 @@ test('500 is retried with backoff, then fails as a transient AdapterError', asyn
     const err = await client(url, sleeps).getApplication('catalog').catch((e: unknown) => e);
     assert.ok(err instanceof AdapterError && err.transient && err.status === 500);
     assert.match(err.message, /leader changed/);
-    assert.equal(requests().length, 3);
-    assert.deepEqual(sleeps, [250, 500]);
+    assert.equal(requests().length, 4);
+    assert.deepEqual(sleeps, [250, 500, 1000]);
   });
+});
+
+test('back-off is jittered: each wait lies between half and one and a half times the doubling step', async () => {
+  await withServer(() => ({ status: 503, body: 'upstream' }), async (url) => {
+    const sleeps: number[] = [];
+    const draws = [0, 0.999, 0.25];
+    await client(url, sleeps, { random: () => draws.shift() ?? 0 }).getApplication('catalog').catch(() => undefined);
+    assert.deepEqual(sleeps, [125, 750, 750]);
+  });
+});
+
+test('connection refused is retried for reads, never for a rollback', async () => {
+  const server = createServer();
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((r) => server.close(() => r()));
+  const sleeps: number[] = [];
+  const c = client(`https://127.0.0.1:${port}`, sleeps);
+  const err = await c.getApplication('catalog').catch((e: unknown) => e);
+  assert.ok(err instanceof AdapterError && /connection refused/.test(err.message), String(err));
+  assert.equal(sleeps.length, 3, 'three back-offs between four attempts');
+  sleeps.length = 0;
+  await assert.rejects(c.rollback('catalog', 41, { prune: false }), /connection refused/);
+  assert.equal(sleeps.length, 0, 'a rollback is not retried');
 });
 
 test('a 503 followed by success succeeds', async () => {
@@ -134,9 +159,9 @@ test('a reset connection is transient and retried; rollback (not idempotent) is 
     const c = client(url, sleeps);
     const err = await c.getApplication('catalog').catch((e: unknown) => e);
     assert.ok(err instanceof AdapterError && err.transient, String(err));
-    assert.equal(requests().length, 3);
-    await assert.rejects(c.rollback('catalog', 41, { prune: false }), (e: unknown) => e instanceof AdapterError && e.transient);
     assert.equal(requests().length, 4);
+    await assert.rejects(c.rollback('catalog', 41, { prune: false }), (e: unknown) => e instanceof AdapterError && e.transient);
+    assert.equal(requests().length, 5);
   });
 });
 
@@ -239,7 +264,7 @@ test('a parent app is read for its sync policy and its own owner', async () => {
   await withServer((req) => ({ body: req.path.startsWith('/api/v1/applications/parent') ? parent : child }), async (url, sleeps, requests) => {
     const app = await client(url, sleeps).getApplication('child');
     assert.equal(requests()[1]?.path, '/api/v1/applications/parent');
-    assert.deepEqual(app.owner, { kind: 'Application', name: 'parent', parent: { autoSync: true, selfHeal: true, owner: { kind: 'Application', name: 'root' } } });
+    assert.deepEqual(app.owner, { kind: 'Application', name: 'parent', parent: { autoSync: true, selfHeal: true, syncPolicy: { automated: { prune: true, selfHeal: true, enabled: true } }, owner: { kind: 'Application', name: 'root' } } });
   });
 });
 

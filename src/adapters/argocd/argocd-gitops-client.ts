@@ -22,8 +22,9 @@ import type { AppOwner, ApplicationState, SyncPolicy } from '../../core/domain.t
 import type { GitOpsClient } from '../../core/ports.ts';
 import { AdapterError, ConfigError, NotFoundError, type RewindError } from '../../core/errors.ts';
 import { toApplicationState } from './argocd-application.ts';
-import { toAppSetRules, toParentApp } from './argocd-owner.ts';
-import { clearHold, writeHold, type HoldIO } from './argocd-hold.ts';
+import { appSetHold, toAppSetRules, toParentApp } from './argocd-owner.ts';
+import { applyAnnotationOps, clearHold, writeHold, type HoldIO } from './argocd-hold.ts';
+import type { HoldLocation } from '../../core/owner-strategy.ts';
 import { SYSTEM, httpError, networkError, parseErrorBody } from './argocd-errors.ts';
 import { createArgoCdTransport, type ArgoCdTransport, type TransportRequest } from './argocd-transport.ts';
 
@@ -42,16 +43,19 @@ export interface ArgoCdGitOpsClientOptions {
   /** First backoff; doubled after each failed attempt. */
   readonly backoffMs?: number;
   readonly sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+  /** In [0, 1): the back-off's jitter (injected for tests). */
+  readonly random?: () => number;
   /** Injected for tests; built from url/token/ca otherwise. */
   readonly transport?: ArgoCdTransport;
 }
 
 const defaults = {
-  tries: 3,
+  tries: 4,
   backoffMs: 250,
   timeoutMs: 15_000,
   insecure: false,
   sleep: (ms: number, signal?: AbortSignal) => delay(ms, undefined, signal ? { signal } : {}),
+  random: Math.random,
 };
 
 interface Call extends TransportRequest {
@@ -93,12 +97,15 @@ export function createArgoCdGitOpsClient(options: ArgoCdGitOpsClientOptions): Gi
       } catch (err) {
         const retry = attempt < tries && err instanceof AdapterError && err.transient && !call.signal?.aborted;
         if (!retry) throw scrub(err);
-        await o.sleep(o.backoffMs * 2 ** (attempt - 1), call.signal);
+        // Full jitter around the doubling back-off, so many clients refused together do not return together.
+        await o.sleep(Math.round(o.backoffMs * 2 ** (attempt - 1) * (0.5 + o.random())), call.signal);
       }
     }
   }
 
   const appPath = (name: string) => `/api/v1/applications/${encodeURIComponent(name)}`;
+  const appSetPath = (name: string) => `/api/v1/applicationsets/${encodeURIComponent(name)}`;
+  const noSet = (name: string) => () => new NotFoundError(`Argo CD has no ApplicationSet ${name}`);
   const noApp = (name: string) => () =>
     new NotFoundError(`Argo CD has no application ${name}`, {
       hint: '`rewind status` lists the apps in rewind.yaml; check the app name and that the token may see it',
@@ -128,24 +135,49 @@ export function createArgoCdGitOpsClient(options: ArgoCdGitOpsClientOptions): Gi
   const withOwner = async (app: ApplicationState, signal?: AbortSignal): Promise<ApplicationState> => {
     const owner = app.owner;
     if (!owner) return app;
-    const path = owner.kind === 'ApplicationSet' ? `/api/v1/applicationsets/${encodeURIComponent(owner.name)}` : appPath(owner.name);
+    const path = owner.kind === 'ApplicationSet' ? appSetPath(owner.name) : appPath(owner.name);
     const operation = `get ${owner.kind} ${owner.name} (owner of ${app.name})`;
+    const get = (p: string, op: string, missing: string) =>
+      send({ method: 'GET', path: p, operation: op, idempotent: true, notFound: () => new NotFoundError(missing), ...(signal ? { signal } : {}) });
     let detail: Partial<AppOwner>;
+    let ownHold = app.hold;
     try {
-      const json = await send({
-        method: 'GET',
-        path,
-        operation,
-        idempotent: true,
-        notFound: () => new NotFoundError(`Argo CD has no ${owner.kind} ${owner.name}`),
-        ...(signal ? { signal } : {}),
-      });
-      detail = owner.kind === 'ApplicationSet' ? { applicationSet: toAppSetRules(json, app.name) } : { parent: toParentApp(json) };
+      const json = await get(path, operation, `Argo CD has no ${owner.kind} ${owner.name}`);
+      if (owner.kind === 'ApplicationSet') {
+        let rules = toAppSetRules(json, app.name);
+        if (rules.managedBy) {
+          const manager = toParentApp(await get(appPath(rules.managedBy.name), `get application ${rules.managedBy.name} (deploys ApplicationSet ${owner.name})`, `Argo CD has no application ${rules.managedBy.name}`));
+          rules = Object.freeze({ ...rules, managedBy: Object.freeze({ name: rules.managedBy.name, autoSync: manager.autoSync, selfHeal: manager.selfHeal }) });
+        }
+        const setHold = appSetHold(json);
+        // A hold on the set for this app is the app's hold (the set would wipe it from the app).
+        if (setHold && ownHold === undefined && (!setHold.ok || setHold.hold.app === app.name)) ownHold = setHold;
+        detail = { applicationSet: rules, ...(setHold ? { hold: setHold } : {}) };
+      } else {
+        detail = { parent: toParentApp(json) };
+      }
     } catch (err) {
       if (signal?.aborted) throw err;
       detail = { unreadable: err instanceof Error ? err.message : String(err) };
     }
-    return Object.freeze({ ...app, owner: Object.freeze({ ...owner, ...detail }) });
+    return Object.freeze({ ...app, owner: Object.freeze({ ...owner, ...detail }), ...(ownHold ? { hold: ownHold } : {}) });
+  };
+
+  /** Argo CD's API updates an ApplicationSet only by create with `upsert=true`: the whole object, last writer wins. */
+  const upsertAppSet = async (name: string, operation: string, change: (set: Spec) => void): Promise<Spec> => {
+    const set = record(await send({ method: 'GET', path: appSetPath(name), operation, idempotent: true, notFound: noSet(name) }));
+    const { status: _status, ...rest } = structuredClone(set);
+    change(rest);
+    return record(await send({ method: 'POST', path: '/api/v1/applicationsets?upsert=true', body: rest, operation, idempotent: true, notFound: noSet(name) }));
+  };
+
+  const appSetHoldIO: HoldIO = {
+    getRaw: (name) => send({ method: 'GET', path: appSetPath(name), operation: `get ApplicationSet ${name}`, idempotent: true, notFound: noSet(name) }),
+    // The set has no PATCH in Argo CD's API: the `test` ops are checked here, then the set is upserted.
+    async jsonPatch(name, operation, ops) {
+      await upsertAppSet(name, operation, (set) => applyAnnotationOps(set, ops));
+      return {};
+    },
   };
 
   const holdIO: HoldIO = {
@@ -155,9 +187,30 @@ export function createArgoCdGitOpsClient(options: ArgoCdGitOpsClientOptions): Gi
       send({ method: 'PATCH', path: appPath(name), body: { name, patch: JSON.stringify(ops), patchType: 'json' }, operation, idempotent: false, notFound: noApp(name) }),
   };
 
+  const ioFor = (on?: HoldLocation): { io: HoldIO; name?: string } =>
+    on?.kind === 'ApplicationSet' ? { io: appSetHoldIO, name: on.name } : { io: holdIO };
+
   return {
-    writeHold: (name, hold) => writeHold(holdIO, name, hold),
-    clearHold: (name, runId) => clearHold(holdIO, name, runId),
+    writeHold: (name, hold, on) => {
+      const { io, name: target } = ioFor(on);
+      return writeHold(io, target ?? name, hold);
+    },
+    clearHold: (name, runId, on) => {
+      const { io, name: target } = ioFor(on);
+      return clearHold(io, target ?? name, runId);
+    },
+
+    async setApplicationsSync(set, policy): Promise<void> {
+      await upsertAppSet(set, `set applicationsSync of ApplicationSet ${set} to ${policy ?? '(unset)'}`, (s) => {
+        const spec = record(s['spec']);
+        const syncPolicy = record(spec['syncPolicy']);
+        if (policy === null) delete syncPolicy['applicationsSync'];
+        else syncPolicy['applicationsSync'] = policy;
+        if (Object.keys(syncPolicy).length === 0) delete spec['syncPolicy'];
+        else spec['syncPolicy'] = syncPolicy;
+        s['spec'] = spec;
+      });
+    },
 
     async getApplication(name, opts = {}): Promise<ApplicationState> {
       const query = opts.refresh === 'hard' ? '?refresh=hard' : opts.refresh ? '?refresh=normal' : '';

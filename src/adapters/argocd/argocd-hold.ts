@@ -69,3 +69,35 @@ export async function clearHold(io: HoldIO, name: string, runId: string): Promis
     throw e;
   }
 }
+
+type PatchOp = { op?: unknown; path?: unknown; value?: unknown };
+
+/**
+ * The hold's JSON-patch ops applied to an object read from a server that has no PATCH (an
+ * ApplicationSet through Argo CD's API): `test` is checked against what was read, so a hold that
+ * changed since is refused as a server's failed test would be.
+ */
+export function applyAnnotationOps(target: Record<string, unknown>, ops: readonly unknown[]): void {
+  const metadata = (target['metadata'] ??= {}) as Record<string, unknown>;
+  const keyOf = (path: string): string | undefined =>
+    path === '/metadata/annotations' ? undefined : path.replace(/^\/metadata\/annotations\//, '').replace(/~1/g, '/').replace(/~0/g, '~');
+  for (const raw of ops) {
+    const { op, path, value } = raw as PatchOp;
+    if (typeof path !== 'string' || !path.startsWith('/metadata/annotations')) throw new AdapterError('argocd', 'hold', `unsupported patch path ${String(path)}`);
+    const annotations = metadata['annotations'] as Record<string, string> | undefined;
+    const key = keyOf(path);
+    const current: unknown = key === undefined ? annotations : annotations?.[key];
+    if (op === 'test') {
+      if (JSON.stringify(current) !== JSON.stringify(value)) throw new AdapterError('argocd', 'hold', `test failed: ${path} is not what was read`);
+    } else if (op === 'add') {
+      if (key === undefined) metadata['annotations'] = value;
+      else metadata['annotations'] = { ...(annotations ?? {}), [key]: value as string };
+    } else if (op === 'remove') {
+      if (key === undefined || annotations?.[key] === undefined) throw new AdapterError('argocd', 'hold', `test failed: ${path} does not exist`);
+      const { [key]: _gone, ...rest } = annotations;
+      metadata['annotations'] = rest;
+    } else {
+      throw new AdapterError('argocd', 'hold', `unsupported patch op ${String(op)}`);
+    }
+  }
+}

@@ -1,3 +1,4 @@
+import { chooseOwnerStrategy } from '../../core/owner-strategy.ts';
 import { deployedRevision, shortHash, SyncPolicy } from '../../core/domain.ts';
 import { openAppContext } from '../../app/app-context.ts';
 import { describeHold } from '../../core/hold.ts';
@@ -56,7 +57,7 @@ export async function run(ctx: CommandContext): Promise<number> {
     `History ID:     ${current?.id ?? '-'}`,
     `Source:         ${state.source.repoURL} path=${state.source.path} targetRevision=${state.source.targetRevision}`,
     `Sync Policy:    ${policy}`,
-    ...(state.owner ? [`Owned by:       ${state.owner.kind} ${state.owner.name} (puts syncPolicy back)`] : []),
+    ...(state.owner ? [`Owned by:       ${state.owner.kind} ${state.owner.name}: ${chooseOwnerStrategy(state).why}`] : []),
     ...(state.hold ? [`Held:           ${paint(ctx.io, 'yellow', describeHold(state.hold, new Date().toISOString()))}`] : []),
     `Workload:       ${cfg.workload.kind} ${cfg.workload.namespace}/${cfg.workload.name} on ${cfg.workload.cluster}: ${workload.updatedReplicas}/${workload.replicas} updated, ${workload.availableReplicas} available`,
     `Spec images:    ${workload.images.map((i) => i.image).join(', ')}`,

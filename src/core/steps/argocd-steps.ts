@@ -1,11 +1,14 @@
 import { shortHash, type SyncPolicy } from '../domain.ts';
+import { savedOwnerSchema, syncPolicySchema as syncPolicy, type SavedOwner } from '../hold.ts';
 import type { Plan } from '../plan.ts';
-import { S, type Schema } from '../schema.ts';
+import { S } from '../schema.ts';
 import { defineStep } from './step-definition.ts';
 
-const syncPolicy: Schema<SyncPolicy> = S.object({
-  automated: S.nullable(S.object({ prune: S.boolean(), selfHeal: S.boolean(), enabled: S.boolean() })),
-});
+/** Where the hold is written: absent, the app; an ApplicationSet when the set would wipe the app's annotations. */
+const holdOn = S.optional(S.object({ kind: S.literal('ApplicationSet'), name: S.string() }));
+
+const describeOwner = (o: SavedOwner): string =>
+  o.kind === 'ApplicationSet' ? `ApplicationSet ${o.name} applicationsSync ${o.applicationsSync ?? 'unset (sync)'}` : `parent ${o.name} ${describePolicy(o.syncPolicy)}`;
 
 const describePolicy = (p: SyncPolicy): string =>
   p.automated ? `auto-sync enabled=${p.automated.enabled}, prune=${p.automated.prune}, selfHeal=${p.automated.selfHeal}` : 'manual sync';
@@ -32,19 +35,23 @@ export const argocdPreflight = defineStep({
 export const argocdWriteHold = defineStep({
   kind: 'argocd.write-hold',
   phase: 'mitigate',
-  params: S.object({ badRevision: S.string(), saved: S.object({ syncPolicy, targetRevision: S.optional(S.string()) }) }),
+  params: S.object({
+    badRevision: S.string(),
+    saved: S.object({ syncPolicy, targetRevision: S.optional(S.string()), owner: S.optional(savedOwnerSchema) }),
+    on: holdOn,
+  }),
   ports: ['gitops'],
   expectedSeconds: 1,
   failure: 'refused',
   contradicts: (p, plan) => (plan.from.revision !== null && p.badRevision !== plan.from.revision ? `holds for ${shortHash(p.badRevision)}, but the plan rolls back from ${shortHash(plan.from.revision)}` : undefined),
-  holds: (_p, plan) => `the hold annotation on ${plan.app}`,
+  holds: (p, plan) => (p.on ? `the hold annotation for ${plan.app} on ApplicationSet ${p.on.name}` : `the hold annotation on ${plan.app}`),
 });
 
 /** The run's last step: the app is given back; other rewinds may act on it again. */
 export const argocdReleaseHold = defineStep({
   kind: 'argocd.release-hold',
   phase: 'follow-up',
-  params: S.object({}),
+  params: S.object({ on: holdOn }),
   ports: ['gitops'],
   expectedSeconds: 1,
   failure: 'system',
@@ -72,6 +79,32 @@ export const argocdPinTargetRevision = defineStep({
   failure: 'system',
   contradicts: (p, plan) => notTarget(p.revision, plan, 'the pinned revision'),
   holds: (p, plan) => `${plan.app} pinned to ${shortHash(p.revision)} (was ${p.previousTargetRevision})`,
+});
+
+/**
+ * Before the app is touched, its owner stops putting it back: an ApplicationSet's
+ * `applicationsSync` becomes `create-only`, a parent app's auto-sync goes off. `owner` is what
+ * the owner had, which `argocd.restore-owner` gives back.
+ */
+export const argocdHoldOwner = defineStep({
+  kind: 'argocd.hold-owner',
+  phase: 'mitigate',
+  params: S.object({ owner: savedOwnerSchema }),
+  ports: ['gitops'],
+  expectedSeconds: 2,
+  failure: 'system',
+  holds: (p) => (p.owner.kind === 'ApplicationSet' ? `ApplicationSet ${p.owner.name} on create-only (was ${p.owner.applicationsSync ?? 'unset (sync)'})` : `auto-sync off on parent ${p.owner.name} (saved: ${describePolicy(p.owner.syncPolicy)})`),
+});
+
+/** Step 3d, after the app's own policy is back: the owner as it was. */
+export const argocdRestoreOwner = defineStep({
+  kind: 'argocd.restore-owner',
+  phase: 'follow-up',
+  params: S.object({ owner: savedOwnerSchema }),
+  ports: ['gitops'],
+  expectedSeconds: 2,
+  failure: 'system',
+  releases: ['argocd.hold-owner'],
 });
 
 /** Step 3b: `argocd app rollback APP ID`. */
@@ -152,4 +185,4 @@ export const argocdWaitSyncedToBranch = defineStep({
   failure: 'verification',
 });
 
-export { describePolicy };
+export { describePolicy, describeOwner };

@@ -11,6 +11,7 @@ import { verifyDigest } from './verify-steps.ts';
 export const stepDefinitions: readonly StepDefinition<unknown>[] = [
   argocd.argocdPreflight,
   argocd.argocdWriteHold,
+  argocd.argocdHoldOwner,
   argocd.argocdDisableAutoSync,
   argocd.argocdPinTargetRevision,
   argocd.argocdRollback,
@@ -20,6 +21,7 @@ export const stepDefinitions: readonly StepDefinition<unknown>[] = [
   argocd.argocdUnpinTargetRevision,
   argocd.argocdAwaitBranchHead,
   argocd.argocdRestoreSyncPolicy,
+  argocd.argocdRestoreOwner,
   argocd.argocdSyncToBranch,
   argocd.argocdWaitSyncedToBranch,
   argocd.argocdReleaseHold,

@@ -19,15 +19,16 @@ export const writeHold = handle(argocd.argocdWriteHold, async (params, ctx) => {
     badRevision: params.badRevision,
     saved: params.saved,
     state: 'active',
-  });
-  return StepOutcome.succeeded(`held ${ctx.plan.app} for run ${ctx.runId} (${ctx.actor}@${ctx.host}): other rewinds refuse to act on it until this run ends`);
+  }, params.on);
+  const where = params.on ? ` (written on ApplicationSet ${params.on.name}, which would wipe the app's own annotations)` : '';
+  return StepOutcome.succeeded(`held ${ctx.plan.app} for run ${ctx.runId} (${ctx.actor}@${ctx.host})${where}: other rewinds refuse to act on it until this run ends`);
 });
 
 /** The run's last step: the app is given back. */
-export const releaseHold = handle(argocd.argocdReleaseHold, async (_params, ctx) => {
+export const releaseHold = handle(argocd.argocdReleaseHold, async (params, ctx) => {
   const app = await ctx.gitops.getApplication(ctx.plan.app);
   if (!app.hold) return StepOutcome.skipped(`${ctx.plan.app} carries no hold`);
   if (ctx.dryRun) return StepOutcome.skipped('dry run: would release the hold');
-  await ctx.gitops.clearHold(ctx.plan.app, ctx.runId);
+  await ctx.gitops.clearHold(ctx.plan.app, ctx.runId, params.on);
   return StepOutcome.succeeded(`released the hold on ${ctx.plan.app}`);
 });

@@ -4,12 +4,13 @@ import { awaitBranchHead, awaitRevert, syncToBranch, waitSyncedToBranch } from '
 import { argocdRollback, preflight, verifyDigest, waitHealthy } from './rollback-steps.ts';
 import { kubePreflight, kubeReleaseHold, kubeRolloutUndo, kubeWaitRollout, kubeWriteHold } from './kube-undo-steps.ts';
 import { revert } from './revert-steps.ts';
-import { disableAutoSync, pinTargetRevision, restoreSyncPolicy, unpinTargetRevision } from './sync-policy-steps.ts';
+import { disableAutoSync, holdOwner, pinTargetRevision, restoreOwner, restoreSyncPolicy, unpinTargetRevision } from './sync-policy-steps.ts';
 
 /** One handler per step kind of `core/steps/` (a test checks both lists agree). */
 export const stepHandlers: readonly StepHandler<unknown>[] = [
   preflight,
   writeHold,
+  holdOwner,
   disableAutoSync,
   pinTargetRevision,
   argocdRollback,
@@ -19,6 +20,7 @@ export const stepHandlers: readonly StepHandler<unknown>[] = [
   unpinTargetRevision,
   awaitBranchHead,
   restoreSyncPolicy,
+  restoreOwner,
   syncToBranch,
   waitSyncedToBranch,
   releaseHold,

@@ -41,3 +41,43 @@ export const restoreSyncPolicy = handle(argocd.argocdRestoreSyncPolicy, async (p
   await ctx.gitops.setSyncPolicy(ctx.plan.app, params.saved);
   return StepOutcome.succeeded(`restored ${argocd.describePolicy(params.saved)}`);
 });
+
+/** The owner stops putting the app back before the app is touched (core/owner-strategy.ts). */
+export const holdOwner = handle(argocd.argocdHoldOwner, async (params, ctx) => {
+  const owner = params.owner;
+  const app = await ctx.gitops.getApplication(ctx.plan.app);
+  if (owner.kind === 'ApplicationSet') {
+    if (app.owner?.applicationSet?.applicationsSync === 'create-only') return StepOutcome.skipped(`ApplicationSet ${owner.name} is already create-only`);
+    if (ctx.dryRun) return StepOutcome.skipped(`dry run: would set ApplicationSet ${owner.name} to create-only`);
+    await ctx.gitops.setApplicationsSync(owner.name, 'create-only');
+    const after = await ctx.gitops.getApplication(ctx.plan.app);
+    if (after.owner?.applicationSet?.applicationsSync !== 'create-only') return StepOutcome.failedAs('system', `ApplicationSet ${owner.name} does not show applicationsSync create-only after the update`);
+    return StepOutcome.succeeded(`ApplicationSet ${owner.name}: applicationsSync ${owner.applicationsSync ?? 'unset (sync)'} -> create-only; it creates apps but updates none until the run gives it back`);
+  }
+  const parent = await ctx.gitops.getApplication(owner.name);
+  if (!SyncPolicy.isAutoSyncOn(parent.syncPolicy)) return StepOutcome.skipped(`auto-sync already off on parent ${owner.name}`);
+  if (ctx.dryRun) return StepOutcome.skipped(`dry run: would turn auto-sync off on parent ${owner.name}`);
+  const saved = owner.syncPolicy.automated ?? parent.syncPolicy.automated;
+  await ctx.gitops.setSyncPolicy(owner.name, { automated: saved ? { ...saved, enabled: false } : null });
+  const after = await ctx.gitops.getApplication(owner.name);
+  if (SyncPolicy.isAutoSyncOn(after.syncPolicy)) return StepOutcome.failedAs('system', `parent ${owner.name} still reports automated sync enabled after the update`);
+  return StepOutcome.succeeded(`auto-sync off on parent ${owner.name} (saved ${argocd.describePolicy(owner.syncPolicy)})`);
+});
+
+/** Exactly what the owner had, from the plan (never re-read from what rewind itself changed). */
+export const restoreOwner = handle(argocd.argocdRestoreOwner, async (params, ctx) => {
+  const owner = params.owner;
+  if (owner.kind === 'ApplicationSet') {
+    const app = await ctx.gitops.getApplication(ctx.plan.app);
+    const now = app.owner?.applicationSet?.applicationsSync ?? null;
+    if (now === owner.applicationsSync) return StepOutcome.skipped(`ApplicationSet ${owner.name} already has applicationsSync ${owner.applicationsSync ?? 'unset'}`);
+    if (ctx.dryRun) return StepOutcome.skipped(`dry run: would give ApplicationSet ${owner.name} back applicationsSync ${owner.applicationsSync ?? 'unset'}`);
+    await ctx.gitops.setApplicationsSync(owner.name, owner.applicationsSync);
+    return StepOutcome.succeeded(`ApplicationSet ${owner.name}: applicationsSync back to ${owner.applicationsSync ?? 'unset (sync)'}; it updates its apps again`);
+  }
+  const parent = await ctx.gitops.getApplication(owner.name);
+  if (JSON.stringify(parent.syncPolicy.automated) === JSON.stringify(owner.syncPolicy.automated)) return StepOutcome.skipped(`parent ${owner.name} already has ${argocd.describePolicy(owner.syncPolicy)}`);
+  if (ctx.dryRun) return StepOutcome.skipped(`dry run: would restore parent ${owner.name}'s ${argocd.describePolicy(owner.syncPolicy)}`);
+  await ctx.gitops.setSyncPolicy(owner.name, owner.syncPolicy);
+  return StepOutcome.succeeded(`parent ${owner.name}: restored ${argocd.describePolicy(owner.syncPolicy)}`);
+});

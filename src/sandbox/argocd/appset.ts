@@ -18,7 +18,7 @@ export interface AppSetTemplate {
 export interface ApplicationSet {
   apiVersion: 'argoproj.io/v1alpha1';
   kind: 'ApplicationSet';
-  metadata: { name: string; namespace: string; uid: string; creationTimestamp: string; resourceVersion?: string; generation?: number };
+  metadata: { name: string; namespace: string; uid: string; creationTimestamp: string; resourceVersion?: string; generation?: number; labels?: Record<string, string>; annotations?: Record<string, string> };
   spec: {
     goTemplate?: boolean;
     generators: { list?: { elements: Record<string, string>[] } }[];
@@ -27,6 +27,8 @@ export interface ApplicationSet {
     ignoreApplicationDifferences?: { jsonPointers?: string[]; jqPathExpressions?: string[]; name?: string }[];
     preservedFields?: { annotations?: string[]; labels?: string[] };
   };
+  /** Upstream's `ApplicationSetStatus.resources`: the Applications the set generated, filled when served. */
+  status?: { resources?: { group: string; version: string; kind: string; name: string; namespace: string; status?: string; health?: { status: string } }[] };
 }
 
 export interface AppSetStore {

@@ -118,7 +118,7 @@ export function ciRoutes(deps: CiDeps): Route[] {
     {
       method: 'GET',
       path: '/api/sandbox/v1/world',
-      handle: () => Promise.resolve({ apps: WORLD_APPS, images: IMAGE_REGISTRY, scenarios: SCENARIOS, configRepo: { path: deps.repo.bareDir, branch: deps.repo.branch } }),
+      handle: () => Promise.resolve({ now: deps.clock.now().toISOString(), apps: WORLD_APPS, images: IMAGE_REGISTRY, scenarios: SCENARIOS, configRepo: { path: deps.repo.bareDir, branch: deps.repo.branch } }),
     },
     {
       method: 'POST',

@@ -4,6 +4,8 @@ import type { Evidence, PlanStep } from '../../plan.ts';
 import * as argocd from '../../steps/argocd-steps.ts';
 import { followupAwaitRevert } from '../../steps/followup-steps.ts';
 import { makeStep, type StepDefinition, type StepFields } from '../../steps/step-definition.ts';
+import type { SavedOwner } from '../../hold.ts';
+import { chooseOwnerStrategy, holdLocation } from '../../owner-strategy.ts';
 import { verifyDigest } from '../../steps/verify-steps.ts';
 
 export interface StepsInput {
@@ -22,11 +24,14 @@ function expectedCheck(image: string): string {
 }
 
 /**
- * The runbook's Steps 3a-3d as plan steps. Without a parent: save and disable auto-sync (3a), roll
- * back to the history id (3b). With an ApplicationSet/parent owner, which puts syncPolicy back:
- * pin targetRevision to the good SHA; with auto-sync on, Argo CD then syncs it itself (and would
- * refuse a rollback call), so 3b only runs when auto-sync is off. Verify: Healthy on the target,
- * the good digest (3c). Follow-up (3d): the revert lands, then exactly what was saved comes back.
+ * The runbook's Steps 3a-3d as plan steps, with what makes them stick chosen from the app's owner
+ * (core/owner-strategy.ts): hold the owner first when it would put the app back (an
+ * ApplicationSet on create-only, a parent's auto-sync off), then save and disable auto-sync (3a)
+ * and roll back to the history id (3b). When the owner puts syncPolicy back but leaves
+ * targetRevision: pin targetRevision to the good SHA; with auto-sync on, Argo CD then syncs it
+ * itself (and would refuse a rollback call), so 3b only runs when auto-sync is off. Verify:
+ * Healthy on the target, the good digest (3c). Follow-up (3d): the revert lands, then exactly
+ * what was saved comes back, the app's policy before its owner's.
  */
 export function argocdSteps(input: StepsInput): PlanStep[] {
   const { facts, target, policy } = input;
@@ -43,7 +48,16 @@ export function argocdSteps(input: StepsInput): PlanStep[] {
   const step = <P>(def: StepDefinition<P>, fields: StepFields, params: P): PlanStep =>
     makeStep(def, fields, params, policy.expectedSeconds[def.kind]);
   const policyEvidence: Evidence = { claim: `spec.syncPolicy.automated = ${JSON.stringify(saved.automated)}`, source: appSource };
-  const pinned = app.owner !== undefined;
+  const strategy = chooseOwnerStrategy(app);
+  // The ownership pre-flight check refuses the run before steps are built for `refuse`.
+  const pinned = strategy.kind === 'pin';
+  const location = holdLocation(app, strategy);
+  const on = location.kind === 'ApplicationSet' ? { on: { kind: 'ApplicationSet' as const, name: location.name } } : {};
+  const savedOwner: SavedOwner | undefined =
+    strategy.kind === 'hold-appset' ? { kind: 'ApplicationSet', name: strategy.set, applicationsSync: strategy.previous }
+    : strategy.kind === 'hold-parent' ? { kind: 'Application', name: strategy.parent, syncPolicy: strategy.previous }
+    : undefined;
+  const ownerEvidence: Evidence[] = app.owner ? [{ claim: strategy.why, source: `${appSource} (owner ${app.owner.kind} ${app.owner.name})` }] : [];
 
   const steps: PlanStep[] = [
     step(argocd.argocdPreflight, {
@@ -52,16 +66,30 @@ export function argocdSteps(input: StepsInput): PlanStep[] {
       evidence: [{ claim: `current revision ${shortHash(bad)}`, source: appSource }],
     }, { checks: input.preflightChecks }),
     step(argocd.argocdWriteHold, {
-      title: `Hold ${app.name}: an annotation naming this run, so no other rewind acts on it`, target: appTarget,
+      title: `Hold ${app.name}: an annotation naming this run, so no other rewind acts on it${location.kind === 'ApplicationSet' ? ` (on ApplicationSet ${location.name}, which wipes the app's own annotations)` : ''}`,
+      target: location.kind === 'ApplicationSet' ? `argocd appset ${location.name}` : appTarget,
       checks: [`metadata.annotations["rewind.io/hold"] names this run and what it will give back`],
       evidence: [policyEvidence],
-    }, { badRevision: bad, saved: { syncPolicy: saved, ...(pinned ? { targetRevision: branch } : {}) } }),
+    }, { badRevision: bad, saved: { syncPolicy: saved, ...(pinned ? { targetRevision: branch } : {}), ...(savedOwner ? { owner: savedOwner } : {}) }, ...on }),
   ];
+  if (savedOwner !== undefined && strategy.kind === 'hold-appset') {
+    steps.push(step(argocd.argocdHoldOwner, {
+      title: `Hold ApplicationSet ${strategy.set}: applicationsSync create-only, so it stops putting ${app.name} back`, target: `argocd appset ${strategy.set}`,
+      checks: ['spec.syncPolicy.applicationsSync = create-only', strategy.siblings.length ? `also frozen until finish: ${strategy.siblings.join(', ')}` : 'the set generates no other app'],
+      evidence: ownerEvidence,
+    }, { owner: savedOwner }));
+  } else if (savedOwner !== undefined && strategy.kind === 'hold-parent') {
+    steps.push(step(argocd.argocdHoldOwner, {
+      title: `Hold parent ${strategy.parent}: auto-sync off, so it stops re-applying ${app.name}`, target: `argocd app ${strategy.parent}`,
+      checks: [`auto-sync is off on ${strategy.parent}`, `its saved policy (${argocd.describePolicy(strategy.previous)}) is journaled for the follow-up`],
+      evidence: ownerEvidence,
+    }, { owner: savedOwner }));
+  }
   if (pinned) {
     steps.push(step(argocd.argocdPinTargetRevision, {
-      title: `Pin targetRevision to ${good} (${app.owner.kind} ${app.owner.name} would put syncPolicy back)`, target: appTarget,
+      title: `Pin targetRevision to ${good} (${app.owner?.kind ?? 'its owner'} ${app.owner?.name ?? ''} would put syncPolicy back)`, target: appTarget,
       checks: [`spec.source.targetRevision = ${target.revision}`],
-      evidence: [{ claim: `owned by ${app.owner.kind} ${app.owner.name}`, source: appSource }, { claim: `targetRevision was ${branch}`, source: appSource }],
+      evidence: [...ownerEvidence, { claim: `targetRevision was ${branch}`, source: appSource }],
     }, { revision: target.revision, previousTargetRevision: branch, saved }));
   } else if (autoOn) {
     steps.push(step(argocd.argocdDisableAutoSync, {
@@ -109,6 +137,12 @@ export function argocdSteps(input: StepsInput): PlanStep[] {
       checks: ['spec.syncPolicy.automated is exactly what the run saved'], evidence: [policyEvidence],
     }, { saved }));
   }
+  if (savedOwner !== undefined) {
+    steps.push(step(argocd.argocdRestoreOwner, {
+      title: `Give back ${argocd.describeOwner(savedOwner)}`, target: savedOwner.kind === 'ApplicationSet' ? `argocd appset ${savedOwner.name}` : `argocd app ${savedOwner.name}`,
+      checks: ['exactly what the run saved, after the app\'s own policy'], evidence: ownerEvidence,
+    }, { owner: savedOwner }));
+  }
   if (!autoOn) {
     steps.push(step(argocd.argocdSyncToBranch, {
       title: `Sync to the head of ${branch} (the saved policy is manual)`, target: appTarget, checks: ['the sync is accepted'], evidence: [policyEvidence],
@@ -119,7 +153,7 @@ export function argocdSteps(input: StepsInput): PlanStep[] {
     checks: [`Synced to the head of ${branch}`, 'Healthy', 'rollout complete'], evidence: [],
   }, { trackedBranch: branch }),
   step(argocd.argocdReleaseHold, {
-    title: `Release the hold on ${app.name}`, target: appTarget, checks: ['no rewind.io/hold annotation'], evidence: [],
-  }, {}));
+    title: `Release the hold on ${app.name}`, target: location.kind === 'ApplicationSet' ? `argocd appset ${location.name}` : appTarget, checks: ['no rewind.io/hold annotation'], evidence: [],
+  }, { ...on }));
   return steps;
 }
