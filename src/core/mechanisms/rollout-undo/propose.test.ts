@@ -148,3 +148,19 @@ describe('rollout-undo in the decision tree', () => {
     });
   }
 });
+
+describe('followup.revert in the Argo CD rollback plan', () => {
+  const kinds = (plan: Plan) => plan.steps.map((s) => s.kind);
+  it('is not there unless asked: a person reverts (today\'s behaviour)', () => {
+    assert.equal(kinds(decide(FakeFacts.seed().build())).includes('followup.revert'), false);
+  });
+  it('apps[].revert: push puts it just before the wait for the revert', () => {
+    const plan = decide(FakeFacts.seed().revertPolicy('push').build());
+    const k = kinds(plan);
+    assert.equal(k.indexOf('followup.revert') + 1, k.indexOf('followup.await-revert'));
+    assert.deepEqual(plan.steps.find((s) => s.kind === 'followup.revert')?.params, { badRevision: SEED.bad.revision, trackedBranch: 'main', appPath: 'apps/catalog/us-east', mode: 'push' });
+  });
+  it('--no-revert wins over apps[].revert', () => {
+    assert.equal(kinds(decide(FakeFacts.seed().revertPolicy('review').build(), { ...defaultPolicy, revert: 'none' })).includes('followup.revert'), false);
+  });
+});

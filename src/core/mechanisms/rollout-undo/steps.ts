@@ -3,7 +3,8 @@ import type { Facts, GitOpsFacts, Policy } from '../../facts.ts';
 import type { Evidence, PlanStep } from '../../plan.ts';
 import type { ReplicaSetRevision } from '../../rollout-history.ts';
 import * as argocd from '../../steps/argocd-steps.ts';
-import { followupAwaitRevert, followupRevert } from '../../steps/followup-steps.ts';
+import { followupAwaitRevert } from '../../steps/followup-steps.ts';
+import { revertSteps } from '../revert-step.ts';
 import * as kube from '../../steps/kube-steps.ts';
 import { makeStep, type StepDefinition, type StepFields } from '../../steps/step-definition.ts';
 import { verifyDigest } from '../../steps/verify-steps.ts';
@@ -112,13 +113,7 @@ export function argoUndoSteps(input: ArgoUndoInput): PlanStep[] {
     }, { saved }));
   }
   steps.push(...undoAndVerify(input, step));
-  if (input.revert) {
-    steps.push(step(followupRevert, {
-      title: `git revert ${shortHash(bad)} and push it ${input.revert === 'review' ? 'for review (rewind/revert-RUN)' : `to ${branch}`}, so git says what runs`, target: `config repo ${branch}`,
-      checks: ['the revert touches only the app\'s folder', 'no conflict', input.revert === 'review' ? 'pushed to a review branch' : `pushed to ${branch} (a review branch if ${branch} is protected)`],
-      evidence: [policyEvidence],
-    }, { badRevision: bad, trackedBranch: branch, appPath: facts.app.repoPath ?? '', mode: input.revert }));
-  }
+  steps.push(...revertSteps(facts, { ...input.policy, revert: input.revert ?? 'none' }, bad, branch));
   steps.push(
     step(followupAwaitRevert, {
       title: `Wait for the revert of ${shortHash(bad)} on ${branch}; auto-sync stays off until then`, target: `config repo ${branch}`,
