@@ -285,7 +285,7 @@ describe('decide', () => {
     assert.equal(plan.decision, 'refuse');
     assert.equal(plan.mechanism, 'rollout-undo');
     assert.match(plan.reasons[0] ?? '', /rollout-undo cannot be used: the ReplicaSet history of deployment .*catalog was not read/);
-    assert.match(plan.rejected.find((r) => r.mechanism === 'argocd-rollback')?.reason ?? '', /applies, but rollout-undo comes first/);
+    assert.match(plan.rejected.find((r) => r.mechanism === 'argocd-rollback')?.reason ?? '', /applies, but the policy \(--mechanism\) chose rollout-undo/);
   });
 
   it('a noop names its mechanism and target', () => {
