@@ -99,7 +99,7 @@ describe('an app Argo CD does not manage (gitops: none)', () => {
     assert.equal(result.mechanism, 'rollout-undo');
     assert.ok(result.rejected.length > 0);
     assert.deepEqual(result.steps.map((s) => s.status), ['succeeded', 'succeeded', 'succeeded', 'succeeded', 'succeeded', 'succeeded']);
-    assert.match(step(result, 'verify.digest').evidence.join('\n'), /verified|every Pod/i);
+    assert.match(step(result, 'verify.digest').evidence.join('\n'), /2\/2 Pods run the target's 1 container, by reference and digest/);
     const d = await deployment('search');
     assert.equal(imageOf(d, 'search'), good);
     assert.equal(d.metadata.annotations['rewind.io/hold'], undefined, 'the hold is given back');
@@ -121,6 +121,31 @@ describe('an app Argo CD does not manage (gitops: none)', () => {
     } finally {
       await kubectl('rollout', 'resume', 'deployment/search');
     }
+  });
+});
+
+describe('a crash in the middle of an undo', () => {
+  test('killed right after the undo: another rewind is refused by the hold on the Deployment; resume finishes the run', async () => {
+    const good = await image('search');
+    const brk = await cli(['sandbox', 'break', SEARCH, '--dir', sb.dir, '--scenario', 'kubectl']);
+    assert.equal(brk.code, 0, brk.stderr);
+    await until('the bad release shipped', async () => (await image('search')) !== good);
+    const crashed = await rewind(['rollback', SEARCH, '--yes'], { env: { ...env(), REWIND_FAULT: 'crash:kube.rollout-undo:after' } });
+    assert.notEqual(crashed.code, 0, 'SIGKILLed after the undo acted');
+    assert.equal(await image('search'), good, 'the undo had acted');
+    // Another engineer, another journal: the hold on the Deployment refuses them.
+    const other = await rewind(['plan', SEARCH], { env: { ...env(), REWIND_STATE_DIR: `${sb.dir}/other-state` } });
+    assert.equal(other.code, 1, other.stdout + other.stderr);
+    assert.match(other.stdout, /deployment bookstore-platform-acme-books\/search: held by run \S+ /);
+    const open = parse<{ runId: string; status: string; holds: string[] }[]>((await cli(['runs', SEARCH, '--open', '-o', 'json'])).stdout);
+    assert.equal(open.length, 1);
+    assert.deepEqual(open[0]?.holds, ['the hold annotation on deployment bookstore-platform-acme-books/search']);
+    const resumed = await cli(['resume', open[0]?.runId ?? '', '-o', 'json']);
+    assert.equal(resumed.code, 0, resumed.stderr + resumed.stdout);
+    const doc = parse<RunJson>(resumed.stdout);
+    assert.equal(doc.status, 'verified');
+    assert.equal(step(doc, 'kube.rollout-undo').status, 'skipped', 'the undo is not sent twice');
+    assert.equal((await deployment('search')).metadata.annotations['rewind.io/hold'], undefined);
   });
 });
 
