@@ -140,6 +140,8 @@ describe('a crash in the middle of an undo', () => {
     const open = parse<{ runId: string; status: string; holds: string[] }[]>((await cli(['runs', SEARCH, '--open', '-o', 'json'])).stdout);
     assert.equal(open.length, 1);
     assert.deepEqual(open[0]?.holds, ['the hold annotation on deployment bookstore-platform-acme-books/search']);
+    const st = parse<{ gitops: string; hold: { runId: string } | null }>((await cli(['status', SEARCH, '-o', 'json'])).stdout);
+    assert.deepEqual([st.gitops, st.hold?.runId], ['none', open[0]?.runId], 'status shows who holds the Deployment');
     const resumed = await cli(['resume', open[0]?.runId ?? '', '-o', 'json']);
     assert.equal(resumed.code, 0, resumed.stderr + resumed.stdout);
     const doc = parse<RunJson>(resumed.stdout);
