@@ -151,6 +151,31 @@ describe('a crash in the middle of an undo', () => {
   });
 });
 
+describe('abandoning an undo run', () => {
+  test('killed after the hold: abandon --leave marks the Deployment, release clears it, and the next rewind may act', async () => {
+    const good = await image('search');
+    assert.equal((await cli(['sandbox', 'break', SEARCH, '--dir', sb.dir, '--scenario', 'kubectl'])).code, 0);
+    await until('the bad release shipped', async () => (await image('search')) !== good);
+    const crashed = await rewind(['rollback', SEARCH, '--yes'], { env: { ...env(), REWIND_FAULT: 'crash:kube.write-hold:after' } });
+    assert.notEqual(crashed.code, 0);
+    const [open] = parse<{ runId: string }[]>((await cli(['runs', SEARCH, '--open', '-o', 'json'])).stdout);
+    assert.ok(open);
+    const left = await cli(['abandon', open.runId, '--reason', 'taking it by hand', '--leave']);
+    assert.equal(left.code, 0, left.stderr + left.stdout);
+    const held = parse<{ hold: { state: string } | null }>((await cli(['status', SEARCH, '-o', 'json'])).stdout);
+    assert.equal(held.hold?.state, 'left');
+    const refused = await cli(['plan', SEARCH]);
+    assert.equal(refused.code, 1);
+    assert.match(refused.stdout, /left changed by abandoned run/);
+    const released = await cli(['release', SEARCH]);
+    assert.equal(released.code, 0, released.stderr + released.stdout);
+    assert.equal(parse<{ hold: unknown }>((await cli(['status', SEARCH, '-o', 'json'])).stdout).hold, null);
+    const r = await cli(['rollback', SEARCH, '--yes', '-o', 'json']);
+    assert.equal(r.code, 0, r.stderr + r.stdout);
+    assert.equal(await image('search'), good);
+  });
+});
+
 describe('a self-healed Argo CD app', () => {
   let bad = '';
   let goodDigest = '';
