@@ -160,7 +160,7 @@ describe('abandoning an undo run', () => {
     assert.notEqual(crashed.code, 0);
     const [open] = parse<{ runId: string }[]>((await cli(['runs', SEARCH, '--open', '-o', 'json'])).stdout);
     assert.ok(open);
-    const left = await cli(['abandon', open.runId, '--reason', 'taking it by hand', '--leave']);
+    const left = await cli(['abandon', open.runId, '--reason', 'taking it by hand', '--leave', '--yes']);
     assert.equal(left.code, 0, left.stderr + left.stdout);
     const held = parse<{ hold: { state: string } | null }>((await cli(['status', SEARCH, '-o', 'json'])).stdout);
     assert.equal(held.hold?.state, 'left');
