@@ -124,9 +124,9 @@ test('sandbox down with none running: exit 2, one line', async () => {
 });
 
 test('sandbox break of an unknown app: exit 2, one line', async () => {
-  const r = await rewind(['sandbox', 'break', 'bookstore-search-us-east', '--dir', sb.dir]);
+  const r = await rewind(['sandbox', 'break', 'bookstore-reviews-us-east', '--dir', sb.dir]);
   assert.equal(r.code, 2);
-  assert.match(r.stderr, /^error: unknown app "bookstore-search-us-east"/);
+  assert.match(r.stderr, /^error: unknown app "bookstore-reviews-us-east"/);
   assert.equal(r.stderr.trim().split('\n').length, 1);
 });
 
