@@ -1,5 +1,5 @@
 import { hostname } from 'node:os';
-import { describeHold, type Hold } from '../core/hold.ts';
+import { describeHold, type Hold, type HoldLocation } from '../core/hold.ts';
 import { NotFoundError, RefusedError } from '../core/errors.ts';
 import type { GitOpsClient } from '../core/ports.ts';
 import type { AppContext } from './app-context.ts';
@@ -58,7 +58,7 @@ export async function abandonRun(ctx: AppContext, req: AbandonRequest, env: Node
     };
     const actions: string[] = [];
     const notes: string[] = [];
-    if (hold && req.mode === 'restore') actions.push(...(await restore(gitops, app, hold, record)));
+    if (hold && req.mode === 'restore') actions.push(...(await restore(gitops, app, hold, live.holdOn, record)));
     if (hold && req.mode === 'restore') {
       notes.push(hold.saved.syncPolicy.automated?.enabled
         ? `auto-sync is back on: Argo CD now syncs ${app} to its branch head, which still carries ${hold.badRevision.slice(0, 7)} unless it was reverted`
@@ -67,7 +67,7 @@ export async function abandonRun(ctx: AppContext, req: AbandonRequest, env: Node
     if (hold && req.mode === 'leave') {
       const left: Hold = { ...hold, state: 'left', at: ctx.clock.now().toISOString(), actor: actorName(env), host: hostname(), reason: `abandoned: ${req.reason}` };
       actions.push(await record('abandon.leave', async () => {
-        await gitops.writeHold(app, left);
+        await gitops.writeHold(app, left, live.holdOn);
         return `left ${app} as the run changed it, marked "left by abandoned run ${runId}"`;
       }));
       notes.push(`${app} stays changed (auto-sync as the run left it) and marked until: rewind release ${app}`);
@@ -83,8 +83,8 @@ export async function abandonRun(ctx: AppContext, req: AbandonRequest, env: Node
 /** Runs one abandon action between its journaled intent and outcome. */
 type Journaled = (kind: string, act: () => Promise<string>) => Promise<string>;
 
-/** Gives back exactly what the hold saved: the pinned targetRevision, the sync policy, then the hold itself. */
-async function restore(gitops: GitOpsClient, app: string, hold: Hold, record: Journaled): Promise<string[]> {
+/** Gives back exactly what the hold saved: the pinned targetRevision, the sync policy, the owner, then the hold itself. */
+async function restore(gitops: GitOpsClient, app: string, hold: Hold, on: HoldLocation | undefined, record: Journaled): Promise<string[]> {
   const out: string[] = [];
   const live = await gitops.getApplication(app);
   const to = hold.saved.targetRevision;
@@ -100,8 +100,20 @@ async function restore(gitops: GitOpsClient, app: string, hold: Hold, record: Jo
       return `restored spec.syncPolicy.automated = ${JSON.stringify(hold.saved.syncPolicy.automated)}`;
     }));
   }
+  const owner = hold.saved.owner;
+  if (owner?.kind === 'ApplicationSet') {
+    out.push(await record('abandon.restore-owner', async () => {
+      await gitops.setApplicationsSync(owner.name, owner.applicationsSync);
+      return `ApplicationSet ${owner.name}: applicationsSync back to ${owner.applicationsSync ?? 'unset (sync)'}`;
+    }));
+  } else if (owner?.kind === 'Application') {
+    out.push(await record('abandon.restore-owner', async () => {
+      await gitops.setSyncPolicy(owner.name, owner.syncPolicy);
+      return `parent ${owner.name}: restored spec.syncPolicy.automated = ${JSON.stringify(owner.syncPolicy.automated)}`;
+    }));
+  }
   out.push(await record('abandon.release-hold', async () => {
-    await gitops.clearHold(app, hold.runId);
+    await gitops.clearHold(app, hold.runId, on);
     return `removed the hold of run ${hold.runId}`;
   }));
   return out;
@@ -118,6 +130,6 @@ export async function releaseApp(ctx: AppContext, app: string, dryRun: boolean):
     throw new RefusedError(`${app} is held by an open run, not left by an abandoned one: ${describeHold(reading, ctx.clock.now().toISOString())}`);
   }
   if (dryRun) return `dry run: would remove the mark of abandoned run ${reading.hold.runId} from ${app}`;
-  await gitops.clearHold(app, reading.hold.runId);
+  await gitops.clearHold(app, reading.hold.runId, live.holdOn);
   return `released ${app}: the mark of abandoned run ${reading.hold.runId} is gone; its sync policy stays as it is now`;
 }

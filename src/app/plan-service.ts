@@ -7,7 +7,8 @@ const OPEN: readonly RunStatus[] = ['running', 'interrupted', 'failed', 'awaitin
 import type { Plan } from '../core/plan.ts';
 import { gatherFacts } from '../executor/gather-facts.ts';
 import type { AppContext } from './app-context.ts';
-import { NotFoundError } from '../core/errors.ts';
+import { AdapterError, NotFoundError } from '../core/errors.ts';
+import type { ConfigRepo } from '../core/ports.ts';
 
 export interface PlanRequest {
   readonly app: string;
@@ -31,7 +32,7 @@ export async function planRollback(ctx: AppContext, req: PlanRequest): Promise<{
     ctx.verification(app.name),
     ctx.rollouts?.(app.workload.cluster),
   ]);
-  if (repo) await repo.fetch();
+  const stale = repo ? await fetchOrStale(repo) : undefined;
   const journal = await ctx.journal();
   const open = (await journal.listRuns(req.app)).filter((r) => OPEN.includes(r.status));
   const gathered = await gatherFacts(
@@ -43,7 +44,11 @@ export async function planRollback(ctx: AppContext, req: PlanRequest): Promise<{
       ...(req.alertAt ? { alertAt: req.alertAt } : {}),
     },
   );
-  const facts: Facts = { ...gathered, openRuns: Fact.of(open.map((r) => ({ runId: r.runId, status: r.status, startedAt: r.startedAt })), 'rewind journal (runs not closed)') };
+  const facts: Facts = {
+    ...gathered,
+    openRuns: Fact.of(open.map((r) => ({ runId: r.runId, status: r.status, startedAt: r.startedAt })), 'rewind journal (runs not closed)'),
+    ...(stale ? { configRepoStale: Fact.of(stale, `git fetch in ${ctx.config.configRepo?.path ?? 'the config repo'}`) } : {}),
+  };
   const history = facts.application?.value.history ?? [];
   if (req.to !== undefined && app.gitops !== 'none' && !history.some((h) => h.id === req.to)) {
     const ids = history.map((h) => h.id);
@@ -55,4 +60,18 @@ export async function planRollback(ctx: AppContext, req: PlanRequest): Promise<{
   }
   const policy: Policy = { ...defaultPolicy, ...(req.mechanism ? { mechanism: req.mechanism } : {}), ...(req.noRevert ? { revert: 'none' as const } : {}) };
   return { facts, plan: decide(facts, policy) };
+}
+
+/**
+ * A fetch that fails for a transient reason (the git host down) leaves the clone as last fetched:
+ * planning goes on with it, saying so. Anything else (not a repo, bad credentials) stops the plan.
+ */
+async function fetchOrStale(repo: ConfigRepo): Promise<string | undefined> {
+  try {
+    await repo.fetch();
+    return undefined;
+  } catch (e) {
+    if (e instanceof AdapterError && e.transient) return e.message;
+    throw e;
+  }
 }

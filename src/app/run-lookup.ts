@@ -3,6 +3,7 @@ import type { Phase, Plan } from '../core/plan.ts';
 import { validatePlan } from '../core/plan-validation.ts';
 import type { JournalRecord, RunStatus, StepResult } from '../core/run.ts';
 import { NotFoundError, UsageError } from '../core/errors.ts';
+import { stepDefinition } from '../core/steps/index.ts';
 
 export interface LoadedRun {
   readonly runId: string;
@@ -40,7 +41,7 @@ export async function loadRun(journal: JournalStore, runId: string): Promise<Loa
     }
   }
   const at = results.findIndex((s) => s.status !== 'succeeded' && s.status !== 'skipped');
-  const resumeAt = at === -1 ? results.length : at;
+  const resumeAt = at === -1 ? results.length : redoStart(plan, results, at);
   return { runId, plan, records, status, results, resumeAt, resumePhase: plan.steps[resumeAt]?.phase };
 }
 
@@ -50,4 +51,13 @@ export async function findOpenRun(journal: JournalStore, app: string, statuses: 
     if (statuses.includes(summary.status)) return loadRun(journal, summary.runId);
   }
   return undefined;
+}
+
+/** A failed wait resumes at the action it judged (StepDefinition.redoFrom), when the plan has one before it. */
+function redoStart(plan: Plan, results: readonly StepResult[], at: number): number {
+  if (results[at]?.status !== 'failed') return at;
+  const redo = stepDefinition(plan.steps[at]?.kind ?? '')?.redoFrom;
+  if (redo === undefined) return at;
+  for (let i = at - 1; i >= 0; i--) if (plan.steps[i]?.kind === redo) return i;
+  return at;
 }

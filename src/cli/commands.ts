@@ -39,9 +39,9 @@ export const commands: readonly CommandSpec[] = [
   },
   {
     name: 'sandbox fault',
-    usage: 'sandbox fault git-down|git-up',
-    summary: 'make the sandbox\'s config repo unreachable (git-down) or reachable again (git-up), as a git outage would',
-    examples: ['rewind sandbox fault git-down', 'rewind sandbox fault git-up'],
+    usage: 'sandbox fault git-down|git-up|cache-flush',
+    summary: 'make the sandbox\'s config repo unreachable (git-down) or reachable again (git-up), as a git outage would; empty Argo CD\'s manifest cache (cache-flush), as an argocd-redis restart does',
+    examples: ['rewind sandbox fault git-down', 'rewind sandbox fault git-up', 'rewind sandbox fault cache-flush'],
     options: { dir: { type: 'string' } },
     load: () => import('./commands/sandbox-fault.ts'),
   },

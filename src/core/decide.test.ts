@@ -84,6 +84,18 @@ const cases: readonly Case[] = [
     steps: ['argocd.preflight', 'argocd.write-hold', 'argocd.pin-target-revision', 'argocd.rollback', 'argocd.wait-healthy', 'verify.digest', 'followup.await-revert', 'argocd.unpin-target-revision', 'argocd.await-branch-head', 'argocd.sync-to-branch', 'argocd.wait-synced-to-branch', 'argocd.release-hold'],
   },
   {
+    title: 'after a sync that failed midway, re-applies the last successful deploy (the newest history entry), waiting for the revert of the failed revision',
+    facts: FakeFacts.seed().history([{ id: 41, revision: 'a1b2c3d', minutesAgo: 60 }]).failedPartialSync('d8f3c2a'),
+    decision: 'rollback',
+    to: 41,
+    reason: /sync to d8f3c2a ended Failed after applying part of it .*history 41 is the last successful deploy/,
+    extra: (plan) => {
+      assert.equal(plan.from.revision, fullHash('d8f3c2a'));
+      assert.equal((plan.steps.find((s) => s.kind === 'followup.await-revert')?.params as { badRevision: string }).badRevision, fullHash('d8f3c2a'));
+      assert.ok(plan.steps.some((s) => s.kind === 'argocd.rollback'));
+    },
+  },
+  {
     title: 'refuses when the history holds only the current entry',
     facts: FakeFacts.seed().history([{ id: 42, revision: 'd8f3c2a', minutesAgo: 8 }]),
     decision: 'refuse',

@@ -1,5 +1,5 @@
 import { observe } from './assumptions.ts';
-import { deployedRevision } from './domain.ts';
+import { deployedRevision, partialSync, runningRevision } from './domain.ts';
 import { defaultPolicy, GitOpsFacts, type Facts, type Policy } from './facts.ts';
 import { deepFreeze } from './freeze.ts';
 import { chooseLastKnownGood, type LastKnownGood } from './last-known-good.ts';
@@ -41,13 +41,18 @@ const CHECKS: readonly Preflight[] = [openRunCheck, correlationCheck, schemaChec
  */
 export function decide(facts: Facts, policy: Policy = defaultPolicy, mechanisms: readonly Mechanism[] = defaultMechanisms): Plan {
   const app = facts.application?.value;
-  const current = app ? deployedRevision(app) : null;
-  const lkg: LastKnownGood | null = app
-    ? chooseLastKnownGood(app.history, deployedRevision(app), facts.requestedId, {
-        ...(facts.prunedRevisions ? { pruned: facts.prunedRevisions.value } : {}),
-        revisionHistoryLimit: app.revisionHistoryLimit,
-      })
-    : null;
+  const current = app ? runningRevision(app) : null;
+  const partial = app ? partialSync(app) : undefined;
+  const newest = app ? [...app.history].sort((a, b) => b.id - a.id)[0] : undefined;
+  // After a failed partial sync the last successful deploy is the last-known-good: re-applying it undoes the partial apply.
+  const lkg: LastKnownGood | null = !app
+    ? null
+    : partial && newest && facts.requestedId === undefined
+      ? { ok: true, entry: newest, current: newest, requested: false, skipped: [] }
+      : chooseLastKnownGood(app.history, deployedRevision(app), facts.requestedId, {
+          ...(facts.prunedRevisions ? { pruned: facts.prunedRevisions.value } : {}),
+          revisionHistoryLimit: app.revisionHistoryLimit,
+        });
   const checks: readonly PreflightResult[] =
     GitOpsFacts.is(facts) && lkg !== null ? CHECKS.map((check) => check({ facts, policy, lkg })).filter((r): r is PreflightResult => r !== null) : [];
 
@@ -77,11 +82,11 @@ export function decide(facts: Facts, policy: Policy = defaultPolicy, mechanisms:
   }
   switch (p.kind) {
     case 'plan':
-      return deepFreeze<Plan>({ ...base, decision: 'rollback', reasons: p.reasons, warnings: p.warnings, to: p.to, steps: p.steps });
+      return deepFreeze<Plan>({ ...base, decision: 'rollback', reasons: p.reasons, warnings: [...staleRepo(facts), ...p.warnings], to: p.to, steps: p.steps });
     case 'noop':
       return deepFreeze<Plan>({ ...base, decision: 'noop', reasons: [p.reason], warnings: [], to: p.to, steps: [] });
     case 'refuse':
-      return deepFreeze<Plan>({ ...base, decision: 'refuse', reasons: p.reasons, warnings: p.warnings, to: p.to, steps: [] });
+      return deepFreeze<Plan>({ ...base, decision: 'refuse', reasons: p.reasons, warnings: [...staleRepo(facts), ...p.warnings], to: p.to, steps: [] });
     case 'decline':
       // Only a forced mechanism can be chosen while declining: say why it cannot be used.
       return deepFreeze<Plan>({ ...base, decision: 'refuse', reasons: [`${policy.mechanism ?? ''} cannot be used: ${p.reason}`], warnings: [], to: null, steps: [] });
@@ -94,4 +99,10 @@ function rejectionReason(p: Proposal, chosen: Mechanism | undefined, forced: boo
   if (p.kind === 'plan') return `applies, but ${above}`;
   if (p.kind === 'noop') return `nothing to do: ${p.reason}`;
   return `applies but would refuse: ${p.reasons.join('; ')}`;
+}
+
+/** A git host outage does not stop a rollback (Argo CD rolls back from its manifest cache), but the plan says what it read. */
+function staleRepo(facts: Facts): string[] {
+  const stale = facts.configRepoStale;
+  return stale ? [`the config repo could not be fetched (${stale.value}): migrations and the diff were read from the local clone as it was last fetched`] : [];
 }

@@ -1,4 +1,4 @@
-import type { HoldReading } from './hold.ts';
+import type { HoldLocation, HoldReading } from './hold.ts';
 
 /**
  * What rewind knows about the world, as plain frozen data. Adapters produce these values;
@@ -130,6 +130,8 @@ export interface ApplicationState {
   readonly owner?: AppOwner;
   /** rewind's hold annotation (`rewind.io/hold`) as read, when the app carries one. */
   readonly hold?: HoldReading;
+  /** Where `hold` was read: absent, on the app; else on its ApplicationSet. */
+  readonly holdOn?: HoldLocation;
 }
 
 export interface PodImage {
@@ -239,6 +241,24 @@ export function shortHash(revision: string): string {
  * successful sync, rollbacks included). After a rollback `status.sync.revision` still names the
  * tracked branch's head and the app shows OutOfSync, so `sync.revision` is not what runs.
  */
+/**
+ * A sync that failed after applying part of a release (upstream `controller/sync.go`: a failed
+ * sync writes operationState Failed/Error and no history entry): the cluster runs a mix of the
+ * last successful deploy and this revision. Only a revision the history does not hold counts
+ * (a failed rollback targets one it holds, and is the run's own business).
+ */
+export function partialSync(app: Pick<ApplicationState, 'history' | 'operation'>): { readonly revision: string; readonly phase: string; readonly message?: string } | undefined {
+  const op = app.operation;
+  if (!op || (op.phase !== 'Failed' && op.phase !== 'Error') || !op.revision) return undefined;
+  if (app.history.some((h) => h.revision === op.revision)) return undefined;
+  return { revision: op.revision, phase: op.phase, ...(op.message ? { message: op.message } : {}) };
+}
+
+/** What the app runs as rewind judges it: a partly applied release when a sync failed midway, else the deployed revision. */
+export function runningRevision(app: Pick<ApplicationState, 'history' | 'sync' | 'operation'>): string {
+  return partialSync(app)?.revision ?? deployedRevision(app);
+}
+
 export function deployedRevision(app: Pick<ApplicationState, 'history' | 'sync'>): string {
   let newest: HistoryEntry | undefined;
   for (const h of app.history) if (!newest || h.id > newest.id) newest = h;

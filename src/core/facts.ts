@@ -74,6 +74,11 @@ export interface Facts {
   readonly gitopsUnreachable?: Fact<string>;
   /** Runs of this app the local journal still has open (absent when the journal was not read). */
   readonly openRuns?: Fact<readonly OpenRun[]>;
+  /**
+   * Why the config repo could not be fetched (the git host is down): the facts read from git are
+   * the local clone's, as of its last fetch. Absent when the fetch worked.
+   */
+  readonly configRepoStale?: Fact<string>;
 }
 
 /** A run the journal has not closed: it may still hold what it changed. */

@@ -31,6 +31,9 @@ export interface Hold {
   readonly state: 'active' | 'left';
 }
 
+/** Where a hold is written: the app, or its ApplicationSet when the set would wipe the app's annotations. */
+export type HoldLocation = { readonly kind: 'Application' } | { readonly kind: 'ApplicationSet'; readonly name: string };
+
 export type SavedOwner =
   | { readonly kind: 'ApplicationSet'; readonly name: string; readonly applicationsSync: ApplicationsSyncPolicy | null }
   | { readonly kind: 'Application'; readonly name: string; readonly syncPolicy: SyncPolicy };

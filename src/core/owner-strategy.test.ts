@@ -108,3 +108,16 @@ describe('what makes the rollback stick, chosen from the owner', () => {
     assert.match(plan.reasons.join(' '), /owned by Application root/);
   });
 });
+
+describe('a hold on the ApplicationSet', () => {
+  it('a sibling\'s run holding the set refuses this app\'s run, naming the sibling', () => {
+    const facts = FakeFacts.seed().ownedByAppSet('bookstore', { ignoredPointers: ['/spec/syncPolicy'] }).build();
+    const app = facts.application?.value;
+    assert.ok(app?.owner);
+    const hold = { runId: 'r1', app: 'bookstore-payments-us-east', actor: 'sam', host: 'h', at: facts.now, badRevision: 'b'.repeat(40), saved: { syncPolicy: { automated: null } }, state: 'active' as const };
+    const held = { ...facts, application: { ...facts.application!, value: { ...app, owner: { ...app.owner, hold: { ok: true as const, hold } } } } };
+    const plan = decide(held, defaultPolicy);
+    assert.equal(plan.decision, 'refuse');
+    assert.match(plan.reasons.join(' '), /ApplicationSet bookstore carries the hold of sibling app bookstore-payments-us-east/);
+  });
+});

@@ -1,5 +1,7 @@
 import { AppSetRules, type SyncPolicy, type ApplicationState, type ApplicationsSyncPolicy } from './domain.ts';
-import { HOLD_ANNOTATION } from './hold.ts';
+import { HOLD_ANNOTATION, type HoldLocation } from './hold.ts';
+
+export type { HoldLocation };
 
 /**
  * What makes a rollback stick, chosen from the app's owner as upstream's controllers behave
@@ -28,8 +30,6 @@ export type OwnerStrategy =
   | { readonly kind: 'hold-parent'; readonly parent: string; readonly previous: SyncPolicy; readonly why: string }
   | { readonly kind: 'refuse'; readonly why: string };
 
-/** Where the run's hold annotation survives: the app, or its ApplicationSet when the set wipes the app's annotations. */
-export type HoldLocation = { readonly kind: 'Application' } | { readonly kind: 'ApplicationSet'; readonly name: string };
 
 const SYNC_POLICY = '/spec/syncPolicy';
 const TARGET_REVISION = '/spec/source/targetRevision';

@@ -4,8 +4,7 @@
  * and `NotFoundError` when the named thing does not exist.
  */
 import type { ApplicationState, ApplicationsSyncPolicy, ChangeDiagnosis, MigrationWindow, SyncPolicy, WorkloadRef, WorkloadState } from './domain.ts';
-import type { Hold } from './hold.ts';
-import type { HoldLocation } from './owner-strategy.ts';
+import type { Hold, HoldLocation } from './hold.ts';
 import type { MetricsAlert, QueryResult } from './metrics.ts';
 import type { JournalRecord, RunSummary } from './run.ts';
 import type { RolloutHistory } from './rollout-history.ts';

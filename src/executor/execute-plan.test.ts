@@ -1,5 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { AdapterError } from '../core/errors.ts';
 import { decide } from '../core/decide.ts';
 import { FakeFacts, SEED } from '../testing/fake-facts.ts';
 import type { ApplicationState, SyncPolicy, WorkloadState } from '../core/domain.ts';
@@ -127,6 +128,34 @@ describe('executePlan', () => {
     };
     const result = await run(w);
     assert.equal(result.status, 'failed');
+    assert.equal(result.steps.find((s) => s.kind === 'argocd.wait-healthy')?.status, 'failed');
+    assert.equal(result.failure, 'system');
+  });
+
+  it('after the rollback, an app Missing only because the branch still declares the bad release\'s objects is judged by its rollout; Degraded is not', async () => {
+    for (const [health, expected] of [['Missing', 'succeeded'], ['Degraded', 'failed']] as const) {
+      const w = world();
+      const rollback = w.gitops.rollback.bind(w.gitops);
+      w.gitops.rollback = async (name, id, opts) => {
+        await rollback(name, id, opts);
+        w.setApp({ ...w.app(), sync: { status: 'OutOfSync', revision: SEED.bad.revision }, health: { status: health } });
+      };
+      const result = await run(w);
+      assert.equal(result.steps.find((s) => s.kind === 'argocd.wait-healthy')?.status, expected, health);
+    }
+  });
+
+  it('Argo CD unreachable while waiting (a verification step) is a system failure: exit 3, not 4', async () => {
+    const w = world();
+    const rollback = w.gitops.rollback.bind(w.gitops);
+    const get = w.gitops.getApplication.bind(w.gitops);
+    let down = false;
+    w.gitops.rollback = async (name, id, opts) => {
+      await rollback(name, id, opts);
+      down = true;
+    };
+    w.gitops.getApplication = (name, opts) => (down ? Promise.reject(new AdapterError('argocd', `get application ${name}`, 'cannot reach Argo CD (connection refused)', { transient: true })) : get(name, opts));
+    const result = await run(w);
     assert.equal(result.steps.find((s) => s.kind === 'argocd.wait-healthy')?.status, 'failed');
     assert.equal(result.failure, 'system');
   });

@@ -13,12 +13,12 @@
  * ```
  */
 import { randomBytes } from 'node:crypto';
-import { mkdir } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { mkdir, rm } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
 import { createSandboxClock, type SandboxClock } from './clock.ts';
 import { generateSandboxTls } from './tls.ts';
 import { startKubeApi, type ImageHealthFn } from './kube/index.ts';
-import { assertGitAvailable } from './gitops/git.ts';
+import { assertGitAvailable, git } from './gitops/git.ts';
 import { configRepoURL, createConfigRepo } from './gitops/config-repo.ts';
 import { createKubeClient, type KubeClient } from './gitops/kube-client.ts';
 import { createAppStore } from './argocd/app-store.ts';
@@ -188,7 +188,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       tls,
       token: tokens.argocd,
       context: { store: apps, controller, manifests, clock, kubeFor, knownCluster },
-      extraRoutes: [...appSetRoutes(appSets, apps), ...ciRoutes({ repo, apps, clock, images, pushed: () => manifests.forgetBranches(), kubeFor: kubeForCluster }), ...faultRoutes({ repo, log, changed: () => manifests.forgetBranches() }), ...repoRoutes({ repo, clock, pushed: () => manifests.forgetBranches() })],
+      extraRoutes: [...appSetRoutes(appSets, apps), ...ciRoutes({ repo, apps, clock, images, pushed: () => manifests.forgetBranches(), kubeFor: kubeForCluster }), ...faultRoutes({ repo, log, changed: () => manifests.forgetBranches(), flushCache: () => manifests.flush() }), ...repoRoutes({ repo, clock, pushed: () => manifests.forgetBranches() })],
       log,
     }).catch((e: NodeJS.ErrnoException) => {
       throw e.code === 'EADDRINUSE' ? new PortInUseError(base + 1) : e;
@@ -217,6 +217,11 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     await metrics.tick();
 
     const urls = { clusters: Object.fromEntries(REGIONS.map((r) => [r, kube.urlFor(r)])), argocd: argocd.url, prometheus: metrics.url, registry: registry.url };
+    // The operator's own clone, as rewind.yaml points at in production: when the git host is down
+    // (`sandbox fault git-down`) fetching fails but what was fetched before stays readable.
+    const opsClone = join(dir, 'ops-config-repo');
+    await rm(opsClone, { recursive: true, force: true });
+    await git(['clone', '--quiet', '--branch', repo.branch, repo.bareDir, opsClone], { cwd: dir });
     const files = await writeClientFiles({
       dir,
       caPem: tls.caCert,
@@ -226,7 +231,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       argocdUrl: argocd.url,
       prometheusUrl: metrics.url,
       prometheusToken: tokens.prometheus,
-      configRepoPath: repo.bareDir,
+      configRepoPath: opsClone,
       branch: repo.branch,
       registryUrl: registry.url,
       registryCredentials,

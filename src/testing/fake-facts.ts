@@ -44,6 +44,8 @@ interface Props {
   readonly flags: readonly { readonly name: string; readonly covers: readonly string[] }[];
   readonly workloadKind: WorkloadKind;
   readonly operationRunning: boolean;
+  /** A sync to this revision failed after a partial apply (operationState Failed, no history entry). */
+  readonly failedSync?: string;
   readonly pruned?: readonly string[];
   readonly targetImages?: readonly string[];
   readonly noApplication?: boolean;
@@ -126,6 +128,7 @@ export class FakeFacts {
   alertMinutesAgo(minutes: number): FakeFacts { return this.#with({ alertAt: minutesBefore(this.#props.now, minutes) }); }
   workloadKind(kind: WorkloadKind): FakeFacts { return this.#with({ workloadKind: kind }); }
   operationRunning(): FakeFacts { return this.#with({ operationRunning: true }); }
+  failedPartialSync(revision: string): FakeFacts { return this.#with({ failedSync: fullHash(revision) }); }
   pruned(...revisions: string[]): FakeFacts { return this.#with({ pruned: revisions.map(fullHash) }); }
   targetImages(...images: string[]): FakeFacts { return this.#with({ targetImages: images }); }
   flag(name: string, ...covers: ChangeKind[]): FakeFacts { return this.#with({ flags: [...this.#props.flags, { name, covers }] }); }
@@ -226,6 +229,7 @@ export class FakeFacts {
           health: { status: 'Healthy' },
           history,
           ...(p.operationRunning ? { operation: { phase: 'Running' as const, revision: current } } : {}),
+          ...(p.failedSync ? { operation: { phase: 'Failed' as const, revision: p.failedSync, message: 'one or more objects failed to apply' } } : {}),
           images: [running],
           ...(p.owner ? { owner: p.owner } : {}),
           ...(p.hold ? { hold: { ok: true as const, hold: p.hold } } : {}),

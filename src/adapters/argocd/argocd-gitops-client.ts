@@ -24,7 +24,7 @@ import { AdapterError, ConfigError, NotFoundError, type RewindError } from '../.
 import { toApplicationState } from './argocd-application.ts';
 import { appSetHold, toAppSetRules, toParentApp } from './argocd-owner.ts';
 import { applyAnnotationOps, clearHold, writeHold, type HoldIO } from './argocd-hold.ts';
-import type { HoldLocation } from '../../core/owner-strategy.ts';
+import type { HoldLocation } from '../../core/hold.ts';
 import { SYSTEM, httpError, networkError, parseErrorBody } from './argocd-errors.ts';
 import { createArgoCdTransport, type ArgoCdTransport, type TransportRequest } from './argocd-transport.ts';
 
@@ -57,6 +57,9 @@ const defaults = {
   sleep: (ms: number, signal?: AbortSignal) => delay(ms, undefined, signal ? { signal } : {}),
   random: Math.random,
 };
+
+/** Upstream's validation failure when the repo-server cannot reach git (util/argo/argo.go ValidateRepo). */
+const REPO_DOWN = /repository not accessible|failed to list refs/;
 
 interface Call extends TransportRequest {
   readonly operation: string;
@@ -141,6 +144,7 @@ export function createArgoCdGitOpsClient(options: ArgoCdGitOpsClientOptions): Gi
       send({ method: 'GET', path: p, operation: op, idempotent: true, notFound: () => new NotFoundError(missing), ...(signal ? { signal } : {}) });
     let detail: Partial<AppOwner>;
     let ownHold = app.hold;
+    let holdOn: HoldLocation | undefined;
     try {
       const json = await get(path, operation, `Argo CD has no ${owner.kind} ${owner.name}`);
       if (owner.kind === 'ApplicationSet') {
@@ -151,7 +155,10 @@ export function createArgoCdGitOpsClient(options: ArgoCdGitOpsClientOptions): Gi
         }
         const setHold = appSetHold(json);
         // A hold on the set for this app is the app's hold (the set would wipe it from the app).
-        if (setHold && ownHold === undefined && (!setHold.ok || setHold.hold.app === app.name)) ownHold = setHold;
+        if (setHold && ownHold === undefined && (!setHold.ok || setHold.hold.app === app.name)) {
+          ownHold = setHold;
+          holdOn = { kind: 'ApplicationSet', name: owner.name };
+        }
         detail = { applicationSet: rules, ...(setHold ? { hold: setHold } : {}) };
       } else {
         detail = { parent: toParentApp(json) };
@@ -160,7 +167,7 @@ export function createArgoCdGitOpsClient(options: ArgoCdGitOpsClientOptions): Gi
       if (signal?.aborted) throw err;
       detail = { unreadable: err instanceof Error ? err.message : String(err) };
     }
-    return Object.freeze({ ...app, owner: Object.freeze({ ...owner, ...detail }), ...(ownHold ? { hold: ownHold } : {}) });
+    return Object.freeze({ ...app, owner: Object.freeze({ ...owner, ...detail }), ...(ownHold ? { hold: ownHold } : {}), ...(holdOn ? { holdOn } : {}) });
   };
 
   /** Argo CD's API updates an ApplicationSet only by create with `upsert=true`: the whole object, last writer wins. */
@@ -180,11 +187,26 @@ export function createArgoCdGitOpsClient(options: ArgoCdGitOpsClientOptions): Gi
     },
   };
 
+  /**
+   * The hold as a JSON patch with its `test`. Upstream's Patch always validates (generates the
+   * app's manifests), so while git is down it fails; the hold is then checked here against a
+   * fresh read and written with `PUT ?validate=false` (upstream's Update, last writer wins), and
+   * the caller's read-back catches a writer that raced it.
+   */
   const holdIO: HoldIO = {
     getRaw: (name) => send({ method: 'GET', path: appPath(name), operation: `get application ${name}`, idempotent: true, notFound: noApp(name) }),
     // Not retried: a JSON patch with a `test` is not idempotent once it applied.
-    jsonPatch: (name, operation, ops) =>
-      send({ method: 'PATCH', path: appPath(name), body: { name, patch: JSON.stringify(ops), patchType: 'json' }, operation, idempotent: false, notFound: noApp(name) }),
+    async jsonPatch(name, operation, ops) {
+      try {
+        return await send({ method: 'PATCH', path: appPath(name), body: { name, patch: JSON.stringify(ops), patchType: 'json' }, operation, idempotent: false, notFound: noApp(name) });
+      } catch (e) {
+        if (!(e instanceof AdapterError && e.status === 400 && REPO_DOWN.test(e.message))) throw e;
+        const app = record(await holdIO.getRaw(name));
+        const { status: _status, ...rest } = structuredClone(app);
+        applyAnnotationOps(rest, ops);
+        return send({ method: 'PUT', path: `${appPath(name)}?validate=false`, body: rest, operation: `${operation} (git is down: unvalidated update)`, idempotent: false, notFound: noApp(name) });
+      }
+    },
   };
 
   const ioFor = (on?: HoldLocation): { io: HoldIO; name?: string } =>

@@ -97,3 +97,17 @@ test('works on a bare mirror, and fetch updates it from its remote (a no-op with
   assert.equal(await mirror.resolve('main'), next);
   assert.equal(await mirror.hasRevertOf(bad, 'main'), false);
 });
+
+test('in a clone, a branch resolves to the remote\'s after a fetch, not to the stale local branch', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'rewind-clone-'));
+  scratch.push(dir);
+  const clone = join(dir, 'ops');
+  execFileSync('git', ['clone', '--quiet', r.dir, clone]);
+  const ops = createGitConfigRepo({ path: clone });
+  const before = await ops.resolve('main');
+  const next = r.commit('catalog: pushed by someone else', { 'apps/catalog/us-east/other.txt': 'o\n' });
+  await ops.fetch();
+  const localMain = execFileSync('git', ['-C', clone, 'rev-parse', 'refs/heads/main']).toString().trim();
+  assert.equal(localMain, before, 'the local branch did not move: nobody pulled');
+  assert.equal(await ops.resolve('main'), next, 'what Argo CD tracks is the remote branch');
+});

@@ -39,7 +39,8 @@ export function createGitConfigRepo(options: GitConfigRepoOptions): ConfigRepo {
   // (the plan asks for the same few hashes dozens of times).
   const commits = new Map<string, Promise<string>>();
   function resolve(rev: string): Promise<string> {
-    if (!/^[0-9a-f]{40}$/.test(rev)) return resolveUncached(rev);
+    // A branch name means the branch Argo CD tracks: in a clone, the remote's (a local branch is stale until someone pulls).
+    if (!/^[0-9a-f]{40}$/.test(rev)) return trackedBranch(rev);
     let hit = commits.get(rev);
     if (!hit) {
       hit = resolveUncached(rev);
@@ -65,7 +66,7 @@ export function createGitConfigRepo(options: GitConfigRepoOptions): ConfigRepo {
   async function trackedBranch(branch: string): Promise<string> {
     const remote = `refs/remotes/origin/${branch}`;
     const r = await run(['rev-parse', '--verify', '--quiet', remote]);
-    return r.code === 0 ? r.stdout.trim() : resolve(branch);
+    return r.code === 0 ? r.stdout.trim() : resolveUncached(branch);
   }
 
   async function parentOf(commit: string): Promise<string> {

@@ -9,7 +9,7 @@ import { AdapterError, ExitCode, UsageError } from '../../core/errors.ts';
 import { parseOutputFormat, renderDocument } from '../output.ts';
 import { callSandbox, runningSandbox, sandboxDir } from './sandbox-common.ts';
 
-const FAULTS = ['git-down', 'git-up'] as const;
+const FAULTS = ['git-down', 'git-up', 'cache-flush'] as const;
 
 export async function run(ctx: CommandContext): Promise<number> {
   const fault = ctx.args[0];
@@ -24,7 +24,11 @@ export async function run(ctx: CommandContext): Promise<number> {
     ctx.io.stdout.write(renderDocument(format, reply.body));
     return ExitCode.Ok;
   }
-  const b = reply.body as { git: 'up' | 'down' };
+  const b = reply.body as { git: 'up' | 'down'; cache?: string };
+  if (b.cache === 'flushed') {
+    ctx.io.stdout.write(`Argo CD's manifest cache is empty: every revision renders from git again (git is ${b.git})\n`);
+    return ExitCode.Ok;
+  }
   ctx.io.stdout.write(b.git === 'down' ? 'the config repo is unreachable: Argo CD cannot list refs or fetch until `sandbox fault git-up`\n' : 'the config repo is reachable again\n');
   return ExitCode.Ok;
 }

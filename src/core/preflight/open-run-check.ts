@@ -15,6 +15,10 @@ export const openRunCheck: Preflight = ({ facts }) => {
   const runs = facts.openRuns?.value ?? [];
   const refusals: string[] = [];
   if (hold) refusals.push(`${facts.app.name}: ${describeHold(hold, facts.now)}`);
+  // A sibling's run keeps its hold on the ApplicationSet both apps come from (and may hold the set itself).
+  const ownerHold = app.value.owner?.hold;
+  const sibling = ownerHold && ownerHold !== hold && !(ownerHold.ok && ownerHold.hold.app === facts.app.name) ? ownerHold : undefined;
+  if (sibling) refusals.push(`${app.value.owner?.kind ?? 'owner'} ${app.value.owner?.name ?? ''} carries the hold of ${sibling.ok ? `sibling app ${sibling.hold.app}` : 'a run'}: ${describeHold(sibling, facts.now)}`);
   const heldBy = hold?.ok ? hold.hold.runId : undefined;
   for (const r of runs.filter((x) => x.runId !== heldBy)) {
     const next = r.status === 'awaiting-revert' ? `rewind finish ${facts.app.name}` : `rewind resume ${r.runId}`;

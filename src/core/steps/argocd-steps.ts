@@ -128,6 +128,7 @@ export const argocdWaitHealthy = defineStep({
   expectedSeconds: 90,
   failure: 'verification',
   contradicts: (p, plan) => notTarget(p.revision, plan, 'the awaited revision'),
+  redoFrom: 'argocd.rollback',
 });
 
 /** Step 3d, once the revert is on the branch: give back the branch as the app's source. */

@@ -30,6 +30,12 @@ export interface StepDefinition<P> {
   readonly releases?: readonly string[];
   /** A step that waits on people: while it is pending the run is `awaiting-<what>`. */
   readonly awaits?: 'revert';
+  /**
+   * A wait that judges an earlier action: when it failed, `resume` re-runs from the nearest
+   * earlier step of this kind (its handler skips what already took), since waiting again on an
+   * operation that ended failed would only fail again.
+   */
+  readonly redoFrom?: string;
 }
 
 export function defineStep<P>(definition: StepDefinition<P>): StepDefinition<P> {

@@ -1,4 +1,5 @@
 import { shortHash, WorkloadState } from '../../core/domain.ts';
+import { AdapterError } from '../../core/errors.ts';
 import * as argocd from '../../core/steps/argocd-steps.ts';
 import { followupAwaitRevert } from '../../core/steps/followup-steps.ts';
 import { handle, repoOf, StepOutcome } from '../step-context.ts';
@@ -7,8 +8,14 @@ import { pollUntil } from '../wait.ts';
 /** Step 3d's gate. Pending (the run stays open) until the bad commit's revert is on the branch. */
 export const awaitRevert = handle(followupAwaitRevert, async (params, ctx) => {
   const repo = repoOf(ctx);
-  await repo.fetch();
   const bad = shortHash(params.badRevision);
+  try {
+    await repo.fetch();
+  } catch (e) {
+    // The git host down is not a failed run: the mitigation stands and the run waits, as for any revert.
+    if (!(e instanceof AdapterError && e.transient)) throw e;
+    return StepOutcome.pending(`cannot fetch the config repo (${e.message}); the revert of ${bad} cannot be checked until git is reachable: then \`rewind finish ${ctx.plan.app}\``);
+  }
   if (!(await repo.hasRevertOf(params.badRevision, params.trackedBranch))) {
     return StepOutcome.pending(`the revert of ${bad} is not on ${params.trackedBranch} yet: git revert ${bad} && git push (then \`rewind finish ${ctx.plan.app}\`)`);
   }

@@ -1,4 +1,4 @@
-import { deployedRevision, shortHash, SyncPolicy } from '../../core/domain.ts';
+import { deployedRevision, runningRevision, shortHash, SyncPolicy, type ApplicationState } from '../../core/domain.ts';
 import { verifyContainers } from '../../core/container-verification.ts';
 import { deadlineCondition, judgeOperation, judgeRollout, type RolloutJudgement } from '../../core/rollout-judgement.ts';
 import { expectedDigests, expectedTemplate } from './container-checks.ts';
@@ -15,7 +15,7 @@ export const preflight = handle(argocd.argocdPreflight, async (_params, ctx) => 
   if (app.hold && !(app.hold.ok && app.hold.hold.runId === ctx.runId)) {
     return StepOutcome.failedAs('refused', describeHold(app.hold, ctx.clock.now().toISOString()));
   }
-  const running = deployedRevision(app);
+  const running = runningRevision(app);
   if (to && running === to.revision) {
     return StepOutcome.succeeded(`already on ${shortHash(to.revision)}: the rollback steps will find nothing to do`);
   }
@@ -40,8 +40,12 @@ export const preflight = handle(argocd.argocdPreflight, async (_params, ctx) => 
 export const argocdRollback = handle(argocd.argocdRollback, async (params, ctx) => {
   const app = await ctx.gitops.getApplication(ctx.plan.app);
   const latest = app.history[app.history.length - 1];
-  if (deployedRevision(app) === params.revision && latest?.revision === params.revision) {
+  if (runningRevision(app) === params.revision && latest?.revision === params.revision) {
     return StepOutcome.skipped(`already synced to ${shortHash(params.revision)} (history id ${latest.id})`);
+  }
+  // Resumed after a crash while the rollback ran: Argo CD would refuse a second operation, and the wait follows this one.
+  if (app.operation?.phase === 'Running' && app.operation.revision === params.revision) {
+    return StepOutcome.skipped(`an operation to ${shortHash(params.revision)} is already running; the wait follows it`);
   }
   if (ctx.dryRun) {
     if (!app.history.some((h) => h.id === params.id)) {
@@ -102,7 +106,7 @@ export const waitHealthy = handle(argocd.argocdWaitHealthy, async (params, ctx) 
     last = state;
     // NOTE: after a rollback Argo CD reports OutOfSync (the tracked branch still points at the bad
     // commit), so "done" is: the operation succeeded on the target, Healthy, rollout complete.
-    return running === target && op.verdict === 'done' && app.health.status === 'Healthy' && judged.verdict === 'done';
+    return running === target && op.verdict === 'done' && healthAfterRollback(app) && judged.verdict === 'done';
   });
   // An operation Argo CD reports as failed is a system failure (exit 3), not the service coming up wrong.
   if (failed !== undefined) return StepOutcome.failedAs('system', failed);
@@ -126,3 +130,16 @@ export const verifyDigest = handle(verifyDigestStep, async (params, ctx) => {
   if (r.verdict === 'verified') return StepOutcome.succeeded(r.summary, ...source, ...r.checked, ...r.unchecked.map((u) => `by tag only: ${u}`));
   return StepOutcome.failed(r.summary, ...r.problems, ...r.unchecked.map((u) => `could not check: ${u}`), ...source);
 });
+
+/**
+ * Argo CD computes an app's health against the tracked branch (upstream `controller/health.go`
+ * setApplicationHealth: a resource the target declares but the cluster lacks is Missing, and
+ * Missing is worse than Healthy). After a rollback the branch still carries the bad release, so
+ * an object only that release added (and the rollback's revision lacks) keeps the app Missing
+ * until the revert. With the operation to the target Succeeded, every object of the target was
+ * applied, so Missing on an OutOfSync app can only be such an object: the workload's rollout
+ * judges the rollback then. Degraded and Progressing still wait.
+ */
+function healthAfterRollback(app: ApplicationState): boolean {
+  return app.health.status === 'Healthy' || (app.health.status === 'Missing' && app.sync.status === 'OutOfSync');
+}

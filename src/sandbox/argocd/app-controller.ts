@@ -103,6 +103,9 @@ export function startAppController(deps: AppControllerDeps): AppController {
       a.status.summary = { images: c.images };
       a.status.reconciledAt = now;
       a.status.observedAt = now;
+      const others = (a.status.conditions ?? []).filter((x) => x.type !== 'ComparisonError');
+      if (others.length) a.status.conditions = others;
+      else delete a.status.conditions;
     });
 
   const autoSync = async (app: Application, c: Comparison, comparedGeneration: number): Promise<void> => {
@@ -189,11 +192,19 @@ export function startAppController(deps: AppControllerDeps): AppController {
     try {
       c = await compareApp(app, deps.manifests, deps.kubeFor(app));
     } catch (e) {
+      // Upstream (controller/state.go CompareAppState) does not fail the refresh: the app's sync
+      // goes Unknown with a ComparisonError condition, and `GET ?refresh=` answers with that app.
+      const now = argoTime(deps.clock.now());
+      const message = `Failed to load target state: failed to generate manifest for source 1 of 1: ${e instanceof Error ? e.message : String(e)}`;
       deps.store.update(name, (a) => {
         a.status.sync = { ...a.status.sync, status: 'Unknown' };
-        a.status.reconciledAt = argoTime(deps.clock.now());
+        a.status.reconciledAt = now;
+        const kept = (a.status.conditions ?? []).filter((x) => x.type !== 'ComparisonError');
+        const same = a.status.conditions?.find((x) => x.type === 'ComparisonError' && x.message === message);
+        a.status.conditions = [...kept, { type: 'ComparisonError', message, lastTransitionTime: same?.lastTransitionTime ?? now }];
       });
-      throw e;
+      deps.log(`${name}: ${message}`);
+      return;
     }
     app = writeComparison(name, c);
     await autoSync(app, c, comparedGeneration);

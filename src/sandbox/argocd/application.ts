@@ -108,6 +108,8 @@ export interface ApplicationStatus {
   resources?: ResourceStatus[];
   reconciledAt?: string;
   observedAt?: string;
+  /** Upstream's `ApplicationCondition`s; the sandbox writes `ComparisonError` when manifests cannot be generated. */
+  conditions?: { type: string; message: string; lastTransitionTime: string }[];
   sourceType: 'Kustomize';
   controllerNamespace: 'argocd';
 }

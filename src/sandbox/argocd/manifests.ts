@@ -19,6 +19,8 @@ export interface ManifestSource {
   render(commit: string, path: string): Promise<KubeObject[]>;
   /** Drops branch resolutions (a hard refresh, or a push webhook): the next resolve asks git. */
   forgetBranches(): void;
+  /** Empties the manifest cache, as a restart of argocd-redis does (upstream keeps it only there). */
+  flush(): void;
   /**
    * Renders `revision` without any cache, as the API server's validation asks the repo-server
    * (`NoRevisionCache: true` in `util/argo/argo.go` ValidateRepo); throws upstream's messages.
@@ -62,6 +64,10 @@ export function createManifestSource(repo: ConfigRepo): ManifestSource {
       return sha;
     },
     forgetBranches() {
+      resolved.clear();
+    },
+    flush() {
+      cache.clear();
       resolved.clear();
     },
     async render(commit, path) {

@@ -1,4 +1,4 @@
-import { deployedRevision, shortHash, SyncPolicy } from '../../domain.ts';
+import { partialSync, runningRevision, shortHash, SyncPolicy } from '../../domain.ts';
 import { GitOpsFacts } from '../../facts.ts';
 import type { PlanTarget } from '../../plan.ts';
 import type { PreflightResult } from '../../preflight/types.ts';
@@ -16,7 +16,8 @@ export const argocdRollback: Mechanism = {
   propose({ facts, policy, lkg, checks }) {
     if (!GitOpsFacts.is(facts) || lkg === null) return Proposal.decline(`${facts.app.name} has no Argo CD Application`);
     const app = facts.application.value;
-    const current = deployedRevision(app);
+    const current = runningRevision(app);
+    const partial = partialSync(app);
     const to: PlanTarget | null = lkg.ok ? { kind: 'argocd-history', historyId: lkg.entry.id, revision: lkg.entry.revision, deployedAt: lkg.entry.deployedAt } : null;
     const warnings = checks.flatMap((r) => r.warnings);
     if (lkg.ok && lkg.entry.revision === current) {
@@ -42,7 +43,8 @@ export const argocdRollback: Mechanism = {
         'no operation is running',
       ],
     });
-    return { kind: 'plan', to, steps, reasons: reasonsFrom(checks, lkg.entry.id, lkg.entry.revision, current), warnings: [...warnings, ...moreWarnings] };
+    const partialReason = partial ? [`the sync to ${shortHash(partial.revision)} ended ${partial.phase} after applying part of it (${partial.message ?? 'no message'}), leaving no history entry: history ${lkg.entry.id} is the last successful deploy, and rolling back to it re-applies every object`] : [];
+    return { kind: 'plan', to, steps, reasons: [...partialReason, ...reasonsFrom(checks, lkg.entry.id, lkg.entry.revision, current)], warnings: [...warnings, ...moreWarnings] };
   },
 };
 

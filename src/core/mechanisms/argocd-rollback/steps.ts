@@ -1,4 +1,4 @@
-import { deployedRevision, shortHash, SyncPolicy, type HistoryEntry } from '../../domain.ts';
+import { runningRevision, shortHash, SyncPolicy, type HistoryEntry } from '../../domain.ts';
 import type { GitOpsFacts, Policy } from '../../facts.ts';
 import type { Evidence, PlanStep } from '../../plan.ts';
 import * as argocd from '../../steps/argocd-steps.ts';
@@ -42,7 +42,7 @@ export function argocdSteps(input: StepsInput): PlanStep[] {
   const w = facts.workload.value.ref;
   const workloadTarget = `${w.kind.toLowerCase()} ${w.namespace}/${w.name} (${w.cluster})`;
   const good = shortHash(target.revision);
-  const bad = deployedRevision(app);
+  const bad = runningRevision(app);
   const branch = app.source.targetRevision;
   const saved = app.syncPolicy;
   const autoOn = SyncPolicy.isAutoSyncOn(saved);
