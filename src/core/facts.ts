@@ -70,8 +70,6 @@ export interface Facts {
   readonly prunedRevisions?: Fact<readonly string[]>;
   /** The Deployment's ReplicaSets by `deployment.kubernetes.io/revision` (what `rollout undo` can go back to). */
   readonly rolloutHistory?: Fact<RolloutHistory>;
-  /** Why Argo CD could not be read, when it could not (the Application is then absent). */
-  readonly gitopsUnreachable?: Fact<string>;
   /** Runs of this app the local journal still has open (absent when the journal was not read). */
   readonly openRuns?: Fact<readonly OpenRun[]>;
   /**

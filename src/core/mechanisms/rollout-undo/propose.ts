@@ -33,7 +33,7 @@ export const rolloutUndo: Mechanism = {
     const name = `deployment ${w.namespace}/${w.name}`;
     if (w.kind !== 'Deployment') return Proposal.decline(`${w.kind} ${w.namespace}/${w.name} is not a Deployment: kubectl's undo here is the Deployment's (an Argo Rollout has its own abort and undo)`);
     if (facts.app.gitops !== 'none' && !GitOpsFacts.is(facts)) {
-      return Proposal.decline(`${facts.app.name} is deployed by Argo CD (rewind.yaml has no gitops: none) but its Application was not read${facts.gitopsUnreachable ? ` (${facts.gitopsUnreachable.value})` : ''}: an undo Argo CD cannot be told about would be reverted by its self-heal`);
+      return Proposal.decline(`${facts.app.name} is deployed by Argo CD (rewind.yaml has no gitops: none) but its Application was not read: an undo Argo CD cannot be told about would be reverted by its self-heal`);
     }
     const history = facts.rolloutHistory?.value;
     if (history === undefined) return Proposal.decline(`the ReplicaSet history of ${name} was not read`);
