@@ -43,7 +43,7 @@ test('writes kubeconfig, a 0600 token, the CA, a 0600 docker config.json and a r
   const cfg = parse(await readFile(sb.configFile, 'utf8'));
   assert.equal(cfg.argocd.url, sb.argocdUrl);
   assert.equal(cfg.argocd.tokenFile, './argocd-token');
-  assert.equal(cfg.configRepo.path, './config-repo.git');
+  assert.equal(cfg.configRepo.path, './ops-config-repo', 'the operator\'s clone, whose origin is the repo Argo CD tracks');
   assert.deepEqual(cfg.registries, [{ host: 'ghcr.io', url: sb.state.urls.registry, caFile: './ca.crt' }]);
   assert.equal(cfg.dockerConfig, './docker-config.json');
   assert.equal(cfg.apps.length, 7);
