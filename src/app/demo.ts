@@ -33,6 +33,8 @@ export interface DemoResult {
   readonly app: string;
   readonly plan: Plan;
   readonly result: RunResult | undefined;
+  /** The postmortem draft the demo wrote (Step 5), outside the sandbox folder so it outlives it. */
+  readonly postmortem?: string;
 }
 
 
@@ -85,8 +87,9 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
       { plan, reason: 'demo: p99 regression after deploy', timeoutMs: 5 * 60_000, signal: opts.signal, dryRun: false, progress: opts.progress },
       opts.env,
     );
+    const postmortem = await demoPostmortem(ctx, result.runId, opts.say);
     await ctx.close();
-    return { dir, app, plan, result };
+    return { dir, app, plan, result, ...(postmortem ? { postmortem } : {}) };
   } finally {
     if (!opts.keep) {
       await rewindChild(['sandbox', 'down', '--dir', dir], opts.env).catch(() => undefined);
@@ -108,4 +111,15 @@ function rewindChild(args: readonly string[], env: NodeJS.ProcessEnv): Promise<s
       else reject(new AdapterError('sandbox', args.slice(0, 2).join(' '), err.trim().split('\n').at(-1) ?? `exit ${code}`));
     });
   });
+}
+
+/** Step 5 for the demo's run; a draft that cannot be written is said, never fails the demo. */
+async function demoPostmortem(ctx: Awaited<ReturnType<typeof openAppContext>>, runId: string, say: (line: string) => void): Promise<string | undefined> {
+  const { writePostmortem } = await import('./postmortem-service.ts');
+  try {
+    return (await writePostmortem(ctx, runId, join(tmpdir(), 'rewind-postmortems'))).files.markdown;
+  } catch (e) {
+    say(`the postmortem draft could not be written: ${e instanceof Error ? e.message : String(e)}`);
+    return undefined;
+  }
 }

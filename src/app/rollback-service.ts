@@ -8,6 +8,7 @@ import type { LoadedRun } from './run-lookup.ts';
 import type { ProgressEvent } from '../executor/step-context.ts';
 import type { AppContext } from './app-context.ts';
 import { stepHandlerMap } from './step-registry.ts';
+import { withComms } from './comms-service.ts';
 
 export interface RollbackRequest {
   readonly plan: Plan;
@@ -36,7 +37,7 @@ async function runDeps(ctx: AppContext, plan: Plan, journal: JournalStore, progr
   const [gitops, cluster, repo, verification] = await Promise.all([ctx.gitops(), ctx.cluster(plan.workload.cluster), ctx.repo(), ctx.verification(plan.app)]);
   const fault = faultFromEnv(env);
   const undo = await undoDeps(ctx, plan);
-  return { gitops, cluster, ...undo, ...(repo ? { repo } : {}), clock: ctx.clock, journal, progress, verification, handlers: stepHandlerMap(), host: hostname(), ...(fault ? { fault } : {}) };
+  return { gitops, cluster, ...undo, ...(repo ? { repo } : {}), clock: ctx.clock, journal: withComms(ctx, journal, env), progress, verification, handlers: stepHandlerMap(), host: hostname(), ...(fault ? { fault } : {}) };
 }
 
 /** The ports of `rollout undo` and `followup.revert`, built only for plans with such steps. */

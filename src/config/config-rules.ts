@@ -3,6 +3,7 @@ import { AnalysisSpecError, compileMetric } from '../core/analysis/analysis.ts';
 import { checkPromql } from '../core/analysis/promql.ts';
 import type { RewindConfig, SecretRef } from './config-types.ts';
 import { durationMs, type WrittenConfig } from './normalize-config.ts';
+import { commsRules } from './comms-config.ts';
 
 export interface RuleContext {
   readonly written: WrittenConfig;
@@ -58,7 +59,7 @@ export const secretsOnlyByReference: WrittenRule = (ctx) => {
   }
 };
 
-function secretFileIsPrivate(ctx: RuleContext, ref: SecretRef | undefined, path: ConfigPath): void {
+export function secretFileIsPrivate(ctx: RuleContext, ref: SecretRef | undefined, path: ConfigPath): void {
   if (ref === undefined || !('file' in ref)) return;
   const key = String(path.at(-1));
   const mode = ctx.statMode(ref.file);
@@ -197,4 +198,5 @@ export const rules: readonly Rule[] = [
   insecureOnlyOnLoopback,
   durationsParse,
   verifyMetricsAreValid,
+  commsRules(secretFileIsPrivate, durationMs),
 ];

@@ -3,6 +3,8 @@
  * nodes against it so errors carry line:col, and `toJsonSchema()` turns it into the JSON Schema
  * editors use (src/config/rewind.schema.json, snapshot-tested).
  */
+import { commsShape, runbooksShape } from './comms-config.ts';
+
 export type Shape =
   | { readonly type: 'string'; readonly description?: string; readonly format?: 'uri' }
   | { readonly type: 'boolean'; readonly description?: string }
@@ -118,6 +120,8 @@ export const rewindConfigSchema: Shape = obj(
         }),
       }, ['name', 'cluster', 'namespace', 'workload']),
     },
+    comms: commsShape,
+    runbooks: runbooksShape,
     state: obj('Where the journal lives.', {
       dir: str('Embedded store folder, relative to this file (default: $REWIND_STATE_DIR, else $XDG_STATE_HOME/rewind, else ~/.local/state/rewind; keyed inside by the Argo CD URL).'),
       databaseUrlEnv: str('Environment variable holding a Postgres URL; when set, the journal lives there.'),

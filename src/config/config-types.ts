@@ -38,6 +38,7 @@
  * ```
  */
 import type { VerificationSpec } from '../core/analysis/verification.ts';
+import type { CommsConfig, RunbookConfig } from './comms-config.ts';
 
 export type SecretRef = { readonly env: string } | { readonly file: string };
 
@@ -106,4 +107,8 @@ export interface RewindConfig {
   /** Where the journal lives: DATABASE_URL (Postgres) or the embedded store under `.rewind/`. */
   /** `dir` only when the file sets it; otherwise the state directory (XDG) decides, see app-context. */
   readonly state: { readonly dir?: string; readonly databaseUrlEnv?: string };
+  /** Step 4's receivers (comms-config.ts); absent: nobody is told. */
+  readonly comms?: CommsConfig;
+  /** Runbooks whose "last worked" tables verified runs extend (comms-config.ts). */
+  readonly runbooks: readonly RunbookConfig[];
 }

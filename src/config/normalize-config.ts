@@ -2,6 +2,7 @@ import { isAbsolute, resolve } from 'node:path';
 import type { MetricSpec } from '../core/analysis/analysis.ts';
 import { parsePromDuration } from '../core/analysis/promql.ts';
 import { withRecoveryDefaults, type VerificationSpec } from '../core/analysis/verification.ts';
+import { normalizeComms, normalizeRunbooks, type WrittenComms, type WrittenRunbook } from './comms-config.ts';
 import type { AppEntry, PrometheusConfig, RewindConfig, SecretRef } from './config-types.ts';
 
 /** rewind.yaml as written, after the shape check (so the types hold). */
@@ -27,6 +28,8 @@ export interface WrittenConfig {
     verify?: WrittenVerify;
   }[];
   readonly state?: { dir?: string; databaseUrlEnv?: string };
+  readonly comms?: WrittenComms;
+  readonly runbooks?: readonly WrittenRunbook[];
 }
 
 export interface WrittenPrometheus {
@@ -154,5 +157,7 @@ export function normalizeConfig(w: WrittenConfig, file: string): RewindConfig {
       ...(w.state?.dir !== undefined ? { dir: abs(w.state.dir) } : {}),
       ...(w.state?.databaseUrlEnv !== undefined ? { databaseUrlEnv: w.state.databaseUrlEnv } : {}),
     },
+    ...(w.comms ? { comms: normalizeComms(w.comms, abs, durationMs) } : {}),
+    runbooks: normalizeRunbooks(w.runbooks ?? [], abs),
   };
 }

@@ -8,6 +8,7 @@ import type { Hold, HoldLocation } from './hold.ts';
 import type { MetricsAlert, QueryResult } from './metrics.ts';
 import type { JournalRecord, RunSummary } from './run.ts';
 import type { RolloutHistory } from './rollout-history.ts';
+import type { Notice } from './comms.ts';
 
 /** Argo CD (or another GitOps controller) as rewind needs it. */
 export interface GitOpsClient {
@@ -165,4 +166,16 @@ export interface RevertPublisher {
     readonly reviewBranch: string;
     readonly message: string;
   }): Promise<{ readonly pushedTo: string; readonly commit: string; readonly review: boolean; readonly why?: string }>;
+}
+
+/**
+ * Step 4: somewhere people read (a Slack channel, a status page). `deliver` sends one notice and
+ * returns the receiver's reference for it (a Slack `ts`, an incident id); `thread` is the
+ * reference the run's first delivery to this target returned, so later notices can reply to it
+ * or update it. Throws DeliveryError.
+ */
+export interface Notifier {
+  /** "slack #bookstore-platform-status": names the receiver, never its URL or token. */
+  readonly target: string;
+  deliver(notice: Notice, thread: { readonly ref: string } | undefined, opts: { readonly signal: AbortSignal }): Promise<{ readonly ref?: string }>;
 }

@@ -28,7 +28,26 @@ export type JournalRecord =
       readonly error?: string;
       readonly failure?: FailureKind;
     }
-  | { readonly type: 'run-status'; readonly runId: string; readonly at: string; readonly status: RunStatus; readonly detail?: string };
+  | { readonly type: 'run-status'; readonly runId: string; readonly at: string; readonly status: RunStatus; readonly detail?: string }
+  | NoticeRecord;
+
+/**
+ * Step 4's deliveries (Slack, status page, runbook records), journaled like steps: `intent`
+ * before sending, then `sent` (with what the receiver returned: a Slack `ts`, an incident id) or
+ * `failed` after the retries. `target` names the receiver without its URL or token
+ * ("slack #bookstore-platform-status", "statuspage atlassian"); secrets never reach the journal.
+ */
+export interface NoticeRecord {
+  readonly type: 'notice';
+  readonly runId: string;
+  readonly at: string;
+  readonly event: 'started' | 'mitigated' | 'verified' | 'failed' | 'follow-up-done';
+  readonly target: string;
+  readonly state: 'intent' | 'sent' | 'failed';
+  readonly attempts?: number;
+  readonly ref?: string;
+  readonly error?: string;
+}
 
 export interface RunSummary {
   readonly runId: string;

@@ -1,3 +1,4 @@
+import { undelivered } from '../core/comms.ts';
 import type { Plan } from '../core/plan.ts';
 import type { JournalRecord, RunStatus, StepResult } from '../core/run.ts';
 
@@ -35,5 +36,7 @@ export function renderRunText(view: RunView): string {
     for (const e of r.evidence) out.push(`       ${e}`);
   });
   out.push('', view.holds.length ? 'holds now:' : 'holds nothing now', ...view.holds.map((h) => `  ${h}`));
+  const missed = undelivered(view.records);
+  if (missed.length) out.push('', 'not delivered (Step 4):', ...missed.map((n) => `  ${n.event} to ${n.target}: ${n.state === 'intent' ? 'sending was interrupted; a resume sends it again' : (n.error ?? 'failed')}`));
   return `${out.join('\n')}\n`;
 }

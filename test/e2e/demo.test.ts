@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { rewind } from './cli.ts';
 
 test('demo -o json prints exactly one JSON document: the seed incident verified on the last-known-good', async () => {
@@ -33,4 +34,7 @@ test('demo -o json prints exactly one JSON document: the seed incident verified 
   }
   assert.equal(doc.steps.find((s) => s.kind === 'followup.await-revert')?.status, 'pending', 'Step 3d stays open');
   assert.match(r.stderr, /verify|Pods run/i, 'progress goes to stderr');
+  const postmortem = (doc as { postmortem?: string }).postmortem ?? '';
+  assert.match(postmortem, /\.md$/, 'the demo ends with the postmortem draft it wrote');
+  assert.match(readFileSync(postmortem, 'utf8'), /^# Postmortem \(draft\): Catalog regression in us-east after deploy [0-9a-f]{7}\n/);
 });

@@ -41,7 +41,7 @@ export async function run(ctx: CommandContext): Promise<number> {
     else say(`rewind refused (see the plan above); demo took ${seconds}s`);
     return ExitCode.Refused;
   }
-  const doc = { scenario, ...runDocument(demo.plan, demo.result) };
+  const doc = { scenario, ...runDocument(demo.plan, demo.result), ...(demo.postmortem ? { postmortem: demo.postmortem } : {}) };
   if (format !== 'table') {
     ctx.io.stdout.write(renderDocument(format, doc));
   } else {
@@ -50,6 +50,7 @@ export async function run(ctx: CommandContext): Promise<number> {
     if (doc.runStatus === 'awaiting-revert') say(`Step 3d is open: revert ${(doc.from.revision ?? '').slice(0, 7)} in git, then \`rewind finish ${demo.app}\` restores auto-sync`);
     else if (doc.runStatus === 'finished' && doc.steps.some((s) => s.kind === 'followup.revert')) say('the revert is in git and auto-sync is back: the run is finished');
     if (flagBool(ctx, 'keep')) say(`sandbox kept in ${demo.dir}: REWIND_CONFIG=${demo.dir}/rewind.yaml rewind status ${demo.app}`);
+    if (demo.postmortem) say(`postmortem draft: ${demo.postmortem}`);
   }
   return runExitCode(demo.result);
 }

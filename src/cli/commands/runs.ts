@@ -1,6 +1,7 @@
 import { openAppContext } from '../../app/app-context.ts';
 import { loadRun } from '../../app/run-lookup.ts';
 import { runHolds } from '../../core/run-holds.ts';
+import { undelivered } from '../../core/comms.ts';
 import type { JournalStore } from '../../core/ports.ts';
 import type { RunStatus } from '../../core/run.ts';
 import { ExitCode } from '../../core/exit-codes.ts';
@@ -30,9 +31,10 @@ export async function run(ctx: CommandContext): Promise<number> {
       .sort((a, b) => Number(open.includes(b.status)) - Number(open.includes(a.status)));
     const runs = await Promise.all(
       summaries.map(async (s) => {
-        if (!open.includes(s.status)) return { ...s, holds: [] as string[], process: null };
+        const notDelivered = undelivered(await journal.read(s.runId)).map((n) => `${n.event} to ${n.target}`);
+        if (!open.includes(s.status)) return { ...s, holds: [] as string[], process: null, notDelivered };
         const holds = runHolds(...(await planAndResults(journal, s.runId)));
-        return { ...s, holds, process: s.status === 'running' ? await liveness(journal, s.app) : null };
+        return { ...s, holds, process: s.status === 'running' ? await liveness(journal, s.app) : null, notDelivered };
       }),
     );
     if (format !== 'table') {
@@ -49,6 +51,7 @@ export async function run(ctx: CommandContext): Promise<number> {
       const next = r.status === 'awaiting-revert' ? `rewind finish ${r.app}` : `rewind resume ${r.runId}`;
       ctx.io.stderr.write(`reminder: ${r.runId} holds ${r.holds.join('; ')}: ${next}\n`);
     }
+    for (const r of runs.filter((x) => x.notDelivered.length > 0)) ctx.io.stderr.write(`not delivered: ${r.runId}: ${r.notDelivered.join('; ')} (rewind show ${r.runId})\n`);
     return minAgeMs !== undefined && runs.some((r) => open.includes(r.status)) ? ExitCode.Refused : ExitCode.Ok;
   } finally {
     await app.close();

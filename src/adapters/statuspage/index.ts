@@ -1,0 +1,1 @@
+export { createAtlassianStatusPage, createWebhookStatusPage, incidentTitle, type AtlassianStatusPageOptions, type WebhookStatusPageOptions } from './statuspage-notifier.ts';
