@@ -5,6 +5,7 @@ import type { GitOpsClient } from '../core/ports.ts';
 import type { AppContext } from './app-context.ts';
 import { actorName } from './rollback-service.ts';
 import { loadRun } from './run-lookup.ts';
+import { abandonDeploymentRun, releaseDeployment } from './abandon-undo.ts';
 
 export interface AbandonRequest {
   /** The run, from this host's journal; or, for another host's run, only `app` (the hold says the rest). */
@@ -34,7 +35,7 @@ export async function abandonRun(ctx: AppContext, req: AbandonRequest, env: Node
   const loaded = req.runId ? await loadRun(journal, req.runId) : undefined;
   const app = loaded?.plan.app ?? req.app ?? '';
   if (!app) throw new NotFoundError('name the run, or the app with --app');
-  ctx.app(app);
+  if (ctx.app(app).gitops === 'none') return abandonDeploymentRun(ctx, app, req, loaded, journal, env);
   const gitops = await ctx.gitops();
   const live = await gitops.getApplication(app);
   const reading = live.hold;
@@ -120,7 +121,7 @@ async function restore(gitops: GitOpsClient, app: string, hold: Hold, on: HoldLo
 
 /** `rewind release APP`: the app left by an abandoned run is accepted as it is; the mark goes. */
 export async function releaseApp(ctx: AppContext, app: string, dryRun: boolean): Promise<string> {
-  ctx.app(app);
+  if (ctx.app(app).gitops === 'none') return releaseDeployment(ctx, app, dryRun);
   const gitops = await ctx.gitops();
   const live = await gitops.getApplication(app);
   const reading = live.hold;

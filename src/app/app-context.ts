@@ -9,7 +9,7 @@ import { loadConfig } from '../config/load-config.ts';
 import { resolveSecret } from '../config/secrets.ts';
 import type { AppEntry, RewindConfig } from '../config/config-types.ts';
 import type { AppConfig } from '../core/facts.ts';
-import type { ChangeAnalyzer, ClusterClient, Clock, ConfigRepo, GitOpsClient, ImageRegistry, JournalStore, MetricsSource } from '../core/ports.ts';
+import type { ChangeAnalyzer, ClusterClient, Clock, ConfigRepo, GitOpsClient, ImageRegistry, JournalStore, MetricsSource, RevertPublisher, RolloutControl } from '../core/ports.ts';
 import type { VerificationDeps } from '../executor/step-context.ts';
 import { ConfigError, NotFoundError, UsageError } from '../core/errors.ts';
 import { systemClock } from './system-clock.ts';
@@ -28,6 +28,10 @@ export interface AppContext {
   verification(app: string): Promise<VerificationDeps>;
   /** Prometheus (or a compatible store) from rewind.yaml; undefined when none is configured. */
   metrics(): Promise<MetricsSource | undefined>;
+  /** `rollout undo` and the Deployment hold in one cluster (the same kubeconfig context as `cluster`). Optional so test contexts need not stub it. */
+  rollouts?(clusterName: string): Promise<RolloutControl>;
+  /** git revert and push in rewind's own clone of the config repo; undefined without a configRepo. */
+  reverts?(): Promise<RevertPublisher | undefined>;
   close(): Promise<void>;
 }
 
@@ -79,6 +83,8 @@ export async function openAppContext(global: AppOptions, env: NodeJS.ProcessEnv,
       ...(entry.slackChannel ? { slackChannel: entry.slackChannel } : {}),
       flags: entry.flags,
       ...(entry.verify ? { verify: entry.verify } : {}),
+      ...(entry.gitops === 'none' ? { gitops: 'none' as const } : {}),
+      ...(entry.revert ? { revert: entry.revert } : {}),
     };
   };
 
@@ -179,6 +185,23 @@ export async function openAppContext(global: AppOptions, env: NodeJS.ProcessEnv,
     metrics() {
       metrics ??= openMetricsSource(config, env);
       return metrics;
+    },
+    async rollouts(name) {
+      const entry = config.clusters.find((k) => k.name === name || k.context === name);
+      if (!entry) throw new UsageError(`unknown cluster or context "${name}"`, { hint: `rewind.yaml defines: ${config.clusters.map((k) => k.name).join(', ')}` });
+      const { createKubernetesRolloutControl } = await import('../adapters/kubernetes/index.ts');
+      return createKubernetesRolloutControl({ context: entry.context, ...(entry.kubeconfig ? { kubeconfigPath: entry.kubeconfig } : {}) });
+    },
+    async reverts() {
+      const repoConfig = config.configRepo;
+      if (!repoConfig) return undefined;
+      const [{ createGitRevertPublisher }, token] = await Promise.all([
+        import('../adapters/git/index.ts'),
+        repoConfig.token ? resolveSecret(repoConfig.token, env, 'configRepo.tokenEnv') : Promise.resolve(undefined),
+      ]);
+      // Its clones live in rewind's state directory, never in the user's checkout.
+      const stateDir = global.stateDir ?? (env['REWIND_STATE_DIR'] || undefined) ?? config.state.dir ?? defaultStateDir(env);
+      return createGitRevertPublisher({ repoPath: repoConfig.path, workRoot: join(stateDir, 'git-reverts'), ...(token ? { token } : {}), env });
     },
     async close() {
       if (journal) await (await journal).close();

@@ -67,15 +67,15 @@ test('P1 with a bot token: one message in the status channel, replies in its thr
     const comms: CommsConfig = { slack: { apiUrl: `${slack.url}/api/`, botToken: { env: 'SLACK_BOT_TOKEN' } }, timeoutMs: 2000, retries: 2 };
     const env = { SLACK_BOT_TOKEN: 'xoxb-1234-secret' };
     // The rollback: mitigate and verify, then the follow-up waits for the revert.
-    await play(notifyingJournal(file, wiring(comms, 'P1', clock, env)), clock, 0, 7, 'awaiting-revert');
+    await play(notifyingJournal(file, wiring(comms, 'P1', clock, env)), clock, 0, 8, 'awaiting-revert');
     // `rewind finish` later, in a new process: a new wrapper over the same journal.
-    await play(notifyingJournal(file, wiring(comms, 'P1', clock, env)), clock, 6, 11, 'finished');
+    await play(notifyingJournal(file, wiring(comms, 'P1', clock, env)), clock, 7, 12, 'finished');
     assert.deepEqual(calls(slack.requests), [
       'chat.postMessage #bookstore-platform-status: Catalog regression detected after deploy d8f3c2a in us-east; rolling back to a1b2c3d; updates follow.',
       'chat.postMessage #bookstore-platform-status thread: Catalog regression detected after deploy d8f3c2a in us-east; rolled back to a1b2c3d at 14:30 UTC; verifying recovery.',
       'chat.update #bookstore-platform-status ts=1716215400.000100: Catalog regression detected after deploy d8f3c2a in us-east; rolled back to a1b2c3d at 14:30 UTC; verifying recovery.',
-      'chat.postMessage #bookstore-platform-status thread: Catalog regression detected after deploy d8f3c2a in us-east; rolled back to a1b2c3d at 14:30 UTC; Pods run the good image, recovery metrics not checked; investigating root cause.',
-      'chat.update #bookstore-platform-status ts=1716215400.000100: Catalog regression detected after deploy d8f3c2a in us-east; rolled back to a1b2c3d at 14:30 UTC; Pods run the good image, recovery metrics not checked; investigating root cause.',
+      'chat.postMessage #bookstore-platform-status thread: Catalog regression detected after deploy d8f3c2a in us-east; rolled back to a1b2c3d at 14:30 UTC; metrics recovered; investigating root cause.',
+      'chat.update #bookstore-platform-status ts=1716215400.000100: Catalog regression detected after deploy d8f3c2a in us-east; rolled back to a1b2c3d at 14:30 UTC; metrics recovered; investigating root cause.',
       'chat.postMessage #bookstore-platform-status thread: Catalog regression detected after deploy d8f3c2a in us-east; the revert of d8f3c2a is on the branch and auto-sync is back on; resolved.',
       'chat.update #bookstore-platform-status ts=1716215400.000100: Catalog regression detected after deploy d8f3c2a in us-east; the revert of d8f3c2a is on the branch and auto-sync is back on; resolved.',
     ]);
@@ -99,7 +99,7 @@ test('a notice whose intent has no outcome (crash while sending) is sent again o
     await file.append({ type: 'notice', runId: RUN, at: clock.now().toISOString(), event: 'follow-up-done', target: 'slack #bookstore-platform-status', state: 'intent' });
     assert.deepEqual(undelivered(await file.read(RUN)).map((r) => r.event), ['follow-up-done']);
     const before = slack.requests.length;
-    await play(notifyingJournal(file, wiring(comms, 'P1', clock, { T: 'xoxb-x' })), clock, 4, 11, 'finished');
+    await play(notifyingJournal(file, wiring(comms, 'P1', clock, { T: 'xoxb-x' })), clock, 4, 12, 'finished');
     const after = calls(slack.requests.slice(before));
     assert.ok(!after.some((c) => c.includes('rolling back to')), 'started was sent: not again');
     assert.equal(after.filter((c) => c.includes('resolved.')).length, 2, 'follow-up-done: one reply and one update');
@@ -121,8 +121,8 @@ test('P0 with webhooks: the status channel, the tenant contact and a status-page
   const env = { HOOK: `${status.url}/services/T/B/statuskey`, TENANT_HOOK: `${tenant.url}/services/T/B/tenantkey`, PAGE_HOOK: `${page.url}/hooks/pagekey` };
   await withJournal(async (file) => {
     const clock = fakeClock();
-    await play(notifyingJournal(file, wiring(comms, 'P0', clock, env)), clock, 0, 7, 'awaiting-revert');
-    await play(notifyingJournal(file, wiring(comms, 'P0', clock, env)), clock, 6, 11, 'finished');
+    await play(notifyingJournal(file, wiring(comms, 'P0', clock, env)), clock, 0, 8, 'awaiting-revert');
+    await play(notifyingJournal(file, wiring(comms, 'P0', clock, env)), clock, 7, 12, 'finished');
     const texts = (s: typeof status) => s.requests.map((r) => (r.body as { text: string }).text);
     assert.equal(texts(status).length, 4);
     assert.deepEqual(texts(tenant), texts(status));
@@ -141,7 +141,7 @@ test('P0 with webhooks: the status channel, the tenant contact and a status-page
   const p1 = await startFakeHttpServer(() => ({ body: 'ok' }));
   await withJournal(async (file) => {
     const clock = fakeClock();
-    await play(notifyingJournal(file, wiring(comms, 'P1', clock, { ...env, HOOK: `${p1.url}/h` })), clock, 0, 7, 'awaiting-revert');
+    await play(notifyingJournal(file, wiring(comms, 'P1', clock, { ...env, HOOK: `${p1.url}/h` })), clock, 0, 8, 'awaiting-revert');
     assert.equal(p1.requests.length, 3);
     assert.deepEqual(new Set((await file.read(RUN)).filter((r) => r.type === 'notice').map((r) => r.target)), new Set(['slack webhook status-channel']));
   });

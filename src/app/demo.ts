@@ -12,6 +12,7 @@ import { planRollback } from './plan-service.ts';
 import { executeRollback } from './rollback-service.ts';
 import { findScenario } from './sandbox-host.ts';
 import { metricsEvidence, verifyNow, type MetricsEvidence } from './verify-service.ts';
+import { UNDO_DEMOS } from './demo-undo.ts';
 
 const bin = rewindBin();
 
@@ -79,6 +80,12 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
     // The demo's journal lives and goes with its sandbox, never in the user's state directory.
     const global: AppOptions = { config: join(dir, 'rewind.yaml'), context: undefined, stateDir: join(dir, 'state') };
     const ctx = await openAppContext(global, opts.env, dir);
+    const undoDemo = UNDO_DEMOS[scenario.name];
+    if (undoDemo) {
+      const r = await undoDemo({ ctx, dir, app, opts, breakApp: async (name) => void (await rewindChild(['sandbox', 'break', app, '--dir', dir, '--scenario', name], opts.env)) });
+      await ctx.close();
+      return { dir, app, ...r, metrics: [] };
+    }
     const gitops = await ctx.gitops();
     const before = await gitops.getApplication(app);
     const lastId = before.history.at(-1)?.id ?? 0;

@@ -1,5 +1,5 @@
 import { decide } from '../core/decide.ts';
-import { defaultPolicy, Fact, type Facts } from '../core/facts.ts';
+import { defaultPolicy, Fact, type Facts, type Policy } from '../core/facts.ts';
 import type { RunStatus } from '../core/run.ts';
 
 /** Runs that may still hold what they changed: a new plan must not act beside them. */
@@ -13,25 +13,31 @@ import { planMetricsFacts } from './verify-service.ts';
 
 export interface PlanRequest {
   readonly app: string;
+  /** An Argo CD history id; for a `gitops: none` app, a ReplicaSet revision (kubectl's --to-revision). */
   readonly to?: number;
   readonly alertAt?: string;
+  /** --mechanism: use this mechanism instead of the decision tree's first choice. */
+  readonly mechanism?: string;
+  /** --no-revert: a person reverts in git, whatever apps[].revert says. */
+  readonly noRevert?: boolean;
 }
 
 /** Gathers the facts (reads only; never opens the journal) and runs the pure decision core. */
 export async function planRollback(ctx: AppContext, req: PlanRequest): Promise<{ facts: Facts; plan: Plan }> {
   const app = ctx.app(req.app);
-  const [gitops, cluster, repo, analyzer, { templates }] = await Promise.all([
+  const [gitops, cluster, repo, analyzer, { templates }, rollouts] = await Promise.all([
     ctx.gitops(),
     ctx.cluster(app.workload.cluster),
     ctx.repo(),
     ctx.analyzer(app),
     ctx.verification(app.name),
+    ctx.rollouts?.(app.workload.cluster),
   ]);
   const stale = repo ? await fetchOrStale(repo) : undefined;
   const journal = await ctx.journal();
   const open = (await journal.listRuns(req.app)).filter((r) => OPEN.includes(r.status));
   const gathered = await gatherFacts(
-    { gitops, cluster, ...(repo ? { repo } : {}), ...(analyzer ? { analyzer } : {}), ...(templates ? { templates } : {}), now: () => ctx.clock.now() },
+    { gitops, cluster, ...(rollouts ? { rollouts } : {}), ...(repo ? { repo } : {}), ...(analyzer ? { analyzer } : {}), ...(templates ? { templates } : {}), now: () => ctx.clock.now() },
     {
       app,
       argocdUrl: ctx.config.argocd.url,
@@ -46,7 +52,7 @@ export async function planRollback(ctx: AppContext, req: PlanRequest): Promise<{
     ...(stale ? { configRepoStale: Fact.of(stale, `git fetch in ${ctx.config.configRepo?.path ?? 'the config repo'}`) } : {}),
   };
   const history = facts.application?.value.history ?? [];
-  if (req.to !== undefined && !history.some((h) => h.id === req.to)) {
+  if (req.to !== undefined && app.gitops !== 'none' && !history.some((h) => h.id === req.to)) {
     const ids = history.map((h) => h.id);
     throw new NotFoundError(`history id ${req.to} is not in ${req.app}'s Argo CD history`, {
       hint: ids.length
@@ -54,7 +60,8 @@ export async function planRollback(ctx: AppContext, req: PlanRequest): Promise<{
         : 'the app has no history yet',
     });
   }
-  return { facts, plan: decide(facts, defaultPolicy) };
+  const policy: Policy = { ...defaultPolicy, ...(req.mechanism ? { mechanism: req.mechanism } : {}), ...(req.noRevert ? { revert: 'none' as const } : {}) };
+  return { facts, plan: decide(facts, policy) };
 }
 
 /**

@@ -36,7 +36,16 @@ export function actorName(env: NodeJS.ProcessEnv): string {
 async function runDeps(ctx: AppContext, plan: Plan, journal: JournalStore, progress: (e: ProgressEvent) => void, env: NodeJS.ProcessEnv) {
   const [gitops, cluster, repo, verification, metrics] = await Promise.all([ctx.gitops(), ctx.cluster(plan.workload.cluster), ctx.repo(), ctx.verification(plan.app), ctx.metrics()]);
   const fault = faultFromEnv(env);
-  return { gitops, cluster, ...(repo ? { repo } : {}), ...(metrics ? { metrics } : {}), clock: ctx.clock, journal: withComms(ctx, journal, env), progress, verification, handlers: stepHandlerMap(), host: hostname(), ...(fault ? { fault } : {}) };
+  const undo = await undoDeps(ctx, plan);
+  return { gitops, cluster, ...undo, ...(repo ? { repo } : {}), ...(metrics ? { metrics } : {}), clock: ctx.clock, journal: withComms(ctx, journal, env), progress, verification, handlers: stepHandlerMap(), host: hostname(), ...(fault ? { fault } : {}) };
+}
+
+/** The ports of `rollout undo` and `followup.revert`, built only for plans with such steps. */
+async function undoDeps(ctx: AppContext, plan: Plan) {
+  const kinds = new Set(plan.steps.map((s) => s.kind));
+  const kube = [...kinds].some((k) => k.startsWith('kube.')) ? await ctx.rollouts?.(plan.workload.cluster) : undefined;
+  const revert = kinds.has('followup.revert') ? await ctx.reverts?.() : undefined;
+  return { ...(kube ? { kube } : {}), ...(revert ? { revert } : {}) };
 }
 
 /**
@@ -104,8 +113,9 @@ export async function continueRun(
   const deps = await runDeps(ctx, plan, journal, req.progress, env);
   const release = await journal.acquireLease(plan.app, runId);
   try {
-    const live = await deps.gitops.getApplication(plan.app, { refresh: true });
-    const moved = resumeChanges(plan, live, runId, loaded.resumePhase, ctx.clock.now().toISOString());
+    // A Deployment no GitOps controller manages has no Application: its steps re-read it themselves.
+    const argocd = plan.steps.some((s) => s.kind.startsWith('argocd.'));
+    const moved = argocd ? resumeChanges(plan, await deps.gitops.getApplication(plan.app, { refresh: true }), runId, loaded.resumePhase, ctx.clock.now().toISOString()) : [];
     if (moved.length > 0) {
       throw new RefusedError(`run ${runId} cannot continue: the world moved on since it stopped: ${moved.join('; ')}`, {
         hint: `nothing was changed; see \`rewind show ${runId}\`, then end it with \`rewind abandon ${runId} --reason TEXT --restore|--leave\``,

@@ -48,6 +48,7 @@ export const rewindConfigSchema: Shape = obj(
     configRepo: obj('The GitOps config repository Argo CD tracks.', {
       path: str('Local clone (or bare repo). Relative to this file.'),
       branch: str('Tracked branch (default main).'),
+      tokenEnv: str('Environment variable holding a token for pushing reverts over HTTPS (sent as an Authorization header; default: your git credential helpers).'),
     }, ['path']),
     prometheus: obj('A Prometheus-compatible API (Prometheus, Thanos, Mimir, Cortex) for verification queries and alerts.', {
       url: str('Base URL, e.g. https://prometheus.example.com or https://mimir.example.com/prometheus.', 'uri'),
@@ -85,6 +86,8 @@ export const rewindConfigSchema: Shape = obj(
         migrations: str('Glob of migration files in the config repo (Step 0).'),
         severity: { type: 'enum', values: SEVERITIES, description: 'Incident severity for comms (default P1).' },
         slackChannel: str('Slack channel for Step 4.'),
+        gitops: { type: 'enum', values: ['argocd', 'none'], description: 'Who deploys the workload: an Argo CD Application named like the app (default), or nothing (`none`: rewind undoes the Deployment through the Kubernetes API, as kubectl rollout undo).' },
+        revert: { type: 'enum', values: ['push', 'review'], description: 'Step 3d done by rewind: git revert the bad commit and push it to the tracked branch (`push`), or to a rewind/revert-RUN branch for review (`review`). Unset: a person reverts (rewind waits). --no-revert overrides it.' },
         flags: {
           type: 'array',
           description: 'Feature flags that can switch off this app\'s risky changes.',

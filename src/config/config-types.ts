@@ -77,6 +77,10 @@ export interface AppEntry {
   readonly severity: 'P0' | 'P1' | 'P2';
   readonly slackChannel?: string;
   readonly flags: readonly { readonly name: string; readonly covers: readonly string[] }[];
+  /** Who deploys the workload: Argo CD (default) or nothing (rollout undo through the Kubernetes API). */
+  readonly gitops: 'argocd' | 'none';
+  /** Step 3d by rewind: push the revert, or push it for review; absent: a person reverts. */
+  readonly revert?: 'push' | 'review';
   /** `verify:` as written (durations in ms, recovery defaults applied); absent when not written. */
   readonly verify?: VerificationSpec;
 }
@@ -94,7 +98,7 @@ export interface RewindConfig {
   readonly file: string;
   readonly clusters: readonly ClusterConfig[];
   readonly argocd: ArgoCdConfig;
-  readonly configRepo?: { readonly path: string; readonly branch: string };
+  readonly configRepo?: { readonly path: string; readonly branch: string; readonly token?: SecretRef };
   readonly prometheus?: PrometheusConfig;
   readonly registries: readonly RegistryConfig[];
   /** Docker config.json holding registry credentials (by reference: rewind reads it when it needs them). */

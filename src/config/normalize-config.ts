@@ -9,7 +9,7 @@ import type { AppEntry, PrometheusConfig, RewindConfig, SecretRef } from './conf
 export interface WrittenConfig {
   readonly clusters?: readonly { name: string; context: string; kubeconfig?: string }[];
   readonly argocd: { url: string; tokenEnv?: string; tokenFile?: string; token?: unknown; caFile?: string; insecure?: boolean };
-  readonly configRepo?: { path: string; branch?: string };
+  readonly configRepo?: { path: string; branch?: string; tokenEnv?: string };
   readonly prometheus?: WrittenPrometheus;
   readonly registries?: readonly { host: string; url?: string; caFile?: string }[];
   readonly dockerConfig?: string;
@@ -23,6 +23,8 @@ export interface WrittenConfig {
     severity?: 'P0' | 'P1' | 'P2';
     slackChannel?: string;
     flags?: readonly { name: string; covers: readonly string[] }[];
+    gitops?: 'argocd' | 'none';
+    revert?: 'push' | 'review';
     verify?: WrittenVerify;
   }[];
   readonly state?: { dir?: string; databaseUrlEnv?: string };
@@ -132,6 +134,8 @@ export function normalizeConfig(w: WrittenConfig, file: string): RewindConfig {
     severity: a.severity ?? 'P1',
     ...(a.slackChannel !== undefined ? { slackChannel: a.slackChannel } : {}),
     flags: (a.flags ?? []).map((f) => ({ name: f.name, covers: [...f.covers] })),
+    gitops: a.gitops ?? 'argocd',
+    ...(a.revert !== undefined ? { revert: a.revert } : {}),
     ...(a.verify !== undefined ? { verify: normalizeVerify(a.verify) } : {}),
   }));
   return {
@@ -143,7 +147,7 @@ export function normalizeConfig(w: WrittenConfig, file: string): RewindConfig {
       ...(w.argocd.caFile !== undefined ? { caFile: abs(w.argocd.caFile) } : {}),
       insecure: w.argocd.insecure ?? false,
     },
-    ...(w.configRepo ? { configRepo: { path: abs(w.configRepo.path), branch: w.configRepo.branch ?? 'main' } } : {}),
+    ...(w.configRepo ? { configRepo: { path: abs(w.configRepo.path), branch: w.configRepo.branch ?? 'main', ...(w.configRepo.tokenEnv !== undefined ? { token: { env: w.configRepo.tokenEnv } } : {}) } } : {}),
     ...(w.prometheus ? { prometheus: normalizePrometheus(w.prometheus, abs) } : {}),
     registries: (w.registries ?? []).map((r) => ({ host: r.host, url: r.url ?? `https://${r.host}`, ...(r.caFile !== undefined ? { caFile: abs(r.caFile) } : {}) })),
     ...(w.dockerConfig !== undefined ? { dockerConfig: abs(w.dockerConfig) } : {}),

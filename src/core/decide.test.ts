@@ -238,7 +238,7 @@ const cases: readonly Case[] = [
     title: 'says the Argo Rollouts path is not built yet for a Rollout, and rolls back through Argo CD',
     facts: FakeFacts.seed().workloadKind('Rollout'),
     decision: 'rollback',
-    rejected: { 'argo-rollouts': /is an Argo Rollout, but rewind cannot abort or undo Rollouts yet/, 'rollout-undo': /Argo CD manages .*self-heal/ },
+    rejected: { 'argo-rollouts': /is an Argo Rollout, but rewind cannot abort or undo Rollouts yet/, 'rollout-undo': /is not a Deployment/ },
   },
   {
     title: 'says a tag is compared by the digest it resolves to, not by its name',
@@ -282,7 +282,7 @@ describe('decide', () => {
     assert.deepEqual(plan.assumptions, {});
     assert.deepEqual(plan.rejected.map((r) => r.mechanism), ['feature-flag', 'argo-rollouts', 'argocd-rollback', 'rollout-undo', 'data-layer', 'roll-forward']);
     assert.match(plan.reasons[0] ?? '', /no rollback mechanism applies to bookstore-catalog-us-east: .*argocd-rollback: bookstore-catalog-us-east has no Argo CD Application/);
-    assert.match(plan.rejected.find((r) => r.mechanism === 'rollout-undo')?.reason ?? '', /cannot run `rollout undo` yet/);
+    assert.match(plan.rejected.find((r) => r.mechanism === 'rollout-undo')?.reason ?? '', /deployed by Argo CD \(rewind.yaml has no gitops: none\) but its Application was not read/);
   });
 
   it('names the data layer when an unsafe migration makes the Argo CD rollback refuse', () => {
@@ -296,8 +296,8 @@ describe('decide', () => {
     const plan = decide(FakeFacts.seed().build(), { ...defaultPolicy, mechanism: 'rollout-undo' });
     assert.equal(plan.decision, 'refuse');
     assert.equal(plan.mechanism, 'rollout-undo');
-    assert.match(plan.reasons[0] ?? '', /rollout-undo cannot be used: Argo CD manages/);
-    assert.match(plan.rejected.find((r) => r.mechanism === 'argocd-rollback')?.reason ?? '', /applies, but rollout-undo comes first/);
+    assert.match(plan.reasons[0] ?? '', /rollout-undo cannot be used: the ReplicaSet history of deployment .*catalog was not read/);
+    assert.match(plan.rejected.find((r) => r.mechanism === 'argocd-rollback')?.reason ?? '', /applies, but the policy \(--mechanism\) chose rollout-undo/);
   });
 
   it('a noop names its mechanism and target', () => {

@@ -62,7 +62,7 @@ export function decide(facts: Facts, policy: Policy = defaultPolicy, mechanisms:
   const chosen = forced ?? proposals.find((p) => p.proposal.kind !== 'decline');
   const rejected: Rejection[] = proposals
     .filter((p) => p !== chosen)
-    .map((p) => ({ mechanism: p.mechanism.name, reason: rejectionReason(p.proposal, chosen?.mechanism) }));
+    .map((p) => ({ mechanism: p.mechanism.name, reason: rejectionReason(p.proposal, chosen?.mechanism, forced !== undefined) }));
 
   const base = {
     kind: 'Plan' as const,
@@ -94,9 +94,9 @@ export function decide(facts: Facts, policy: Policy = defaultPolicy, mechanisms:
   }
 }
 
-function rejectionReason(p: Proposal, chosen: Mechanism | undefined): string {
+function rejectionReason(p: Proposal, chosen: Mechanism | undefined, forced: boolean): string {
   if (p.kind === 'decline') return p.reason;
-  const above = chosen ? `${chosen.name} comes first in the decision tree` : 'not chosen';
+  const above = !chosen ? 'not chosen' : forced ? `the policy (--mechanism) chose ${chosen.name}` : `${chosen.name} comes first in the decision tree`;
   if (p.kind === 'plan') return `applies, but ${above}`;
   if (p.kind === 'noop') return `nothing to do: ${p.reason}`;
   return `applies but would refuse: ${p.reasons.join('; ')}`;

@@ -7,6 +7,7 @@ import type {
 } from './domain.ts';
 import type { VerificationSpec } from './analysis/verification.ts';
 import type { MetricsFacts } from './analysis/evidence.ts';
+import type { RolloutHistory } from './rollout-history.ts';
 
 /** A value and where it came from (the API call or file), so a plan can show its evidence. */
 export interface Fact<T> {
@@ -33,6 +34,10 @@ export interface AppConfig {
   readonly slackChannel?: string;
   /** Feature flags that gate this app's risky changes (the fastest rollback when they cover it). */
   readonly flags: readonly { readonly name: string; readonly covers: readonly string[] }[];
+  /** `none`: no GitOps controller deploys it; rewind undoes the Deployment itself (absent: Argo CD). */
+  readonly gitops?: 'none';
+  /** `revert` in rewind.yaml: rewind pushes the revert (or pushes it for review); absent: a person does. */
+  readonly revert?: 'push' | 'review';
   /** `verify` in rewind.yaml: the metrics that prove recovery (absent: the seed's default, if any). */
   readonly verify?: VerificationSpec;
 }
@@ -66,6 +71,8 @@ export interface Facts {
    * absent when not checked. A pruned target cannot be synced, so decide() refuses it.
    */
   readonly prunedRevisions?: Fact<readonly string[]>;
+  /** The Deployment's ReplicaSets by `deployment.kubernetes.io/revision` (what `rollout undo` can go back to). */
+  readonly rolloutHistory?: Fact<RolloutHistory>;
   /** Runs of this app the local journal still has open (absent when the journal was not read). */
   readonly openRuns?: Fact<readonly OpenRun[]>;
   /**
@@ -99,6 +106,8 @@ export interface Policy {
   readonly expectedSeconds: Readonly<Record<string, number>>;
   /** Use this mechanism (by name) instead of the decision tree's first choice. */
   readonly mechanism?: string;
+  /** Step 3d by rewind: `push` the revert, push it for `review`, or `none` (a person reverts; the default). */
+  readonly revert?: 'push' | 'review' | 'none';
 }
 
 /** Facts of an app Argo CD manages: what the Argo CD checks and mechanism read. */

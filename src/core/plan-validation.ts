@@ -15,12 +15,19 @@ const planShape = S.object({
   reasons: S.array(S.string()),
   warnings: S.array(S.string()),
   from: S.object({ historyId: S.nullable(S.integer()), revision: S.nullable(S.string()) }),
-  to: S.nullable(S.object({ kind: S.literal('argocd-history'), historyId: S.integer({ min: 0 }), revision: S.string(), deployedAt: S.string() })),
+  to: S.nullable(planTarget()),
   steps: S.array(S.unknown()),
   preflight: S.array(S.object({ id: S.string(), title: S.string(), status: S.literal('pass', 'warn', 'fail', 'info'), detail: S.string(), evidence })),
   createdAt: S.string(),
   assumptions: S.record(S.unknown()),
 });
+
+/** `plan.to` in either mechanism's terms, chosen by its `kind`. */
+function planTarget(): Schema<unknown> {
+  const history = S.object({ kind: S.literal('argocd-history'), historyId: S.integer({ min: 0 }), revision: S.string(), deployedAt: S.string() });
+  const replicaSet = S.object({ kind: S.literal('replicaset-revision'), replicaSetRevision: S.integer({ min: 1 }), replicaSet: S.string(), revision: S.string(), historyId: S.nullable(S.integer({ min: 0 })) });
+  return { parse: (v, p) => ((v as { kind?: unknown } | null)?.kind === 'replicaset-revision' ? replicaSet.parse(v, p) : history.parse(v, p)) };
+}
 
 const stepShape = S.object({
   kind: S.string(),

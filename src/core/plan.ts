@@ -32,12 +32,23 @@ export interface PlanStep<P = unknown> {
 }
 
 /** The target of a plan, in the chosen mechanism's own terms. */
-export type PlanTarget = {
-  readonly kind: 'argocd-history';
-  readonly historyId: number;
-  readonly revision: string;
-  readonly deployedAt: string;
-};
+export type PlanTarget =
+  | {
+      readonly kind: 'argocd-history';
+      readonly historyId: number;
+      readonly revision: string;
+      readonly deployedAt: string;
+    }
+  | {
+      /** `rollout undo`: a ReplicaSet of the Deployment, by `deployment.kubernetes.io/revision`. */
+      readonly kind: 'replicaset-revision';
+      readonly replicaSetRevision: number;
+      readonly replicaSet: string;
+      /** The config repo revision that renders this template, when known (an Argo CD app); '' otherwise. */
+      readonly revision: string;
+      /** The Argo CD history entry of `revision`, when known. */
+      readonly historyId: number | null;
+    };
 
 export type Decision =
   /** Execute the steps. */

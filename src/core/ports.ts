@@ -7,6 +7,7 @@ import type { ApplicationState, ApplicationsSyncPolicy, ChangeDiagnosis, Migrati
 import type { Hold, HoldLocation } from './hold.ts';
 import type { MetricsAlert, QueryResult } from './metrics.ts';
 import type { JournalRecord, RunSummary } from './run.ts';
+import type { RolloutHistory } from './rollout-history.ts';
 import type { Notice } from './comms.ts';
 
 /** Argo CD (or another GitOps controller) as rewind needs it. */
@@ -130,6 +131,41 @@ export interface MetricsSource {
   queryRange(promql: string, range: { start: Date; end: Date; stepSeconds: number }, opts?: { signal?: AbortSignal }): Promise<QueryResult & { kind: 'matrix' }>;
   /** Firing and pending alerts (Alertmanager's when configured, else Prometheus' own). */
   alerts(opts?: { signal?: AbortSignal }): Promise<readonly MetricsAlert[]>;
+}
+
+/**
+ * `kubectl rollout history|undo` through the Kubernetes API, and rewind's hold on a Deployment no
+ * GitOps controller manages (the `rewind.io/hold` annotation on the Deployment itself).
+ */
+export interface RolloutControl {
+  /** The Deployment's ReplicaSets by `deployment.kubernetes.io/revision`, newest first, and its hold. */
+  history(ref: WorkloadRef, opts?: { signal?: AbortSignal }): Promise<RolloutHistory>;
+  /**
+   * `kubectl rollout undo --to-revision N`, with kubectl's checks in kubectl's order: NotFoundError
+   * when the revision is gone, RefusedError when paused, `skipped` when the template already matches.
+   */
+  undo(ref: WorkloadRef, toRevision: number, opts?: { dryRun?: boolean }): Promise<{ readonly outcome: 'rolled-back' | 'skipped'; readonly message: string }>;
+  /** Writes the hold; RefusedError when another run's hold is there or the Deployment changed while writing. */
+  writeHold(ref: WorkloadRef, hold: Hold): Promise<void>;
+  /** Removes the hold when it is `runId`'s; nothing when there is none; RefusedError when another run's. */
+  clearHold(ref: WorkloadRef, runId: string): Promise<void>;
+}
+
+/** Step 3d by rewind: revert the bad commit with the real git and push it. */
+export interface RevertPublisher {
+  /**
+   * `git revert --no-edit BAD` in rewind's own clone of the config repo, then a push to `branch`;
+   * to `reviewBranch` instead when `mode` is `review` or the tracked branch refuses the push.
+   * RefusedError (with what to do) on a conflict or a revert touching files outside `appPath`.
+   */
+  revert(req: {
+    readonly bad: string;
+    readonly branch: string;
+    readonly appPath: string;
+    readonly mode: 'push' | 'review';
+    readonly reviewBranch: string;
+    readonly message: string;
+  }): Promise<{ readonly pushedTo: string; readonly commit: string; readonly review: boolean; readonly why?: string }>;
 }
 
 /**

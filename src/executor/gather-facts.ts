@@ -1,6 +1,7 @@
 import { chooseLastKnownGood } from '../core/last-known-good.ts';
 import { Fact, type AppConfig, type Facts } from '../core/facts.ts';
-import type { ChangeAnalyzer, ClusterClient, ConfigRepo, GitOpsClient, TemplateSource } from '../core/ports.ts';
+import type { ChangeAnalyzer, ClusterClient, ConfigRepo, GitOpsClient, RolloutControl, TemplateSource } from '../core/ports.ts';
+import { rolloutHistoryFact } from './gather-undo-facts.ts';
 import { NotFoundError } from '../core/errors.ts';
 import { deployedRevision } from '../core/domain.ts';
 
@@ -13,6 +14,8 @@ export interface GatherDeps {
   /** The app's Pod template in the config repo: the images the target renders (sidecars included). */
   readonly templates?: TemplateSource;
   readonly now: () => Date;
+  /** The Deployment's ReplicaSet history, for `rollout undo` (absent: that mechanism declines). */
+  readonly rollouts?: RolloutControl;
 }
 
 export interface GatherRequest {
@@ -32,9 +35,15 @@ export async function gatherFacts(deps: GatherDeps, req: GatherRequest): Promise
   const appSource = `argocd GET ${req.argocdUrl}/api/v1/applications/${app.name}`;
   const w = app.workload;
   const workloadSource = `kubernetes GET ${w.cluster}: ${w.kind.toLowerCase()}s/${w.name} -n ${w.namespace} + pods`;
-  const [application, workload] = await Promise.all([
+  if (app.gitops === 'none') {
+    // No GitOps controller: no Application, no config repo window; what runs is the Deployment's.
+    const [workload, undo] = await Promise.all([deps.cluster.getWorkload(w), rolloutHistoryFact(deps.rollouts, w, true)]);
+    return { app, now: deps.now().toISOString(), ...(req.alertAt ? { alertAt: req.alertAt } : {}), ...(req.requestedId !== undefined ? { requestedId: req.requestedId } : {}), workload: Fact.of(workload, workloadSource), ...undo };
+  }
+  const [application, workload, undo] = await Promise.all([
     deps.gitops.getApplication(app.name, { refresh: true }),
     deps.cluster.getWorkload(w),
+    rolloutHistoryFact(deps.rollouts, w, false),
   ]);
   const base: Facts = {
     app,
@@ -43,6 +52,7 @@ export async function gatherFacts(deps: GatherDeps, req: GatherRequest): Promise
     ...(req.requestedId !== undefined ? { requestedId: req.requestedId } : {}),
     application: Fact.of(application, appSource),
     workload: Fact.of(workload, workloadSource),
+    ...undo,
   };
   const choice = chooseLastKnownGood(application.history, deployedRevision(application), req.requestedId, {
     revisionHistoryLimit: application.revisionHistoryLimit,

@@ -1,5 +1,5 @@
 import type { FailureKind } from '../core/exit-codes.ts';
-import type { ClusterClient, Clock, ConfigRepo, GitOpsClient, ImageRegistry, MetricsSource, TemplateSource } from '../core/ports.ts';
+import type { ClusterClient, Clock, ConfigRepo, GitOpsClient, ImageRegistry, MetricsSource, RevertPublisher, RolloutControl, TemplateSource } from '../core/ports.ts';
 import type { Plan, PlanStep } from '../core/plan.ts';
 import type { StepStatus } from '../core/run.ts';
 import type { StepDefinition } from '../core/steps/index.ts';
@@ -31,6 +31,10 @@ export interface StepDeps {
   readonly verification?: VerificationDeps;
   /** Prometheus for `verify.metrics`; absent when rewind.yaml has none (metrics are then not checked). */
   readonly metrics?: MetricsSource;
+  /** `rollout undo` and the Deployment hold, for the plan's workload cluster (kube.* steps). */
+  readonly kube?: RolloutControl;
+  /** git revert and push (followup.revert); absent when rewind.yaml has no configRepo. */
+  readonly revert?: RevertPublisher;
 }
 
 export interface StepContext extends StepDeps {

@@ -45,7 +45,11 @@ export function renderPlanText(plan: Plan, options: PlanTextOptions): string {
   const c = (tone: Tone, text: string) => (options.color ? `\u001b[${ANSI[tone]}m${text}\u001b[0m` : text);
   const out: string[] = [];
   const from = `${plan.from.revision === null ? 'unknown revision' : shortHash(plan.from.revision)}${plan.from.historyId === null ? '' : ` (history ${plan.from.historyId})`}`;
-  const to = plan.to ? `${shortHash(plan.to.revision)} (history ${plan.to.historyId})` : 'no target';
+  const to = !plan.to
+    ? 'no target'
+    : plan.to.kind === 'replicaset-revision'
+      ? `revision ${plan.to.replicaSetRevision} (ReplicaSet ${plan.to.replicaSet}${plan.to.historyId === null ? '' : `, ${shortHash(plan.to.revision)}, history ${plan.to.historyId}`})`
+      : `${shortHash(plan.to.revision)} (history ${plan.to.historyId})`;
   // The headline is the time to a verified service; the follow-up waits on people (the revert).
   const total = plan.steps.filter((s) => s.phase !== 'follow-up').reduce((s, step) => s + step.expectedSeconds, 0);
 

@@ -36,6 +36,8 @@ import { buildWorldHistory } from './world/timeline.ts';
 import { seedWorld } from './world/seed.ts';
 import { ciRoutes } from './world/ci-routes.ts';
 import { faultRoutes } from './world/fault-routes.ts';
+import { repoRoutes } from './gitops/repo-routes.ts';
+import { seedUnmanaged } from './world/unmanaged.ts';
 import { writeClientFiles, type ClientFiles } from './world/client-files.ts';
 import { warpable } from './world/warp-clock.ts';
 import { IN_CLUSTER_PROMETHEUS } from './world/canary-files.ts';
@@ -178,6 +180,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       settle: () => kube.tick(),
       warp: (ms) => clock.advance(ms),
     });
+    await seedUnmanaged({ kube: kubeForCluster('us-east'), settle: () => kube.tick(), warp: (ms) => clock.advance(ms) });
     if (options.wallClock) {
       // Seeding warped time forward from a start a few minutes back; close the rest of the gap.
       const behind = Date.now() - clock.now().getTime();
@@ -199,7 +202,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       tls,
       token: tokens.argocd,
       context: { store: apps, controller, manifests, clock, kubeFor, knownCluster },
-      extraRoutes: [...appSetRoutes(appSets, apps), ...rbacRoutes(rbac), ...ciRoutes({ repo, apps, clock, images, kubeFor: kubeForCluster, pushed: () => manifests.forgetBranches() }), ...faultRoutes({ repo, log, changed: () => manifests.forgetBranches(), flushCache: () => manifests.flush(), metrics: () => metricsRef.current })],
+      extraRoutes: [...appSetRoutes(appSets, apps), ...rbacRoutes(rbac), ...ciRoutes({ repo, apps, clock, images, kubeFor: kubeForCluster, pushed: () => manifests.forgetBranches() }), ...faultRoutes({ repo, log, changed: () => manifests.forgetBranches(), flushCache: () => manifests.flush(), metrics: () => metricsRef.current }), ...repoRoutes({ repo, clock, pushed: () => manifests.forgetBranches() })],
       log,
     }).catch((e: NodeJS.ErrnoException) => {
       throw e.code === 'EADDRINUSE' ? new PortInUseError(base + 1) : e;

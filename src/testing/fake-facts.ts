@@ -2,6 +2,7 @@ import type { AppOwner, AppSetRules, ChangeDiagnosis, ChangeKind, HistoryEntry, 
 import { Fact, type Facts, type OpenRun } from '../core/facts.ts';
 import type { Hold } from '../core/hold.ts';
 import { deepFreeze } from '../core/freeze.ts';
+import type { ReplicaSetRevision, RolloutHistory } from '../core/rollout-history.ts';
 
 /** A short hash made full (40 hex chars) by repeating it, so tests can write the seed's 7-char ids. */
 export function fullHash(short: string): string {
@@ -50,6 +51,9 @@ interface Props {
   readonly noApplication?: boolean;
   readonly hold?: Hold;
   readonly openRuns?: readonly OpenRun[];
+  readonly gitopsNone?: boolean;
+  readonly rollout?: RolloutHistory;
+  readonly revert?: 'push' | 'review';
 }
 
 const SEED_HISTORY: readonly FakeHistoryEntry[] = [
@@ -138,6 +142,20 @@ export class FakeFacts {
     return this.#with({ openRuns: [...(this.#props.openRuns ?? []), { runId, status, startedAt: minutesBefore(this.#props.now, minutesAgo) }] });
   }
 
+  /** `gitops: none`: no Application at all, and the ReplicaSet history the undo reads (default: good revision 4, bad 5). */
+  gitopsNone(): FakeFacts { return this.#with({ gitopsNone: true, noApplication: true, rollout: this.#props.rollout ?? FakeFacts.rolloutHistory() }); }
+  /** The Deployment's ReplicaSets (newest first), for the rollout-undo mechanism. */
+  rollout(over: Partial<RolloutHistory>): FakeFacts { return this.#with({ rollout: { ...(this.#props.rollout ?? FakeFacts.rolloutHistory()), ...over } }); }
+  revertPolicy(mode: 'push' | 'review'): FakeFacts { return this.#with({ revert: mode }); }
+
+  /** catalog's ReplicaSets: 5 (bad, current), 4 (good), 2 (older). */
+  static rolloutHistory(): RolloutHistory {
+    const rs = (revision: number, image: string, current = false): ReplicaSetRevision => ({
+      revision, replicaSet: `catalog-${revision}a${revision}b${revision}`, images: [{ container: 'catalog', image }], matchesCurrent: current,
+    });
+    return { revisions: [rs(5, SEED.badImage, true), rs(4, SEED.goodImage), rs(2, `ghcr.io/acme/catalog@sha256:${'0ld0'.repeat(16)}`)], revisionHistoryLimit: 10, paused: false, generation: 7 };
+  }
+
   /** The newest entry landed this many minutes before now. */
   deployedMinutesAgo(minutes: number): FakeFacts {
     const h = [...this.#props.history];
@@ -193,6 +211,8 @@ export class FakeFacts {
         severity: 'P1',
         slackChannel: '#bookstore-platform-status',
         flags: p.flags,
+        ...(p.gitopsNone ? { gitops: 'none' as const } : {}),
+        ...(p.revert ? { revert: p.revert } : {}),
       },
       now: p.now,
       ...(p.alertAt ? { alertAt: p.alertAt } : {}),
@@ -231,6 +251,7 @@ export class FakeFacts {
       ...(p.pruned ? { prunedRevisions: Fact.of(p.pruned, 'git cat-file -e') } : {}),
       ...(p.openRuns ? { openRuns: Fact.of(p.openRuns, 'journal (file store)') } : {}),
       ...(p.targetImages ? { targetImages: Fact.of(p.targetImages, 'git show a1b2c3d:apps/catalog/us-east/kustomization.yaml') } : {}),
+      ...(p.rollout ? { rolloutHistory: Fact.of(p.rollout, 'kubernetes GET apps/v1 replicasets -l app=catalog (us-east)') } : {}),
     };
     if (p.noApplication) {
       const { application: _a, migrations: _m, diagnosis: _d, ...rest } = facts;

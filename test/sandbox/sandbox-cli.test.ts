@@ -49,6 +49,7 @@ test('writes kubeconfig, a 0600 token, the CA, a 0600 docker config.json and a r
   assert.equal(cfg.apps.length, 7);
   // The catalog canary app names its Argo Rollout as its workload.
   assert.deepEqual(cfg.apps.find((a: { name: string }) => a.name === 'bookstore-catalog-canary-us-east')?.workload, { kind: 'Rollout', name: 'catalog-canary' });
+  assert.deepEqual(cfg.apps.find((a: { name: string }) => a.name === 'bookstore-search-us-east'), { name: 'bookstore-search-us-east', cluster: 'us-east', namespace: 'bookstore-platform-acme-books', workload: { kind: 'Deployment', name: 'search' }, gitops: 'none', severity: 'P2' });
   assert.deepEqual(cfg.apps[0], {
     name: 'bookstore-catalog-us-east',
     cluster: 'us-east',
@@ -125,9 +126,9 @@ test('sandbox down with none running: exit 2, one line', async () => {
 });
 
 test('sandbox break of an unknown app: exit 2, one line', async () => {
-  const r = await rewind(['sandbox', 'break', 'bookstore-search-us-east', '--dir', sb.dir]);
+  const r = await rewind(['sandbox', 'break', 'bookstore-reviews-us-east', '--dir', sb.dir]);
   assert.equal(r.code, 2);
-  assert.match(r.stderr, /^error: unknown app "bookstore-search-us-east"/);
+  assert.match(r.stderr, /^error: unknown app "bookstore-reviews-us-east"/);
   assert.equal(r.stderr.trim().split('\n').length, 1);
 });
 

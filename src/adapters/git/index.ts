@@ -7,3 +7,4 @@ export { createGitChangeDiagnoser, type GitChangeDiagnoserOptions } from './chan
 export { classifyFile, type FileChange, type FileClassification } from './change-classifier.ts';
 export { createGitRunner, type GitRunner, type GitResult } from './git-runner.ts';
 export { createGitPodTemplateSource, type GitPodTemplateOptions } from './pod-template.ts';
+export { createGitRevertPublisher, type GitRevertPublisherOptions } from './git-revert-publisher.ts';

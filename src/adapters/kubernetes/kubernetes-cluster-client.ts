@@ -103,7 +103,7 @@ export function createKubernetesClusterClient(options: KubernetesClusterClientOp
   };
 }
 
-function loadKubeConfig(path: string | undefined): KubeConfig {
+export function loadKubeConfig(path: string | undefined): KubeConfig {
   const kc = new KubeConfig();
   try {
     if (path) kc.loadFromFile(path);

@@ -46,9 +46,11 @@ export async function run(ctx: CommandContext): Promise<number> {
   if (format !== 'table') {
     ctx.io.stdout.write(renderDocument(format, doc));
   } else {
-    say(`${doc.status === 'verified' ? paint(ctx.io, 'green', 'verified') : paint(ctx.io, 'red', doc.status)}: ${demo.app} runs ${doc.to?.revision.slice(0, 7)}, the revision of history ${doc.to?.historyId}, on every Pod in ${seconds}s`);
+    const target = doc.to && 'replicaSet' in doc.to ? `revision ${doc.to.replicaSetRevision} (ReplicaSet ${doc.to.replicaSet})` : `${doc.to?.revision.slice(0, 7)}, the revision of history ${doc.to?.historyId},`;
+    say(`${doc.status === 'verified' ? paint(ctx.io, 'green', 'verified') : paint(ctx.io, 'red', doc.status)}: ${demo.app} runs ${target} on every Pod in ${seconds}s (${doc.mechanism ?? ''})`);
     for (const m of demo.metrics) say(`${m.name}: ${formatValues(m.before)} before the rollback -> ${formatValues(m.after)} after (${m.threshold})`);
-    say(`Step 3d is open: revert ${(doc.from.revision ?? '').slice(0, 7)} in git, then \`rewind finish ${demo.app}\` restores auto-sync`);
+    if (doc.runStatus === 'awaiting-revert') say(`Step 3d is open: revert ${(doc.from.revision ?? '').slice(0, 7)} in git, then \`rewind finish ${demo.app}\` restores auto-sync`);
+    else if (doc.runStatus === 'finished' && doc.steps.some((s) => s.kind === 'followup.revert')) say('the revert is in git and auto-sync is back: the run is finished');
     if (flagBool(ctx, 'keep')) say(`sandbox kept in ${demo.dir}: REWIND_CONFIG=${demo.dir}/rewind.yaml rewind status ${demo.app}`);
     if (demo.postmortem) say(`postmortem draft: ${demo.postmortem}`);
   }

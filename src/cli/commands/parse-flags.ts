@@ -42,3 +42,13 @@ export function requireOneApp(args: readonly string[], usage: string): string {
   if (extra.length) throw new UsageError(`unexpected argument "${extra[0]}"`, { hint: `usage: rewind ${usage}` });
   return app;
 }
+
+/** The mechanisms `--mechanism` names (with the short names people type). */
+const MECHANISM_NAMES: Readonly<Record<string, string>> = { undo: 'rollout-undo', 'rollout-undo': 'rollout-undo', argocd: 'argocd-rollback', 'argocd-rollback': 'argocd-rollback' };
+
+export function parseMechanism(text: string | undefined): string | undefined {
+  if (text === undefined) return undefined;
+  const name = MECHANISM_NAMES[text];
+  if (name === undefined) throw new UsageError(`--mechanism ${text} is not a mechanism rewind can run`, { hint: 'use argocd-rollback or rollout-undo (undo)' });
+  return name;
+}

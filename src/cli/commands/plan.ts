@@ -4,9 +4,9 @@ import { openAppContext } from '../../app/app-context.ts';
 import { planRollback } from '../../app/plan-service.ts';
 import { renderPlanText } from '../../report/plan-text.ts';
 import { ExitCode } from '../../core/errors.ts';
-import { flagString, type CommandContext } from '../command.ts';
+import { flagBool, flagString, type CommandContext } from '../command.ts';
 import { parseOutputFormat, renderDocument } from '../output.ts';
-import { parseHistoryId, parseTime, requireOneApp } from './parse-flags.ts';
+import { parseHistoryId, parseMechanism, parseTime, requireOneApp } from './parse-flags.ts';
 
 /** Reads only: gathers the facts, decides, prints the plan. Exit 1 when rewind would refuse. */
 export async function run(ctx: CommandContext): Promise<number> {
@@ -15,7 +15,8 @@ export async function run(ctx: CommandContext): Promise<number> {
   const to = parseHistoryId(flagString(ctx, 'to'));
   const alertAt = parseTime(flagString(ctx, 'alert-at'), '--alert-at');
   const app = await openAppContext(ctx.global, ctx.io.env, ctx.io.cwd);
-  const { plan } = await planRollback(app, { app: name, ...(to !== undefined ? { to } : {}), ...(alertAt ? { alertAt } : {}) });
+  const mechanism = parseMechanism(flagString(ctx, 'mechanism'));
+  const { plan } = await planRollback(app, { app: name, ...(to !== undefined ? { to } : {}), ...(alertAt ? { alertAt } : {}), ...(mechanism ? { mechanism } : {}), ...(flagBool(ctx, 'no-revert') ? { noRevert: true } : {}) });
   const save = flagString(ctx, 'save');
   if (save) {
     await writeFile(resolve(ctx.io.cwd, save), `${JSON.stringify(plan, null, 2)}\n`);

@@ -8,11 +8,11 @@ import type { Plan } from '../../core/plan.ts';
 import { validatePlan } from '../../core/plan-validation.ts';
 import { ExitCode, RefusedError, UsageError } from '../../core/errors.ts';
 import { renderPlanText } from '../../report/plan-text.ts';
-import { flagString, type CommandContext } from '../command.ts';
+import { flagBool, flagString, type CommandContext } from '../command.ts';
 import { parseOutputFormat, renderDocument } from '../output.ts';
 import { progressPrinter } from '../progress-printer.ts';
 import { runExitCode, runDocument } from './run-result.ts';
-import { parseDuration, parseHistoryId, parseTime, requireOneApp } from './parse-flags.ts';
+import { parseDuration, parseHistoryId, parseMechanism, parseTime, requireOneApp } from './parse-flags.ts';
 
 /** Steps 3a-3d of the runbook: plan (or re-check a saved plan), confirm, execute, verify. */
 export async function run(ctx: CommandContext): Promise<number> {
@@ -24,9 +24,12 @@ export async function run(ctx: CommandContext): Promise<number> {
   const planFile = flagString(ctx, 'plan');
   const saved = planFile ? await readPlan(resolve(ctx.io.cwd, planFile), name) : undefined;
   const app = await openAppContext(ctx.global, ctx.io.env, ctx.io.cwd);
+  const mechanism = parseMechanism(flagString(ctx, 'mechanism'));
   const fresh = await planRollback(app, {
     app: name,
-    ...(saved?.to?.kind === 'argocd-history' ? { to: saved.to.historyId } : to !== undefined ? { to } : {}),
+    ...(mechanism ?? saved?.mechanism ? { mechanism: mechanism ?? saved?.mechanism ?? '' } : {}),
+    ...(flagBool(ctx, 'no-revert') ? { noRevert: true } : {}),
+    ...(saved?.to?.kind === 'argocd-history' ? { to: saved.to.historyId } : saved?.to?.kind === 'replicaset-revision' && saved.to.historyId === null ? { to: saved.to.replicaSetRevision } : to !== undefined ? { to } : {}),
     ...(alertAt ? { alertAt } : {}),
   });
   let plan = fresh.plan;
@@ -55,7 +58,8 @@ export async function run(ctx: CommandContext): Promise<number> {
         hint: 'review the plan above and pass --yes (or --dry-run to only check it)',
       });
     }
-    if (!(await ctx.io.confirm(`Roll back ${name} to history id ${plan.to?.historyId ?? '?'} (${plan.mechanism ?? 'no mechanism'})?`))) {
+    const target = plan.to?.kind === 'replicaset-revision' ? `revision ${plan.to.replicaSetRevision} (ReplicaSet ${plan.to.replicaSet})` : `history id ${plan.to?.historyId ?? '?'}`;
+    if (!(await ctx.io.confirm(`Roll back ${name} to ${target} (${plan.mechanism ?? 'no mechanism'})?`))) {
       ctx.io.stderr.write('not confirmed; nothing changed\n');
       return ExitCode.Refused;
     }

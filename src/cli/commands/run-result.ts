@@ -20,7 +20,7 @@ export function runDocument(plan: Plan, result: RunResult, opts: { dryRun?: bool
     mechanism: plan.mechanism,
     rejected: plan.rejected,
     from: { historyId: plan.from.historyId, revision: plan.from.revision },
-    to: plan.to ? { historyId: plan.to.historyId, revision: plan.to.revision } : null,
+    to: plan.to ? { historyId: plan.to.historyId, revision: plan.to.revision, ...(plan.to.kind === 'replicaset-revision' ? { replicaSetRevision: plan.to.replicaSetRevision, replicaSet: plan.to.replicaSet } : {}) } : null,
     steps: result.steps.map((s) => ({
       kind: s.kind,
       phase: s.phase,

@@ -16,13 +16,18 @@ export async function run(ctx: CommandContext): Promise<number> {
   if (reply.status === 404 || (reply.status === 400 && reply.body.code === 3)) throw new UsageError(reply.body.message ?? `unknown app ${app}`);
   if (reply.status === 400) throw new RefusedError(reply.body.message ?? 'refused');
   if (reply.status !== 200) throw new AdapterError('sandbox', 'break', reply.body.message ?? `HTTP ${reply.status}`, { status: reply.status });
-  const b = reply.body as { revision: string; subject: string; historyId: number | null; deployed: boolean };
+  const b = reply.body as { revision?: string; subject?: string; historyId?: number | null; deployed: boolean; image?: string };
   const format = parseOutputFormat(ctx.global.output);
   if (format !== 'table') {
     ctx.io.stdout.write(renderDocument(format, reply.body));
     return ExitCode.Ok;
   }
-  ctx.io.stdout.write(`pushed ${b.revision.slice(0, 7)} "${b.subject}" to ${state.configRepo.branch}\n`);
+  if (b.revision === undefined) {
+    // A workload its team ships with kubectl: nothing went through git or Argo CD.
+    ctx.io.stdout.write(`kubectl set image: ${app} now runs ${b.image ?? 'the bad build'} (no git commit, no Argo CD)\n`);
+    return ExitCode.Ok;
+  }
+  ctx.io.stdout.write(`pushed ${b.revision.slice(0, 7)} "${b.subject ?? ''}" to ${state.configRepo.branch}\n`);
   ctx.io.stdout.write(
     b.deployed
       ? `Argo CD auto-synced it: ${app} history ${b.historyId} is the bad deploy\n`

@@ -6,6 +6,7 @@ import type { CommandContext } from '../command.ts';
 import { parseOutputFormat, renderDocument } from '../output.ts';
 import { paint } from '../io.ts';
 import { requireOneApp } from './parse-flags.ts';
+import { statusWithoutGitOps } from './status-unmanaged.ts';
 
 /** `argocd app get` plus what `kubectl get pods` knows: the digests the Pods really run. */
 export async function run(ctx: CommandContext): Promise<number> {
@@ -13,6 +14,7 @@ export async function run(ctx: CommandContext): Promise<number> {
   const format = parseOutputFormat(ctx.global.output);
   const app = await openAppContext(ctx.global, ctx.io.env, ctx.io.cwd);
   const cfg = app.app(name);
+  if (cfg.gitops === 'none') return statusWithoutGitOps(ctx, app, cfg, format);
   const [gitops, cluster] = await Promise.all([app.gitops(), app.cluster(cfg.workload.cluster)]);
   const [state, workload] = await Promise.all([gitops.getApplication(name), cluster.getWorkload(cfg.workload)]);
   const running = deployedRevision(state);

@@ -15,3 +15,19 @@ export const followupAwaitRevert = defineStep({
   awaits: 'revert',
   contradicts: (p, plan) => (plan.from.revision !== null && p.badRevision !== plan.from.revision ? `reverts ${p.badRevision.slice(0, 7)}, but the plan rolls back from ${plan.from.revision.slice(0, 7)}` : undefined),
 });
+
+/**
+ * Step 3d done by rewind: `git revert --no-edit BAD` in a clone of its own, the message naming
+ * the run and the reason, pushed to the tracked branch; or, when the branch is protected or the
+ * policy asks for review, to `rewind/revert-RUN` (the following await-revert then waits for a
+ * person to merge it). A conflict, or a revert touching files outside the app's folder, is refused.
+ */
+export const followupRevert = defineStep({
+  kind: 'followup.revert',
+  phase: 'follow-up',
+  params: S.object({ badRevision: S.string(), trackedBranch: S.string(), appPath: S.string(), mode: S.literal('push', 'review') }),
+  ports: ['repo', 'revert'],
+  expectedSeconds: 5,
+  failure: 'refused',
+  contradicts: (p, plan) => (plan.from.revision !== null && p.badRevision !== plan.from.revision ? `reverts ${p.badRevision.slice(0, 7)}, but the plan rolls back from ${plan.from.revision.slice(0, 7)}` : undefined),
+});

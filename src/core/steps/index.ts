@@ -1,6 +1,7 @@
 import type { StepDefinition } from './step-definition.ts';
 import * as argocd from './argocd-steps.ts';
-import { followupAwaitRevert } from './followup-steps.ts';
+import { followupAwaitRevert, followupRevert } from './followup-steps.ts';
+import * as kube from './kube-steps.ts';
 import { verifyDigest, verifyMetrics } from './verify-steps.ts';
 
 /**
@@ -25,6 +26,12 @@ export const stepDefinitions: readonly StepDefinition<unknown>[] = [
   argocd.argocdSyncToBranch,
   argocd.argocdWaitSyncedToBranch,
   argocd.argocdReleaseHold,
+  kube.kubePreflight,
+  kube.kubeWriteHold,
+  kube.kubeRolloutUndo,
+  kube.kubeWaitRollout,
+  kube.kubeReleaseHold,
+  followupRevert,
 ];
 
 const byKind = new Map(stepDefinitions.map((d) => [d.kind, d]));

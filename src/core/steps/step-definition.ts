@@ -3,11 +3,12 @@ import type { Schema } from '../schema.ts';
 
 /**
  * The ports a step's handler needs. The executor checks them before the step acts: a step needing
- * the config repo waits (pending) while rewind.yaml has none. `gitops` and `cluster` are always built.
+ * the config repo waits (pending) while rewind.yaml has none. `gitops` and `cluster` are always built;
+ * `kube` (rollout undo and the Deployment hold) and `revert` (git revert and push) when a plan needs them.
  * `metrics` (Prometheus) is optional in another way: without it the step records that metrics
  * were not checked and the run ends `rolled-back` (its handler decides; nothing waits on it).
  */
-export type PortName = 'gitops' | 'cluster' | 'repo' | 'metrics';
+export type PortName = 'gitops' | 'cluster' | 'repo' | 'kube' | 'revert' | 'metrics';
 
 /**
  * A step kind, registered once: its phase, parameter schema, the ports it needs and how it

@@ -3,6 +3,8 @@ import { releaseHold, writeHold } from './hold-steps.ts';
 import { awaitBranchHead, awaitRevert, syncToBranch, waitSyncedToBranch } from './followup-steps.ts';
 import { argocdRollback, preflight, verifyDigest, waitHealthy } from './rollback-steps.ts';
 import { verifyMetrics } from './verify-metrics-step.ts';
+import { kubePreflight, kubeReleaseHold, kubeRolloutUndo, kubeWaitRollout, kubeWriteHold } from './kube-undo-steps.ts';
+import { revert } from './revert-steps.ts';
 import { disableAutoSync, holdOwner, pinTargetRevision, restoreOwner, restoreSyncPolicy, unpinTargetRevision } from './sync-policy-steps.ts';
 
 /** One handler per step kind of `core/steps/` (a test checks both lists agree). */
@@ -24,4 +26,10 @@ export const stepHandlers: readonly StepHandler<unknown>[] = [
   syncToBranch,
   waitSyncedToBranch,
   releaseHold,
+  kubePreflight,
+  kubeWriteHold,
+  kubeRolloutUndo,
+  kubeWaitRollout,
+  kubeReleaseHold,
+  revert,
 ];

@@ -3,10 +3,10 @@
  * clone that the sandbox's "CI" commits in and pushes from, like a deploy pipeline would.
  * Argo CD reads revisions out of the bare repo only.
  */
-import { mkdir, mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { tmpdir } from 'node:os';
-import { git, gitPipe, type GitIdentity } from './git.ts';
+import { CI_BYPASS_ENV, git, gitPipe, type GitIdentity } from './git.ts';
 import { importCommits, type SeedCommit } from './fast-import.ts';
 
 export interface ConfigRepo {
@@ -36,8 +36,36 @@ export interface ConfigRepo {
    */
   setOffline(offline: boolean): Promise<void>;
   readonly offline: boolean;
+  /**
+   * Branch protection, as a forge enforces it: pushes to a protected branch are refused by the
+   * repository's pre-receive hook (except the sandbox's own CI), with GitHub's words.
+   */
+  protect(branch: string, on: boolean): Promise<void>;
+  readonly protectedBranches: readonly string[];
+  /** A reviewer merges `branch` (e.g. rewind/revert-RUN) into the tracked branch, as a pull request would; returns the merge commit. */
+  merge(branch: string, date: Date, author: GitIdentity): Promise<string>;
   close(): Promise<void>;
 }
+
+/**
+ * The bare repo's pre-receive hook: refuses updates of the branches listed in
+ * `protected-branches`, printing GitHub's messages (`GH006`), so a client sees what it would see
+ * from a protected branch on a forge (`! [remote rejected] … (pre-receive hook declined)`).
+ */
+const PRE_RECEIVE = `#!/bin/sh
+[ -n "$${CI_BYPASS_ENV}" ] && exit 0
+[ -f "$GIT_DIR/protected-branches" ] || exit 0
+status=0
+while read old new ref; do
+  branch=\${ref#refs/heads/}
+  if grep -qxF "$branch" "$GIT_DIR/protected-branches"; then
+    echo "error: GH006: Protected branch update failed for $ref." >&2
+    echo "error: Changes must be made through a pull request." >&2
+    status=1
+  fi
+done
+exit $status
+`;
 
 /** What git's transports report for a repository that is not there (go-git's `transport.ErrRepositoryNotFound`). */
 export class RepoUnreachable extends Error {
@@ -63,6 +91,11 @@ export async function createConfigRepo(options: {
   await rm(workDir, { recursive: true, force: true });
   await mkdir(bareDir, { recursive: true });
   await git(['init', '--bare', '--quiet', `--initial-branch=${branch}`], { cwd: bareDir });
+  const hook = join(bareDir, 'hooks', 'pre-receive');
+  await mkdir(dirname(hook), { recursive: true });
+  await writeFile(hook, PRE_RECEIVE);
+  await chmod(hook, 0o755);
+  let protectedBranches: string[] = [];
   const seeded = await importCommits(bareDir, branch, options.history);
   await git(['clone', '--quiet', '--branch', branch, bareDir, workDir], { cwd: options.dir });
   const cacheDir = await mkdtemp(join(tmpdir(), 'rewind-sandbox-trees-'));
@@ -167,6 +200,29 @@ export async function createConfigRepo(options: {
     readFile(commit, path) {
       if (offline) return Promise.reject(new RepoUnreachable());
       return git(['show', `${commit}:${path}`], { cwd: bareDir });
+    },
+    get protectedBranches() {
+      return protectedBranches;
+    },
+    protect(name, on) {
+      return serial(async () => {
+        reachable();
+        const file = join(bareDir, 'protected-branches');
+        const now = new Set((await readFile(file, 'utf8').catch(() => '')).split('\n').filter(Boolean));
+        if (on) now.add(name);
+        else now.delete(name);
+        protectedBranches = [...now];
+        await writeFile(file, protectedBranches.map((b) => `${b}\n`).join(''));
+      });
+    },
+    merge(name, date, author) {
+      return serial(async () => {
+        reachable();
+        await syncWork();
+        await git(['fetch', '--quiet', 'origin', `refs/heads/${name}:refs/remotes/origin/${name}`], { cwd: workDir });
+        await git(['merge', '--quiet', '--no-ff', '-m', `Merge branch '${name}'`, `origin/${name}`], { cwd: workDir, date, identity: author });
+        return push();
+      });
     },
     async close() {
       if (offline) await rename(`${bareDir}.offline`, bareDir).catch(() => undefined);

@@ -65,7 +65,10 @@ function syncDeployment(registry: ClusterRegistry, d: Deployment): void {
   }
 
   const status = computeStatus(registry, d, all, newRS, created);
-  if (!d.spec.paused && rolloutComplete(statusCounts(d, status))) pruneHistory(registry, d, all.filter((rs) => rs !== newRS));
+  // kubernetes pkg/controller/deployment: rolling.go/recreate.go clean up once the rollout is
+  // complete; sync.go (`sync`) also cleans up a paused Deployment ("when it's paused and no
+  // rollback is in flight"), so lowering revisionHistoryLimit prunes even while paused.
+  if (d.spec.paused || rolloutComplete(statusCounts(d, status))) pruneHistory(registry, d, all.filter((rs) => rs !== newRS));
   registry.update(DEPLOYMENTS, ns, d.metadata.name, { ...d, status }, 'status');
 }
 

@@ -18,6 +18,7 @@ import { BAD_VERSIONS, badBuild, digestOf, IMAGE_REGISTRY } from './images.ts';
 import { bumpMessage } from './timeline.ts';
 import { findScenario, SCENARIOS, scenarioNames, type ScenarioInfo } from './scenarios.ts';
 import type { WorldImages } from './world-images.ts';
+import { SEARCH_BAD_RELEASE, shipSearch, UNMANAGED_APP } from './unmanaged.ts';
 
 export interface CiDeps {
   readonly repo: ConfigRepo;
@@ -26,7 +27,7 @@ export interface CiDeps {
   /** Called after every push, as a git webhook tells Argo CD's repo-server to look again. */
   readonly pushed: () => void;
   readonly images: WorldImages;
-  /** The clusters, for what a team does to a Rollout after the deploy (rollouts scenarios). */
+  /** The clusters: for what a team does to a Rollout after the deploy (rollouts scenarios), and the workloads CI deploys with kubectl (no Argo CD). */
   readonly kubeFor?: (cluster: string) => KubeClient;
 }
 
@@ -151,6 +152,11 @@ export function ciRoutes(deps: CiDeps): Route[] {
       path: '/api/sandbox/v1/break',
       async handle(req) {
         const body = await req.body();
+        if ((body as { app?: unknown } | undefined)?.app === UNMANAGED_APP.name && deps.kubeFor) {
+          // Its pipeline runs kubectl set image; nothing goes through git or Argo CD.
+          const { image } = await shipSearch(deps.kubeFor(UNMANAGED_APP.region), SEARCH_BAD_RELEASE);
+          return { app: UNMANAGED_APP.name, scenario: 'kubectl', image, version: SEARCH_BAD_RELEASE, behaviour: 'crash-loop', deployed: true };
+        }
         const app = appFrom(body);
         const scenario = scenarioFrom(body);
         const bad = badBuild(app.service, scenario.behaviour);

@@ -10,6 +10,7 @@ import { join, relative } from 'node:path';
 import { stringify } from 'yaml';
 import { NAMESPACE, REGIONS, WORLD_APPS, workloadOf } from './bookstore.ts';
 import { REGISTRY_HOST } from './images.ts';
+import { UNMANAGED_APP } from './unmanaged.ts';
 
 export interface ClientFiles {
   readonly kubeconfig: string;
@@ -77,7 +78,7 @@ export function rewindYaml(i: ClientFileInputs, files: { kubeconfig: string; arg
           },
         }
       : {}),
-    apps: WORLD_APPS.map((a) => ({
+    apps: [...WORLD_APPS.map((a) => ({
       name: a.name,
       cluster: a.region,
       namespace: NAMESPACE,
@@ -87,6 +88,8 @@ export function rewindYaml(i: ClientFileInputs, files: { kubeconfig: string; arg
       severity: a.severity,
       slackChannel: a.slackChannel,
     })),
+    // The search team's Deployment: no Argo CD Application, so rewind undoes it as kubectl would.
+    { name: UNMANAGED_APP.name, cluster: UNMANAGED_APP.region, namespace: NAMESPACE, workload: { kind: 'Deployment', name: UNMANAGED_APP.service }, gitops: 'none', severity: 'P2' }],
   };
   return `# Written by \`rewind sandbox up\`: the sandbox's clusters, Argo CD and config repo.\n${stringify(doc)}`;
 }

@@ -141,6 +141,10 @@ export const IMAGE_REGISTRY: readonly ImageBuild[] = [
   ]),
   build(SIDECAR.repo, SIDECAR.version, 'good', 'healthy'),
   build(INIT.repo, INIT.version, 'good', 'healthy'),
+  // bookstore-search: deployed with kubectl by its team, no Argo CD (see world/unmanaged.ts).
+  build('search', '0.7.0', 'good', 'healthy'),
+  build('search', '0.7.1', 'good', 'healthy'),
+  build('search', '0.8.0', 'bad', 'crash-loop', { regression: 'panics at start: the new index format needs a reindex' }),
 ];
 
 export function imageByDigest(digest: string): ImageBuild | undefined {

@@ -3,6 +3,7 @@ import type { GitOpsFacts, Policy } from '../../facts.ts';
 import type { Evidence, PlanStep } from '../../plan.ts';
 import * as argocd from '../../steps/argocd-steps.ts';
 import { followupAwaitRevert } from '../../steps/followup-steps.ts';
+import { revertSteps } from '../revert-step.ts';
 import { makeStep, type StepDefinition, type StepFields } from '../../steps/step-definition.ts';
 import type { SavedOwner } from '../../hold.ts';
 import { chooseOwnerStrategy, holdLocation } from '../../owner-strategy.ts';
@@ -117,6 +118,7 @@ export function argocdSteps(input: StepsInput): PlanStep[] {
       evidence: input.expectedImages.length ? [{ claim: 'images at the target revision', source: facts.targetImages?.source ?? facts.diagnosis?.source ?? 'diagnosis' }] : [],
     }, { expectedImages: input.expectedImages }),
     verifyMetricsStep({ facts, policy, target: workloadTarget }),
+    ...revertSteps(facts, policy, bad, branch),
     step(followupAwaitRevert, {
       title: `Wait for the revert of ${shortHash(bad)} on ${branch} (3d); ${pinned ? 'targetRevision stays pinned' : 'auto-sync stays off'} until then`, target: `config repo ${branch}`,
       checks: [`a commit on ${branch} reverts ${shortHash(bad)}; until then the run stays open and \`rewind finish ${app.name}\` continues it`],

@@ -1,18 +1,105 @@
-import { SyncPolicy } from '../../domain.ts';
+import { deployedRevision, shortHash, SyncPolicy } from '../../domain.ts';
+import { GitOpsFacts, type Facts, type Policy } from '../../facts.ts';
+import { age, describeHold } from '../../hold.ts';
+import type { LastKnownGood } from '../../last-known-good.ts';
+import type { PlanTarget } from '../../plan.ts';
+import { chooseUndoTarget, PAUSED_MESSAGE, skippedMessage, type ReplicaSetRevision } from '../../rollout-history.ts';
 import { Proposal, type Mechanism } from '../mechanism.ts';
+import { argoUndoSteps, undoSteps } from './steps.ts';
 
-/** `kubectl rollout undo` semantics, for workloads no GitOps controller manages. */
+/** Pre-flight answers that stop an undo as much as an Argo CD rollback (last-known-good is Argo CD's own). */
+const BLOCKING_CHECKS = new Set(['open-run', 'schema', 'operation']);
+
+/**
+ * Who reverts the bad commit in git: `policy.revert` (`--no-revert` is `none`), else the app's
+ * `revert`, else `fallback`. Undefined: a person does (rewind waits for it).
+ */
+export function revertMode(facts: Facts, policy: Policy, fallback: 'push' | 'review' | undefined): 'push' | 'review' | undefined {
+  const mode = policy.revert ?? facts.app.revert ?? fallback;
+  return mode === 'none' ? undefined : mode;
+}
+
+/**
+ * `kubectl rollout undo` semantics through the Kubernetes API (kubectl
+ * `pkg/polymorphichelpers/rollback.go`). It proposes for a Deployment no GitOps controller manages
+ * (`gitops: none`). For an Argo CD app it proposes a paired plan (hold self-heal, undo, revert in
+ * git), which the tree ranks after Argo CD's own rollback: chosen by `--mechanism rollout-undo`.
+ */
 export const rolloutUndo: Mechanism = {
   name: 'rollout-undo',
-  summary: 'undo the Deployment to its previous ReplicaSet',
-  propose({ facts }) {
-    const app = facts.application?.value;
-    if (app !== undefined) {
-      const selfHeal = SyncPolicy.isAutoSyncOn(app.syncPolicy) && app.syncPolicy.automated?.selfHeal === true;
-      return Proposal.decline(
-        `Argo CD manages ${facts.app.name}: its rollback keeps git and the cluster in one story${selfHeal ? '; a bare undo would be reverted by self-heal within seconds' : ''}`,
+  summary: 'undo the Deployment to a previous ReplicaSet (kubectl rollout undo)',
+  propose({ facts, policy, lkg, checks }) {
+    const w = facts.workload.value.ref;
+    const name = `deployment ${w.namespace}/${w.name}`;
+    if (w.kind !== 'Deployment') return Proposal.decline(`${w.kind} ${w.namespace}/${w.name} is not a Deployment: kubectl's undo here is the Deployment's (an Argo Rollout has its own abort and undo)`);
+    if (facts.app.gitops !== 'none' && !GitOpsFacts.is(facts)) {
+      return Proposal.decline(`${facts.app.name} is deployed by Argo CD (rewind.yaml has no gitops: none) but its Application was not read: an undo Argo CD cannot be told about would be reverted by its self-heal`);
+    }
+    const history = facts.rolloutHistory?.value;
+    if (history === undefined) return Proposal.decline(`the ReplicaSet history of ${name} was not read`);
+
+    const refusals: string[] = [];
+    if (history.hold) refusals.push(`${name}: ${describeHold(history.hold, facts.now)}`);
+    if (!GitOpsFacts.is(facts)) {
+      for (const r of facts.openRuns?.value ?? []) {
+        if (history.hold?.ok && history.hold.hold.runId === r.runId) continue;
+        refusals.push(`run ${r.runId} of ${facts.app.name} is still open (${r.status}, started ${age(r.startedAt, facts.now)} ago). Next: rewind resume ${r.runId}, or end it: rewind abandon ${r.runId} --reason TEXT --restore|--leave`);
+      }
+    }
+    refusals.push(...checks.filter((c) => BLOCKING_CHECKS.has(c.check.id)).flatMap((c) => c.refusals));
+    if (history.paused) refusals.push(`${name} is paused: ${PAUSED_MESSAGE}`);
+    const choice = chooseUndoTarget(w.name, history, GitOpsFacts.is(facts) ? undefined : facts.requestedId);
+    if (!choice.ok) return { kind: 'refuse', to: null, reasons: [...refusals, `${choice.reason}. Roll forward, or redeploy a known-good image by hand; raise spec.revisionHistoryLimit so the next undo has somewhere to go`], warnings: [] };
+    const { target, current } = choice;
+    const requested = !GitOpsFacts.is(facts) && facts.requestedId !== undefined;
+    // kubectl's "previous" is the second-highest number, and an undo re-numbers what it brings
+    // back: after one undo, the previous revision is the release that was rolled back. Going there
+    // is rolling forward into the incident, so rewind only does it when it is named (--to).
+    if (!requested && current?.createdAt && target.createdAt && target.createdAt > current.createdAt) {
+      refusals.push(
+        `revision ${target.revision} (${target.replicaSet}) is newer than the running revision ${current.revision} (${current.replicaSet}): the running one was brought back by an earlier undo, and going "back" would ship what it rolled away from. Name a revision with --to if you mean it (\`kubectl rollout history deployment/${w.name}\`)`,
       );
     }
-    return Proposal.decline('rewind cannot run `rollout undo` yet: undo by hand (kubectl rollout undo) and verify');
+    const to = targetOf(facts, lkg, target);
+    if (target.matchesCurrent) return { kind: 'noop', to, reason: skippedMessage(target.revision) };
+    const warnings = checks.flatMap((c) => c.warnings);
+    if (refusals.length > 0) return { kind: 'refuse', to, reasons: refusals, warnings };
+    const reasons = [
+      `${name}: revision ${target.revision} (${target.replicaSet}) runs ${target.images.map((i) => i.image).join(', ')}${current ? `; the current revision ${current.revision} runs ${current.images.map((i) => i.image).join(', ')}` : ''}`,
+    ];
+    const base = { facts, policy, target, current, generation: history.generation };
+
+    if (!GitOpsFacts.is(facts)) {
+      return { kind: 'plan', to, steps: undoSteps(base), reasons: [`${facts.app.name} has no GitOps controller (gitops: none): kubectl rollout undo is the path`, ...reasons], warnings };
+    }
+    const app = facts.application.value;
+    if (app.owner) {
+      return Proposal.decline(`${app.owner.kind} ${app.owner.name} owns ${app.name} and puts its sync policy back: self-heal cannot be held around an undo (Argo CD's rollback pins targetRevision instead)`);
+    }
+    const bad = deployedRevision(app);
+    const selfHeal = SyncPolicy.isAutoSyncOn(app.syncPolicy) && app.syncPolicy.automated?.selfHeal === true;
+    const revert = facts.app.repoPath ? revertMode(facts, policy, 'push') : undefined;
+    const moreWarnings = [
+      ...(facts.app.repoPath || policy.revert === 'none' ? [] : ['apps[].repoPath is not set: rewind cannot prove a revert stays in the app\'s folder, so a person reverts']),
+      ...(revert === undefined ? [`until ${shortHash(bad)} is reverted in git, auto-sync stays off: \`rewind finish ${app.name}\` once it is`] : []),
+    ];
+    return {
+      kind: 'plan',
+      to,
+      steps: argoUndoSteps({ ...base, facts, bad, revert }),
+      reasons: [
+        `${app.name} is managed by Argo CD${selfHeal ? ' with self-heal' : ''}: a bare undo ${selfHeal ? 'would be reverted within seconds' : 'would drift from git'}, so this plan holds auto-sync first and reverts ${shortHash(bad)} in git`,
+        ...reasons,
+      ],
+      warnings: [...warnings, ...moreWarnings],
+    };
   },
 };
+
+/** The target; for an Argo CD app, the history entry whose images the ReplicaSet runs, when the facts show it. */
+function targetOf(facts: Facts, lkg: LastKnownGood | null, rs: ReplicaSetRevision): PlanTarget {
+  const images = rs.images.map((i) => i.image).sort();
+  const rendered = [...(facts.targetImages?.value ?? [])].sort();
+  const same = lkg?.ok === true && rendered.length > 0 && rendered.length === images.length && rendered.every((x, i) => x === images[i]);
+  return { kind: 'replicaset-revision', replicaSetRevision: rs.revision, replicaSet: rs.replicaSet, revision: same ? lkg.entry.revision : '', historyId: same ? lkg.entry.id : null };
+}

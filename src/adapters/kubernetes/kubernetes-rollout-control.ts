@@ -1,0 +1,240 @@
+/**
+ * `RolloutControl` through `@kubernetes/client-node`: `kubectl rollout history` and `rollout undo`
+ * as kubectl does them (kubernetes/kubectl `pkg/polymorphichelpers/rollback.go` and
+ * `pkg/util/deployment/deployment.go`), and rewind's hold as an annotation on the Deployment.
+ *
+ * ### Examples
+ * ```ts
+ * const kube = createKubernetesRolloutControl({ kubeconfigPath: '.rewind/sandbox/kubeconfig', context: 'us-east' });
+ * (await kube.history(ref)).revisions.map((r) => r.revision); // [5, 4, 2]
+ * await kube.undo(ref, 4);   // { outcome: 'rolled-back', message: 'rolled back' }
+ * ```
+ */
+import { isDeepStrictEqual } from 'node:util';
+import type { KubeConfig} from '@kubernetes/client-node';
+import { AppsV1Api, Observable, type V1Deployment, type V1PodTemplateSpec, type V1ReplicaSet } from '@kubernetes/client-node';
+import { ObjectSerializer } from '@kubernetes/client-node/dist/gen/models/ObjectSerializer.js';
+import type { WorkloadRef } from '../../core/domain.ts';
+import { AdapterError, NotFoundError, RefusedError } from '../../core/errors.ts';
+import { describeHold, HOLD_ANNOTATION, readHold, type Hold } from '../../core/hold.ts';
+import type { RolloutControl } from '../../core/ports.ts';
+import { chooseUndoTarget, PAUSED_MESSAGE, skippedMessage, type ReplicaSetRevision, type RolloutHistory } from '../../core/rollout-history.ts';
+import { kubeError } from './kubernetes-errors.ts';
+import { toLabelSelectorString } from './label-selector.ts';
+import { loadKubeConfig } from './kubernetes-cluster-client.ts';
+
+export const REVISION = 'deployment.kubernetes.io/revision';
+const POD_TEMPLATE_HASH = 'pod-template-hash';
+/**
+ * kubectl's `annotationsToSkip`: kept from the Deployment, never copied from the ReplicaSet. rewind
+ * adds its own hold: the controller copies Deployment annotations onto ReplicaSets (and never
+ * removes them), so an old ReplicaSet may carry a stale hold that must not come back.
+ */
+const ANNOTATIONS_TO_SKIP = new Set([
+  'kubectl.kubernetes.io/last-applied-configuration',
+  REVISION,
+  'deployment.kubernetes.io/revision-history',
+  'deployment.kubernetes.io/desired-replicas',
+  'deployment.kubernetes.io/max-replicas',
+  'deprecated.deployment.rollback.to',
+  HOLD_ANNOTATION,
+]);
+
+export interface KubernetesRolloutControlOptions {
+  readonly context: string;
+  readonly kubeconfigPath?: string;
+  readonly kubeConfig?: KubeConfig;
+  readonly timeoutMs?: number;
+}
+
+type Json = Record<string, unknown>;
+
+export function createKubernetesRolloutControl(options: KubernetesRolloutControlOptions): RolloutControl {
+  const kc = options.kubeConfig ?? loadKubeConfig(options.kubeconfigPath);
+  kc.setCurrentContext(options.context);
+  const server = kc.getCurrentCluster()?.server ?? '(no server)';
+  const apps = kc.makeApiClient(AppsV1Api);
+  const timeoutMs = options.timeoutMs ?? 15_000;
+
+  async function call<T>(operation: string, ref: WorkloadRef, fn: (cfg: object) => Promise<T>, signal?: AbortSignal, contentType?: string): Promise<T> {
+    const deadline = AbortSignal.timeout(timeoutMs);
+    try {
+      return await fn(requestOptions(signal ? AbortSignal.any([signal, deadline]) : deadline, contentType));
+    } catch (err) {
+      if (signal?.aborted) throw signal.reason;
+      throw deadline.aborted
+        ? new AdapterError('kubernetes', operation, `no answer from ${server} within ${timeoutMs} ms (context ${options.context})`, { cause: err, transient: true })
+        : kubeError(err, { operation, context: options.context, server, notFound: () => new NotFoundError(`deployment ${ref.namespace}/${ref.name} not found in cluster context ${options.context}`) });
+    }
+  }
+
+  const readDeployment = (ref: WorkloadRef, signal?: AbortSignal): Promise<V1Deployment> =>
+    call(`read deployment ${ref.name}`, ref, (cfg) => apps.readNamespacedDeployment({ name: ref.name, namespace: ref.namespace }, cfg), signal);
+
+  /** kubectl's `GetAllReplicaSets`: listed by the Deployment's selector, kept only when it controls them. */
+  async function replicaSets(ref: WorkloadRef, d: V1Deployment, signal?: AbortSignal): Promise<V1ReplicaSet[]> {
+    const labelSelector = toLabelSelectorString(d.spec?.selector);
+    if (!labelSelector) return [];
+    const list = await call(`list replicasets of ${ref.name}`, ref, (cfg) => apps.listNamespacedReplicaSet({ namespace: ref.namespace, labelSelector }, cfg), signal);
+    const uid = d.metadata?.uid;
+    return list.items.filter((rs) => rs.metadata?.ownerReferences?.some((o) => o.controller === true && o.uid === uid));
+  }
+
+  async function historyOf(ref: WorkloadRef, signal?: AbortSignal): Promise<{ deployment: V1Deployment; sets: V1ReplicaSet[]; history: RolloutHistory }> {
+    const deployment = await readDeployment(ref, signal);
+    const sets = await replicaSets(ref, deployment, signal);
+    const current = templateJson(deployment.spec?.template);
+    const revisions = sets
+      .map((rs): ReplicaSetRevision => {
+        const tpl = rs.spec?.template;
+        const cause = rs.metadata?.annotations?.['kubernetes.io/change-cause'];
+        const created = rs.metadata?.creationTimestamp;
+        return {
+          revision: Number(rs.metadata?.annotations?.[REVISION] ?? 0) || 0,
+          replicaSet: rs.metadata?.name ?? '',
+          images: [
+            ...(tpl?.spec?.containers ?? []).map((c) => ({ container: c.name, image: c.image ?? '' })),
+            ...(tpl?.spec?.initContainers ?? []).map((c) => ({ container: c.name, image: c.image ?? '', init: true })),
+          ],
+          ...(cause ? { changeCause: cause } : {}),
+          matchesCurrent: equalIgnoreHash(templateJson(tpl), current),
+          ...(created ? { createdAt: new Date(created).toISOString() } : {}),
+        };
+      })
+      .filter((r) => r.revision > 0)
+      .sort((a, b) => b.revision - a.revision);
+    const raw = deployment.metadata?.annotations?.[HOLD_ANNOTATION];
+    return {
+      deployment,
+      sets,
+      history: {
+        revisions,
+        revisionHistoryLimit: deployment.spec?.revisionHistoryLimit ?? 10,
+        paused: deployment.spec?.paused ?? false,
+        generation: deployment.metadata?.generation ?? 0,
+        ...(raw !== undefined ? { hold: readHold(raw) } : {}),
+      },
+    };
+  }
+
+  async function patch(ref: WorkloadRef, operation: string, ops: readonly Json[], dryRun = false): Promise<void> {
+    await call(operation, ref, (cfg) =>
+      apps.patchNamespacedDeployment({ name: ref.name, namespace: ref.namespace, body: ops, ...(dryRun ? { dryRun: 'All' } : {}) }, cfg), undefined, 'application/json-patch+json');
+  }
+
+  /** JSON patch of the annotations, guarded by a `test` of the resourceVersion read: a concurrent writer makes it fail. */
+  async function setHold(ref: WorkloadRef, runId: string, hold: Hold | undefined): Promise<void> {
+    const d = await readDeployment(ref);
+    const annotations = d.metadata?.annotations ?? {};
+    const raw = annotations[HOLD_ANNOTATION];
+    if (raw !== undefined) {
+      const reading = readHold(raw);
+      if (!(reading.ok && reading.hold.runId === runId)) throw new RefusedError(`deployment ${ref.namespace}/${ref.name}: ${describeHold(reading, new Date().toISOString())}`);
+    }
+    if (hold === undefined && raw === undefined) return;
+    const next: Record<string, string> = { ...annotations };
+    if (hold) next[HOLD_ANNOTATION] = JSON.stringify(hold);
+    else delete next[HOLD_ANNOTATION];
+    try {
+      await patch(ref, hold ? 'write the hold' : 'clear the hold', [
+        { op: 'test', path: '/metadata/resourceVersion', value: d.metadata?.resourceVersion ?? '' },
+        { op: d.metadata?.annotations ? 'replace' : 'add', path: '/metadata/annotations', value: next },
+      ]);
+    } catch (e) {
+      if (e instanceof AdapterError && (e.status === 422 || e.status === 409 || e.status === 400)) {
+        throw new RefusedError(`deployment ${ref.namespace}/${ref.name} changed while rewind wrote its hold: read it again`, { cause: e });
+      }
+      throw e;
+    }
+  }
+
+  return {
+    async history(ref, opts = {}) {
+      return (await historyOf(ref, opts.signal)).history;
+    },
+
+    async undo(ref, toRevision, opts = {}) {
+      const { deployment, sets, history } = await historyOf(ref);
+      const choice = chooseUndoTarget(ref.name, history, toRevision);
+      if (!choice.ok) throw new NotFoundError(choice.reason);
+      // kubectl's order: the revision first, then paused, then "already matches".
+      if (history.paused) throw new RefusedError(PAUSED_MESSAGE);
+      if (choice.target.matchesCurrent) return { outcome: 'skipped', message: skippedMessage(toRevision) };
+      const rs = sets.find((s) => s.metadata?.name === choice.target.replicaSet);
+      if (!rs?.spec?.template) throw new NotFoundError(`ReplicaSet ${choice.target.replicaSet} has no Pod template`);
+      await patch(ref, `rollout undo --to-revision=${toRevision}`, undoPatch(deployment, rs), opts.dryRun);
+      return { outcome: 'rolled-back', message: 'rolled back' };
+    },
+
+    writeHold: (ref, hold) => setHold(ref, hold.runId, hold),
+    clearHold: (ref, runId) => setHold(ref, runId, undefined),
+  };
+}
+
+/**
+ * kubectl's `getDeploymentPatch`: replace `/spec/template` with the ReplicaSet's template (its
+ * `pod-template-hash` label removed; Go's encoding writes `creationTimestamp: null`), and replace
+ * `/metadata/annotations` with the Deployment's skipped ones plus the ReplicaSet's others.
+ */
+export function undoPatch(deployment: V1Deployment, rs: V1ReplicaSet): Json[] {
+  const template = templateJson(rs.spec?.template);
+  const metadata = (template['metadata'] ?? {}) as Json;
+  const labels = { ...((metadata['labels'] ?? {}) as Record<string, string>) };
+  delete labels[POD_TEMPLATE_HASH];
+  const value = { ...template, metadata: { ...metadata, creationTimestamp: null, labels } };
+  const annotations: Record<string, string> = {};
+  const own = deployment.metadata?.annotations ?? {};
+  for (const k of ANNOTATIONS_TO_SKIP) if (own[k] !== undefined) annotations[k] = own[k];
+  for (const [k, v] of Object.entries(rs.metadata?.annotations ?? {})) if (!ANNOTATIONS_TO_SKIP.has(k)) annotations[k] = v;
+  return [
+    { op: 'replace', path: '/spec/template', value },
+    { op: 'replace', path: '/metadata/annotations', value: annotations },
+  ];
+}
+
+/** The wire form of a Pod template (client-node parses dates; the API speaks JSON). */
+function templateJson(t: V1PodTemplateSpec | undefined): Json {
+  return (t ? (ObjectSerializer.serialize(t, 'V1PodTemplateSpec', '') as Json) : {});
+}
+
+/** kubectl's `equalIgnoreHash`: the templates equal once `pod-template-hash` is dropped from both. */
+function equalIgnoreHash(a: Json, b: Json): boolean {
+  const strip = (t: Json): Json => {
+    const metadata = { ...((t['metadata'] ?? {}) as Json) };
+    const labels = { ...((metadata['labels'] ?? {}) as Record<string, string>) };
+    delete labels[POD_TEMPLATE_HASH];
+    delete metadata['creationTimestamp'];
+    return prune({ ...t, metadata: { ...metadata, labels } }) as Json;
+  };
+  return isDeepStrictEqual(strip(a), strip(b));
+}
+
+/** Drops undefined and empty maps, which the API server's encoding and ours may spell differently. */
+function prune(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(prune);
+  if (v === null || typeof v !== 'object') return v;
+  const out: Json = {};
+  for (const [k, x] of Object.entries(v as Json)) {
+    const p = prune(x);
+    if (p === undefined || (typeof p === 'object' && p !== null && !Array.isArray(p) && Object.keys(p).length === 0)) continue;
+    out[k] = p;
+  }
+  return out;
+}
+
+/** The per-call signal (client-node cancels its fetch through it) and, for a patch, its content type. */
+function requestOptions(signal: AbortSignal, contentType: string | undefined): object {
+  return {
+    middleware: [
+      {
+        pre: (ctx: { setSignal(s: AbortSignal): void; setHeaderParam(k: string, v: string): void }) => {
+          ctx.setSignal(signal);
+          if (contentType) ctx.setHeaderParam('Content-Type', contentType);
+          return new Observable(Promise.resolve(ctx));
+        },
+        post: <R>(ctx: R) => new Observable(Promise.resolve(ctx)),
+      },
+    ],
+    middlewareMergeStrategy: 'append',
+  };
+}

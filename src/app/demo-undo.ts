@@ -1,0 +1,88 @@
+/**
+ * The demos of issue 13, inside `runDemo`'s sandbox: `kubectl` (an app Argo CD does not manage,
+ * undone as `kubectl rollout undo` does) and `autosync-footgun` (a plain undo on a self-healed app
+ * put back by Argo CD within seconds, shown step by step; then rewind's undo, which sticks).
+ */
+import { AdapterError } from '../core/errors.ts';
+import type { WorkloadState } from '../core/domain.ts';
+import type { Plan } from '../core/plan.ts';
+import { chooseUndoTarget } from '../core/rollout-history.ts';
+import type { RunResult } from '../executor/execute-plan.ts';
+import type { AppContext } from './app-context.ts';
+import type { DemoOptions } from './demo.ts';
+import { planRollback } from './plan-service.ts';
+import { executeRollback } from './rollback-service.ts';
+
+export interface UndoDemoInput {
+  readonly ctx: AppContext;
+  readonly dir: string;
+  readonly app: string;
+  readonly opts: DemoOptions;
+  /** `rewind sandbox break APP --scenario NAME` in a child process, as a user would. */
+  breakApp(scenario: string): Promise<void>;
+}
+
+export type UndoDemo = (input: UndoDemoInput) => Promise<{ plan: Plan; result: RunResult | undefined }>;
+
+/** Polls the workload (real time; the sandbox clock runs fast) until `ok`, or fails naming `what`. */
+async function watch(ctx: AppContext, app: string, what: string, ok: (w: WorkloadState) => boolean, timeoutMs = 120_000): Promise<WorkloadState> {
+  const ref = ctx.app(app).workload;
+  const cluster = await ctx.cluster(ref.cluster);
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const w = await cluster.getWorkload(ref);
+    if (ok(w)) return w;
+    if (Date.now() > deadline) throw new AdapterError('sandbox', 'demo', `${what} did not happen within ${timeoutMs / 1000} s`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+const mainImage = (w: WorkloadState): string => w.images.find((i) => !i.init && i.container === w.ref.name)?.image ?? w.images[0]?.image ?? '';
+
+async function planAndRun(input: UndoDemoInput, mechanism?: string): Promise<{ plan: Plan; result: RunResult | undefined }> {
+  const { ctx, app, opts } = input;
+  const { plan } = await planRollback(ctx, { app, alertAt: new Date(ctx.clock.now().getTime() + 1000).toISOString(), ...(mechanism ? { mechanism } : {}) });
+  opts.showPlan(plan);
+  opts.say(`chosen: ${plan.mechanism ?? 'none'}; not chosen: ${plan.rejected.map((r) => `${r.mechanism} (${r.reason})`).join('; ')}`);
+  if (plan.decision !== 'rollback') return { plan, result: undefined };
+  const result = await executeRollback(ctx, { plan, reason: `demo: ${app} regressed after a deploy`, timeoutMs: 5 * 60_000, signal: opts.signal, dryRun: false, progress: opts.progress }, opts.env);
+  return { plan, result };
+}
+
+export const kubectlDemo: UndoDemo = async (input) => {
+  const { ctx, app, opts } = input;
+  const before = mainImage(await watch(ctx, app, 'reading the Deployment', () => true));
+  opts.say(`${app} has no Argo CD Application: its team ships with kubectl set image. It runs ${before}`);
+  await input.breakApp('kubectl');
+  const broken = await watch(ctx, app, 'the bad release crash-looping', (w) => w.pods.some((p) => p.waiting?.reason === 'CrashLoopBackOff'));
+  opts.say(`shipped ${mainImage(broken)}: its new Pods are in CrashLoopBackOff, the rollout is stuck`);
+  return planAndRun(input);
+};
+
+export const autosyncFootgunDemo: UndoDemo = async (input) => {
+  const { ctx, app, opts } = input;
+  const gitops = await ctx.gitops();
+  const lastId = (await gitops.getApplication(app)).history.at(-1)?.id ?? 0;
+  const good = mainImage(await watch(ctx, app, 'reading the Deployment', () => true));
+  await input.breakApp('argocd-image');
+  const bad = mainImage(await watch(ctx, app, 'the bad digest rolled out', (w) => mainImage(w) !== good && w.updatedReplicas === w.replicas));
+  const deployed = (await gitops.getApplication(app)).history.at(-1);
+  opts.say(`Argo CD synced ${deployed && deployed.id > lastId ? `history ${deployed.id}` : 'the bad commit'}; every Pod runs ${bad}`);
+
+  opts.say('step 1 - the footgun: a plain `kubectl rollout undo deployment/catalog`, with self-heal still on');
+  const ref = ctx.app(app).workload;
+  const rollouts = await ctx.rollouts?.(ref.cluster);
+  if (!rollouts) throw new AdapterError('sandbox', 'demo', 'no Kubernetes client for rollout undo');
+  const choice = chooseUndoTarget(ref.name, await rollouts.history(ref));
+  if (!choice.ok) throw new AdapterError('sandbox', 'demo', choice.reason);
+  const undone = await rollouts.undo(ref, choice.target.revision);
+  const t0 = ctx.clock.now().getTime();
+  opts.say(`step 2 - deployment.apps/${ref.name} ${undone.message} to revision ${choice.target.revision}: the template runs ${mainImage(await watch(ctx, app, 'the undo', (w) => mainImage(w) === good))} again`);
+  await watch(ctx, app, 'self-heal', (w) => mainImage(w) === bad);
+  opts.say(`step 3 - Argo CD self-heal put ${bad} back ${((ctx.clock.now().getTime() - t0) / 1000).toFixed(0)} sandbox seconds later: the fix was undone, git still says the bad commit`);
+  opts.say('step 4 - rewind\'s path: hold self-heal first, undo, revert in git, give auto-sync back');
+  return planAndRun(input, 'rollout-undo');
+};
+
+/** The demos this module runs, by scenario name. */
+export const UNDO_DEMOS: Readonly<Record<string, UndoDemo>> = { kubectl: kubectlDemo, 'autosync-footgun': autosyncFootgunDemo };

@@ -1,0 +1,44 @@
+/**
+ * `rewind demo --scenario kubectl|autosync-footgun`: each prints the chosen mechanism and the
+ * rejected ones with reasons (JSON: `mechanism`, `rejected`), and ends verified.
+ */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { rewind } from './cli.ts';
+
+interface DemoDoc {
+  scenario: string;
+  app: string;
+  status: string;
+  runStatus: string;
+  mechanism: string;
+  rejected: { mechanism: string; reason: string }[];
+  to: { replicaSetRevision?: number; replicaSet?: string };
+  steps: { kind: string; status: string }[];
+}
+
+test('demo --scenario kubectl: an app Argo CD does not manage is undone as kubectl rollout undo does', async () => {
+  const r = await rewind(['demo', '--scenario', 'kubectl', '--speed', '20', '-o', 'json']);
+  assert.equal(r.code, 0, r.stderr);
+  const doc = JSON.parse(r.stdout) as DemoDoc;
+  assert.deepEqual([doc.scenario, doc.app, doc.status, doc.mechanism], ['kubectl', 'bookstore-search-us-east', 'verified', 'rollout-undo']);
+  assert.equal(doc.to.replicaSetRevision, 2);
+  assert.match(doc.rejected.find((x) => x.mechanism === 'argocd-rollback')?.reason ?? '', /has no Argo CD Application/);
+  assert.deepEqual(doc.steps.map((s) => s.status), Array(6).fill('succeeded'));
+  assert.match(r.stderr, /CrashLoopBackOff/, 'the incident was real before the undo');
+  assert.match(r.stderr, /chosen: rollout-undo; not chosen: feature-flag/);
+});
+
+test('demo --scenario autosync-footgun: self-heal puts a plain undo back; rewind\'s undo sticks', async () => {
+  const r = await rewind(['demo', '--scenario', 'autosync-footgun', '--speed', '20', '-o', 'json']);
+  assert.equal(r.code, 0, r.stderr);
+  const doc = JSON.parse(r.stdout) as DemoDoc;
+  assert.deepEqual([doc.scenario, doc.status, doc.runStatus, doc.mechanism], ['autosync-footgun', 'verified', 'finished', 'rollout-undo']);
+  assert.match(r.stderr, /step 2 - deployment.apps\/catalog rolled back to revision \d+/);
+  assert.match(r.stderr, /step 3 - Argo CD self-heal put \S+ back \d+ sandbox seconds later/);
+  assert.match(doc.rejected.find((x) => x.mechanism === 'argocd-rollback')?.reason ?? '', /applies, but/);
+  const kinds = doc.steps.map((s) => s.kind);
+  assert.ok(kinds.indexOf('argocd.disable-auto-sync') < kinds.indexOf('kube.rollout-undo'));
+  assert.equal(doc.steps.find((s) => s.kind === 'followup.revert')?.status, 'succeeded');
+  assert.equal(doc.steps.find((s) => s.kind === 'argocd.restore-sync-policy')?.status, 'succeeded');
+});
