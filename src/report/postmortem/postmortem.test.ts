@@ -77,7 +77,7 @@ test('the draft answers the mandatory action items from facts and leaves the res
   assert.match(footgun?.finding ?? '', /^yes: auto-sync is ON .*rewind disabled it first \(journal line \d+\)/);
   assert.deepEqual(
     p.durations.map((d) => [d.name.split(' (')[0], d.seconds]),
-    [['time to detect', 152], ['time to mitigate', 341], ['time to verify', 99], ['failed deployment recovery time', 592], ['git and cluster disagreed', 1774]],
+    [['time to detect', 152], ['time to mitigate', 341], ['time to verify', 102], ['failed deployment recovery time', 595], ['git and cluster disagreed', 1774]],
   );
   assert.ok(p.timeline.every((e) => e.source.href !== undefined), 'every timeline entry links its source');
   assert.ok(p.impact.some((l) => l.includes('peaking at 0.900')), p.impact.join('\n'));

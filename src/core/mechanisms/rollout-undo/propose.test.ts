@@ -20,9 +20,9 @@ interface Case {
   readonly extra?: (plan: Plan) => void;
 }
 
-const UNDO_STEPS = ['kube.preflight', 'kube.write-hold', 'kube.rollout-undo', 'kube.wait-rollout', 'verify.digest', 'kube.release-hold'];
+const UNDO_STEPS = ['kube.preflight', 'kube.write-hold', 'kube.rollout-undo', 'kube.wait-rollout', 'verify.digest', 'verify.metrics', 'kube.release-hold'];
 const ARGO_UNDO = (revert: boolean, auto = true) => [
-  'kube.preflight', 'argocd.write-hold', ...(auto ? ['argocd.disable-auto-sync'] : []), 'kube.rollout-undo', 'kube.wait-rollout', 'verify.digest',
+  'kube.preflight', 'argocd.write-hold', ...(auto ? ['argocd.disable-auto-sync'] : []), 'kube.rollout-undo', 'kube.wait-rollout', 'verify.digest', 'verify.metrics',
   ...(revert ? ['followup.revert'] : []), 'followup.await-revert', 'argocd.await-branch-head', auto ? 'argocd.restore-sync-policy' : 'argocd.sync-to-branch', 'argocd.wait-synced-to-branch', 'argocd.release-hold',
 ];
 const none = () => FakeFacts.seed().gitopsNone();
