@@ -77,7 +77,9 @@ export const autosyncFootgunDemo: UndoDemo = async (input) => {
   if (!choice.ok) throw new AdapterError('sandbox', 'demo', choice.reason);
   const undone = await rollouts.undo(ref, choice.target.revision);
   const t0 = ctx.clock.now().getTime();
-  opts.say(`step 2 - deployment.apps/${ref.name} ${undone.message} to revision ${choice.target.revision}: the template runs ${mainImage(await watch(ctx, app, 'the undo', (w) => mainImage(w) === good))} again`);
+  // NOTE: self-heal's first attempt is immediate on drift (Argo CD >= 2.14): the good template may
+  // be replaced before any read sees it, so the undo is shown as the API server accepted it.
+  opts.say(`step 2 - deployment.apps/${ref.name} ${undone.message} to revision ${choice.target.revision}: the template asks for ${good} again`);
   await watch(ctx, app, 'self-heal', (w) => mainImage(w) === bad);
   opts.say(`step 3 - Argo CD self-heal put ${bad} back ${((ctx.clock.now().getTime() - t0) / 1000).toFixed(0)} sandbox seconds later: the fix was undone, git still says the bad commit`);
   opts.say('step 4 - rewind\'s path: hold self-heal first, undo, revert in git, give auto-sync back');
