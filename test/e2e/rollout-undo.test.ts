@@ -90,15 +90,15 @@ describe('an app Argo CD does not manage (gitops: none)', () => {
     assert.equal(doc.mechanism, 'rollout-undo');
     assert.deepEqual([doc.to.kind, doc.to.replicaSetRevision], ['replicaset-revision', 2]);
     assert.match(doc.rejected.find((r) => r.mechanism === 'argocd-rollback')?.reason ?? '', /has no Argo CD Application/);
-    assert.deepEqual(doc.steps.map((s) => s.kind), ['kube.preflight', 'kube.write-hold', 'kube.rollout-undo', 'kube.wait-rollout', 'verify.digest', 'kube.release-hold']);
+    assert.deepEqual(doc.steps.map((s) => s.kind), ['kube.preflight', 'kube.write-hold', 'kube.rollout-undo', 'kube.wait-rollout', 'verify.digest', 'verify.metrics', 'kube.release-hold']);
 
     const r = await cli(['rollback', SEARCH, '--yes', '--reason', 'search crash-looping after 0.8.0', '-o', 'json']);
     assert.equal(r.code, 0, r.stderr + r.stdout);
     const result = parse<RunJson>(r.stdout);
-    assert.equal(result.status, 'verified');
+    assert.equal(result.status, 'rolled-back', 'search declares no metrics: rolled back, not verified');
     assert.equal(result.mechanism, 'rollout-undo');
     assert.ok(result.rejected.length > 0);
-    assert.deepEqual(result.steps.map((s) => s.status), ['succeeded', 'succeeded', 'succeeded', 'succeeded', 'succeeded', 'succeeded']);
+    assert.deepEqual(result.steps.map((s) => s.status), ['succeeded', 'succeeded', 'succeeded', 'succeeded', 'succeeded', 'skipped', 'succeeded']);
     assert.match(step(result, 'verify.digest').evidence.join('\n'), /2\/2 Pods run the target's 1 container, by reference and digest/);
     const d = await deployment('search');
     assert.equal(imageOf(d, 'search'), good);
@@ -145,7 +145,7 @@ describe('a crash in the middle of an undo', () => {
     const resumed = await cli(['resume', open[0]?.runId ?? '', '-o', 'json']);
     assert.equal(resumed.code, 0, resumed.stderr + resumed.stdout);
     const doc = parse<RunJson>(resumed.stdout);
-    assert.equal(doc.status, 'verified');
+    assert.equal(doc.status, 'rolled-back');
     assert.equal(step(doc, 'kube.rollout-undo').status, 'skipped', 'the undo is not sent twice');
     assert.equal((await deployment('search')).metadata.annotations['rewind.io/hold'], undefined);
   });
