@@ -26,7 +26,7 @@ test('demo --scenario kubectl: an app Argo CD does not manage is undone as kubec
   assert.equal(doc.to.replicaSetRevision, 2);
   assert.match(doc.rejected.find((x) => x.mechanism === 'argocd-rollback')?.reason ?? '', /has no Argo CD Application/);
   // Every step succeeded; verify.metrics says the metrics were not checked (search has none).
-  assert.deepEqual(doc.steps.map((s) => (s.kind === 'verify.metrics' ? `${s.kind} ${s.status}` : s.status)), [...Array(5).fill('succeeded'), 'verify.metrics skipped', 'succeeded']);
+  assert.deepEqual(doc.steps.map((s) => (s.kind === 'verify.metrics' ? `${s.kind} ${s.status}` : s.status)), [...Array<string>(5).fill('succeeded'), 'verify.metrics skipped', 'succeeded']);
   assert.match(r.stderr, /CrashLoopBackOff/, 'the incident was real before the undo');
   assert.match(r.stderr, /chosen: rollout-undo; not chosen: feature-flag/);
 });
