@@ -1,5 +1,5 @@
 import { observe } from './assumptions.ts';
-import { deployedRevision, partialSync, runningRevision } from './domain.ts';
+import { runningRevision } from './domain.ts';
 import { defaultPolicy, GitOpsFacts, type Facts, type Policy } from './facts.ts';
 import { deepFreeze } from './freeze.ts';
 import { chooseLastKnownGood, type LastKnownGood } from './last-known-good.ts';
@@ -43,17 +43,12 @@ const CHECKS: readonly Preflight[] = [openRunCheck, correlationCheck, metricsChe
 export function decide(facts: Facts, policy: Policy = defaultPolicy, mechanisms: readonly Mechanism[] = defaultMechanisms): Plan {
   const app = facts.application?.value;
   const current = app ? runningRevision(app) : null;
-  const partial = app ? partialSync(app) : undefined;
-  const newest = app ? [...app.history].sort((a, b) => b.id - a.id)[0] : undefined;
-  // After a failed partial sync the last successful deploy is the last-known-good: re-applying it undoes the partial apply.
-  const lkg: LastKnownGood | null = !app
-    ? null
-    : partial && newest && facts.requestedId === undefined
-      ? { ok: true, entry: newest, current: newest, requested: false, skipped: [] }
-      : chooseLastKnownGood(app.history, deployedRevision(app), facts.requestedId, {
-          ...(facts.prunedRevisions ? { pruned: facts.prunedRevisions.value } : {}),
-          revisionHistoryLimit: app.revisionHistoryLimit,
-        });
+  const lkg: LastKnownGood | null = app
+    ? chooseLastKnownGood(app.history, runningRevision(app), facts.requestedId, {
+        ...(facts.prunedRevisions ? { pruned: facts.prunedRevisions.value } : {}),
+        revisionHistoryLimit: app.revisionHistoryLimit,
+      })
+    : null;
   const checks: readonly PreflightResult[] =
     GitOpsFacts.is(facts) && lkg !== null ? CHECKS.map((check) => check({ facts, policy, lkg })).filter((r): r is PreflightResult => r !== null) : [];
 

@@ -29,3 +29,16 @@ describe('chooseLastKnownGood', () => {
     assert.equal(id(chooseLastKnownGood([h(41, 'd8f3c2a'), h(42, 'd8f3c2a')], fullHash('d8f3c2a'))), 'no-different-revision');
   });
 });
+
+describe('after a sync that failed midway', () => {
+  const seed = [h(40, 'b7c1e90'), h(41, 'a1b2c3d')];
+  it('the running revision is in no entry: the newest entry (the last successful deploy) is the last-known-good', () => {
+    const r = chooseLastKnownGood(seed, fullHash('d8f3c2a'));
+    assert.ok(r.ok);
+    assert.equal(r.entry.id, 41);
+  });
+  it('--to still chooses, and a pruned newest entry is refused', () => {
+    assert.equal(id(chooseLastKnownGood(seed, fullHash('d8f3c2a'), 40)), 40);
+    assert.equal(id(chooseLastKnownGood(seed, fullHash('d8f3c2a'), undefined, { pruned: [fullHash('a1b2c3d')] })), 'pruned');
+  });
+});

@@ -61,8 +61,14 @@ export function chooseLastKnownGood(
   }
   // NOTE: the synced revision is normally the newest entry; when it is not (a sync in flight),
   // the newest entry carrying it is the one the app runs.
-  const current = [...sorted].reverse().find((e) => e.revision === currentRevision) ?? last;
+  const carrying = [...sorted].reverse().find((e) => e.revision === currentRevision);
+  const current = carrying ?? last;
   const pruned = new Set(options.pruned ?? []);
+  // A revision no entry holds was applied by a sync that failed midway (domain.ts partialSync):
+  // the newest entry is the last successful deploy, and re-applying it undoes the partial apply.
+  if (carrying === undefined && requestedId === undefined) {
+    return pruned.has(last.revision) ? prunedFailure(last, current) : { ok: true, entry: last, current, requested: false, skipped: [] };
+  }
   const range = `${sorted[0]?.id ?? last.id}-${last.id}`;
 
   if (requestedId !== undefined) {

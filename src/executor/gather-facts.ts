@@ -3,7 +3,7 @@ import { Fact, type AppConfig, type Facts } from '../core/facts.ts';
 import type { ChangeAnalyzer, ClusterClient, ConfigRepo, GitOpsClient, RolloutControl, TemplateSource } from '../core/ports.ts';
 import { rolloutHistoryFact } from './gather-undo-facts.ts';
 import { NotFoundError } from '../core/errors.ts';
-import { deployedRevision } from '../core/domain.ts';
+import { runningRevision } from '../core/domain.ts';
 
 export interface GatherDeps {
   readonly gitops: GitOpsClient;
@@ -54,12 +54,13 @@ export async function gatherFacts(deps: GatherDeps, req: GatherRequest): Promise
     workload: Fact.of(workload, workloadSource),
     ...undo,
   };
-  const choice = chooseLastKnownGood(application.history, deployedRevision(application), req.requestedId, {
+  // The window is last-known-good..what runs: after a sync that failed midway, the revision it half applied.
+  const choice = chooseLastKnownGood(application.history, runningRevision(application), req.requestedId, {
     revisionHistoryLimit: application.revisionHistoryLimit,
   });
   if (!choice.ok || !deps.repo || !deps.analyzer) return base;
   const from = choice.entry.revision;
-  const to = deployedRevision(application);
+  const to = runningRevision(application);
   try {
     await deps.repo.resolve(from);
   } catch (e) {
