@@ -41,12 +41,11 @@ export type SavedOwner =
 export const syncPolicySchema: Schema<SyncPolicy> = S.object({
   automated: S.nullable(S.object({ prune: S.boolean(), selfHeal: S.boolean(), enabled: S.boolean() })),
 });
-const syncPolicy = syncPolicySchema;
 
 const APPLICATIONS_SYNC = ['create-only', 'create-update', 'create-delete', 'sync'] as const;
 export const savedOwnerSchema: Schema<SavedOwner> = S.union(
   S.object({ kind: S.literal('ApplicationSet'), name: S.string(), applicationsSync: S.nullable(S.literal(...APPLICATIONS_SYNC)) }),
-  S.object({ kind: S.literal('Application'), name: S.string(), syncPolicy }),
+  S.object({ kind: S.literal('Application'), name: S.string(), syncPolicy: syncPolicySchema }),
 );
 
 export const holdSchema: Schema<Hold> = S.object({
@@ -57,7 +56,7 @@ export const holdSchema: Schema<Hold> = S.object({
   at: S.string(),
   reason: S.optional(S.string()),
   badRevision: S.string(),
-  saved: S.object({ syncPolicy, targetRevision: S.optional(S.string()), owner: S.optional(savedOwnerSchema) }),
+  saved: S.object({ syncPolicy: syncPolicySchema, targetRevision: S.optional(S.string()), owner: S.optional(savedOwnerSchema) }),
   state: S.literal('active', 'left'),
 });
 

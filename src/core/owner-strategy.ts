@@ -87,14 +87,15 @@ export function chooseOwnerStrategy(app: ApplicationState): OwnerStrategy {
   };
 }
 
-/** The app's own annotations survive unless an ApplicationSet re-applies them. */
+/**
+ * The app's own annotations survive unless an ApplicationSet re-applies them (a parent applies its
+ * children as `kubectl apply` does, keeping annotations it did not write). A set rewind holds on
+ * create-only gets the hold itself: it is written before the set stops updating the app.
+ */
 export function holdLocation(app: ApplicationState, strategy: OwnerStrategy): HoldLocation {
   const owner = app.owner;
-  if (owner?.kind !== 'ApplicationSet' || strategy.kind === 'hold-appset') {
-    // A held set (create-only) updates no app; a parent applies its children as `kubectl apply`
-    // does, keeping annotations it did not write.
-    return strategy.kind === 'hold-appset' ? { kind: 'ApplicationSet', name: owner?.name ?? '' } : { kind: 'Application' };
-  }
+  if (owner?.kind !== 'ApplicationSet') return { kind: 'Application' };
+  if (strategy.kind === 'hold-appset') return { kind: 'ApplicationSet', name: owner.name };
   const rules = owner.applicationSet;
   const kept = rules !== undefined && (rules.preservedAnnotations.includes(HOLD_ANNOTATION) || AppSetRules.ignores(rules, '/metadata/annotations'));
   return kept ? { kind: 'Application' } : { kind: 'ApplicationSet', name: owner.name };
