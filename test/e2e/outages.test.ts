@@ -53,7 +53,9 @@ describe('outages and failed operations', { concurrency: 1 }, () => {
     const open = await inc.json<{ runId: string; status: string }[]>(['runs', '--open']);
     const run = open.doc.find((r) => r.status === 'failed');
     assert.ok(run, JSON.stringify(open.doc));
-    assert.ok((await inc.status()).hold, 'the failed run still holds the app');
+    const stuck = await inc.status();
+    assert.ok(stuck.hold, 'the failed run still holds the app');
+    assert.deepEqual(stuck.runningDigests.sort(), [...bad2.runningDigests].sort(), 'nothing was rolled back: the cache was gone');
     await fault('git-up');
     const resumed = await inc.run(['resume', run.runId, '--yes']);
     assert.equal(resumed.code, 0, resumed.stderr + resumed.stdout);
