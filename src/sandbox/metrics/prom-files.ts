@@ -34,7 +34,9 @@ export function prometheusYml(intervalMs: number): string {
   const doc = {
     global: { scrape_interval: promDuration(intervalMs), evaluation_interval: promDuration(intervalMs) },
     rule_files: ['rules.yml'],
-    scrape_configs: [{ job_name: JOB, file_sd_configs: [{ files: ['targets.json'], refresh_interval: '30s' }] }],
+    // Prometheus reloads targets.json on inotify, but an event lost on an overlay or busy filesystem
+    // leaves it on the old Pods until the re-read: keep that re-read near the scrape interval.
+    scrape_configs: [{ job_name: JOB, file_sd_configs: [{ files: ['targets.json'], refresh_interval: promDuration(Math.max(intervalMs, 5000)) }] }],
   };
   return `# Written by the rewind sandbox: scrapes the sandbox's Pods (at --speed 1 the counters run on wall time).\n${stringify(doc)}`;
 }
