@@ -9,7 +9,7 @@ import { loadConfig } from '../config/load-config.ts';
 import { resolveSecret } from '../config/secrets.ts';
 import type { AppEntry, RewindConfig } from '../config/config-types.ts';
 import type { AppConfig } from '../core/facts.ts';
-import type { ChangeAnalyzer, ClusterClient, Clock, ConfigRepo, GitOpsClient, ImageRegistry, JournalStore, MetricsSource, RevertPublisher, RolloutControl } from '../core/ports.ts';
+import type { ArgoRolloutsControl, ChangeAnalyzer, ClusterClient, Clock, ConfigRepo, GitOpsClient, ImageRegistry, JournalStore, MetricsSource, ResourceActions, RevertPublisher, RolloutControl } from '../core/ports.ts';
 import type { VerificationDeps } from '../executor/step-context.ts';
 import { ConfigError, NotFoundError, UsageError } from '../core/errors.ts';
 import { systemClock } from './system-clock.ts';
@@ -32,6 +32,10 @@ export interface AppContext {
   rollouts?(clusterName: string): Promise<RolloutControl>;
   /** git revert and push in rewind's own clone of the config repo; undefined without a configRepo. */
   reverts?(): Promise<RevertPublisher | undefined>;
+  /** Argo Rollouts (abort, retry, undo, read) in one cluster. Optional so test contexts need not stub it. */
+  argoRollouts?(clusterName: string): Promise<ArgoRolloutsControl>;
+  /** Argo CD resource actions, with the same token as `gitops`. */
+  resourceActions?(): Promise<ResourceActions>;
   close(): Promise<void>;
 }
 
@@ -191,6 +195,16 @@ export async function openAppContext(global: AppOptions, env: NodeJS.ProcessEnv,
       if (!entry) throw new UsageError(`unknown cluster or context "${name}"`, { hint: `rewind.yaml defines: ${config.clusters.map((k) => k.name).join(', ')}` });
       const { createKubernetesRolloutControl } = await import('../adapters/kubernetes/index.ts');
       return createKubernetesRolloutControl({ context: entry.context, ...(entry.kubeconfig ? { kubeconfigPath: entry.kubeconfig } : {}) });
+    },
+    async argoRollouts(name) {
+      const entry = config.clusters.find((k) => k.name === name || k.context === name);
+      if (!entry) throw new UsageError(`unknown cluster or context "${name}"`, { hint: `rewind.yaml defines: ${config.clusters.map((k) => k.name).join(', ')}` });
+      const { createKubernetesArgoRollouts } = await import('../adapters/kubernetes/index.ts');
+      return createKubernetesArgoRollouts({ context: entry.context, ...(entry.kubeconfig ? { kubeconfigPath: entry.kubeconfig } : {}) });
+    },
+    async resourceActions() {
+      const [{ createArgoCdResourceActions }, token] = await Promise.all([import('../adapters/argocd/index.ts'), resolveSecret(config.argocd.token, env)]);
+      return createArgoCdResourceActions({ url: config.argocd.url, token, ...(config.argocd.caFile ? { caFile: config.argocd.caFile } : {}), insecure: config.argocd.insecure });
     },
     async reverts() {
       const repoConfig = config.configRepo;

@@ -33,11 +33,12 @@ export async function planRollback(ctx: AppContext, req: PlanRequest): Promise<{
     ctx.verification(app.name),
     ctx.rollouts?.(app.workload.cluster),
   ]);
+  const argoRollouts = app.workload.kind === 'Rollout' ? await ctx.argoRollouts?.(app.workload.cluster) : undefined;
   const stale = repo ? await fetchOrStale(repo) : undefined;
   const journal = await ctx.journal();
   const open = (await journal.listRuns(req.app)).filter((r) => OPEN.includes(r.status));
   const gathered = await gatherFacts(
-    { gitops, cluster, ...(rollouts ? { rollouts } : {}), ...(repo ? { repo } : {}), ...(analyzer ? { analyzer } : {}), ...(templates ? { templates } : {}), now: () => ctx.clock.now() },
+    { gitops, cluster, ...(rollouts ? { rollouts } : {}), ...(argoRollouts ? { argoRollouts } : {}), ...(repo ? { repo } : {}), ...(analyzer ? { analyzer } : {}), ...(templates ? { templates } : {}), now: () => ctx.clock.now() },
     {
       app,
       argocdUrl: ctx.config.argocd.url,

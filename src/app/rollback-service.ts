@@ -45,7 +45,8 @@ async function undoDeps(ctx: AppContext, plan: Plan) {
   const kinds = new Set(plan.steps.map((s) => s.kind));
   const kube = [...kinds].some((k) => k.startsWith('kube.')) ? await ctx.rollouts?.(plan.workload.cluster) : undefined;
   const revert = kinds.has('followup.revert') ? await ctx.reverts?.() : undefined;
-  return { ...(kube ? { kube } : {}), ...(revert ? { revert } : {}) };
+  const argo = [...kinds].some((k) => k.startsWith('rollouts.')) ? await rolloutsDeps(ctx, plan) : {};
+  return { ...(kube ? { kube } : {}), ...(revert ? { revert } : {}), ...argo };
 }
 
 /**
@@ -134,4 +135,10 @@ export async function continueRun(
   } finally {
     await release();
   }
+}
+
+/** Argo Rollouts and Argo CD's resource actions, for plans with rollouts.* steps. */
+async function rolloutsDeps(ctx: AppContext, plan: Plan) {
+  const [argoRollouts, actions] = await Promise.all([ctx.argoRollouts?.(plan.workload.cluster), ctx.resourceActions?.()]);
+  return { ...(argoRollouts ? { argoRollouts } : {}), ...(actions ? { actions } : {}) };
 }

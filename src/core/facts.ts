@@ -8,6 +8,7 @@ import type {
 import type { VerificationSpec } from './analysis/verification.ts';
 import type { MetricsFacts } from './analysis/evidence.ts';
 import type { RolloutHistory } from './rollout-history.ts';
+import type { RolloutFacts } from './rollouts/rollout-facts.ts';
 
 /** A value and where it came from (the API call or file), so a plan can show its evidence. */
 export interface Fact<T> {
@@ -82,6 +83,8 @@ export interface Facts {
   readonly configRepoStale?: Fact<string>;
   /** What the metrics store says (issue 12): alert, values now, whether metrics will be checked. */
   readonly metrics?: Fact<MetricsFacts>;
+  /** The Argo Rollout (issue 17): canary step, ReplicaSets, AnalysisRuns; absent for other workloads or when not read. */
+  readonly rollout?: Fact<RolloutFacts>;
 }
 
 /** A run the journal has not closed: it may still hold what it changed. */

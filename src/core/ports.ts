@@ -9,6 +9,7 @@ import type { MetricsAlert, QueryResult } from './metrics.ts';
 import type { JournalRecord, RunSummary } from './run.ts';
 import type { RolloutHistory } from './rollout-history.ts';
 import type { Notice } from './comms.ts';
+import type { RolloutFacts } from './rollouts/rollout-facts.ts';
 
 /** Argo CD (or another GitOps controller) as rewind needs it. */
 export interface GitOpsClient {
@@ -178,4 +179,28 @@ export interface Notifier {
   /** "slack #bookstore-platform-status": names the receiver, never its URL or token. */
   readonly target: string;
   deliver(notice: Notice, thread: { readonly ref: string } | undefined, opts: { readonly signal: AbortSignal }): Promise<{ readonly ref?: string }>;
+}
+
+/**
+ * Argo Rollouts through the Kubernetes API, as the `kubectl argo rollouts` plugin drives them
+ * (argoproj/argo-rollouts `pkg/kubectl-argo-rollouts/cmd/{abort,retry,undo}`).
+ */
+export interface ArgoRolloutsControl {
+  /** The Rollout, its ReplicaSets (with Pod digests), its AnalysisRuns and the templates they name. */
+  read(ref: WorkloadRef, opts?: { signal?: AbortSignal }): Promise<RolloutFacts>;
+  /** `{"status":{"abort":<abort>}}` as a merge patch on the status subresource, the main resource when that is not found. */
+  setAbort(ref: WorkloadRef, abort: boolean): Promise<{ readonly request: string }>;
+  /** The plugin's `promote [--full]`: its status patch (subresource first), then its spec patch. */
+  promote(ref: WorkloadRef, full: boolean): Promise<{ readonly request: string }>;
+  /** `spec.template` (of the Rollout, or of its `workloadRef` Deployment) from the ReplicaSet, hash label removed. */
+  undoTo(ref: WorkloadRef, replicaSet: string): Promise<{ readonly request: string; readonly outcome: 'rolled-back' | 'skipped' }>;
+}
+
+/** Argo CD resource actions (`argocd app actions run`), checked by Argo CD's RBAC. */
+export interface ResourceActions {
+  /**
+   * Runs `action` on a resource of `app`. RefusedError (with `status` 403 in the cause) when
+   * Argo CD's RBAC denies it: nothing was changed.
+   */
+  run(app: string, resource: { readonly group: string; readonly version: string; readonly kind: string; readonly namespace: string; readonly name: string }, action: string): Promise<{ readonly request: string }>;
 }

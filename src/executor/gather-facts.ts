@@ -1,6 +1,7 @@
 import { chooseLastKnownGood } from '../core/last-known-good.ts';
 import { Fact, type AppConfig, type Facts } from '../core/facts.ts';
-import type { ChangeAnalyzer, ClusterClient, ConfigRepo, GitOpsClient, RolloutControl, TemplateSource } from '../core/ports.ts';
+import type { ArgoRolloutsControl, ChangeAnalyzer, ClusterClient, ConfigRepo, GitOpsClient, RolloutControl, TemplateSource } from '../core/ports.ts';
+import type { WorkloadRef } from '../core/domain.ts';
 import { rolloutHistoryFact } from './gather-undo-facts.ts';
 import { NotFoundError } from '../core/errors.ts';
 import { runningRevision } from '../core/domain.ts';
@@ -16,6 +17,8 @@ export interface GatherDeps {
   readonly now: () => Date;
   /** The Deployment's ReplicaSet history, for `rollout undo` (absent: that mechanism declines). */
   readonly rollouts?: RolloutControl;
+  /** An Argo Rollout's canary, ReplicaSets and AnalysisRuns (absent: the argo-rollouts mechanism declines). */
+  readonly argoRollouts?: ArgoRolloutsControl;
 }
 
 export interface GatherRequest {
@@ -37,13 +40,14 @@ export async function gatherFacts(deps: GatherDeps, req: GatherRequest): Promise
   const workloadSource = `kubernetes GET ${w.cluster}: ${w.kind.toLowerCase()}s/${w.name} -n ${w.namespace} + pods`;
   if (app.gitops === 'none') {
     // No GitOps controller: no Application, no config repo window; what runs is the Deployment's.
-    const [workload, undo] = await Promise.all([deps.cluster.getWorkload(w), rolloutHistoryFact(deps.rollouts, w, true)]);
-    return { app, now: deps.now().toISOString(), ...(req.alertAt ? { alertAt: req.alertAt } : {}), ...(req.requestedId !== undefined ? { requestedId: req.requestedId } : {}), workload: Fact.of(workload, workloadSource), ...undo };
+    const [workload, undo, rollout] = await Promise.all([deps.cluster.getWorkload(w), rolloutHistoryFact(deps.rollouts, w, true), argoRolloutFact(deps.argoRollouts, w)]);
+    return { app, now: deps.now().toISOString(), ...(req.alertAt ? { alertAt: req.alertAt } : {}), ...(req.requestedId !== undefined ? { requestedId: req.requestedId } : {}), workload: Fact.of(workload, workloadSource), ...undo, ...rollout };
   }
-  const [application, workload, undo] = await Promise.all([
+  const [application, workload, undo, rollout] = await Promise.all([
     deps.gitops.getApplication(app.name, { refresh: true }),
     deps.cluster.getWorkload(w),
     rolloutHistoryFact(deps.rollouts, w, false),
+    argoRolloutFact(deps.argoRollouts, w),
   ]);
   const base: Facts = {
     app,
@@ -53,6 +57,7 @@ export async function gatherFacts(deps: GatherDeps, req: GatherRequest): Promise
     application: Fact.of(application, appSource),
     workload: Fact.of(workload, workloadSource),
     ...undo,
+    ...rollout,
   };
   // The window is last-known-good..what runs: after a sync that failed midway, the revision it half applied.
   const choice = chooseLastKnownGood(application.history, runningRevision(application), req.requestedId, {
@@ -87,4 +92,11 @@ async function templateImages(templates: TemplateSource | undefined, revision: s
     if (e instanceof NotFoundError) return undefined;
     throw e;
   }
+}
+
+/** An Argo Rollout's own facts; read only for a Rollout workload. */
+async function argoRolloutFact(control: ArgoRolloutsControl | undefined, w: WorkloadRef): Promise<Pick<Facts, 'rollout'>> {
+  if (!control || w.kind !== 'Rollout') return {};
+  const value = await control.read(w);
+  return { rollout: Fact.of(value, `kubernetes GET ${w.cluster}: rollouts/${w.name} -n ${w.namespace} + replicasets, pods, analysisruns, analysistemplates`) };
 }

@@ -1,5 +1,5 @@
 import type { FailureKind } from '../core/exit-codes.ts';
-import type { ClusterClient, Clock, ConfigRepo, GitOpsClient, ImageRegistry, MetricsSource, RevertPublisher, RolloutControl, TemplateSource } from '../core/ports.ts';
+import type { ArgoRolloutsControl, ClusterClient, Clock, ConfigRepo, GitOpsClient, ImageRegistry, MetricsSource, ResourceActions, RevertPublisher, RolloutControl, TemplateSource } from '../core/ports.ts';
 import type { Plan, PlanStep } from '../core/plan.ts';
 import type { StepStatus } from '../core/run.ts';
 import type { StepDefinition } from '../core/steps/index.ts';
@@ -35,6 +35,10 @@ export interface StepDeps {
   readonly kube?: RolloutControl;
   /** git revert and push (followup.revert); absent when rewind.yaml has no configRepo. */
   readonly revert?: RevertPublisher;
+  /** Argo Rollouts through the Kubernetes API (rollouts.* steps). */
+  readonly argoRollouts?: ArgoRolloutsControl;
+  /** Argo CD resource actions (rollouts.* steps whose channel is Argo CD). */
+  readonly actions?: ResourceActions;
 }
 
 export interface StepContext extends StepDeps {

@@ -1,0 +1,189 @@
+/**
+ * `ArgoRolloutsControl` through `@kubernetes/client-node`: the Rollout and what it owns, read as
+ * `kubectl argo rollouts get` shows them, and the plugin's own writes
+ * (argoproj/argo-rollouts `pkg/kubectl-argo-rollouts/cmd/abort/abort.go`, `cmd/retry/retry.go`:
+ * a merge patch on the status subresource, then on the main resource when the subresource is not
+ * found; `cmd/undo/undo.go`: a JSON patch replacing `/spec/template`).
+ */
+import { AppsV1Api, CoreV1Api, CustomObjectsApi, Observable, type KubeConfig, type V1ReplicaSet } from '@kubernetes/client-node';
+import { ObjectSerializer } from '@kubernetes/client-node/dist/gen/models/ObjectSerializer.js';
+import type { WorkloadRef } from '../../core/domain.ts';
+import { AdapterError, NotFoundError, type RewindError } from '../../core/errors.ts';
+import type { ArgoRolloutsControl } from '../../core/ports.ts';
+import { kubeError } from './kubernetes-errors.ts';
+import { loadKubeConfig } from './kubernetes-cluster-client.ts';
+import { toLabelSelectorString } from './label-selector.ts';
+import { HASH_LABEL, toRolloutFacts } from './rollouts-reader.ts';
+
+const GROUP = 'argoproj.io';
+const VERSION = 'v1alpha1';
+type Json = Record<string, unknown>;
+
+/** The plugin's patches, byte for byte (abort.go `abortPatch`, retry.go `retryPatch`). */
+export const abortPatch = (abort: boolean): string => (abort ? '{"status":{"abort":true}}' : '{"status":{"abort":false}}');
+
+/** undo.go `getRolloutPatch`: one `replace` of `/spec/template` with the ReplicaSet's template, hash label removed. */
+export function undoTemplatePatch(rsTemplate: Json): Json[] {
+  const metadata = { ...((rsTemplate['metadata'] ?? {}) as Json) };
+  const labels = { ...((metadata['labels'] ?? {}) as Record<string, string>) };
+  delete labels[HASH_LABEL];
+  return [{ op: 'replace', path: '/spec/template', value: { ...rsTemplate, metadata: { ...metadata, labels } } }];
+}
+
+/**
+ * promote.go `getPatches` (no skip flags): `--full` sends `{"status":{"promoteFull":true}}` while an
+ * update is in progress; a plain promote unpauses the spec when paused and clears the pause
+ * conditions, or moves past the current step when there are none. `unified` is what a cluster
+ * without the status subresource (Rollouts v0.9) gets instead.
+ */
+export function promotePatches(ro: Json, full: boolean): { spec?: string; status?: string; unified?: string } {
+  const spec = (ro['spec'] ?? {}) as Json;
+  const status = (ro['status'] ?? {}) as Json;
+  if (full) return status['currentPodHash'] !== status['stableRS'] ? { status: '{"status":{"promoteFull":true}}' } : {};
+  const out: { spec?: string; status?: string; unified?: string } = { unified: '{"spec":{"paused":false},"status":{"pauseConditions":null}}' };
+  if (spec['paused'] === true) out.spec = '{"spec":{"paused":false}}';
+  const canary = ((spec['strategy'] ?? {}) as Json)['canary'] as Json | undefined;
+  if (Array.isArray(status['pauseConditions']) && status['pauseConditions'].length > 0) out.status = '{"status":{"pauseConditions":null}}';
+  else if (canary) {
+    const steps = Array.isArray(canary['steps']) ? canary['steps'].length : 0;
+    const current = typeof status['currentStepIndex'] === 'number' ? status['currentStepIndex'] : 0;
+    const next = current < steps ? current + 1 : current;
+    out.status = `{"status":{"pauseConditions":null, "currentStepIndex":${next}}}`;
+    out.unified = `{"spec":{"paused":false},"status":{"pauseConditions":null, "currentStepIndex":${next}}}`;
+  }
+  return out;
+}
+
+export interface KubernetesRolloutsOptions {
+  readonly context: string;
+  readonly kubeconfigPath?: string;
+  readonly kubeConfig?: KubeConfig;
+  readonly timeoutMs?: number;
+}
+
+export function createKubernetesArgoRollouts(options: KubernetesRolloutsOptions): ArgoRolloutsControl {
+  const kc = options.kubeConfig ?? loadKubeConfig(options.kubeconfigPath);
+  kc.setCurrentContext(options.context);
+  const server = kc.getCurrentCluster()?.server ?? '(no server)';
+  const custom = kc.makeApiClient(CustomObjectsApi);
+  const apps = kc.makeApiClient(AppsV1Api);
+  const core = kc.makeApiClient(CoreV1Api);
+  const timeoutMs = options.timeoutMs ?? 15_000;
+
+  async function call<T>(operation: string, notFound: () => RewindError, fn: (cfg: object) => Promise<T>, signal?: AbortSignal, contentType?: string): Promise<T> {
+    const deadline = AbortSignal.timeout(timeoutMs);
+    try {
+      return await fn(requestOptions(signal ? AbortSignal.any([signal, deadline]) : deadline, contentType));
+    } catch (err) {
+      if (signal?.aborted) throw signal.reason;
+      throw deadline.aborted
+        ? new AdapterError('kubernetes', operation, `no answer from ${server} within ${timeoutMs} ms (context ${options.context})`, { cause: err, transient: true })
+        : kubeError(err, { operation, context: options.context, server, notFound });
+    }
+  }
+  const missing = (what: string, ref: WorkloadRef) => () => new NotFoundError(`${what} ${ref.namespace}/${ref.name} not found in cluster context ${options.context}`);
+  const rolloutArgs = (ref: WorkloadRef) => ({ group: GROUP, version: VERSION, namespace: ref.namespace, plural: 'rollouts', name: ref.name });
+
+  /** Template names, or undefined when they cannot be listed (then nothing is called missing). */
+  async function names(list: () => Promise<unknown>): Promise<string[] | undefined> {
+    try {
+      return ((await list()) as { items?: { metadata?: { name?: string } }[] }).items?.map((i) => i.metadata?.name ?? '') ?? [];
+    } catch {
+      return undefined;
+    }
+  }
+
+  return {
+    async read(ref, opts = {}) {
+      const signal = opts.signal;
+      const rollout = (await call(`get rollout ${ref.name}`, missing('rollout', ref), (cfg) => custom.getNamespacedCustomObject(rolloutArgs(ref), cfg), signal)) as Json;
+      const labelSelector = toLabelSelectorString((rollout['spec'] as Json | undefined)?.['selector'] as Parameters<typeof toLabelSelectorString>[0]) ?? '';
+      const ns = ref.namespace;
+      const [sets, pods, runs, namespaced, cluster] = await Promise.all([
+        call(`list replicasets of ${ref.name}`, missing('rollout', ref), (cfg) => apps.listNamespacedReplicaSet({ namespace: ns, labelSelector }, cfg), signal),
+        call(`list pods of ${ref.name}`, missing('rollout', ref), (cfg) => core.listNamespacedPod({ namespace: ns, labelSelector }, cfg), signal),
+        call(`list analysisruns`, missing('rollout', ref), async (cfg): Promise<unknown> => custom.listNamespacedCustomObject({ group: GROUP, version: VERSION, namespace: ns, plural: 'analysisruns' }, cfg), signal),
+        names(() => custom.listNamespacedCustomObject({ group: GROUP, version: VERSION, namespace: ns, plural: 'analysistemplates' })),
+        names(() => custom.listClusterCustomObject({ group: GROUP, version: VERSION, plural: 'clusteranalysistemplates' })),
+      ]);
+      const wire = (x: unknown, type: string): unknown => ObjectSerializer.serialize(x, type, '');
+      return toRolloutFacts({
+        rollout,
+        replicaSets: sets.items.map((s) => wire(s, 'V1ReplicaSet')),
+        pods: pods.items.map((p) => wire(p, 'V1Pod')),
+        analysisRuns: ((runs as { items?: unknown[] }).items ?? []),
+        templates: namespaced && cluster ? { namespaced, cluster } : undefined,
+      });
+    },
+
+    async setAbort(ref, abort) {
+      const body = JSON.parse(abortPatch(abort)) as Json;
+      const op = `${abort ? 'abort' : 'retry'} rollout ${ref.name}`;
+      try {
+        await call(op, missing('rollout', ref), (cfg) => custom.patchNamespacedCustomObjectStatus({ ...rolloutArgs(ref), body }, cfg), undefined, 'application/merge-patch+json');
+        return { request: `kubernetes PATCH rollouts/${ref.name}/status (merge) ${abortPatch(abort)}` };
+      } catch (e) {
+        if (!(e instanceof NotFoundError)) throw e;
+      }
+      // abort.go: a cluster whose Rollout CRD has no status subresource answers 404 there.
+      await call(op, missing('rollout', ref), (cfg) => custom.patchNamespacedCustomObject({ ...rolloutArgs(ref), body }, cfg), undefined, 'application/merge-patch+json');
+      return { request: `kubernetes PATCH rollouts/${ref.name} (merge) ${abortPatch(abort)}` };
+    },
+
+    async promote(ref, full) {
+      const ro = (await call(`get rollout ${ref.name}`, missing('rollout', ref), (cfg) => custom.getNamespacedCustomObject(rolloutArgs(ref), cfg))) as Json;
+      const patches = promotePatches(ro, full);
+      const op = `promote${full ? ' --full' : ''} rollout ${ref.name}`;
+      const merge = 'application/merge-patch+json';
+      const sent: string[] = [];
+      let specPatch = patches.spec;
+      if (patches.status) {
+        try {
+          await call(op, missing('rollout', ref), (cfg) => custom.patchNamespacedCustomObjectStatus({ ...rolloutArgs(ref), body: JSON.parse(patches.status ?? '{}') as Json }, cfg), undefined, merge);
+          sent.push(`kubernetes PATCH rollouts/${ref.name}/status (merge) ${patches.status}`);
+        } catch (e) {
+          if (!(e instanceof NotFoundError)) throw e;
+          specPatch = patches.unified;
+        }
+      }
+      if (specPatch) {
+        const body = JSON.parse(specPatch) as Json;
+        await call(op, missing('rollout', ref), (cfg) => custom.patchNamespacedCustomObject({ ...rolloutArgs(ref), body }, cfg), undefined, merge);
+        sent.push(`kubernetes PATCH rollouts/${ref.name} (merge) ${specPatch}`);
+      }
+      return { request: sent.join('; ') || 'nothing to send: the Rollout is not updating' };
+    },
+
+    async undoTo(ref, replicaSet) {
+      const rollout = (await call(`get rollout ${ref.name}`, missing('rollout', ref), (cfg) => custom.getNamespacedCustomObject(rolloutArgs(ref), cfg))) as Json;
+      const rs: V1ReplicaSet = await call(`read replicaset ${replicaSet}`, missing('replicaset', { ...ref, name: replicaSet }), (cfg) => apps.readNamespacedReplicaSet({ name: replicaSet, namespace: ref.namespace }, cfg));
+      const rsTemplate = ObjectSerializer.serialize(rs.spec?.template, 'V1PodTemplateSpec', '') as Json;
+      const patch = undoTemplatePatch(rsTemplate);
+      const workloadRef = (rollout['spec'] as Json | undefined)?.['workloadRef'] as { name?: string } | undefined;
+      if (workloadRef?.name) {
+        const name = workloadRef.name;
+        await call(`undo deployment ${name}`, missing('deployment', { ...ref, name }), (cfg) => apps.patchNamespacedDeployment({ name, namespace: ref.namespace, body: patch }, cfg), undefined, 'application/json-patch+json');
+        return { request: `kubernetes PATCH deployments/${name} (json) replace /spec/template from ${replicaSet} (the Rollout's workloadRef)`, outcome: 'rolled-back' };
+      }
+      await call(`undo rollout ${ref.name}`, missing('rollout', ref), (cfg) => custom.patchNamespacedCustomObject({ ...rolloutArgs(ref), body: patch }, cfg), undefined, 'application/json-patch+json');
+      return { request: `kubernetes PATCH rollouts/${ref.name} (json) replace /spec/template from ${replicaSet}`, outcome: 'rolled-back' };
+    },
+  };
+}
+
+/** The per-call signal and, for a patch, its content type (client-node picks json-patch otherwise). */
+function requestOptions(signal: AbortSignal, contentType: string | undefined): object {
+  return {
+    middleware: [
+      {
+        pre: (ctx: { setSignal(s: AbortSignal): void; setHeaderParam(k: string, v: string): void }) => {
+          ctx.setSignal(signal);
+          if (contentType) ctx.setHeaderParam('Content-Type', contentType);
+          return new Observable(Promise.resolve(ctx));
+        },
+        post: <R>(ctx: R) => new Observable(Promise.resolve(ctx)),
+      },
+    ],
+    middlewareMergeStrategy: 'append',
+  };
+}

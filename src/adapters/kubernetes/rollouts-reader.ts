@@ -1,0 +1,175 @@
+/**
+ * argoproj.io/v1alpha1 JSON (Rollout, its ReplicaSets and Pods, AnalysisRuns, templates) as
+ * rewind's `RolloutFacts`. Pure: `rollouts-control.ts` reads the objects, this maps them. Field
+ * names follow argo-rollouts `pkg/apis/rollouts/v1alpha1/types.go` and `analysis_types.go`;
+ * labels `rollouts-pod-template-hash`, `rollout-type`, `step-index` are upstream's
+ * (`pkg/apis/rollouts/v1alpha1/types.go` DefaultRolloutUniqueLabelKey, `utils/analysis`).
+ */
+import type { AnalysisMetricResult, AnalysisRunFact, RolloutFacts, RolloutImage, RolloutReplicaSet, RolloutStep, TemplateRef } from '../../core/rollouts/rollout-facts.ts';
+
+type Json = Record<string, unknown>;
+const obj = (v: unknown): Json => (typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Json) : {});
+const arr = (v: unknown): readonly unknown[] => (Array.isArray(v) ? v : []);
+const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
+const num = (v: unknown): number | undefined => {
+  const n = typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : v;
+  return typeof n === 'number' && Number.isFinite(n) ? n : undefined;
+};
+
+export const HASH_LABEL = 'rollouts-pod-template-hash';
+export const REVISION_ANNOTATION = 'rollout.argoproj.io/revision';
+
+function templateImages(template: unknown): RolloutImage[] {
+  const spec = obj(obj(template)['spec']);
+  return [
+    ...arr(spec['containers']).map((c) => ({ container: str(obj(c)['name']) ?? '', image: str(obj(c)['image']) ?? '' })),
+    ...arr(spec['initContainers']).map((c) => ({ container: str(obj(c)['name']) ?? '', image: str(obj(c)['image']) ?? '', init: true })),
+  ];
+}
+
+const templateRefs = (v: unknown): TemplateRef[] => arr(v).map((t) => ({ name: str(obj(t)['templateName']) ?? '', clusterScope: obj(t)['clusterScope'] === true }));
+
+function stepOf(v: unknown): RolloutStep {
+  const s = obj(v);
+  if (num(s['setWeight']) !== undefined) return { kind: 'setWeight', weight: num(s['setWeight']) ?? 0 };
+  if ('pause' in s) {
+    const d = obj(s['pause'])['duration'];
+    return typeof d === 'string' || typeof d === 'number' ? { kind: 'pause', duration: String(d) } : { kind: 'pause' };
+  }
+  if ('analysis' in s) return { kind: 'analysis', templates: templateRefs(obj(s['analysis'])['templates']) };
+  return { kind: 'other', name: Object.keys(s)[0] ?? '?' };
+}
+
+/** Pods by the hash label, their running images' digests (whatever the runtime spelled). */
+function podDigests(pods: readonly unknown[], hash: string): string[] {
+  const out = new Set<string>();
+  for (const p of pods) {
+    if (str(obj(obj(obj(p)['metadata'])['labels'])[HASH_LABEL]) !== hash) continue;
+    for (const cs of [...arr(obj(obj(p)['status'])['containerStatuses']), ...arr(obj(obj(p)['status'])['initContainerStatuses'])]) {
+      const id = str(obj(cs)['imageID']);
+      if (id) out.add(id);
+    }
+  }
+  return [...out].sort();
+}
+
+function replicaSetOf(rs: unknown, pods: readonly unknown[]): RolloutReplicaSet {
+  const m = obj(obj(rs)['metadata']);
+  const hash = str(obj(m['labels'])[HASH_LABEL]) ?? '';
+  return {
+    name: str(m['name']) ?? '',
+    hash,
+    revision: num(obj(m['annotations'])[REVISION_ANNOTATION]) ?? 0,
+    replicas: num(obj(obj(rs)['spec'])['replicas']) ?? 0,
+    availableReplicas: num(obj(obj(rs)['status'])['availableReplicas']) ?? 0,
+    images: templateImages(obj(obj(rs)['spec'])['template']),
+    digests: podDigests(pods, hash),
+  };
+}
+
+/** One metric of a run, with the template's query and conditions from the run's own spec. */
+function metricOf(result: unknown, spec: Json | undefined): AnalysisMetricResult {
+  const r = obj(result);
+  const provider = obj(spec?.['provider']);
+  const kind = Object.keys(provider)[0] ?? 'unknown';
+  const measurements = arr(r['measurements']);
+  const last = obj(measurements[measurements.length - 1]);
+  const query = str(obj(provider[kind])['query']);
+  const value = str(last['value']);
+  const message = str(r['message']) ?? str(last['message']);
+  const success = str(spec?.['successCondition']);
+  const failure = str(spec?.['failureCondition']);
+  return {
+    name: str(r['name']) ?? '',
+    phase: str(r['phase']) ?? '',
+    provider: kind,
+    ...(query !== undefined ? { query } : {}),
+    ...(success !== undefined ? { successCondition: success } : {}),
+    ...(failure !== undefined ? { failureCondition: failure } : {}),
+    ...(value !== undefined ? { lastValue: value } : {}),
+    ...(message !== undefined ? { message } : {}),
+    count: num(r['count']) ?? measurements.length,
+    failed: num(r['failed']) ?? 0,
+    inconclusive: num(r['inconclusive']) ?? 0,
+    error: num(r['error']) ?? 0,
+  };
+}
+
+function analysisRunOf(run: unknown): AnalysisRunFact {
+  const m = obj(obj(run)['metadata']);
+  const labels = obj(m['labels']);
+  const status = obj(obj(run)['status']);
+  const specs = new Map(arr(obj(obj(run)['spec'])['metrics']).map((x) => [str(obj(x)['name']) ?? '', obj(x)]));
+  const type = str(labels['rollout-type']);
+  const step = num(labels['step-index']);
+  const hash = str(labels[HASH_LABEL]);
+  const message = str(status['message']);
+  return {
+    name: str(m['name']) ?? '',
+    phase: str(status['phase']) ?? 'Pending',
+    ...(message ? { message } : {}),
+    type: type === 'Background' ? 'background' : type === 'Step' ? 'step' : 'other',
+    ...(step !== undefined ? { stepIndex: step } : {}),
+    ...(hash ? { podHash: hash } : {}),
+    metrics: arr(status['metricResults']).map((r) => metricOf(r, specs.get(str(obj(r)['name']) ?? ''))),
+  };
+}
+
+export interface RolloutObjects {
+  readonly rollout: unknown;
+  readonly replicaSets: readonly unknown[];
+  readonly pods: readonly unknown[];
+  readonly analysisRuns: readonly unknown[];
+  /** Names of the AnalysisTemplates in the namespace and of the ClusterAnalysisTemplates. */
+  /** Undefined when they could not be listed (RBAC): then no template is called missing. */
+  readonly templates: { readonly namespaced: readonly string[]; readonly cluster: readonly string[] } | undefined;
+}
+
+/** The Rollout's ReplicaSets are those it controls (upstream `listReplicaSets`: `IsControlledBy`). */
+export function toRolloutFacts(o: RolloutObjects): RolloutFacts {
+  const r = obj(o.rollout);
+  const meta = obj(r['metadata']);
+  const spec = obj(r['spec']);
+  const status = obj(r['status']);
+  const uid = str(meta['uid']);
+  const strategy = obj(spec['strategy']);
+  const canary = obj(strategy['canary']);
+  const owned = o.replicaSets.filter((rs) => arr(obj(obj(rs)['metadata'])['ownerReferences']).some((ref) => obj(ref)['controller'] === true && str(obj(ref)['uid']) === uid));
+  const runs = o.analysisRuns.filter((run) => arr(obj(obj(run)['metadata'])['ownerReferences']).some((ref) => str(obj(ref)['uid']) === uid));
+  const steps = arr(canary['steps']).map(stepOf);
+  const background = 'analysis' in canary ? obj(canary['analysis']) : undefined;
+  const named = [...steps.flatMap((s) => (s.kind === 'analysis' ? s.templates : [])), ...templateRefs(background?.['templates'])];
+  const known = o.templates;
+  const missing = !known ? [] : named.filter((t) => !(t.clusterScope ? known.cluster : known.namespaced).includes(t.name)).map((t) => `${t.clusterScope ? 'ClusterAnalysisTemplate' : 'AnalysisTemplate'} ${t.name}`);
+  const invalid = arr(status['conditions']).map(obj).find((c) => c['type'] === 'InvalidSpec' && c['status'] === 'True');
+  const weights = obj(obj(status['canary'])['weights']);
+  const canaryWeight = num(obj(weights['canary'])['weight']);
+  const workloadRef = obj(spec['workloadRef']);
+  const window = num(obj(spec['rollbackWindow'])['revisions']);
+  const optional = <K extends string, V>(k: K, v: V | undefined): { [P in K]?: V } => (v === undefined ? {} : ({ [k]: v } as { [P in K]?: V }));
+  return {
+    name: str(meta['name']) ?? '',
+    namespace: str(meta['namespace']) ?? '',
+    generation: num(meta['generation']) ?? 0,
+    replicas: num(spec['replicas']) ?? 1,
+    ...optional('phase', str(status['phase'])),
+    ...optional('message', str(status['message'])),
+    abort: status['abort'] === true,
+    ...optional('abortedAt', str(status['abortedAt'])),
+    specPaused: spec['paused'] === true,
+    pauseReasons: arr(status['pauseConditions']).map((p) => str(obj(p)['reason']) ?? ''),
+    strategy: 'canary' in strategy ? 'canary' : 'blueGreen' in strategy ? 'blueGreen' : 'unknown',
+    steps,
+    ...optional('currentStepIndex', num(status['currentStepIndex'])),
+    ...optional('canaryWeight', canaryWeight),
+    ...optional('stableHash', str(status['stableRS'])),
+    ...optional('currentHash', str(status['currentPodHash'])),
+    replicaSets: owned.map((rs) => replicaSetOf(rs, o.pods)),
+    analysisRuns: runs.map(analysisRunOf),
+    ...(background ? { backgroundAnalysis: { templates: templateRefs(background['templates']), ...optional('startingStep', num(background['startingStep'])) } } : {}),
+    ...(str(workloadRef['name']) ? { workloadRef: { kind: str(workloadRef['kind']) ?? 'Deployment', name: str(workloadRef['name']) ?? '' } } : {}),
+    ...optional('rollbackWindow', window),
+    missingTemplates: missing,
+    ...optional('invalidSpec', invalid ? str(invalid['message']) ?? 'InvalidSpec' : undefined),
+  };
+}

@@ -1,0 +1,157 @@
+/**
+ * An Argo Rollout as rewind reads it (argoproj/argo-rollouts `pkg/apis/rollouts/v1alpha1/types.go`
+ * and `analysis_types.go`): where its canary stands, which ReplicaSet is stable and which is the
+ * canary (with their images), why it is paused, and what its AnalysisRuns measured. Pure data;
+ * the kubernetes adapter fills it (`adapters/kubernetes/rollouts-reader.ts`).
+ */
+
+export interface RolloutImage {
+  readonly container: string;
+  readonly image: string;
+  readonly init?: boolean;
+}
+
+/** One ReplicaSet the Rollout owns, by its `rollouts-pod-template-hash`. */
+export interface RolloutReplicaSet {
+  readonly name: string;
+  readonly hash: string;
+  /** `rollout.argoproj.io/revision`; 0 when absent. */
+  readonly revision: number;
+  readonly replicas: number;
+  readonly availableReplicas: number;
+  readonly images: readonly RolloutImage[];
+  /** The Pods' running digests (`containerStatuses[].imageID`, as the kubelet reports them). */
+  readonly digests: readonly string[];
+}
+
+/** A canary step, reduced to what the decision needs. */
+export type RolloutStep =
+  | { readonly kind: 'setWeight'; readonly weight: number }
+  | { readonly kind: 'pause'; readonly duration?: string }
+  | { readonly kind: 'analysis'; readonly templates: readonly TemplateRef[] }
+  | { readonly kind: 'other'; readonly name: string };
+
+export interface TemplateRef {
+  readonly name: string;
+  readonly clusterScope: boolean;
+}
+
+export interface AnalysisMetricResult {
+  readonly name: string;
+  readonly phase: string;
+  /** The provider's kind (`prometheus`, `web`, `datadog`...). */
+  readonly provider: string;
+  readonly query?: string;
+  readonly successCondition?: string;
+  readonly failureCondition?: string;
+  /** The newest measurement's value as upstream stores it (`[0.61]`, `[NaN]`, `[]`). */
+  readonly lastValue?: string;
+  readonly message?: string;
+  readonly count: number;
+  readonly failed: number;
+  readonly inconclusive: number;
+  readonly error: number;
+}
+
+export interface AnalysisRunFact {
+  readonly name: string;
+  readonly phase: string;
+  readonly message?: string;
+  /** `rollout-type: Background` vs `Step` (upstream's labels). */
+  readonly type: 'background' | 'step' | 'other';
+  /** The canary step index the run was created for (label `step-index`). */
+  readonly stepIndex?: number;
+  /** The ReplicaSet hash the run measured (label `rollouts-pod-template-hash`). */
+  readonly podHash?: string;
+  readonly metrics: readonly AnalysisMetricResult[];
+}
+
+export interface RolloutFacts {
+  readonly name: string;
+  readonly namespace: string;
+  readonly generation: number;
+  /** `spec.replicas` (default 1). */
+  readonly replicas: number;
+  readonly phase?: string;
+  readonly message?: string;
+  readonly abort: boolean;
+  readonly abortedAt?: string;
+  readonly specPaused: boolean;
+  /** `status.pauseConditions[].reason` (`CanaryPauseStep`, `InconclusiveAnalysisRun`...). */
+  readonly pauseReasons: readonly string[];
+  readonly strategy: 'canary' | 'blueGreen' | 'unknown';
+  readonly steps: readonly RolloutStep[];
+  readonly currentStepIndex?: number;
+  /** `status.canary.weights.canary.weight` when traffic routing reports it; else derived from the steps. */
+  readonly canaryWeight?: number;
+  readonly stableHash?: string;
+  readonly currentHash?: string;
+  readonly replicaSets: readonly RolloutReplicaSet[];
+  readonly analysisRuns: readonly AnalysisRunFact[];
+  /** `spec.strategy.canary.analysis`: background analysis templates and from which step. */
+  readonly backgroundAnalysis?: { readonly templates: readonly TemplateRef[]; readonly startingStep?: number };
+  /** `spec.workloadRef`: the Deployment the template lives in (undo patches it there). */
+  readonly workloadRef?: { readonly kind: string; readonly name: string };
+  /** `spec.rollbackWindow.revisions`. */
+  readonly rollbackWindow?: number;
+  /** Templates the Rollout names that do not exist (upstream: InvalidSpec). */
+  readonly missingTemplates: readonly string[];
+  /** `status.conditions[type=InvalidSpec]` message, when present. */
+  readonly invalidSpec?: string;
+}
+
+/** Where the Rollout stands, as the runbook distinguishes it. */
+export type RolloutSituation =
+  | { readonly kind: 'canary'; readonly canary: RolloutReplicaSet; readonly stable: RolloutReplicaSet }
+  | { readonly kind: 'aborted'; readonly canary: RolloutReplicaSet | undefined; readonly stable: RolloutReplicaSet }
+  | { readonly kind: 'promoted'; readonly current: RolloutReplicaSet; readonly previous: RolloutReplicaSet | undefined }
+  | { readonly kind: 'unknown'; readonly reason: string };
+
+const byHash = (r: RolloutFacts, hash: string | undefined): RolloutReplicaSet | undefined => (hash ? r.replicaSets.find((s) => s.hash === hash) : undefined);
+
+/**
+ * The controller's own words: an update is in progress while `currentPodHash` differs from
+ * `stableRS` (upstream `rollout/canary.go`); `status.abort` means the controller has sent traffic
+ * back to stable; otherwise the current ReplicaSet is stable: fully promoted.
+ */
+export function situationOf(r: RolloutFacts): RolloutSituation {
+  if (r.strategy !== 'canary') return { kind: 'unknown', reason: `strategy ${r.strategy}: rewind drives canary Rollouts only` };
+  const stable = byHash(r, r.stableHash);
+  const current = byHash(r, r.currentHash);
+  if (!stable) return { kind: 'unknown', reason: `status.stableRS ${r.stableHash ?? '(unset)'} names no ReplicaSet of the Rollout` };
+  if (r.abort) return { kind: 'aborted', canary: r.currentHash === r.stableHash ? undefined : current, stable };
+  if (current && current.hash !== stable.hash) return { kind: 'canary', canary: current, stable };
+  const previous = [...r.replicaSets].filter((s) => s.hash !== stable.hash && s.revision < stable.revision).sort((a, b) => b.revision - a.revision)[0];
+  return { kind: 'promoted', current: stable, previous };
+}
+
+/** The weight the canary has now: the routed weight, else the last setWeight at or before the current step. */
+export function canaryWeightOf(r: RolloutFacts): number | undefined {
+  if (r.canaryWeight !== undefined) return r.canaryWeight;
+  if (r.currentStepIndex === undefined) return undefined;
+  let w: number | undefined;
+  for (const s of r.steps.slice(0, r.currentStepIndex + 1)) if (s.kind === 'setWeight') w = s.weight;
+  return w;
+}
+
+export const imagesOf = (rs: RolloutReplicaSet): string[] => rs.images.map((i) => i.image);
+
+/** Short lines for `status`: the phase, the step, the ReplicaSets, the analysis runs. */
+export function describeRollout(r: RolloutFacts): string[] {
+  const lines: string[] = [];
+  const weight = canaryWeightOf(r);
+  const step = r.currentStepIndex === undefined ? '' : `, step ${r.currentStepIndex}/${r.steps.length}`;
+  lines.push(`${r.phase ?? '(no phase)'}${r.abort ? ' (aborted)' : ''}${step}${weight !== undefined ? `, canary weight ${weight}%` : ''}${r.message ? `: ${r.message}` : ''}`);
+  if (r.pauseReasons.length > 0 || r.specPaused) lines.push(`paused: ${[...(r.specPaused ? ['spec.paused'] : []), ...r.pauseReasons].join(', ')}`);
+  for (const rs of [...r.replicaSets].sort((a, b) => b.revision - a.revision)) {
+    const role = rs.hash === r.stableHash ? 'stable' : rs.hash === r.currentHash ? 'canary' : 'old';
+    if (role === 'old' && rs.replicas === 0) continue;
+    lines.push(`${role} ${rs.name} (revision ${rs.revision}): ${rs.availableReplicas}/${rs.replicas} available, ${imagesOf(rs).filter((_, i) => !rs.images[i]?.init).join(', ')}`);
+  }
+  for (const a of r.analysisRuns) {
+    const metrics = a.metrics.map((m) => `${m.name} ${m.phase}${m.lastValue !== undefined ? ` ${m.lastValue}` : ''}`).join('; ');
+    lines.push(`analysis ${a.name} (${a.type}${a.stepIndex !== undefined ? ` step ${a.stepIndex}` : ''}): ${a.phase}${metrics ? ` — ${metrics}` : ''}`);
+  }
+  if (r.invalidSpec) lines.push(`InvalidSpec: ${r.invalidSpec}`);
+  return lines;
+}
