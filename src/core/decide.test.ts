@@ -235,10 +235,10 @@ const cases: readonly Case[] = [
     warning: /does not delete or downgrade Helm CRDs/,
   },
   {
-    title: 'says the Argo Rollouts path is not built yet for a Rollout, and rolls back through Argo CD',
+    title: 'rolls a Rollout back through Argo CD when the Rollout itself could not be read',
     facts: FakeFacts.seed().workloadKind('Rollout'),
     decision: 'rollback',
-    rejected: { 'argo-rollouts': /is an Argo Rollout, but rewind cannot abort or undo Rollouts yet/, 'rollout-undo': /is not a Deployment/ },
+    rejected: { 'argo-rollouts': /was not read .*an Argo CD rollback steps it through its canary/, 'rollout-undo': /is not a Deployment/ },
   },
   {
     title: 'says a tag is compared by the digest it resolves to, not by its name',

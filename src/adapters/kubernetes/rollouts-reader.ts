@@ -103,6 +103,7 @@ function analysisRunOf(run: unknown): AnalysisRunFact {
   const type = str(labels['rollout-type']);
   const step = num(labels['step-index']);
   const hash = str(labels[HASH_LABEL]);
+  const revision = num(obj(m['annotations'])[REVISION_ANNOTATION]);
   const message = str(status['message']);
   return {
     name: str(m['name']) ?? '',
@@ -111,6 +112,7 @@ function analysisRunOf(run: unknown): AnalysisRunFact {
     type: type === 'Background' ? 'background' : type === 'Step' ? 'step' : 'other',
     ...(step !== undefined ? { stepIndex: step } : {}),
     ...(hash ? { podHash: hash } : {}),
+    ...(revision !== undefined ? { revision } : {}),
     metrics: arr(status['metricResults']).map((r) => metricOf(r, specs.get(str(obj(r)['name']) ?? ''))),
   };
 }

@@ -7,6 +7,7 @@ import { parseOutputFormat, renderDocument } from '../output.ts';
 import { paint } from '../io.ts';
 import { requireOneApp } from './parse-flags.ts';
 import { statusWithoutGitOps } from './status-unmanaged.ts';
+import { describeRollout } from '../../core/rollouts/rollout-facts.ts';
 
 /** `argocd app get` plus what `kubectl get pods` knows: the digests the Pods really run. */
 export async function run(ctx: CommandContext): Promise<number> {
@@ -16,7 +17,8 @@ export async function run(ctx: CommandContext): Promise<number> {
   const cfg = app.app(name);
   if (cfg.gitops === 'none') return statusWithoutGitOps(ctx, app, cfg, format);
   const [gitops, cluster] = await Promise.all([app.gitops(), app.cluster(cfg.workload.cluster)]);
-  const [state, workload] = await Promise.all([gitops.getApplication(name), cluster.getWorkload(cfg.workload)]);
+  const argoRollouts = cfg.workload.kind === 'Rollout' ? await app.argoRollouts?.(cfg.workload.cluster) : undefined;
+  const [state, workload, rollout] = await Promise.all([gitops.getApplication(name), cluster.getWorkload(cfg.workload), argoRollouts?.read(cfg.workload)]);
   const running = deployedRevision(state);
   const current = [...state.history].sort((a, b) => b.id - a.id)[0];
   const digests = [...new Set(workload.pods.map((p) => p.imageID).filter(Boolean))];
@@ -43,6 +45,7 @@ export async function run(ctx: CommandContext): Promise<number> {
     },
     pods: workload.pods.map((p) => ({ name: p.pod, container: p.container, imageID: p.imageID, ready: p.ready })),
     runningDigests: digests,
+    ...(rollout ? { rollout } : {}),
   };
   if (format !== 'table') {
     ctx.io.stdout.write(renderDocument(format, doc));
@@ -65,6 +68,7 @@ export async function run(ctx: CommandContext): Promise<number> {
     `Spec images:    ${workload.images.map((i) => i.image).join(', ')}`,
     `Running:        ${digests.join(', ') || '(no running pods)'}`,
     ...workload.pods.map((p) => `  ${p.pod}  ${p.ready ? 'ready' : 'not ready'}  ${p.imageID}`),
+    ...(rollout ? ['Argo Rollout:', ...describeRollout(rollout).map((l) => `  ${l}`)] : []),
   ];
   ctx.io.stdout.write(`${lines.join('\n')}\n`);
   return 0;

@@ -63,6 +63,8 @@ export interface AnalysisRunFact {
   readonly stepIndex?: number;
   /** The ReplicaSet hash the run measured (label `rollouts-pod-template-hash`). */
   readonly podHash?: string;
+  /** The Rollout revision it was created for (annotation `rollout.argoproj.io/revision`): a reused ReplicaSet keeps its hash across revisions. */
+  readonly revision?: number;
   readonly metrics: readonly AnalysisMetricResult[];
 }
 
@@ -146,11 +148,13 @@ export function describeRollout(r: RolloutFacts): string[] {
   for (const rs of [...r.replicaSets].sort((a, b) => b.revision - a.revision)) {
     const role = rs.hash === r.stableHash ? 'stable' : rs.hash === r.currentHash ? 'canary' : 'old';
     if (role === 'old' && rs.replicas === 0) continue;
-    lines.push(`${role} ${rs.name} (revision ${rs.revision}): ${rs.availableReplicas}/${rs.replicas} available, ${imagesOf(rs).filter((_, i) => !rs.images[i]?.init).join(', ')}`);
+    const digests = rs.digests.map((d) => /sha256:[0-9a-f]{12}/.exec(d)?.[0] ?? d);
+    lines.push(`${role} ${rs.name} (revision ${rs.revision}): ${rs.availableReplicas}/${rs.replicas} available, ${imagesOf(rs).filter((_, i) => !rs.images[i]?.init).join(', ')}${digests.length ? `; Pods run ${digests.join(', ')}` : ''}`);
   }
   for (const a of r.analysisRuns) {
     const metrics = a.metrics.map((m) => `${m.name} ${m.phase}${m.lastValue !== undefined ? ` ${m.lastValue}` : ''}`).join('; ');
-    lines.push(`analysis ${a.name} (${a.type}${a.stepIndex !== undefined ? ` step ${a.stepIndex}` : ''}): ${a.phase}${metrics ? ` — ${metrics}` : ''}`);
+    const labels = [a.type, ...(a.stepIndex !== undefined ? [`step-index ${a.stepIndex}`] : []), ...(a.revision !== undefined ? [`revision ${a.revision}`] : [])];
+    lines.push(`analysis ${a.name} (${labels.join(', ')}): ${a.phase}${metrics ? ` — ${metrics}` : ''}`);
   }
   if (r.invalidSpec) lines.push(`InvalidSpec: ${r.invalidSpec}`);
   return lines;

@@ -15,7 +15,9 @@ export function whyNoAutoRollback(r: RolloutFacts, metrics?: MetricsFacts): stri
     return `the analysis cannot run: ${r.missingTemplates.length ? `${r.missingTemplates.join(', ')} does not exist` : ''}${r.missingTemplates.length && r.invalidSpec ? '; ' : ''}${r.invalidSpec ? `InvalidSpec: ${r.invalidSpec}` : ''}`;
   }
   if (r.abort) return `it did: the controller aborted the update (${r.message ?? 'aborted'})`;
-  const runs = r.analysisRuns.filter((a) => r.currentHash === undefined || a.podHash === undefined || a.podHash === r.currentHash);
+  const current = r.replicaSets.find((s) => s.hash === r.currentHash);
+  // Only this version's runs: a ReplicaSet brought back keeps its hash, and its old runs with it.
+  const runs = r.analysisRuns.filter((a) => (a.podHash === undefined || a.podHash === r.currentHash) && (a.revision === undefined || current === undefined || a.revision === current.revision));
   const empty = runs.flatMap((a) => a.metrics.filter((m) => m.lastValue !== undefined && EMPTY.test(m.lastValue)).map((m) => ({ a, m })));
   if (empty.length > 0) {
     const { a, m } = empty[0]!;
@@ -41,5 +43,9 @@ export function whyNoAutoRollback(r: RolloutFacts, metrics?: MetricsFacts): stri
   }
   const pending = runs.find((a: AnalysisRunFact) => a.phase === 'Pending' || a.phase === 'Running');
   if (pending) return `its analysis ${pending.name} is still ${pending.phase}: no verdict yet`;
-  return runs.length === 0 ? 'no AnalysisRun was created for this version' : `its analysis runs ended ${runs.map((a) => `${a.name} ${a.phase}`).join(', ')}`;
+  if (runs.length === 0) {
+    const step = r.steps.findIndex((s) => s.kind === 'analysis');
+    return `no AnalysisRun was created for revision ${current?.revision ?? '?'}${step >= 0 ? ` although step ${step} is an analysis: it was promoted past its analysis (promote --full, or a skipped step)` : ''}`;
+  }
+  return `its analysis runs ended ${runs.map((a) => `${a.name} ${a.phase}`).join(', ')}`;
 }

@@ -84,11 +84,12 @@ export const rolloutsPromoteFull = handle(ro.rolloutsPromoteFull, async (params,
   let r = await control(ctx).read(ref, { signal: ctx.signal });
   const target = rsNamed(r, params.replicaSet);
   if (!target) return StepOutcome.failedAs('refused', `ReplicaSet ${params.replicaSet} is gone from rollout ${ref.name}`);
-  // The controller must first see the undo's template (currentPodHash = the target) before a promote means anything.
+  // The controller must first take the undo's template (currentPodHash = the target), then either
+  // fast-track it (rollbackWindow: stable = target) or start the canary steps (paused at the first).
   await pollUntil(ctx, async () => {
     r = await control(ctx).read(ref, { signal: ctx.signal });
-    return r.currentHash === target.hash;
-  });
+    return r.currentHash === target.hash && (r.stableHash === target.hash || r.phase === 'Paused' || r.pauseReasons.length > 0 || r.abort);
+  }, 250);
   if (r.currentHash !== target.hash) return StepOutcome.failed(`rollout ${ref.name} never took ReplicaSet ${target.name}'s template (current ${r.currentHash ?? '?'})`);
   if (r.stableHash === target.hash) return StepOutcome.skipped(`rollout ${ref.name} already runs ${target.name} as stable (rollbackWindow or the controller's fast path)`);
   if (ctx.dryRun) return StepOutcome.skipped(`dry run: would promote rollout ${ref.name} fully`);
