@@ -1,0 +1,102 @@
+/**
+ * Conformance with the `kubectl argo rollouts` plugin: the requests rewind sends for abort, retry,
+ * promote and undo are the plugin's, byte for byte, on the same URLs with the same content types,
+ * including the fall-back to the main resource when the status subresource answers 404. The
+ * expected strings are the constants of argoproj/argo-rollouts
+ * `pkg/kubectl-argo-rollouts/cmd/abort/abort.go` (`abortPatch`), `cmd/retry/retry.go`
+ * (`retryPatch`), `cmd/promote/promote.go` (`promoteFullPatch`, `unpausePatch`,
+ * `clearPauseConditionsPatch`, `clearPauseConditionsPatchWithStep`) and `cmd/undo/undo.go`
+ * (`getRolloutPatch`: one JSON-patch `replace` of `/spec/template`, the hash label removed).
+ */
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { KubeConfig } from '@kubernetes/client-node';
+import type { WorkloadRef } from '../../core/domain.ts';
+import { startFakeHttpServer, type FakeHandler, type FakeHttpServer } from '../../testing/fake-http-server.ts';
+import { generateSandboxTls, type SandboxTls } from '../../testing/test-tls.ts';
+import { abortPatch, createKubernetesArgoRollouts, promotePatches } from './rollouts-control.ts';
+
+const NS = 'bookstore-platform-acme-books';
+const ref: WorkloadRef = { cluster: 'us-east', namespace: NS, kind: 'Rollout', name: 'catalog' };
+const RO_PATH = `/apis/argoproj.io/v1alpha1/namespaces/${NS}/rollouts/catalog`;
+let pki: SandboxTls;
+const servers: FakeHttpServer[] = [];
+before(() => {
+  pki = generateSandboxTls();
+});
+after(async () => {
+  await Promise.all(servers.map((s) => s.close()));
+});
+
+async function control(handler: FakeHandler) {
+  const server = await startFakeHttpServer(handler, pki);
+  servers.push(server);
+  const kc = new KubeConfig();
+  kc.loadFromString(`apiVersion: v1
+kind: Config
+clusters:
+- name: us-east
+  cluster: { server: "${server.url}", certificate-authority-data: ${Buffer.from(pki.caCert).toString('base64')} }
+users:
+- name: rewind
+  user: { token: kube-token }
+contexts:
+- name: us-east
+  context: { cluster: us-east, user: rewind }
+current-context: us-east
+`);
+  return { server, ro: createKubernetesArgoRollouts({ context: 'us-east', kubeConfig: kc }) };
+}
+const sent = (s: FakeHttpServer) => s.requests.map((r) => ({ method: r.method, path: r.path.split('?')[0], type: r.headers['content-type'], body: r.body }));
+
+test('the plugin\'s constants', () => {
+  assert.equal(abortPatch(true), '{"status":{"abort":true}}');
+  assert.equal(abortPatch(false), '{"status":{"abort":false}}');
+  const updating = { spec: { strategy: { canary: { steps: [{}, {}, {}] } } }, status: { currentPodHash: 'b', stableRS: 'a', currentStepIndex: 1 } };
+  assert.deepEqual(promotePatches(updating, true), { status: '{"status":{"promoteFull":true}}' });
+  assert.deepEqual(promotePatches({ ...updating, status: { currentPodHash: 'a', stableRS: 'a' } }, true), {}, 'promote --full of a stable Rollout sends nothing');
+  assert.deepEqual(promotePatches({ spec: { paused: true, strategy: { canary: {} } }, status: { pauseConditions: [{ reason: 'CanaryPauseStep' }] } }, false), {
+    unified: '{"spec":{"paused":false},"status":{"pauseConditions":null}}', spec: '{"spec":{"paused":false}}', status: '{"status":{"pauseConditions":null}}',
+  });
+  assert.deepEqual(promotePatches(updating, false), {
+    unified: '{"spec":{"paused":false},"status":{"pauseConditions":null, "currentStepIndex":2}}', status: '{"status":{"pauseConditions":null, "currentStepIndex":2}}',
+  });
+});
+
+test('abort: a merge patch on the status subresource', async () => {
+  const { server, ro } = await control(() => ({ status: 200, body: { kind: 'Rollout' } }));
+  const r = await ro.setAbort(ref, true);
+  assert.deepEqual(sent(server), [{ method: 'PATCH', path: `${RO_PATH}/status`, type: 'application/merge-patch+json', body: { status: { abort: true } } }]);
+  assert.equal(r.request, 'kubernetes PATCH rollouts/catalog/status (merge) {"status":{"abort":true}}');
+});
+
+test('abort and retry: the main resource when the status subresource is not found (Rollouts v0.9), as abort.go falls back', async () => {
+  const { server, ro } = await control((req) => (req.path.includes('/status') ? { status: 404, body: { kind: 'Status', code: 404, reason: 'NotFound', message: 'the server could not find the requested resource' } } : { status: 200, body: {} }));
+  await ro.setAbort(ref, false);
+  assert.deepEqual(sent(server), [
+    { method: 'PATCH', path: `${RO_PATH}/status`, type: 'application/merge-patch+json', body: { status: { abort: false } } },
+    { method: 'PATCH', path: RO_PATH, type: 'application/merge-patch+json', body: { status: { abort: false } } },
+  ]);
+});
+
+test('promote --full: the status patch only, and only while an update is in progress', async () => {
+  const rollout = { metadata: { name: 'catalog' }, spec: {}, status: { currentPodHash: 'b', stableRS: 'a' } };
+  const { server, ro } = await control((req) => (req.method === 'GET' ? { status: 200, body: rollout } : { status: 200, body: rollout }));
+  await ro.promote(ref, true);
+  assert.deepEqual(sent(server).slice(1), [{ method: 'PATCH', path: `${RO_PATH}/status`, type: 'application/merge-patch+json', body: { status: { promoteFull: true } } }]);
+});
+
+test('undo: /spec/template replaced with the ReplicaSet\'s, the hash label removed; through workloadRef the Deployment is patched', async () => {
+  const template = { metadata: { labels: { app: 'catalog', 'rollouts-pod-template-hash': '7bdb878f5d' } }, spec: { containers: [{ name: 'catalog', image: 'ghcr.io/acme/catalog:1.4.2' }] } };
+  const rs = { apiVersion: 'apps/v1', kind: 'ReplicaSet', metadata: { name: 'catalog-7bdb878f5d', namespace: NS }, spec: { template } };
+  const expected = [{ op: 'replace', path: '/spec/template', value: { metadata: { labels: { app: 'catalog' } }, spec: { containers: [{ name: 'catalog', image: 'ghcr.io/acme/catalog:1.4.2' }] } } }];
+  for (const workloadRef of [undefined, { apiVersion: 'apps/v1', kind: 'Deployment', name: 'catalog-template' }]) {
+    const rollout = { metadata: { name: 'catalog' }, spec: workloadRef ? { workloadRef } : { template } };
+    const { server, ro } = await control((req) => ({ status: 200, body: req.path.includes('/replicasets/') ? rs : rollout }));
+    const r = await ro.undoTo(ref, 'catalog-7bdb878f5d');
+    const patch = sent(server).find((x) => x.method === 'PATCH');
+    const path = workloadRef ? `/apis/apps/v1/namespaces/${NS}/deployments/catalog-template` : RO_PATH;
+    assert.deepEqual(patch, { method: 'PATCH', path, type: 'application/json-patch+json', body: expected });
+    assert.match(r.request, workloadRef ? /deployments\/catalog-template .*workloadRef/ : /rollouts\/catalog \(json\) replace \/spec\/template/);
+  }
+});

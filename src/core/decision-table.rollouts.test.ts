@@ -1,0 +1,151 @@
+/**
+ * The decision table's Argo Rollouts rows (seed code-rollback-rollouts.md and the troubleshooting
+ * row "Argo Rollouts rollback never triggers"): which plan each Rollout situation gets, its
+ * channel, and the postmortem answer the plan carries.
+ */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { decide } from './decide.ts';
+import { Fact, defaultPolicy, type Facts } from './facts.ts';
+import type { Plan } from './plan.ts';
+import type { AnalysisRunFact, RolloutFacts, RolloutReplicaSet } from './rollouts/rollout-facts.ts';
+import { FakeFacts } from '../testing/fake-facts.ts';
+
+const rs = (name: string, revision: number, image: string, replicas: number): RolloutReplicaSet => ({
+  name: `catalog-${name}`, hash: name, revision, replicas, availableReplicas: replicas,
+  images: [{ container: 'catalog', image }], digests: [`docker-pullable://${image}`],
+});
+const GOOD = 'ghcr.io/acme/catalog:1.4.2';
+const BAD = 'ghcr.io/acme/catalog:1.5.0';
+const STEPS: RolloutFacts['steps'] = [
+  { kind: 'setWeight', weight: 20 }, { kind: 'pause' },
+  { kind: 'analysis', templates: [{ name: 'catalog-p99', clusterScope: false }] },
+  { kind: 'setWeight', weight: 60 }, { kind: 'pause', duration: '1m' },
+];
+const base: RolloutFacts = {
+  name: 'catalog', namespace: 'bookstore-platform-acme-books', generation: 4, replicas: 5, abort: false, specPaused: false,
+  pauseReasons: [], strategy: 'canary', steps: STEPS, replicaSets: [], analysisRuns: [], missingTemplates: [],
+};
+const failedRun: AnalysisRunFact = {
+  name: 'catalog-bad-4-2', phase: 'Failed', type: 'step', stepIndex: 2, podHash: 'bad', revision: 4,
+  metrics: [{ name: 'p99-latency', phase: 'Failed', provider: 'prometheus', successCondition: 'result[0] < 0.5', lastValue: '[2.01]', count: 1, failed: 1, inconclusive: 0, error: 0 }],
+};
+
+const canary = (over: Partial<RolloutFacts> = {}): RolloutFacts => ({
+  ...base, phase: 'Paused', currentStepIndex: 1, canaryWeight: 20, pauseReasons: ['CanaryPauseStep'], stableHash: 'good', currentHash: 'bad',
+  replicaSets: [rs('good', 3, GOOD, 4), rs('bad', 4, BAD, 1)], ...over,
+});
+const aborted = (): RolloutFacts => ({ ...canary(), phase: 'Degraded', abort: true, pauseReasons: [], message: 'RolloutAborted: Rollout aborted update to revision 4: Metric "p99-latency" assessed Failed', replicaSets: [rs('good', 3, GOOD, 5), rs('bad', 4, BAD, 0)], analysisRuns: [failedRun] });
+const promoted = (over: Partial<RolloutFacts> = {}): RolloutFacts => ({
+  ...base, phase: 'Healthy', currentStepIndex: 5, stableHash: 'bad', currentHash: 'bad', replicaSets: [rs('good', 3, GOOD, 0), rs('bad', 4, BAD, 5)], ...over,
+});
+
+const SOURCE = 'kubernetes GET us-east: rollouts/catalog';
+const withRollout = (f: FakeFacts, r: RolloutFacts): Facts => ({ ...f.workloadKind('Rollout').build(), rollout: Fact.of(r, SOURCE) });
+const kinds = (p: Plan): string[] => p.steps.map((s) => s.kind);
+const rejected = (p: Plan, m: string): string => p.rejected.find((r) => r.mechanism === m)?.reason ?? '';
+const why = (p: Plan): string => p.reasons.find((r) => r.startsWith('why Argo Rollouts did not roll back by itself: ')) ?? '';
+
+describe('decision table: Argo Rollouts', () => {
+  it('a bad canary in progress is aborted through Argo CD\'s action; git follows and the run stays open for it', () => {
+    const plan = decide(withRollout(FakeFacts.seed().revertPolicy('push'), canary()), defaultPolicy);
+    assert.equal(plan.mechanism, 'argo-rollouts');
+    assert.equal(plan.decision, 'rollback');
+    assert.deepEqual(kinds(plan), ['argocd.write-hold', 'rollouts.abort', 'rollouts.wait-stable', 'verify.digest', 'verify.metrics', 'followup.revert', 'followup.await-revert', 'argocd.await-branch-head', 'argocd.wait-synced-to-branch', 'argocd.release-hold']);
+    assert.deepEqual(plan.steps[1]?.params, { canaryHash: 'bad', stableReplicaSet: 'catalog-good', channel: 'argocd' });
+    assert.deepEqual(plan.steps.find((s) => s.kind === 'verify.digest')?.params, { expectedImages: [GOOD] });
+    assert.deepEqual(plan.to, { kind: 'replicaset-revision', replicaSetRevision: 3, replicaSet: 'catalog-good', revision: '', historyId: null });
+    assert.match(rejected(plan, 'argocd-rollback'), /argo-rollouts comes first/);
+    assert.ok(!plan.warnings.some((w) => /paused/.test(w)), 'the Argo CD rollback\'s paused-workload warning is not this plan\'s');
+  });
+
+  it('without an Argo CD Application the abort goes through the Kubernetes API and nothing follows', () => {
+    const plan = decide(withRollout(FakeFacts.seed().gitopsNone(), canary()), defaultPolicy);
+    assert.equal(plan.mechanism, 'argo-rollouts');
+    assert.deepEqual(kinds(plan), ['rollouts.abort', 'rollouts.wait-stable', 'verify.digest', 'verify.metrics']);
+    assert.equal((plan.steps[0]?.params as { channel: string }).channel, 'kubernetes');
+    assert.ok(plan.reasons.some((r) => /^channel: the Kubernetes API/.test(r)));
+  });
+
+  it('already aborted by its own analysis: nothing to mitigate, verify stable and make git agree', () => {
+    const plan = decide(withRollout(FakeFacts.seed(), aborted()), defaultPolicy);
+    assert.equal(plan.decision, 'rollback');
+    assert.ok(!kinds(plan).includes('rollouts.abort'));
+    assert.ok(!kinds(plan).includes('argocd.disable-auto-sync'));
+    assert.deepEqual(kinds(plan).slice(0, 4), ['argocd.write-hold', 'rollouts.wait-stable', 'verify.digest', 'verify.metrics']);
+    assert.match(why(plan), /it did: the controller aborted the update \(RolloutAborted/);
+  });
+
+  it('a bad version fully promoted (image only) is undone with self-heal held, and the saved policy comes back after the revert', () => {
+    const plan = decide(withRollout(FakeFacts.seed(), promoted()), defaultPolicy);
+    assert.equal(plan.mechanism, 'argo-rollouts');
+    assert.deepEqual(kinds(plan), [
+      'argocd.write-hold', 'argocd.disable-auto-sync', 'rollouts.undo', 'rollouts.promote-full', 'rollouts.wait-stable', 'verify.digest', 'verify.metrics',
+      'followup.revert', 'followup.await-revert', 'argocd.await-branch-head', 'argocd.restore-sync-policy', 'argocd.wait-synced-to-branch', 'argocd.release-hold',
+    ]);
+    assert.deepEqual(plan.steps[2]?.params, { replicaSet: 'catalog-good', revision: 3 });
+    assert.match(why(plan), /no AnalysisRun was created for revision 4 although step 2 is an analysis/);
+  });
+
+  it('fully promoted with manual sync: no auto-sync to hold, a sync to the branch after the revert', () => {
+    const plan = decide(withRollout(FakeFacts.seed().autoSync(false), promoted()), defaultPolicy);
+    assert.ok(!kinds(plan).includes('argocd.disable-auto-sync'));
+    assert.ok(kinds(plan).includes('argocd.sync-to-branch'));
+  });
+
+  it('fully promoted but the bad commit changed more than the image: Argo CD\'s rollback, which restores every manifest', () => {
+    const plan = decide(withRollout(FakeFacts.seed().changed('image-digest', 'config-only'), promoted()), defaultPolicy);
+    assert.equal(plan.mechanism, 'argocd-rollback');
+    assert.match(rejected(plan, 'argo-rollouts'), /changed image-digest, config-only, not only the Rollout's image/);
+  });
+
+  it('fully promoted with nothing older left: refused, with the reason', () => {
+    const plan = decide(withRollout(FakeFacts.seed(), promoted({ replicaSets: [rs('bad', 4, BAD, 5)] })), defaultPolicy);
+    assert.equal(plan.decision, 'refuse');
+    assert.match(plan.reasons.join('\n'), /no older ReplicaSet is left to undo to/);
+  });
+
+  it('another run holds the app: refused like every mechanism', () => {
+    const plan = decide(withRollout(FakeFacts.seed().heldBy('20240101-000000-other'), canary()), defaultPolicy);
+    assert.equal(plan.mechanism, 'argo-rollouts');
+    assert.equal(plan.decision, 'refuse');
+  });
+
+  it('a Rollout rewind could not read, or a Deployment: the Argo CD rollback', () => {
+    assert.match(rejected(decide(FakeFacts.seed().workloadKind('Rollout').build(), defaultPolicy), 'argo-rollouts'), /was not read/);
+    assert.match(rejected(decide(FakeFacts.seed().build(), defaultPolicy), 'argo-rollouts'), /is not an Argo Rollout/);
+  });
+
+  it('blue-green is not driven: declined with the reason', () => {
+    const plan = decide(withRollout(FakeFacts.seed(), canary({ strategy: 'blueGreen' })), defaultPolicy);
+    assert.match(rejected(plan, 'argo-rollouts'), /strategy blueGreen: rewind drives canary Rollouts only/);
+  });
+});
+
+describe('decision table: "Argo Rollouts rollback never triggers" (the postmortem question, in the plan)', () => {
+  it('no analysis step before the bad weight', () => {
+    assert.match(why(decide(withRollout(FakeFacts.seed(), canary()), defaultPolicy)), /no analysis ran before the bad weight: the canary is at step 1 \(20% of traffic\), paused \(CanaryPauseStep\), and its first analysis is step 2/);
+  });
+  it('no analysis at all', () => {
+    const steps: RolloutFacts['steps'] = [{ kind: 'setWeight', weight: 50 }, { kind: 'pause' }];
+    assert.match(why(decide(withRollout(FakeFacts.seed(), canary({ steps })), defaultPolicy)), /has no analysis at all/);
+  });
+  it('an AnalysisTemplate missing (InvalidSpec)', () => {
+    const r = canary({ missingTemplates: ['AnalysisTemplate catalog-p99'], invalidSpec: 'The Rollout "catalog" is invalid: spec.strategy.canary.steps[2].analysis.templates: Invalid value: "catalog-p99": AnalysisTemplate catalog-p99 not found' });
+    assert.match(why(decide(withRollout(FakeFacts.seed(), r), defaultPolicy)), /the analysis cannot run: AnalysisTemplate catalog-p99 does not exist; InvalidSpec: /);
+  });
+  it('a query that returns nothing', () => {
+    const run: AnalysisRunFact = { ...failedRun, phase: 'Running', metrics: [{ ...failedRun.metrics[0]!, phase: 'Error', lastValue: '[]', query: 'histogram_quantile(0.99, rate(x[5m]))', message: 'reflect: slice index out of range' }] };
+    const r = canary({ currentStepIndex: 2, pauseReasons: [], phase: 'Progressing', analysisRuns: [run] });
+    assert.match(why(decide(withRollout(FakeFacts.seed(), r), defaultPolicy)), /the analysis query returns nothing: catalog-bad-4-2 metric p99-latency measured \[\] \(Error: reflect: slice index out of range\) for histogram_quantile/);
+  });
+  it('a threshold the bad version did not cross, with the values', () => {
+    const run: AnalysisRunFact = { ...failedRun, phase: 'Successful', metrics: [{ ...failedRun.metrics[0]!, phase: 'Successful', successCondition: 'result[0] < 2', lastValue: '[0.61]', failed: 0 }] };
+    const r = promoted({ analysisRuns: [run] });
+    assert.match(why(decide(withRollout(FakeFacts.seed(), r), defaultPolicy)), /did not cross the analysis threshold: catalog-bad-4-2 p99-latency = \[0.61\] against success "result\[0\] < 2" \(Successful\)/);
+  });
+  it('an older revision\'s run of a reused ReplicaSet is not this version\'s answer', () => {
+    const r = promoted({ analysisRuns: [{ ...failedRun, revision: 2 }] });
+    assert.match(why(decide(withRollout(FakeFacts.seed(), r), defaultPolicy)), /no AnalysisRun was created for revision 4/);
+  });
+});
