@@ -172,6 +172,23 @@ export const commands: readonly CommandSpec[] = [
     load: () => import('./commands/show.ts'),
   },
   {
+    name: 'rollouts retry',
+    usage: 'rollouts retry APP [--reason TEXT]',
+    summary: 'retry an aborted Argo Rollout (its canary steps start again), journaled, under the app\'s hold',
+    examples: ['rewind rollouts retry bookstore-catalog-canary-us-east --yes'],
+    options: { reason: { type: 'string' }, timeout: { type: 'string' } },
+    load: () => import('./commands/rollouts-retry.ts'),
+  },
+  {
+    name: 'rollouts promote',
+    usage: 'rollouts promote APP [--full] [--reason TEXT]',
+    summary: 'promote an Argo Rollout\'s canary to its next step (or fully), journaled, under the app\'s hold',
+    examples: ['rewind rollouts promote bookstore-catalog-canary-us-east --yes', 'rewind rollouts promote bookstore-catalog-canary-us-east --full --yes'],
+    options: { full: { type: 'boolean' }, reason: { type: 'string' }, timeout: { type: 'string' } },
+    optionHelp: { full: 'skip the remaining steps, pauses and analysis (`promote --full`)' },
+    load: () => import('./commands/rollouts-promote.ts'),
+  },
+  {
     name: 'runs',
     usage: 'runs [APP]',
     summary: 'list runs from the journal, open ones first',

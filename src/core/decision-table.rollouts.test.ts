@@ -10,6 +10,7 @@ import { Fact, defaultPolicy, type Facts } from './facts.ts';
 import type { Plan } from './plan.ts';
 import type { AnalysisRunFact, RolloutFacts, RolloutReplicaSet } from './rollouts/rollout-facts.ts';
 import { FakeFacts } from '../testing/fake-facts.ts';
+import { operatorPlan } from './rollouts/operator-plan.ts';
 
 const rs = (name: string, revision: number, image: string, replicas: number): RolloutReplicaSet => ({
   name: `catalog-${name}`, hash: name, revision, replicas, availableReplicas: replicas,
@@ -147,5 +148,20 @@ describe('decision table: "Argo Rollouts rollback never triggers" (the postmorte
   it('an older revision\'s run of a reused ReplicaSet is not this version\'s answer', () => {
     const r = promoted({ analysisRuns: [{ ...failedRun, revision: 2 }] });
     assert.match(why(decide(withRollout(FakeFacts.seed(), r), defaultPolicy)), /no AnalysisRun was created for revision 4/);
+  });
+});
+
+describe('the operator\'s retry and promote (rewind rollouts retry|promote)', () => {
+  it('retry an aborted update: hold, retry, release; promote a paused canary; anything else refused', () => {
+    const retry = operatorPlan(withRollout(FakeFacts.seed(), aborted()), 'retry');
+    assert.deepEqual([retry.decision, ...kinds(retry)], ['rollback', 'argocd.write-hold', 'rollouts.retry', 'argocd.release-hold']);
+    assert.deepEqual(retry.steps[1]?.params, { canaryHash: 'bad', channel: 'argocd' });
+    const full = operatorPlan(withRollout(FakeFacts.seed(), canary()), 'promote-full');
+    assert.deepEqual(full.steps[1]?.params, { canaryHash: 'bad', full: true, channel: 'argocd' });
+    assert.match(operatorPlan(withRollout(FakeFacts.seed(), canary()), 'retry').reasons.join(), /is not aborted \(Paused\): there is nothing to retry/);
+    assert.match(operatorPlan(withRollout(FakeFacts.seed(), promoted()), 'promote').reasons.join(), /has no update in progress to promote/);
+    assert.match(operatorPlan(withRollout(FakeFacts.seed(), aborted()), 'promote').reasons.join(), /it is aborted: retry it first/);
+    assert.equal(operatorPlan(withRollout(FakeFacts.seed().openRun('20240101-000000-x', 'awaiting-revert'), aborted()), 'retry').decision, 'refuse');
+    assert.deepEqual(kinds(operatorPlan(withRollout(FakeFacts.seed().gitopsNone(), aborted()), 'retry')), ['rollouts.retry']);
   });
 });

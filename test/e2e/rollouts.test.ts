@@ -20,7 +20,7 @@ const RO = 'catalog-canary';
 const run = promisify(execFile);
 
 interface StepJson { kind: string; status: string; evidence: string[]; error?: string }
-interface RunJson { status: string; runStatus: string; mechanism: string; to: { replicaSet: string }; steps: StepJson[] }
+interface RunJson { runId: string; status: string; runStatus: string; mechanism: string; to: { replicaSet: string }; steps: StepJson[] }
 interface PlanJson { decision: string; mechanism: string; reasons: string[]; to: { kind: string; replicaSet: string }; steps: StepJson[] }
 interface StatusJson {
   sync: string; health: string; hold: unknown; syncPolicy: { automated: { selfHeal: boolean; prune: boolean } | null };
@@ -194,4 +194,36 @@ test('rollouts-promoted: undo to the previous ReplicaSet with self-heal held, ve
   assert.equal(step(result, 'argocd.restore-sync-policy').status, 'succeeded');
   assert.notEqual(image(bad), good);
   await settledOn(good);
+});
+
+test('the operator\'s retry and promote --full: journaled runs under the hold, through Argo CD\'s actions', async () => {
+  await breakWith('rollouts-canary');
+  await until('paused at 20%', async () => (await rollout()).status.phase === 'Paused');
+  const refused = await cli(['rollouts', 'retry', APP, '--yes']);
+  assert.equal(refused.code, 1, refused.stdout + refused.stderr);
+  assert.match(refused.stdout, /rollout catalog-canary is not aborted \(Paused\): there is nothing to retry/);
+
+  await kubectl('patch', 'rollout', RO, '--subresource=status', '--type=merge', '-p', '{"status":{"abort":true}}');
+  await until('aborted', async () => (await rollout()).status.abort === true);
+  const retried = await cli(['rollouts', 'retry', APP, '--yes', '--reason', 'the DB is back', '-o', 'json']);
+  assert.equal(retried.code, 0, retried.stderr + retried.stdout);
+  const retry = parse<RunJson>(retried.stdout);
+  assert.deepEqual(retry.steps.map((s) => [s.kind, s.status]), [['argocd.write-hold', 'succeeded'], ['rollouts.retry', 'succeeded'], ['argocd.release-hold', 'succeeded']]);
+  assert.match(step(retry, 'rollouts.retry').evidence.join('\n'), /Argo CD resource action retry: argocd POST .*"retry"/);
+  await until('paused at 20% again', async () => {
+    const r = await rollout();
+    return r.status.phase === 'Paused' && !r.status.abort;
+  });
+
+  const promoted = await cli(['rollouts', 'promote', APP, '--full', '--yes', '-o', 'json']);
+  assert.equal(promoted.code, 0, promoted.stderr + promoted.stdout);
+  assert.match(step(parse<RunJson>(promoted.stdout), 'rollouts.promote').evidence.join('\n'), /Argo CD resource action promote-full/);
+  await until('fully promoted', async () => {
+    const r = await rollout();
+    return r.status.phase === 'Healthy' && image(r) !== good && r.status.stableRS === r.status.currentPodHash;
+  });
+  const runs = await cli(['runs', APP, '-o', 'json']);
+  assert.equal(runs.code, 0, runs.stderr);
+  assert.ok((JSON.parse(runs.stdout) as { runId: string }[]).some((x) => x.runId === retry.runId), 'the retry is in the journal');
+  assert.equal((await status()).hold, null);
 });

@@ -37,6 +37,8 @@ export const stepDefinitions: readonly StepDefinition<unknown>[] = [
   rollouts.rolloutsWaitStable,
   rollouts.rolloutsUndo,
   rollouts.rolloutsPromoteFull,
+  rollouts.rolloutsRetry,
+  rollouts.rolloutsPromote,
 ];
 
 const byKind = new Map(stepDefinitions.map((d) => [d.kind, d]));

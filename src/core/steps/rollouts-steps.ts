@@ -70,3 +70,29 @@ export const rolloutsPromoteFull = defineStep({
   failure: 'system',
   contradicts: (p, plan) => notTarget(p.replicaSet, plan),
 });
+
+/**
+ * The plugin's `retry` (argo-rollouts `cmd/retry/retry.go`: `status.abort=false`, subresource
+ * first) or Argo CD's `retry` action: an aborted update starts its canary steps again.
+ */
+export const rolloutsRetry = defineStep({
+  kind: 'rollouts.retry',
+  phase: 'mitigate',
+  params: S.object({ canaryHash: S.string(), channel }),
+  ports: ['rollouts'],
+  expectedSeconds: 2,
+  failure: 'system',
+});
+
+/**
+ * The plugin's `promote [--full]` (argo-rollouts `cmd/promote/promote.go`), or Argo CD's
+ * `resume` / `promote-full` actions: the canary goes on to its next step, or to 100%.
+ */
+export const rolloutsPromote = defineStep({
+  kind: 'rollouts.promote',
+  phase: 'mitigate',
+  params: S.object({ canaryHash: S.string(), full: S.boolean(), channel }),
+  ports: ['rollouts'],
+  expectedSeconds: 2,
+  failure: 'system',
+});

@@ -5,7 +5,7 @@ import { argocdRollback, preflight, verifyDigest, waitHealthy } from './rollback
 import { verifyMetrics } from './verify-metrics-step.ts';
 import { kubePreflight, kubeReleaseHold, kubeRolloutUndo, kubeWaitRollout, kubeWriteHold } from './kube-undo-steps.ts';
 import { revert } from './revert-steps.ts';
-import { rolloutsAbort, rolloutsPromoteFull, rolloutsUndo, rolloutsWaitStable } from './rollouts-steps.ts';
+import { rolloutsAbort, rolloutsPromote, rolloutsPromoteFull, rolloutsRetry, rolloutsUndo, rolloutsWaitStable } from './rollouts-steps.ts';
 import { disableAutoSync, holdOwner, pinTargetRevision, restoreOwner, restoreSyncPolicy, unpinTargetRevision } from './sync-policy-steps.ts';
 
 /** One handler per step kind of `core/steps/` (a test checks both lists agree). */
@@ -37,4 +37,6 @@ export const stepHandlers: readonly StepHandler<unknown>[] = [
   rolloutsWaitStable,
   rolloutsUndo,
   rolloutsPromoteFull,
+  rolloutsRetry,
+  rolloutsPromote,
 ];

@@ -96,3 +96,27 @@ export const rolloutsPromoteFull = handle(ro.rolloutsPromoteFull, async (params,
   const sent = await viaChannel(ctx, params.channel, 'promote-full', () => control(ctx).promote(ref, true));
   return StepOutcome.succeeded(`rollout '${ref.name}' fully promoted to ${target.name}`, ...sent);
 });
+
+/** The operator's `retry`: only an aborted update of the same canary; anything else changed since the plan. */
+export const rolloutsRetry = handle(ro.rolloutsRetry, async (params, ctx) => {
+  const ref = ctx.plan.workload;
+  const r = await control(ctx).read(ref, { signal: ctx.signal });
+  if (r.currentHash !== params.canaryHash) return StepOutcome.failedAs('refused', `rollout ${ref.name} now updates to ${r.currentHash ?? '?'}, the plan retries ${params.canaryHash}`);
+  if (!r.abort) return StepOutcome.skipped(`rollout ${ref.name} is not aborted (${r.phase ?? '?'}): nothing to retry`);
+  if (ctx.dryRun) return StepOutcome.skipped(`dry run: would retry rollout ${ref.name}`);
+  const sent = await viaChannel(ctx, params.channel, 'retry', () => control(ctx).setAbort(ref, false));
+  return StepOutcome.succeeded(`rollout '${ref.name}' retried: the canary ${params.canaryHash} starts its steps again`, ...sent);
+});
+
+/** The operator's `promote [--full]`; Argo CD's `resume` clears the pause conditions as the plugin's plain promote does. */
+export const rolloutsPromote = handle(ro.rolloutsPromote, async (params, ctx) => {
+  const ref = ctx.plan.workload;
+  const r = await control(ctx).read(ref, { signal: ctx.signal });
+  if (r.currentHash !== params.canaryHash) return StepOutcome.failedAs('refused', `rollout ${ref.name} now updates to ${r.currentHash ?? '?'}, the plan promotes ${params.canaryHash}`);
+  if (r.currentHash === r.stableHash) return StepOutcome.skipped(`rollout ${ref.name} has no update in progress: ${params.canaryHash} is already stable`);
+  if (r.abort) return StepOutcome.failedAs('refused', `rollout ${ref.name} is aborted: retry it first (rewind rollouts retry ${ctx.plan.app})`);
+  if (ctx.dryRun) return StepOutcome.skipped(`dry run: would promote rollout ${ref.name}${params.full ? ' fully' : ''}`);
+  const action = params.full ? 'promote-full' : r.pauseReasons.length > 0 || r.specPaused ? 'resume' : 'skip-current-step';
+  const sent = await viaChannel(ctx, params.channel, action, () => control(ctx).promote(ref, params.full));
+  return StepOutcome.succeeded(`rollout '${ref.name}' ${params.full ? 'fully promoted' : 'promoted'}`, ...sent);
+});
