@@ -165,3 +165,49 @@ describe('the operator\'s retry and promote (rewind rollouts retry|promote)', ()
     assert.deepEqual(kinds(operatorPlan(withRollout(FakeFacts.seed().gitopsNone(), aborted()), 'retry')), ['rollouts.retry']);
   });
 });
+
+describe('verification from the Rollout\'s own AnalysisTemplates', () => {
+  const template = {
+    name: 'catalog-p99', clusterScope: false, args: [{ name: 'canary-hash' }, { name: 'quantile', value: '0.99' }],
+    metrics: [
+      { name: 'p99', provider: 'prometheus', address: 'http://prometheus.monitoring:9090', query: 'histogram_quantile({{args.quantile}}, rate(x{pod=~"catalog-{{args.canary-hash}}-.*"}[1m]))', successCondition: 'result[0] < 0.5', interval: '30s', initialDelay: '1m', count: 3, failureLimit: 0 },
+      { name: 'errors', provider: 'datadog', query: 'sum:errors{*}' },
+    ],
+  };
+  const withTemplates = (over: Partial<RolloutFacts> = {}) => canary({ analysisTemplates: [template, { name: 'shared-errors', clusterScope: true, args: [], metrics: [{ name: 'rate', provider: 'prometheus', query: 'sum(rate(errors[1m]))', failureCondition: 'result[0] > 1' }] }], analysisArgs: [{ name: 'canary-hash', podTemplateHashValue: 'Latest' }], ...over });
+  const metricsOf = (p: Plan) => (p.steps.find((s) => s.kind === 'verify.metrics')?.params as { metrics: { name: string; query: string; intervalMs?: number; initialDelayMs?: number; failureLimit?: number; inconclusiveLimit?: number; consecutiveSuccessLimit?: number }[]; origin: string });
+
+  it('the app declares none: the templates\' Prometheus metrics, args substituted (the hash is the version returned to), ClusterAnalysisTemplates too; other providers not checked', () => {
+    const plan = decide(withRollout(FakeFacts.seed(), withTemplates()), defaultPolicy);
+    const v = metricsOf(plan);
+    assert.equal(v.origin, 'rollout-analysis');
+    assert.deepEqual(v.metrics.map((m) => m.name), ['catalog-p99/p99', 'shared-errors/rate']);
+    assert.equal(v.metrics[0]?.query, 'histogram_quantile(0.99, rate(x{pod=~"catalog-good-.*"}[1m]))');
+    assert.deepEqual([v.metrics[0]?.intervalMs, v.metrics[0]?.initialDelayMs, v.metrics[0]?.failureLimit, v.metrics[0]?.inconclusiveLimit, v.metrics[0]?.consecutiveSuccessLimit], [30_000, 60_000, 0, -1, 3]);
+    assert.ok(plan.warnings.includes('not checked: AnalysisTemplate catalog-p99 metric errors: provider datadog (rewind measures Prometheus queries only)'), plan.warnings.join('\n'));
+  });
+
+  it('an arg without a value leaves its metric unchecked, never guessed', () => {
+    const plan = decide(withRollout(FakeFacts.seed(), withTemplates({ analysisArgs: [] })), defaultPolicy);
+    assert.deepEqual(metricsOf(plan).metrics.map((m) => m.name), ['catalog-p99/p99', 'shared-errors/rate'].slice(1));
+    assert.ok(plan.warnings.some((w) => /catalog-p99 metric p99: arg canary-hash has no value/.test(w)));
+  });
+
+  it('the app\'s own verify.metrics win', () => {
+    const facts = withRollout(FakeFacts.seed(), withTemplates());
+    const own = { metrics: [{ name: 'mine', query: 'up', successCondition: 'result[0] == 1' }], requireMetrics: false, allowUnresolvedTags: false, origin: 'config' as const };
+    const plan = decide({ ...facts, app: { ...facts.app, verify: own } }, defaultPolicy);
+    assert.deepEqual(metricsOf(plan).metrics.map((m) => m.name), ['mine']);
+    assert.ok(!plan.warnings.some((w) => w.startsWith('not checked: ')));
+  });
+});
+
+describe('a Rollout an earlier rollback brought back', () => {
+  it('is not "undone" to the newer release it rolled away from', () => {
+    const good = { ...rs('good', 5, GOOD, 5), createdAt: '2026-05-01T00:00:00.000Z' };
+    const bad = { ...rs('bad', 4, BAD, 0), createdAt: '2026-05-20T00:00:00.000Z' };
+    const plan = decide(withRollout(FakeFacts.seed(), promoted({ stableHash: 'good', currentHash: 'good', replicaSets: [good, bad] })), defaultPolicy);
+    assert.notEqual(plan.mechanism, 'argo-rollouts');
+    assert.match(rejected(plan, 'argo-rollouts'), /which an earlier rollback brought back; the previous revision 4 \(catalog-bad\) is newer/);
+  });
+});

@@ -84,10 +84,10 @@ export function createKubernetesArgoRollouts(options: KubernetesRolloutsOptions)
   const missing = (what: string, ref: WorkloadRef) => () => new NotFoundError(`${what} ${ref.namespace}/${ref.name} not found in cluster context ${options.context}`);
   const rolloutArgs = (ref: WorkloadRef) => ({ group: GROUP, version: VERSION, namespace: ref.namespace, plural: 'rollouts', name: ref.name });
 
-  /** Template names, or undefined when they cannot be listed (then nothing is called missing). */
-  async function names(list: () => Promise<unknown>): Promise<string[] | undefined> {
+  /** Templates, or undefined when they cannot be listed (RBAC): then nothing is called missing. */
+  async function names(list: () => Promise<unknown>): Promise<unknown[] | undefined> {
     try {
-      return ((await list()) as { items?: { metadata?: { name?: string } }[] }).items?.map((i) => i.metadata?.name ?? '') ?? [];
+      return ((await list()) as { items?: unknown[] }).items ?? [];
     } catch {
       return undefined;
     }

@@ -5,7 +5,7 @@
  * labels `rollouts-pod-template-hash`, `rollout-type`, `step-index` are upstream's
  * (`pkg/apis/rollouts/v1alpha1/types.go` DefaultRolloutUniqueLabelKey, `utils/analysis`).
  */
-import type { AnalysisMetricResult, AnalysisRunFact, RolloutFacts, RolloutImage, RolloutReplicaSet, RolloutStep, TemplateRef } from '../../core/rollouts/rollout-facts.ts';
+import type { AnalysisMetricResult, AnalysisRunFact, AnalysisTemplateFact, RolloutArg, RolloutFacts, RolloutImage, RolloutReplicaSet, RolloutStep, TemplateMetric, TemplateRef } from '../../core/rollouts/rollout-facts.ts';
 
 type Json = Record<string, unknown>;
 const obj = (v: unknown): Json => (typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Json) : {});
@@ -64,6 +64,7 @@ function replicaSetOf(rs: unknown, pods: readonly unknown[]): RolloutReplicaSet 
     availableReplicas: num(obj(obj(rs)['status'])['availableReplicas']) ?? 0,
     images: templateImages(obj(obj(rs)['spec'])['template']),
     digests: podDigests(pods, hash),
+    ...(str(m['creationTimestamp']) ? { createdAt: new Date(str(m['creationTimestamp']) ?? '').toISOString() } : {}),
   };
 }
 
@@ -123,8 +124,8 @@ export interface RolloutObjects {
   readonly pods: readonly unknown[];
   readonly analysisRuns: readonly unknown[];
   /** Names of the AnalysisTemplates in the namespace and of the ClusterAnalysisTemplates. */
-  /** Undefined when they could not be listed (RBAC): then no template is called missing. */
-  readonly templates: { readonly namespaced: readonly string[]; readonly cluster: readonly string[] } | undefined;
+  /** The AnalysisTemplates and ClusterAnalysisTemplates; undefined when they could not be listed (RBAC): then no template is called missing. */
+  readonly templates: { readonly namespaced: readonly unknown[]; readonly cluster: readonly unknown[] } | undefined;
 }
 
 /** The Rollout's ReplicaSets are those it controls (upstream `listReplicaSets`: `IsControlledBy`). */
@@ -141,7 +142,14 @@ export function toRolloutFacts(o: RolloutObjects): RolloutFacts {
   const steps = arr(canary['steps']).map(stepOf);
   const background = 'analysis' in canary ? obj(canary['analysis']) : undefined;
   const named = [...steps.flatMap((s) => (s.kind === 'analysis' ? s.templates : [])), ...templateRefs(background?.['templates'])];
-  const known = o.templates;
+  const nameOf = (t: unknown): string => str(obj(obj(t)['metadata'])['name']) ?? '';
+  const known = o.templates ? { namespaced: o.templates.namespaced.map(nameOf), cluster: o.templates.cluster.map(nameOf) } : undefined;
+  const found: AnalysisTemplateFact[] = [];
+  for (const t of named) {
+    const raw = (t.clusterScope ? o.templates?.cluster : o.templates?.namespaced)?.find((x) => nameOf(x) === t.name);
+    if (raw !== undefined && !found.some((f) => f.name === t.name && f.clusterScope === t.clusterScope)) found.push(templateOf(t, raw));
+  }
+  const args = [...arr(canary['steps']).flatMap((s) => arr(obj(obj(s)['analysis'])['args'])), ...arr(background?.['args'])].map(argOf);
   const missing = !known ? [] : named.filter((t) => !(t.clusterScope ? known.cluster : known.namespaced).includes(t.name)).map((t) => `${t.clusterScope ? 'ClusterAnalysisTemplate' : 'AnalysisTemplate'} ${t.name}`);
   const invalid = arr(status['conditions']).map(obj).find((c) => c['type'] === 'InvalidSpec' && c['status'] === 'True');
   const weights = obj(obj(status['canary'])['weights']);
@@ -171,7 +179,43 @@ export function toRolloutFacts(o: RolloutObjects): RolloutFacts {
     ...(background ? { backgroundAnalysis: { templates: templateRefs(background['templates']), ...optional('startingStep', num(background['startingStep'])) } } : {}),
     ...(str(workloadRef['name']) ? { workloadRef: { kind: str(workloadRef['kind']) ?? 'Deployment', name: str(workloadRef['name']) ?? '' } } : {}),
     ...optional('rollbackWindow', window),
+    analysisTemplates: found,
+    analysisArgs: args.filter((a, i) => args.findIndex((b) => b.name === a.name) === i),
     missingTemplates: missing,
     ...optional('invalidSpec', invalid ? str(invalid['message']) ?? 'InvalidSpec' : undefined),
+  };
+}
+
+function templateOf(ref: TemplateRef, raw: unknown): AnalysisTemplateFact {
+  const spec = obj(obj(raw)['spec']);
+  return {
+    name: ref.name,
+    clusterScope: ref.clusterScope,
+    args: arr(spec['args']).map((a) => ({ name: str(obj(a)['name']) ?? '', ...(str(obj(a)['value']) !== undefined ? { value: str(obj(a)['value']) ?? '' } : {}) })),
+    metrics: arr(spec['metrics']).map((m): TemplateMetric => {
+      const x = obj(m);
+      const provider = obj(x['provider']);
+      const kind = Object.keys(provider)[0] ?? 'unknown';
+      const p = obj(provider[kind]);
+      const fields: Record<string, unknown> = {
+        address: str(p['address']), query: str(p['query']), successCondition: str(x['successCondition']), failureCondition: str(x['failureCondition']),
+        interval: str(x['interval']), initialDelay: str(x['initialDelay']), count: num(x['count']), failureLimit: num(x['failureLimit']),
+        inconclusiveLimit: num(x['inconclusiveLimit']), consecutiveErrorLimit: num(x['consecutiveErrorLimit']),
+      };
+      return { name: str(x['name']) ?? '', provider: kind, ...(Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined)) as Partial<TemplateMetric>) };
+    }),
+  };
+}
+
+function argOf(a: unknown): RolloutArg {
+  const x = obj(a);
+  const from = obj(x['valueFrom']);
+  const hash = str(from['podTemplateHashValue']);
+  const field = str(obj(from['fieldRef'])['fieldPath']);
+  return {
+    name: str(x['name']) ?? '',
+    ...(str(x['value']) !== undefined ? { value: str(x['value']) ?? '' } : {}),
+    ...(hash === 'Stable' || hash === 'Latest' ? { podTemplateHashValue: hash } : {}),
+    ...(field ? { fieldRef: field } : {}),
   };
 }

@@ -14,7 +14,7 @@ export interface VerificationSpec {
   /** A Pod image given by tag only (no digest to compare) is accepted instead of "could not check". */
   readonly allowUnresolvedTags: boolean;
   /** Where the metrics came from: the app's own `verify`, or the seed's alerts for its service. */
-  readonly origin: 'config' | 'seed-default' | 'none';
+  readonly origin: 'config' | 'seed-default' | 'none' | 'rollout-analysis';
 }
 
 /**

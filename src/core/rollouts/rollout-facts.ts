@@ -22,6 +22,8 @@ export interface RolloutReplicaSet {
   readonly images: readonly RolloutImage[];
   /** The Pods' running digests (`containerStatuses[].imageID`, as the kubelet reports them). */
   readonly digests: readonly string[];
+  /** ISO-8601 `metadata.creationTimestamp`: a ReplicaSet brought back keeps it (and gets a new revision). */
+  readonly createdAt?: string;
 }
 
 /** A canary step, reduced to what the decision needs. */
@@ -68,6 +70,39 @@ export interface AnalysisRunFact {
   readonly metrics: readonly AnalysisMetricResult[];
 }
 
+/** One metric of an AnalysisTemplate, as written (durations and limits unparsed). */
+export interface TemplateMetric {
+  readonly name: string;
+  /** The provider's kind (`prometheus`, `datadog`, `web`...). */
+  readonly provider: string;
+  readonly address?: string;
+  readonly query?: string;
+  readonly successCondition?: string;
+  readonly failureCondition?: string;
+  readonly interval?: string;
+  readonly initialDelay?: string;
+  readonly count?: number;
+  readonly failureLimit?: number;
+  readonly inconclusiveLimit?: number;
+  readonly consecutiveErrorLimit?: number;
+}
+
+/** An AnalysisTemplate or ClusterAnalysisTemplate the Rollout names. */
+export interface AnalysisTemplateFact {
+  readonly name: string;
+  readonly clusterScope: boolean;
+  readonly args: readonly { readonly name: string; readonly value?: string }[];
+  readonly metrics: readonly TemplateMetric[];
+}
+
+/** An argument the Rollout passes to its analysis: a value, a ReplicaSet hash, or a field of the Rollout. */
+export interface RolloutArg {
+  readonly name: string;
+  readonly value?: string;
+  readonly podTemplateHashValue?: 'Stable' | 'Latest';
+  readonly fieldRef?: string;
+}
+
 export interface RolloutFacts {
   readonly name: string;
   readonly namespace: string;
@@ -96,6 +131,10 @@ export interface RolloutFacts {
   readonly workloadRef?: { readonly kind: string; readonly name: string };
   /** `spec.rollbackWindow.revisions`. */
   readonly rollbackWindow?: number;
+  /** The templates the Rollout names that exist, with their metrics (rewind's verification reuses them). */
+  readonly analysisTemplates?: readonly AnalysisTemplateFact[];
+  /** The args the Rollout's analysis steps and background analysis pass. */
+  readonly analysisArgs?: readonly RolloutArg[];
   /** Templates the Rollout names that do not exist (upstream: InvalidSpec). */
   readonly missingTemplates: readonly string[];
   /** `status.conditions[type=InvalidSpec]` message, when present. */

@@ -54,7 +54,7 @@ export const verifyMetrics = defineStep<VerifyMetricsParams>({
     metrics: S.array(metricSpec),
     deadlineMs: S.integer({ min: 0 }),
     requireMetrics: S.boolean(),
-    origin: S.literal('config', 'seed-default', 'none'),
+    origin: S.literal('config', 'seed-default', 'none', 'rollout-analysis'),
   }),
   ports: ['metrics'],
   expectedSeconds: 240,
@@ -107,7 +107,9 @@ export function verifyMetricsStep(input: { readonly facts: Facts; readonly polic
   }
   const source = m?.store ? `prometheus ${m.store}` : 'prometheus';
   const evidence: Evidence[] = [
-    { claim: spec.origin === 'seed-default' ? `the seed's alert for ${w.name} in ${w.cluster}` : `${facts.app.name} verify.metrics`, source: spec.origin === 'seed-default' ? 'seed runbook' : 'rewind.yaml' },
+    spec.origin === 'rollout-analysis'
+      ? { claim: `the Rollout's own AnalysisTemplates (${facts.app.name} declares no verify.metrics), with rewind's outcome rules`, source: facts.rollout?.source ?? 'kubernetes' }
+      : { claim: spec.origin === 'seed-default' ? `the seed's alert for ${w.name} in ${w.cluster}` : `${facts.app.name} verify.metrics`, source: spec.origin === 'seed-default' ? 'seed runbook' : 'rewind.yaml' },
     ...(m?.checks ?? []).map((c) => ({ claim: `${c.name} now: ${c.values.length ? c.values.map((v) => Number(v.toPrecision(4))).join(', ') : 'no data'} (${c.phase})`, source })),
   ];
   // Expected, not the worst case: a regression drops out of a [5m] window well before all of it

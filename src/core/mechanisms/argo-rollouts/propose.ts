@@ -6,7 +6,7 @@ import { canaryWeightOf, imagesOf, situationOf, type RolloutReplicaSet } from '.
 import { whyNoAutoRollback } from '../../rollouts/why-no-auto-rollback.ts';
 import { Proposal, type Mechanism } from '../mechanism.ts';
 import { revertMode } from '../rollout-undo/propose.ts';
-import { abortedSteps, abortSteps, undoSteps, type Channel } from './steps.ts';
+import { abortedSteps, abortSteps, templateWarnings, undoSteps, type Channel } from './steps.ts';
 
 /** Pre-flight answers that stop a Rollout action as much as an Argo CD rollback. */
 const BLOCKING_CHECKS = new Set(['open-run', 'schema', 'operation']);
@@ -65,7 +65,7 @@ export const argoRollouts: Mechanism = {
           ...(gitops ? [`then git must agree: until ${shortHash(bad ?? '')} is reverted, git names the aborted version and Argo CD shows the app Degraded (the Rollouts FAQ); the run stays open until the revert lands`] : []),
           `why Argo Rollouts did not roll back by itself: ${why}`,
         ],
-        warnings: [...abortWarnings, ...(gitops && revert === undefined ? [`a person reverts ${shortHash(bad ?? '')}: \`rewind finish ${facts.app.name}\` once it is on the branch`] : [])],
+        warnings: [...abortWarnings, ...templateWarnings(facts, r, stable), ...(gitops && revert === undefined ? [`a person reverts ${shortHash(bad ?? '')}: \`rewind finish ${facts.app.name}\` once it is on the branch`] : [])],
       };
     }
 
@@ -83,13 +83,18 @@ export const argoRollouts: Mechanism = {
           `verify that ${stable.name} serves, then make git agree: revert ${shortHash(bad)} (until then Argo CD shows the app Degraded with git on the aborted version)`,
           `why Argo Rollouts did not roll back by itself: ${why}`,
         ],
-        warnings: abortWarnings,
+        warnings: [...abortWarnings, ...templateWarnings(facts, r, stable)],
       };
     }
 
     const { current, previous } = situation;
     if (!previous) return { kind: 'refuse', to: null, reasons: [`${name} runs ${current.name} fully promoted, and no older ReplicaSet is left to undo to (revisionHistoryLimit)`], warnings };
     const to = target(previous);
+    // kubectl's "previous" is the second-highest revision, and an undo re-numbers what it brings back:
+    // after a rollback, "previous" is the release rolled away from. rewind does not go there.
+    if (previous.createdAt && current.createdAt && previous.createdAt > current.createdAt) {
+      return Proposal.decline(`${name} runs ${current.name} (revision ${current.revision}), which an earlier rollback brought back; the previous revision ${previous.revision} (${previous.name}) is newer: undoing to it would ship what was rolled away from`);
+    }
     if (!GitOpsFacts.is(facts) || bad === undefined) return Proposal.decline(`${name} is fully promoted; rewind undoes Rollouts only for Argo CD apps (the git revert must follow)`);
     const changed = facts.diagnosis?.value.kinds ?? [];
     const imageOnly = changed.length > 0 && changed.every((k) => k === 'image-digest' || k === 'image-tag');
@@ -109,7 +114,7 @@ export const argoRollouts: Mechanism = {
         channelWhy,
         `why Argo Rollouts did not roll back by itself: ${why}`,
       ],
-      warnings,
+      warnings: [...warnings, ...templateWarnings(facts, r, previous)],
     };
   },
 };

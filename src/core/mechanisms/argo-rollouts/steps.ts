@@ -8,6 +8,7 @@ import * as ro from '../../steps/rollouts-steps.ts';
 import { makeStep, type StepDefinition, type StepFields } from '../../steps/step-definition.ts';
 import { verifyDigest, verifyMetricsStep } from '../../steps/verify-steps.ts';
 import { revertSteps } from '../revert-step.ts';
+import { templateVerification, verificationFromTemplates } from '../../rollouts/template-verification.ts';
 
 export type Channel = 'argocd' | 'kubernetes';
 type Step = <P>(def: StepDefinition<P>, fields: StepFields, params: P) => PlanStep;
@@ -48,7 +49,7 @@ function verifySteps(input: RolloutPlanInput, step: Step): PlanStep[] {
       checks: images.map((i) => `every Pod runs ${i} (by digest)`),
       evidence: [{ claim: `the images of ReplicaSet ${stable.name}${stable.digests.length ? `; its Pods ran ${stable.digests.length} distinct digest(s)` : ''}`, source }],
     }, { expectedImages: images }),
-    verifyMetricsStep({ facts, policy: input.policy, target: at(facts) }),
+    verifyMetricsStep({ facts: withTemplateVerification(facts, input.rollout, stable), policy: input.policy, target: at(facts) }),
   ];
 }
 
@@ -148,4 +149,16 @@ export function undoSteps(input: RolloutPlanInput & { facts: GitOpsFacts; bad: s
     : step(argocd.argocdSyncToBranch, { title: `Sync to the head of ${app.source.targetRevision} (the saved policy is manual)`, target: appTarget, checks: ['the sync is accepted'], evidence: [policyEvidence] }, { trackedBranch: app.source.targetRevision });
   steps.push(...gitAgrees(input, step, restore));
   return steps;
+}
+
+/** The app's own verify.metrics when it has them; else the Rollout's AnalysisTemplates, aimed at `stable`. */
+function withTemplateVerification(facts: Facts, r: RolloutFacts, stable: RolloutReplicaSet): Facts {
+  const verify = verificationFromTemplates(facts.app.verify, templateVerification(r, stable));
+  return verify ? { ...facts, app: { ...facts.app, verify } } : facts;
+}
+
+/** Plan warnings for the template metrics rewind cannot measure (only when the templates are what it uses). */
+export function templateWarnings(facts: Facts, r: RolloutFacts, stable: RolloutReplicaSet): string[] {
+  if ((facts.app.verify?.metrics.length ?? 0) > 0) return [];
+  return templateVerification(r, stable).notChecked.map((n) => `not checked: ${n}`);
 }
