@@ -5,7 +5,7 @@
  * and so sends nothing. Deliveries run in order behind the run, never in its way: the run's last
  * record waits for them, so the process does not exit with a message half-sent.
  */
-import { audiencesFor, eventOf, makeNotice, noticeFacts, DeliveryError, type Audience, type CommsEvent, type Severity } from '../core/comms.ts';
+import { audiencesFor, eventOf, makeNotice, noticeFacts, COMMS_EVENTS, DeliveryError, type Audience, type CommsEvent, type Severity } from '../core/comms.ts';
 import { isRewindError } from '../core/errors.ts';
 import type { Plan } from '../core/plan.ts';
 import type { Clock, JournalStore, Notifier } from '../core/ports.ts';
@@ -21,8 +21,6 @@ export interface Subscription {
   readonly notifier: Notifier;
   readonly events: readonly CommsEvent[];
 }
-
-const ALL: readonly CommsEvent[] = ['started', 'mitigated', 'verified', 'failed', 'follow-up-done'];
 
 /** A receiver rewind cannot build (a missing channel or secret): every notice to it is a `failed` record naming what to configure. */
 const unreachable = (target: string, why: string): Notifier => ({
@@ -48,7 +46,7 @@ export async function subscriptionsFor(
 ): Promise<Subscription[]> {
   const subs: Subscription[] = [];
   if (comms) {
-    for (const audience of audiencesFor(app.severity)) subs.push({ notifier: await notifierFor(audience, comms, app, env), events: ALL });
+    for (const audience of audiencesFor(app.severity)) subs.push({ notifier: await notifierFor(audience, comms, app, env), events: COMMS_EVENTS });
   }
   const mine = runbooks.filter((r) => (!r.mechanisms || r.mechanisms.includes(plan.mechanism ?? '')) && (!r.apps || r.apps.includes(app.name)));
   if (mine.length) {

@@ -168,12 +168,6 @@ export function undelivered(records: readonly JournalRecord[]): readonly NoticeR
   return deliveries(records).filter((r) => r.state === 'failed' || r.state === 'intent');
 }
 
-/** The reference a target's earlier delivery returned (a Slack `ts`, a status-page incident id). */
-export function deliveredRef(records: readonly JournalRecord[], target: string, event: CommsEvent): string | undefined {
-  const r = deliveries(records).find((d) => d.target === target && d.event === event && d.state === 'sent');
-  return r?.ref;
-}
-
 /**
  * Why a delivery failed (thrown by `Notifier.deliver`), so the sender knows whether to try again: `retryable` for timeouts,
  * connection errors, 5xx and 429 (with the receiver's `Retry-After`, in ms, when it said).
