@@ -6,8 +6,7 @@
  * deploy explains (the plan's correlation check did not pass), are counted apart from the figures.
  */
 import type { Plan } from '../core/plan.ts';
-import type { JournalRecord, RunStatus } from '../core/run.ts';
-import { runMoments } from './postmortem/postmortem.ts';
+import { runMoments, type JournalRecord, type RunStatus } from '../core/run.ts';
 
 export interface ReportRun {
   readonly runId: string;
