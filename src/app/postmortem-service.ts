@@ -14,6 +14,7 @@ import { runMoments } from '../core/run.ts';
 import { buildPostmortem, thresholdOf, type Postmortem, type PostmortemInput } from '../report/postmortem/postmortem.ts';
 import { renderPostmortemMarkdown } from '../report/postmortem/postmortem-markdown.ts';
 import { renderMetricChart, type ChartMark } from '../report/postmortem/metric-chart.ts';
+import { planTimes } from '../report/recovery-report.ts';
 import type { AppContext } from './app-context.ts';
 import { loadRun } from './run-lookup.ts';
 
@@ -44,7 +45,7 @@ export async function writePostmortem(ctx: AppContext, runId: string, outDir: st
   const journalName = `${runId}.journal.jsonl`;
   const journalHref = (line: number) => `${journalName}#L${line}`;
   const started = records[0];
-  const correlation = plan.preflight.find((p) => p.id === 'correlation');
+  const planned = planTimes(plan);
 
   // The bad deploy: Argo CD's history entry, else what the plan recorded of it.
   let deploy: PostmortemInput['deploy'];
@@ -57,9 +58,8 @@ export async function writePostmortem(ctx: AppContext, runId: string, outDir: st
   } catch (e) {
     gaps.push(`Argo CD could not be read (${why(e)}): the deploy time comes from the plan`);
   }
-  if (!deploy) {
-    const claim = correlation?.evidence.map((e) => /^history (\d+) synced at (\S+)$/.exec(e.claim)).find(Boolean);
-    if (claim && plan.from.revision) deploy = { id: Number(claim[1]), revision: plan.from.revision, deployedAt: new Date(claim[2] ?? '').toISOString(), link: { label: 'the plan\'s correlation check (journal line 1)', href: journalHref(1) } };
+  if (!deploy && planned.deployedAt && badId !== null && plan.from.revision) {
+    deploy = { id: badId, revision: plan.from.revision, deployedAt: planned.deployedAt, link: { label: 'the plan\'s correlation check (journal line 1)', href: journalHref(1) } };
   }
 
   // The alert: Prometheus' activeAt while it still fires, else the time the plan was given.
@@ -76,8 +76,7 @@ export async function writePostmortem(ctx: AppContext, runId: string, outDir: st
     }
   }
   if (!alert) {
-    const given = correlation?.evidence.find((e) => e.claim.startsWith('alert fired at '));
-    if (given) alert = { name: 'the alert given to the plan', activeAt: new Date(given.claim.slice('alert fired at '.length)).toISOString(), link: { label: `${given.source} (plan, journal line 1)`, href: journalHref(1) } };
+    if (planned.alertAt) alert = { name: 'the alert given to the plan', activeAt: planned.alertAt, link: { label: `${planned.alertSource ?? 'the plan'} (plan, journal line 1)`, href: journalHref(1) } };
     else gaps.push('no alert time: none was firing for the service when the draft was written, and the plan was given none');
   }
 
