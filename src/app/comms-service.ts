@@ -102,7 +102,6 @@ export interface CommsWiring {
   /** The app's severity and channel (from rewind.yaml). */
   appOf(name: string): { readonly name: string; readonly severity: Severity; readonly slackChannel?: string };
   subscriptions(app: { readonly name: string; readonly severity: Severity; readonly slackChannel?: string }, plan: Plan): Promise<Subscription[]>;
-  readonly baseDelayMs?: number;
 }
 
 /**
@@ -136,7 +135,7 @@ export function notifyingJournal(journal: JournalStore, wiring: CommsWiring): Jo
         current.subs ??= wiring.subscriptions(app, current.plan);
         const notice = makeNotice(event, noticeFacts(current.plan, app.severity, record.runId, current.records));
         for (const s of await current.subs) {
-          if (s.events.includes(event)) await sendNotice(s.notifier, notice, { journal, clock: wiring.clock, retries: wiring.retries, records: current.records, ...(wiring.baseDelayMs !== undefined ? { baseDelayMs: wiring.baseDelayMs } : {}) });
+          if (s.events.includes(event)) await sendNotice(s.notifier, notice, { journal, clock: wiring.clock, retries: wiring.retries, records: current.records });
         }
       }).catch(() => undefined);
     }
