@@ -33,7 +33,7 @@ export function createSlackWebhookNotifier(opts: SlackWebhookOptions): Notifier 
         return {};
       } catch (e) {
         const status = (e as { statusCode?: unknown }).statusCode;
-        if (typeof status === 'number') throw httpDeliveryError(opts.target, status, retryAfterMs(lastRetryAfter));
+        if (typeof status === 'number') throw httpDeliveryError(opts.target, status, retryAfterMs(lastRetryAfter, Date.now()));
         throw requestDeliveryError(opts.target, (e as { original?: unknown }).original ?? e);
       }
     },
