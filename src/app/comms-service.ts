@@ -6,7 +6,6 @@
  * record waits for them, so the process does not exit with a message half-sent.
  */
 import { audiencesFor, eventOf, makeNotice, noticeFacts, COMMS_EVENTS, DeliveryError, type Audience, type CommsEvent, type Severity } from '../core/comms.ts';
-import { isRewindError } from '../core/errors.ts';
 import type { Plan } from '../core/plan.ts';
 import type { Clock, JournalStore, Notifier } from '../core/ports.ts';
 import type { JournalRecord } from '../core/run.ts';
@@ -32,7 +31,7 @@ async function secret(ref: SecretRef, env: NodeJS.ProcessEnv, key: string): Prom
   try {
     return await resolveSecret(ref, env, key);
   } catch (e) {
-    return { error: isRewindError(e) || e instanceof Error ? e.message : 'cannot read the secret' };
+    return { error: e instanceof Error ? e.message : 'cannot read the secret' };
   }
 }
 

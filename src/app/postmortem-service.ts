@@ -8,7 +8,6 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { firingAlertFor } from '../core/analysis/evidence.ts';
 import { resolveVerification } from '../core/analysis/verification.ts';
-import { isRewindError } from '../core/errors.ts';
 import type { Sample } from '../core/metrics.ts';
 import { runMoments } from '../core/run.ts';
 import { buildPostmortem, thresholdOf, type Postmortem, type PostmortemInput } from '../report/postmortem/postmortem.ts';
@@ -25,7 +24,7 @@ export interface PostmortemFiles {
   readonly files: { readonly markdown: string; readonly json: string; readonly chart?: string; readonly png?: string; readonly journal: string };
 }
 
-const why = (e: unknown) => (isRewindError(e) || e instanceof Error ? e.message : String(e));
+const why = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
 export async function writePostmortem(ctx: AppContext, runId: string, outDir: string, opts: { png?: boolean } = {}): Promise<PostmortemFiles> {
   const journal = await ctx.journal();

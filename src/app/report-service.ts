@@ -3,12 +3,11 @@
  * log for each app's folder, and Argo CD's history, deduplicated by revision) for the pure
  * recovery report. A source that cannot be read is named in the report's gaps.
  */
-import { isRewindError } from '../core/errors.ts';
 import { buildRecoveryReport, type RecoveryReport, type ReportRun } from '../report/recovery-report.ts';
 import type { AppContext } from './app-context.ts';
 import { loadRun } from './run-lookup.ts';
 
-const why = (e: unknown) => (isRewindError(e) || e instanceof Error ? e.message : String(e));
+const why = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
 export async function recoveryReport(ctx: AppContext, opts: { sinceMs: number; app?: string }): Promise<RecoveryReport> {
   const now = ctx.clock.now();
