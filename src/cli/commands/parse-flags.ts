@@ -13,7 +13,7 @@ export function parseTime(value: string | undefined, flag: string): string | und
   return new Date(t).toISOString();
 }
 
-/** "90s", "5m", "1h30m", or a bare number of seconds. */
+/** "90s", "5m", "1h30m", "90d", or a bare number of seconds. */
 export function parseDuration(value: string | undefined, flag: string, fallbackMs: number): number {
   if (value === undefined) return fallbackMs;
   const positive = `${flag} must be a positive duration such as 90s, 5m or 1h, not "${value}"`;
@@ -23,12 +23,13 @@ export function parseDuration(value: string | undefined, flag: string, fallbackM
     if (Number(value) === 0) throw new UsageError(positive);
     return Number(value) * 1000;
   }
-  const re = /(\d+)(h|m|s|ms)/g;
+  // NOTE: ms before m, or "5ms" would read as 5m and a stray s.
+  const re = /(\d+)(ms|d|h|m|s)/g;
   let total = 0;
   let consumed = 0;
   for (const m of value.matchAll(re)) {
     const n = Number(m[1]);
-    total += m[2] === 'h' ? n * 3_600_000 : m[2] === 'm' ? n * 60_000 : m[2] === 's' ? n * 1000 : n;
+    total += m[2] === 'd' ? n * 86_400_000 : m[2] === 'h' ? n * 3_600_000 : m[2] === 'm' ? n * 60_000 : m[2] === 's' ? n * 1000 : n;
     consumed += m[0].length;
   }
   if (consumed !== value.length) throw new UsageError(`${flag} must be a duration such as 90s, 5m or 1h, not "${value}"`);
