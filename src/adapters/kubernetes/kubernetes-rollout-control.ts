@@ -117,9 +117,8 @@ export function createKubernetesRolloutControl(options: KubernetesRolloutControl
     };
   }
 
-  async function patch(ref: WorkloadRef, operation: string, ops: readonly Json[], dryRun = false): Promise<void> {
-    await call(operation, ref, (cfg) =>
-      apps.patchNamespacedDeployment({ name: ref.name, namespace: ref.namespace, body: ops, ...(dryRun ? { dryRun: 'All' } : {}) }, cfg), undefined, 'application/json-patch+json');
+  async function patch(ref: WorkloadRef, operation: string, ops: readonly Json[]): Promise<void> {
+    await call(operation, ref, (cfg) => apps.patchNamespacedDeployment({ name: ref.name, namespace: ref.namespace, body: ops }, cfg), undefined, 'application/json-patch+json');
   }
 
   /** JSON patch of the annotations, guarded by a `test` of the resourceVersion read: a concurrent writer makes it fail. */
@@ -153,7 +152,7 @@ export function createKubernetesRolloutControl(options: KubernetesRolloutControl
       return (await historyOf(ref, opts.signal)).history;
     },
 
-    async undo(ref, toRevision, opts = {}) {
+    async undo(ref, toRevision) {
       const { deployment, sets, history } = await historyOf(ref);
       const choice = chooseUndoTarget(ref.name, history, toRevision);
       if (!choice.ok) throw new NotFoundError(choice.reason);
@@ -162,7 +161,7 @@ export function createKubernetesRolloutControl(options: KubernetesRolloutControl
       if (choice.target.matchesCurrent) return { outcome: 'skipped', message: skippedMessage(toRevision) };
       const rs = sets.find((s) => s.metadata?.name === choice.target.replicaSet);
       if (!rs?.spec?.template) throw new NotFoundError(`ReplicaSet ${choice.target.replicaSet} has no Pod template`);
-      await patch(ref, `rollout undo --to-revision=${toRevision}`, undoPatch(deployment, rs), opts.dryRun);
+      await patch(ref, `rollout undo --to-revision=${toRevision}`, undoPatch(deployment, rs));
       return { outcome: 'rolled-back', message: 'rolled back' };
     },
 
