@@ -3,7 +3,7 @@ import { InternalError } from '../../core/errors.ts';
 import { describeHold } from '../../core/hold.ts';
 import type { RolloutControl } from '../../core/ports.ts';
 import { deadlineCondition, judgeRollout, type RolloutJudgement } from '../../core/rollout-judgement.ts';
-import type { RolloutHistory } from '../../core/rollout-history.ts';
+import { PAUSED_MESSAGE, type RolloutHistory } from '../../core/rollout-history.ts';
 import * as kube from '../../core/steps/kube-steps.ts';
 import { handle, StepOutcome, type StepContext } from '../step-context.ts';
 import { pollUntil } from '../wait.ts';
@@ -38,7 +38,7 @@ export const kubePreflight = handle(kube.kubePreflight, async (params, ctx) => {
   }
   const target = h.revisions.find((r) => r.replicaSet === targetSet(ctx));
   if (target?.matchesCurrent) return StepOutcome.succeeded(`already on ReplicaSet ${target.replicaSet} (revision ${target.revision}): the undo will find nothing to do`);
-  if (h.paused) return StepOutcome.failedAs('refused', `deployment ${ref.name} was paused since the plan was made: you cannot rollback a paused deployment; resume it first with 'kubectl rollout resume' and try again`);
+  if (h.paused) return StepOutcome.failedAs('refused', `deployment ${ref.name} was paused since the plan was made: ${PAUSED_MESSAGE}`);
   if (h.generation !== params.generation) return StepOutcome.failedAs('refused', `deployment ${ref.name} changed since the plan was made: generation ${h.generation}, the plan saw ${params.generation}`);
   if (target?.revision !== params.toRevision) return StepOutcome.failedAs('refused', `revision ${params.toRevision} (${targetSet(ctx)}) is no longer in the Deployment's history (revisionHistoryLimit=${h.revisionHistoryLimit})`);
   return StepOutcome.succeeded(`deployment ${ref.name} at generation ${h.generation}; revision ${params.toRevision} is ${target.replicaSet}`);
@@ -81,14 +81,13 @@ export const kubeWaitRollout = handle(kube.kubeWaitRollout, async (_params, ctx)
   const ref = ctx.plan.workload;
   const h = await kubeOf(ctx).history(ref, { signal: ctx.signal });
   const target = h.revisions.find((r) => r.replicaSet === targetSet(ctx));
-  const template = target?.images.map((i) => ({ container: i.container, image: i.image, ...(i.init ? { init: true } : {}) }));
   let staleDeadline: string | undefined;
   let judged: RolloutJudgement | undefined;
   let last = '';
   const ok = await pollUntil(ctx, async () => {
     const w = await ctx.cluster.getWorkload(ref, { signal: ctx.signal });
     staleDeadline ??= deadlineCondition(w)?.lastUpdateTime ?? '';
-    judged = judgeRollout(w, { staleDeadline, ...(template ? { template } : {}) });
+    judged = judgeRollout(w, { staleDeadline, ...(target ? { template: target.images } : {}) });
     if (judged.reason !== last) ctx.progress({ kind: 'waiting', step: ctx.index, message: judged.reason });
     last = judged.reason;
     return judged.verdict !== 'waiting';
