@@ -16,7 +16,7 @@ import { AppsV1Api, Observable, type V1Deployment, type V1PodTemplateSpec, type 
 import { ObjectSerializer } from '@kubernetes/client-node/dist/gen/models/ObjectSerializer.js';
 import type { WorkloadRef } from '../../core/domain.ts';
 import { AdapterError, NotFoundError, RefusedError } from '../../core/errors.ts';
-import { describeHold, HOLD_ANNOTATION, readHold, type Hold } from '../../core/hold.ts';
+import { describeHold, heldBy, HOLD_ANNOTATION, readHold, type Hold } from '../../core/hold.ts';
 import type { RolloutControl } from '../../core/ports.ts';
 import { chooseUndoTarget, PAUSED_MESSAGE, skippedMessage, type ReplicaSetRevision, type RolloutHistory } from '../../core/rollout-history.ts';
 import { kubeError } from './kubernetes-errors.ts';
@@ -128,7 +128,7 @@ export function createKubernetesRolloutControl(options: KubernetesRolloutControl
     const raw = annotations[HOLD_ANNOTATION];
     if (raw !== undefined) {
       const reading = readHold(raw);
-      if (!(reading.ok && reading.hold.runId === runId)) throw new RefusedError(`deployment ${ref.namespace}/${ref.name}: ${describeHold(reading, new Date().toISOString())}`);
+      if (!heldBy(reading, runId)) throw new RefusedError(`deployment ${ref.namespace}/${ref.name}: ${describeHold(reading, new Date().toISOString())}`);
     }
     if (hold === undefined && raw === undefined) return;
     const next: Record<string, string> = { ...annotations };

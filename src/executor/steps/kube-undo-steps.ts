@@ -1,9 +1,9 @@
 import { deployedRevision, shortHash } from '../../core/domain.ts';
 import { InternalError } from '../../core/errors.ts';
-import { describeHold } from '../../core/hold.ts';
+import { describeHold, heldBy } from '../../core/hold.ts';
 import type { RolloutControl } from '../../core/ports.ts';
 import { deadlineCondition, judgeRollout, type RolloutJudgement } from '../../core/rollout-judgement.ts';
-import { PAUSED_MESSAGE, type RolloutHistory } from '../../core/rollout-history.ts';
+import { PAUSED_MESSAGE } from '../../core/rollout-history.ts';
 import * as kube from '../../core/steps/kube-steps.ts';
 import { handle, StepOutcome, type StepContext } from '../step-context.ts';
 import { pollUntil } from '../wait.ts';
@@ -20,17 +20,15 @@ function targetSet(ctx: StepContext): string {
   return to.replicaSet;
 }
 
-const held = (h: RolloutHistory, runId: string): boolean => h.hold?.ok === true && h.hold.hold.runId === runId;
-
 /** The Deployment (and the Application, when the plan holds one) is where the plan left it. */
 export const kubePreflight = handle(kube.kubePreflight, async (params, ctx) => {
   const ref = ctx.plan.workload;
   const h = await kubeOf(ctx).history(ref, { signal: ctx.signal });
   const now = ctx.clock.now().toISOString();
-  if (h.hold && !held(h, ctx.runId)) return StepOutcome.failedAs('refused', `deployment ${ref.namespace}/${ref.name}: ${describeHold(h.hold, now)}`);
+  if (h.hold && !heldBy(h.hold, ctx.runId)) return StepOutcome.failedAs('refused', `deployment ${ref.namespace}/${ref.name}: ${describeHold(h.hold, now)}`);
   if (params.argocdApp) {
     const app = await ctx.gitops.getApplication(ctx.plan.app, { refresh: true });
-    if (app.hold && !(app.hold.ok && app.hold.hold.runId === ctx.runId)) return StepOutcome.failedAs('refused', describeHold(app.hold, now));
+    if (app.hold && !heldBy(app.hold, ctx.runId)) return StepOutcome.failedAs('refused', describeHold(app.hold, now));
     if (ctx.plan.from.revision !== null && deployedRevision(app) !== ctx.plan.from.revision) {
       return StepOutcome.failedAs('refused', `${ctx.plan.app} moved since the plan was made: it deploys ${shortHash(deployedRevision(app))}, the plan expected ${shortHash(ctx.plan.from.revision)}`);
     }
@@ -49,7 +47,7 @@ export const kubeWriteHold = handle(kube.kubeWriteHold, async (params, ctx) => {
   const ref = ctx.plan.workload;
   const h = await kubeOf(ctx).history(ref, { signal: ctx.signal });
   const now = ctx.clock.now().toISOString();
-  if (held(h, ctx.runId)) return StepOutcome.skipped(`already held by this run (${ctx.runId})`);
+  if (heldBy(h.hold, ctx.runId)) return StepOutcome.skipped(`already held by this run (${ctx.runId})`);
   if (h.hold) return StepOutcome.failedAs('refused', describeHold(h.hold, now));
   if (ctx.dryRun) return StepOutcome.skipped(`dry run: would hold deployment ${ref.name} for this run`);
   await kubeOf(ctx).writeHold(ref, {

@@ -1,6 +1,6 @@
 import { deployedRevision, shortHash, SyncPolicy } from '../../domain.ts';
 import { GitOpsFacts, type Facts } from '../../facts.ts';
-import { age, describeHold } from '../../hold.ts';
+import { age, describeHold, heldBy } from '../../hold.ts';
 import type { LastKnownGood } from '../../last-known-good.ts';
 import type { PlanTarget } from '../../plan.ts';
 import { chooseUndoTarget, PAUSED_MESSAGE, skippedMessage, type ReplicaSetRevision } from '../../rollout-history.ts';
@@ -34,7 +34,7 @@ export const rolloutUndo: Mechanism = {
     if (history.hold) refusals.push(`${name}: ${describeHold(history.hold, facts.now)}`);
     if (!GitOpsFacts.is(facts)) {
       for (const r of facts.openRuns?.value ?? []) {
-        if (history.hold?.ok && history.hold.hold.runId === r.runId) continue;
+        if (heldBy(history.hold, r.runId)) continue;
         refusals.push(`run ${r.runId} of ${facts.app.name} is still open (${r.status}, started ${age(r.startedAt, facts.now)} ago). Next: rewind resume ${r.runId}, or end it: rewind abandon ${r.runId} --reason TEXT --restore|--leave`);
       }
     }
