@@ -23,7 +23,7 @@ import { kubeError } from './kubernetes-errors.ts';
 import { toLabelSelectorString } from './label-selector.ts';
 import { loadKubeConfig } from './kubernetes-cluster-client.ts';
 
-export const REVISION = 'deployment.kubernetes.io/revision';
+const REVISION = 'deployment.kubernetes.io/revision';
 const POD_TEMPLATE_HASH = 'pod-template-hash';
 /**
  * kubectl's `annotationsToSkip`: kept from the Deployment, never copied from the ReplicaSet. rewind
@@ -175,7 +175,7 @@ export function createKubernetesRolloutControl(options: KubernetesRolloutControl
  * `pod-template-hash` label removed; Go's encoding writes `creationTimestamp: null`), and replace
  * `/metadata/annotations` with the Deployment's skipped ones plus the ReplicaSet's others.
  */
-export function undoPatch(deployment: V1Deployment, rs: V1ReplicaSet): Json[] {
+function undoPatch(deployment: V1Deployment, rs: V1ReplicaSet): Json[] {
   const template = templateJson(rs.spec?.template);
   const metadata = (template['metadata'] ?? {}) as Json;
   const labels = { ...((metadata['labels'] ?? {}) as Record<string, string>) };
