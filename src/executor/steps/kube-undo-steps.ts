@@ -1,17 +1,11 @@
 import { deployedRevision, shortHash } from '../../core/domain.ts';
 import { InternalError } from '../../core/errors.ts';
 import { describeHold, heldBy } from '../../core/hold.ts';
-import type { RolloutControl } from '../../core/ports.ts';
 import { deadlineCondition, judgeRollout, type RolloutJudgement } from '../../core/rollout-judgement.ts';
 import { PAUSED_MESSAGE } from '../../core/rollout-history.ts';
 import * as kube from '../../core/steps/kube-steps.ts';
-import { handle, StepOutcome, type StepContext } from '../step-context.ts';
+import { handle, portOf, StepOutcome, type StepContext } from '../step-context.ts';
 import { pollUntil } from '../wait.ts';
-
-function kubeOf(ctx: StepContext): RolloutControl {
-  if (ctx.kube === undefined) throw new InternalError(`step ${ctx.plan.steps[ctx.index]?.kind ?? '?'} ran without the kube port its definition lists`);
-  return ctx.kube;
-}
 
 /** The ReplicaSet the plan undoes to, by name: its revision number changes once it is brought back. */
 function targetSet(ctx: StepContext): string {
@@ -23,7 +17,7 @@ function targetSet(ctx: StepContext): string {
 /** The Deployment (and the Application, when the plan holds one) is where the plan left it. */
 export const kubePreflight = handle(kube.kubePreflight, async (params, ctx) => {
   const ref = ctx.plan.workload;
-  const h = await kubeOf(ctx).history(ref, { signal: ctx.signal });
+  const h = await portOf(ctx, 'kube').history(ref, { signal: ctx.signal });
   const now = ctx.clock.now().toISOString();
   if (h.hold && !heldBy(h.hold, ctx.runId)) return StepOutcome.failedAs('refused', `deployment ${ref.namespace}/${ref.name}: ${describeHold(h.hold, now)}`);
   if (params.argocdApp) {
@@ -45,12 +39,12 @@ export const kubePreflight = handle(kube.kubePreflight, async (params, ctx) => {
 /** The hold goes on the Deployment: there is no Application to carry it. */
 export const kubeWriteHold = handle(kube.kubeWriteHold, async (params, ctx) => {
   const ref = ctx.plan.workload;
-  const h = await kubeOf(ctx).history(ref, { signal: ctx.signal });
+  const h = await portOf(ctx, 'kube').history(ref, { signal: ctx.signal });
   const now = ctx.clock.now().toISOString();
   if (heldBy(h.hold, ctx.runId)) return StepOutcome.skipped(`already held by this run (${ctx.runId})`);
   if (h.hold) return StepOutcome.failedAs('refused', describeHold(h.hold, now));
   if (ctx.dryRun) return StepOutcome.skipped(`dry run: would hold deployment ${ref.name} for this run`);
-  await kubeOf(ctx).writeHold(ref, {
+  await portOf(ctx, 'kube').writeHold(ref, {
     runId: ctx.runId, app: ctx.plan.app, actor: ctx.actor, host: ctx.host, at: now, ...(ctx.reason ? { reason: ctx.reason } : {}),
     badRevision: params.badRevision, saved: { syncPolicy: { automated: null } }, state: 'active',
   });
@@ -60,12 +54,12 @@ export const kubeWriteHold = handle(kube.kubeWriteHold, async (params, ctx) => {
 /** `kubectl rollout undo --to-revision N`; idempotent by ReplicaSet name (a rollback re-numbers it). */
 export const kubeRolloutUndo = handle(kube.kubeRolloutUndo, async (params, ctx) => {
   const ref = ctx.plan.workload;
-  const h = await kubeOf(ctx).history(ref, { signal: ctx.signal });
+  const h = await portOf(ctx, 'kube').history(ref, { signal: ctx.signal });
   const target = h.revisions.find((r) => r.replicaSet === params.replicaSet);
   if (target?.matchesCurrent) return StepOutcome.skipped(`deployment ${ref.name} already runs ReplicaSet ${target.replicaSet} (now revision ${target.revision})`);
   if (!target) return StepOutcome.failedAs('refused', `ReplicaSet ${params.replicaSet} (revision ${params.toRevision}) is gone from deployment ${ref.name}'s history (revisionHistoryLimit=${h.revisionHistoryLimit})`);
   if (ctx.dryRun) return StepOutcome.skipped(`dry run: would roll deployment ${ref.name} back to revision ${target.revision}`);
-  const r = await kubeOf(ctx).undo(ref, target.revision);
+  const r = await portOf(ctx, 'kube').undo(ref, target.revision);
   if (r.outcome === 'skipped') return StepOutcome.skipped(r.message);
   return StepOutcome.succeeded(`deployment.apps/${ref.name} ${r.message} to revision ${target.revision} (ReplicaSet ${target.replicaSet}: ${target.images.map((i) => i.image).join(', ')})`);
 });
@@ -77,7 +71,7 @@ export const kubeRolloutUndo = handle(kube.kubeRolloutUndo, async (params, ctx) 
 export const kubeWaitRollout = handle(kube.kubeWaitRollout, async (_params, ctx) => {
   if (ctx.dryRun) return StepOutcome.skipped('dry run: nothing to wait for');
   const ref = ctx.plan.workload;
-  const h = await kubeOf(ctx).history(ref, { signal: ctx.signal });
+  const h = await portOf(ctx, 'kube').history(ref, { signal: ctx.signal });
   const target = h.revisions.find((r) => r.replicaSet === targetSet(ctx));
   let staleDeadline: string | undefined;
   let judged: RolloutJudgement | undefined;
@@ -97,9 +91,9 @@ export const kubeWaitRollout = handle(kube.kubeWaitRollout, async (_params, ctx)
 
 export const kubeReleaseHold = handle(kube.kubeReleaseHold, async (_params, ctx) => {
   const ref = ctx.plan.workload;
-  const h = await kubeOf(ctx).history(ref, { signal: ctx.signal });
+  const h = await portOf(ctx, 'kube').history(ref, { signal: ctx.signal });
   if (!h.hold) return StepOutcome.skipped(`deployment ${ref.name} carries no hold`);
   if (ctx.dryRun) return StepOutcome.skipped('dry run: would release the hold');
-  await kubeOf(ctx).clearHold(ref, ctx.runId);
+  await portOf(ctx, 'kube').clearHold(ref, ctx.runId);
   return StepOutcome.succeeded(`released the hold on deployment ${ref.namespace}/${ref.name}`);
 });
