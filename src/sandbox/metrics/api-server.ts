@@ -93,7 +93,7 @@ export function parseTime(text: string, name: string): number {
 }
 
 /** api.go parseDuration: float seconds or a Prometheus duration. */
-export function parseStep(text: string, name: string): number {
+function parseStep(text: string, name: string): number {
   const n = Number(text);
   if (text.trim() !== '' && Number.isFinite(n)) return n * 1000;
   const ms = parseDuration(text);

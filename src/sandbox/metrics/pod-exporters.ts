@@ -40,7 +40,7 @@ export interface PodExporterOptions {
   readonly log?: (line: string) => void;
 }
 
-export function podIsServing(pod: Pod): boolean {
+function podIsServing(pod: Pod): boolean {
   const s = pod.status;
   if (!s || s.phase !== 'Running' || pod.metadata.deletionTimestamp) return false;
   if (s.conditions?.find((c) => c.type === 'Ready')?.status !== 'True') return false;

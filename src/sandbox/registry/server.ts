@@ -34,7 +34,7 @@ export interface RegistryServer {
   close(): Promise<void>;
 }
 
-export const REGISTRY_SERVICE = 'rewind-sandbox-registry';
+const REGISTRY_SERVICE = 'rewind-sandbox-registry';
 
 interface Grant {
   readonly repositories: ReadonlySet<string>;

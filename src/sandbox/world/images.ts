@@ -54,7 +54,7 @@ export function repositoryOf(repo: string): string {
 const sha256 = (b: string | Buffer): string => `sha256:${createHash('sha256').update(b).digest('hex')}`;
 
 /** The image config blob: what `docker inspect` shows, and the source of Docker's config id. */
-export function configBlob(repo: string, version: string, build = 1): string {
+function configBlob(repo: string, version: string, build = 1): string {
   return JSON.stringify({
     architecture: 'amd64',
     os: 'linux',
