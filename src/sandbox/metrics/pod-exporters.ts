@@ -11,8 +11,8 @@ import type { AddressInfo } from 'node:net';
 import type { ClusterView } from '../kube/index.ts';
 import { isPodReady } from '../kube/replicaset-controller.ts';
 import type { Container, Pod } from '../kube/types.ts';
-import type { Service } from '../world/bookstore.ts';
-import { isService, profileFor, type BehaviourOf } from './profiles.ts';
+import { isService, type Service } from '../world/bookstore.ts';
+import { profileFor, type BehaviourOf } from './profiles.ts';
 import { PodTraffic } from './pod-traffic.ts';
 import { PROFILE_LABEL } from '../world/canary-files.ts';
 
