@@ -149,7 +149,7 @@ export function normalizeConfig(w: WrittenConfig, file: string): RewindConfig {
     },
     ...(w.configRepo ? { configRepo: { path: abs(w.configRepo.path), branch: w.configRepo.branch ?? 'main', ...(w.configRepo.tokenEnv !== undefined ? { token: { env: w.configRepo.tokenEnv } } : {}) } } : {}),
     ...(w.prometheus ? { prometheus: normalizePrometheus(w.prometheus, abs) } : {}),
-    registries: (w.registries ?? []).map((r) => ({ host: r.host, url: r.url ?? `https://${r.host}`, ...(r.caFile !== undefined ? { caFile: abs(r.caFile) } : {}) })),
+    registries: (w.registries ?? []).map((r) => ({ host: r.host, ...(r.url !== undefined ? { url: r.url } : {}), ...(r.caFile !== undefined ? { caFile: abs(r.caFile) } : {}) })),
     ...(w.dockerConfig !== undefined ? { dockerConfig: abs(w.dockerConfig) } : {}),
     apps,
     state: {
