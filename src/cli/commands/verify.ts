@@ -1,4 +1,5 @@
 import { openAppContext } from '../../app/app-context.ts';
+import { formatValues } from '../../core/analysis/analysis.ts';
 import { verifyExitCode, verifyNow, watchRecovery, type CheckResult, type VerifyReport } from '../../app/verify-service.ts';
 import type { CommandContext } from '../command.ts';
 import { flagBool, flagString } from '../command.ts';
@@ -16,12 +17,6 @@ export function sparkline(values: readonly number[]): string {
   const lo = Math.min(...finite);
   const hi = Math.max(...finite);
   return values.map((v) => (Number.isFinite(v) ? (BARS[hi === lo ? 3 : Math.round(((v - lo) / (hi - lo)) * (BARS.length - 1))] ?? ' ') : ' ')).join('');
-}
-
-const fmt = (v: number) => (Number.isFinite(v) ? String(Number(v.toPrecision(4))) : Number.isNaN(v) ? 'NaN' : v > 0 ? '+Inf' : '-Inf');
-export function formatValues(values: readonly number[]): string {
-  if (values.length === 0) return '(no data)';
-  return values.length === 1 ? fmt(values[0] ?? Number.NaN) : `[${values.map(fmt).join(', ')}]`;
 }
 
 const threshold = (c: Pick<CheckResult, 'successCondition' | 'failureCondition'>) =>

@@ -6,6 +6,7 @@ import {
   assessRun,
   AnalysisSpecError,
   compileMetric,
+  formatValues,
   isWorse,
   measure,
   nextMeasurementAt,
@@ -131,4 +132,11 @@ test('when the next measurement is due (generateMetricTasks)', () => {
   assert.equal(nextMeasurementAt(spec, ms(S, S, S), 0), undefined);
   assert.equal(nextMeasurementAt({ ...base }, ms(S), 0), undefined);
   assert.equal(nextMeasurementAt({ ...spec, count: 10 }, ms(F), 0), undefined, 'completed (Failed) needs no more');
+});
+
+test('values as Prometheus writes them; nothing is "(no data)", never 0', () => {
+  assert.equal(formatValues([0.81234567]), '0.8123');
+  assert.equal(formatValues([Number.NaN]), 'NaN');
+  assert.equal(formatValues([0.1, Number.POSITIVE_INFINITY]), '[0.1, +Inf]');
+  assert.equal(formatValues([]), '(no data)');
 });

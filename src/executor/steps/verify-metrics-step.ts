@@ -4,15 +4,13 @@
  * Successful, Failed or the plan's deadline, measured on the store's own clock. Safe to resume:
  * it keeps nothing between attempts and re-evaluates from scratch.
  */
-import type { Measurement, MetricAssessment, MetricSpec } from '../../core/analysis/analysis.ts';
+import { formatValues, type Measurement, type MetricAssessment, type MetricSpec } from '../../core/analysis/analysis.ts';
 import { isRewindError } from '../../core/errors.ts';
 import { humanMs, verifyMetrics as verifyMetricsStep } from '../../core/steps/verify-steps.ts';
 import { handle, StepOutcome, type StepContext } from '../step-context.ts';
 import { runAnalysis } from '../verify/run-analysis.ts';
 import { storeClock, type StoreClock } from '../verify/store-clock.ts';
 
-const fmt = (v: number) => (Number.isFinite(v) ? String(Number(v.toPrecision(4))) : Number.isNaN(v) ? 'NaN' : v > 0 ? '+Inf' : '-Inf');
-export const formatValues = (values: readonly number[]): string => (values.length === 0 ? 'no data' : values.map(fmt).join(', '));
 
 const threshold = (m: MetricSpec) => [m.successCondition && `ok if ${m.successCondition}`, m.failureCondition && `bad if ${m.failureCondition}`].filter(Boolean).join(', ');
 
