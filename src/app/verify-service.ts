@@ -4,7 +4,7 @@
  * rollback's `verify.metrics` step runs). Nothing measured is never "ok": an app with no metrics,
  * or no Prometheus to ask, is reported as not checked.
  */
-import { measure, compileMetric, type Measurement, type MeasurementPhase, type MetricSpec } from '../core/analysis/analysis.ts';
+import { measure, compileMetric, describeConditions, type Measurement, type MeasurementPhase, type MetricSpec } from '../core/analysis/analysis.ts';
 import { firingAlertFor, regressionStart, type MetricsFacts } from '../core/analysis/evidence.ts';
 import { recoveryDeadlineMs, resolveVerification, type VerificationSpec } from '../core/analysis/verification.ts';
 import { isRewindError } from '../core/errors.ts';
@@ -231,8 +231,7 @@ export async function metricsEvidence(ctx: AppContext, appName: string, opts: { 
   const checks = await Promise.all(
     p.spec.metrics.map(async (spec) => {
       const c = current.checks.find((x) => x.name === spec.name);
-      const threshold = [spec.successCondition && `ok if ${spec.successCondition}`, spec.failureCondition && `bad if ${spec.failureCondition}`].filter(Boolean).join('; ');
-      const base = { name: spec.name, phase: c?.phase ?? 'Inconclusive', values: c?.values ?? [], threshold };
+      const base = { name: spec.name, phase: c?.phase ?? 'Inconclusive', values: c?.values ?? [], threshold: describeConditions(spec) };
       if (c?.phase !== 'Failed') return base;
       const range = await source.queryRange(spec.query, { start: new Date(now.getTime() - minutes * 60_000), end: now, stepSeconds: step }, signal).catch((e: unknown) => {
         notes.push(`${spec.name}: the last ${minutes} minutes could not be read: ${(e as Error).message}`);

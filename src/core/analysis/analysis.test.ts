@@ -6,6 +6,7 @@ import {
   assessRun,
   AnalysisSpecError,
   compileMetric,
+  describeConditions,
   formatValues,
   isWorse,
   measure,
@@ -139,4 +140,9 @@ test('values as Prometheus writes them; nothing is "(no data)", never 0', () => 
   assert.equal(formatValues([Number.NaN]), 'NaN');
   assert.equal(formatValues([0.1, Number.POSITIVE_INFINITY]), '[0.1, +Inf]');
   assert.equal(formatValues([]), '(no data)');
+});
+
+test('conditions for people: either, or both', () => {
+  assert.equal(describeConditions({ successCondition: 'result[0] < 0.5' }), 'ok if result[0] < 0.5');
+  assert.equal(describeConditions({ successCondition: 'result[0] < 0.5', failureCondition: 'result[0] > 2' }), 'ok if result[0] < 0.5; bad if result[0] > 2');
 });

@@ -114,6 +114,11 @@ export function formatValues(values: readonly number[]): string {
   return values.length === 1 ? formatValue(values[0] ?? Number.NaN) : `[${values.map(formatValue).join(', ')}]`;
 }
 
+/** A metric's conditions for people: `ok if result[0] < 0.5; bad if result[0] > 2`. */
+export function describeConditions(m: Pick<MetricSpec, 'successCondition' | 'failureCondition'>): string {
+  return [m.successCondition && `ok if ${m.successCondition}`, m.failureCondition && `bad if ${m.failureCondition}`].filter(Boolean).join('; ');
+}
+
 const describe = (values: readonly number[], scalar: boolean): string => (scalar ? String(values[0]) : `[${values.join(', ')}]`);
 
 /**

@@ -1,4 +1,4 @@
-import { formatValues, type MetricSpec } from '../analysis/analysis.ts';
+import { describeConditions, formatValues, type MetricSpec } from '../analysis/analysis.ts';
 import { rangeWindowMs } from '../analysis/promql.ts';
 import { recoveryDeadlineMs, resolveVerification, type VerificationSpec } from '../analysis/verification.ts';
 import type { Facts, Policy } from '../facts.ts';
@@ -75,9 +75,8 @@ export function windowNote(m: MetricSpec): string | undefined {
 }
 
 function describeCheck(m: MetricSpec): string {
-  const cond = [m.successCondition && `ok if ${m.successCondition}`, m.failureCondition && `bad if ${m.failureCondition}`].filter(Boolean).join(', ');
   const streak = m.consecutiveSuccessLimit ? `${m.consecutiveSuccessLimit} measurements in a row` : m.count ? `${m.count} measurements` : 'one measurement';
-  return `${m.name}: ${cond}, ${streak}${m.intervalMs ? `, every ${humanMs(m.intervalMs)}` : ''}`;
+  return `${m.name}: ${describeConditions(m)}, ${streak}${m.intervalMs ? `, every ${humanMs(m.intervalMs)}` : ''}`;
 }
 
 /**
