@@ -194,16 +194,13 @@ export async function watchRecovery(
   return { ...summarise(p, checks), deadlineMs };
 }
 
-/** What the metrics say for `plan` (core/analysis/evidence.ts `MetricsFacts`). */
-export type MetricsEvidence = MetricsFacts;
-
 /**
  * What the metrics say for `plan`: the app's firing alert and when it became active, each check's
  * value now, and when its current regression started (over the last `lookBackMinutes`), so the
  * seed's "landed within 30 minutes and the alert fired after" test can use them. Reads only;
  * a store that cannot be read is a note, never an error of the plan.
  */
-export async function metricsEvidence(ctx: AppContext, appName: string, opts: { lookBackMinutes?: number; signal?: AbortSignal } = {}): Promise<MetricsEvidence> {
+export async function metricsEvidence(ctx: AppContext, appName: string, opts: { lookBackMinutes?: number; signal?: AbortSignal } = {}): Promise<MetricsFacts> {
   const p = await prepare(ctx, appName);
   const scrapeIntervalMs = ctx.config.prometheus?.scrapeIntervalMs ?? 15_000;
   const base = { store: p.base.prometheus, scrapeIntervalMs };
@@ -261,7 +258,7 @@ export async function planMetricsFacts(ctx: AppContext, appName: string, opts: {
   // A plan during an incident must not hang on a store that does not answer: evidence is optional.
   const timeoutMs = opts.timeoutMs ?? 15_000;
   const signal = AbortSignal.timeout(timeoutMs);
-  const e: MetricsEvidence = await metricsEvidence(ctx, appName, { signal }).catch((err: unknown): MetricsEvidence => {
+  const e: MetricsFacts = await metricsEvidence(ctx, appName, { signal }).catch((err: unknown): MetricsFacts => {
     if (!signal.aborted) throw err;
     const p = ctx.config.prometheus;
     return { store: withoutUserInfo(p?.url), scrapeIntervalMs: p?.scrapeIntervalMs ?? 15_000, checks: [], notes: [`the metrics could not be read within ${timeoutMs / 1000}s`] };

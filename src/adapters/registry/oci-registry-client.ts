@@ -26,7 +26,7 @@ import { parseBearerChallenge } from './www-authenticate.ts';
 const SYSTEM = 'registry';
 
 /** What a client says it can take: an index (multi-arch) or a single manifest, OCI or Docker. */
-export const MANIFEST_ACCEPT = [
+const MANIFEST_ACCEPT = [
   'application/vnd.oci.image.index.v1+json',
   'application/vnd.oci.image.manifest.v1+json',
   'application/vnd.docker.distribution.manifest.list.v2+json',
