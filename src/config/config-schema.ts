@@ -66,11 +66,11 @@ export const rewindConfigSchema: Shape = obj(
       description: 'Where to reach the image registries image references name (to resolve tags to digests).',
       items: obj('A registry.', {
         host: str('The registry host image references name, e.g. ghcr.io.'),
-        url: str('Where its OCI distribution API answers (a mirror); default https://<host>.', 'uri'),
+        url: str('Where its OCI distribution API answers (a mirror); default https://<host> (docker.io: https://registry-1.docker.io).', 'uri'),
         caFile: str('CA bundle that signed its certificate. Relative to this file.'),
       }, ['host']),
     },
-    dockerConfig: str('Docker config.json with registry credentials (auths); default $DOCKER_CONFIG/config.json or ~/.docker/config.json. Relative to this file.'),
+    dockerConfig: str('Docker config.json with registry credentials (its auths only: credHelpers and credsStore are not run); default $DOCKER_CONFIG/config.json or ~/.docker/config.json. Relative to this file.'),
     apps: {
       type: 'array',
       description: 'Argo CD Applications rewind may roll back.',

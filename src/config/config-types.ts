@@ -88,8 +88,8 @@ export interface AppEntry {
 /** A registry image references name, and where its API answers. */
 export interface RegistryConfig {
   readonly host: string;
-  /** Default `https://<host>`. */
-  readonly url: string;
+  /** Default (the registry adapter's): `https://<host>`, Docker Hub's `https://registry-1.docker.io`. */
+  readonly url?: string;
   readonly caFile?: string;
 }
 

@@ -11,7 +11,7 @@ import type { AlertingRule } from './alert-rules.ts';
 import { formatExp, pair } from './api-format.ts';
 import type { Labels } from './exposition.ts';
 import { typeOf } from './promql/ast.ts';
-import { parseDuration } from './promql/duration.ts';
+import { parseDuration } from '../../core/duration.ts';
 import { evaluate } from './promql/eval.ts';
 import { parsePromQL, PromQLError } from './promql/parse.ts';
 import { ExecutionError, type Value } from './promql/values.ts';

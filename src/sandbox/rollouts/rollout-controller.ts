@@ -28,7 +28,7 @@
  * Pod share (upstream leaves it empty without a router).
  */
 import { createHash } from 'node:crypto';
-import { parsePromDuration } from '../../core/analysis/promql.ts';
+import { parseDuration as parsePromDuration } from '../../core/duration.ts';
 import { applyDefaults } from '../kube/defaults.ts';
 import type { ClusterRegistry } from '../kube/registry.ts';
 import { kubeTime } from '../kube/registry.ts';

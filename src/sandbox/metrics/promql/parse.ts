@@ -8,7 +8,7 @@
 import { parser } from '@prometheus-io/lezer-promql';
 import { anchoredRegex, type Matcher } from '../tsdb.ts';
 import { documentedType, typeOf, type AggregateOp, type BinaryOp, type Expr, type FunctionName, type VectorMatching, type VectorSelector } from './ast.ts';
-import { parseDuration } from './duration.ts';
+import { parseDuration } from '../../../core/duration.ts';
 
 type SyntaxNode = ReturnType<typeof parser.parse>['topNode'];
 
