@@ -81,6 +81,8 @@ export interface AppEntry {
   readonly gitops: 'argocd' | 'none';
   /** Step 3d by rewind: push the revert, or push it for review; absent: a person reverts. */
   readonly revert?: 'push' | 'review';
+  /** Disable auto-sync (default) or pin targetRevision to the good commit while the run is open. */
+  readonly autoSyncHold?: 'disable' | 'pin';
   /** `verify:` as written (durations in ms, recovery defaults applied); absent when not written. */
   readonly verify?: VerificationSpec;
 }

@@ -25,6 +25,7 @@ export interface WrittenConfig {
     flags?: readonly { name: string; covers: readonly string[] }[];
     gitops?: 'argocd' | 'none';
     revert?: 'push' | 'review';
+    autoSyncHold?: 'disable' | 'pin';
     verify?: WrittenVerify;
   }[];
   readonly state?: { dir?: string; databaseUrlEnv?: string };
@@ -136,6 +137,7 @@ export function normalizeConfig(w: WrittenConfig, file: string): RewindConfig {
     flags: (a.flags ?? []).map((f) => ({ name: f.name, covers: [...f.covers] })),
     gitops: a.gitops ?? 'argocd',
     ...(a.revert !== undefined ? { revert: a.revert } : {}),
+    ...(a.autoSyncHold !== undefined ? { autoSyncHold: a.autoSyncHold } : {}),
     ...(a.verify !== undefined ? { verify: normalizeVerify(a.verify) } : {}),
   }));
   return {
