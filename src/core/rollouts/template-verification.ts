@@ -8,7 +8,7 @@
  */
 import { RECOVERY_DEFAULTS, type VerificationSpec } from '../analysis/verification.ts';
 import type { MetricSpec } from '../analysis/analysis.ts';
-import { parsePromDuration } from '../analysis/promql.ts';
+import { parseDuration } from '../duration.ts';
 import type { RolloutFacts, RolloutReplicaSet } from './rollout-facts.ts';
 
 export interface TemplateVerification {
@@ -50,8 +50,8 @@ export function templateVerification(r: RolloutFacts, target: RolloutReplicaSet)
         continue;
       }
       const query = m.query.replace(/\{\{\s*args\.([\w-]+)\s*\}\}/g, (whole, n: string) => values.get(n) ?? whole);
-      const interval = m.interval ? parsePromDuration(m.interval) : undefined;
-      const delay = m.initialDelay ? parsePromDuration(m.initialDelay) : undefined;
+      const interval = m.interval ? parseDuration(m.interval) : undefined;
+      const delay = m.initialDelay ? parseDuration(m.initialDelay) : undefined;
       metrics.push({
         ...RECOVERY_DEFAULTS,
         name: t.metrics.length > 1 || (r.analysisTemplates?.length ?? 0) > 1 ? `${t.name}/${m.name}` : m.name,

@@ -1,14 +1,11 @@
-import { InternalError, RefusedError } from '../../core/errors.ts';
+import { RefusedError } from '../../core/errors.ts';
 import type { ArgoRolloutsControl } from '../../core/ports.ts';
 import type { RolloutFacts } from '../../core/rollouts/rollout-facts.ts';
 import * as ro from '../../core/steps/rollouts-steps.ts';
-import { handle, StepOutcome, type StepContext } from '../step-context.ts';
+import { handle, portOf, StepOutcome, type StepContext } from '../step-context.ts';
 import { pollUntil } from '../wait.ts';
 
-function control(ctx: StepContext): ArgoRolloutsControl {
-  if (ctx.argoRollouts === undefined) throw new InternalError(`step ${ctx.plan.steps[ctx.index]?.kind ?? '?'} ran without the rollouts port its definition lists`);
-  return ctx.argoRollouts;
-}
+const control = (ctx: StepContext): ArgoRolloutsControl => portOf(ctx, 'argoRollouts');
 
 const rsNamed = (r: RolloutFacts, name: string) => r.replicaSets.find((s) => s.name === name);
 

@@ -5,7 +5,7 @@ import type { PlanTarget } from '../../plan.ts';
 import { canaryWeightOf, imagesOf, situationOf, type RolloutReplicaSet } from '../../rollouts/rollout-facts.ts';
 import { whyNoAutoRollback } from '../../rollouts/why-no-auto-rollback.ts';
 import { Proposal, type Mechanism } from '../mechanism.ts';
-import { revertMode } from '../rollout-undo/propose.ts';
+import { revertMode } from '../revert-step.ts';
 import { abortedSteps, abortSteps, templateWarnings, undoSteps, type Channel } from './steps.ts';
 
 /** Pre-flight answers that stop a Rollout action as much as an Argo CD rollback. */
