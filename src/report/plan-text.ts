@@ -59,6 +59,15 @@ export function renderPlanText(plan: Plan, options: PlanTextOptions): string {
   } else if (plan.decision === 'noop') {
     out.push(`${c('bold', `${plan.app}: NOTHING TO DO`)} (on ${from})`);
     for (const r of plan.reasons) out.push(`  ${r}`);
+  } else if (plan.mechanism === 'data-layer' && plan.reasons.length > 0) {
+    // The data-layer handoff says what to do in its first line: the restore point and what it costs.
+    const [line = '', ...rest] = plan.reasons;
+    out.push(`${c('bold', `${plan.app}: REFUSED`)} ${c('red', 'code rollback')}: ${line}`);
+    for (const r of rest) {
+      const [what, next] = splitNext(r);
+      out.push(`  ${c('red', '✗')} ${what}`);
+      if (next) out.push(`    next: ${next}`);
+    }
   } else {
     out.push(`${c('bold', `${plan.app}: REFUSED`)} ${c('red', 'will not roll back')} ${from} -> ${to}`);
     for (const r of plan.reasons) {

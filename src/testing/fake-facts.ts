@@ -29,6 +29,8 @@ export interface FakeHistoryEntry {
   readonly revision: string;
   readonly minutesAgo: number;
   readonly automated?: boolean;
+  /** When the sync began (Argo CD's `deployStartedAt`), when the test needs it. */
+  readonly startedMinutesAgo?: number;
 }
 
 interface Props {
@@ -169,6 +171,13 @@ export class FakeFacts {
     return this.#with({ migrations: { verdict: files.length ? verdict : 'none', files } });
   }
 
+  /** Step 0's window file by file (with their down migrations), its verdict the worst of them. */
+  migrationFiles(...files: MigrationWindow['files']): FakeFacts {
+    const order = ['safe', 'review', 'error', 'unsafe'] as const;
+    const verdict = files.reduce<MigrationVerdict | 'none'>((w, f) => (w === 'none' || order.indexOf(f.verdict) > order.indexOf(w) ? f.verdict : w), 'none');
+    return this.#with({ migrations: { verdict, files } });
+  }
+
   /** Step 2's classification; image changes are kept only when an image kind remains. */
   changed(...kinds: ChangeKind[]): FakeFacts {
     const d = this.#props.diagnosis;
@@ -198,6 +207,7 @@ export class FakeFacts {
         id: e.id,
         revision: fullHash(e.revision),
         deployedAt: minutesBefore(p.now, e.minutesAgo),
+        ...(e.startedMinutesAgo !== undefined ? { deployStartedAt: minutesBefore(p.now, e.startedMinutesAgo) } : {}),
         initiatedBy: e.automated ? { automated: true } : { username: 'oncall' },
       }));
     const current = p.current ? fullHash(p.current) : history.at(-1)?.revision ?? '';

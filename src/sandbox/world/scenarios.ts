@@ -42,8 +42,8 @@ const s = (o: Omit<ScenarioInfo, 'aliases' | 'migration' | 'moveTag' | 'previous
 
 export const SCENARIOS: readonly ScenarioInfo[] = [
   s({ name: 'argocd-image', aliases: ['image'], app: 'bookstore-catalog-us-east', behaviour: 'slow', description: 'the seed incident: a new image digest that regresses p99 latency; the rollout completes' }),
-  s({ name: 'safe-migration', app: 'bookstore-catalog-us-east', behaviour: 'slow', migration: 'safe', description: 'the release also ships a migration the old binary survives' }),
-  s({ name: 'unsafe-migration', app: 'bookstore-catalog-us-east', behaviour: 'slow', migration: 'unsafe', description: 'the release also drops a column the old binary reads: Step 0 stops the code rollback' }),
+  s({ name: 'migration-safe', aliases: ['safe-migration'], app: 'bookstore-catalog-us-east', behaviour: 'slow', migration: 'safe', description: 'the release also ships a migration the old binary survives' }),
+  s({ name: 'migration-unsafe', aliases: ['unsafe-migration'], app: 'bookstore-catalog-us-east', behaviour: 'slow', migration: 'unsafe', description: 'the release also drops a column the old binary reads, with no down file: Step 0 stops the code rollback and hands off to the data layer (PITR)' }),
   s({ name: 'crashloop', app: 'bookstore-catalog-us-east', behaviour: 'crash-loop', description: 'the new image crash-loops; the rollout stalls and exceeds its progress deadline' }),
   s({ name: 'pull-failure', app: 'bookstore-catalog-us-east', behaviour: 'pull-failure', description: 'the new digest was never pushed: ErrImagePull, then ImagePullBackOff' }),
   s({ name: 'readiness-fail', app: 'bookstore-catalog-us-east', behaviour: 'readiness-fail', description: 'the new image runs but never gets Ready' }),

@@ -5,6 +5,6 @@ export const rollForward: Mechanism = {
   name: 'roll-forward',
   summary: 'ship a named fix instead of rolling back',
   propose() {
-    return Proposal.decline('no fix revision was named, and rewind cannot ship one yet: rollback is the path while the previous version is known-good');
+    return Proposal.decline('no fix revision was named (--fix REV): while the previous version is known-good and no fix is ready, roll back (the guide\'s first rule)');
   },
 };
