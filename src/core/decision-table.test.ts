@@ -106,7 +106,7 @@ const rows: readonly Row[] = [
   // The runbook: Step 2, Step 3, false starts.
   {
     branch: 'runbook Step 2: only app config changed and a flag covers it -> the flag is considered first',
-    facts: seed().changed('config').flag('catalog-new-search', 'config'), decision: 'rollback',
+    facts: seed().changed('config-only').flag('catalog-new-search', 'config-only'), decision: 'rollback',
     extra: (plan) => assert.match(JSON.stringify([plan.mechanism, plan.reasons, plan.rejected]), /catalog-new-search/),
   },
   { branch: 'runbook Step 3c: verify the digest and the metric', facts: seed(), decision: 'rollback', steps: ['argocd.wait-healthy', 'verify.digest', 'verify.metrics'] },
