@@ -130,6 +130,28 @@ const rows: readonly Row[] = [
   // The guide's three rules.
   { branch: 'guide rule 1: previous version known-good, no fix ready -> rollback', facts: seed(), decision: 'rollback', mechanism: 'argocd-rollback', rejected: { 'roll-forward': /no fix revision was named.*roll back/ } },
   { branch: 'guide rule 2: rolling back needs an unsafe data change, no fix named -> roll forward recommended, not executed', facts: seed().migrations('unsafe', DROP), decision: 'refuse', mechanism: 'data-layer', reason: /roll forward with --fix REV/ },
+  {
+    branch: 'guide rule 2: rolling back needs an unsafe data change and a fix is named -> roll forward through Argo CD, auto-sync held',
+    facts: withStart().migrations('unsafe', DROP).fix(), decision: 'rollback', mechanism: 'roll-forward',
+    reason: /^roll forward to fix\/catalog-sku \(f1x0c0d\): rolling back needs an unsafe data change .*the guide's second rule/,
+    steps: ['rollforward.preflight', 'argocd.write-hold', 'argocd.disable-auto-sync', 'rollforward.sync-fix', 'argocd.wait-healthy', 'verify.digest', 'verify.metrics', 'followup.await-fix-merged', 'argocd.await-branch-head', 'argocd.restore-sync-policy', 'argocd.wait-synced-to-branch', 'argocd.release-hold'],
+    without: ['argocd.rollback'],
+    rejected: { 'data-layer': /would refuse: data layer first/, 'argocd-rollback': /would refuse/ },
+    extra: (plan) => {
+      assert.deepEqual(plan.to, { kind: 'fix-revision', revision: 'f1x0c0d'.padEnd(40, 'f1x0c0d'), ref: 'fix/catalog-sku', historyId: null });
+      assert.deepEqual(plan.steps.find((s) => s.kind === 'rollforward.sync-fix')?.params, { revision: 'f1x0c0d'.padEnd(40, 'f1x0c0d'), prune: true });
+      assert.deepEqual(plan.steps.find((s) => s.kind === 'verify.digest')?.params, { expectedImages: [`ghcr.io/acme/catalog@sha256:${'f1x0'.repeat(16)}`] });
+    },
+  },
+  {
+    branch: 'guide rule 2: the fix is checked like any revision -> a fix that ships an unsafe migration itself is refused',
+    facts: seed().migrations('unsafe', DROP).fix('fix/bad', { migrations: { verdict: 'unsafe', files: [{ path: 'apps/catalog/migrations/0043_drop_more.sql', verdict: 'unsafe', reasons: ['DROP TABLE'] }] } }),
+    decision: 'refuse', mechanism: 'roll-forward', reason: /the fix fix\/bad ships an unsafe migration itself \(apps\/catalog\/migrations\/0043_drop_more\.sql \(DROP TABLE\)\)/,
+  },
+  {
+    branch: 'guide rule 1 over a named fix: no unsafe data change -> roll back anyway (the previous version is known-good)',
+    facts: seed().fix(), decision: 'rollback', mechanism: 'argocd-rollback', rejected: { 'roll-forward': /a fix was named \(fix\/catalog-sku\), but rolling back needs no unsafe data change/ },
+  },
   // The guide's troubleshooting table (Argo Rollouts rows: decision-table.rollouts.test.ts).
   {
     branch: 'guide troubleshooting: rollout undo has nowhere to revert to -> revisionHistoryLimit named',
