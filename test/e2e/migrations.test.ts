@@ -1,5 +1,6 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { request } from 'node:https';
 import { startSandboxProcess } from '../../src/testing/sandbox-process.ts';
 import { rewind } from './cli.ts';
 
@@ -73,4 +74,60 @@ describe('migrations: the data layer before the code rollback', () => {
     assert.match(p.rejected.find((r) => r.mechanism === 'data-layer')?.reason ?? '', /safe for the old binary: the schema can stay/);
     assert.equal(p.preflight.find((c) => c.id === 'data-layer'), undefined);
   });
+
+  test('roll-forward: without --fix it is recommended; with --fix the fix ships through Argo CD, verified, and the follow-up waits for its merge', async () => {
+    const app = 'bookstore-catalog-us-east';
+    const brk = await rewind(['sandbox', 'break', app, '--dir', sb.dir, '--scenario', 'roll-forward', '-o', 'json']);
+    assert.equal(brk.code, 0, brk.stderr);
+    const b = JSON.parse(brk.stdout) as { revision: string; historyId: number; fix: { branch: string; revision: string; image: string } };
+    assert.match(b.fix.image, /^ghcr\.io\/acme\/catalog@sha256:[0-9a-f]{64}$/);
+
+    const without = JSON.parse((await rewind(['plan', app, '-o', 'json'], { env })).stdout) as PlanDoc;
+    assert.equal(without.mechanism, 'data-layer');
+    assert.match(without.reasons[0] ?? '', /or roll forward with --fix REV/);
+
+    const plan = await rewind(['plan', app, '--fix', b.fix.branch, '-o', 'json'], { env });
+    assert.equal(plan.code, 0, plan.stderr);
+    const p = JSON.parse(plan.stdout) as PlanDoc;
+    assert.equal(p.mechanism, 'roll-forward');
+    assert.deepEqual(p.to, { kind: 'fix-revision', revision: b.fix.revision, ref: b.fix.branch, historyId: null });
+    assert.match(p.reasons[0] ?? '', /rolling back needs an unsafe data change .*0099_drop_legacy_sku\.sql has no down migration/);
+    assert.match(p.reasons[1] ?? '', /Step 0 on .* says no migration changed; it changes image-digest/);
+
+    const rb = await rewind(['rollback', app, '--fix', b.fix.branch, '--yes', '-o', 'json'], { env });
+    assert.equal(rb.code, 0, rb.stderr + rb.stdout);
+    const run = JSON.parse(rb.stdout) as { status: string; steps: { kind: string; phase: string; status: string }[] };
+    assert.equal(run.status, 'verified', rb.stdout);
+    for (const kind of ['rollforward.sync-fix', 'argocd.wait-healthy', 'verify.digest']) assert.equal(run.steps.find((s) => s.kind === kind)?.status, 'succeeded', kind);
+    assert.equal(run.steps.find((s) => s.kind === 'followup.await-fix-merged')?.status, 'pending');
+    assert.equal(run.steps.find((s) => s.kind === 'argocd.rollback'), undefined, 'no code rollback: the new schema stays');
+    const st = JSON.parse((await rewind(['status', app, '-o', 'json'], { env })).stdout) as { revision: string; syncPolicy: { autoSync: boolean }; runningDigests: string[] };
+    assert.equal(st.revision, b.fix.revision);
+    assert.equal(st.syncPolicy.autoSync, false, 'auto-sync held: the tracked branch still carries the bad release');
+    const catalog = (digests: string[]) => [...new Set(digests.filter((d) => d.startsWith('ghcr.io/acme/catalog@')))];
+    assert.deepEqual(catalog(st.runningDigests), [b.fix.image], 'every catalog container runs the fix build');
+
+    const early = await rewind(['finish', app], { env });
+    assert.equal(early.code, 1, early.stderr + early.stdout);
+    assert.match(early.stdout + early.stderr, /is not on main yet/);
+    assert.equal((await forge('/api/sandbox/v1/merge', { branch: b.fix.branch })).status, 200);
+    const fin = await rewind(['finish', app, '--timeout', '2m'], { env });
+    assert.equal(fin.code, 0, fin.stderr + fin.stdout);
+    const end = JSON.parse((await rewind(['status', app, '-o', 'json'], { env })).stdout) as { syncPolicy: { autoSync: boolean }; runningDigests: string[]; hold: unknown };
+    assert.equal(end.syncPolicy.autoSync, true);
+    assert.equal(end.hold, null);
+    assert.deepEqual(catalog(end.runningDigests), [b.fix.image], 'the merged branch ships the fix, not the bad release');
+  });
+
+  /** The sandbox's forge (merge a pull request), with the Argo CD token as its CI routes take it. */
+  const forge = (path: string, body: unknown): Promise<{ status: number; body: unknown }> =>
+    new Promise((resolve, reject) => {
+      const req = request(new URL(path, sb.argocdUrl), { method: 'POST', ca: sb.ca, headers: { Authorization: `Bearer ${sb.token}`, 'Content-Type': 'application/json' } }, (res) => {
+        let text = '';
+        res.on('data', (c: Buffer) => (text += c.toString()));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text ? (JSON.parse(text) as unknown) : undefined }));
+      });
+      req.on('error', reject);
+      req.end(JSON.stringify(body));
+    });
 });
