@@ -134,12 +134,12 @@ const rows: readonly Row[] = [
     branch: 'guide rule 2: rolling back needs an unsafe data change and a fix is named -> roll forward through Argo CD, auto-sync held',
     facts: withStart().migrations('unsafe', DROP).fix(), decision: 'rollback', mechanism: 'roll-forward',
     reason: /^roll forward to fix\/catalog-sku \(f1x0c0d\): rolling back needs an unsafe data change .*the guide's second rule/,
-    steps: ['rollforward.preflight', 'argocd.write-hold', 'argocd.disable-auto-sync', 'rollforward.sync-fix', 'argocd.wait-healthy', 'verify.digest', 'verify.metrics', 'followup.await-fix-merged', 'argocd.await-branch-head', 'argocd.restore-sync-policy', 'argocd.wait-synced-to-branch', 'argocd.release-hold'],
+    steps: ['argocd.preflight-fix', 'argocd.write-hold', 'argocd.disable-auto-sync', 'argocd.sync-fix', 'argocd.wait-healthy', 'verify.digest', 'verify.metrics', 'followup.await-fix-merged', 'argocd.await-branch-head', 'argocd.restore-sync-policy', 'argocd.wait-synced-to-branch', 'argocd.release-hold'],
     without: ['argocd.rollback'],
     rejected: { 'data-layer': /would refuse: data layer first/, 'argocd-rollback': /would refuse/ },
     extra: (plan) => {
       assert.deepEqual(plan.to, { kind: 'fix-revision', revision: 'f1x0c0d'.padEnd(40, 'f1x0c0d'), ref: 'fix/catalog-sku', historyId: null });
-      assert.deepEqual(plan.steps.find((s) => s.kind === 'rollforward.sync-fix')?.params, { revision: 'f1x0c0d'.padEnd(40, 'f1x0c0d'), prune: true });
+      assert.deepEqual(plan.steps.find((s) => s.kind === 'argocd.sync-fix')?.params, { revision: 'f1x0c0d'.padEnd(40, 'f1x0c0d'), prune: true });
       assert.deepEqual(plan.steps.find((s) => s.kind === 'verify.digest')?.params, { expectedImages: [`ghcr.io/acme/catalog@sha256:${'f1x0'.repeat(16)}`] });
     },
   },

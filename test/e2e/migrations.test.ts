@@ -98,7 +98,7 @@ describe('migrations: the data layer before the code rollback', () => {
     assert.equal(rb.code, 0, rb.stderr + rb.stdout);
     const run = JSON.parse(rb.stdout) as { status: string; steps: { kind: string; phase: string; status: string }[] };
     assert.equal(run.status, 'verified', rb.stdout);
-    for (const kind of ['rollforward.sync-fix', 'argocd.wait-healthy', 'verify.digest']) assert.equal(run.steps.find((s) => s.kind === kind)?.status, 'succeeded', kind);
+    for (const kind of ['argocd.sync-fix', 'argocd.wait-healthy', 'verify.digest']) assert.equal(run.steps.find((s) => s.kind === kind)?.status, 'succeeded', kind);
     assert.equal(run.steps.find((s) => s.kind === 'followup.await-fix-merged')?.status, 'pending');
     assert.equal(run.steps.find((s) => s.kind === 'argocd.rollback'), undefined, 'no code rollback: the new schema stays');
     const st = JSON.parse((await rewind(['status', app, '-o', 'json'], { env })).stdout) as { revision: string; syncPolicy: { autoSync: boolean }; runningDigests: string[] };

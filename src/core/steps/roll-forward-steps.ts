@@ -10,7 +10,7 @@ function notFix(revision: string, plan: Plan): string | undefined {
 
 /** Re-checks, before anything changes, that the app still runs what the plan rolled forward from and the fix still resolves. */
 export const rollforwardPreflight = defineStep({
-  kind: 'rollforward.preflight',
+  kind: 'argocd.preflight-fix',
   phase: 'mitigate',
   params: S.object({ fixRevision: S.string() }),
   ports: ['gitops', 'repo'],
@@ -25,7 +25,7 @@ export const rollforwardPreflight = defineStep({
  * tracked branch back (upstream `controller/appcontroller.go` autoSync would).
  */
 export const rollforwardSyncFix = defineStep({
-  kind: 'rollforward.sync-fix',
+  kind: 'argocd.sync-fix',
   phase: 'mitigate',
   params: S.object({ revision: S.string(), prune: S.boolean() }),
   ports: ['gitops'],
