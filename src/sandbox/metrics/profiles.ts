@@ -6,7 +6,7 @@
  * this table can name).
  */
 import { imageByDigest } from '../world/images.ts';
-import { SERVICES, type Service } from '../world/bookstore.ts';
+import type { Service } from '../world/bookstore.ts';
 
 /** One slice of the latency distribution: `share` of requests take [min, max) seconds. */
 export interface LatencyBand {
@@ -57,10 +57,6 @@ const BAD: Readonly<Record<Service, TrafficProfile>> = {
   // retry storm against the card processor: errors above 2% (alert: non-2xx ratio > 1%).
   payments: { rps: RPS, latency: FAST, codes: [{ code: '429', share: 0.02 }, { code: '502', share: 0.01 }] },
 };
-
-export function isService(name: string | undefined): name is Service {
-  return (SERVICES as readonly string[]).includes(name ?? '');
-}
 
 /** How the world says an image behaves now (world-images.ts `behaviourOf`: a broken dependency can make a good build regress). */
 export type BehaviourOf = (digest: string) => string | undefined;
