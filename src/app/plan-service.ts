@@ -20,6 +20,8 @@ export interface PlanRequest {
   readonly mechanism?: string;
   /** --no-revert: a person reverts in git, whatever apps[].revert says. */
   readonly noRevert?: boolean;
+  /** --fix REV: a fix to roll forward to (a branch or a commit in the config repo). */
+  readonly fix?: string;
 }
 
 /** Gathers the facts (reads only; never opens the journal) and runs the pure decision core. */
@@ -44,6 +46,7 @@ export async function planRollback(ctx: AppContext, req: PlanRequest): Promise<{
       argocdUrl: ctx.config.argocd.url,
       ...(req.to !== undefined ? { requestedId: req.to } : {}),
       ...(req.alertAt ? { alertAt: req.alertAt } : {}),
+      ...(req.fix !== undefined ? { fix: req.fix } : {}),
     },
   );
   const facts: Facts = {

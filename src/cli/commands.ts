@@ -90,8 +90,9 @@ export const commands: readonly CommandSpec[] = [
       'rewind plan bookstore-catalog-us-east',
       'rewind plan bookstore-catalog-us-east --to 41 --alert-at 2026-05-20T14:30:00Z -o json > plan.json',
     ],
-    options: { to: { type: 'string' }, 'alert-at': { type: 'string' }, save: { type: 'string' }, mechanism: { type: 'string' }, 'no-revert': { type: 'boolean' } },
+    options: { to: { type: 'string' }, 'alert-at': { type: 'string' }, save: { type: 'string' }, mechanism: { type: 'string' }, 'no-revert': { type: 'boolean' }, fix: { type: 'string' } },
     optionHelp: {
+      fix: 'a fix to roll forward to (a branch or commit in the config repo): chosen when rolling back needs an unsafe data change',
       mechanism: 'use this mechanism instead of the decision tree\'s first (argocd-rollback, rollout-undo; `undo` is rollout-undo)',
       'no-revert': 'leave the git revert to a person (overrides apps[].revert)',
       to: 'history id to roll back to (default: the last-known-good rewind finds); for a gitops: none app, the ReplicaSet revision (kubectl --to-revision)',
@@ -117,8 +118,10 @@ export const commands: readonly CommandSpec[] = [
       'alert-at': { type: 'string' },
       mechanism: { type: 'string' },
       'no-revert': { type: 'boolean' },
+      fix: { type: 'string' },
     },
     optionHelp: {
+      fix: 'a fix to roll forward to (a branch or commit in the config repo): shipped through Argo CD when rolling back needs an unsafe data change',
       mechanism: 'use this mechanism instead of the decision tree\'s first (argocd-rollback, rollout-undo; `undo` is rollout-undo)',
       'no-revert': 'leave the git revert to a person (overrides apps[].revert)',
       to: 'history id to roll back to (default: the last-known-good rewind finds); for a gitops: none app, the ReplicaSet revision (kubectl --to-revision)',

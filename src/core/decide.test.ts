@@ -53,7 +53,7 @@ const cases: readonly Case[] = [
       assert.equal(plan.steps.find((s) => s.kind === 'argocd.wait-healthy')?.expectedSeconds, 90);
       assert.deepEqual([...new Set(plan.steps.map((s) => s.phase))], ['mitigate', 'verify', 'follow-up']);
       assert.equal(plan.mechanism, 'argocd-rollback');
-      assert.deepEqual(plan.rejected.map((r) => r.mechanism), ['feature-flag', 'argo-rollouts', 'rollout-undo', 'data-layer', 'roll-forward']);
+      assert.deepEqual(plan.rejected.map((r) => r.mechanism), ['feature-flag', 'argo-rollouts', 'roll-forward', 'data-layer', 'rollout-undo']);
     },
   },
   {
@@ -182,7 +182,7 @@ const cases: readonly Case[] = [
     title: 'refuses an unsafe migration and points to the data layer and roll-forward',
     facts: FakeFacts.seed().migrations('unsafe', 'apps/catalog/migrations/0042_drop.sql'),
     decision: 'refuse',
-    reason: /unsafe migration shipped.*DROP COLUMN.*data-rollback-postgres-pitr.md.*roll forward/,
+    reason: /data layer first: restore the database to .*data-rollback-postgres-pitr.md.*roll forward/,
   },
   {
     title: 'refuses while an operation is already running',
@@ -280,16 +280,16 @@ describe('decide', () => {
     assert.deepEqual(plan.steps, []);
     assert.deepEqual(plan.preflight, []);
     assert.deepEqual(plan.assumptions, {});
-    assert.deepEqual(plan.rejected.map((r) => r.mechanism), ['feature-flag', 'argo-rollouts', 'argocd-rollback', 'rollout-undo', 'data-layer', 'roll-forward']);
+    assert.deepEqual(plan.rejected.map((r) => r.mechanism), ['feature-flag', 'argo-rollouts', 'roll-forward', 'data-layer', 'argocd-rollback', 'rollout-undo']);
     assert.match(plan.reasons[0] ?? '', /no rollback mechanism applies to bookstore-catalog-us-east: .*argocd-rollback: bookstore-catalog-us-east has no Argo CD Application/);
     assert.match(plan.rejected.find((r) => r.mechanism === 'rollout-undo')?.reason ?? '', /deployed by Argo CD \(rewind.yaml has no gitops: none\) but its Application was not read/);
   });
 
-  it('names the data layer when an unsafe migration makes the Argo CD rollback refuse', () => {
+  it('hands off to the data layer when an unsafe migration makes the Argo CD rollback refuse', () => {
     const plan = decide(FakeFacts.seed().migrations('unsafe', 'm/0042_drop.sql').build());
     assert.equal(plan.decision, 'refuse');
-    assert.equal(plan.mechanism, 'argocd-rollback', 'the tree stops at the first mechanism that applies');
-    assert.match(plan.rejected.find((r) => r.mechanism === 'data-layer')?.reason ?? '', /unsafe migration.*data-rollback-postgres-pitr/);
+    assert.equal(plan.mechanism, 'data-layer', 'the data layer is asked before the old binary meets the new schema');
+    assert.match(plan.rejected.find((r) => r.mechanism === 'argocd-rollback')?.reason ?? '', /would refuse: Step 0: unsafe migration shipped.*DROP COLUMN/);
   });
 
   it('a policy that names a mechanism uses it, and says why when it cannot', () => {

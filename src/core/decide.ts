@@ -17,9 +17,10 @@ import { schemaCheck } from './preflight/schema-check.ts';
 import { syncModeCheck } from './preflight/sync-mode-check.ts';
 import type { Preflight, PreflightResult } from './preflight/types.ts';
 import { workloadCheck } from './preflight/workload-check.ts';
+import { dataLayerCheck } from './mechanisms/data-layer/handoff-check.ts';
 
 /** The runbook's pre-flight, in its order. */
-const CHECKS: readonly Preflight[] = [openRunCheck, correlationCheck, metricsCheck, schemaCheck, lastKnownGoodCheck, syncModeCheck, ownershipCheck, diagnosisCheck, workloadCheck, operationCheck];
+const CHECKS: readonly Preflight[] = [openRunCheck, correlationCheck, metricsCheck, schemaCheck, dataLayerCheck, lastKnownGoodCheck, syncModeCheck, ownershipCheck, diagnosisCheck, workloadCheck, operationCheck];
 
 /**
  * The decision core: the runbook's pre-flight, then the decision tree as a pure function of the

@@ -21,6 +21,8 @@ export interface HistoryEntry {
   readonly revision: string;
   /** ISO-8601 UTC. */
   readonly deployedAt: string;
+  /** ISO-8601 UTC: when the sync began (Argo CD's `deployStartedAt`); PreSync hooks, migrations among them, run from here. */
+  readonly deployStartedAt?: string;
   readonly source?: { readonly repoURL: string; readonly path?: string; readonly targetRevision?: string };
   readonly initiatedBy?: { readonly username?: string; readonly automated?: boolean };
 }
@@ -229,7 +231,18 @@ export interface MigrationWindow {
     readonly path: string;
     readonly verdict: MigrationVerdict;
     readonly reasons: readonly string[];
+    /** The paired down migration, when the layout has a place for one (absent: not looked for). */
+    readonly down?: MigrationDown;
   }[];
+}
+
+/** A migration's down file as Step 0's analyzer paired and judged it. */
+export interface MigrationDown {
+  /** Where the layout keeps it (`0042_x.down.sql`, diesel's `down.sql`, Flyway's `U…`); absent when the layout has no place for one. */
+  readonly path?: string;
+  readonly exists: boolean;
+  /** What running it destroys ("column orders.kyc_status"): data written there since is lost. */
+  readonly drops: readonly string[];
 }
 
 export function shortHash(revision: string): string {

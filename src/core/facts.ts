@@ -87,6 +87,22 @@ export interface Facts {
   readonly metrics?: Fact<MetricsFacts>;
   /** The Argo Rollout (issue 17): canary step, ReplicaSets, AnalysisRuns; absent for other workloads or when not read. */
   readonly rollout?: Fact<RolloutFacts>;
+  /** `--fix REV`: a fix named to roll forward to, checked like any revision (absent: none named). */
+  readonly fix?: Fact<FixRevision>;
+}
+
+/** A fix revision (a commit on a branch, e.g. a pull request's head), as Step 0 and Step 2 read it against what runs. */
+export interface FixRevision {
+  /** As named (`fix/catalog-sku`, a hash). */
+  readonly ref: string;
+  /** Full hash. */
+  readonly revision: string;
+  /** Step 0 on running..fix: what the fix itself does to the schema. */
+  readonly migrations: MigrationWindow;
+  /** Step 2 on running..fix. */
+  readonly diagnosis: ChangeDiagnosis;
+  /** The images the fix renders (empty when unknown). */
+  readonly images: readonly string[];
 }
 
 /** A run the journal has not closed: it may still hold what it changed. */

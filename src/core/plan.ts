@@ -48,6 +48,14 @@ export type PlanTarget =
       readonly revision: string;
       /** The Argo CD history entry of `revision`, when known. */
       readonly historyId: number | null;
+    }
+  | {
+      /** Roll forward: a fix revision not yet deployed (no history entry). */
+      readonly kind: 'fix-revision';
+      readonly revision: string;
+      /** The fix as named (`--fix fix/catalog-sku`). */
+      readonly ref: string;
+      readonly historyId: null;
     };
 
 export type Decision =

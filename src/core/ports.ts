@@ -62,6 +62,8 @@ export interface ConfigRepo {
    * restores the content `bad` changed), or no longer contains `bad` at all.
    */
   hasRevertOf(bad: string, branch: string): Promise<boolean>;
+  /** True when `branch` contains `revision` (it or a merge of it is in the branch's history): a roll-forward's fix has landed. */
+  contains(revision: string, branch: string): Promise<boolean>;
   /** Updates the local copy from its remote when there is one. */
   fetch(): Promise<void>;
 }

@@ -58,6 +58,7 @@ function world(facts = FakeFacts.seed().build()) {
     show: () => Promise.resolve(undefined),
     log: () => Promise.resolve([]),
     hasRevertOf: () => Promise.resolve(reverted),
+    contains: () => Promise.resolve(false),
     fetch: () => Promise.resolve(),
   };
   const landRevert = () => {

@@ -5,6 +5,7 @@ import type { WorkloadRef } from '../core/domain.ts';
 import { rolloutHistoryFact } from './gather-undo-facts.ts';
 import { NotFoundError } from '../core/errors.ts';
 import { runningRevision } from '../core/domain.ts';
+import { gatherFix } from './gather-fix.ts';
 
 export interface GatherDeps {
   readonly gitops: GitOpsClient;
@@ -26,6 +27,8 @@ export interface GatherRequest {
   readonly requestedId?: number;
   readonly alertAt?: string;
   readonly argocdUrl: string;
+  /** `--fix REF`: a fix to roll forward to, checked like any revision (executor/gather-fix.ts). */
+  readonly fix?: string;
 }
 
 /**
@@ -34,6 +37,11 @@ export interface GatherRequest {
  * repo. The window is chosen with the core's own pure rule so the plan and the evidence agree.
  */
 export async function gatherFacts(deps: GatherDeps, req: GatherRequest): Promise<Facts> {
+  const facts = await gatherWindow(deps, req);
+  return req.fix === undefined ? facts : { ...facts, ...(await gatherFix(deps, facts, req.fix)) };
+}
+
+async function gatherWindow(deps: GatherDeps, req: GatherRequest): Promise<Facts> {
   const { app } = req;
   const appSource = `argocd GET ${req.argocdUrl}/api/v1/applications/${app.name}`;
   const w = app.workload;

@@ -22,11 +22,24 @@ describe('renderPlanText', () => {
   });
 
   it('shows refusal reasons with what to do next, and no steps', () => {
-    const out = text(FakeFacts.seed().migrations('unsafe', 'apps/catalog/migrations/0042_drop.sql'));
+    const out = text(FakeFacts.seed().operationRunning());
     assert.match(out.split('\n')[0] ?? '', /^bookstore-catalog-us-east: REFUSED will not roll back d8f3c2a \(history 42\) -> a1b2c3d \(history 41\)$/);
-    assert.match(out, / {2}✗ Step 0: unsafe migration shipped .*DROP COLUMN/);
-    assert.match(out, / {4}next: follow data-rollback-postgres-pitr\.md/);
-    assert.match(out, / {2}✗ Schema compatibility \(Step 0\)/);
+    assert.match(out, / {2}✗ .*operation/i);
+    assert.doesNotMatch(out, /Steps/);
+  });
+
+  it('says the data-layer handoff in its first line: the restore point, the runbook, what is lost', () => {
+    const facts = FakeFacts.seed()
+      .history([{ id: 41, revision: 'a1b2c3d', minutesAgo: 201 }, { id: 42, revision: 'd8f3c2a', minutesAgo: 8, startedMinutesAgo: 10 }])
+      .migrations('unsafe', 'apps/catalog/migrations/0042_drop.sql');
+    const out = text(facts);
+    assert.equal(
+      out.split('\n')[0],
+      'bookstore-catalog-us-east: REFUSED code rollback: data layer first: restore the database to 2026-05-20T14:20:13.000Z with data-rollback-postgres-pitr.md (losing every write since then: 10 min), or roll forward with --fix REV',
+    );
+    assert.match(out, / {2}✗ apps\/catalog\/migrations\/0042_drop\.sql \(DROP COLUMN\) is unsafe for the old binary and has no down migration/);
+    assert.match(out, / {4}next: restore to 2026-05-20T14:20:13.000Z \(the sync of history 42 \(d8f3c2a\) began at/);
+    assert.match(out, / {2}✗ Data layer \(DB migration involved\?\): .*0042_drop\.sql has no down migration/);
     assert.doesNotMatch(out, /Steps/);
   });
 

@@ -47,18 +47,29 @@ export function renderPlanText(plan: Plan, options: PlanTextOptions): string {
   const from = `${plan.from.revision === null ? 'unknown revision' : shortHash(plan.from.revision)}${plan.from.historyId === null ? '' : ` (history ${plan.from.historyId})`}`;
   const to = !plan.to
     ? 'no target'
-    : plan.to.kind === 'replicaset-revision'
+    : plan.to.kind === 'fix-revision'
+      ? `${shortHash(plan.to.revision)} (fix ${plan.to.ref})`
+      : plan.to.kind === 'replicaset-revision'
       ? `revision ${plan.to.replicaSetRevision} (ReplicaSet ${plan.to.replicaSet}${plan.to.historyId === null ? '' : `, ${shortHash(plan.to.revision)}, history ${plan.to.historyId}`})`
       : `${shortHash(plan.to.revision)} (history ${plan.to.historyId})`;
   // The headline is the time to a verified service; the follow-up waits on people (the revert).
   const total = plan.steps.filter((s) => s.phase !== 'follow-up').reduce((s, step) => s + step.expectedSeconds, 0);
 
   if (plan.decision === 'rollback') {
-    out.push(`${c('bold', `${plan.app}: ROLL BACK`)} ${from} -> ${to}, ${formatSeconds(total)} ${c('dim', `(${plan.mechanism ?? ''})`)}`);
+    out.push(`${c('bold', `${plan.app}: ${plan.to?.kind === 'fix-revision' ? 'ROLL FORWARD' : 'ROLL BACK'}`)} ${from} -> ${to}, ${formatSeconds(total)} ${c('dim', `(${plan.mechanism ?? ''})`)}`);
     for (const r of plan.reasons) out.push(`  why: ${r}`);
   } else if (plan.decision === 'noop') {
     out.push(`${c('bold', `${plan.app}: NOTHING TO DO`)} (on ${from})`);
     for (const r of plan.reasons) out.push(`  ${r}`);
+  } else if (plan.mechanism === 'data-layer' && plan.reasons.length > 0) {
+    // The data-layer handoff says what to do in its first line: the restore point and what it costs.
+    const [line = '', ...rest] = plan.reasons;
+    out.push(`${c('bold', `${plan.app}: REFUSED`)} ${c('red', 'code rollback')}: ${line}`);
+    for (const r of rest) {
+      const [what, next] = splitNext(r);
+      out.push(`  ${c('red', '✗')} ${what}`);
+      if (next) out.push(`    next: ${next}`);
+    }
   } else {
     out.push(`${c('bold', `${plan.app}: REFUSED`)} ${c('red', 'will not roll back')} ${from} -> ${to}`);
     for (const r of plan.reasons) {

@@ -1,5 +1,5 @@
 import type { AppOwner, AppSetRules, ChangeDiagnosis, ChangeKind, HistoryEntry, MigrationVerdict, MigrationWindow, WorkloadKind } from '../core/domain.ts';
-import { Fact, type Facts, type OpenRun } from '../core/facts.ts';
+import { Fact, type Facts, type FixRevision, type OpenRun } from '../core/facts.ts';
 import type { Hold } from '../core/hold.ts';
 import { deepFreeze } from '../core/freeze.ts';
 import type { ReplicaSetRevision, RolloutHistory } from '../core/rollout-history.ts';
@@ -29,6 +29,8 @@ export interface FakeHistoryEntry {
   readonly revision: string;
   readonly minutesAgo: number;
   readonly automated?: boolean;
+  /** When the sync began (Argo CD's `deployStartedAt`), when the test needs it. */
+  readonly startedMinutesAgo?: number;
 }
 
 interface Props {
@@ -54,6 +56,7 @@ interface Props {
   readonly gitopsNone?: boolean;
   readonly rollout?: RolloutHistory;
   readonly revert?: 'push' | 'review';
+  readonly fix?: FixRevision;
   readonly autoSyncHold?: 'disable' | 'pin';
 }
 
@@ -172,6 +175,20 @@ export class FakeFacts {
     return this.#with({ migrations: { verdict: files.length ? verdict : 'none', files } });
   }
 
+  /** Step 0's window file by file (with their down migrations), its verdict the worst of them. */
+  migrationFiles(...files: MigrationWindow['files']): FakeFacts {
+    const order = ['safe', 'review', 'error', 'unsafe'] as const;
+    const verdict = files.reduce<MigrationVerdict | 'none'>((w, f) => (w === 'none' || order.indexOf(f.verdict) > order.indexOf(w) ? f.verdict : w), 'none');
+    return this.#with({ migrations: { verdict, files } });
+  }
+
+  /** `--fix REF`: a fix commit (default: an image bump that keeps the schema, hash f1x0c0d). */
+  fix(ref = 'fix/catalog-sku', over: Partial<FixRevision> = {}): FakeFacts {
+    return this.#with({
+      fix: { ref, revision: fullHash('f1x0c0d'), migrations: { verdict: 'none', files: [] }, diagnosis: { kinds: ['image-digest'], files: ['apps/catalog/us-east/kustomization.yaml'], images: [], commits: [] }, images: [`ghcr.io/acme/catalog@sha256:${'f1x0'.repeat(16)}`], ...over },
+    });
+  }
+
   /** Step 2's classification; image changes are kept only when an image kind remains. */
   changed(...kinds: ChangeKind[]): FakeFacts {
     const d = this.#props.diagnosis;
@@ -201,6 +218,7 @@ export class FakeFacts {
         id: e.id,
         revision: fullHash(e.revision),
         deployedAt: minutesBefore(p.now, e.minutesAgo),
+        ...(e.startedMinutesAgo !== undefined ? { deployStartedAt: minutesBefore(p.now, e.startedMinutesAgo) } : {}),
         initiatedBy: e.automated ? { automated: true } : { username: 'oncall' },
       }));
     const current = p.current ? fullHash(p.current) : history.at(-1)?.revision ?? '';
@@ -255,6 +273,7 @@ export class FakeFacts {
       ...(p.pruned ? { prunedRevisions: Fact.of(p.pruned, 'git cat-file -e') } : {}),
       ...(p.openRuns ? { openRuns: Fact.of(p.openRuns, 'journal (file store)') } : {}),
       ...(p.targetImages ? { targetImages: Fact.of(p.targetImages, 'git show a1b2c3d:apps/catalog/us-east/kustomization.yaml') } : {}),
+      ...(p.fix ? { fix: Fact.of(p.fix, `git rev-parse ${p.fix.ref}; git diff d8f3c2a..${p.fix.revision.slice(0, 7)}`) } : {}),
       ...(p.rollout ? { rolloutHistory: Fact.of(p.rollout, 'kubernetes GET apps/v1 replicasets -l app=catalog (us-east)') } : {}),
     };
     if (p.noApplication) {

@@ -30,7 +30,7 @@ test('demo -o json prints exactly one JSON document: the seed incident verified 
   assert.equal(p99?.threshold, 'ok if result[0] < 0.5');
   assert.ok((p99?.before[0] ?? 0) > 0.5 && (p99?.after[0] ?? 1) < 0.5, JSON.stringify(doc.metrics));
   assert.equal(doc.mechanism, 'argocd-rollback');
-  assert.deepEqual(doc.rejected.map((x) => x.mechanism), ['feature-flag', 'argo-rollouts', 'rollout-undo', 'data-layer', 'roll-forward']);
+  assert.deepEqual(doc.rejected.map((x) => x.mechanism), ['feature-flag', 'argo-rollouts', 'roll-forward', 'data-layer', 'rollout-undo']);
   for (const s of doc.steps.filter((x) => x.phase !== 'follow-up')) {
     assert.equal(s.status, 'succeeded', JSON.stringify(s));
     assert.match(s.startedAt ?? '', /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/);

@@ -112,6 +112,7 @@ function toHistoryEntry(json: unknown): HistoryEntry {
     id: int(h['id']) ?? 0,
     revision: str(h['revision']) || (str(arr(h['revisions'])[0]) ?? ''),
     deployedAt: normaliseTime(str(h['deployedAt'])),
+    ...(str(h['deployStartedAt']) ? { deployStartedAt: normaliseTime(str(h['deployStartedAt'])) } : {}),
     ...(repoURL !== undefined
       ? {
           source: Object.freeze({

@@ -111,3 +111,14 @@ test('in a clone, a branch resolves to the remote\'s after a fetch, not to the s
   assert.equal(localMain, before, 'the local branch did not move: nobody pulled');
   assert.equal(await ops.resolve('main'), next, 'what Argo CD tracks is the remote branch');
 });
+
+test('contains: a fix on a branch is not on main until main merges it (a merge commit contains it)', async () => {
+  r.git('checkout', '--quiet', '-b', 'fix/catalog');
+  const fix = r.commit('catalog: fix the sku read', { 'apps/catalog/us-east/fix.txt': 'f\n' });
+  r.git('checkout', '--quiet', 'main');
+  assert.equal(await repo.contains(fix, 'main'), false);
+  assert.equal(await repo.contains(fix, 'fix/catalog'), true);
+  r.git('merge', '--quiet', '--no-ff', '-m', 'Merge fix/catalog', 'fix/catalog');
+  assert.equal(await repo.contains(fix, 'main'), true);
+  assert.equal(await repo.contains(bad, 'main'), true);
+});

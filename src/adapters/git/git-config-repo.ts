@@ -131,6 +131,12 @@ export function createGitConfigRepo(options: GitConfigRepoOptions): ConfigRepo {
       throw gitFailure(`diff ${bad}^ ${branch}`, path, same);
     },
 
+    async contains(revision, branch): Promise<boolean> {
+      const [hash, tip] = await Promise.all([resolve(revision), trackedBranch(branch)]);
+      const r = await run(['merge-base', '--is-ancestor', hash, tip]);
+      if (r.code === 0 || r.code === 1) return r.code === 0;
+      throw gitFailure(`merge-base ${revision} ${branch}`, path, r);
+    },
     async fetch(): Promise<void> {
       const remotes = (await ok('remote', ['remote'])).trim();
       if (!remotes) return;

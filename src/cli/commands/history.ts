@@ -20,6 +20,7 @@ export async function run(ctx: CommandContext): Promise<number> {
   const doc = entries.map((h) => ({
     id: h.id,
     deployedAt: h.deployedAt,
+    ...(h.deployStartedAt ? { deployStartedAt: h.deployStartedAt } : {}),
     revision: h.revision,
     shortRevision: shortHash(h.revision),
     current: h.id === currentId,

@@ -16,7 +16,7 @@ export async function run(ctx: CommandContext): Promise<number> {
   const alertAt = parseTime(flagString(ctx, 'alert-at'), '--alert-at');
   const app = await openAppContext(ctx.global, ctx.io.env, ctx.io.cwd);
   const mechanism = parseMechanism(flagString(ctx, 'mechanism'));
-  const { plan } = await planRollback(app, { app: name, ...(to !== undefined ? { to } : {}), ...(alertAt ? { alertAt } : {}), ...(mechanism ? { mechanism } : {}), ...(flagBool(ctx, 'no-revert') ? { noRevert: true } : {}) });
+  const { plan } = await planRollback(app, { app: name, ...(to !== undefined ? { to } : {}), ...(alertAt ? { alertAt } : {}), ...(mechanism ? { mechanism } : {}), ...(flagBool(ctx, 'no-revert') ? { noRevert: true } : {}), ...(flagString(ctx, 'fix') ? { fix: flagString(ctx, 'fix') ?? '' } : {}) });
   const save = flagString(ctx, 'save');
   if (save) {
     await writeFile(resolve(ctx.io.cwd, save), `${JSON.stringify(plan, null, 2)}\n`);

@@ -31,6 +31,7 @@ export async function run(ctx: CommandContext): Promise<number> {
     ...(flagBool(ctx, 'no-revert') ? { noRevert: true } : {}),
     ...(saved?.to?.kind === 'argocd-history' ? { to: saved.to.historyId } : saved?.to?.kind === 'replicaset-revision' && saved.to.historyId === null ? { to: saved.to.replicaSetRevision } : to !== undefined ? { to } : {}),
     ...(alertAt ? { alertAt } : {}),
+    ...(flagString(ctx, 'fix') ?? (saved?.to?.kind === 'fix-revision' ? saved.to.ref : undefined) ? { fix: flagString(ctx, 'fix') ?? (saved?.to?.kind === 'fix-revision' ? saved.to.ref : '') } : {}),
   });
   let plan = fresh.plan;
   if (saved) {
@@ -58,8 +59,8 @@ export async function run(ctx: CommandContext): Promise<number> {
         hint: 'review the plan above and pass --yes (or --dry-run to only check it)',
       });
     }
-    const target = plan.to?.kind === 'replicaset-revision' ? `revision ${plan.to.replicaSetRevision} (ReplicaSet ${plan.to.replicaSet})` : `history id ${plan.to?.historyId ?? '?'}`;
-    if (!(await ctx.io.confirm(`Roll back ${name} to ${target} (${plan.mechanism ?? 'no mechanism'})?`))) {
+    const target = plan.to?.kind === 'replicaset-revision' ? `revision ${plan.to.replicaSetRevision} (ReplicaSet ${plan.to.replicaSet})` : plan.to?.kind === 'fix-revision' ? `the fix ${plan.to.ref} (${plan.to.revision.slice(0, 7)})` : `history id ${plan.to?.historyId ?? '?'}`;
+    if (!(await ctx.io.confirm(`${plan.to?.kind === 'fix-revision' ? 'Roll forward' : 'Roll back'} ${name} to ${target} (${plan.mechanism ?? 'no mechanism'})?`))) {
       ctx.io.stderr.write('not confirmed; nothing changed\n');
       return ExitCode.Refused;
     }

@@ -10,7 +10,11 @@ import { rolloutUndo } from './rollout-undo/propose.ts';
  * The mechanisms in the seed guide's decision tree order: flag → (Argo Rollouts abort, the
  * automated path) → Argo CD → rollout undo → data layer; roll forward when rolling back would need
  * an unsafe data change. `decide` takes the first that does not decline.
+ *
+ * NOTE: roll-forward and data-layer are asked before the code rollbacks: "DB migration involved?"
+ * is the guide's last box, but its answer (a down migration, a restore, or a fix shipped instead)
+ * must come before the old binary meets the new schema. Both decline when the schema can stay.
  */
-export const mechanisms: readonly Mechanism[] = [featureFlag, argoRollouts, argocdRollback, rolloutUndo, dataLayer, rollForward];
+export const mechanisms: readonly Mechanism[] = [featureFlag, argoRollouts, rollForward, dataLayer, argocdRollback, rolloutUndo];
 
 export type { Mechanism, MechanismInput, Proposal } from './mechanism.ts';

@@ -3,6 +3,7 @@ import * as argocd from './argocd-steps.ts';
 import { followupAwaitRevert, followupRevert } from './followup-steps.ts';
 import * as kube from './kube-steps.ts';
 import * as rollouts from './rollouts-steps.ts';
+import * as rollForward from './roll-forward-steps.ts';
 import { verifyDigest, verifyMetrics } from './verify-steps.ts';
 
 /**
@@ -39,6 +40,9 @@ export const stepDefinitions: readonly StepDefinition<unknown>[] = [
   rollouts.rolloutsPromoteFull,
   rollouts.rolloutsRetry,
   rollouts.rolloutsPromote,
+  rollForward.rollforwardPreflight,
+  rollForward.rollforwardSyncFix,
+  rollForward.followupAwaitFixMerged,
 ];
 
 const byKind = new Map(stepDefinitions.map((d) => [d.kind, d]));

@@ -6,6 +6,7 @@ import { verifyMetrics } from './verify-metrics-step.ts';
 import { kubePreflight, kubeReleaseHold, kubeRolloutUndo, kubeWaitRollout, kubeWriteHold } from './kube-undo-steps.ts';
 import { revert } from './revert-steps.ts';
 import { rolloutsAbort, rolloutsPromote, rolloutsPromoteFull, rolloutsRetry, rolloutsUndo, rolloutsWaitStable } from './rollouts-steps.ts';
+import { awaitFixMerged, rollForwardPreflight, rollForwardSyncFix } from './roll-forward-steps.ts';
 import { disableAutoSync, holdOwner, pinTargetRevision, restoreOwner, restoreSyncPolicy, unpinTargetRevision } from './sync-policy-steps.ts';
 
 /** One handler per step kind of `core/steps/` (a test checks both lists agree). */
@@ -39,4 +40,7 @@ export const stepHandlers: readonly StepHandler<unknown>[] = [
   rolloutsPromoteFull,
   rolloutsRetry,
   rolloutsPromote,
+  rollForwardPreflight,
+  rollForwardSyncFix,
+  awaitFixMerged,
 ];

@@ -23,6 +23,8 @@ export interface ConfigRepo {
   checkout(commit: string): Promise<string>;
   /** CI: commit `files` on top of the tracked branch and push it; returns the new hash. */
   commit(change: { files: Record<string, string | null>; message: string; date: Date; author: GitIdentity }): Promise<string>;
+  /** A developer: commit `files` on top of `base` on another branch (a fix's pull request) and push it; returns the new hash. */
+  commitOnBranch(name: string, base: string, change: { files: Record<string, string | null>; message: string; date: Date; author: GitIdentity }): Promise<string>;
   /** CI: `git revert` one commit on the tracked branch and push it; returns the new hash. */
   revert(commit: string, date: Date, author: GitIdentity): Promise<string>;
   /** The files a commit changed, relative to the repo root. */
@@ -173,6 +175,29 @@ export async function createConfigRepo(options: {
         await git(['add', '--all'], { cwd: workDir });
         await git(['commit', '--quiet', '-m', change.message], { cwd: workDir, date: change.date, identity: change.author });
         return push();
+      });
+    },
+    commitOnBranch(name, base, change) {
+      return serial(async () => {
+        reachable();
+        await git(['checkout', '--quiet', '--detach', base], { cwd: workDir });
+        try {
+          for (const [path, content] of Object.entries(change.files)) {
+            const file = join(workDir, path);
+            if (content === null) await rm(file, { force: true });
+            else {
+              await mkdir(dirname(file), { recursive: true });
+              await writeFile(file, content);
+            }
+          }
+          await git(['add', '--all'], { cwd: workDir });
+          await git(['commit', '--quiet', '-m', change.message], { cwd: workDir, date: change.date, identity: change.author });
+          await git(['push', '--quiet', 'origin', `HEAD:refs/heads/${name}`], { cwd: workDir });
+          return (await git(['rev-parse', 'HEAD'], { cwd: workDir })).trim();
+        } finally {
+          await git(['checkout', '--quiet', '--force', branch], { cwd: workDir });
+          await syncWork();
+        }
       });
     },
     revert(commit, date, author) {

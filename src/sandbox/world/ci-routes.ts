@@ -58,6 +58,27 @@ async function stageRollout(deps: CiDeps, app: WorldApp, what: NonNullable<Scena
 
 const ON_CALL: GitIdentity = { name: 'Priya Raman', email: 'priya.raman@acme-books.example' };
 
+/**
+ * `roll-forward`: a developer's fix for the bad release, on its own branch off it (a pull
+ * request's head): a new, healthy build that still reads the migrated schema. CI pushes the
+ * image; nothing merges the branch (the run's follow-up waits for that).
+ */
+async function pushFix(deps: CiDeps, app: WorldApp, bad: string, file: string, badOverlay: string, badVersion: string): Promise<{ branch: string; revision: string; image: string; version: string }> {
+  const version = `${badVersion}-fix.1`;
+  const build = deps.images.moveTag(app.service, version);
+  const text = (app.pinBy === 'tag' ? badOverlay.replace(/newTag: \S+/, `newTag: ${version}`) : badOverlay.replace(/digest: sha256:[0-9a-f]{64}/, `digest: ${build.digest}`))
+    .replace(/# image version: .*/, `# image version: ${version}`);
+  const branch = `fix/${app.service}-${app.region}-legacy-sku`;
+  const revision = await deps.repo.commitOnBranch(branch, bad, {
+    files: { [file]: text },
+    message: `${app.service}: stop reading legacy_sku (hotfix ${version})`,
+    date: deps.clock.now(),
+    author: ON_CALL,
+  });
+  deps.pushed();
+  return { branch, revision, image: app.pinBy === 'tag' ? `${build.image.split('@')[0] ?? ''}:${version}` : build.image, version };
+}
+
 function appFrom(body: unknown): WorldApp {
   const name = (body as { app?: unknown } | undefined)?.app;
   if (typeof name !== 'string' || !name) throw new GrpcError(GrpcCode.InvalidArgument, 'body must name the app: {"app": "bookstore-catalog-us-east"}');
@@ -186,6 +207,7 @@ export function ciRoutes(deps: CiDeps): Route[] {
         if (scenario.previousSlow && previous) deps.images.setBehaviour(previous, 'slow');
         const historyId = await waitForDeploy(deps, app.name, revision);
         const rollout = scenario.rollout && historyId !== null ? await stageRollout(deps, app, scenario.rollout) : undefined;
+        const fix = scenario.fix ? await pushFix(deps, app, revision, file, next, bad.version) : undefined;
         return {
           app: app.name,
           scenario: scenario.name,
@@ -201,6 +223,7 @@ export function ciRoutes(deps: CiDeps): Route[] {
           historyId,
           deployed: historyId !== null,
           ...(rollout ? { rollout } : {}),
+          ...(fix ? { fix } : {}),
         };
       },
     },

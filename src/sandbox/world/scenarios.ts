@@ -22,6 +22,8 @@ export interface ScenarioInfo {
   readonly partialSync: boolean;
   /** The image the app ran before regresses too (same numbers as the bad release): a rollback cannot fix it. */
   readonly previousSlow?: boolean;
+  /** A developer also pushes a fix on a branch (a pull request's head): a healthy build that keeps the new schema. */
+  readonly fix?: boolean;
   /**
    * Argo Rollouts apps only: what the team does once the bad canary reaches its first pause
    * (20%): nothing (`stay-paused`), the plugin's `promote` (`resume`: the analysis then runs), or
@@ -42,8 +44,9 @@ const s = (o: Omit<ScenarioInfo, 'aliases' | 'migration' | 'moveTag' | 'previous
 
 export const SCENARIOS: readonly ScenarioInfo[] = [
   s({ name: 'argocd-image', aliases: ['image'], app: 'bookstore-catalog-us-east', behaviour: 'slow', description: 'the seed incident: a new image digest that regresses p99 latency; the rollout completes' }),
-  s({ name: 'safe-migration', app: 'bookstore-catalog-us-east', behaviour: 'slow', migration: 'safe', description: 'the release also ships a migration the old binary survives' }),
-  s({ name: 'unsafe-migration', app: 'bookstore-catalog-us-east', behaviour: 'slow', migration: 'unsafe', description: 'the release also drops a column the old binary reads: Step 0 stops the code rollback' }),
+  s({ name: 'migration-safe', aliases: ['safe-migration'], app: 'bookstore-catalog-us-east', behaviour: 'slow', migration: 'safe', description: 'the release also ships a migration the old binary survives' }),
+  s({ name: 'migration-unsafe', aliases: ['unsafe-migration'], app: 'bookstore-catalog-us-east', behaviour: 'slow', migration: 'unsafe', description: 'the release also drops a column the old binary reads, with no down file: Step 0 stops the code rollback and hands off to the data layer (PITR)' }),
+  s({ name: 'roll-forward', app: 'bookstore-catalog-us-east', behaviour: 'slow', migration: 'unsafe', fix: true, description: 'the release drops a column (no down file) and regresses p99; a fix build that keeps the new schema waits on a branch: rewind rollback --fix ships it' }),
   s({ name: 'crashloop', app: 'bookstore-catalog-us-east', behaviour: 'crash-loop', description: 'the new image crash-loops; the rollout stalls and exceeds its progress deadline' }),
   s({ name: 'pull-failure', app: 'bookstore-catalog-us-east', behaviour: 'pull-failure', description: 'the new digest was never pushed: ErrImagePull, then ImagePullBackOff' }),
   s({ name: 'readiness-fail', app: 'bookstore-catalog-us-east', behaviour: 'readiness-fail', description: 'the new image runs but never gets Ready' }),
