@@ -48,6 +48,14 @@ export type PlanTarget =
       readonly revision: string;
       /** The Argo CD history entry of `revision`, when known. */
       readonly historyId: number | null;
+    }
+  | {
+      /** Issue 14: the feature-flag kill switch. Nothing is rolled back: these flags go off. */
+      readonly kind: 'flag-off';
+      readonly flags: readonly string[];
+      /** No revision is deployed back: ''. */
+      readonly revision: string;
+      readonly historyId: null;
     };
 
 export type Decision =

@@ -2,6 +2,7 @@ import type { StepDefinition } from './step-definition.ts';
 import * as argocd from './argocd-steps.ts';
 import { followupAwaitRevert, followupRevert } from './followup-steps.ts';
 import * as kube from './kube-steps.ts';
+import { flagOff, flagWaitApplied } from './flag-steps.ts';
 import { verifyDigest, verifyMetrics } from './verify-steps.ts';
 
 /**
@@ -32,6 +33,8 @@ export const stepDefinitions: readonly StepDefinition<unknown>[] = [
   kube.kubeWaitRollout,
   kube.kubeReleaseHold,
   followupRevert,
+  flagOff,
+  flagWaitApplied,
 ];
 
 const byKind = new Map(stepDefinitions.map((d) => [d.kind, d]));

@@ -5,6 +5,7 @@ import { argocdRollback, preflight, verifyDigest, waitHealthy } from './rollback
 import { verifyMetrics } from './verify-metrics-step.ts';
 import { kubePreflight, kubeReleaseHold, kubeRolloutUndo, kubeWaitRollout, kubeWriteHold } from './kube-undo-steps.ts';
 import { revert } from './revert-steps.ts';
+import { flagOff, flagWaitApplied } from './flag-steps.ts';
 import { disableAutoSync, holdOwner, pinTargetRevision, restoreOwner, restoreSyncPolicy, unpinTargetRevision } from './sync-policy-steps.ts';
 
 /** One handler per step kind of `core/steps/` (a test checks both lists agree). */
@@ -32,4 +33,6 @@ export const stepHandlers: readonly StepHandler<unknown>[] = [
   kubeWaitRollout,
   kubeReleaseHold,
   revert,
+  flagOff,
+  flagWaitApplied,
 ];
