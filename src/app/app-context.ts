@@ -9,8 +9,9 @@ import { loadConfig } from '../config/load-config.ts';
 import { resolveSecret } from '../config/secrets.ts';
 import type { AppEntry, RewindConfig } from '../config/config-types.ts';
 import type { AppConfig } from '../core/facts.ts';
-import type { ChangeAnalyzer, ClusterClient, Clock, ConfigRepo, GitOpsClient, ImageRegistry, JournalStore, MetricsSource, RevertPublisher, RolloutControl } from '../core/ports.ts';
-import type { VerificationDeps } from '../executor/step-context.ts';
+import type { ChangeAnalyzer, ClusterClient, Clock, ConfigRepo, FlagEvidenceReader, GitOpsClient, ImageRegistry, JournalStore, MetricsSource, RevertPublisher, RolloutControl } from '../core/ports.ts';
+import type { FlagStores, VerificationDeps } from '../executor/step-context.ts';
+import { openFlagStores } from './flag-stores.ts';
 import { ConfigError, NotFoundError, UsageError } from '../core/errors.ts';
 import { systemClock } from './system-clock.ts';
 
@@ -32,6 +33,10 @@ export interface AppContext {
   rollouts?(clusterName: string): Promise<RolloutControl>;
   /** git revert and push in rewind's own clone of the config repo; undefined without a configRepo. */
   reverts?(): Promise<RevertPublisher | undefined>;
+  /** Issue 14: the app's declared flags with their providers' stores (flagd in git, Unleash). */
+  flagStores?(app: string): FlagStores;
+  /** Issue 14: hunks and flag-file changes of a config repo window; undefined without a configRepo. */
+  flagEvidence?(): Promise<FlagEvidenceReader | undefined>;
   close(): Promise<void>;
 }
 
@@ -86,6 +91,10 @@ export async function openAppContext(global: AppOptions, env: NodeJS.ProcessEnv,
       ...(entry.gitops === 'none' ? { gitops: 'none' as const } : {}),
       ...(entry.revert ? { revert: entry.revert } : {}),
     };
+  };
+
+  const missingApp = (name: string): never => {
+    throw new NotFoundError(`unknown app "${name}" in ${config.file}`, { hint: `known apps: ${config.apps.map((a) => a.name).join(', ') || '(none)'}` });
   };
 
   const getRepo = (): Promise<ConfigRepo | undefined> => {
@@ -202,6 +211,15 @@ export async function openAppContext(global: AppOptions, env: NodeJS.ProcessEnv,
       // Its clones live in rewind's state directory, never in the user's checkout.
       const stateDir = global.stateDir ?? (env['REWIND_STATE_DIR'] || undefined) ?? config.state.dir ?? defaultStateDir(env);
       return createGitRevertPublisher({ repoPath: repoConfig.path, workRoot: join(stateDir, 'git-reverts'), ...(token ? { token } : {}), env });
+    },
+    flagStores(name) {
+      const stateDir = global.stateDir ?? (env['REWIND_STATE_DIR'] || undefined) ?? config.state.dir ?? defaultStateDir(env);
+      return openFlagStores({ config, app: toAppConfig(config.apps.find((a) => a.name === name) ?? missingApp(name)), env, stateDir, repo: getRepo });
+    },
+    async flagEvidence() {
+      if (!config.configRepo) return undefined;
+      const { createGitFlagEvidenceReader } = await import('../adapters/flags/index.ts');
+      return createGitFlagEvidenceReader({ repoPath: config.configRepo.path });
     },
     async close() {
       if (journal) await (await journal).close();

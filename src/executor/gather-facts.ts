@@ -1,6 +1,8 @@
 import { chooseLastKnownGood } from '../core/last-known-good.ts';
 import { Fact, type AppConfig, type Facts } from '../core/facts.ts';
-import type { ChangeAnalyzer, ClusterClient, ConfigRepo, GitOpsClient, RolloutControl, TemplateSource } from '../core/ports.ts';
+import type { ChangeAnalyzer, ClusterClient, ConfigRepo, FlagEvidenceReader, GitOpsClient, RolloutControl, TemplateSource } from '../core/ports.ts';
+import type { FlagStores } from './step-context.ts';
+import { flagEvidenceFact } from './gather-flag-facts.ts';
 import { rolloutHistoryFact } from './gather-undo-facts.ts';
 import { NotFoundError } from '../core/errors.ts';
 import { runningRevision } from '../core/domain.ts';
@@ -16,6 +18,8 @@ export interface GatherDeps {
   readonly now: () => Date;
   /** The Deployment's ReplicaSet history, for `rollout undo` (absent: that mechanism declines). */
   readonly rollouts?: RolloutControl;
+  /** Issue 14: the bad release's hunks and the declared flags' providers (absent: the app declares no flag). */
+  readonly flags?: { readonly reader: FlagEvidenceReader; readonly stores: FlagStores };
 }
 
 export interface GatherRequest {
@@ -69,8 +73,10 @@ export async function gatherFacts(deps: GatherDeps, req: GatherRequest): Promise
   }
   const [migrations, diagnosis, targetImages] = await Promise.all([deps.analyzer.migrations(from, to), deps.analyzer.diagnose(from, to), templateImages(deps.templates, from)]);
   const range = `${from.slice(0, 7)}..${to.slice(0, 7)}`;
+  const flagEvidence = await flagEvidenceFact(deps.flags, app, from, to, diagnosis.files);
   return {
     ...base,
+    ...(flagEvidence ? { flagEvidence } : {}),
     migrations: Fact.of(migrations, `git diff ${range} -- ${app.migrations ?? '**/migrations/*.sql'}`),
     diagnosis: Fact.of(diagnosis, `git diff --name-status ${range}${app.repoPath ? ` -- ${app.repoPath}` : ''}`),
     ...(targetImages ? { targetImages } : {}),
