@@ -115,7 +115,7 @@ async function generateConfigMaps(dir: string, k: Kustomization): Promise<KubeOb
     if (g.namespace) metadata.namespace = g.namespace;
     if (options.labels) metadata.labels = { ...options.labels };
     if (options.annotations) metadata.annotations = { ...options.annotations };
-    out.push({ apiVersion: 'v1', kind: 'ConfigMap', metadata, data } as KubeObject);
+    out.push({ apiVersion: 'v1', kind: 'ConfigMap', metadata, data });
   }
   return out;
 }
