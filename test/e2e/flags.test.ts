@@ -128,6 +128,21 @@ describe('the feature-flag kill switch on flagd-in-git', () => {
     // The flip is a commit on the tracked branch, the bad release's own commit still below it.
     const log = (await run('git', ['-C', sb.configRepo.path, 'log', '-2', '--format=%s', sb.configRepo.branch])).stdout.split('\n');
     assert.deepEqual(log.slice(0, 2), ['rewind: turn catalog.new-search off', 'catalog: turn on catalog.new-search in us-east']);
+
+    // Turning the feature on again is a person's call: `flags restore` does it on request, from what the run journaled.
+    const dry = await i.run(['flags', 'restore', r.doc.runId, '--dry-run']);
+    assert.equal(dry.code, 0, dry.stderr);
+    assert.match(dry.stdout, /catalog\.new-search: dry run: would put catalog\.new-search back to \{"state":"ENABLED","variants":\{"on":true,"off":false\},"defaultVariant":"on"\}/);
+    const refused = await i.run(['flags', 'restore', r.doc.runId]);
+    assert.equal(refused.code, 1, 'no terminal to confirm on: refused');
+    const restored = await i.run(['flags', 'restore', r.doc.runId, '--yes']);
+    assert.equal(restored.code, 0, restored.stderr);
+    assert.match(restored.stdout, /catalog\.new-search: put catalog\.new-search back in main \(commit [0-9a-f]{7}\)/);
+    await i.until('Argo CD ships the restore', (s) => s.historyId > after.historyId && s.sync === 'Synced');
+    for (let n = 0; n < 120 && (await flagInConfigMap('us-east')) !== 'on'; n++) await new Promise((res) => setTimeout(res, 250));
+    assert.equal(await flagInConfigMap('us-east'), 'on');
+    const again = await i.json<{ flags: { outcome: string }[] }>(['flags', 'restore', r.doc.runId, '--yes']);
+    assert.deepEqual(again.doc.flags.map((f) => f.outcome), ['unchanged'], 'idempotent');
   });
 
   test('a flag that covers only part of the change (the image moved too) is declined with the uncovered hunk; Argo CD rollback is chosen', async () => {
@@ -150,10 +165,13 @@ describe('the feature-flag kill switch on flagd-in-git', () => {
   test('a flip whose metrics do not recover ends failed with the numbers (exit 4); the flag stays off', async () => {
     const app = 'bookstore-catalog-us-east';
     const i = incident(sb, app);
-    const before = await i.status();
-    const b = await i.run(['sandbox', 'break', app, '--dir', sb.dir, '--scenario', 'flag']);
-    assert.equal(b.code, 0, b.stderr);
-    await i.until('the flag release deployed', (s) => s.historyId > before.historyId && s.sync === 'Synced');
+    // After the first test's restore the flag is on again: that commit is a release that only turned it on.
+    if ((await flagInConfigMap('us-east')) !== 'on') {
+      const before = await i.status();
+      const b = await i.run(['sandbox', 'break', app, '--dir', sb.dir, '--scenario', 'flag']);
+      assert.equal(b.code, 0, b.stderr);
+      await i.until('the flag release deployed', (s) => s.historyId > before.historyId && s.sync === 'Synced');
+    }
     // A bar the healthy catalog cannot meet (its p99 is ~0.2 s): turning the flag off cannot prove recovery.
     const strict = await configVariant('strict', (doc) => {
       const entry = doc.apps.find((a) => a['name'] === app);
