@@ -31,6 +31,9 @@ export const flagOff = handle(flags.flagOff, async (params, ctx) => {
 export const flagWaitApplied = handle(flags.flagWaitApplied, async (params, ctx) => {
   if (ctx.dryRun) return StepOutcome.skipped('dry run: nothing to wait for');
   const { flag, store } = await storeFor(ctx, params.key);
+  // Argo CD polls git every few minutes unless a webhook tells it; a refresh makes it look at the
+  // branch head now, and auto-sync then ships the flip (no sync by rewind: the policy stays the team's).
+  if (params.provider === 'flagd') await ctx.gitops.getApplication(ctx.plan.app, { refresh: true });
   let last = '';
   const started = ctx.clock.now().getTime();
   const ok = await pollUntil(ctx, async () => {
@@ -42,5 +45,9 @@ export const flagWaitApplied = handle(flags.flagWaitApplied, async (params, ctx)
   }, 1000);
   const seconds = Math.round((ctx.clock.now().getTime() - started) / 1000);
   if (!ok) return StepOutcome.failed(`${params.key} still evaluates ${last || 'unknown'} where the workload reads it`);
-  return StepOutcome.succeeded(`${params.key} evaluates off where the workload reads it after ${seconds} s: ${last}`);
+  const synced = params.provider === 'flagd' ? await ctx.gitops.getApplication(ctx.plan.app) : undefined;
+  return StepOutcome.succeeded(
+    `${params.key} evaluates off where the workload reads it after ${seconds} s: ${last}`,
+    ...(synced ? [`argo cd: ${ctx.plan.app} ${synced.sync.status} at ${synced.sync.revision.slice(0, 7)}, auto-sync left as it was`] : []),
+  );
 });

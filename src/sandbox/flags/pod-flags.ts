@@ -28,6 +28,8 @@ type PodVolume = { configMap?: { name?: string } };
 export class PodFlags {
   readonly #view: (cluster: string) => ClusterView;
   readonly #projected = new Map<string, Projected>();
+  /** Per Pod: what its flagd last loaded successfully. */
+  readonly #lastGood = new Map<string, boolean>();
 
   constructor(view: (cluster: string) => ClusterView) {
     this.#view = view;
@@ -55,17 +57,21 @@ export class PodFlags {
   slowFeatureOn(cluster: string, pod: Pod, atMs: number): boolean {
     const text = this.#file(cluster, pod, atMs);
     if (text === undefined) return false;
+    const key = `${cluster}/${pod.metadata.uid}`;
     const core = new FlagdCore(undefined, quiet);
     try {
       core.setConfigurations(text);
     } catch {
       // flagd keeps serving its last good configuration when a reload fails; so does this Pod.
-      return false;
+      return this.#lastGood.get(key) ?? false;
     }
-    return core.resolveBooleanEvaluation(SLOW_FEATURE, false, {}, quiet).value;
+    const on = core.resolveBooleanEvaluation(SLOW_FEATURE, false, {}, quiet).value;
+    this.#lastGood.set(key, on);
+    return on;
   }
 
   forget(cluster: string, uid: string): void {
     this.#projected.delete(`${cluster}/${uid}`);
+    this.#lastGood.delete(`${cluster}/${uid}`);
   }
 }
