@@ -90,6 +90,7 @@ export async function openAppContext(global: AppOptions, env: NodeJS.ProcessEnv,
       ...(entry.verify ? { verify: entry.verify } : {}),
       ...(entry.gitops === 'none' ? { gitops: 'none' as const } : {}),
       ...(entry.revert ? { revert: entry.revert } : {}),
+      ...(entry.autoSyncHold ? { autoSyncHold: entry.autoSyncHold } : {}),
     };
   };
 

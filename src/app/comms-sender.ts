@@ -16,12 +16,12 @@ export interface SendOptions {
   readonly clock: Clock;
   /** Attempts after the first. */
   readonly retries: number;
-  readonly baseDelayMs?: number;
-  readonly maxDelayMs?: number;
   /** Records of the run so far; the ones this call appends are pushed onto it. */
   readonly records: JournalRecord[];
-  readonly signal?: AbortSignal;
 }
+
+const BASE_DELAY_MS = 1000;
+const MAX_DELAY_MS = 30_000;
 
 /** The reference of the run's first delivery to this target: the Slack thread, the incident. */
 export function threadOf(records: readonly JournalRecord[], target: string): { readonly ref: string } | undefined {
@@ -40,20 +40,18 @@ export async function sendNotice(notifier: Notifier, notice: Notice, opts: SendO
     return r;
   };
   await write({ ...base, at: opts.clock.now().toISOString(), state: 'intent' });
-  const baseDelay = opts.baseDelayMs ?? 1000;
-  const maxDelay = opts.maxDelayMs ?? 30_000;
   for (let attempt = 1; ; attempt++) {
     try {
       const thread = threadOf(opts.records, target);
-      const res = await notifier.deliver(notice, thread, { signal: opts.signal ?? new AbortController().signal });
+      const res = await notifier.deliver(notice, thread, { signal: new AbortController().signal });
       return await write({ ...base, at: opts.clock.now().toISOString(), state: 'sent', attempts: attempt, ...(res.ref !== undefined ? { ref: res.ref } : {}) });
     } catch (e) {
       const err = e instanceof DeliveryError ? e : new DeliveryError(`${target}: ${e instanceof Error ? e.name : 'error'}`, { retryable: false });
       if (!err.retryable || attempt > opts.retries) {
         return await write({ ...base, at: opts.clock.now().toISOString(), state: 'failed', attempts: attempt, error: err.message });
       }
-      const backoff = Math.min(maxDelay, baseDelay * 2 ** (attempt - 1));
-      await opts.clock.sleep(err.retryAfterMs !== undefined ? Math.min(err.retryAfterMs, 5 * maxDelay) : backoff, opts.signal).catch(() => undefined);
+      const backoff = Math.min(MAX_DELAY_MS, BASE_DELAY_MS * 2 ** (attempt - 1));
+      await opts.clock.sleep(err.retryAfterMs !== undefined ? Math.min(err.retryAfterMs, 5 * MAX_DELAY_MS) : backoff).catch(() => undefined);
     }
   }
 }

@@ -5,8 +5,7 @@
  * and so sends nothing. Deliveries run in order behind the run, never in its way: the run's last
  * record waits for them, so the process does not exit with a message half-sent.
  */
-import { audiencesFor, eventOf, makeNotice, noticeFacts, DeliveryError, type Audience, type CommsEvent, type Severity } from '../core/comms.ts';
-import { isRewindError } from '../core/errors.ts';
+import { audiencesFor, eventOf, makeNotice, noticeFacts, COMMS_EVENTS, DeliveryError, type Audience, type CommsEvent, type Severity } from '../core/comms.ts';
 import type { Plan } from '../core/plan.ts';
 import type { Clock, JournalStore, Notifier } from '../core/ports.ts';
 import type { JournalRecord } from '../core/run.ts';
@@ -22,8 +21,6 @@ export interface Subscription {
   readonly events: readonly CommsEvent[];
 }
 
-const ALL: readonly CommsEvent[] = ['started', 'mitigated', 'verified', 'failed', 'follow-up-done'];
-
 /** A receiver rewind cannot build (a missing channel or secret): every notice to it is a `failed` record naming what to configure. */
 const unreachable = (target: string, why: string): Notifier => ({
   target,
@@ -34,7 +31,7 @@ async function secret(ref: SecretRef, env: NodeJS.ProcessEnv, key: string): Prom
   try {
     return await resolveSecret(ref, env, key);
   } catch (e) {
-    return { error: isRewindError(e) || e instanceof Error ? e.message : 'cannot read the secret' };
+    return { error: e instanceof Error ? e.message : 'cannot read the secret' };
   }
 }
 
@@ -48,7 +45,7 @@ export async function subscriptionsFor(
 ): Promise<Subscription[]> {
   const subs: Subscription[] = [];
   if (comms) {
-    for (const audience of audiencesFor(app.severity)) subs.push({ notifier: await notifierFor(audience, comms, app, env), events: ALL });
+    for (const audience of audiencesFor(app.severity)) subs.push({ notifier: await notifierFor(audience, comms, app, env), events: COMMS_EVENTS });
   }
   const mine = runbooks.filter((r) => (!r.mechanisms || r.mechanisms.includes(plan.mechanism ?? '')) && (!r.apps || r.apps.includes(app.name)));
   if (mine.length) {
@@ -104,7 +101,6 @@ export interface CommsWiring {
   /** The app's severity and channel (from rewind.yaml). */
   appOf(name: string): { readonly name: string; readonly severity: Severity; readonly slackChannel?: string };
   subscriptions(app: { readonly name: string; readonly severity: Severity; readonly slackChannel?: string }, plan: Plan): Promise<Subscription[]>;
-  readonly baseDelayMs?: number;
 }
 
 /**
@@ -138,7 +134,7 @@ export function notifyingJournal(journal: JournalStore, wiring: CommsWiring): Jo
         current.subs ??= wiring.subscriptions(app, current.plan);
         const notice = makeNotice(event, noticeFacts(current.plan, app.severity, record.runId, current.records));
         for (const s of await current.subs) {
-          if (s.events.includes(event)) await sendNotice(s.notifier, notice, { journal, clock: wiring.clock, retries: wiring.retries, records: current.records, ...(wiring.baseDelayMs !== undefined ? { baseDelayMs: wiring.baseDelayMs } : {}) });
+          if (s.events.includes(event)) await sendNotice(s.notifier, notice, { journal, clock: wiring.clock, retries: wiring.retries, records: current.records });
         }
       }).catch(() => undefined);
     }

@@ -49,7 +49,7 @@ async function planAndRun(input: UndoDemoInput, mechanism?: string): Promise<{ p
   return { plan, result };
 }
 
-export const kubectlDemo: UndoDemo = async (input) => {
+const kubectlDemo: UndoDemo = async (input) => {
   const { ctx, app, opts } = input;
   const before = mainImage(await watch(ctx, app, 'reading the Deployment', () => true));
   opts.say(`${app} has no Argo CD Application: its team ships with kubectl set image. It runs ${before}`);
@@ -59,7 +59,7 @@ export const kubectlDemo: UndoDemo = async (input) => {
   return planAndRun(input);
 };
 
-export const autosyncFootgunDemo: UndoDemo = async (input) => {
+const autosyncFootgunDemo: UndoDemo = async (input) => {
   const { ctx, app, opts } = input;
   const gitops = await ctx.gitops();
   const lastId = (await gitops.getApplication(app)).history.at(-1)?.id ?? 0;

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AdapterError } from '../core/errors.ts';
 import type { Plan } from '../core/plan.ts';
+import type { MetricsFacts } from '../core/analysis/evidence.ts';
 import type { RunResult } from '../executor/execute-plan.ts';
 import type { ProgressEvent } from '../executor/step-context.ts';
 import { rewindBin } from './rewind-bin.ts';
@@ -11,7 +12,7 @@ import { openAppContext, type AppOptions } from './app-context.ts';
 import { planRollback } from './plan-service.ts';
 import { executeRollback } from './rollback-service.ts';
 import { findScenario } from './sandbox-host.ts';
-import { metricsEvidence, verifyNow, type MetricsEvidence } from './verify-service.ts';
+import { metricsEvidence, verifyNow } from './verify-service.ts';
 import { UNDO_DEMOS } from './demo-undo.ts';
 
 const bin = rewindBin();
@@ -52,7 +53,7 @@ export interface DemoResult {
  * The alert fires by itself a minute or two of sandbox time after the deploy ([1m] window, `for:
  * 1m`): wait for it, bounded, so the plan correlates the deploy with its real `activeAt`.
  */
-async function waitForAlert(ctx: Awaited<ReturnType<typeof openAppContext>>, app: string, signal: AbortSignal, realMs: number): Promise<MetricsEvidence> {
+async function waitForAlert(ctx: Awaited<ReturnType<typeof openAppContext>>, app: string, signal: AbortSignal, realMs: number): Promise<MetricsFacts> {
   const until = Date.now() + realMs;
   for (;;) {
     const e = await metricsEvidence(ctx, app, { lookBackMinutes: 15, signal });

@@ -8,11 +8,12 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { firingAlertFor } from '../core/analysis/evidence.ts';
 import { resolveVerification } from '../core/analysis/verification.ts';
-import { isRewindError } from '../core/errors.ts';
 import type { Sample } from '../core/metrics.ts';
-import { buildPostmortem, runMoments, thresholdOf, type Postmortem, type PostmortemInput } from '../report/postmortem/postmortem.ts';
+import { runMoments } from '../core/run.ts';
+import { buildPostmortem, thresholdOf, type Postmortem, type PostmortemInput } from '../report/postmortem/postmortem.ts';
 import { renderPostmortemMarkdown } from '../report/postmortem/postmortem-markdown.ts';
 import { renderMetricChart, type ChartMark } from '../report/postmortem/metric-chart.ts';
+import { planTimes } from '../report/recovery-report.ts';
 import type { AppContext } from './app-context.ts';
 import { loadRun } from './run-lookup.ts';
 
@@ -23,7 +24,7 @@ export interface PostmortemFiles {
   readonly files: { readonly markdown: string; readonly json: string; readonly chart?: string; readonly png?: string; readonly journal: string };
 }
 
-const why = (e: unknown) => (isRewindError(e) || e instanceof Error ? e.message : String(e));
+const why = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
 export async function writePostmortem(ctx: AppContext, runId: string, outDir: string, opts: { png?: boolean } = {}): Promise<PostmortemFiles> {
   const journal = await ctx.journal();
@@ -43,7 +44,7 @@ export async function writePostmortem(ctx: AppContext, runId: string, outDir: st
   const journalName = `${runId}.journal.jsonl`;
   const journalHref = (line: number) => `${journalName}#L${line}`;
   const started = records[0];
-  const correlation = plan.preflight.find((p) => p.id === 'correlation');
+  const planned = planTimes(plan);
 
   // The bad deploy: Argo CD's history entry, else what the plan recorded of it.
   let deploy: PostmortemInput['deploy'];
@@ -56,9 +57,8 @@ export async function writePostmortem(ctx: AppContext, runId: string, outDir: st
   } catch (e) {
     gaps.push(`Argo CD could not be read (${why(e)}): the deploy time comes from the plan`);
   }
-  if (!deploy) {
-    const claim = correlation?.evidence.map((e) => /^history (\d+) synced at (\S+)$/.exec(e.claim)).find(Boolean);
-    if (claim && plan.from.revision) deploy = { id: Number(claim[1]), revision: plan.from.revision, deployedAt: new Date(claim[2] ?? '').toISOString(), link: { label: 'the plan\'s correlation check (journal line 1)', href: journalHref(1) } };
+  if (!deploy && planned.deployedAt && badId !== null && plan.from.revision) {
+    deploy = { id: badId, revision: plan.from.revision, deployedAt: planned.deployedAt, link: { label: 'the plan\'s correlation check (journal line 1)', href: journalHref(1) } };
   }
 
   // The alert: Prometheus' activeAt while it still fires, else the time the plan was given.
@@ -75,8 +75,7 @@ export async function writePostmortem(ctx: AppContext, runId: string, outDir: st
     }
   }
   if (!alert) {
-    const given = correlation?.evidence.find((e) => e.claim.startsWith('alert fired at '));
-    if (given) alert = { name: 'the alert given to the plan', activeAt: new Date(given.claim.slice('alert fired at '.length)).toISOString(), link: { label: `${given.source} (plan, journal line 1)`, href: journalHref(1) } };
+    if (planned.alertAt) alert = { name: 'the alert given to the plan', activeAt: planned.alertAt, link: { label: `${planned.alertSource ?? 'the plan'} (plan, journal line 1)`, href: journalHref(1) } };
     else gaps.push('no alert time: none was firing for the service when the draft was written, and the plan was given none');
   }
 

@@ -3,12 +3,11 @@
  * log for each app's folder, and Argo CD's history, deduplicated by revision) for the pure
  * recovery report. A source that cannot be read is named in the report's gaps.
  */
-import { isRewindError } from '../core/errors.ts';
 import { buildRecoveryReport, type RecoveryReport, type ReportRun } from '../report/recovery-report.ts';
 import type { AppContext } from './app-context.ts';
 import { loadRun } from './run-lookup.ts';
 
-const why = (e: unknown) => (isRewindError(e) || e instanceof Error ? e.message : String(e));
+const why = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
 export async function recoveryReport(ctx: AppContext, opts: { sinceMs: number; app?: string }): Promise<RecoveryReport> {
   const now = ctx.clock.now();
@@ -29,17 +28,17 @@ export async function recoveryReport(ctx: AppContext, opts: { sinceMs: number; a
   const deploys: { app: string; revisions: string[] }[] = [];
   let deployLogStart: string | undefined;
   const repo = ctx.config.configRepo;
-  const records = repo ? await import('../adapters/records/index.ts') : undefined;
-  if (repo && records) deployLogStart = await records.historyStart(repo.path, repo.branch).catch((e: unknown) => (gaps.push(`the config repo's history could not be read: ${why(e)}`), undefined));
+  const git = repo ? await import('../adapters/git/index.ts') : undefined;
+  if (repo && git) deployLogStart = await git.historyStart(repo.path, repo.branch).catch((e: unknown) => (gaps.push(`the config repo's history could not be read: ${why(e)}`), undefined));
   else gaps.push('rewind.yaml has no configRepo: deploys are counted from Argo CD history only');
   const gitops = await ctx.gitops().catch((e: unknown) => (gaps.push(`Argo CD could not be reached: ${why(e)}`), undefined));
   for (const a of apps) {
     const revisions = new Set<string>();
-    if (repo && records) {
+    if (repo && git) {
       if (!a.repoPath) gaps.push(`${a.name} has no repoPath: its config repo commits cannot be told apart`);
       else {
         try {
-          for (const c of await records.deployCommits(repo.path, repo.branch, since, a.repoPath)) revisions.add(c.revision);
+          for (const c of await git.deployCommits(repo.path, repo.branch, since, a.repoPath)) revisions.add(c.revision);
         } catch (e) {
           gaps.push(`${a.name}: git log failed: ${why(e)}`);
         }

@@ -4,7 +4,7 @@
  * rollback's `verify.metrics` step runs). Nothing measured is never "ok": an app with no metrics,
  * or no Prometheus to ask, is reported as not checked.
  */
-import { measure, compileMetric, type Measurement, type MeasurementPhase, type MetricSpec } from '../core/analysis/analysis.ts';
+import { measure, compileMetric, describeConditions, type Measurement, type MeasurementPhase, type MetricSpec } from '../core/analysis/analysis.ts';
 import { firingAlertFor, regressionStart, type MetricsFacts } from '../core/analysis/evidence.ts';
 import { recoveryDeadlineMs, resolveVerification, type VerificationSpec } from '../core/analysis/verification.ts';
 import { isRewindError } from '../core/errors.ts';
@@ -194,16 +194,13 @@ export async function watchRecovery(
   return { ...summarise(p, checks), deadlineMs };
 }
 
-/** What the metrics say for `plan` (core/analysis/evidence.ts `MetricsFacts`). */
-export type MetricsEvidence = MetricsFacts;
-
 /**
  * What the metrics say for `plan`: the app's firing alert and when it became active, each check's
  * value now, and when its current regression started (over the last `lookBackMinutes`), so the
  * seed's "landed within 30 minutes and the alert fired after" test can use them. Reads only;
  * a store that cannot be read is a note, never an error of the plan.
  */
-export async function metricsEvidence(ctx: AppContext, appName: string, opts: { lookBackMinutes?: number; signal?: AbortSignal } = {}): Promise<MetricsEvidence> {
+export async function metricsEvidence(ctx: AppContext, appName: string, opts: { lookBackMinutes?: number; signal?: AbortSignal } = {}): Promise<MetricsFacts> {
   const p = await prepare(ctx, appName);
   const scrapeIntervalMs = ctx.config.prometheus?.scrapeIntervalMs ?? 15_000;
   const base = { store: p.base.prometheus, scrapeIntervalMs };
@@ -231,8 +228,7 @@ export async function metricsEvidence(ctx: AppContext, appName: string, opts: { 
   const checks = await Promise.all(
     p.spec.metrics.map(async (spec) => {
       const c = current.checks.find((x) => x.name === spec.name);
-      const threshold = [spec.successCondition && `ok if ${spec.successCondition}`, spec.failureCondition && `bad if ${spec.failureCondition}`].filter(Boolean).join('; ');
-      const base = { name: spec.name, phase: c?.phase ?? 'Inconclusive', values: c?.values ?? [], threshold };
+      const base = { name: spec.name, phase: c?.phase ?? 'Inconclusive', values: c?.values ?? [], threshold: describeConditions(spec) };
       if (c?.phase !== 'Failed') return base;
       const range = await source.queryRange(spec.query, { start: new Date(now.getTime() - minutes * 60_000), end: now, stepSeconds: step }, signal).catch((e: unknown) => {
         notes.push(`${spec.name}: the last ${minutes} minutes could not be read: ${(e as Error).message}`);
@@ -262,7 +258,7 @@ export async function planMetricsFacts(ctx: AppContext, appName: string, opts: {
   // A plan during an incident must not hang on a store that does not answer: evidence is optional.
   const timeoutMs = opts.timeoutMs ?? 15_000;
   const signal = AbortSignal.timeout(timeoutMs);
-  const e: MetricsEvidence = await metricsEvidence(ctx, appName, { signal }).catch((err: unknown): MetricsEvidence => {
+  const e: MetricsFacts = await metricsEvidence(ctx, appName, { signal }).catch((err: unknown): MetricsFacts => {
     if (!signal.aborted) throw err;
     const p = ctx.config.prometheus;
     return { store: withoutUserInfo(p?.url), scrapeIntervalMs: p?.scrapeIntervalMs ?? 15_000, checks: [], notes: [`the metrics could not be read within ${timeoutMs / 1000}s`] };

@@ -36,4 +36,11 @@ runbooks:
     assert.match(messages, /apiKeyFile \/etc\/rewind\/k is mode 0644/);
     assert.match(messages, /comms.timeout must be a duration/);
   });
+
+  it('says each inline secret once, naming the keys that exist', () => {
+    const key = parse('comms:\n  statusPage: { atlassian: { pageId: p, apiKey: k } }\n');
+    assert.equal(key.errors.filter((e) => /inline secret "apiKey"/.test(e.message)).length, 1, JSON.stringify(key.errors));
+    const url = parse('comms:\n  statusPage: { url: "https://status.example.com/hook/x" }\n');
+    assert.deepEqual(url.errors.map((e) => e.message), ['inline secret "url" is not allowed: use webhookUrlEnv (an environment variable) or webhookUrlFile (a 0600 file)']);
+  });
 });

@@ -171,12 +171,15 @@ export function commsRules(
       if (o && o[`${key}Env`] !== undefined && o[`${key}File`] !== undefined) err([...path, `${key}File`], `set ${key}Env or ${key}File, not both`);
     };
     // A webhook URL is its own credential: written inline, it would sit in backups and diffs.
+    // (apiKey is refused by the shared secretsOnlyByReference rule.) `url` is the slip for webhookUrl.
     const inline = (o: object | undefined, keys: readonly string[], path: ConfigPath) => {
-      for (const k of keys) if (o && k in o) err([...path, k], `inline secret "${k}" is not allowed: use ${k}Env (an environment variable) or ${k}File (a 0600 file)`);
+      for (const k of keys) {
+        const ref = k === 'url' ? 'webhookUrl' : k;
+        if (o && k in o) err([...path, k], `inline secret "${k}" is not allowed: use ${ref}Env (an environment variable) or ${ref}File (a 0600 file)`);
+      }
     };
     inline(w.slack, ['botToken', 'webhookUrl', 'tenantWebhookUrl'], ['comms', 'slack']);
     inline(w.statusPage, ['webhookUrl', 'url'], ['comms', 'statusPage']);
-    inline(w.statusPage?.atlassian, ['apiKey'], ['comms', 'statusPage', 'atlassian']);
     for (const k of ['botToken', 'webhookUrl', 'tenantWebhookUrl']) both(w.slack, k, ['comms', 'slack']);
     both(w.statusPage, 'webhookUrl', ['comms', 'statusPage']);
     both(w.statusPage?.atlassian, 'apiKey', ['comms', 'statusPage', 'atlassian']);

@@ -66,11 +66,11 @@ export const rewindConfigSchema: Shape = obj(
       description: 'Where to reach the image registries image references name (to resolve tags to digests).',
       items: obj('A registry.', {
         host: str('The registry host image references name, e.g. ghcr.io.'),
-        url: str('Where its OCI distribution API answers (a mirror); default https://<host>.', 'uri'),
+        url: str('Where its OCI distribution API answers (a mirror); default https://<host> (docker.io: https://registry-1.docker.io).', 'uri'),
         caFile: str('CA bundle that signed its certificate. Relative to this file.'),
       }, ['host']),
     },
-    dockerConfig: str('Docker config.json with registry credentials (auths); default $DOCKER_CONFIG/config.json or ~/.docker/config.json. Relative to this file.'),
+    dockerConfig: str('Docker config.json with registry credentials (its auths only: credHelpers and credsStore are not run); default $DOCKER_CONFIG/config.json or ~/.docker/config.json. Relative to this file.'),
     apps: {
       type: 'array',
       description: 'Argo CD Applications rewind may roll back.',
@@ -88,6 +88,7 @@ export const rewindConfigSchema: Shape = obj(
         slackChannel: str('Slack channel for Step 4.'),
         gitops: { type: 'enum', values: ['argocd', 'none'], description: 'Who deploys the workload: an Argo CD Application named like the app (default), or nothing (`none`: rewind undoes the Deployment through the Kubernetes API, as kubectl rollout undo).' },
         revert: { type: 'enum', values: ['push', 'review'], description: 'Step 3d done by rewind: git revert the bad commit and push it to the tracked branch (`push`), or to a rewind/revert-RUN branch for review (`review`). Unset: a person reverts (rewind waits). --no-revert overrides it.' },
+        autoSyncHold: { type: 'enum', values: ['disable', 'pin'], description: 'How a rollback is made to stick until the revert lands: turn auto-sync off (`disable`, the default) or pin targetRevision to the good commit and leave auto-sync on (`pin`, the seed\'s alternative). Followed where the app\'s owner leaves that field alone.' },
         flags: {
           type: 'array',
           description: 'Feature flags that gate this app\'s risky changes: the decision tree\'s first branch ("Feature flag covers the change? Flip flag").',

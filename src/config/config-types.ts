@@ -82,6 +82,8 @@ export interface AppEntry {
   readonly gitops: 'argocd' | 'none';
   /** Step 3d by rewind: push the revert, or push it for review; absent: a person reverts. */
   readonly revert?: 'push' | 'review';
+  /** Disable auto-sync (default) or pin targetRevision to the good commit while the run is open. */
+  readonly autoSyncHold?: 'disable' | 'pin';
   /** `verify:` as written (durations in ms, recovery defaults applied); absent when not written. */
   readonly verify?: VerificationSpec;
 }
@@ -89,8 +91,8 @@ export interface AppEntry {
 /** A registry image references name, and where its API answers. */
 export interface RegistryConfig {
   readonly host: string;
-  /** Default `https://<host>`. */
-  readonly url: string;
+  /** Default (the registry adapter's): `https://<host>`, Docker Hub's `https://registry-1.docker.io`. */
+  readonly url?: string;
   readonly caFile?: string;
 }
 

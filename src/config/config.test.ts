@@ -51,7 +51,7 @@ describe('parseConfig', () => {
     assert.equal(r.config?.apps[0]?.verify?.allowUnresolvedTags, true);
     assert.deepEqual(r.config?.registries, [
       { host: 'ghcr.io', url: 'https://127.0.0.1:5003', caFile: '/etc/rewind/ca.crt' },
-      { host: 'quay.io', url: 'https://quay.io' },
+      { host: 'quay.io' },
     ]);
     assert.equal(r.config?.dockerConfig, '/etc/rewind/docker/config.json');
   });

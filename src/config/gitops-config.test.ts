@@ -36,4 +36,11 @@ describe('apps[].gitops and apps[].revert', () => {
     assert.deepEqual(r.config?.configRepo?.token, { env: 'GIT_TOKEN' });
     assert.equal(r.config?.apps[0]?.revert, 'review');
   });
+  it('reads autoSyncHold (disable or pin) and refuses anything else, naming the line', () => {
+    assert.equal(parse(config('    workload: { kind: Deployment, name: search }\n    autoSyncHold: pin\n')).config?.apps[0]?.autoSyncHold, 'pin');
+    const bad = parse(config('    workload: { kind: Deployment, name: search }\n    autoSyncHold: freeze\n'));
+    assert.equal(bad.config, undefined);
+    assert.match(bad.errors[0]?.message ?? '', /autoSyncHold/);
+    assert.match(bad.errors[0]?.where ?? '', /rewind.yaml:\d+:\d+/);
+  });
 });

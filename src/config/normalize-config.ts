@@ -1,6 +1,6 @@
 import { isAbsolute, resolve } from 'node:path';
 import type { MetricSpec } from '../core/analysis/analysis.ts';
-import { parsePromDuration } from '../core/analysis/promql.ts';
+import { parseDuration } from '../core/duration.ts';
 import { withRecoveryDefaults, type VerificationSpec } from '../core/analysis/verification.ts';
 import { normalizeComms, normalizeRunbooks, type WrittenComms, type WrittenRunbook } from './comms-config.ts';
 import type { AppEntry, PrometheusConfig, RewindConfig, SecretRef } from './config-types.ts';
@@ -26,6 +26,7 @@ export interface WrittenConfig {
     flags?: readonly WrittenFlag[];
     gitops?: 'argocd' | 'none';
     revert?: 'push' | 'review';
+    autoSyncHold?: 'disable' | 'pin';
     verify?: WrittenVerify;
   }[];
   readonly state?: { dir?: string; databaseUrlEnv?: string };
@@ -70,7 +71,7 @@ export interface WrittenVerify {
 export const DEFAULT_TOKEN_ENV = 'ARGOCD_AUTH_TOKEN';
 
 /** A duration as written ("30s", "5m", "1h30m") in ms; undefined when it is not one (a rule reports it). */
-export const durationMs = (text: string | undefined): number | undefined => (text === undefined ? undefined : parsePromDuration(text));
+export const durationMs = (text: string | undefined): number | undefined => (text === undefined ? undefined : parseDuration(text));
 
 function normalizeMetric(m: WrittenMetric): MetricSpec {
   const ms = (field: 'interval' | 'initialDelay') => durationMs(m[field]);
@@ -137,6 +138,7 @@ export function normalizeConfig(w: WrittenConfig, file: string): RewindConfig {
     flags: (a.flags ?? []).map(normalizeFlag),
     gitops: a.gitops ?? 'argocd',
     ...(a.revert !== undefined ? { revert: a.revert } : {}),
+    ...(a.autoSyncHold !== undefined ? { autoSyncHold: a.autoSyncHold } : {}),
     ...(a.verify !== undefined ? { verify: normalizeVerify(a.verify) } : {}),
   }));
   return {
@@ -150,7 +152,7 @@ export function normalizeConfig(w: WrittenConfig, file: string): RewindConfig {
     },
     ...(w.configRepo ? { configRepo: { path: abs(w.configRepo.path), branch: w.configRepo.branch ?? 'main', ...(w.configRepo.tokenEnv !== undefined ? { token: { env: w.configRepo.tokenEnv } } : {}) } } : {}),
     ...(w.prometheus ? { prometheus: normalizePrometheus(w.prometheus, abs) } : {}),
-    registries: (w.registries ?? []).map((r) => ({ host: r.host, url: r.url ?? `https://${r.host}`, ...(r.caFile !== undefined ? { caFile: abs(r.caFile) } : {}) })),
+    registries: (w.registries ?? []).map((r) => ({ host: r.host, ...(r.url !== undefined ? { url: r.url } : {}), ...(r.caFile !== undefined ? { caFile: abs(r.caFile) } : {}) })),
     ...(w.dockerConfig !== undefined ? { dockerConfig: abs(w.dockerConfig) } : {}),
     apps,
     state: {

@@ -4,7 +4,7 @@
  * journal's account of what went out. Pure: the adapters deliver, app/comms-service drives.
  */
 import type { Plan } from './plan.ts';
-import type { JournalRecord, NoticeRecord } from './run.ts';
+import { metricsRecovered, runMoments, type JournalRecord, type NoticeRecord } from './run.ts';
 
 /** What a run tells people, in the order a run can reach them. */
 export type CommsEvent = 'started' | 'mitigated' | 'verified' | 'failed' | 'follow-up-done';
@@ -130,9 +130,7 @@ export function eventOf(record: JournalRecord, plan: Plan): CommsEvent | undefin
 
 /** The facts of a run so far, from its plan and journal. */
 export function noticeFacts(plan: Plan, severity: Severity, runId: string, records: readonly JournalRecord[]): NoticeFacts {
-  const lastMitigate = plan.steps.map((s) => s.phase).lastIndexOf('mitigate');
-  const mitigated = records.find((r) => r.type === 'outcome' && r.step === lastMitigate && (r.status === 'succeeded' || r.status === 'skipped'));
-  const metricsRecovered = records.some((r) => r.type === 'outcome' && r.kind === 'verify.metrics' && r.status === 'succeeded');
+  const { mitigated } = runMoments(plan, records);
   const failed = [...records].reverse().find((r) => r.type === 'outcome' && r.status === 'failed');
   const change = plan.preflight.find((p) => p.id === 'diagnosis')?.detail;
   const failure = failed?.type === 'outcome' ? `${plan.steps[failed.step]?.title ?? failed.kind}: ${failed.error ?? 'failed'}` : undefined;
@@ -145,7 +143,7 @@ export function noticeFacts(plan: Plan, severity: Severity, runId: string, recor
     badRevision: plan.from.revision,
     goodRevision: plan.to?.revision ?? null,
     ...(mitigated ? { mitigatedAt: mitigated.at } : {}),
-    metricsRecovered,
+    metricsRecovered: metricsRecovered(records),
     ...(failure ? { failure } : {}),
     resolvedBy: `rewind ${plan.mechanism ?? 'run'}${plan.to ? ` (rollback to id ${plan.to.historyId})` : ''}`,
     ...(change ? { change } : {}),
@@ -166,12 +164,6 @@ export function deliveries(records: readonly JournalRecord[]): readonly NoticeRe
  */
 export function undelivered(records: readonly JournalRecord[]): readonly NoticeRecord[] {
   return deliveries(records).filter((r) => r.state === 'failed' || r.state === 'intent');
-}
-
-/** The reference a target's earlier delivery returned (a Slack `ts`, a status-page incident id). */
-export function deliveredRef(records: readonly JournalRecord[], target: string, event: CommsEvent): string | undefined {
-  const r = deliveries(records).find((d) => d.target === target && d.event === event && d.state === 'sent');
-  return r?.ref;
 }
 
 /**

@@ -1,7 +1,7 @@
 import { DeliveryError } from './comms.ts';
 
-/** Retry-After is seconds or an HTTP date (RFC 9110 §10.2.3); undefined when absent or unreadable. */
-export function retryAfterMs(header: string | null | undefined, now = Date.now()): number | undefined {
+/** Retry-After is seconds or an HTTP date (RFC 9110 §10.2.3), read at `now` (ms); undefined when absent or unreadable. */
+export function retryAfterMs(header: string | null | undefined, now: number): number | undefined {
   if (header === null || header === undefined || header.trim() === '') return undefined;
   const seconds = Number(header);
   if (Number.isFinite(seconds) && seconds >= 0) return seconds * 1000;

@@ -39,6 +39,8 @@ export interface AppConfig {
   readonly gitops?: 'none';
   /** `revert` in rewind.yaml: rewind pushes the revert (or pushes it for review); absent: a person does. */
   readonly revert?: 'push' | 'review';
+  /** `autoSyncHold` in rewind.yaml: how the rollback is made to stick where the owner allows both (absent: disable). */
+  readonly autoSyncHold?: 'disable' | 'pin';
   /** `verify` in rewind.yaml: the metrics that prove recovery (absent: the seed's default, if any). */
   readonly verify?: VerificationSpec;
 }

@@ -71,6 +71,9 @@ export function readHold(raw: string): HoldReading {
   }
 }
 
+/** The hold read is `runId`'s own (an unreadable one is nobody's: it holds against every run). */
+export const heldBy = (reading: HoldReading | undefined, runId: string): boolean => reading?.ok === true && reading.hold.runId === runId;
+
 /** "30 min", "5 h": how long ago, as a person reads it in a refusal. */
 export const age = (from: string, now: string): string => {
   const minutes = Math.max(0, Math.round((Date.parse(now) - Date.parse(from)) / 60_000));

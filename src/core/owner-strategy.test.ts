@@ -121,3 +121,39 @@ describe('a hold on the ApplicationSet', () => {
     assert.match(plan.reasons.join(' '), /ApplicationSet bookstore carries the hold of sibling app bookstore-payments-us-east/);
   });
 });
+
+describe('autoSyncHold: pin, the seed\'s alternative to disabling auto-sync', () => {
+  const PIN = ['argocd.preflight', 'argocd.write-hold', 'argocd.pin-target-revision', 'argocd.wait-healthy', 'verify.digest', 'verify.metrics', 'followup.await-revert', 'argocd.unpin-target-revision', 'argocd.await-branch-head', 'argocd.wait-synced-to-branch', 'argocd.release-hold'];
+
+  it('no owner: targetRevision is pinned to the good commit, auto-sync stays on, unpinned when the revert lands', () => {
+    const plan = decide(FakeFacts.seed().autoSyncHold('pin').build(), defaultPolicy);
+    assert.equal(plan.decision, 'rollback');
+    assert.deepEqual(kinds(plan), PIN);
+    assert.deepEqual(params(plan, 'argocd.pin-target-revision'), { revision: plan.to?.revision, previousTargetRevision: 'main', saved: SEED_POLICY });
+    assert.equal(ownership(plan)?.status, 'pass');
+    assert.match(ownership(plan)?.detail ?? '', /autoSyncHold: pin in rewind.yaml: \/spec\/source\/targetRevision is pinned/);
+  });
+
+  it('auto-sync already off: pinned, then rolled back (Argo CD will not sync the pin by itself)', () => {
+    const plan = decide(FakeFacts.seed().autoSyncHold('pin').autoSync(false).build(), defaultPolicy);
+    assert.ok(kinds(plan).indexOf('argocd.pin-target-revision') < kinds(plan).indexOf('argocd.rollback'));
+  });
+
+  it('a set that puts targetRevision back: the preference cannot be followed; auto-sync off, and the plan says why', () => {
+    const plan = decide(FakeFacts.seed().autoSyncHold('pin').ownedByAppSet('exempt', { ignoredPointers: ['/spec/syncPolicy'] }).build(), defaultPolicy);
+    assert.deepEqual(kinds(plan), DISABLE);
+    assert.match(ownership(plan)?.detail ?? '', /autoSyncHold: pin is not possible: ApplicationSet exempt puts \/spec\/source\/targetRevision back/);
+  });
+
+  it('autoSyncHold: disable where the owner puts syncPolicy back: pinned all the same, and the plan says why', () => {
+    const plan = decide(FakeFacts.seed().autoSyncHold('disable').ownedByAppSet('bookstore', { ignoredPointers: ['/spec/source/targetRevision'], preservedAnnotations: ['rewind.io/hold'] }).build(), defaultPolicy);
+    assert.deepEqual(kinds(plan), PIN);
+    assert.match(ownership(plan)?.detail ?? '', /autoSyncHold: disable is not possible: the owner puts \/spec\/syncPolicy back/);
+  });
+
+  it('a set held on create-only is not changed by the preference: the hold-owner path is the one that sticks', () => {
+    const plan = decide(FakeFacts.seed().autoSyncHold('pin').ownedByAppSet('bookstore', {}).build(), defaultPolicy);
+    assert.deepEqual(kinds(plan), HOLD_OWNER);
+  });
+});
+

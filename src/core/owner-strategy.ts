@@ -36,7 +36,29 @@ const TARGET_REVISION = '/spec/source/targetRevision';
 const SET_DOC = 'https://argo-cd.readthedocs.io/en/stable/operator-manual/applicationset/Controlling-Resource-Modification/';
 const SELF_HEAL_DOC = 'https://argo-cd.readthedocs.io/en/stable/user-guide/auto_sync/#automatic-self-healing';
 
-export function chooseOwnerStrategy(app: ApplicationState): OwnerStrategy {
+/**
+ * `autoSyncHold` in rewind.yaml (the seed's "pin targetRevision to the good SHA instead of
+ * disabling auto-sync"): a preference, honoured where the owner leaves the field rewind would
+ * change; otherwise the owner's rule wins and `why` says the preference could not be followed.
+ */
+export type AutoSyncHold = 'disable' | 'pin';
+
+export function chooseOwnerStrategy(app: ApplicationState, preference?: AutoSyncHold): OwnerStrategy {
+  const chosen = ownerRule(app);
+  if (preference === 'pin' && chosen.kind === 'disable') {
+    const rules = app.owner?.kind === 'ApplicationSet' ? app.owner.applicationSet : undefined;
+    if (rules !== undefined && !AppSetRules.ignores(rules, TARGET_REVISION)) {
+      return { kind: 'disable', why: `${chosen.why} (autoSyncHold: pin is not possible: ApplicationSet ${app.owner!.name} puts ${TARGET_REVISION} back)` };
+    }
+    return { kind: 'pin', why: `autoSyncHold: pin in rewind.yaml: ${TARGET_REVISION} is pinned to the good commit and auto-sync stays on, until the revert lands (${chosen.why.replace(/: auto-sync is turned off on the app$|: its sync policy can be changed directly$/, '')})` };
+  }
+  if (preference === 'disable' && chosen.kind === 'pin') {
+    return { kind: 'pin', why: `${chosen.why} (autoSyncHold: disable is not possible: the owner puts ${SYNC_POLICY} back)` };
+  }
+  return chosen;
+}
+
+function ownerRule(app: ApplicationState): OwnerStrategy {
   const owner = app.owner;
   if (owner === undefined) return { kind: 'disable', why: 'no ApplicationSet or parent app owns it: its sync policy can be changed directly' };
   const name = `${owner.kind} ${owner.name}`;

@@ -145,7 +145,7 @@ export interface RolloutControl {
    * `kubectl rollout undo --to-revision N`, with kubectl's checks in kubectl's order: NotFoundError
    * when the revision is gone, RefusedError when paused, `skipped` when the template already matches.
    */
-  undo(ref: WorkloadRef, toRevision: number, opts?: { dryRun?: boolean }): Promise<{ readonly outcome: 'rolled-back' | 'skipped'; readonly message: string }>;
+  undo(ref: WorkloadRef, toRevision: number): Promise<{ readonly outcome: 'rolled-back' | 'skipped'; readonly message: string }>;
   /** Writes the hold; RefusedError when another run's hold is there or the Deployment changed while writing. */
   writeHold(ref: WorkloadRef, hold: Hold): Promise<void>;
   /** Removes the hold when it is `runId`'s; nothing when there is none; RefusedError when another run's. */

@@ -95,7 +95,7 @@ function describeTemplate(images: WorkloadState['images']): string {
 }
 
 /** `pod/container: CrashLoopBackOff (5 restarts): back-off 2m40s restarting failed container` */
-export function podTrouble(pods: readonly PodImage[]): string[] {
+function podTrouble(pods: readonly PodImage[]): string[] {
   return pods
     .filter((p) => p.waiting || (!p.ready && !p.init))
     .map((p) => {

@@ -85,3 +85,23 @@ export interface StepResult {
 export function serviceVerdict(steps: readonly Pick<StepResult, 'phase' | 'status'>[]): 'verified' | 'rolled-back' {
   return steps.some((s) => s.phase === 'verify' && s.status === 'skipped') ? 'rolled-back' : 'verified';
 }
+
+/**
+ * The outcomes that mark a run's moments: the rollback (or undo) applied, the last mitigate and
+ * verify steps done, the revert on the branch. Each is absent until the journal has it.
+ */
+export function runMoments(plan: Plan, records: readonly JournalRecord[]) {
+  const done = (step: number) => (step < 0 ? undefined : records.find((r) => r.type === 'outcome' && r.step === step && (r.status === 'succeeded' || r.status === 'skipped')));
+  const phases = plan.steps.map((s) => s.phase);
+  return {
+    rollback: done(plan.steps.findIndex((s) => s.kind === 'argocd.rollback' || s.kind === 'kube.rollout-undo')),
+    mitigated: done(phases.lastIndexOf('mitigate')),
+    verified: done(phases.lastIndexOf('verify')),
+    reverted: done(plan.steps.findIndex((s) => s.kind === 'followup.await-revert')),
+  };
+}
+
+/** True only when a `verify.metrics` step measured recovery; skipped or absent is never "recovered". */
+export function metricsRecovered(records: readonly JournalRecord[]): boolean {
+  return records.some((r) => r.type === 'outcome' && r.kind === 'verify.metrics' && r.status === 'succeeded');
+}

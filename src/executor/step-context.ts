@@ -75,13 +75,17 @@ export interface StepHandler<P> {
 }
 
 /**
- * The config repo of a step whose definition lists the `repo` port: the executor only runs such a
- * step when there is one (else the step waits, pending, naming what to configure).
+ * An optional port a step's definition lists: the run builds it for plans with such steps, so its
+ * absence is a bug. (A missing config repo never gets here: the executor makes the step wait,
+ * pending, naming what to configure.)
  */
-export function repoOf(ctx: StepContext): ConfigRepo {
-  if (ctx.repo === undefined) throw new InternalError(`step ${ctx.plan.steps[ctx.index]?.kind ?? '?'} ran without the repo port its definition lists`);
-  return ctx.repo;
+export function portOf<K extends 'repo' | 'kube' | 'revert'>(ctx: StepContext, port: K): NonNullable<StepContext[K]> {
+  const value = ctx[port];
+  if (value === undefined) throw new InternalError(`step ${ctx.plan.steps[ctx.index]?.kind ?? '?'} ran without the ${port} port its definition lists`);
+  return value;
 }
+
+export const repoOf = (ctx: StepContext): ConfigRepo => portOf(ctx, 'repo');
 
 export function handle<P>(definition: StepDefinition<P>, run: (params: P, ctx: StepContext, step: PlanStep) => Promise<StepOutcome>): StepHandler<P> {
   return { definition, run };

@@ -6,8 +6,7 @@
  * deploy explains (the plan's correlation check did not pass), are counted apart from the figures.
  */
 import type { Plan } from '../core/plan.ts';
-import type { JournalRecord, RunStatus } from '../core/run.ts';
-import { runMoments } from './postmortem/postmortem.ts';
+import { runMoments, type JournalRecord, type RunStatus } from '../core/run.ts';
 
 export interface ReportRun {
   readonly runId: string;
@@ -65,12 +64,19 @@ export function median(values: readonly number[]): number | null {
 const stat = (xs: readonly number[]): Stat => ({ n: xs.length, median: median(xs), p90: percentile(xs, 0.9) });
 const secs = (a: string | null | undefined, b: string | null | undefined) => (a && b ? (Date.parse(b) - Date.parse(a)) / 1000 : null);
 
-/** When the deploy landed and when the alert fired, as the plan recorded them (Argo CD history and the alert time). */
-export function planTimes(plan: Plan): { deployedAt: string | null; alertAt: string | null } {
+/**
+ * When the deploy landed and when the alert fired, as the plan's correlation check recorded them
+ * (Argo CD history and the alert time, with where that time came from).
+ */
+export function planTimes(plan: Plan): { deployedAt: string | null; alertAt: string | null; alertSource?: string } {
   const c = plan.preflight.find((p) => p.id === 'correlation');
   const deploy = c?.evidence.map((e) => /^history (\d+) synced at (\S+)$/.exec(e.claim)).find((m) => m && Number(m[1]) === plan.from.historyId);
   const alert = c?.evidence.find((e) => e.claim.startsWith('alert fired at '));
-  return { deployedAt: deploy?.[2] ? new Date(deploy[2]).toISOString() : null, alertAt: alert ? new Date(alert.claim.slice('alert fired at '.length)).toISOString() : null };
+  return {
+    deployedAt: deploy?.[2] ? new Date(deploy[2]).toISOString() : null,
+    alertAt: alert ? new Date(alert.claim.slice('alert fired at '.length)).toISOString() : null,
+    ...(alert ? { alertSource: alert.source } : {}),
+  };
 }
 
 export function buildRecoveryReport(input: ReportInput): RecoveryReport {

@@ -56,6 +56,7 @@ interface Props {
   readonly gitopsNone?: boolean;
   readonly rollout?: RolloutHistory;
   readonly revert?: 'push' | 'review';
+  readonly autoSyncHold?: 'disable' | 'pin';
 }
 
 const SEED_HISTORY: readonly FakeHistoryEntry[] = [
@@ -152,6 +153,8 @@ export class FakeFacts {
   /** The Deployment's ReplicaSets (newest first), for the rollout-undo mechanism. */
   rollout(over: Partial<RolloutHistory>): FakeFacts { return this.#with({ rollout: { ...(this.#props.rollout ?? FakeFacts.rolloutHistory()), ...over } }); }
   revertPolicy(mode: 'push' | 'review'): FakeFacts { return this.#with({ revert: mode }); }
+  /** `autoSyncHold` in rewind.yaml. */
+  autoSyncHold(preference: 'disable' | 'pin'): FakeFacts { return this.#with({ autoSyncHold: preference }); }
 
   /** catalog's ReplicaSets: 5 (bad, current), 4 (good), 2 (older). */
   static rolloutHistory(): RolloutHistory {
@@ -218,6 +221,7 @@ export class FakeFacts {
         flags: p.flags,
         ...(p.gitopsNone ? { gitops: 'none' as const } : {}),
         ...(p.revert ? { revert: p.revert } : {}),
+        ...(p.autoSyncHold ? { autoSyncHold: p.autoSyncHold } : {}),
       },
       now: p.now,
       ...(p.alertAt ? { alertAt: p.alertAt } : {}),

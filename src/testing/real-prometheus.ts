@@ -144,11 +144,19 @@ export interface ConfiguredPrometheus {
  * (removed by `stop()`) or in `dataDir` (kept), ready when `/-/ready` answers. Killed when the test
  * process exits, should `stop()` not run.
  */
-export async function startConfiguredPrometheus(binary: string, configFile: string, opts: { dataDir?: string; retention?: string } = {}): Promise<ConfiguredPrometheus> {
+export async function startConfiguredPrometheus(
+  binary: string,
+  configFile: string,
+  opts: { dataDir?: string; retention?: string; args?: readonly string[]; log?: string[] } = {},
+): Promise<ConfiguredPrometheus> {
   const data = opts.dataDir ?? (await mkdtemp(join(tmpdir(), 'rewind-prom-')));
   const port = await freePort();
-  const log: string[] = [];
-  const child = spawnLogged(binary, [`--config.file=${configFile}`, `--storage.tsdb.path=${data}`, `--web.listen-address=127.0.0.1:${port}`, `--storage.tsdb.retention.time=${opts.retention ?? '1h'}`, '--log.level=warn'], log);
+  const log = opts.log ?? [];
+  const child = spawnLogged(
+    binary,
+    [`--config.file=${configFile}`, `--storage.tsdb.path=${data}`, `--web.listen-address=127.0.0.1:${port}`, `--storage.tsdb.retention.time=${opts.retention ?? '1h'}`, '--log.level=warn', ...(opts.args ?? [])],
+    log,
+  );
   const kill = (): void => void child.kill('SIGKILL');
   process.once('exit', kill);
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
@@ -182,7 +190,9 @@ export async function startRealPrometheus(opts: { prometheusBin: string; alertma
   const log: string[] = [];
   const children: ChildProcess[] = [];
   let alertmanagerUrl: string | undefined;
+  let prometheus: ConfiguredPrometheus | undefined;
   const stop = async () => {
+    await prometheus?.stop();
     for (const c of children) {
       if (c.exitCode === null && c.signalCode === null) {
         const exited = new Promise((r) => c.once('exit', r));
@@ -204,7 +214,6 @@ export async function startRealPrometheus(opts: { prometheusBin: string; alertma
       const am = alertmanagerUrl;
       await waitUntil('Alertmanager was not ready', async () => (await fetch(`${am}/-/ready`)).ok, 30_000, () => log.join(''));
     }
-    const port = await freePort();
     await writeFile(
       join(dir, 'rules.yml'),
       [
@@ -232,15 +241,8 @@ export async function startRealPrometheus(opts: { prometheusBin: string; alertma
         '',
       ].join('\n'),
     );
-    children.push(
-      spawnLogged(
-        opts.prometheusBin,
-        [`--config.file=${join(dir, 'prometheus.yml')}`, `--storage.tsdb.path=${join(dir, 'data')}`, `--web.listen-address=127.0.0.1:${port}`, '--rules.alert.resend-delay=1s'],
-        log,
-      ),
-    );
-    const url = `http://127.0.0.1:${port}`;
-    await waitUntil('Prometheus was not ready', async () => (await fetch(`${url}/-/ready`)).ok, 30_000, () => log.join(''));
+    prometheus = await startConfiguredPrometheus(opts.prometheusBin, join(dir, 'prometheus.yml'), { dataDir: join(dir, 'data'), args: ['--rules.alert.resend-delay=1s'], log });
+    const url = prometheus.url;
     return {
       url,
       alertmanagerUrl,

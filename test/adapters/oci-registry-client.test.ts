@@ -58,3 +58,11 @@ test('an unknown tag is NotFoundError; wrong credentials an AdapterError that ne
   const anon = await client(join(dir, 'absent.json')).resolveDigest('ghcr.io/acme/orders:2.8.0').catch((e: unknown) => e);
   assert.ok(anon instanceof AdapterError && /anonymous/.test(anon.message) && /no credentials for ghcr\.io/.test(anon.hint ?? ''), String(anon));
 });
+
+test("Docker Hub: credentials are found under docker login's https://index.docker.io/v1/ key", async () => {
+  const hub = join(dir, 'hub.json');
+  await writeFile(hub, JSON.stringify({ auths: { 'https://index.docker.io/v1/': { auth: Buffer.from(`reader:${PASSWORD}`).toString('base64') } } }));
+  const c = createOciRegistryClient({ registries: [{ host: 'docker.io', url: server.url, caFile: join(dir, 'ca.crt') }], dockerConfig: hub });
+  const r = await c.resolveDigest('docker.io/acme/orders:2.8.0');
+  assert.match(r.digest, /^sha256:[0-9a-f]{64}$/);
+});

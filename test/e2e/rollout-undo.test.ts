@@ -3,7 +3,8 @@
  * Argo CD does not manage (the search team's kubectl-deployed Deployment), a paused Deployment
  * refused, self-heal putting a plain `kubectl rollout undo` back, and rewind's undo on the same
  * self-healed app (self-heal held, undo, git revert pushed, auto-sync restored) that sticks; then
- * a revert sent for review on a protected branch and merged, and a revert that conflicts.
+ * a revert sent for review on a protected branch and merged. A revert that conflicts, or that
+ * reaches outside the app's folder: test/adapters/git-revert-publisher.test.ts (real git).
  */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
@@ -241,9 +242,9 @@ describe('git revert by rewind on a protected branch', () => {
       const done = await cli(['finish', app, '-o', 'json']);
       assert.equal(done.code, 0, done.stderr + done.stdout);
       assert.equal(parse<RunJson>(done.stdout).runStatus, 'finished');
-      const log = (await run('git', ['--git-dir', sb.configRepo.path, 'log', '--format=%s', '-3', 'main'])).stdout;
+      const log = (await run('git', ['--git-dir', sb.configRepo.path, 'log', '--format=%B', '-3', 'main'])).stdout;
       assert.match(log, /Merge branch 'rewind\/revert-/);
-      assert.ok(bad);
+      assert.match(log, new RegExp(`This reverts commit ${bad}`), 'what was merged is the revert of the bad commit');
     } finally {
       await forge('/api/sandbox/v1/protect', { branch: 'main', protected: false });
     }

@@ -7,19 +7,9 @@ import { existsSync } from 'node:fs';
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { startSandboxProcess, type SandboxProcess } from '../../src/testing/sandbox-process.ts';
+import { rewind } from '../e2e/cli.ts';
 import { argo, CATALOG, getApp, git, mergePatch, waitFor } from './helpers.ts';
-
-const BIN = fileURLToPath(new URL('../../bin/rewind.js', import.meta.url));
-function rewind(args: readonly string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [BIN, ...args], { env: { ...process.env, NO_COLOR: '1' }, timeout: 60_000 }, (error, stdout, stderr) => {
-      resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr });
-    });
-  });
-}
 
 let sb: SandboxProcess;
 before(async () => {

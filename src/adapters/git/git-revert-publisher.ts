@@ -35,8 +35,8 @@ const PROTECTED = /protected branch|pre-receive hook declined|GH006|remote rejec
 const NOT_FAST_FORWARD = /non-fast-forward|fetch first|\[rejected\]/i;
 
 export function createGitRevertPublisher(options: GitRevertPublisherOptions): RevertPublisher {
-  const baseEnv = { ...(options.env ?? process.env) };
-  const env: Record<string, string | undefined> = { ...baseEnv, GIT_TERMINAL_PROMPT: '0' };
+  // git-runner adds LC_ALL=C and GIT_TERMINAL_PROMPT=0 to every run.
+  const env: Record<string, string | undefined> = { ...(options.env ?? process.env) };
   if (options.token) {
     // actions/checkout's way: an extraheader with basic x-access-token, which GitHub and Gitea accept.
     const basic = Buffer.from(`x-access-token:${options.token}`).toString('base64');
@@ -89,21 +89,18 @@ export function createGitRevertPublisher(options: GitRevertPublisherOptions): Re
 
     const pushTo = async (branch: string, force: boolean): Promise<GitResult> =>
       git(['push', '--quiet', ...(force ? ['--force'] : []), 'origin', `HEAD:refs/heads/${branch}`]);
+    let why = 'the policy asks for review (revert: review)';
     if (req.mode === 'push') {
       const pushed = await pushTo(req.branch, false);
       if (pushed.code === 0) return { pushedTo: req.branch, commit, review: false };
-      const said = remoteWords(pushed);
-      if (PROTECTED.test(pushed.stderr) && !/non-fast-forward|fetch first/i.test(pushed.stderr)) {
-        const review = await pushTo(req.reviewBranch, true);
-        if (review.code !== 0) throw gitFailure(`push ${req.reviewBranch}`, url, review);
-        return { pushedTo: req.reviewBranch, commit, review: true, why: `${req.branch} refused the push (${said})` };
-      }
+      // Someone pushed first (`[rejected] … (fetch first)`): not a refusal, so start again.
       if (NOT_FAST_FORWARD.test(pushed.stderr)) return 'retry';
-      throw gitFailure(`push ${req.branch}`, url, pushed);
+      if (!PROTECTED.test(pushed.stderr)) throw gitFailure(`push ${req.branch}`, url, pushed);
+      why = `${req.branch} refused the push (${remoteWords(pushed)})`;
     }
     const review = await pushTo(req.reviewBranch, true);
     if (review.code !== 0) throw gitFailure(`push ${req.reviewBranch}`, url, review);
-    return { pushedTo: req.reviewBranch, commit, review: true, why: 'the policy asks for review (revert: review)' };
+    return { pushedTo: req.reviewBranch, commit, review: true, why };
   }
 
   return {

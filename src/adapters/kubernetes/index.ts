@@ -4,4 +4,4 @@
 export { createKubernetesClusterClient, type KubernetesClusterClientOptions } from './kubernetes-cluster-client.ts';
 export { fromDeployment, fromRollout, normaliseImageID } from './kubernetes-workload.ts';
 export { toLabelSelectorString, type LabelSelector } from './label-selector.ts';
-export { createKubernetesRolloutControl, undoPatch, type KubernetesRolloutControlOptions } from './kubernetes-rollout-control.ts';
+export { createKubernetesRolloutControl, type KubernetesRolloutControlOptions } from './kubernetes-rollout-control.ts';

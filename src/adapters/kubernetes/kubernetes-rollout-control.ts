@@ -16,14 +16,14 @@ import { AppsV1Api, Observable, type V1Deployment, type V1PodTemplateSpec, type 
 import { ObjectSerializer } from '@kubernetes/client-node/dist/gen/models/ObjectSerializer.js';
 import type { WorkloadRef } from '../../core/domain.ts';
 import { AdapterError, NotFoundError, RefusedError } from '../../core/errors.ts';
-import { describeHold, HOLD_ANNOTATION, readHold, type Hold } from '../../core/hold.ts';
+import { describeHold, heldBy, HOLD_ANNOTATION, readHold, type Hold } from '../../core/hold.ts';
 import type { RolloutControl } from '../../core/ports.ts';
 import { chooseUndoTarget, PAUSED_MESSAGE, skippedMessage, type ReplicaSetRevision, type RolloutHistory } from '../../core/rollout-history.ts';
 import { kubeError } from './kubernetes-errors.ts';
 import { toLabelSelectorString } from './label-selector.ts';
 import { loadKubeConfig } from './kubernetes-cluster-client.ts';
 
-export const REVISION = 'deployment.kubernetes.io/revision';
+const REVISION = 'deployment.kubernetes.io/revision';
 const POD_TEMPLATE_HASH = 'pod-template-hash';
 /**
  * kubectl's `annotationsToSkip`: kept from the Deployment, never copied from the ReplicaSet. rewind
@@ -117,9 +117,8 @@ export function createKubernetesRolloutControl(options: KubernetesRolloutControl
     };
   }
 
-  async function patch(ref: WorkloadRef, operation: string, ops: readonly Json[], dryRun = false): Promise<void> {
-    await call(operation, ref, (cfg) =>
-      apps.patchNamespacedDeployment({ name: ref.name, namespace: ref.namespace, body: ops, ...(dryRun ? { dryRun: 'All' } : {}) }, cfg), undefined, 'application/json-patch+json');
+  async function patch(ref: WorkloadRef, operation: string, ops: readonly Json[]): Promise<void> {
+    await call(operation, ref, (cfg) => apps.patchNamespacedDeployment({ name: ref.name, namespace: ref.namespace, body: ops }, cfg), undefined, 'application/json-patch+json');
   }
 
   /** JSON patch of the annotations, guarded by a `test` of the resourceVersion read: a concurrent writer makes it fail. */
@@ -129,7 +128,7 @@ export function createKubernetesRolloutControl(options: KubernetesRolloutControl
     const raw = annotations[HOLD_ANNOTATION];
     if (raw !== undefined) {
       const reading = readHold(raw);
-      if (!(reading.ok && reading.hold.runId === runId)) throw new RefusedError(`deployment ${ref.namespace}/${ref.name}: ${describeHold(reading, new Date().toISOString())}`);
+      if (!heldBy(reading, runId)) throw new RefusedError(`deployment ${ref.namespace}/${ref.name}: ${describeHold(reading, new Date().toISOString())}`);
     }
     if (hold === undefined && raw === undefined) return;
     const next: Record<string, string> = { ...annotations };
@@ -153,7 +152,7 @@ export function createKubernetesRolloutControl(options: KubernetesRolloutControl
       return (await historyOf(ref, opts.signal)).history;
     },
 
-    async undo(ref, toRevision, opts = {}) {
+    async undo(ref, toRevision) {
       const { deployment, sets, history } = await historyOf(ref);
       const choice = chooseUndoTarget(ref.name, history, toRevision);
       if (!choice.ok) throw new NotFoundError(choice.reason);
@@ -162,7 +161,7 @@ export function createKubernetesRolloutControl(options: KubernetesRolloutControl
       if (choice.target.matchesCurrent) return { outcome: 'skipped', message: skippedMessage(toRevision) };
       const rs = sets.find((s) => s.metadata?.name === choice.target.replicaSet);
       if (!rs?.spec?.template) throw new NotFoundError(`ReplicaSet ${choice.target.replicaSet} has no Pod template`);
-      await patch(ref, `rollout undo --to-revision=${toRevision}`, undoPatch(deployment, rs), opts.dryRun);
+      await patch(ref, `rollout undo --to-revision=${toRevision}`, undoPatch(deployment, rs));
       return { outcome: 'rolled-back', message: 'rolled back' };
     },
 
@@ -176,7 +175,7 @@ export function createKubernetesRolloutControl(options: KubernetesRolloutControl
  * `pod-template-hash` label removed; Go's encoding writes `creationTimestamp: null`), and replace
  * `/metadata/annotations` with the Deployment's skipped ones plus the ReplicaSet's others.
  */
-export function undoPatch(deployment: V1Deployment, rs: V1ReplicaSet): Json[] {
+function undoPatch(deployment: V1Deployment, rs: V1ReplicaSet): Json[] {
   const template = templateJson(rs.spec?.template);
   const metadata = (template['metadata'] ?? {}) as Json;
   const labels = { ...((metadata['labels'] ?? {}) as Record<string, string>) };

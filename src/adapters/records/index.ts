@@ -1,3 +1,2 @@
 export { createRunbookRecorder, readRunbook, runbookRow, type RunbookRecorderOptions, type RunbookStatus } from './runbook-file.ts';
 export { addLastWorkedRow, lastWorkedRows, type RunbookRow } from './runbook-table.ts';
-export { deployCommits, historyStart, type DeployCommit } from './deploy-log.ts';

@@ -26,7 +26,7 @@ import { parseBearerChallenge } from './www-authenticate.ts';
 const SYSTEM = 'registry';
 
 /** What a client says it can take: an index (multi-arch) or a single manifest, OCI or Docker. */
-export const MANIFEST_ACCEPT = [
+const MANIFEST_ACCEPT = [
   'application/vnd.oci.image.index.v1+json',
   'application/vnd.oci.image.manifest.v1+json',
   'application/vnd.docker.distribution.manifest.list.v2+json',
@@ -137,7 +137,8 @@ export function createOciRegistryClient(options: OciRegistryClientOptions = {}):
       const { url, caFile } = endpointOf(ref.registry);
       const t = await transportFor(url, caFile);
       const manifestUrl = `${url}/v2/${ref.path}/manifests/${encodeURIComponent(tag)}`;
-      const hosts = [ref.registry, new URL(url).host];
+      // NOTE: \`docker login\` files Docker Hub's credentials under its v1 index URL.
+      const hosts = [ref.registry, new URL(url).host, ...(ref.registry === 'docker.io' ? ['https://index.docker.io/v1/', 'index.docker.io'] : [])];
       const scopeKey = `${url} ${ref.path}`;
       const call = (method: 'HEAD' | 'GET'): Promise<RegistryResponse> => {
         const token = tokens.get(scopeKey);

@@ -28,12 +28,13 @@ export function createSlackWebhookNotifier(opts: SlackWebhookOptions): Notifier 
         return res;
       };
       const hook = new IncomingWebhook(opts.url, { timeout: opts.timeoutMs, fetch: fetchFn, retryConfig: { retries: 0 } });
+      const message = noticeMessage(notice);
       try {
-        await hook.send({ ...noticeMessage(notice), blocks: [...noticeMessage(notice).blocks] });
+        await hook.send({ text: message.text, blocks: [...message.blocks] });
         return {};
       } catch (e) {
         const status = (e as { statusCode?: unknown }).statusCode;
-        if (typeof status === 'number') throw httpDeliveryError(opts.target, status, retryAfterMs(lastRetryAfter));
+        if (typeof status === 'number') throw httpDeliveryError(opts.target, status, retryAfterMs(lastRetryAfter, Date.now()));
         throw requestDeliveryError(opts.target, (e as { original?: unknown }).original ?? e);
       }
     },

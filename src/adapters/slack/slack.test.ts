@@ -75,7 +75,7 @@ test('webhook: a receiver that does not answer in time is a retryable timeout', 
 });
 
 test('Web API: the first notice is chat.postMessage (its ts is the thread); later ones reply in the thread and update the first', async () => {
-  const server = await startFakeHttpServer((r) => ({ body: r.path.endsWith('chat.postMessage') ? { ok: true, channel: 'C1', ts: r.path && String(r.body).includes('thread_ts') ? '1716215467.000200' : '1716215400.000100' } : { ok: true, ts: '1716215400.000100' } }));
+  const server = await startFakeHttpServer((r) => ({ body: r.path.endsWith('chat.postMessage') ? { ok: true, channel: 'C1', ts: String(r.body).includes('thread_ts') ? '1716215467.000200' : '1716215400.000100' } : { ok: true, ts: '1716215400.000100' } }));
   try {
     const n = createSlackWebApiNotifier({ token: 'xoxb-test-token', channel: '#bookstore-platform-status', apiUrl: `${server.url}/api/`, timeoutMs: 2000 });
     assert.equal(n.target, 'slack #bookstore-platform-status');

@@ -108,7 +108,7 @@ async function send(target: string, url: string, method: string, body: unknown, 
     throw requestDeliveryError(target, e);
   }
   const text = await res.text().catch(() => '');
-  if (!res.ok) throw httpDeliveryError(target, res.status, retryAfterMs(res.headers.get('retry-after')));
+  if (!res.ok) throw httpDeliveryError(target, res.status, retryAfterMs(res.headers.get('retry-after'), Date.now()));
   try {
     return text ? (JSON.parse(text) as unknown) : undefined;
   } catch {

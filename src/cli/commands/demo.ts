@@ -7,7 +7,7 @@ import { parseOutputFormat, renderDocument } from '../output.ts';
 import { paint } from '../io.ts';
 import { progressPrinter } from '../progress-printer.ts';
 import { runDocument, runExitCode } from './run-result.ts';
-import { formatValues } from './verify.ts';
+import { formatValues } from '../../core/analysis/analysis.ts';
 
 /** `npm run demo`: the seed runbook end to end against the embedded sandbox. */
 export async function run(ctx: CommandContext): Promise<number> {

@@ -1,3 +1,4 @@
+import { parseDuration as parsePromDuration } from '../../core/duration.ts';
 import { UsageError } from '../../core/errors.ts';
 
 export function parseHistoryId(value: string | undefined, flag = '--to'): number | undefined {
@@ -13,27 +14,16 @@ export function parseTime(value: string | undefined, flag: string): string | und
   return new Date(t).toISOString();
 }
 
-/** "90s", "5m", "1h30m", or a bare number of seconds. */
+/** "90s", "5m", "1h30m", "7d" (core's Prometheus durations), or a bare number of seconds. */
 export function parseDuration(value: string | undefined, flag: string, fallbackMs: number): number {
   if (value === undefined) return fallbackMs;
   const positive = `${flag} must be a positive duration such as 90s, 5m or 1h, not "${value}"`;
-  if (/^-/.test(value)) throw new UsageError(positive);
-  if (/^\d+$/.test(value)) {
-    // NOTE: a zero timeout would start a run that "times out" at its first wait, after acting.
-    if (Number(value) === 0) throw new UsageError(positive);
-    return Number(value) * 1000;
-  }
-  const re = /(\d+)(h|m|s|ms)/g;
-  let total = 0;
-  let consumed = 0;
-  for (const m of value.matchAll(re)) {
-    const n = Number(m[1]);
-    total += m[2] === 'h' ? n * 3_600_000 : m[2] === 'm' ? n * 60_000 : m[2] === 's' ? n * 1000 : n;
-    consumed += m[0].length;
-  }
-  if (consumed !== value.length) throw new UsageError(`${flag} must be a duration such as 90s, 5m or 1h, not "${value}"`);
-  if (total === 0) throw new UsageError(positive);
-  return total;
+  if (value.startsWith('-')) throw new UsageError(positive);
+  const ms = /^\d+$/.test(value) ? Number(value) * 1000 : parsePromDuration(value);
+  if (ms === undefined) throw new UsageError(`${flag} must be a duration such as 90s, 5m or 1h, not "${value}"`);
+  // NOTE: a zero timeout would start a run that "times out" at its first wait, after acting.
+  if (ms === 0) throw new UsageError(positive);
+  return ms;
 }
 
 export function requireOneApp(args: readonly string[], usage: string): string {

@@ -14,10 +14,7 @@ export async function run(ctx: CommandContext): Promise<number> {
   const [app, ...extra] = ctx.args;
   if (extra.length) throw new UsageError(`unexpected argument "${extra[0]}"`);
   const format = parseOutputFormat(ctx.global.output);
-  const since = flagString(ctx, 'since') ?? '90d';
-  const days = /^(\d+)d$/.exec(since);
-  const sinceMs = days ? Number(days[1]) * 86_400_000 : parseDuration(since, '--since', 1);
-  if (!(sinceMs > 0)) throw new UsageError(`--since must be a positive duration such as 90d or 12h, not "${since}"`);
+  const sinceMs = parseDuration(flagString(ctx, 'since'), '--since', 90 * 86_400_000);
   const context = await openAppContext(ctx.global, ctx.io.env, ctx.io.cwd);
   try {
     const r = await recoveryReport(context, { sinceMs, ...(app ? { app } : {}) });

@@ -1,5 +1,6 @@
 import { openAppContext } from '../../app/app-context.ts';
-import { verifyExitCode, verifyNow, watchRecovery, type CheckResult, type VerifyReport } from '../../app/verify-service.ts';
+import { describeConditions, formatValues } from '../../core/analysis/analysis.ts';
+import { verifyExitCode, verifyNow, watchRecovery, type VerifyReport } from '../../app/verify-service.ts';
 import type { CommandContext } from '../command.ts';
 import { flagBool, flagString } from '../command.ts';
 import { paint, type Colour } from '../io.ts';
@@ -17,15 +18,6 @@ export function sparkline(values: readonly number[]): string {
   const hi = Math.max(...finite);
   return values.map((v) => (Number.isFinite(v) ? (BARS[hi === lo ? 3 : Math.round(((v - lo) / (hi - lo)) * (BARS.length - 1))] ?? ' ') : ' ')).join('');
 }
-
-const fmt = (v: number) => (Number.isFinite(v) ? String(Number(v.toPrecision(4))) : Number.isNaN(v) ? 'NaN' : v > 0 ? '+Inf' : '-Inf');
-export function formatValues(values: readonly number[]): string {
-  if (values.length === 0) return '(no data)';
-  return values.length === 1 ? fmt(values[0] ?? Number.NaN) : `[${values.map(fmt).join(', ')}]`;
-}
-
-const threshold = (c: Pick<CheckResult, 'successCondition' | 'failureCondition'>) =>
-  [c.successCondition ? `ok if ${c.successCondition}` : '', c.failureCondition ? `bad if ${c.failureCondition}` : ''].filter(Boolean).join('; ');
 
 const colourOf = (phase: string): Colour => (phase === 'Successful' ? 'green' : phase === 'NotChecked' || phase === 'Inconclusive' ? 'yellow' : 'red');
 
@@ -64,7 +56,7 @@ export async function run(ctx: CommandContext): Promise<number> {
   }
   const origin = report.origin === 'seed-default' ? " (the seed's default for the service)" : report.origin === 'config' ? ' (rewind.yaml verify)' : '';
   const header = ['CHECK', 'VALUE', 'THRESHOLD', 'OUTCOME', ...(tty && !watch ? [`LAST ${HISTORY_MINUTES}m`] : [])];
-  const rows = report.checks.map((c) => [c.name, formatValues(c.values), threshold(c), c.phase, ...(tty && !watch ? [sparkline((c.history ?? []).map((s) => s.v))] : [])]);
+  const rows = report.checks.map((c) => [c.name, formatValues(c.values), describeConditions(c), c.phase, ...(tty && !watch ? [sparkline((c.history ?? []).map((s) => s.v))] : [])]);
   const lines = [
     `App:         ${report.app}${origin}`,
     `Prometheus:  ${report.prometheus ?? '(not configured)'}`,

@@ -6,6 +6,8 @@ import {
   assessRun,
   AnalysisSpecError,
   compileMetric,
+  describeConditions,
+  formatValues,
   isWorse,
   measure,
   nextMeasurementAt,
@@ -131,4 +133,16 @@ test('when the next measurement is due (generateMetricTasks)', () => {
   assert.equal(nextMeasurementAt(spec, ms(S, S, S), 0), undefined);
   assert.equal(nextMeasurementAt({ ...base }, ms(S), 0), undefined);
   assert.equal(nextMeasurementAt({ ...spec, count: 10 }, ms(F), 0), undefined, 'completed (Failed) needs no more');
+});
+
+test('values as Prometheus writes them; nothing is "(no data)", never 0', () => {
+  assert.equal(formatValues([0.81234567]), '0.8123');
+  assert.equal(formatValues([Number.NaN]), 'NaN');
+  assert.equal(formatValues([0.1, Number.POSITIVE_INFINITY]), '[0.1, +Inf]');
+  assert.equal(formatValues([]), '(no data)');
+});
+
+test('conditions for people: either, or both', () => {
+  assert.equal(describeConditions({ successCondition: 'result[0] < 0.5' }), 'ok if result[0] < 0.5');
+  assert.equal(describeConditions({ successCondition: 'result[0] < 0.5', failureCondition: 'result[0] > 2' }), 'ok if result[0] < 0.5; bad if result[0] > 2');
 });

@@ -106,6 +106,19 @@ export interface Measurement {
   readonly message?: string;
 }
 
+const formatValue = (v: number) => (Number.isFinite(v) ? String(Number(v.toPrecision(4))) : Number.isNaN(v) ? 'NaN' : v > 0 ? '+Inf' : '-Inf');
+
+/** A measurement's values as Prometheus writes them: `0.8123`, `[0.1, +Inf]`; nothing is `(no data)`, never 0. */
+export function formatValues(values: readonly number[]): string {
+  if (values.length === 0) return '(no data)';
+  return values.length === 1 ? formatValue(values[0] ?? Number.NaN) : `[${values.map(formatValue).join(', ')}]`;
+}
+
+/** A metric's conditions for people: `ok if result[0] < 0.5; bad if result[0] > 2`. */
+export function describeConditions(m: Pick<MetricSpec, 'successCondition' | 'failureCondition'>): string {
+  return [m.successCondition && `ok if ${m.successCondition}`, m.failureCondition && `bad if ${m.failureCondition}`].filter(Boolean).join('; ');
+}
+
 const describe = (values: readonly number[], scalar: boolean): string => (scalar ? String(values[0]) : `[${values.join(', ')}]`);
 
 /**

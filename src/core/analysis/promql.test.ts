@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { checkPromql, defaultDeadlineMs, parsePromDuration, rangeWindowMs } from './promql.ts';
+import { checkPromql, defaultDeadlineMs, rangeWindowMs } from './promql.ts';
 
 const SEED_P99 = 'histogram_quantile(0.99, sum by (le) (rate(http_request_duration_seconds_bucket{service="catalog"}[5m])))';
 
@@ -20,14 +20,6 @@ test('the range window is the longest look-back along any path', () => {
   assert.equal(rangeWindowMs('rate(a[5m] offset 1m)'), 6 * 60_000);
   assert.equal(rangeWindowMs('max_over_time(rate(a[1m])[10m:30s])'), 10 * 60_000);
   assert.equal(rangeWindowMs('rate(a[1h30m])'), 90 * 60_000);
-});
-
-test('durations', () => {
-  assert.equal(parsePromDuration('5m'), 300_000);
-  assert.equal(parsePromDuration('1h30m'), 5_400_000);
-  assert.equal(parsePromDuration('250ms'), 250);
-  assert.equal(parsePromDuration('5 m'), undefined);
-  assert.equal(parsePromDuration('abc'), undefined);
 });
 
 test('default deadline: window + 2 scrapes + rollout', () => {

@@ -4,6 +4,7 @@
  * back it looks, which bounds how long a recovered service still reads as failing.
  */
 import { parser } from '@prometheus-io/lezer-promql';
+import { parseDuration } from '../duration.ts';
 
 type SyntaxNode = ReturnType<typeof parser.parse>['topNode'];
 
@@ -11,15 +12,6 @@ export interface PromqlProblem {
   readonly message: string;
   /** 1-based column in the query. */
   readonly column: number;
-}
-
-const UNIT_MS: Readonly<Record<string, number>> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000, y: 31_536_000_000 };
-
-/** A PromQL duration ("5m", "1h30m", "90s") in milliseconds; undefined when it is not one. */
-export function parsePromDuration(text: string): number | undefined {
-  const parts = [...text.matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h|d|w|y)/g)];
-  if (parts.length === 0 || parts.map((p) => p[0]).join('') !== text) return undefined;
-  return parts.reduce((sum, p) => sum + Number(p[1]) * (UNIT_MS[p[2] ?? ''] ?? 0), 0);
 }
 
 /** The first syntax problem of a query, or undefined when it parses. */
@@ -44,7 +36,7 @@ export function checkPromql(query: string): PromqlProblem | undefined {
   return problem;
 }
 
-const durationOf = (query: string, n: SyntaxNode | null): number => (n ? (parsePromDuration(query.slice(n.from, n.to).trim()) ?? 0) : 0);
+const durationOf = (query: string, n: SyntaxNode | null): number => (n ? (parseDuration(query.slice(n.from, n.to).trim()) ?? 0) : 0);
 
 /**
  * How far back the query reads, in ms: the largest range (`[5m]`), subquery range plus its

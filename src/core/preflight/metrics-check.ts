@@ -1,10 +1,10 @@
+import { formatValues } from '../analysis/analysis.ts';
 import type { MetricCheckEvidence } from '../analysis/evidence.ts';
 import type { PreflightStatus } from '../plan.ts';
 import type { Preflight } from './types.ts';
 import { result } from './types.ts';
 
-const show = (c: MetricCheckEvidence) =>
-  `${c.name} = ${c.values.length ? c.values.map((v) => (Number.isFinite(v) ? String(Number(v.toPrecision(4))) : String(v))).join(', ') : 'no data'} (${c.threshold}): ${c.phase}`;
+const show = (c: MetricCheckEvidence) => `${c.name} = ${formatValues(c.values)} (${c.threshold}): ${c.phase}`;
 
 /**
  * Alert / trigger, from the numbers (issue 12): the value now against its threshold, the firing

@@ -10,7 +10,7 @@ export const ownershipCheck: Preflight = ({ facts }) => {
   const app = facts.application.value;
   const title = 'Ownership';
   const source = facts.application.source;
-  const strategy = chooseOwnerStrategy(app);
+  const strategy = chooseOwnerStrategy(app, facts.app.autoSyncHold);
   if (app.owner === undefined) {
     return result({ id: 'ownership', title, status: 'pass', detail: strategy.why, evidence: [{ claim: 'no owner reference', source }] });
   }

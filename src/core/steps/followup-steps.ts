@@ -1,5 +1,11 @@
+import { shortHash } from '../domain.ts';
+import type { Plan } from '../plan.ts';
 import { S } from '../schema.ts';
 import { defineStep } from './step-definition.ts';
+
+/** The bad revision a follow-up step reverts must be the one the plan rolls back from. */
+const notFrom = (bad: string, plan: Plan): string | undefined =>
+  plan.from.revision !== null && bad !== plan.from.revision ? `reverts ${shortHash(bad)}, but the plan rolls back from ${shortHash(plan.from.revision)}` : undefined;
 
 /**
  * Step 3d's gate: the bad commit's revert is on the tracked branch. Pending until it is; the run
@@ -13,7 +19,7 @@ export const followupAwaitRevert = defineStep({
   expectedSeconds: 1,
   failure: 'system',
   awaits: 'revert',
-  contradicts: (p, plan) => (plan.from.revision !== null && p.badRevision !== plan.from.revision ? `reverts ${p.badRevision.slice(0, 7)}, but the plan rolls back from ${plan.from.revision.slice(0, 7)}` : undefined),
+  contradicts: (p, plan) => notFrom(p.badRevision, plan),
 });
 
 /**
@@ -29,5 +35,5 @@ export const followupRevert = defineStep({
   ports: ['repo', 'revert'],
   expectedSeconds: 5,
   failure: 'refused',
-  contradicts: (p, plan) => (plan.from.revision !== null && p.badRevision !== plan.from.revision ? `reverts ${p.badRevision.slice(0, 7)}, but the plan rolls back from ${plan.from.revision.slice(0, 7)}` : undefined),
+  contradicts: (p, plan) => notFrom(p.badRevision, plan),
 });

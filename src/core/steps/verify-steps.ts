@@ -1,4 +1,4 @@
-import type { MetricSpec } from '../analysis/analysis.ts';
+import { describeConditions, formatValues, type MetricSpec } from '../analysis/analysis.ts';
 import { rangeWindowMs } from '../analysis/promql.ts';
 import { recoveryDeadlineMs, resolveVerification, type VerificationSpec } from '../analysis/verification.ts';
 import type { Facts, Policy } from '../facts.ts';
@@ -75,9 +75,8 @@ export function windowNote(m: MetricSpec): string | undefined {
 }
 
 function describeCheck(m: MetricSpec): string {
-  const cond = [m.successCondition && `ok if ${m.successCondition}`, m.failureCondition && `bad if ${m.failureCondition}`].filter(Boolean).join(', ');
   const streak = m.consecutiveSuccessLimit ? `${m.consecutiveSuccessLimit} measurements in a row` : m.count ? `${m.count} measurements` : 'one measurement';
-  return `${m.name}: ${cond}, ${streak}${m.intervalMs ? `, every ${humanMs(m.intervalMs)}` : ''}`;
+  return `${m.name}: ${describeConditions(m)}, ${streak}${m.intervalMs ? `, every ${humanMs(m.intervalMs)}` : ''}`;
 }
 
 /**
@@ -108,7 +107,7 @@ export function verifyMetricsStep(input: { readonly facts: Facts; readonly polic
   const source = m?.store ? `prometheus ${m.store}` : 'prometheus';
   const evidence: Evidence[] = [
     { claim: spec.origin === 'seed-default' ? `the seed's alert for ${w.name} in ${w.cluster}` : `${facts.app.name} verify.metrics`, source: spec.origin === 'seed-default' ? 'seed runbook' : 'rewind.yaml' },
-    ...(m?.checks ?? []).map((c) => ({ claim: `${c.name} now: ${c.values.length ? c.values.map((v) => Number(v.toPrecision(4))).join(', ') : 'no data'} (${c.phase})`, source })),
+    ...(m?.checks ?? []).map((c) => ({ claim: `${c.name} now: ${formatValues(c.values)} (${c.phase})`, source })),
   ];
   // Expected, not the worst case: a regression drops out of a [5m] window well before all of it
   // ages out (the seed: "drops below 0.5 within 2-3 minutes"), then the successes in a row.

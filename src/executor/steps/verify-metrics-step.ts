@@ -4,24 +4,21 @@
  * Successful, Failed or the plan's deadline, measured on the store's own clock. Safe to resume:
  * it keeps nothing between attempts and re-evaluates from scratch.
  */
-import type { Measurement, MetricAssessment, MetricSpec } from '../../core/analysis/analysis.ts';
+import { describeConditions, formatValues, type Measurement, type MetricAssessment, type MetricSpec } from '../../core/analysis/analysis.ts';
 import { isRewindError } from '../../core/errors.ts';
 import { humanMs, verifyMetrics as verifyMetricsStep } from '../../core/steps/verify-steps.ts';
 import { handle, StepOutcome, type StepContext } from '../step-context.ts';
 import { runAnalysis } from '../verify/run-analysis.ts';
 import { storeClock, type StoreClock } from '../verify/store-clock.ts';
 
-const fmt = (v: number) => (Number.isFinite(v) ? String(Number(v.toPrecision(4))) : Number.isNaN(v) ? 'NaN' : v > 0 ? '+Inf' : '-Inf');
-export const formatValues = (values: readonly number[]): string => (values.length === 0 ? 'no data' : values.map(fmt).join(', '));
 
-const threshold = (m: MetricSpec) => [m.successCondition && `ok if ${m.successCondition}`, m.failureCondition && `bad if ${m.failureCondition}`].filter(Boolean).join(', ');
 
 /** One line per metric: its first and last value this run, so the evidence shows the recovery (or not). */
 function beforeAfter(m: MetricSpec, ms: readonly Measurement[], a: MetricAssessment | undefined): string {
   const first = ms[0];
   const last = ms.at(-1);
   const span = first && last && first !== last ? `${formatValues(first.values)} (${first.phase}) -> ${formatValues(last.values)} (${last.phase})` : last ? `${formatValues(last.values)} (${last.phase})` : 'not measured';
-  return `${m.name}: ${span} [${threshold(m)}]; ${ms.length} measurement(s)${a?.message ? `: ${a.message}` : ''}`;
+  return `${m.name}: ${span} [${describeConditions(m)}]; ${ms.length} measurement(s)${a?.message ? `: ${a.message}` : ''}`;
 }
 
 function notChecked(params: { metrics: readonly MetricSpec[] }, ctx: StepContext): string | undefined {
@@ -57,7 +54,7 @@ export const verifyMetrics = handle(verifyMetricsStep, async (params, ctx) => {
     onMeasurement: (m, measurement, a) => {
       const left = Math.max(0, deadline - clock.now().getTime());
       const streak = m.consecutiveSuccessLimit ? `, ${a.counts.consecutiveSuccess}/${m.consecutiveSuccessLimit} in a row` : '';
-      ctx.progress({ kind: 'waiting', step: ctx.index, message: `${m.name} = ${formatValues(measurement.values)}: ${measurement.phase}${streak} (${threshold(m)}; ${humanMs(left)} left)` });
+      ctx.progress({ kind: 'waiting', step: ctx.index, message: `${m.name} = ${formatValues(measurement.values)}: ${measurement.phase}${streak} (${describeConditions(m)}; ${humanMs(left)} left)` });
     },
   });
   const lines = params.metrics.map((m) => beforeAfter(m, out.measurements[m.name] ?? [], out.run.metrics.find((a) => a.name === m.name)));

@@ -7,7 +7,8 @@
  * the author, never filled in.
  */
 import type { Plan } from '../../core/plan.ts';
-import type { JournalRecord, RunStatus } from '../../core/run.ts';
+import { serviceName } from '../../core/comms.ts';
+import { metricsRecovered as recovered, runMoments, type JournalRecord, type RunStatus } from '../../core/run.ts';
 import type { Sample } from '../../core/metrics.ts';
 
 export interface Link {
@@ -104,40 +105,17 @@ export function humanDuration(seconds: number | null): string {
   return `${sign}${Math.floor(s / 3600)}h ${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`;
 }
 
-/** The moments a run's journal fixes, each with the line that says so. */
-export function runMoments(plan: Plan, records: readonly JournalRecord[]) {
-  const line = (r: JournalRecord | undefined) => (r ? records.indexOf(r) + 1 : 0);
-  const lastIndex = (phase: string) => plan.steps.map((s) => s.phase).lastIndexOf(phase as Plan['steps'][number]['phase']);
-  const done = (step: number) => records.find((r) => r.type === 'outcome' && r.step === step && (r.status === 'succeeded' || r.status === 'skipped'));
-  const started = records.find((r) => r.type === 'run-started');
-  const rollbackStep = plan.steps.findIndex((s) => s.kind.endsWith('.rollback') || s.kind.endsWith('.undo'));
-  const rollback = rollbackStep >= 0 ? done(rollbackStep) : undefined;
-  const mitigated = done(lastIndex('mitigate'));
-  const verified = done(lastIndex('verify'));
-  const revertStep = plan.steps.findIndex((s) => s.kind === 'followup.await-revert');
-  const reverted = revertStep >= 0 ? done(revertStep) : undefined;
-  const finished = records.find((r) => r.type === 'run-status' && r.status === 'finished');
-  return {
-    started: started && { at: started.at, line: line(started) },
-    rollback: rollback && { at: rollback.at, line: line(rollback) },
-    mitigated: mitigated && { at: mitigated.at, line: line(mitigated) },
-    verified: verified && { at: verified.at, line: line(verified) },
-    reverted: reverted && { at: reverted.at, line: line(reverted) },
-    finished: finished && { at: finished.at, line: line(finished) },
-  };
-}
-
 export function buildPostmortem(input: PostmortemInput): Postmortem {
   const { plan, records } = input;
   const m = runMoments(plan, records);
-  const service = plan.workload.name.charAt(0).toUpperCase() + plan.workload.name.slice(1);
+  const service = serviceName(plan);
   const region = plan.workload.cluster;
   const bad = short(plan.from.revision);
   const good = short(plan.to?.revision);
   const j = (line: number, label: string): Link => ({ label, href: input.journalHref(line) });
   const deployAt = input.deploy?.deployedAt;
   const alertAt = input.alert?.activeAt;
-  const metricsRecovered = records.some((r) => r.type === 'outcome' && r.kind === 'verify.metrics' && r.status === 'succeeded');
+  const metricsRecovered = recovered(records);
   const started = records.find((r) => r.type === 'run-started');
   const actor = started?.type === 'run-started' ? started.actor : 'unknown';
 

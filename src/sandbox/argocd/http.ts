@@ -3,7 +3,7 @@
  * bearer-token auth, and grpc-gateway's error JSON for every failure.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { timingSafeEqual } from 'node:crypto';
+import { sameSecret } from '../same-secret.ts';
 import { GrpcCode, GrpcError } from './grpc-error.ts';
 
 export interface Request {
@@ -50,12 +50,6 @@ function tokenOf(req: IncomingMessage): string | undefined {
   return cookie?.slice('argocd.token='.length);
 }
 
-function sameToken(a: string, b: string): boolean {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
-}
-
 export function send(res: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
   res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
@@ -73,7 +67,7 @@ export function createHandler(routes: readonly Route[], token: string, onError: 
       if (!hit?.route.public) {
         const given = tokenOf(req);
         if (!given) throw new GrpcError(GrpcCode.Unauthenticated, 'no session information');
-        if (!sameToken(given, token)) throw new GrpcError(GrpcCode.Unauthenticated, 'invalid session: token signature is invalid');
+        if (!sameSecret(given, token)) throw new GrpcError(GrpcCode.Unauthenticated, 'invalid session: token signature is invalid');
       }
       if (!hit) {
         if (matches.length > 0) throw new GrpcError(GrpcCode.Unimplemented, `Method Not Allowed`);

@@ -4,13 +4,13 @@
  * failure leaves through one place as a `meta/v1 Status`.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { timingSafeEqual } from 'node:crypto';
 import { apiGroupDocument, apiGroupList, apiResourceList, apiVersions, OPENAPI_V2_PROTOBUF, SERVER_VERSION } from './discovery.ts';
 import { sendJson } from './http-io.ts';
 import type { ClusterRegistry } from './registry.ts';
 import { handleResource } from './resource-handler.ts';
 import { parseRoute } from './route.ts';
 import { KubeStatusError, pathNotFound, statusObject } from './status-error.ts';
+import { sameSecret } from '../same-secret.ts';
 
 export interface RequestContext {
   readonly token: string;
@@ -21,10 +21,7 @@ export interface RequestContext {
 }
 
 function authorized(req: IncomingMessage, token: string): boolean {
-  const header = req.headers.authorization ?? '';
-  const expected = Buffer.from(`Bearer ${token}`);
-  const given = Buffer.from(header);
-  return given.length === expected.length && timingSafeEqual(given, expected);
+  return sameSecret(req.headers.authorization ?? '', `Bearer ${token}`);
 }
 
 export function createRequestHandler(ctx: RequestContext): (req: IncomingMessage, res: ServerResponse) => void {

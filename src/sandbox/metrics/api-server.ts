@@ -4,7 +4,6 @@
  * parameters, response envelope, error types and status codes (web/api/v1/api.go, v2.42.0):
  * `bad_data` 400, `execution` 422, `timeout` 503, `internal` 500.
  */
-import { timingSafeEqual } from 'node:crypto';
 import { createServer, type Server } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -12,11 +11,12 @@ import type { AlertingRule } from './alert-rules.ts';
 import { formatExp, pair } from './api-format.ts';
 import type { Labels } from './exposition.ts';
 import { typeOf } from './promql/ast.ts';
-import { parseDuration } from './promql/duration.ts';
+import { parseDuration } from '../../core/duration.ts';
 import { evaluate } from './promql/eval.ts';
 import { parsePromQL, PromQLError } from './promql/parse.ts';
 import { ExecutionError, type Value } from './promql/values.ts';
 import { labelsKey, type Matcher, type Tsdb } from './tsdb.ts';
+import { sameSecret } from '../same-secret.ts';
 
 type ErrorType = 'bad_data' | 'execution' | 'timeout' | 'internal' | 'not_found';
 const STATUS: Readonly<Record<ErrorType, number>> = { bad_data: 400, execution: 422, timeout: 503, internal: 500, not_found: 404 };
@@ -61,9 +61,7 @@ export interface PromApi {
 type Params = URLSearchParams;
 
 function authorized(req: IncomingMessage, token: string): boolean {
-  const got = Buffer.from(req.headers.authorization ?? '');
-  const want = Buffer.from(`Bearer ${token}`);
-  return got.length === want.length && timingSafeEqual(got, want);
+  return sameSecret(req.headers.authorization ?? '', `Bearer ${token}`);
 }
 
 async function readParams(req: IncomingMessage, url: URL): Promise<Params> {
@@ -95,7 +93,7 @@ export function parseTime(text: string, name: string): number {
 }
 
 /** api.go parseDuration: float seconds or a Prometheus duration. */
-export function parseStep(text: string, name: string): number {
+function parseStep(text: string, name: string): number {
   const n = Number(text);
   if (text.trim() !== '' && Number.isFinite(n)) return n * 1000;
   const ms = parseDuration(text);

@@ -10,7 +10,7 @@ export interface ScrapedSample {
   readonly value: number;
 }
 
-export function parseFloatValue(text: string): number {
+function parseFloatValue(text: string): number {
   switch (text) {
     case '+Inf':
     case 'Inf':

@@ -27,8 +27,8 @@ export { SEED_ALERTS } from './alert-rules.ts';
 export type { PromFiles } from './prom-files.ts';
 
 /** Sandbox time kept: enough for the seed's [5m] windows and an incident's before/after. */
-export const RETENTION_MS = 2 * 3600_000;
-export const DEFAULT_INTERVAL_MS = 15_000;
+const RETENTION_MS = 2 * 3600_000;
+const DEFAULT_INTERVAL_MS = 15_000;
 /** However fast the clock runs, scrape and evaluate at most this often in real time. */
 const MIN_REAL_INTERVAL_MS = 250;
 

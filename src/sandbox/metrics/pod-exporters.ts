@@ -9,9 +9,10 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { ClusterView } from '../kube/index.ts';
+import { isPodReady } from '../kube/replicaset-controller.ts';
 import type { Container, Pod } from '../kube/types.ts';
-import type { Service } from '../world/bookstore.ts';
-import { badProfile, isService, profileFor, type BehaviourOf } from './profiles.ts';
+import { isService, type Service } from '../world/bookstore.ts';
+import { badProfile, profileFor, type BehaviourOf } from './profiles.ts';
 import { PodTraffic } from './pod-traffic.ts';
 import { PROFILE_LABEL } from '../world/canary-files.ts';
 
@@ -42,11 +43,9 @@ export interface PodExporterOptions {
   readonly log?: (line: string) => void;
 }
 
-export function podIsServing(pod: Pod): boolean {
-  const s = pod.status;
-  if (!s || s.phase !== 'Running' || pod.metadata.deletionTimestamp) return false;
-  if (s.conditions?.find((c) => c.type === 'Ready')?.status !== 'True') return false;
-  return (s.containerStatuses ?? []).length > 0 && (s.containerStatuses ?? []).every((c) => c.ready);
+/** The kubelet sets Ready only when every container is ready. */
+function podIsServing(pod: Pod): boolean {
+  return pod.status?.phase === 'Running' && !pod.metadata.deletionTimestamp && isPodReady(pod);
 }
 
 /** The service's own container: named after the service, else the first (sidecars come later). */

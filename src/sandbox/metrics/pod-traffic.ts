@@ -11,7 +11,7 @@ import { Counter, Histogram, Registry } from 'prom-client';
 import type { TrafficProfile } from './profiles.ts';
 
 /** Around the seed's thresholds (0.5 s p99): interpolation inside (0.25, 0.5] and (0.5, 1] stays meaningful. */
-export const LATENCY_BUCKETS = [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
+const LATENCY_BUCKETS = [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
 /** Distinct latencies per band: enough to spread observations inside a bucket. */
 const POINTS_PER_BAND = 8;
 

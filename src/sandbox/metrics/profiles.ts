@@ -6,7 +6,7 @@
  * this table can name).
  */
 import { imageByDigest } from '../world/images.ts';
-import { SERVICES, type Service } from '../world/bookstore.ts';
+import type { Service } from '../world/bookstore.ts';
 
 /** One slice of the latency distribution: `share` of requests take [min, max) seconds. */
 export interface LatencyBand {
@@ -61,10 +61,6 @@ const BAD: Readonly<Record<Service, TrafficProfile>> = {
 /** The service's regression profile, for a good build made slow by something else (a feature flag it evaluates). */
 export function badProfile(service: Service): TrafficProfile {
   return BAD[service];
-}
-
-export function isService(name: string | undefined): name is Service {
-  return (SERVICES as readonly string[]).includes(name ?? '');
 }
 
 /** How the world says an image behaves now (world-images.ts `behaviourOf`: a broken dependency can make a good build regress). */

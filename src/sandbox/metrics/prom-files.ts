@@ -24,13 +24,13 @@ export function promFilePaths(sandboxDir: string): PromFiles {
 }
 
 /** Seconds as a Prometheus duration (`15s`, `1m`, `500ms`). */
-export function promDuration(ms: number): string {
+function promDuration(ms: number): string {
   if (ms % 60_000 === 0) return `${ms / 60_000}m`;
   if (ms % 1000 === 0) return `${ms / 1000}s`;
   return `${Math.round(ms)}ms`;
 }
 
-export function prometheusYml(intervalMs: number): string {
+function prometheusYml(intervalMs: number): string {
   const doc = {
     global: { scrape_interval: promDuration(intervalMs), evaluation_interval: promDuration(intervalMs) },
     rule_files: ['rules.yml'],
@@ -41,7 +41,7 @@ export function prometheusYml(intervalMs: number): string {
   return `# Written by the rewind sandbox: scrapes the sandbox's Pods (at --speed 1 the counters run on wall time).\n${stringify(doc)}`;
 }
 
-export function rulesYml(rules: readonly AlertRuleDef[]): string {
+function rulesYml(rules: readonly AlertRuleDef[]): string {
   const doc = {
     groups: [
       {
@@ -53,7 +53,7 @@ export function rulesYml(rules: readonly AlertRuleDef[]): string {
   return `# The seed runbook's alerts, as the sandbox evaluates them.\n${stringify(doc)}`;
 }
 
-export function targetsJson(targets: readonly ScrapeTarget[]): string {
+function targetsJson(targets: readonly ScrapeTarget[]): string {
   const byCluster = new Map<string, string[]>();
   for (const t of targets) byCluster.set(t.cluster, [...(byCluster.get(t.cluster) ?? []), t.address]);
   const groups = [...byCluster.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([cluster, addrs]) => ({ targets: addrs.sort(), labels: { cluster } }));

@@ -13,7 +13,7 @@ import { labelsKey, type Tsdb } from './tsdb.ts';
 export const JOB = 'bookstore';
 const SCRAPE_TIMEOUT_MS = 10_000;
 
-export function targetLabels(t: ScrapeTarget): Labels {
+function targetLabels(t: ScrapeTarget): Labels {
   return { job: JOB, instance: t.address, cluster: t.cluster };
 }
 

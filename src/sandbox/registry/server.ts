@@ -9,10 +9,11 @@
  * `registry/handlers/manifests.go` and `registry/api/errcode` (headers, MANIFEST_UNKNOWN,
  * NAME_UNKNOWN, UNAUTHORIZED, DENIED bodies).
  */
-import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { sameSecret } from '../same-secret.ts';
 import type { ImageStore } from './image-store.ts';
 
 export interface RegistryOptions {
@@ -33,7 +34,7 @@ export interface RegistryServer {
   close(): Promise<void>;
 }
 
-export const REGISTRY_SERVICE = 'rewind-sandbox-registry';
+const REGISTRY_SERVICE = 'rewind-sandbox-registry';
 
 interface Grant {
   readonly repositories: ReadonlySet<string>;
@@ -72,9 +73,7 @@ export async function startRegistry(o: RegistryOptions): Promise<RegistryServer>
   const basicOk = (req: IncomingMessage): boolean => {
     const m = /^Basic (\S+)$/.exec(req.headers.authorization ?? '');
     if (!m) return false;
-    const given = Buffer.from(Buffer.from(m[1]!, 'base64').toString('utf8'));
-    const want = Buffer.from(`${o.username}:${o.password}`);
-    return given.length === want.length && timingSafeEqual(given, want);
+    return sameSecret(Buffer.from(m[1]!, 'base64').toString('utf8'), `${o.username}:${o.password}`);
   };
 
   const token = (req: IncomingMessage, res: ServerResponse, q: URLSearchParams) => {

@@ -15,7 +15,7 @@
  * does not evaluate them, so a run that depends on one never passes by default.
  */
 import { assessMetric, assessRun, compileMetric, isCompleted, measure, nextMeasurementAt, type AnalysisPhase, type CompiledMetric, type Measurement as CoreMeasurement, type MetricSpec } from '../../core/analysis/analysis.ts';
-import { parsePromDuration } from '../../core/analysis/promql.ts';
+import { parseDuration } from '../../core/duration.ts';
 import type { QueryResult } from '../../core/metrics.ts';
 import type { ClusterRegistry } from '../kube/registry.ts';
 import { kubeTime } from '../kube/registry.ts';
@@ -58,7 +58,7 @@ const intOf = (v: number | string | undefined): number | undefined => {
   return Number.isFinite(n) ? n : undefined;
 };
 
-const durationOf = (v: string | undefined): number | undefined => (v === undefined ? undefined : parsePromDuration(v));
+const durationOf = (v: string | undefined): number | undefined => (v === undefined ? undefined : parseDuration(v));
 
 function specOf(m: Metric): MetricSpec {
   const opt = <K extends keyof MetricSpec>(k: K, v: MetricSpec[K] | undefined): Partial<MetricSpec> => (v === undefined ? {} : { [k]: v });

@@ -6,6 +6,7 @@
  * action's result becomes a JSON merge patch of live → new; when it touches `status`, the whole
  * patch goes to the `status` subresource first, then the rest to the main resource).
  */
+import { legacyObservedGeneration } from './argocd-health.ts';
 import type { Rollout } from './types.ts';
 
 export interface ResourceAction {
@@ -23,10 +24,8 @@ export function discoverActions(ro: Rollout): ResourceAction[] {
   const paused = st?.pauseConditions != null ? st.pauseConditions.length > 0 : ro.spec.paused === true;
   const fullyPromoted = st?.currentPodHash === st?.stableRS;
   const steps = ro.spec.strategy?.canary?.steps;
-  const observed = Number(st?.observedGeneration);
-  const legacy = st?.observedGeneration === undefined || Number.isNaN(observed) || observed > (ro.metadata.generation ?? 0);
   let promoteFullDisabled = true;
-  if (st && !fullyPromoted) promoteFullDisabled = legacy ? ro.spec.strategy?.blueGreen !== undefined : false;
+  if (st && !fullyPromoted) promoteFullDisabled = legacyObservedGeneration(ro) ? ro.spec.strategy?.blueGreen !== undefined : false;
   const actions: ResourceAction[] = [
     { name: 'restart', disabled: false, displayName: 'Restart Pods' },
     { name: 'resume', disabled: !paused },
@@ -52,8 +51,7 @@ export function runAction(ro: Rollout, name: RolloutAction, nowIso: string): Rol
       delete status.abort;
       return obj;
     case 'promote-full': {
-      const generation = Number(status.observedGeneration);
-      if (status.observedGeneration === undefined || Number.isNaN(generation) || generation > (obj.metadata.generation ?? 0)) {
+      if (legacyObservedGeneration(obj)) {
         delete status.abort;
         if (obj.spec.strategy?.canary?.steps) status.currentStepIndex = obj.spec.strategy.canary.steps.length;
       } else status.promoteFull = true;

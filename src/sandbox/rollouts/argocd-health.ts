@@ -14,12 +14,18 @@ export interface RolloutHealth {
   readonly message?: string;
 }
 
+/**
+ * The Lua scripts' test for a controller older than v0.10: no observedGeneration, a non-numeric
+ * one (a v0.9 hash), or one past the object's generation.
+ */
+export function legacyObservedGeneration(ro: Rollout): boolean {
+  const observed = Number(ro.status?.observedGeneration);
+  return ro.status?.observedGeneration === undefined || Number.isNaN(observed) || observed > (ro.metadata.generation ?? 0);
+}
+
 function generationObserved(ro: Rollout): boolean {
   if (!ro.status) return false;
-  const observed = Number(ro.status.observedGeneration);
-  // A non-numeric observedGeneration is a v0.9 hash: always observed.
-  if (ro.status.observedGeneration === undefined || Number.isNaN(observed) || observed > (ro.metadata.generation ?? 0)) return true;
-  return observed === ro.metadata.generation;
+  return legacyObservedGeneration(ro) || Number(ro.status.observedGeneration) === ro.metadata.generation;
 }
 
 function workloadGenerationObserved(ro: Rollout): boolean {

@@ -22,6 +22,7 @@ import {
   STEP_INDEX_LABEL,
   type AnalysisRun,
   type AnalysisTemplate,
+  type AnalysisTemplateRef,
   type Argument,
   type CanaryStep,
   type PauseReason,
@@ -53,12 +54,16 @@ function refsOf(ro: Rollout): { analysis: RolloutAnalysis; path: string }[] {
   return out;
 }
 
+/** The template a Rollout names: namespaced, or cluster-wide with `clusterScope`. */
+function templateOf(registry: ClusterRegistry, ns: string | undefined, ref: AnalysisTemplateRef): AnalysisTemplate | undefined {
+  return (ref.clusterScope ? registry.store.get(CLUSTER_ANALYSIS_TEMPLATES, undefined, ref.templateName) : registry.store.get(ANALYSIS_TEMPLATES, ns, ref.templateName)) as AnalysisTemplate | undefined;
+}
+
 /** `getReferencedAnalysisTemplatesFromRef`: a missing template makes the spec invalid. */
 export function validateTemplates(registry: ClusterRegistry, ro: Rollout): void {
   for (const { analysis, path } of refsOf(ro)) {
     for (const ref of analysis.templates ?? []) {
-      const found = ref.clusterScope ? registry.store.get(CLUSTER_ANALYSIS_TEMPLATES, undefined, ref.templateName) : registry.store.get(ANALYSIS_TEMPLATES, ro.metadata.namespace, ref.templateName);
-      if (!found) {
+      if (!templateOf(registry, ro.metadata.namespace, ref)) {
         const kind = ref.clusterScope ? 'ClusterAnalysisTemplate' : 'AnalysisTemplate';
         throw new InvalidSpec(`The Rollout "${ro.metadata.name}" is invalid: ${path}: Invalid value: "${ref.templateName}": ${kind} '${ref.templateName}' not found`);
       }
@@ -158,7 +163,7 @@ function createRun(registry: ClusterRegistry, ro: Rollout, a: AnalysisInput, ana
   const metrics = [];
   const args: Argument[] = [];
   for (const ref of analysis.templates ?? []) {
-    const t = (ref.clusterScope ? registry.store.get(CLUSTER_ANALYSIS_TEMPLATES, undefined, ref.templateName) : registry.store.get(ANALYSIS_TEMPLATES, ns, ref.templateName)) as AnalysisTemplate | undefined;
+    const t = templateOf(registry, ns, ref);
     if (!t) return undefined;
     metrics.push(...(t.spec.metrics ?? []));
     for (const arg of t.spec.args ?? []) if (!args.some((x) => x.name === arg.name)) args.push(arg);

@@ -117,7 +117,7 @@ test('a canary walks its steps: 20% → paused → analysis → 50% → 30s → 
   assert.deepEqual({ type: run.metadata.labels?.['rollout-type'], step: run.metadata.labels?.['step-index'] }, { type: 'Step', step: '2' });
   assert.deepEqual(run.spec.args, [{ name: 'hash', value: hash }]);
   c.until('50%', () => c.ro().status?.currentStepIndex === 4);
-  assert.ok(c.p99.queries.every((q) => q === `p99{hash="${hash}"}`));
+  assert.deepEqual(new Set(c.p99.queries), new Set([`p99{hash="${hash}"}`]), 'measured, and only with the canary\'s hash');
   assert.equal((c.registry.get(ANALYSIS_RUNS, NS, run.metadata.name) as AnalysisRun).status?.phase, 'Successful');
   // 50% of 5 with a surge Pod: 3 and 3.
   c.until('3 and 3', () => replicasOf(c.rsByImage('catalog:2')) === 3 && replicasOf(c.rsByImage('catalog:1')) === 3);

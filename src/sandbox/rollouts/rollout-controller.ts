@@ -28,6 +28,7 @@
  * Pod share (upstream leaves it empty without a router).
  */
 import { createHash } from 'node:crypto';
+import { parseDuration as parsePromDuration } from '../../core/duration.ts';
 import { applyDefaults } from '../kube/defaults.ts';
 import type { ClusterRegistry } from '../kube/registry.ts';
 import { kubeTime } from '../kube/registry.ts';
@@ -315,8 +316,8 @@ function completedStep(ro: Rollout, prev: RolloutStatus, step: CanaryStep, statu
   if (step.pause) {
     const cond = prev.pauseConditions?.find((c) => c.reason === 'CanaryPauseStep');
     if (prev.controllerPause && !cond) return true;
-    const seconds = durationSeconds(step.pause.duration);
-    return seconds !== undefined && cond !== undefined && now.getTime() > Date.parse(cond.startTime) + seconds * 1000;
+    const ms = pauseMs(step.pause.duration);
+    return ms !== undefined && cond !== undefined && now.getTime() > Date.parse(cond.startTime) + ms;
   }
   if (step.setWeight !== undefined) {
     const target = basicCanaryCounts({
@@ -340,13 +341,10 @@ function completedStep(ro: Rollout, prev: RolloutStatus, step: CanaryStep, statu
   return true;
 }
 
-/** A pause duration: seconds as a number, or a Go duration string ("30s", "1m"). */
-export function durationSeconds(d: number | string | undefined): number | undefined {
+/** A pause duration in ms: seconds as a number (or a string of digits), or a duration string ("30s", "1m"). */
+function pauseMs(d: number | string | undefined): number | undefined {
   if (d === undefined) return undefined;
-  if (typeof d === 'number') return d;
-  if (/^\d+$/.test(d)) return Number(d);
-  const m = [...d.matchAll(/(\d+(?:\.\d+)?)(h|m|s)/g)];
-  if (m.length === 0 || m.map((x) => x[0]).join('') !== d) return undefined;
-  return m.reduce((n, x) => n + Number(x[1]) * (x[2] === 'h' ? 3600 : x[2] === 'm' ? 60 : 1), 0);
+  if (typeof d === 'number' || /^\d+$/.test(d)) return Number(d) * 1000;
+  return parsePromDuration(d);
 }
 

@@ -8,6 +8,10 @@ export const REGIONS = ['us-east', 'eu-west'] as const;
 export type Service = (typeof SERVICES)[number];
 export type Region = (typeof REGIONS)[number];
 
+export function isService(name: string | undefined): name is Service {
+  return (SERVICES as readonly string[]).includes(name ?? '');
+}
+
 export interface WorldApp {
   readonly name: string;
   readonly service: Service;

@@ -54,7 +54,7 @@ export function kubeconfigYaml(i: ClientFileInputs): string {
 }
 
 /** `~/.docker/config.json` as `docker login` leaves it: base64 `user:password` per registry host. */
-export function dockerConfigJson(i: ClientFileInputs): string {
+function dockerConfigJson(i: ClientFileInputs): string {
   const auth = Buffer.from(`${i.registryCredentials.username}:${i.registryCredentials.password}`).toString('base64');
   const host = new URL(i.registryUrl).host;
   return `${JSON.stringify({ auths: { [REGISTRY_HOST]: { auth }, [host]: { auth } } }, null, 2)}\n`;

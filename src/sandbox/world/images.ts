@@ -15,7 +15,7 @@
  * ```
  */
 import { createHash } from 'node:crypto';
-import type { Service } from './bookstore.ts';
+import { isService, type Service } from './bookstore.ts';
 
 export type ImageBehaviour = 'healthy' | 'slow' | 'crash-loop' | 'readiness-fail' | 'pull-failure';
 export type ImageQuality = 'good' | 'bad';
@@ -54,7 +54,7 @@ export function repositoryOf(repo: string): string {
 const sha256 = (b: string | Buffer): string => `sha256:${createHash('sha256').update(b).digest('hex')}`;
 
 /** The image config blob: what `docker inspect` shows, and the source of Docker's config id. */
-export function configBlob(repo: string, version: string, build = 1): string {
+function configBlob(repo: string, version: string, build = 1): string {
   return JSON.stringify({
     architecture: 'amd64',
     os: 'linux',
@@ -160,8 +160,4 @@ export function badBuild(service: Service, behaviour: BadBehaviour = 'slow'): Im
 /** A rebuild of `version` under the same tag (CI re-ran the pipeline): same version, another digest. */
 export function rebuild(repo: string, version: string, n: number, behaviour: ImageBehaviour = 'healthy'): ImageBuild {
   return build(repo, version, behaviour === 'healthy' ? 'good' : 'bad', behaviour, { build: n, ...(isService(repo) ? { service: repo } : {}) });
-}
-
-function isService(repo: string): repo is Service {
-  return repo in GOOD;
 }

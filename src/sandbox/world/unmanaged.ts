@@ -13,10 +13,10 @@ import { IMAGE_REGISTRY, repositoryOf } from './images.ts';
 
 export const UNMANAGED_APP = { name: 'bookstore-search-us-east', service: 'search', region: 'us-east', replicas: 2 } as const;
 /** What its pipeline shipped, oldest first; the last one runs when the sandbox is up. */
-export const SEARCH_RELEASES = ['0.7.0', '0.7.1'] as const;
+const SEARCH_RELEASES = ['0.7.0', '0.7.1'] as const;
 export const SEARCH_BAD_RELEASE = '0.8.0';
 
-export function searchImage(version: string): string {
+function searchImage(version: string): string {
   const b = IMAGE_REGISTRY.find((x) => x.repo === 'search' && x.version === version);
   if (!b) throw new Error(`no search build ${version}`);
   return `${repositoryOf('search')}@${b.digest}`;

@@ -4,8 +4,8 @@
  * good image crash), and the kubelets' view of both, pulling through the same image store the
  * registry serves.
  */
+import { parseImageRef } from '../../core/image-id.ts';
 import type { ImageHealth, ImageRuntime } from '../kube/index.ts';
-import { parseImageReference } from '../kube/index.ts';
 import type { ImageStore } from '../registry/image-store.ts';
 import { runtimeOf } from './bookstore.ts';
 import { IMAGE_REGISTRY, manifestBytes, ORG, REGISTRY_HOST, rebuild, type ImageBehaviour, type ImageBuild } from './images.ts';
@@ -37,22 +37,16 @@ export function createWorldImages(store: ImageStore): WorldImages {
   const overrides = new Map<string, ImageBehaviour>();
   for (const b of IMAGE_REGISTRY) if (b.pushed) store.push(`${ORG}/${b.repo}`, b.version, manifestBytes(b.repo, b.version, b.build));
 
+  const behaviourOf = (digest: string): ImageBehaviour | undefined => overrides.get(digest) ?? builds.get(digest)?.behaviour;
+
   const runtime: ImageRuntime = {
     pull(image) {
-      const ref = parseImageReference(image);
-      const slash = ref.repository.indexOf('/');
-      const host = ref.repository.slice(0, slash);
-      const path = ref.repository.slice(slash + 1);
-      const reference = ref.digest ?? ref.tag ?? 'latest';
+      const ref = parseImageRef(image);
+      const found = ref?.registry === REGISTRY_HOST ? store.resolve(ref.path, ref.digest ?? ref.tag ?? 'latest') : undefined;
       // containerd's words for a reference the registry does not have.
-      const notFound = { error: `failed to resolve reference "${image}": ${image}: not found` };
-      if (host !== REGISTRY_HOST) return notFound;
-      const found = store.resolve(path, reference);
-      return found ? { digest: found.digest } : notFound;
+      return found ? { digest: found.digest } : { error: `failed to resolve reference "${image}": ${image}: not found` };
     },
-    behaviour(_image, digest) {
-      return HEALTH[overrides.get(digest) ?? builds.get(digest)?.behaviour ?? 'healthy'];
-    },
+    behaviour: (_image, digest) => HEALTH[behaviourOf(digest) ?? 'healthy'],
     runtime: (cluster) => runtimeOf(cluster),
   };
 
@@ -68,7 +62,7 @@ export function createWorldImages(store: ImageStore): WorldImages {
       return b;
     },
     setBehaviour: (digest, behaviour) => void overrides.set(digest, behaviour),
-    behaviourOf: (digest) => overrides.get(digest) ?? builds.get(digest)?.behaviour,
+    behaviourOf,
     tagDigest: (repo, tag) => store.resolve(`${ORG}/${repo}`, tag)?.digest,
   };
 }

@@ -49,7 +49,7 @@ export function argocdSteps(input: StepsInput): PlanStep[] {
   const step = <P>(def: StepDefinition<P>, fields: StepFields, params: P): PlanStep =>
     makeStep(def, fields, params, policy.expectedSeconds[def.kind]);
   const policyEvidence: Evidence = { claim: `spec.syncPolicy.automated = ${JSON.stringify(saved.automated)}`, source: appSource };
-  const strategy = chooseOwnerStrategy(app);
+  const strategy = chooseOwnerStrategy(app, facts.app.autoSyncHold);
   // The ownership pre-flight check refuses the run before steps are built for `refuse`.
   const pinned = strategy.kind === 'pin';
   const location = holdLocation(app, strategy);

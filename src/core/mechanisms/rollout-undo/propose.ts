@@ -1,23 +1,15 @@
 import { deployedRevision, shortHash, SyncPolicy } from '../../domain.ts';
-import { GitOpsFacts, type Facts, type Policy } from '../../facts.ts';
-import { age, describeHold } from '../../hold.ts';
+import { GitOpsFacts, type Facts } from '../../facts.ts';
+import { age, describeHold, heldBy } from '../../hold.ts';
 import type { LastKnownGood } from '../../last-known-good.ts';
 import type { PlanTarget } from '../../plan.ts';
 import { chooseUndoTarget, PAUSED_MESSAGE, skippedMessage, type ReplicaSetRevision } from '../../rollout-history.ts';
 import { Proposal, type Mechanism } from '../mechanism.ts';
+import { revertMode } from '../revert-step.ts';
 import { argoUndoSteps, undoSteps } from './steps.ts';
 
 /** Pre-flight answers that stop an undo as much as an Argo CD rollback (last-known-good is Argo CD's own). */
 const BLOCKING_CHECKS = new Set(['open-run', 'schema', 'operation']);
-
-/**
- * Who reverts the bad commit in git: `policy.revert` (`--no-revert` is `none`), else the app's
- * `revert`, else `fallback`. Undefined: a person does (rewind waits for it).
- */
-export function revertMode(facts: Facts, policy: Policy, fallback: 'push' | 'review' | undefined): 'push' | 'review' | undefined {
-  const mode = policy.revert ?? facts.app.revert ?? fallback;
-  return mode === 'none' ? undefined : mode;
-}
 
 /**
  * `kubectl rollout undo` semantics through the Kubernetes API (kubectl
@@ -42,7 +34,7 @@ export const rolloutUndo: Mechanism = {
     if (history.hold) refusals.push(`${name}: ${describeHold(history.hold, facts.now)}`);
     if (!GitOpsFacts.is(facts)) {
       for (const r of facts.openRuns?.value ?? []) {
-        if (history.hold?.ok && history.hold.hold.runId === r.runId) continue;
+        if (heldBy(history.hold, r.runId)) continue;
         refusals.push(`run ${r.runId} of ${facts.app.name} is still open (${r.status}, started ${age(r.startedAt, facts.now)} ago). Next: rewind resume ${r.runId}, or end it: rewind abandon ${r.runId} --reason TEXT --restore|--leave`);
       }
     }
@@ -78,7 +70,7 @@ export const rolloutUndo: Mechanism = {
     }
     const bad = deployedRevision(app);
     const selfHeal = SyncPolicy.isAutoSyncOn(app.syncPolicy) && app.syncPolicy.automated?.selfHeal === true;
-    const revert = facts.app.repoPath ? revertMode(facts, policy, 'push') : undefined;
+    const revert = revertMode(facts, policy, 'push');
     const moreWarnings = [
       ...(facts.app.repoPath || policy.revert === 'none' ? [] : ['apps[].repoPath is not set: rewind cannot prove a revert stays in the app\'s folder, so a person reverts']),
       ...(revert === undefined ? [`until ${shortHash(bad)} is reverted in git, auto-sync stays off: \`rewind finish ${app.name}\` once it is`] : []),
@@ -86,7 +78,7 @@ export const rolloutUndo: Mechanism = {
     return {
       kind: 'plan',
       to,
-      steps: argoUndoSteps({ ...base, facts, bad, revert }),
+      steps: argoUndoSteps({ ...base, facts, bad }),
       reasons: [
         `${app.name} is managed by Argo CD${selfHeal ? ' with self-heal' : ''}: a bare undo ${selfHeal ? 'would be reverted within seconds' : 'would drift from git'}, so this plan holds auto-sync first and reverts ${shortHash(bad)} in git`,
         ...reasons,

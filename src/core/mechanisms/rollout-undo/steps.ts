@@ -78,8 +78,6 @@ export function undoSteps(input: UndoInput): PlanStep[] {
 export interface ArgoUndoInput extends UndoInput {
   readonly facts: GitOpsFacts;
   readonly bad: string;
-  /** `followup.revert`'s mode, or undefined when a person reverts. */
-  readonly revert: 'push' | 'review' | undefined;
 }
 
 /**
@@ -114,7 +112,8 @@ export function argoUndoSteps(input: ArgoUndoInput): PlanStep[] {
     }, { saved }));
   }
   steps.push(...undoAndVerify(input, step));
-  steps.push(...revertSteps(facts, { ...input.policy, revert: input.revert ?? 'none' }, bad, branch));
+  // The paired plan reverts in git unless told otherwise: push is the default here.
+  steps.push(...revertSteps(facts, input.policy, bad, branch, 'push'));
   steps.push(
     step(followupAwaitRevert, {
       title: `Wait for the revert of ${shortHash(bad)} on ${branch}; auto-sync stays off until then`, target: `config repo ${branch}`,

@@ -15,7 +15,7 @@ import { bucketQuantile, type Bucket } from './quantile.ts';
 import { extrapolatedRate, instantRate, type Point } from './rate.ts';
 import { dropName, ExecutionError, labelsString, onlyLabels, withoutLabels, type PointSeries, type Sample, type Value } from './values.ts';
 
-export const DEFAULT_LOOKBACK_MS = 5 * 60_000;
+const DEFAULT_LOOKBACK_MS = 5 * 60_000;
 
 export interface EvalContext {
   readonly db: Tsdb;
@@ -231,7 +231,7 @@ function absentLabels(arg: Expr): Labels {
   return out;
 }
 
-export function histogramQuantile(q: number, vec: readonly Sample[]): Sample[] {
+function histogramQuantile(q: number, vec: readonly Sample[]): Sample[] {
   const groups = new Map<string, { labels: Labels; buckets: Bucket[] }>();
   for (const s of vec) {
     const upperBound = parseBound(s.labels['le']);

@@ -8,7 +8,7 @@
 import { parser } from '@prometheus-io/lezer-promql';
 import { anchoredRegex, type Matcher } from '../tsdb.ts';
 import { documentedType, typeOf, type AggregateOp, type BinaryOp, type Expr, type FunctionName, type VectorMatching, type VectorSelector } from './ast.ts';
-import { parseDuration } from './duration.ts';
+import { parseDuration } from '../../../core/duration.ts';
 
 type SyntaxNode = ReturnType<typeof parser.parse>['topNode'];
 
@@ -22,7 +22,7 @@ const BINARY_OPS: Readonly<Record<string, BinaryOp>> = {
 const COMPARISON = new Set<BinaryOp>(['==', '!=', '>', '<', '>=', '<=']);
 const SET_OPS = new Set<BinaryOp>(['and', 'or', 'unless']);
 export const isComparison = (op: BinaryOp): boolean => COMPARISON.has(op);
-export const isSetOp = (op: BinaryOp): boolean => SET_OPS.has(op);
+const isSetOp = (op: BinaryOp): boolean => SET_OPS.has(op);
 
 const AGGREGATES = new Set<AggregateOp>(['sum', 'avg', 'min', 'max', 'count']);
 
@@ -65,7 +65,7 @@ function position(text: string, offset: number): string {
 }
 
 /** Go-style string literal: "…" and '…' with escapes, `…` raw (parser/lex.go). */
-export function unquote(lit: string): string {
+function unquote(lit: string): string {
   const q = lit[0];
   const body = lit.slice(1, -1);
   if (q === '`') return body;

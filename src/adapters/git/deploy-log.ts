@@ -3,16 +3,7 @@
  * history keeps only `revisionHistoryLimit` entries, so `rewind report` counts deploys from git
  * too, and says how far back git reaches.
  */
-import { execFile } from 'node:child_process';
-
-function git(cwd: string, args: readonly string[]): Promise<string> {
-  return new Promise((resolvePromise, reject) => {
-    execFile('git', [...args], { cwd, maxBuffer: 64 << 20, env: { ...process.env, GIT_TERMINAL_PROMPT: '0' } }, (err, stdout, stderr) => {
-      if (err) reject(new Error(stderr.trim().split('\n').at(-1) ?? err.message));
-      else resolvePromise(stdout);
-    });
-  });
-}
+import { createGitRunner, gitFailure } from './git-runner.ts';
 
 export interface DeployCommit {
   readonly revision: string;
@@ -20,9 +11,15 @@ export interface DeployCommit {
   readonly at: string;
 }
 
+async function gitLog(repo: string, args: readonly string[]): Promise<string> {
+  const r = await createGitRunner({ path: repo })(['log', ...args]);
+  if (r.code !== 0) throw gitFailure('log', repo, r);
+  return r.stdout;
+}
+
 /** Commits on `branch` since `since` that touched `path` (all of the repo when absent), newest first. */
 export async function deployCommits(repo: string, branch: string, since: Date, path?: string): Promise<readonly DeployCommit[]> {
-  const out = await git(repo, ['log', branch, `--since=${since.toISOString()}`, '--format=%H%x09%cI', '--', ...(path ? [path] : [])]);
+  const out = await gitLog(repo, [branch, `--since=${since.toISOString()}`, '--format=%H%x09%cI', '--', ...(path ? [path] : [])]);
   return out
     .split('\n')
     .filter(Boolean)
@@ -34,7 +31,7 @@ export async function deployCommits(repo: string, branch: string, since: Date, p
 
 /** When the branch's history starts (its oldest root commit): nothing before it can be counted. */
 export async function historyStart(repo: string, branch: string): Promise<string | undefined> {
-  const out = await git(repo, ['log', branch, '--max-parents=0', '--format=%cI']);
+  const out = await gitLog(repo, [branch, '--max-parents=0', '--format=%cI']);
   const dates = out.split('\n').filter(Boolean).map((d) => Date.parse(d));
   return dates.length ? new Date(Math.min(...dates)).toISOString() : undefined;
 }
