@@ -9,8 +9,9 @@ import { loadConfig } from '../config/load-config.ts';
 import { resolveSecret } from '../config/secrets.ts';
 import type { AppEntry, RewindConfig } from '../config/config-types.ts';
 import type { AppConfig } from '../core/facts.ts';
-import type { ArgoRolloutsControl, ChangeAnalyzer, ClusterClient, Clock, ConfigRepo, GitOpsClient, ImageRegistry, JournalStore, MetricsSource, ResourceActions, RevertPublisher, RolloutControl } from '../core/ports.ts';
-import type { VerificationDeps } from '../executor/step-context.ts';
+import type { ArgoRolloutsControl, ChangeAnalyzer, ClusterClient, Clock, ConfigRepo, FlagEvidenceReader, GitOpsClient, ImageRegistry, JournalStore, MetricsSource, ResourceActions, RevertPublisher, RolloutControl } from '../core/ports.ts';
+import type { FlagStores, VerificationDeps } from '../executor/step-context.ts';
+import { openFlagStores } from './flag-stores.ts';
 import { ConfigError, NotFoundError, UsageError } from '../core/errors.ts';
 import { systemClock } from './system-clock.ts';
 
@@ -36,6 +37,10 @@ export interface AppContext {
   argoRollouts?(clusterName: string): Promise<ArgoRolloutsControl>;
   /** Argo CD resource actions, with the same token as `gitops`. */
   resourceActions?(): Promise<ResourceActions>;
+  /** Issue 14: the app's declared flags with their providers' stores (flagd in git, Unleash). */
+  flagStores?(app: string): FlagStores;
+  /** Issue 14: hunks and flag-file changes of a config repo window; undefined without a configRepo. */
+  flagEvidence?(): Promise<FlagEvidenceReader | undefined>;
   close(): Promise<void>;
 }
 
@@ -91,6 +96,10 @@ export async function openAppContext(global: AppOptions, env: NodeJS.ProcessEnv,
       ...(entry.revert ? { revert: entry.revert } : {}),
       ...(entry.autoSyncHold ? { autoSyncHold: entry.autoSyncHold } : {}),
     };
+  };
+
+  const missingApp = (name: string): never => {
+    throw new NotFoundError(`unknown app "${name}" in ${config.file}`, { hint: `known apps: ${config.apps.map((a) => a.name).join(', ') || '(none)'}` });
   };
 
   const getRepo = (): Promise<ConfigRepo | undefined> => {
@@ -217,6 +226,15 @@ export async function openAppContext(global: AppOptions, env: NodeJS.ProcessEnv,
       // Its clones live in rewind's state directory, never in the user's checkout.
       const stateDir = global.stateDir ?? (env['REWIND_STATE_DIR'] || undefined) ?? config.state.dir ?? defaultStateDir(env);
       return createGitRevertPublisher({ repoPath: repoConfig.path, workRoot: join(stateDir, 'git-reverts'), ...(token ? { token } : {}), env });
+    },
+    flagStores(name) {
+      const stateDir = global.stateDir ?? (env['REWIND_STATE_DIR'] || undefined) ?? config.state.dir ?? defaultStateDir(env);
+      return openFlagStores({ config, app: toAppConfig(config.apps.find((a) => a.name === name) ?? missingApp(name)), env, stateDir, repo: getRepo });
+    },
+    async flagEvidence() {
+      if (!config.configRepo) return undefined;
+      const { createGitFlagEvidenceReader } = await import('../adapters/flags/index.ts');
+      return createGitFlagEvidenceReader({ repoPath: config.configRepo.path });
     },
     async close() {
       if (journal) await (await journal).close();

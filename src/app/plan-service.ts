@@ -1,5 +1,5 @@
 import { decide } from '../core/decide.ts';
-import { defaultPolicy, Fact, type Facts, type Policy } from '../core/facts.ts';
+import { defaultPolicy, Fact, type AppConfig, type Facts, type Policy } from '../core/facts.ts';
 import type { RunStatus } from '../core/run.ts';
 
 /** Runs that may still hold what they changed: a new plan must not act beside them. */
@@ -40,7 +40,7 @@ export async function planRollback(ctx: AppContext, req: PlanRequest): Promise<{
   const journal = await ctx.journal();
   const open = (await journal.listRuns(req.app)).filter((r) => OPEN.includes(r.status));
   const gathered = await gatherFacts(
-    { gitops, cluster, ...(rollouts ? { rollouts } : {}), ...(argoRollouts ? { argoRollouts } : {}), ...(repo ? { repo } : {}), ...(analyzer ? { analyzer } : {}), ...(templates ? { templates } : {}), now: () => ctx.clock.now() },
+    { gitops, cluster, ...(rollouts ? { rollouts } : {}), ...(argoRollouts ? { argoRollouts } : {}), ...(await flagDeps(ctx, app)), ...(repo ? { repo } : {}), ...(analyzer ? { analyzer } : {}), ...(templates ? { templates } : {}), now: () => ctx.clock.now() },
     {
       app,
       argocdUrl: ctx.config.argocd.url,
@@ -66,6 +66,13 @@ export async function planRollback(ctx: AppContext, req: PlanRequest): Promise<{
   }
   const policy: Policy = { ...defaultPolicy, ...(req.mechanism ? { mechanism: req.mechanism } : {}), ...(req.noRevert ? { revert: 'none' as const } : {}) };
   return { facts, plan: decide(facts, policy) };
+}
+
+/** Issue 14: the flag evidence reader and the app's flag stores, when it declares flags. */
+async function flagDeps(ctx: AppContext, app: AppConfig) {
+  if (app.flags.length === 0 || !ctx.flagStores || !ctx.flagEvidence) return {};
+  const reader = await ctx.flagEvidence();
+  return reader ? { flags: { reader, stores: ctx.flagStores(app.name) } } : {};
 }
 
 /**

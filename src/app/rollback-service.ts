@@ -37,7 +37,8 @@ async function runDeps(ctx: AppContext, plan: Plan, journal: JournalStore, progr
   const [gitops, cluster, repo, verification, metrics] = await Promise.all([ctx.gitops(), ctx.cluster(plan.workload.cluster), ctx.repo(), ctx.verification(plan.app), ctx.metrics()]);
   const fault = faultFromEnv(env);
   const undo = await undoDeps(ctx, plan);
-  return { gitops, cluster, ...undo, ...(repo ? { repo } : {}), ...(metrics ? { metrics } : {}), clock: ctx.clock, journal: withComms(ctx, journal, env), progress, verification, handlers: stepHandlerMap(), host: hostname(), ...(fault ? { fault } : {}) };
+  const flags = plan.steps.some((s) => s.kind.startsWith('flag.')) ? ctx.flagStores?.(plan.app) : undefined;
+  return { gitops, cluster, ...undo, ...(flags ? { flags } : {}), ...(repo ? { repo } : {}), ...(metrics ? { metrics } : {}), clock: ctx.clock, journal: withComms(ctx, journal, env), progress, verification, handlers: stepHandlerMap(), host: hostname(), ...(fault ? { fault } : {}) };
 }
 
 /** The ports of `rollout undo` and `followup.revert`, built only for plans with such steps. */

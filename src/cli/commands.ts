@@ -159,6 +159,14 @@ export const commands: readonly CommandSpec[] = [
     load: () => import('./commands/abandon.ts'),
   },
   {
+    name: 'flags restore',
+    usage: 'flags restore RUN [--yes] [--dry-run]',
+    summary: 'turn back on the feature flags RUN turned off, as the run found them (finish never does)',
+    examples: ['rewind flags restore 2026-05-20T14-31-07Z-catalog --dry-run', 'rewind flags restore 2026-05-20T14-31-07Z-catalog --yes'],
+    options: {},
+    load: () => import('./commands/flags-restore.ts'),
+  },
+  {
     name: 'release',
     usage: 'release APP',
     summary: 'remove the mark an abandoned run left on APP (its state stays as it is)',

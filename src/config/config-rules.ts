@@ -187,7 +187,29 @@ export const undoNeedsDeployment: Rule = (ctx) => {
   });
 };
 
+/** A flag names its provider's reference, once per app; flagd needs the config repo its file lives in. */
+export const flagsNameTheirProvider: Rule = (ctx) => {
+  ctx.config.apps.forEach((a, i) => {
+    const seen = new Set<string>();
+    a.flags.forEach((f, j) => {
+      const at: ConfigPath = ['apps', i, 'flags', j];
+      if (seen.has(f.key)) error(ctx, [...at, 'key'], `app ${a.name} declares flag ${f.key} twice`);
+      seen.add(f.key);
+      if (f.provider === 'flagd' && !f.flagd) error(ctx, [...at, 'provider'], `flag ${f.key} of app ${a.name} is a flagd flag: it needs flagd: { file, configMap } (the flag-definition file in the config repo and the ConfigMap it is rendered into)`);
+      if (f.provider === 'flagd' && !ctx.config.configRepo) error(ctx, [...at, 'provider'], `flag ${f.key} of app ${a.name} is a flagd flag kept in git, but rewind.yaml has no configRepo`);
+      if (f.provider === 'unleash' && !f.unleash) error(ctx, [...at, 'provider'], `flag ${f.key} of app ${a.name} is an Unleash flag: it needs unleash: { url, environment, adminTokenEnv, clientTokenEnv }`);
+      if (f.provider === 'flagd' && f.unleash) error(ctx, [...at, 'unleash'], `flag ${f.key} is a flagd flag: unleash: does not apply`);
+      if (f.provider === 'unleash' && f.flagd) error(ctx, [...at, 'flagd'], `flag ${f.key} is an Unleash flag: flagd: does not apply`);
+      f.gates.forEach((g, k) => {
+        if (g.startsWith('key:') && !/^key:[A-Za-z0-9_.-]+$/.test(g)) error(ctx, [...at, 'gates', k], `gate "${g}": a config key is key:NAME (letters, digits, _ . -)`);
+      });
+      if (a.gitops === 'none' && f.provider === 'flagd') error(ctx, [...at, 'provider'], `app ${a.name} has gitops: none: nothing syncs a flagd file from git to its ConfigMap`);
+    });
+  });
+};
+
 export const rules: readonly Rule[] = [
+  flagsNameTheirProvider,
   undoNeedsDeployment,
   appsReferenceKnownClusters,
   uniqueNames,

@@ -91,11 +91,24 @@ export const rewindConfigSchema: Shape = obj(
         autoSyncHold: { type: 'enum', values: ['disable', 'pin'], description: 'How a rollback is made to stick until the revert lands: turn auto-sync off (`disable`, the default) or pin targetRevision to the good commit and leave auto-sync on (`pin`, the seed\'s alternative). Followed where the app\'s owner leaves that field alone.' },
         flags: {
           type: 'array',
-          description: 'Feature flags that can switch off this app\'s risky changes.',
+          description: 'Feature flags that gate this app\'s risky changes: the decision tree\'s first branch ("Feature flag covers the change? Flip flag").',
           items: obj('A flag.', {
-            name: str('Flag name.'),
-            covers: { type: 'array', description: 'Change kinds the flag switches off.', items: { type: 'enum', values: CHANGE_KINDS } },
-          }, ['name', 'covers']),
+            key: str('The flag key, as the provider names it.'),
+            provider: { type: 'enum', values: ['flagd', 'unleash'], description: 'flagd: definitions in the config repo, rendered into a ConfigMap; unleash: an Unleash server.' },
+            gates: { type: 'array', description: 'What the flag gates: path globs in the config repo, and config keys as key:NAME. A change is covered when every changed hunk is confined to them.', items: str('A path glob, or key:NAME.') },
+            flagd: obj('flagd flag definitions in the config repo.', {
+              file: str('The flag-definition JSON file, relative to the config repo root.'),
+              configMap: str('The ConfigMap the file is rendered into (configMapGenerator), in the app\'s namespace.'),
+              configMapKey: str('Its key in the ConfigMap (default: the file\'s base name).'),
+            }, ['file', 'configMap']),
+            unleash: obj('An Unleash server.', {
+              url: str('Unleash base URL.', 'uri'),
+              project: str('Project (default: default).'),
+              environment: str('The environment the app runs in.'),
+              adminTokenEnv: str('Environment variable holding an admin API token.'),
+              clientTokenEnv: str('Environment variable holding a client API token for the environment.'),
+            }, ['url', 'environment', 'adminTokenEnv', 'clientTokenEnv']),
+          }, ['key', 'provider']),
         },
         verify: obj('Proof of recovery, modelled on Argo Rollouts\' AnalysisTemplate. Without metrics, the seed\'s alert for the service (catalog, payments, orders) is used.', {
           metrics: {

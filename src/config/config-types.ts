@@ -39,6 +39,7 @@
  */
 import type { VerificationSpec } from '../core/analysis/verification.ts';
 import type { CommsConfig, RunbookConfig } from './comms-config.ts';
+import type { DeclaredFlag } from '../core/flags/types.ts';
 
 export type SecretRef = { readonly env: string } | { readonly file: string };
 
@@ -76,7 +77,7 @@ export interface AppEntry {
   readonly migrations?: string;
   readonly severity: 'P0' | 'P1' | 'P2';
   readonly slackChannel?: string;
-  readonly flags: readonly { readonly name: string; readonly covers: readonly string[] }[];
+  readonly flags: readonly DeclaredFlag[];
   /** Who deploys the workload: Argo CD (default) or nothing (rollout undo through the Kubernetes API). */
   readonly gitops: 'argocd' | 'none';
   /** Step 3d by rewind: push the revert, or push it for review; absent: a person reverts. */

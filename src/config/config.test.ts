@@ -23,8 +23,10 @@ apps:
     workload: { kind: Deployment, name: catalog }
     severity: P1
     flags:
-      - name: catalog-new-search
-        covers: [config-only]
+      - key: catalog.new-search
+        provider: flagd
+        gates: ['apps/catalog/**/search-*.yaml', 'key:SEARCH_INDEX']
+        flagd: { file: ./apps/catalog/us-east/flags.flagd.json, configMap: catalog-flags }
 `;
 const FILE = '/etc/rewind/rewind.yaml';
 const parse = (text: string, statMode?: (p: string) => number | undefined) =>
@@ -38,7 +40,7 @@ describe('parseConfig', () => {
     assert.equal(r.config?.configRepo?.path, '/etc/rewind/bookstore-platform-config');
     assert.equal(r.config?.configRepo?.branch, 'main');
     assert.equal(r.config?.state.dir, undefined, 'the journal lives in the state directory, not beside the config file');
-    assert.deepEqual(r.config?.apps[0]?.flags, [{ name: 'catalog-new-search', covers: ['config-only'] }]);
+    assert.deepEqual(r.config?.apps[0]?.flags, [{ key: 'catalog.new-search', provider: 'flagd', gates: ['apps/catalog/**/search-*.yaml', 'key:SEARCH_INDEX'], flagd: { file: 'apps/catalog/us-east/flags.flagd.json', configMap: 'catalog-flags' } }]);
   });
 
   it('reads registries, the docker config by reference, and the verify policy (default: tags must resolve)', () => {
@@ -59,6 +61,15 @@ describe('parseConfig', () => {
     assert.equal(r.config, undefined);
     assert.match(r.errors[0]?.where ?? '', /^\/etc\/rewind\/rewind\.yaml:\d+:\d+$/);
     assert.match(r.errors[0]?.message ?? '', /^invalid YAML: /);
+  });
+
+  it('a flag names its provider\'s reference: flagd without flagd:, unleash without unleash:, a bad key gate', () => {
+    const noRef = parse(VALID.replace("        flagd: { file: ./apps/catalog/us-east/flags.flagd.json, configMap: catalog-flags }\n", ''));
+    assert.deepEqual(noRef.errors.map((e) => e.path), ['apps[0].flags[0].provider']);
+    assert.match(noRef.errors[0]?.message ?? '', /flagd flag: it needs flagd: \{ file, configMap \}/);
+    const unleash = parse(VALID.replace('provider: flagd', 'provider: unleash').replace("'key:SEARCH_INDEX'", "'key:SEARCH INDEX'"));
+    assert.deepEqual(unleash.errors.map((e) => e.path).sort(), ['apps[0].flags[0].flagd', 'apps[0].flags[0].gates[1]', 'apps[0].flags[0].provider']);
+    assert.match(unleash.errors.find((e) => e.path === 'apps[0].flags[0].provider')?.message ?? '', /needs unleash: \{ url, environment, adminTokenEnv, clientTokenEnv \}/);
   });
 
   it('points an unknown cluster reference at its line', () => {

@@ -4,6 +4,7 @@ import { parseDuration } from '../core/duration.ts';
 import { withRecoveryDefaults, type VerificationSpec } from '../core/analysis/verification.ts';
 import { normalizeComms, normalizeRunbooks, type WrittenComms, type WrittenRunbook } from './comms-config.ts';
 import type { AppEntry, PrometheusConfig, RewindConfig, SecretRef } from './config-types.ts';
+import type { DeclaredFlag } from '../core/flags/types.ts';
 
 /** rewind.yaml as written, after the shape check (so the types hold). */
 export interface WrittenConfig {
@@ -22,7 +23,7 @@ export interface WrittenConfig {
     migrations?: string;
     severity?: 'P0' | 'P1' | 'P2';
     slackChannel?: string;
-    flags?: readonly { name: string; covers: readonly string[] }[];
+    flags?: readonly WrittenFlag[];
     gitops?: 'argocd' | 'none';
     revert?: 'push' | 'review';
     autoSyncHold?: 'disable' | 'pin';
@@ -134,7 +135,7 @@ export function normalizeConfig(w: WrittenConfig, file: string): RewindConfig {
     ...(a.migrations !== undefined ? { migrations: a.migrations } : {}),
     severity: a.severity ?? 'P1',
     ...(a.slackChannel !== undefined ? { slackChannel: a.slackChannel } : {}),
-    flags: (a.flags ?? []).map((f) => ({ name: f.name, covers: [...f.covers] })),
+    flags: (a.flags ?? []).map(normalizeFlag),
     gitops: a.gitops ?? 'argocd',
     ...(a.revert !== undefined ? { revert: a.revert } : {}),
     ...(a.autoSyncHold !== undefined ? { autoSyncHold: a.autoSyncHold } : {}),
@@ -161,5 +162,24 @@ export function normalizeConfig(w: WrittenConfig, file: string): RewindConfig {
     },
     ...(w.comms ? { comms: normalizeComms(w.comms, abs, durationMs) } : {}),
     runbooks: normalizeRunbooks(w.runbooks ?? [], abs),
+  };
+}
+
+/** `apps[].flags[]` as written. */
+export interface WrittenFlag {
+  key: string;
+  provider: 'flagd' | 'unleash';
+  gates?: readonly string[];
+  flagd?: { file: string; configMap: string; configMapKey?: string };
+  unleash?: { url: string; project?: string; environment: string; adminTokenEnv: string; clientTokenEnv: string };
+}
+
+function normalizeFlag(f: WrittenFlag): DeclaredFlag {
+  return {
+    key: f.key,
+    provider: f.provider,
+    gates: [...(f.gates ?? [])],
+    ...(f.flagd ? { flagd: { file: f.flagd.file.replace(/^\.?\/+/, ''), configMap: f.flagd.configMap, ...(f.flagd.configMapKey ? { configMapKey: f.flagd.configMapKey } : {}) } } : {}),
+    ...(f.unleash ? { unleash: { ...f.unleash, url: f.unleash.url.replace(/\/+$/, ''), project: f.unleash.project ?? 'default' } } : {}),
   };
 }

@@ -5,6 +5,7 @@ import { FakeFacts, fullHash, SEED } from '../testing/fake-facts.ts';
 import type { Facts } from './facts.ts';
 import { defaultPolicy, type Policy } from './facts.ts';
 import type { Plan } from './plan.ts';
+import type { DeclaredFlag, FlagEvidence, FlagState } from './flags/types.ts';
 import { checkPlanStillValid } from './plan-staleness.ts';
 
 const kinds = (plan: Plan) => plan.steps.map((s) => s.kind);
@@ -13,6 +14,17 @@ const ROLLBACK = [
   'argocd.preflight', 'argocd.write-hold', 'argocd.disable-auto-sync', 'argocd.rollback', 'argocd.wait-healthy', 'verify.digest', 'verify.metrics',
   'followup.await-revert', 'argocd.await-branch-head', 'argocd.restore-sync-policy', 'argocd.wait-synced-to-branch', 'argocd.release-hold',
 ];
+
+const FLAG_FILE = 'apps/catalog/us-east/flags.flagd.json';
+const SEARCH_FLAG: DeclaredFlag = { key: 'catalog.new-search', provider: 'flagd', gates: [], flagd: { file: FLAG_FILE, configMap: 'catalog-flags' } };
+const flagOnState: FlagState = { key: 'catalog.new-search', on: true, defaultVariant: 'on', targeting: false, offVariant: 'off', source: `git show main:${FLAG_FILE}`, snapshot: '{"state":"ENABLED","variants":{"on":true,"off":false},"defaultVariant":"on"}' };
+const flagTurnedOn = (): FlagEvidence => ({
+  range: 'a1b2c3d..d8f3c2a',
+  hunks: [{ path: FLAG_FILE, header: '@@ -3 +3 @@', lines: [{ op: '-', text: '"defaultVariant": "off"' }, { op: '+', text: '"defaultVariant": "on"' }] }],
+  changes: [{ key: 'catalog.new-search', file: FLAG_FILE, before: { ...flagOnState, on: false, defaultVariant: 'off' }, after: flagOnState, definitionChanged: true }],
+  otherChanges: [],
+  live: [{ key: 'catalog.new-search', state: flagOnState }],
+});
 
 interface Case {
   readonly title: string;
@@ -217,16 +229,37 @@ const cases: readonly Case[] = [
     extra: (plan) => assert.match(check(plan, 'correlation')?.detail ?? '', /5 min before the alert: strong signal/),
   },
   {
-    title: 'recommends flipping a flag that covers the change first',
-    facts: FakeFacts.seed().changed('config-only').flag('catalog-new-search', 'config-only'),
+    title: 'flips a flag when the release only turned it on: no Deployment touched, Argo CD rollback rejected as second in the tree',
+    facts: FakeFacts.seed().changed('other').flag(SEARCH_FLAG).flagEvidence(flagTurnedOn()),
     decision: 'rollback',
-    rejected: { 'feature-flag': /flag catalog-new-search covers this change.*rewind cannot flip flags yet: flip it by hand first/ },
+    steps: ['argocd.write-hold', 'flag.off', 'flag.wait-applied', 'verify.metrics', 'argocd.release-hold'],
+    rejected: { 'argocd-rollback': /applies, but feature-flag comes first in the decision tree/ },
+    extra: (plan) => {
+      assert.equal(plan.mechanism, 'feature-flag');
+      assert.deepEqual(plan.to, { kind: 'flag-off', flags: ['catalog.new-search'], revision: '', historyId: null });
+      const off = plan.steps.find((s) => s.kind === 'flag.off');
+      assert.deepEqual(off?.params, { key: 'catalog.new-search', provider: 'flagd', previous: '{"state":"ENABLED","variants":{"on":true,"off":false},"defaultVariant":"on"}' });
+      assert.ok(plan.reasons.some((r) => /flags\.flagd\.json @@ -3 \+3 @@: turns catalog\.new-search on/.test(r)), plan.reasons.join('\n'));
+    },
   },
   {
-    title: 'does not recommend a flag that covers only part of the change',
-    facts: FakeFacts.seed().changed('config-only', 'image-digest').flag('catalog-new-search', 'config-only'),
+    title: 'declines a flag that covers only part of the change (the image moved too): Argo CD rollback goes on',
+    facts: FakeFacts.seed().changed('image-digest', 'other').flag(SEARCH_FLAG).flagEvidence({ ...flagTurnedOn(), hunks: [...flagTurnedOn().hunks, { path: 'apps/catalog/us-east/kustomization.yaml', header: '@@ -9 +9 @@', lines: [{ op: '-', text: 'digest: sha256:aa' }, { op: '+', text: 'digest: sha256:bb' }] }] }),
     decision: 'rollback',
-    rejected: { 'feature-flag': /no declared flag covers what changed \(config-only, image-digest\)/ },
+    rejected: { 'feature-flag': /covers only part of the change: 1 of 2 changed hunks .*kustomization\.yaml/ },
+    extra: (plan) => assert.equal(plan.mechanism, 'argocd-rollback'),
+  },
+  {
+    title: 'declines a covering flag that is already off: the regression is not the gated feature',
+    facts: FakeFacts.seed().changed('other').flag(SEARCH_FLAG).flagEvidence({ ...flagTurnedOn(), live: [{ key: 'catalog.new-search', state: { ...flagOnState, on: false, defaultVariant: 'off' } }] }),
+    decision: 'rollback',
+    rejected: { 'feature-flag': /covers the change but is already off/ },
+  },
+  {
+    title: 'declines when the provider refused to say what the flag is',
+    facts: FakeFacts.seed().changed('other').flag(SEARCH_FLAG).flagEvidence({ ...flagTurnedOn(), live: [{ key: 'catalog.new-search', error: 'unleash answered 401 Unauthorized' }] }),
+    decision: 'rollback',
+    rejected: { 'feature-flag': /could not be read: unleash answered 401/ },
   },
   {
     title: 'warns that rollback will not downgrade CRDs',

@@ -9,6 +9,7 @@ import type { VerificationSpec } from './analysis/verification.ts';
 import type { MetricsFacts } from './analysis/evidence.ts';
 import type { RolloutHistory } from './rollout-history.ts';
 import type { RolloutFacts } from './rollouts/rollout-facts.ts';
+import type { DeclaredFlag, FlagEvidence } from './flags/types.ts';
 
 /** A value and where it came from (the API call or file), so a plan can show its evidence. */
 export interface Fact<T> {
@@ -34,7 +35,7 @@ export interface AppConfig {
   readonly severity: 'P0' | 'P1' | 'P2';
   readonly slackChannel?: string;
   /** Feature flags that gate this app's risky changes (the fastest rollback when they cover it). */
-  readonly flags: readonly { readonly name: string; readonly covers: readonly string[] }[];
+  readonly flags: readonly DeclaredFlag[];
   /** `none`: no GitOps controller deploys it; rewind undoes the Deployment itself (absent: Argo CD). */
   readonly gitops?: 'none';
   /** `revert` in rewind.yaml: rewind pushes the revert (or pushes it for review); absent: a person does. */
@@ -89,6 +90,8 @@ export interface Facts {
   readonly rollout?: Fact<RolloutFacts>;
   /** `--fix REV`: a fix named to roll forward to, checked like any revision (absent: none named). */
   readonly fix?: Fact<FixRevision>;
+  /** Issue 14: the bad release's hunks and the declared flags' states (absent: the app declares no flag, or no window). */
+  readonly flagEvidence?: Fact<FlagEvidence>;
 }
 
 /** A fix revision (a commit on a branch, e.g. a pull request's head), as Step 0 and Step 2 read it against what runs. */

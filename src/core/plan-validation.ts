@@ -27,10 +27,11 @@ function planTarget(): Schema<unknown> {
   const history = S.object({ kind: S.literal('argocd-history'), historyId: S.integer({ min: 0 }), revision: S.string(), deployedAt: S.string() });
   const replicaSet = S.object({ kind: S.literal('replicaset-revision'), replicaSetRevision: S.integer({ min: 1 }), replicaSet: S.string(), revision: S.string(), historyId: S.nullable(S.integer({ min: 0 })) });
   const fix = S.object({ kind: S.literal('fix-revision'), revision: S.string(), ref: S.string(), historyId: S.nullable(S.integer({ min: 0 })) });
+  const flagOff = S.object({ kind: S.literal('flag-off'), flags: S.array(S.string()), revision: S.string(), historyId: S.nullable(S.integer({ min: 0 })) });
   return {
     parse: (v, p) => {
       const kind = (v as { kind?: unknown } | null)?.kind;
-      return kind === 'replicaset-revision' ? replicaSet.parse(v, p) : kind === 'fix-revision' ? fix.parse(v, p) : history.parse(v, p);
+      return kind === 'replicaset-revision' ? replicaSet.parse(v, p) : kind === 'fix-revision' ? fix.parse(v, p) : kind === 'flag-off' ? flagOff.parse(v, p) : history.parse(v, p);
     },
   };
 }

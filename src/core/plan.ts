@@ -56,6 +56,14 @@ export type PlanTarget =
       /** The fix as named (`--fix fix/catalog-sku`). */
       readonly ref: string;
       readonly historyId: null;
+    }
+  | {
+      /** Issue 14: the feature-flag kill switch. Nothing is rolled back: these flags go off. */
+      readonly kind: 'flag-off';
+      readonly flags: readonly string[];
+      /** No revision is deployed back: ''. */
+      readonly revision: string;
+      readonly historyId: null;
     };
 
 export type Decision =

@@ -10,6 +10,7 @@ import type { JournalRecord, RunSummary } from './run.ts';
 import type { RolloutHistory } from './rollout-history.ts';
 import type { Notice } from './comms.ts';
 import type { RolloutFacts } from './rollouts/rollout-facts.ts';
+import type { DeclaredFlag, FlagEvidence, FlagState } from './flags/types.ts';
 
 /** Argo CD (or another GitOps controller) as rewind needs it. */
 export interface GitOpsClient {
@@ -205,4 +206,43 @@ export interface ResourceActions {
    * Argo CD's RBAC denies it: nothing was changed.
    */
   run(app: string, resource: { readonly group: string; readonly version: string; readonly kind: string; readonly namespace: string; readonly name: string }, action: string): Promise<{ readonly request: string }>;
+}
+
+/**
+ * Issue 14: one feature-flag provider (flagd definitions in the config repo, or Unleash). Errors:
+ * NotFoundError when the provider has no such flag; AdapterError (not transient) when it refuses
+ * (401/403); transient AdapterError when it cannot be reached.
+ */
+export interface FlagStore {
+  /** The flag as its source of truth serves it now (flagd: the tracked branch's file; Unleash: the admin API). */
+  read(flag: DeclaredFlag): Promise<FlagState & { readonly snapshot: string }>;
+  /**
+   * Turns it off at its source (flagd: a commit on the tracked branch switching `defaultVariant`
+   * to the off variant and dropping targeting; Unleash: disable in the environment). Idempotent:
+   * `changed: false` when it is already off.
+   */
+  turnOff(flag: DeclaredFlag, req: FlagWriteRequest): Promise<FlagWrite>;
+  /** Puts back the definition `read` returned as `snapshot` (`rewind flags restore`). */
+  restore(flag: DeclaredFlag, snapshot: string, req: FlagWriteRequest): Promise<FlagWrite>;
+  /** What the running workload evaluates (flagd: the ConfigMap in the cluster; Unleash: the client API an SDK polls). */
+  applied(flag: DeclaredFlag, opts?: { readonly signal?: AbortSignal }): Promise<FlagState>;
+}
+
+export interface FlagWriteRequest {
+  readonly runId: string;
+  /** Commit message trailer / audit text. */
+  readonly message: string;
+}
+
+export interface FlagWrite {
+  readonly changed: boolean;
+  /** flagd: the pushed commit. */
+  readonly commit?: string;
+  /** Where it was written (`main`, `unleash development`). */
+  readonly where: string;
+}
+
+/** Reads what the plan needs to judge flags for a window of the config repo. */
+export interface FlagEvidenceReader {
+  evidence(from: string, to: string, files: readonly string[], flags: readonly DeclaredFlag[]): Promise<Omit<FlagEvidence, 'live'>>;
 }

@@ -1,7 +1,9 @@
 import { chooseLastKnownGood } from '../core/last-known-good.ts';
 import { Fact, type AppConfig, type Facts } from '../core/facts.ts';
-import type { ArgoRolloutsControl, ChangeAnalyzer, ClusterClient, ConfigRepo, GitOpsClient, RolloutControl, TemplateSource } from '../core/ports.ts';
+import type { ArgoRolloutsControl, ChangeAnalyzer, ClusterClient, ConfigRepo, FlagEvidenceReader, GitOpsClient, RolloutControl, TemplateSource } from '../core/ports.ts';
 import type { WorkloadRef } from '../core/domain.ts';
+import type { FlagStores } from './step-context.ts';
+import { flagEvidenceFact } from './gather-flag-facts.ts';
 import { rolloutHistoryFact } from './gather-undo-facts.ts';
 import { NotFoundError } from '../core/errors.ts';
 import { runningRevision } from '../core/domain.ts';
@@ -20,6 +22,8 @@ export interface GatherDeps {
   readonly rollouts?: RolloutControl;
   /** An Argo Rollout's canary, ReplicaSets and AnalysisRuns (absent: the argo-rollouts mechanism declines). */
   readonly argoRollouts?: ArgoRolloutsControl;
+  /** Issue 14: the bad release's hunks and the declared flags' providers (absent: the app declares no flag). */
+  readonly flags?: { readonly reader: FlagEvidenceReader; readonly stores: FlagStores };
 }
 
 export interface GatherRequest {
@@ -82,8 +86,10 @@ async function gatherWindow(deps: GatherDeps, req: GatherRequest): Promise<Facts
   }
   const [migrations, diagnosis, targetImages] = await Promise.all([deps.analyzer.migrations(from, to), deps.analyzer.diagnose(from, to), templateImages(deps.templates, from)]);
   const range = `${from.slice(0, 7)}..${to.slice(0, 7)}`;
+  const flagEvidence = await flagEvidenceFact(deps.flags, app, from, to, diagnosis.files);
   return {
     ...base,
+    ...(flagEvidence ? { flagEvidence } : {}),
     migrations: Fact.of(migrations, `git diff ${range} -- ${app.migrations ?? '**/migrations/*.sql'}`),
     diagnosis: Fact.of(diagnosis, `git diff --name-status ${range}${app.repoPath ? ` -- ${app.repoPath}` : ''}`),
     ...(targetImages ? { targetImages } : {}),

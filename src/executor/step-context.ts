@@ -1,5 +1,6 @@
 import type { FailureKind } from '../core/exit-codes.ts';
-import type { ArgoRolloutsControl, ClusterClient, Clock, ConfigRepo, GitOpsClient, ImageRegistry, MetricsSource, ResourceActions, RevertPublisher, RolloutControl, TemplateSource } from '../core/ports.ts';
+import type { ArgoRolloutsControl, ClusterClient, Clock, ConfigRepo, FlagStore, GitOpsClient, ImageRegistry, MetricsSource, ResourceActions, RevertPublisher, RolloutControl, TemplateSource } from '../core/ports.ts';
+import type { DeclaredFlag } from '../core/flags/types.ts';
 import type { Plan, PlanStep } from '../core/plan.ts';
 import type { StepStatus } from '../core/run.ts';
 import type { StepDefinition } from '../core/steps/index.ts';
@@ -39,7 +40,12 @@ export interface StepDeps {
   readonly argoRollouts?: ArgoRolloutsControl;
   /** Argo CD resource actions (rollouts.* steps whose channel is Argo CD). */
   readonly actions?: ResourceActions;
+  /** The app's declared flags and their providers (flag.* steps); absent when it declares none. */
+  readonly flags?: FlagStores;
 }
+
+/** A declared flag of the plan's app with the store that serves it; undefined when rewind.yaml no longer declares it. */
+export type FlagStores = (key: string) => Promise<{ readonly flag: DeclaredFlag; readonly store: FlagStore } | undefined>;
 
 export interface StepContext extends StepDeps {
   readonly plan: Plan;

@@ -51,7 +51,9 @@ export function renderPlanText(plan: Plan, options: PlanTextOptions): string {
       ? `${shortHash(plan.to.revision)} (fix ${plan.to.ref})`
       : plan.to.kind === 'replicaset-revision'
       ? `revision ${plan.to.replicaSetRevision} (ReplicaSet ${plan.to.replicaSet}${plan.to.historyId === null ? '' : `, ${shortHash(plan.to.revision)}, history ${plan.to.historyId}`})`
-      : `${shortHash(plan.to.revision)} (history ${plan.to.historyId})`;
+      : plan.to.kind === 'flag-off'
+        ? `${plan.to.flags.join(', ')} off (nothing rolled back)`
+        : `${shortHash(plan.to.revision)} (history ${plan.to.historyId})`;
   // The headline is the time to a verified service; the follow-up waits on people (the revert).
   const total = plan.steps.filter((s) => s.phase !== 'follow-up').reduce((s, step) => s + step.expectedSeconds, 0);
 

@@ -47,6 +47,7 @@ import { startRegistry } from './registry/server.ts';
 import { removeState, statePath, writeState, type SandboxState } from './state.ts';
 import { checkBase, findFreeBase, PortInUseError } from './ports.ts';
 import { startMetrics, type SandboxMetrics } from './metrics/index.ts';
+import { PodFlags } from './flags/pod-flags.ts';
 
 export { PortInUseError } from './ports.ts';
 export type { SandboxState } from './state.ts';
@@ -214,6 +215,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     });
     cleanups.push(() => registry.close());
 
+    const podFlags = new PodFlags((c) => kube.store(c));
     const metrics = await startMetrics({
       dir,
       port: base + 2,
@@ -224,6 +226,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       view: (c) => kube.store(c),
       ...(options.scrapeIntervalMs ? { intervalMs: options.scrapeIntervalMs } : {}),
       behaviourOf: (digest) => images.behaviourOf(digest),
+      slowByFlag: (c, pod, at) => podFlags.slowFeatureOn(c, pod, at),
       log,
     }).catch((e: NodeJS.ErrnoException) => {
       throw e.code === 'EADDRINUSE' ? new PortInUseError(base + 2) : e;

@@ -3,6 +3,7 @@ import { Fact, type Facts, type FixRevision, type OpenRun } from '../core/facts.
 import type { Hold } from '../core/hold.ts';
 import { deepFreeze } from '../core/freeze.ts';
 import type { ReplicaSetRevision, RolloutHistory } from '../core/rollout-history.ts';
+import type { DeclaredFlag, FlagEvidence } from '../core/flags/types.ts';
 
 /** A short hash made full (40 hex chars) by repeating it, so tests can write the seed's 7-char ids. */
 export function fullHash(short: string): string {
@@ -43,7 +44,8 @@ interface Props {
   readonly alertAt?: string;
   readonly migrations: MigrationWindow;
   readonly diagnosis: ChangeDiagnosis;
-  readonly flags: readonly { readonly name: string; readonly covers: readonly string[] }[];
+  readonly flags: readonly DeclaredFlag[];
+  readonly flagEvidence?: FlagEvidence;
   readonly workloadKind: WorkloadKind;
   readonly operationRunning: boolean;
   /** A sync to this revision failed after a partial apply (operationState Failed, no history entry). */
@@ -135,7 +137,10 @@ export class FakeFacts {
   failedPartialSync(revision: string): FakeFacts { return this.#with({ failedSync: fullHash(revision) }); }
   pruned(...revisions: string[]): FakeFacts { return this.#with({ pruned: revisions.map(fullHash) }); }
   targetImages(...images: string[]): FakeFacts { return this.#with({ targetImages: images }); }
-  flag(name: string, ...covers: ChangeKind[]): FakeFacts { return this.#with({ flags: [...this.#props.flags, { name, covers }] }); }
+  /** A declared flag (issue 14); `gates` as rewind.yaml writes them. */
+  flag(flag: DeclaredFlag): FakeFacts { return this.#with({ flags: [...this.#props.flags, flag] }); }
+  /** What the flag evidence reader and the providers found (hunks, flag changes, live states). */
+  flagEvidence(evidence: FlagEvidence): FakeFacts { return this.#with({ flagEvidence: evidence }); }
   /** An app no Argo CD Application manages (no history, no sync policy). */
   withoutApplication(): FakeFacts { return this.#with({ noApplication: true }); }
   /** Another run's hold on the Application (`rewind.io/hold`). */
@@ -274,6 +279,7 @@ export class FakeFacts {
       ...(p.openRuns ? { openRuns: Fact.of(p.openRuns, 'journal (file store)') } : {}),
       ...(p.targetImages ? { targetImages: Fact.of(p.targetImages, 'git show a1b2c3d:apps/catalog/us-east/kustomization.yaml') } : {}),
       ...(p.fix ? { fix: Fact.of(p.fix, `git rev-parse ${p.fix.ref}; git diff d8f3c2a..${p.fix.revision.slice(0, 7)}`) } : {}),
+      ...(p.flagEvidence ? { flagEvidence: Fact.of(p.flagEvidence, 'git diff -U1 a1b2c3d..d8f3c2a') } : {}),
       ...(p.rollout ? { rolloutHistory: Fact.of(p.rollout, 'kubernetes GET apps/v1 replicasets -l app=catalog (us-east)') } : {}),
     };
     if (p.noApplication) {

@@ -60,7 +60,8 @@ export async function run(ctx: CommandContext): Promise<number> {
       });
     }
     const target = plan.to?.kind === 'replicaset-revision' ? `revision ${plan.to.replicaSetRevision} (ReplicaSet ${plan.to.replicaSet})` : plan.to?.kind === 'fix-revision' ? `the fix ${plan.to.ref} (${plan.to.revision.slice(0, 7)})` : `history id ${plan.to?.historyId ?? '?'}`;
-    if (!(await ctx.io.confirm(`${plan.to?.kind === 'fix-revision' ? 'Roll forward' : 'Roll back'} ${name} to ${target} (${plan.mechanism ?? 'no mechanism'})?`))) {
+    const question = plan.to?.kind === 'flag-off' ? `Turn ${plan.to.flags.join(', ')} off for ${name} (feature-flag)?` : `${plan.to?.kind === 'fix-revision' ? 'Roll forward' : 'Roll back'} ${name} to ${target} (${plan.mechanism ?? 'no mechanism'})?`;
+    if (!(await ctx.io.confirm(question))) {
       ctx.io.stderr.write('not confirmed; nothing changed\n');
       return ExitCode.Refused;
     }

@@ -4,6 +4,7 @@ import { followupAwaitRevert, followupRevert } from './followup-steps.ts';
 import * as kube from './kube-steps.ts';
 import * as rollouts from './rollouts-steps.ts';
 import * as rollForward from './roll-forward-steps.ts';
+import { flagOff, flagWaitApplied } from './flag-steps.ts';
 import { verifyDigest, verifyMetrics } from './verify-steps.ts';
 
 /**
@@ -43,6 +44,8 @@ export const stepDefinitions: readonly StepDefinition<unknown>[] = [
   rollForward.rollforwardPreflight,
   rollForward.rollforwardSyncFix,
   rollForward.followupAwaitFixMerged,
+  flagOff,
+  flagWaitApplied,
 ];
 
 const byKind = new Map(stepDefinitions.map((d) => [d.kind, d]));

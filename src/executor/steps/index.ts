@@ -7,6 +7,7 @@ import { kubePreflight, kubeReleaseHold, kubeRolloutUndo, kubeWaitRollout, kubeW
 import { revert } from './revert-steps.ts';
 import { rolloutsAbort, rolloutsPromote, rolloutsPromoteFull, rolloutsRetry, rolloutsUndo, rolloutsWaitStable } from './rollouts-steps.ts';
 import { awaitFixMerged, rollForwardPreflight, rollForwardSyncFix } from './roll-forward-steps.ts';
+import { flagOff, flagWaitApplied } from './flag-steps.ts';
 import { disableAutoSync, holdOwner, pinTargetRevision, restoreOwner, restoreSyncPolicy, unpinTargetRevision } from './sync-policy-steps.ts';
 
 /** One handler per step kind of `core/steps/` (a test checks both lists agree). */
@@ -43,4 +44,6 @@ export const stepHandlers: readonly StepHandler<unknown>[] = [
   rollForwardPreflight,
   rollForwardSyncFix,
   awaitFixMerged,
+  flagOff,
+  flagWaitApplied,
 ];

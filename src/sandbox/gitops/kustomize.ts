@@ -2,8 +2,15 @@
  * Renders a Kustomize folder the way `kubectl kustomize` does, for the features the config
  * repo uses: `resources` (files and folders), `patches` / `patchesStrategicMerge`
  * (strategic merge), `namespace`, `commonLabels` / `labels`, `commonAnnotations` and the
- * `images` transformer (newName, newTag, digest). Transformers run in Kustomize's order:
- * patches, namespace, labels, annotations, images.
+ * `images` transformer (newName, newTag, digest), and `configMapGenerator` (`files`, `literals`)
+ * with `generatorOptions`. Transformers run in Kustomize's order: patches, namespace, labels,
+ * annotations, images.
+ *
+ * Generated ConfigMaps: real Kustomize appends a content hash to the name and rewrites every
+ * reference to it (api/hasher/hasher.go, the nameReference transformer), so a changed file rolls
+ * the workloads that mount it. The sandbox does not compute that hash: it renders generators
+ * only with `generatorOptions.disableNameSuffixHash: true` (the ConfigMap then changes in place,
+ * as flagd's file watcher expects) and refuses otherwise rather than render a different name.
  *
  * ### Examples
  * ```ts
@@ -36,6 +43,14 @@ interface Kustomization {
   images?: ImageRule[];
   patches?: { path?: string; patch?: string }[];
   patchesStrategicMerge?: string[];
+  configMapGenerator?: { name: string; namespace?: string; behavior?: string; files?: string[]; literals?: string[]; options?: GeneratorOptions }[];
+  generatorOptions?: GeneratorOptions;
+}
+
+interface GeneratorOptions {
+  disableNameSuffixHash?: boolean;
+  labels?: Record<string, string>;
+  annotations?: Record<string, string>;
 }
 
 const KUSTOMIZATION_FILES = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'];
@@ -53,6 +68,7 @@ export async function renderKustomize(dir: string): Promise<KubeObject[]> {
     if (isDir) objects.push(...(await renderKustomize(path)));
     else objects.push(...parseObjects(await readFile(path, 'utf8'), path));
   }
+  objects.push(...(await generateConfigMaps(dir, k)));
   const patchTexts = [
     ...(k.patchesStrategicMerge ?? []).map((p) => readFile(join(dir, p), 'utf8')),
     ...(k.patches ?? []).map((p) => (p.path ? readFile(join(dir, p.path), 'utf8') : Promise.resolve(p.patch ?? ''))),
@@ -74,6 +90,34 @@ export async function renderKustomize(dir: string): Promise<KubeObject[]> {
   }
   for (const rule of k.images ?? []) for (const o of objects) setImages(o, rule);
   return legacySort(objects);
+}
+
+/** `configMapGenerator` (api/internal/generators/configmap.go): `files` keyed by base name or `key=path`, `literals` as `key=value`. */
+async function generateConfigMaps(dir: string, k: Kustomization): Promise<KubeObject[]> {
+  const out: KubeObject[] = [];
+  for (const g of k.configMapGenerator ?? []) {
+    const options = { ...k.generatorOptions, ...g.options };
+    if (g.behavior && g.behavior !== 'create') throw new KustomizeError(`configMapGenerator ${g.name}: behavior ${g.behavior} is not modelled by the sandbox (only create)`);
+    if (!options.disableNameSuffixHash) {
+      throw new KustomizeError(`configMapGenerator ${g.name}: the sandbox does not compute Kustomize's name hash; set generatorOptions.disableNameSuffixHash: true`);
+    }
+    const data: Record<string, string> = {};
+    for (const l of g.literals ?? []) {
+      const eq = l.indexOf('=');
+      data[l.slice(0, eq)] = l.slice(eq + 1);
+    }
+    for (const f of g.files ?? []) {
+      const eq = f.indexOf('=');
+      const [key, path] = eq >= 0 ? [f.slice(0, eq), f.slice(eq + 1)] : [f.slice(f.lastIndexOf('/') + 1), f];
+      data[key] = await readFile(join(dir, path), 'utf8');
+    }
+    const metadata: KubeObject['metadata'] = { name: g.name };
+    if (g.namespace) metadata.namespace = g.namespace;
+    if (options.labels) metadata.labels = { ...options.labels };
+    if (options.annotations) metadata.annotations = { ...options.annotations };
+    out.push({ apiVersion: 'v1', kind: 'ConfigMap', metadata, data });
+  }
+  return out;
 }
 
 /** Kustomize's default ("legacy") output order: by kind, namespaces and config first, webhooks last. */

@@ -13,6 +13,7 @@
  */
 import type { SandboxClock } from '../clock.ts';
 import type { ClusterView } from '../kube/index.ts';
+import type { Pod } from '../kube/types.ts';
 import { AlertingRule, SEED_ALERTS } from './alert-rules.ts';
 import { startPromApi } from './api-server.ts';
 import { PodExporters } from './pod-exporters.ts';
@@ -43,6 +44,8 @@ export interface MetricsOptions {
   readonly intervalMs?: number;
   /** The world's image behaviour overrides, so a regressed good build serves regressed traffic. */
   readonly behaviourOf?: (digest: string) => string | undefined;
+  /** A feature flag the Pod evaluates makes it slow (sandbox/flags/pod-flags.ts). */
+  readonly slowByFlag?: (cluster: string, pod: Pod, atMs: number) => boolean;
   readonly log?: (line: string) => void;
 }
 
@@ -67,7 +70,7 @@ export async function startMetrics(o: MetricsOptions): Promise<SandboxMetrics> {
   const db = new Tsdb(RETENTION_MS);
   const files = promFilePaths(o.dir);
   const rules = SEED_ALERTS.map((d) => new AlertingRule(d));
-  const exporters = new PodExporters({ clusters: o.clusters, view: o.view, now, ...(o.behaviourOf ? { behaviourOf: o.behaviourOf } : {}), ...(o.log ? { log: o.log } : {}) });
+  const exporters = new PodExporters({ clusters: o.clusters, view: o.view, now, ...(o.behaviourOf ? { behaviourOf: o.behaviourOf } : {}), ...(o.slowByFlag ? { slowByFlag: o.slowByFlag } : {}), ...(o.log ? { log: o.log } : {}) });
   const scraper = new Scraper(db);
   await writePromConfig(files, intervalMs, SEED_ALERTS);
   await writeTargets(files, []);

@@ -12,7 +12,7 @@ import type { ClusterView } from '../kube/index.ts';
 import { isPodReady } from '../kube/replicaset-controller.ts';
 import type { Container, Pod } from '../kube/types.ts';
 import { isService, type Service } from '../world/bookstore.ts';
-import { profileFor, type BehaviourOf } from './profiles.ts';
+import { badProfile, profileFor, type BehaviourOf } from './profiles.ts';
 import { PodTraffic } from './pod-traffic.ts';
 import { PROFILE_LABEL } from '../world/canary-files.ts';
 
@@ -38,6 +38,8 @@ export interface PodExporterOptions {
   readonly now: () => number;
   /** The world's behaviour overrides (a good build that regresses since a dependency broke). */
   readonly behaviourOf?: BehaviourOf;
+  /** A feature flag the Pod evaluates makes it slow (issue 14: sandbox/flags/pod-flags.ts). */
+  readonly slowByFlag?: (cluster: string, pod: Pod, atMs: number) => boolean;
   readonly log?: (line: string) => void;
 }
 
@@ -119,8 +121,11 @@ export class PodExporters {
         res.writeHead(404, { 'Content-Type': 'text/plain' }).end('404 page not found\n');
         return;
       }
+      const at = this.#options.now();
+      // The flag is re-read on each scrape: the Pod switches behaviour when its flagd does.
+      if (this.#options.slowByFlag) traffic.switchProfile(this.#options.slowByFlag(cluster, pod, at) ? badProfile(service) : profile, at);
       traffic
-        .exposition(this.#options.now())
+        .exposition(at)
         .then((text) => res.writeHead(200, { 'Content-Type': traffic.registry.contentType }).end(text))
         .catch((e: unknown) => res.writeHead(500, { 'Content-Type': 'text/plain' }).end(String(e)));
     });

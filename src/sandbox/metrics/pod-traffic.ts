@@ -44,11 +44,11 @@ function classOf(shares: readonly Share[], k: number, step: number, seed: number
 
 export class PodTraffic {
   readonly registry = new Registry();
-  readonly #profile: TrafficProfile;
-  readonly #startMs: number;
-  readonly #latency: Share[];
-  readonly #codes: Share[];
-  readonly #codeNames: string[];
+  #profile: TrafficProfile;
+  #startMs: number;
+  #latency: Share[] = [];
+  #codes: Share[] = [];
+  #codeNames: string[] = [];
   readonly #histogram: Histogram.Internal<string>;
   readonly #requests: Counter<string>;
   readonly #labels: PodIdentity;
@@ -61,14 +61,7 @@ export class PodTraffic {
     this.#startMs = startMs;
     this.#labels = id;
     this.#seed = [...id.pod].reduce((h, c) => (h * 31 + c.charCodeAt(0)) % 1_000_003, 7) / 1_000_003;
-    const bands = profile.latency.flatMap((b) =>
-      Array.from({ length: POINTS_PER_BAND }, (_, j) => ({ value: b.min + ((b.max - b.min) * (j + 0.5)) / POINTS_PER_BAND, share: b.share / POINTS_PER_BAND })),
-    );
-    this.#latency = cumulative(bands);
-    const errorShare = profile.codes.reduce((a, c) => a + c.share, 0);
-    const codes = [...profile.codes.map((c) => ({ value: 0, share: c.share })), { value: 0, share: 1 - errorShare }];
-    this.#codes = cumulative(codes);
-    this.#codeNames = [...profile.codes.map((c) => c.code), '200'];
+    this.#useProfile(profile);
     const histogram = new Histogram({
       name: 'http_request_duration_seconds',
       help: 'Duration of HTTP requests in seconds.',
@@ -85,6 +78,35 @@ export class PodTraffic {
     });
     // Every code the profile can answer exists from the start, so a ratio has a denominator at 0 too.
     for (const code of this.#codeNames) this.#requests.inc({ ...id, code }, 0);
+  }
+
+  #useProfile(profile: TrafficProfile): void {
+    const bands = profile.latency.flatMap((b) =>
+      Array.from({ length: POINTS_PER_BAND }, (_, j) => ({ value: b.min + ((b.max - b.min) * (j + 0.5)) / POINTS_PER_BAND, share: b.share / POINTS_PER_BAND })),
+    );
+    this.#latency = cumulative(bands);
+    const errorShare = profile.codes.reduce((a, c) => a + c.share, 0);
+    const codes = [...profile.codes.map((c) => ({ value: 0, share: c.share })), { value: 0, share: 1 - errorShare }];
+    this.#codes = cumulative(codes);
+    this.#codeNames = [...profile.codes.map((c) => c.code), '200'];
+  }
+
+  get profile(): TrafficProfile {
+    return this.#profile;
+  }
+
+  /**
+   * The same process starts behaving differently at `atMs` (a feature flag it re-read): what it
+   * served so far stays counted under the old profile, the rest follows the new one.
+   */
+  switchProfile(profile: TrafficProfile, atMs: number): void {
+    if (profile === this.#profile) return;
+    this.advanceTo(atMs);
+    // Requests are counted from the switch on at the new rate; the counters carry on.
+    this.#startMs = atMs - (this.#served / profile.rps) * 1000;
+    this.#profile = profile;
+    this.#useProfile(profile);
+    for (const code of this.#codeNames) this.#requests.inc({ ...this.#labels, code }, 0);
   }
 
   /** Requests served by `atMs` (sandbox time). */

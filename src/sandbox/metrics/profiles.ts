@@ -58,6 +58,11 @@ const BAD: Readonly<Record<Service, TrafficProfile>> = {
   payments: { rps: RPS, latency: FAST, codes: [{ code: '429', share: 0.02 }, { code: '502', share: 0.01 }] },
 };
 
+/** The service's regression profile, for a good build made slow by something else (a feature flag it evaluates). */
+export function badProfile(service: Service): TrafficProfile {
+  return BAD[service];
+}
+
 /** How the world says an image behaves now (world-images.ts `behaviourOf`: a broken dependency can make a good build regress). */
 export type BehaviourOf = (digest: string) => string | undefined;
 

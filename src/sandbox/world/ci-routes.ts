@@ -18,6 +18,7 @@ import { BAD_VERSIONS, badBuild, digestOf, IMAGE_REGISTRY } from './images.ts';
 import { bumpMessage } from './timeline.ts';
 import { findScenario, SCENARIOS, scenarioNames, type ScenarioInfo } from './scenarios.ts';
 import type { WorldImages } from './world-images.ts';
+import { shipFlag } from '../flags/ship-flag.ts';
 import { SEARCH_BAD_RELEASE, shipSearch, UNMANAGED_APP } from './unmanaged.ts';
 
 export interface CiDeps {
@@ -180,6 +181,7 @@ export function ciRoutes(deps: CiDeps): Route[] {
         }
         const app = appFrom(body);
         const scenario = scenarioFrom(body);
+        if (scenario.flag) return shipFlag(deps, app, scenario, scenario.flag, (revision) => waitForDeploy(deps, app.name, revision));
         const bad = badBuild(app.service, scenario.behaviour);
         const file = `${app.path}/kustomization.yaml`;
         const head = await deps.repo.resolve(deps.repo.branch);

@@ -11,6 +11,7 @@ import { stringify } from 'yaml';
 import { NAMESPACE, REGIONS, WORLD_APPS, workloadOf } from './bookstore.ts';
 import { REGISTRY_HOST } from './images.ts';
 import { UNMANAGED_APP } from './unmanaged.ts';
+import { FLAGS_CONFIGMAP, FLAGS_FILE, SLOW_FEATURE } from '../flags/flag-files.ts';
 
 export interface ClientFiles {
   readonly kubeconfig: string;
@@ -87,11 +88,18 @@ export function rewindYaml(i: ClientFileInputs, files: { kubeconfig: string; arg
       migrations: a.migrations,
       severity: a.severity,
       slackChannel: a.slackChannel,
+      ...flagsOf(a),
     })),
     // The search team's Deployment: no Argo CD Application, so rewind undoes it as kubectl would.
     { name: UNMANAGED_APP.name, cluster: UNMANAGED_APP.region, namespace: NAMESPACE, workload: { kind: 'Deployment', name: UNMANAGED_APP.service }, gitops: 'none', severity: 'P2' }],
   };
   return `# Written by \`rewind sandbox up\`: the sandbox's clusters, Argo CD and config repo.\n${stringify(doc)}`;
+}
+
+/** Issue 14: the catalog's region apps declare the flagd flag their Pods evaluate (sandbox/flags/). */
+function flagsOf(a: (typeof WORLD_APPS)[number]): { flags?: unknown[] } {
+  if (a.service !== 'catalog' || a.workload || a.path !== `apps/catalog/${a.region}`) return {};
+  return { flags: [{ key: SLOW_FEATURE, provider: 'flagd', gates: ['key:SEARCH_BACKEND'], flagd: { file: `${a.path}/${FLAGS_FILE}`, configMap: FLAGS_CONFIGMAP } }] };
 }
 
 export async function writeClientFiles(i: ClientFileInputs): Promise<ClientFiles> {

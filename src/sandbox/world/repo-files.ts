@@ -6,6 +6,10 @@ import { stringify } from 'yaml';
 import { NAMESPACE, REGIONS, SERVICES, TAG_PINNED_SERVICE, type Region, type Service } from './bookstore.ts';
 import { digestOf, INIT, repositoryOf, SIDECAR } from './images.ts';
 import { canaryFiles } from './canary-files.ts';
+import { FLAGS_FILE, FLAGS_VOLUME, FLAGS_VOLUME_MOUNT, flagdFile, GENERATOR_YAML } from '../flags/flag-files.ts';
+
+/** Services whose Pods read feature flags from a flagd file in the config repo (issue 14). */
+const FLAGGED: ReadonlySet<Service> = new Set(['catalog']);
 
 export interface ServiceConfig {
   readonly versions: Readonly<Record<Region, string>>;
@@ -67,6 +71,12 @@ export function podSpec(service: Service, c: ServiceConfig): Record<string, unkn
 }
 
 function deployment(service: Service, c: ServiceConfig): string {
+  const pod = podSpec(service, c);
+  if (FLAGGED.has(service)) {
+    const [main, ...rest] = pod['containers'] as Record<string, unknown>[];
+    pod['containers'] = [{ ...main, volumeMounts: [FLAGS_VOLUME_MOUNT] }, ...rest];
+    pod['volumes'] = [FLAGS_VOLUME];
+  }
   const doc = {
     apiVersion: 'apps/v1',
     kind: 'Deployment',
@@ -77,7 +87,7 @@ function deployment(service: Service, c: ServiceConfig): string {
       progressDeadlineSeconds: 600,
       selector: { matchLabels: { app: service } },
       strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: '25%', maxUnavailable: 0 } },
-      template: { metadata: { labels: { app: service } }, spec: podSpec(service, c) },
+      template: { metadata: { labels: { app: service } }, spec: pod },
     },
   };
   return stringify(doc);
@@ -126,7 +136,7 @@ function overlay(service: Service, region: Region, version: string): string {
     images: [byTag ? { name: repositoryOf(service), newTag: version } : { name: repositoryOf(service), digest: digestOf(service, version) }],
   });
   const how = byTag ? 'This team pins the image by tag (the registry resolves it at pull time)' : 'CI pins the image by digest';
-  return `# ${service} in ${region}. ${how}; the version is in the commit message.\n# image version: ${version}\n${body}`;
+  return `# ${service} in ${region}. ${how}; the version is in the commit message.\n# image version: ${version}\n${body}${FLAGGED.has(service) ? GENERATOR_YAML : ''}`;
 }
 
 function regionPatch(service: Service, region: Region, env: Readonly<Record<string, string>>): string {
@@ -168,6 +178,7 @@ export function repoFiles(world: WorldConfig): Record<string, string> {
       const env = c.regionEnv[region];
       files[`apps/${service}/${region}/kustomization.yaml`] = cached(['overlay', service, region, c.versions[region]], () => overlay(service, region, c.versions[region]));
       files[`apps/${service}/${region}/region-patch.yaml`] = cached(['patch', service, region, env], () => regionPatch(service, region, env));
+      if (FLAGGED.has(service)) files[`apps/${service}/${region}/${FLAGS_FILE}`] = cached(['flags'], () => flagdFile());
     }
     for (const [name, sql] of Object.entries(c.migrations)) files[`apps/${service}/migrations/${name}`] = sql;
     if (c.canaryVersion) Object.assign(files, JSON.parse(cached(['canary', service, c.canaryVersion, c.env, c.memoryLimit], () => JSON.stringify(canaryFiles(service, c)))) as Record<string, string>);

@@ -30,6 +30,8 @@ export interface ScenarioInfo {
    * `promote --full` (`promote-full`: the bad version goes to 100%).
    */
   readonly rollout?: 'stay-paused' | 'resume' | 'promote-full';
+  /** Issue 14: the release only turns this flagd flag on (no new image); the Pods that evaluate it regress. */
+  readonly flag?: string;
   readonly description: string;
 }
 
@@ -59,6 +61,7 @@ export const SCENARIOS: readonly ScenarioInfo[] = [
   s({ name: 'rollouts-canary', app: 'bookstore-catalog-canary-us-east', behaviour: 'slow', rollout: 'stay-paused', description: 'Argo Rollouts: a bad canary (p99 regression) paused indefinitely at 20%, before its analysis step' }),
   s({ name: 'rollouts-auto-aborted', app: 'bookstore-catalog-canary-us-east', behaviour: 'slow', rollout: 'resume', description: 'Argo Rollouts: the bad canary is promoted past its pause; its p99 analysis fails and the controller aborts it (traffic back to stable, Degraded)' }),
   s({ name: 'rollouts-promoted', app: 'bookstore-catalog-canary-us-east', behaviour: 'slow', rollout: 'promote-full', description: 'Argo Rollouts: the bad version is fully promoted (promote --full): every Pod runs it, the Rollout is Healthy' }),
+  s({ name: 'flag', app: 'bookstore-catalog-us-east', behaviour: 'slow', flag: 'catalog.new-search', description: 'a release that only turns on the flag-gated new search (flagd file in the config repo, rendered into a ConfigMap): the catalog Pods evaluate it and p99 regresses; the image does not change' }),
 ];
 
 export function findScenario(name: string): ScenarioInfo | undefined {
