@@ -4,6 +4,27 @@ import { decide } from './decide.ts';
 import { defaultPolicy, type Policy } from './facts.ts';
 import type { Plan } from './plan.ts';
 import { FakeFacts } from '../testing/fake-facts.ts';
+import type { DeclaredFlag, FlagEvidence, FlagState } from './flags/types.ts';
+
+const FLAG_FILE = 'apps/catalog/us-east/flags.flagd.json';
+const SEARCH_FLAG: DeclaredFlag = { key: 'catalog.new-search', provider: 'flagd', gates: ['apps/catalog/us-east/search-*.yaml'], flagd: { file: FLAG_FILE, configMap: 'catalog-flags' } };
+const flagOn: FlagState = { key: 'catalog.new-search', on: true, defaultVariant: 'on', targeting: false, offVariant: 'off', source: `git show main:${FLAG_FILE}`, snapshot: '{"state":"ENABLED","variants":{"on":true,"off":false},"defaultVariant":"on"}' };
+/** The release only turned the declared flag on. */
+const flagTurnedOn = (): FlagEvidence => ({
+  range: 'a1b2c3d..d8f3c2a',
+  hunks: [{ path: FLAG_FILE, header: '@@ -3 +3 @@', lines: [{ op: '-', text: '"defaultVariant": "off"' }, { op: '+', text: '"defaultVariant": "on"' }] }],
+  changes: [{ key: 'catalog.new-search', file: FLAG_FILE, before: { ...flagOn, on: false, defaultVariant: 'off' }, after: flagOn, definitionChanged: true }],
+  otherChanges: [],
+  live: [{ key: 'catalog.new-search', state: flagOn }],
+});
+/** Step 2's config-only change, every hunk in a file the flag gates. */
+const gatedConfigChange = (): FlagEvidence => ({
+  range: 'a1b2c3d..d8f3c2a',
+  hunks: [{ path: 'apps/catalog/us-east/search-backend.yaml', header: '@@ -4 +4 @@', lines: [{ op: '-', text: 'backend: solr' }, { op: '+', text: 'backend: vespa' }] }],
+  changes: [],
+  otherChanges: [],
+  live: [{ key: 'catalog.new-search', state: flagOn }],
+});
 
 /**
  * The decision core as a whole, one row per branch of both seeds' trees and per row of the
@@ -106,8 +127,8 @@ const rows: readonly Row[] = [
   // The runbook: Step 2, Step 3, false starts.
   {
     branch: 'runbook Step 2: only app config changed and a flag covers it -> the flag is considered first',
-    facts: seed().changed('config-only').flag('catalog-new-search', 'config-only'), decision: 'rollback',
-    extra: (plan) => assert.match(JSON.stringify([plan.mechanism, plan.reasons, plan.rejected]), /catalog-new-search/),
+    facts: seed().changed('config-only').flag(SEARCH_FLAG).flagEvidence(gatedConfigChange()), decision: 'rollback', mechanism: 'feature-flag',
+    steps: ['flag.off', 'flag.wait-applied', 'verify.metrics'], rejected: { 'argocd-rollback': /./ },
   },
   { branch: 'runbook Step 3c: verify the digest and the metric', facts: seed(), decision: 'rollback', steps: ['argocd.wait-healthy', 'verify.digest', 'verify.metrics'] },
   { branch: 'runbook Step 3d: auto-sync comes back only after the revert', facts: seed(), decision: 'rollback', steps: ['followup.await-revert', 'argocd.await-branch-head', 'argocd.restore-sync-policy', 'argocd.release-hold'] },
@@ -121,8 +142,8 @@ const rows: readonly Row[] = [
   // The guide's tree.
   {
     branch: 'guide tree: a feature flag covers the change -> flip the flag',
-    facts: seed().flag('catalog-new-search', 'image-digest'), decision: 'rollback',
-    extra: (plan) => assert.match(JSON.stringify([plan.mechanism, plan.reasons, plan.rejected]), /catalog-new-search/),
+    facts: seed().flag(SEARCH_FLAG).flagEvidence(flagTurnedOn()), decision: 'rollback', mechanism: 'feature-flag',
+    steps: ['flag.off', 'flag.wait-applied', 'verify.metrics'], without: ['argocd.rollback'],
   },
   { branch: 'guide tree: no flag -> Argo CD sync to the prior Git revision', facts: seed(), decision: 'rollback', mechanism: 'argocd-rollback', rejected: { 'feature-flag': /no feature flag/ } },
   { branch: 'guide tree: no GitOps -> kubectl rollout undo directly', facts: seed().gitopsNone(), decision: 'rollback', mechanism: 'rollout-undo', steps: ['kube.rollout-undo', 'kube.wait-rollout', 'verify.digest'] },
