@@ -52,6 +52,8 @@ export function templateVerification(r: RolloutFacts, target: RolloutReplicaSet)
       const query = m.query.replace(/\{\{\s*args\.([\w-]+)\s*\}\}/g, (whole, n: string) => values.get(n) ?? whole);
       const interval = m.interval ? parseDuration(m.interval) : undefined;
       const delay = m.initialDelay ? parseDuration(m.initialDelay) : undefined;
+      // NOTE: the template's `count` is not kept: it caps a canary's judgement, while recovery is
+      // N successes in a row before the deadline (a first measurement of new Pods may have no data).
       metrics.push({
         ...RECOVERY_DEFAULTS,
         name: t.metrics.length > 1 || (r.analysisTemplates?.length ?? 0) > 1 ? `${t.name}/${m.name}` : m.name,
@@ -60,7 +62,6 @@ export function templateVerification(r: RolloutFacts, target: RolloutReplicaSet)
         ...(m.failureCondition !== undefined ? { failureCondition: m.failureCondition } : {}),
         ...(interval !== undefined ? { intervalMs: interval } : {}),
         ...(delay !== undefined ? { initialDelayMs: delay } : {}),
-        ...(m.count !== undefined ? { count: m.count } : {}),
         ...(m.failureLimit !== undefined ? { failureLimit: m.failureLimit } : {}),
         ...(m.inconclusiveLimit !== undefined ? { inconclusiveLimit: m.inconclusiveLimit } : {}),
         ...(m.consecutiveErrorLimit !== undefined ? { consecutiveErrorLimit: m.consecutiveErrorLimit } : {}),
