@@ -48,6 +48,8 @@ test('writes kubeconfig, a 0600 token, the CA, a 0600 docker config.json and a r
     migrations: 'apps/catalog/migrations/*.sql',
     severity: 'P1',
     slackChannel: '#bookstore-platform-status',
+    // Issue 14: the flag its Pods evaluate from the ConfigMap the overlay generates.
+    flags: [{ key: 'catalog.new-search', provider: 'flagd', gates: ['key:SEARCH_BACKEND'], flagd: { file: 'apps/catalog/us-east/flags.flagd.json', configMap: 'catalog-flags' } }],
   });
 });
 
