@@ -4,7 +4,7 @@
  * including the fall-back to the main resource when the status subresource answers 404. The
  * expected strings are the constants of argoproj/argo-rollouts
  * `pkg/kubectl-argo-rollouts/cmd/abort/abort.go` (`abortPatch`), `cmd/retry/retry.go`
- * (`retryPatch`), `cmd/promote/promote.go` (`promoteFullPatch`, `unpausePatch`,
+ * (`retryRolloutPatch`), `cmd/promote/promote.go` (`promoteFullPatch`, `unpausePatch`,
  * `clearPauseConditionsPatch`, `clearPauseConditionsPatchWithStep`) and `cmd/undo/undo.go`
  * (`getRolloutPatch`: one JSON-patch `replace` of `/spec/template`, the hash label removed).
  */

@@ -19,7 +19,7 @@ const GROUP = 'argoproj.io';
 const VERSION = 'v1alpha1';
 type Json = Record<string, unknown>;
 
-/** The plugin's patches, byte for byte (abort.go `abortPatch`, retry.go `retryPatch`). */
+/** The plugin's patches, byte for byte (abort.go `abortPatch`, retry.go `retryRolloutPatch`, read from upstream at 1676f2f: the same merge patch, status subresource first, the main resource on NotFound). */
 export const abortPatch = (abort: boolean): string => (abort ? '{"status":{"abort":true}}' : '{"status":{"abort":false}}');
 
 /** undo.go `getRolloutPatch`: one `replace` of `/spec/template` with the ReplicaSet's template, hash label removed. */
