@@ -239,6 +239,8 @@ const cases: readonly Case[] = [
       assert.deepEqual(plan.to, { kind: 'flag-off', flags: ['catalog.new-search'], revision: '', historyId: null });
       const off = plan.steps.find((s) => s.kind === 'flag.off');
       assert.deepEqual(off?.params, { key: 'catalog.new-search', provider: 'flagd', previous: '{"state":"ENABLED","variants":{"on":true,"off":false},"defaultVariant":"on"}' });
+      const hold = plan.steps.find((s) => s.kind === 'argocd.write-hold')?.params as { saved: { flags?: unknown } };
+      assert.deepEqual(hold.saved.flags, [{ key: 'catalog.new-search', provider: 'flagd', previous: '{"state":"ENABLED","variants":{"on":true,"off":false},"defaultVariant":"on"}' }], 'the hold carries what a restore puts back');
       assert.ok(plan.reasons.some((r) => /flags\.flagd\.json @@ -3 \+3 @@: turns catalog\.new-search on/.test(r)), plan.reasons.join('\n'));
     },
   },

@@ -26,6 +26,11 @@ export interface Hold {
     readonly targetRevision?: string;
     /** The owner the run holds and what it had: a set's applicationsSync (null: unset), a parent's sync policy. */
     readonly owner?: SavedOwner;
+    /**
+     * Flags the run's kill switch turns off, each with its definition before (what `rewind flags
+     * restore` puts back): another host has no journal for the run, only this.
+     */
+    readonly flags?: readonly SavedFlag[];
   };
   /** `active`: a run holds it; `left`: an abandoned run left it changed until `rewind release`. */
   readonly state: 'active' | 'left';
@@ -33,6 +38,14 @@ export interface Hold {
 
 /** Where a hold is written: the app, or its ApplicationSet when the set would wipe the app's annotations. */
 export type HoldLocation = { readonly kind: 'Application' } | { readonly kind: 'ApplicationSet'; readonly name: string };
+
+export interface SavedFlag {
+  readonly key: string;
+  readonly provider: 'flagd' | 'unleash';
+  readonly previous: string;
+}
+
+export const savedFlagSchema: Schema<SavedFlag> = S.object({ key: S.string(), provider: S.literal('flagd', 'unleash'), previous: S.string() });
 
 export type SavedOwner =
   | { readonly kind: 'ApplicationSet'; readonly name: string; readonly applicationsSync: ApplicationsSyncPolicy | null }
@@ -56,7 +69,7 @@ export const holdSchema: Schema<Hold> = S.object({
   at: S.string(),
   reason: S.optional(S.string()),
   badRevision: S.string(),
-  saved: S.object({ syncPolicy: syncPolicySchema, targetRevision: S.optional(S.string()), owner: S.optional(savedOwnerSchema) }),
+  saved: S.object({ syncPolicy: syncPolicySchema, targetRevision: S.optional(S.string()), owner: S.optional(savedOwnerSchema), flags: S.optional(S.array(savedFlagSchema)) }),
   state: S.literal('active', 'left'),
 });
 

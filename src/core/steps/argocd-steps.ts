@@ -1,5 +1,5 @@
 import { shortHash, type SyncPolicy } from '../domain.ts';
-import { savedOwnerSchema, syncPolicySchema as syncPolicy, type SavedOwner } from '../hold.ts';
+import { savedFlagSchema, savedOwnerSchema, syncPolicySchema as syncPolicy, type SavedOwner } from '../hold.ts';
 import type { Plan } from '../plan.ts';
 import { S } from '../schema.ts';
 import { defineStep } from './step-definition.ts';
@@ -37,7 +37,7 @@ export const argocdWriteHold = defineStep({
   phase: 'mitigate',
   params: S.object({
     badRevision: S.string(),
-    saved: S.object({ syncPolicy, targetRevision: S.optional(S.string()), owner: S.optional(savedOwnerSchema) }),
+    saved: S.object({ syncPolicy, targetRevision: S.optional(S.string()), owner: S.optional(savedOwnerSchema), flags: S.optional(S.array(savedFlagSchema)) }),
     on: holdOn,
   }),
   ports: ['gitops'],

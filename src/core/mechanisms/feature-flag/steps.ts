@@ -39,8 +39,8 @@ export function flagSteps(input: FlagStepsInput): PlanStep[] {
   const steps: PlanStep[] = [
     step(argocd.argocdWriteHold, {
       title: `Hold ${app.name}: an annotation naming this run, so no other rewind acts on it`, target: appTarget,
-      checks: ['metadata.annotations["rewind.io/hold"] names this run'], evidence: [],
-    }, { badRevision: bad, saved: { syncPolicy: app.syncPolicy } }),
+      checks: ['metadata.annotations["rewind.io/hold"] names this run and each flag\'s definition before (another host can restore it from there)'], evidence: [],
+    }, { badRevision: bad, saved: { syncPolicy: app.syncPolicy, flags: input.flags.map(({ flag, snapshot }) => ({ key: flag.key, provider: flag.provider, previous: snapshot })) } }),
   ];
   for (const { flag, state, snapshot } of input.flags) {
     const where = whereOf(flag, branch);
