@@ -1,4 +1,8 @@
 import type { CommandSpec } from './command.ts';
+import { SCENARIOS } from '../app/sandbox-host.ts';
+
+/** Every scenario's name, for the usage lines (the registry is plain data). */
+const scenarioList = SCENARIOS.map((x) => x.name).join('|');
 
 /**
  * Every command rewind has, declared in one place. Each module is loaded only when its
@@ -31,7 +35,7 @@ export const commands: readonly CommandSpec[] = [
   },
   {
     name: 'sandbox break',
-    usage: 'sandbox break APP [--scenario argocd-image|safe-migration|unsafe-migration|crashloop|pull-failure|readiness-fail|tag-moved|crashloop-everywhere|partial-sync]',
+    usage: `sandbox break APP [--scenario ${scenarioList}]`,
     summary: 'commit and ship the bad revision for APP, as a CI deploy would (the incident)',
     examples: ['rewind sandbox break bookstore-catalog-us-east', 'rewind sandbox break bookstore-orders-eu-west --scenario unsafe-migration'],
     options: { dir: { type: 'string' }, scenario: { type: 'string' } },
@@ -84,7 +88,7 @@ export const commands: readonly CommandSpec[] = [
   },
   {
     name: 'plan',
-    usage: 'plan APP [--to ID] [--alert-at TIME] [--save FILE]',
+    usage: 'plan APP [--to ID] [--alert-at TIME] [--save FILE] [--mechanism NAME] [--fix REV] [--no-revert]',
     summary: 'gather the facts and decide the rollback, without changing anything',
     examples: [
       'rewind plan bookstore-catalog-us-east',
@@ -103,7 +107,7 @@ export const commands: readonly CommandSpec[] = [
   },
   {
     name: 'rollback',
-    usage: 'rollback APP [--to ID] [--plan FILE] [--reason TEXT] [--timeout D]',
+    usage: 'rollback APP [--to ID] [--plan FILE] [--reason TEXT] [--timeout D] [--mechanism NAME] [--fix REV] [--no-revert]',
     summary: 'execute the plan, journaled step by step, and verify the service recovered',
     examples: [
       'rewind rollback bookstore-catalog-us-east --reason "p99 regression after d8f3c2a"',
@@ -210,7 +214,7 @@ export const commands: readonly CommandSpec[] = [
   },
   {
     name: 'demo',
-    usage: 'demo [--scenario argocd-image|crashloop|pull-failure|readiness-fail|tag-moved|…]',
+    usage: `demo [--scenario ${scenarioList}]`,
     summary: 'start a sandbox, break the catalog, plan and roll back, print the timeline',
     examples: ['rewind demo', 'rewind demo --output json'],
     options: { scenario: { type: 'string' }, speed: { type: 'string' }, keep: { type: 'boolean' } },
