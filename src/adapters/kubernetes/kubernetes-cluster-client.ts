@@ -11,7 +11,8 @@
  * ```
  */
 import { setTimeout as delay } from 'node:timers/promises';
-import { AppsV1Api, CoreV1Api, CustomObjectsApi, KubeConfig, Observable, type V1Pod } from '@kubernetes/client-node';
+import { AppsV1Api, CoreV1Api, CustomObjectsApi, KubeConfig, type V1Pod } from '@kubernetes/client-node';
+import { requestOptions } from './request-options.ts';
 import type { WorkloadRef, WorkloadState } from '../../core/domain.ts';
 import { AdapterError, ConfigError, NotFoundError } from '../../core/errors.ts';
 import type { ClusterClient } from '../../core/ports.ts';
@@ -62,7 +63,7 @@ export function createKubernetesClusterClient(options: KubernetesClusterClientOp
       const deadline = AbortSignal.timeout(o.timeoutMs);
       const combined = signal ? AbortSignal.any([signal, deadline]) : deadline;
       try {
-        return await call(withSignal(combined));
+        return await call(requestOptions(combined));
       } catch (err) {
         if (signal?.aborted) throw signal.reason;
         const mapped = deadline.aborted
@@ -117,24 +118,6 @@ export function loadKubeConfig(path: string | undefined): KubeConfig {
   return kc;
 }
 
-/**
- * NOTE: client-node takes a per-call middleware; setting the request's signal there is the only
- * way to cancel (and time out) the underlying fetch rather than just stop waiting for it.
- */
-function withSignal(signal: AbortSignal): object {
-  return {
-    middleware: [
-      {
-        pre: (ctx: { setSignal(s: AbortSignal): void }) => {
-          ctx.setSignal(signal);
-          return new Observable(Promise.resolve(ctx));
-        },
-        post: <R>(ctx: R) => new Observable(Promise.resolve(ctx)),
-      },
-    ],
-    middlewareMergeStrategy: 'append',
-  };
-}
 
 function describe(ref: WorkloadRef): string {
   return `${ref.kind} ${ref.namespace}/${ref.name}`;

@@ -12,7 +12,8 @@
  */
 import { isDeepStrictEqual } from 'node:util';
 import type { KubeConfig} from '@kubernetes/client-node';
-import { AppsV1Api, Observable, type V1Deployment, type V1PodTemplateSpec, type V1ReplicaSet } from '@kubernetes/client-node';
+import { AppsV1Api, type V1Deployment, type V1PodTemplateSpec, type V1ReplicaSet } from '@kubernetes/client-node';
+import { requestOptions } from './request-options.ts';
 import { ObjectSerializer } from '@kubernetes/client-node/dist/gen/models/ObjectSerializer.js';
 import type { WorkloadRef } from '../../core/domain.ts';
 import { AdapterError, NotFoundError, RefusedError } from '../../core/errors.ts';
@@ -221,19 +222,3 @@ function prune(v: unknown): unknown {
   return out;
 }
 
-/** The per-call signal (client-node cancels its fetch through it) and, for a patch, its content type. */
-function requestOptions(signal: AbortSignal, contentType: string | undefined): object {
-  return {
-    middleware: [
-      {
-        pre: (ctx: { setSignal(s: AbortSignal): void; setHeaderParam(k: string, v: string): void }) => {
-          ctx.setSignal(signal);
-          if (contentType) ctx.setHeaderParam('Content-Type', contentType);
-          return new Observable(Promise.resolve(ctx));
-        },
-        post: <R>(ctx: R) => new Observable(Promise.resolve(ctx)),
-      },
-    ],
-    middlewareMergeStrategy: 'append',
-  };
-}

@@ -5,7 +5,8 @@
  * a merge patch on the status subresource, then on the main resource when the subresource is not
  * found; `cmd/undo/undo.go`: a JSON patch replacing `/spec/template`).
  */
-import { AppsV1Api, CoreV1Api, CustomObjectsApi, Observable, type KubeConfig, type V1ReplicaSet } from '@kubernetes/client-node';
+import { AppsV1Api, CoreV1Api, CustomObjectsApi, type KubeConfig, type V1ReplicaSet } from '@kubernetes/client-node';
+import { requestOptions } from './request-options.ts';
 import { ObjectSerializer } from '@kubernetes/client-node/dist/gen/models/ObjectSerializer.js';
 import type { WorkloadRef } from '../../core/domain.ts';
 import { AdapterError, NotFoundError, type RewindError } from '../../core/errors.ts';
@@ -171,19 +172,3 @@ export function createKubernetesArgoRollouts(options: KubernetesRolloutsOptions)
   };
 }
 
-/** The per-call signal and, for a patch, its content type (client-node picks json-patch otherwise). */
-function requestOptions(signal: AbortSignal, contentType: string | undefined): object {
-  return {
-    middleware: [
-      {
-        pre: (ctx: { setSignal(s: AbortSignal): void; setHeaderParam(k: string, v: string): void }) => {
-          ctx.setSignal(signal);
-          if (contentType) ctx.setHeaderParam('Content-Type', contentType);
-          return new Observable(Promise.resolve(ctx));
-        },
-        post: <R>(ctx: R) => new Observable(Promise.resolve(ctx)),
-      },
-    ],
-    middlewareMergeStrategy: 'append',
-  };
-}
