@@ -123,6 +123,20 @@ export async function createConfigRepo(options: {
     return (await git(['rev-parse', 'HEAD'], { cwd: workDir })).trim();
   };
 
+
+  /** Writes the change's files into the work tree (null deletes) and commits them there. */
+  async function commitWork(change: Parameters<ConfigRepo['commit']>[0]): Promise<void> {
+    for (const [path, content] of Object.entries(change.files)) {
+      const file = join(workDir, path);
+      if (content === null) await rm(file, { force: true });
+      else {
+        await mkdir(dirname(file), { recursive: true });
+        await writeFile(file, content);
+      }
+    }
+    await git(['add', '--all'], { cwd: workDir });
+    await git(['commit', '--quiet', '-m', change.message], { cwd: workDir, date: change.date, identity: change.author });
+  }
   return {
     bareDir,
     workDir,
@@ -164,16 +178,7 @@ export async function createConfigRepo(options: {
       return serial(async () => {
         reachable();
         await syncWork();
-        for (const [path, content] of Object.entries(change.files)) {
-          const file = join(workDir, path);
-          if (content === null) await rm(file, { force: true });
-          else {
-            await mkdir(dirname(file), { recursive: true });
-            await writeFile(file, content);
-          }
-        }
-        await git(['add', '--all'], { cwd: workDir });
-        await git(['commit', '--quiet', '-m', change.message], { cwd: workDir, date: change.date, identity: change.author });
+        await commitWork(change);
         return push();
       });
     },
@@ -182,16 +187,7 @@ export async function createConfigRepo(options: {
         reachable();
         await git(['checkout', '--quiet', '--detach', base], { cwd: workDir });
         try {
-          for (const [path, content] of Object.entries(change.files)) {
-            const file = join(workDir, path);
-            if (content === null) await rm(file, { force: true });
-            else {
-              await mkdir(dirname(file), { recursive: true });
-              await writeFile(file, content);
-            }
-          }
-          await git(['add', '--all'], { cwd: workDir });
-          await git(['commit', '--quiet', '-m', change.message], { cwd: workDir, date: change.date, identity: change.author });
+          await commitWork(change);
           await git(['push', '--quiet', 'origin', `HEAD:refs/heads/${name}`], { cwd: workDir });
           return (await git(['rev-parse', 'HEAD'], { cwd: workDir })).trim();
         } finally {
