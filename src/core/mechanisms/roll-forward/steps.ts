@@ -5,6 +5,7 @@ import * as argocd from '../../steps/argocd-steps.ts';
 import { followupAwaitFixMerged, rollforwardPreflight, rollforwardSyncFix } from '../../steps/roll-forward-steps.ts';
 import { makeStep, type StepDefinition, type StepFields } from '../../steps/step-definition.ts';
 import { verifyDigest, verifyMetricsStep } from '../../steps/verify-steps.ts';
+import { giveBackSteps } from '../give-back-steps.ts';
 
 /**
  * Roll forward through Argo CD, with the same holds a rollback takes (argocd-rollback/steps.ts):
@@ -62,27 +63,7 @@ export function rollForwardSteps(facts: GitOpsFacts, policy: Policy, fix: FixRev
       title: `Wait until ${fix.ref} (${short}) or a merge containing it is on ${branch}; auto-sync stays off until then`, target: `config repo ${branch}`,
       checks: [`${short} is an ancestor of ${branch}; until then the run stays open and \`rewind finish ${app.name}\` continues it`], evidence: [fixEvidence],
     }, { fixRevision: fix.revision, trackedBranch: branch }),
-    step(argocd.argocdAwaitBranchHead, {
-      title: `Wait until Argo CD compares ${app.name} with the head of ${branch} (hard refresh)`, target: appTarget,
-      checks: [`status.sync.revision = the head of ${branch}`], evidence: [],
-    }, { trackedBranch: branch }),
-  );
-  if (autoOn) {
-    steps.push(step(argocd.argocdRestoreSyncPolicy, {
-      title: `Restore the saved sync policy (${argocd.describePolicy(saved)})`, target: appTarget,
-      checks: ['spec.syncPolicy.automated is exactly what the run saved'], evidence: [policyEvidence],
-    }, { saved }));
-  } else {
-    steps.push(step(argocd.argocdSyncToBranch, {
-      title: `Sync to the head of ${branch} (the saved policy is manual)`, target: appTarget, checks: ['the sync is accepted'], evidence: [policyEvidence],
-    }, { trackedBranch: branch }));
-  }
-  steps.push(
-    step(argocd.argocdWaitSyncedToBranch, {
-      title: `Wait until ${app.name} is Synced to ${branch}, Healthy, rolled out`, target: workloadTarget,
-      checks: [`Synced to the head of ${branch}`, 'Healthy', 'rollout complete'], evidence: [],
-    }, { trackedBranch: branch }),
-    step(argocd.argocdReleaseHold, { title: `Release the hold on ${app.name}`, target: appTarget, checks: ['no rewind.io/hold annotation'], evidence: [] }, {}),
+    ...giveBackSteps(facts, policy, workloadTarget),
   );
   return steps;
 }

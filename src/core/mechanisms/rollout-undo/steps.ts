@@ -8,6 +8,7 @@ import { revertSteps } from '../revert-step.ts';
 import * as kube from '../../steps/kube-steps.ts';
 import { makeStep, type StepDefinition, type StepFields } from '../../steps/step-definition.ts';
 import { verifyDigest, verifyMetricsStep } from '../../steps/verify-steps.ts';
+import { giveBackSteps } from '../give-back-steps.ts';
 
 type Step = <P>(def: StepDefinition<P>, fields: StepFields, params: P) => PlanStep;
 
@@ -119,24 +120,7 @@ export function argoUndoSteps(input: ArgoUndoInput): PlanStep[] {
       title: `Wait for the revert of ${shortHash(bad)} on ${branch}; auto-sync stays off until then`, target: `config repo ${branch}`,
       checks: [`a commit on ${branch} reverts ${shortHash(bad)}; until then the run stays open and \`rewind finish ${app.name}\` continues it`], evidence: [policyEvidence],
     }, { badRevision: bad, trackedBranch: branch }),
-    step(argocd.argocdAwaitBranchHead, {
-      title: `Wait until Argo CD compares ${app.name} with the head of ${branch} (hard refresh)`, target: appTarget, checks: [`status.sync.revision = the head of ${branch}`], evidence: [],
-    }, { trackedBranch: branch }),
-  );
-  if (autoOn) {
-    steps.push(step(argocd.argocdRestoreSyncPolicy, {
-      title: `Restore the saved sync policy (${argocd.describePolicy(saved)})`, target: appTarget, checks: ['spec.syncPolicy.automated is exactly what the run saved'], evidence: [policyEvidence],
-    }, { saved }));
-  } else {
-    steps.push(step(argocd.argocdSyncToBranch, {
-      title: `Sync to the head of ${branch} (the saved policy is manual)`, target: appTarget, checks: ['the sync is accepted'], evidence: [policyEvidence],
-    }, { trackedBranch: branch }));
-  }
-  steps.push(
-    step(argocd.argocdWaitSyncedToBranch, {
-      title: `Wait until ${app.name} is Synced to ${branch}, Healthy, rolled out`, target: workloadTarget(facts), checks: [`Synced to the head of ${branch}`, 'Healthy', 'rollout complete'], evidence: [],
-    }, { trackedBranch: branch }),
-    step(argocd.argocdReleaseHold, { title: `Release the hold on ${app.name}`, target: appTarget, checks: ['no rewind.io/hold annotation'], evidence: [] }, {}),
+    ...giveBackSteps(facts, input.policy, workloadTarget(facts)),
   );
   return steps;
 }
