@@ -13,14 +13,13 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { KubeConfig} from '@kubernetes/client-node';
 import { AppsV1Api, type V1Deployment, type V1PodTemplateSpec, type V1ReplicaSet } from '@kubernetes/client-node';
-import { requestOptions } from './request-options.ts';
+import { timedCall } from './request-options.ts';
 import { ObjectSerializer } from '@kubernetes/client-node/dist/gen/models/ObjectSerializer.js';
 import type { WorkloadRef } from '../../core/domain.ts';
 import { AdapterError, NotFoundError, RefusedError } from '../../core/errors.ts';
 import { describeHold, heldBy, HOLD_ANNOTATION, readHold, type Hold } from '../../core/hold.ts';
 import type { RolloutControl } from '../../core/ports.ts';
 import { chooseUndoTarget, PAUSED_MESSAGE, skippedMessage, type ReplicaSetRevision, type RolloutHistory } from '../../core/rollout-history.ts';
-import { kubeError } from './kubernetes-errors.ts';
 import { toLabelSelectorString } from './label-selector.ts';
 import { loadKubeConfig } from './kubernetes-cluster-client.ts';
 
@@ -57,17 +56,9 @@ export function createKubernetesRolloutControl(options: KubernetesRolloutControl
   const apps = kc.makeApiClient(AppsV1Api);
   const timeoutMs = options.timeoutMs ?? 15_000;
 
-  async function call<T>(operation: string, ref: WorkloadRef, fn: (cfg: object) => Promise<T>, signal?: AbortSignal, contentType?: string): Promise<T> {
-    const deadline = AbortSignal.timeout(timeoutMs);
-    try {
-      return await fn(requestOptions(signal ? AbortSignal.any([signal, deadline]) : deadline, contentType));
-    } catch (err) {
-      if (signal?.aborted) throw signal.reason;
-      throw deadline.aborted
-        ? new AdapterError('kubernetes', operation, `no answer from ${server} within ${timeoutMs} ms (context ${options.context})`, { cause: err, transient: true })
-        : kubeError(err, { operation, context: options.context, server, notFound: () => new NotFoundError(`deployment ${ref.namespace}/${ref.name} not found in cluster context ${options.context}`) });
-    }
-  }
+  const timed = timedCall({ server, context: options.context, timeoutMs });
+  const call = <T>(operation: string, ref: WorkloadRef, fn: (cfg: object) => Promise<T>, signal?: AbortSignal, contentType?: string): Promise<T> =>
+    timed(operation, () => new NotFoundError(`deployment ${ref.namespace}/${ref.name} not found in cluster context ${options.context}`), fn, signal, contentType);
 
   const readDeployment = (ref: WorkloadRef, signal?: AbortSignal): Promise<V1Deployment> =>
     call(`read deployment ${ref.name}`, ref, (cfg) => apps.readNamespacedDeployment({ name: ref.name, namespace: ref.namespace }, cfg), signal);

@@ -6,12 +6,11 @@
  * found; `cmd/undo/undo.go`: a JSON patch replacing `/spec/template`).
  */
 import { AppsV1Api, CoreV1Api, CustomObjectsApi, type KubeConfig, type V1ReplicaSet } from '@kubernetes/client-node';
-import { requestOptions } from './request-options.ts';
+import { timedCall } from './request-options.ts';
 import { ObjectSerializer } from '@kubernetes/client-node/dist/gen/models/ObjectSerializer.js';
 import type { WorkloadRef } from '../../core/domain.ts';
-import { AdapterError, NotFoundError, type RewindError } from '../../core/errors.ts';
+import { NotFoundError } from '../../core/errors.ts';
 import type { ArgoRolloutsControl } from '../../core/ports.ts';
-import { kubeError } from './kubernetes-errors.ts';
 import { loadKubeConfig } from './kubernetes-cluster-client.ts';
 import { toLabelSelectorString } from './label-selector.ts';
 import { HASH_LABEL, toRolloutFacts } from './rollouts-reader.ts';
@@ -71,17 +70,7 @@ export function createKubernetesArgoRollouts(options: KubernetesRolloutsOptions)
   const core = kc.makeApiClient(CoreV1Api);
   const timeoutMs = options.timeoutMs ?? 15_000;
 
-  async function call<T>(operation: string, notFound: () => RewindError, fn: (cfg: object) => Promise<T>, signal?: AbortSignal, contentType?: string): Promise<T> {
-    const deadline = AbortSignal.timeout(timeoutMs);
-    try {
-      return await fn(requestOptions(signal ? AbortSignal.any([signal, deadline]) : deadline, contentType));
-    } catch (err) {
-      if (signal?.aborted) throw signal.reason;
-      throw deadline.aborted
-        ? new AdapterError('kubernetes', operation, `no answer from ${server} within ${timeoutMs} ms (context ${options.context})`, { cause: err, transient: true })
-        : kubeError(err, { operation, context: options.context, server, notFound });
-    }
-  }
+  const call = timedCall({ server, context: options.context, timeoutMs });
   const missing = (what: string, ref: WorkloadRef) => () => new NotFoundError(`${what} ${ref.namespace}/${ref.name} not found in cluster context ${options.context}`);
   const rolloutArgs = (ref: WorkloadRef) => ({ group: GROUP, version: VERSION, namespace: ref.namespace, plural: 'rollouts', name: ref.name });
 
