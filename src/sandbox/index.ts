@@ -22,7 +22,8 @@ import { assertGitAvailable, git } from './gitops/git.ts';
 import { configRepoURL, createConfigRepo } from './gitops/config-repo.ts';
 import { createKubeClient, type KubeClient } from './gitops/kube-client.ts';
 import { createAppStore } from './argocd/app-store.ts';
-import { IN_CLUSTER, inClusterClient } from './argocd/in-cluster.ts';
+import { applicationsApi, ARGOCD_NAMESPACE, IN_CLUSTER, inClusterClient } from './argocd/in-cluster.ts';
+import { ApiOutage } from './argocd/api-outage.ts';
 import { parentFiles } from './world/app-definitions.ts';
 import { startAppSetController } from './argocd/appset-controller.ts';
 import { createAppSetStore } from './argocd/appset.ts';
@@ -55,6 +56,9 @@ export { readState, isAlive, statePath } from './state.ts';
 export { IMAGE_REGISTRY, BAD_VERSIONS, imageByDigest, digestOf, type ImageBuild } from './world/images.ts';
 export { WORLD_APPS, NAMESPACE, findWorldApp, type WorldApp } from './world/bookstore.ts';
 export { SCENARIOS, findScenario, type ScenarioInfo } from './world/scenarios.ts';
+
+/** The cluster Argo CD runs in: its Kubernetes API serves the `argocd` namespace's Applications. */
+export const ARGOCD_HOME = 'us-east';
 
 /** Sandbox time seeding may skip forward; the clock starts this far back, so "now" stays now. */
 const SEED_WARP_MS = 120_000;
@@ -162,6 +166,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       const dest = app.spec.destination.name ?? app.spec.destination.server ?? '';
       return dest === IN_CLUSTER || dest === 'https://kubernetes.default.svc' ? inCluster : kubeForCluster(dest);
     };
+    // Argo CD runs in us-east: its kube API serves the Applications (kubectl -n argocd get applications).
+    kube.serveExternal(ARGOCD_HOME, 'applications', applicationsApi(apps, () => clock.now()));
+    await kubeForCluster(ARGOCD_HOME).request('POST', '/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ARGOCD_NAMESPACE } });
     const knownCluster = (name: string): boolean => name === IN_CLUSTER || (REGIONS as readonly string[]).includes(name);
 
     const appSets = createAppSetStore();
@@ -197,13 +204,15 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     cleanups.push(() => appSetController.close());
 
     const rbac = new Rbac();
+    const apiOutage = new ApiOutage();
     const argocd = await startArgoCdApi({
       port: base + 1,
       rbac,
+      outage: apiOutage,
       tls,
       token: tokens.argocd,
       context: { store: apps, controller, manifests, clock, kubeFor, knownCluster },
-      extraRoutes: [...appSetRoutes(appSets, apps), ...rbacRoutes(rbac), ...ciRoutes({ repo, apps, clock, images, kubeFor: kubeForCluster, pushed: () => manifests.forgetBranches() }), ...faultRoutes({ repo, log, changed: () => manifests.forgetBranches(), flushCache: () => manifests.flush(), metrics: () => metricsRef.current }), ...repoRoutes({ repo, clock, pushed: () => manifests.forgetBranches() })],
+      extraRoutes: [...appSetRoutes(appSets, apps), ...rbacRoutes(rbac), ...ciRoutes({ repo, apps, clock, images, kubeFor: kubeForCluster, pushed: () => manifests.forgetBranches() }), ...faultRoutes({ repo, log, changed: () => manifests.forgetBranches(), flushCache: () => manifests.flush(), metrics: () => metricsRef.current, api: apiOutage }), ...repoRoutes({ repo, clock, pushed: () => manifests.forgetBranches() })],
       log,
     }).catch((e: NodeJS.ErrnoException) => {
       throw e.code === 'EADDRINUSE' ? new PortInUseError(base + 1) : e;

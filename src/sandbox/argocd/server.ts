@@ -12,6 +12,7 @@ import { operationRoutes } from './routes-operations.ts';
 import { resourceRoutes } from './routes-resources.ts';
 import { actionRoutes } from './routes-actions.ts';
 import { Rbac } from './rbac.ts';
+import type { ApiOutage } from './api-outage.ts';
 
 export interface ArgoCdApiOptions {
   readonly host?: string;
@@ -20,6 +21,8 @@ export interface ArgoCdApiOptions {
   readonly token: string;
   readonly context: ArgoContext;
   readonly extraRoutes?: readonly Route[];
+  /** The `argocd-api-down|slow` faults: Argo CD's own routes fail while the sandbox's stay (api-outage.ts). */
+  readonly outage?: ApiOutage;
   /** Argo CD RBAC (resource actions); default: admin may do everything. */
   readonly rbac?: Rbac;
   log(message: string): void;
@@ -59,7 +62,11 @@ export async function startArgoCdApi(options: ArgoCdApiOptions): Promise<ArgoCdA
     ...(options.extraRoutes ?? []),
   ];
   const handler = createHandler(routes, options.token, (e) => options.log(`argocd api: ${(e as Error).stack ?? String(e)}`));
-  const server: Server = createServer({ cert: options.tls.cert, key: options.tls.key }, (req, res) => void handler(req, res));
+  const outage = options.outage;
+  const server: Server = createServer({ cert: options.tls.cert, key: options.tls.key }, (req, res) => {
+    if (!outage) return void handler(req, res);
+    void outage.gate(req, res).then((serve) => (serve ? handler(req, res) : undefined));
+  });
   server.keepAliveTimeout = 5_000;
   const host = options.host ?? '127.0.0.1';
   await new Promise<void>((resolve, reject) => {

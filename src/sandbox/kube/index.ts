@@ -24,9 +24,12 @@ import { ClusterRegistry } from './registry.ts';
 import { findResourceType } from './resources.ts';
 import { createRequestHandler } from './server.ts';
 import type { StoredObject } from './types.ts';
+import type { ExternalHandler } from './external.ts';
 import type { MetricQuery } from '../rollouts/index.ts';
 
 export type { ImageHealth, StoredObject, KubeObject } from './types.ts';
+export type { ExternalHandler, ExternalRequest } from './external.ts';
+export { KubeStatusError } from './status-error.ts';
 export type { ImageHealthFn, ImageRuntime, ContainerRuntime } from './kubelet.ts';
 export { parseImageReference, resolveImageDigest, resolveImageId, type ImageReference } from './image-id.ts';
 export { podTemplateHash, templatesEqual } from './template-hash.ts';
@@ -67,6 +70,8 @@ export interface KubeApi {
   /** The server URL of a cluster, for a kubeconfig or a client. */
   urlFor(cluster: string): string;
   store(cluster: string): ClusterView;
+  /** Serves an `external` resource type (Argo CD's Applications) in one cluster from `handler`. */
+  serveExternal(cluster: string, plural: string, handler: ExternalHandler): void;
   /** Runs every cluster's controllers once, now. */
   tick(): void;
   close(): Promise<void>;
@@ -127,6 +132,7 @@ export async function startKubeApi(options: KubeApiOptions): Promise<KubeApi> {
         },
       };
     },
+    serveExternal: (cluster, plural, handler) => void registryOf(cluster).external.set(plural, handler),
     tick: () => loops.forEach((l) => l.tick()),
     close: async () => {
       for (const loop of loops) loop.stop();

@@ -11,6 +11,7 @@ import { apiVersionOf, NAMESPACES, RESOURCE_TYPES, type ResourceType } from './r
 import { alreadyExists, badRequest, conflict, invalid, notFound } from './status-error.ts';
 import { fromLabelSelector, matchesLabels } from './selectors.ts';
 import { ObjectStore } from './store.ts';
+import type { ExternalHandler } from './external.ts';
 import type { KubeObject, LabelSelector, PodTemplate, StoredObject } from './types.ts';
 
 /** Kinds whose `metadata.generation` tracks spec changes. */
@@ -29,6 +30,8 @@ const same = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.str
 export class ClusterRegistry {
   readonly name: string;
   readonly store = new ObjectStore();
+  /** Handlers of `external` resource types this cluster serves, by plural (kube/external.ts). */
+  readonly external = new Map<string, ExternalHandler>();
   readonly #clock: SandboxClock;
 
   constructor(name: string, clock: SandboxClock) {

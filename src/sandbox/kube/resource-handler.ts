@@ -31,6 +31,7 @@ export async function handleResource(r: ResourceRequest): Promise<void> {
   const { req, type, name, subresource } = r;
   const method = req.method ?? 'GET';
   if (subresource !== undefined && !(type.subresources as readonly string[]).includes(subresource)) throw pathNotFound();
+  if (type.external) return external(r, method);
   if (type.createOnly) {
     if (method !== 'POST' || name !== undefined) throw methodNotAllowed(method);
     return review(r);
@@ -162,6 +163,20 @@ function deleteCollection(r: ResourceRequest): void {
   const items = selected(r);
   for (const o of items) r.registry.delete(r.type, o.metadata.namespace, o.metadata.name);
   sendJson(r.res, 200, { kind: `${r.type.kind}List`, apiVersion: apiVersionOf(r.type), metadata: { resourceVersion: String(r.registry.store.resourceVersion) }, items });
+}
+
+/** A type served from outside the store (Argo CD's Applications); 404 where no handler is registered, as without the CRD. */
+async function external(r: ResourceRequest, method: string): Promise<void> {
+  const handler = r.registry.external.get(r.type.plural);
+  if (!handler || r.subresource !== undefined) throw pathNotFound();
+  if (method === 'GET' && isTrue(r.url.searchParams.get('watch'))) throw methodNotAllowed('WATCH');
+  const text = method === 'GET' || method === 'DELETE' ? '' : await readBody(r.req);
+  const contentType = (r.req.headers['content-type'] ?? '').split(';')[0]!.trim();
+  const answer = handler({ method, namespace: r.namespace, name: r.name, contentType, body: text ? parseJson(text) : undefined });
+  if (!wantsTable(r.req.headers.accept) || method !== 'GET') return sendJson(r.res, answer.status, answer.body);
+  const doc = answer.body as { items?: StoredObject[]; metadata: { resourceVersion?: string } };
+  const items = doc.items ?? [doc as unknown as StoredObject];
+  sendJson(r.res, answer.status, toTable(r.type, items, r.registry.now(), { resourceVersion: doc.metadata.resourceVersion }));
 }
 
 /** `autoscaling/v1 Scale` for `kubectl scale`. */

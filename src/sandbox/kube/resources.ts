@@ -11,6 +11,8 @@ export interface ResourceType {
   readonly subresources: readonly ('status' | 'scale')[];
   /** Create-only resources (reviews) are answered, never stored. */
   readonly createOnly?: boolean;
+  /** Stored outside the cluster's object store (Argo CD's Applications): served by a handler registered per cluster. */
+  readonly external?: boolean;
 }
 
 const crud = ['create', 'delete', 'get', 'list', 'patch', 'update', 'watch'];
@@ -25,6 +27,9 @@ export const RESOURCE_TYPES: readonly ResourceType[] = [
   { group: 'argoproj.io', version: 'v1alpha1', plural: 'analysisruns', singular: 'analysisrun', kind: 'AnalysisRun', namespaced: true, shortNames: ['ar'], categories: [], subresources: ['status'] },
   { group: 'argoproj.io', version: 'v1alpha1', plural: 'analysistemplates', singular: 'analysistemplate', kind: 'AnalysisTemplate', namespaced: true, shortNames: ['at'], categories: [], subresources: [] },
   { group: 'argoproj.io', version: 'v1alpha1', plural: 'clusteranalysistemplates', singular: 'clusteranalysistemplate', kind: 'ClusterAnalysisTemplate', namespaced: false, shortNames: ['cat'], categories: [], subresources: [] },
+  // Argo CD's CRD (applications.argoproj.io: no subresources, short names app/apps); its objects are
+  // served from the sandbox's Argo CD app store, in the cluster Argo CD runs in only (kube/external.ts).
+  { group: 'argoproj.io', version: 'v1alpha1', plural: 'applications', singular: 'application', kind: 'Application', namespaced: true, shortNames: ['app', 'apps'], categories: [], subresources: [], external: true },
   { group: 'authorization.k8s.io', version: 'v1', plural: 'selfsubjectaccessreviews', singular: 'selfsubjectaccessreview', kind: 'SelfSubjectAccessReview', namespaced: false, shortNames: [], categories: [], subresources: [], createOnly: true },
 ];
 

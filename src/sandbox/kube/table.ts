@@ -88,6 +88,13 @@ const COLUMNS: Record<string, Column[]> = {
     AGE,
   ],
   analysisruns: [NAME, { name: 'Status', type: 'string', description: 'AnalysisRun status', cell: (o) => String((o.status as { phase?: string } | undefined)?.phase ?? '') }, AGE],
+  // Argo CD's Application CRD printer columns (manifests/crds/application-crd.yaml).
+  applications: [
+    NAME,
+    { name: 'Sync Status', type: 'string', cell: (o) => String((o.status as { sync?: { status?: string } } | undefined)?.sync?.status ?? '') },
+    { name: 'Health Status', type: 'string', cell: (o) => String((o.status as { health?: { status?: string } } | undefined)?.health?.status ?? '') },
+    AGE,
+  ],
   namespaces: [NAME, { name: 'Status', type: 'string', cell: (o) => String((o.status as { phase?: string } | undefined)?.phase ?? '') }, AGE],
 };
 
