@@ -36,7 +36,7 @@ const conflict = (name: string) =>
 
 /** As the apiserver serves a CR: `apiVersion`, `kind` and the namespace always present. */
 function served(app: Application): Application {
-  return { ...app, apiVersion: API_VERSION, kind: 'Application', metadata: { ...app.metadata, namespace: ARGOCD_NAMESPACE } } as Application;
+  return { ...app, apiVersion: API_VERSION, kind: 'Application', metadata: { ...app.metadata, namespace: ARGOCD_NAMESPACE } };
 }
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
