@@ -92,7 +92,29 @@ export interface Facts {
   readonly fix?: Fact<FixRevision>;
   /** Issue 14: the bad release's hunks and the declared flags' states (absent: the app declares no flag, or no window). */
   readonly flagEvidence?: Fact<FlagEvidence>;
+  /**
+   * Issue 13: Argo CD's API server did not answer (or not within `argocd.slowAfterSeconds`) when
+   * the facts were gathered; absent when it did. `application` is then the Application CR read
+   * through the Kubernetes API of the cluster Argo CD runs in, when that answered.
+   */
+  readonly argocdApi?: Fact<ArgoCdApiOutage>;
 }
+
+/** Argo CD's API unreachable or slow, and whether its Application CR could be read instead. */
+export interface ArgoCdApiOutage {
+  readonly state: 'unreachable' | 'slow';
+  /** What failed ("connect ECONNREFUSED …", "no answer within 5 s"). */
+  readonly reason: string;
+  /** The Application CR: read (then `Facts.application` is it, read from `where`), or why not. */
+  readonly cr: { readonly readable: true; readonly where: string } | { readonly readable: false; readonly reason: string };
+}
+
+export const ArgoCdApiOutage = {
+  /** "Argo CD API unreachable: connect ECONNREFUSED …": the words a rejected Argo CD path gives. */
+  describe(o: ArgoCdApiOutage): string {
+    return `Argo CD API ${o.state === 'slow' ? 'slow' : 'unreachable'}: ${o.reason}`;
+  },
+} as const;
 
 /** A fix revision (a commit on a branch, e.g. a pull request's head), as Step 0 and Step 2 read it against what runs. */
 export interface FixRevision {

@@ -1,5 +1,5 @@
 import { partialSync, runningRevision, shortHash, SyncPolicy } from '../../domain.ts';
-import { GitOpsFacts } from '../../facts.ts';
+import { ArgoCdApiOutage, GitOpsFacts } from '../../facts.ts';
 import type { PlanTarget } from '../../plan.ts';
 import type { PreflightResult } from '../../preflight/types.ts';
 import { Proposal, type Mechanism } from '../mechanism.ts';
@@ -14,6 +14,8 @@ export const argocdRollback: Mechanism = {
   name: 'argocd-rollback',
   summary: 'sync the Argo CD Application back to the last-known-good revision',
   propose({ facts, policy, lkg, checks }) {
+    // Issue 13: `argocd app rollback` is an API call; with the API down the tree goes on to the undo.
+    if (facts.argocdApi) return Proposal.decline(`${ArgoCdApiOutage.describe(facts.argocdApi.value)} (its rollback is an API call)`);
     if (!GitOpsFacts.is(facts) || lkg === null) return Proposal.decline(`${facts.app.name} has no Argo CD Application`);
     const app = facts.application.value;
     const current = runningRevision(app);

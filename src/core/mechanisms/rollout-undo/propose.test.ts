@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { decide } from '../../decide.ts';
-import { defaultPolicy, type Policy } from '../../facts.ts';
+import { ArgoCdApiOutage, defaultPolicy, Fact, type Facts, type Policy } from '../../facts.ts';
 import type { Plan } from '../../plan.ts';
 import { validatePlan } from '../../plan-validation.ts';
 import { FakeFacts, SEED } from '../../../testing/fake-facts.ts';
@@ -162,5 +162,56 @@ describe('followup.revert in the Argo CD rollback plan', () => {
   });
   it('--no-revert wins over apps[].revert', () => {
     assert.equal(kinds(decide(FakeFacts.seed().revertPolicy('review').build(), { ...defaultPolicy, revert: 'none' })).includes('followup.revert'), false);
+  });
+});
+
+describe('Argo CD\'s API slow or down (issue 13): the undo through the Application CR', () => {
+  const where = 'kubernetes GET us-east: applications.argoproj.io/bookstore-catalog-us-east -n argocd';
+  const outage = (state: 'unreachable' | 'slow', cr: ArgoCdApiOutage['cr']): Pick<Facts, 'argocdApi'> => ({
+    argocdApi: Fact.of<ArgoCdApiOutage>({ state, reason: state === 'slow' ? 'no answer within 5 s (argocd.slowAfterSeconds)' : 'read ECONNRESET (socket hang up)', cr }, `argocd GET /api/v1/applications/${SEED.app}`),
+  });
+  /** The facts gather-facts builds: the Application read from the CR instead of the API. */
+  const fromCr = (state: 'unreachable' | 'slow'): Facts => ({ ...FakeFacts.seed().rollout({}).build(), ...outage(state, { readable: true, where }) });
+
+  it('API unreachable, CR readable: the undo path is chosen, Argo CD\'s rollback rejected with why', () => {
+    const plan = decide(fromCr('unreachable'));
+    assert.equal(plan.decision, 'rollback', plan.reasons.join(' | '));
+    assert.equal(plan.mechanism, 'rollout-undo');
+    assert.deepEqual(plan.steps.map((s) => s.kind), ARGO_UNDO(true));
+    assert.match(plan.rejected.find((r) => r.mechanism === 'argocd-rollback')?.reason ?? '', /^Argo CD API unreachable: read ECONNRESET/);
+    assert.match(plan.reasons[0] ?? '', /Application CR answers .*kubectl -n argocd patch application bookstore-catalog-us-east --type merge.*d8f3c2a is the CR's own/);
+    assert.match(plan.steps.find((s) => s.kind === 'argocd.disable-auto-sync')?.title ?? '', /through the Application CR/);
+    // The bad commit comes from the CR's history: the revert needs no Argo CD API.
+    assert.equal((plan.steps.find((s) => s.kind === 'followup.revert')?.params as { badRevision: string }).badRevision, SEED.bad.revision);
+    const read = validatePlan(JSON.parse(JSON.stringify(plan)));
+    assert.ok(read.ok, read.ok ? '' : read.problems.join('; '));
+  });
+
+  it('API slower than policy, CR readable: the same undo path, the rejection says slow', () => {
+    const plan = decide(fromCr('slow'));
+    assert.equal(plan.mechanism, 'rollout-undo');
+    assert.equal(plan.decision, 'rollback');
+    assert.match(plan.rejected.find((r) => r.mechanism === 'argocd-rollback')?.reason ?? '', /^Argo CD API slow: no answer within 5 s/);
+  });
+
+  it('neither the API nor the CR answers: refused, because the bad commit cannot be known', () => {
+    const facts: Facts = { ...FakeFacts.seed().rollout({}).withoutApplication().build(), ...outage('unreachable', { readable: false, reason: 'applications.argoproj.io "bookstore-catalog-us-east" is forbidden' }) };
+    const plan = decide(facts);
+    assert.equal(plan.decision, 'refuse');
+    assert.equal(plan.mechanism, 'rollout-undo');
+    assert.deepEqual(plan.steps, []);
+    assert.match(plan.reasons[0] ?? '', /Argo CD API unreachable: .* the Application CR could not be read either \(.*forbidden\): the deployed commit, and so the one to revert, cannot be known.*Next: restore access/);
+  });
+
+  it('--mechanism argocd-rollback while the API is down says why it cannot be used', () => {
+    const plan = decide(fromCr('unreachable'), { ...defaultPolicy, mechanism: 'argocd-rollback' });
+    assert.equal(plan.decision, 'refuse');
+    assert.match(plan.reasons[0] ?? '', /argocd-rollback cannot be used: Argo CD API unreachable/);
+  });
+
+  it('API up: Argo CD\'s rollback stays preferred (no outage fact, as today)', () => {
+    const plan = decide(FakeFacts.seed().rollout({}).build());
+    assert.equal(plan.mechanism, 'argocd-rollback');
+    assert.doesNotMatch(plan.steps.map((s) => s.title).join(' '), /Application CR/);
   });
 });

@@ -1,5 +1,5 @@
 import { deployedRevision, shortHash, SyncPolicy } from '../../domain.ts';
-import { GitOpsFacts, type Facts } from '../../facts.ts';
+import { ArgoCdApiOutage, GitOpsFacts, type Facts } from '../../facts.ts';
 import { age, describeHold, heldBy } from '../../hold.ts';
 import type { LastKnownGood } from '../../last-known-good.ts';
 import type { PlanTarget } from '../../plan.ts';
@@ -25,6 +25,8 @@ export const rolloutUndo: Mechanism = {
     const name = `deployment ${w.namespace}/${w.name}`;
     if (w.kind !== 'Deployment') return Proposal.decline(`${w.kind} ${w.namespace}/${w.name} is not a Deployment: kubectl's undo here is the Deployment's (an Argo Rollout has its own abort and undo)`);
     if (facts.app.gitops !== 'none' && !GitOpsFacts.is(facts)) {
+      const outage = facts.argocdApi?.value;
+      if (outage && !outage.cr.readable) return { kind: 'refuse', to: null, reasons: [blindRefusal(facts.app.name, outage, outage.cr.reason)], warnings: [] };
       return Proposal.decline(`${facts.app.name} is deployed by Argo CD (rewind.yaml has no gitops: none) but its Application was not read: an undo Argo CD cannot be told about would be reverted by its self-heal`);
     }
     const history = facts.rolloutHistory?.value;
@@ -71,6 +73,10 @@ export const rolloutUndo: Mechanism = {
     const bad = deployedRevision(app);
     const selfHeal = SyncPolicy.isAutoSyncOn(app.syncPolicy) && app.syncPolicy.automated?.selfHeal === true;
     const revert = revertMode(facts, policy, 'push');
+    const outage = facts.argocdApi?.value;
+    const viaCr = outage?.cr.readable === true ? [
+      `${ArgoCdApiOutage.describe(outage)}. The Application CR answers (${outage.cr.where}): self-heal is held by patching it through the Kubernetes API, as \`kubectl -n argocd patch application ${app.name} --type merge\` does, while the application controller keeps reconciling; the bad commit ${shortHash(bad)} is the CR's own (status.history), so the revert needs no Argo CD API either`,
+    ] : [];
     const moreWarnings = [
       ...(facts.app.repoPath || policy.revert === 'none' ? [] : ['apps[].repoPath is not set: rewind cannot prove a revert stays in the app\'s folder, so a person reverts']),
       ...(revert === undefined ? [`until ${shortHash(bad)} is reverted in git, auto-sync stays off: \`rewind finish ${app.name}\` once it is`] : []),
@@ -80,6 +86,7 @@ export const rolloutUndo: Mechanism = {
       to,
       steps: argoUndoSteps({ ...base, facts, bad }),
       reasons: [
+        ...viaCr,
         `${app.name} is managed by Argo CD${selfHeal ? ' with self-heal' : ''}: a bare undo ${selfHeal ? 'would be reverted within seconds' : 'would drift from git'}, so this plan holds auto-sync first and reverts ${shortHash(bad)} in git`,
         ...reasons,
       ],
@@ -94,4 +101,9 @@ function targetOf(facts: Facts, lkg: LastKnownGood | null, rs: ReplicaSetRevisio
   const rendered = [...(facts.targetImages?.value ?? [])].sort();
   const same = lkg?.ok === true && rendered.length > 0 && rendered.length === images.length && rendered.every((x, i) => x === images[i]);
   return { kind: 'replicaset-revision', replicaSetRevision: rs.revision, replicaSet: rs.replicaSet, revision: same ? lkg.entry.revision : '', historyId: same ? lkg.entry.id : null };
+}
+
+/** Neither Argo CD's API nor its CR answers: what runs is visible, but not which commit is bad, so nothing can be reverted. */
+function blindRefusal(app: string, outage: ArgoCdApiOutage, crReason: string): string {
+  return `${ArgoCdApiOutage.describe(outage)}, and the Application CR could not be read either (${crReason}): the deployed commit, and so the one to revert, cannot be known, and an undo alone would be put back by self-heal. Next: restore access to Argo CD's API or to the cluster it runs in (\`kubectl -n argocd get application ${app}\` must answer; rewind.yaml argocd.cluster names that cluster), then plan again. By hand only if you must: \`kubectl -n argocd patch application ${app} --type merge -p '{"spec":{"syncPolicy":{"automated":{"enabled":false}}}}'\`, \`kubectl rollout undo\`, and revert the bad commit in git`;
 }

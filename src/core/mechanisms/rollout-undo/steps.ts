@@ -95,6 +95,8 @@ export function argoUndoSteps(input: ArgoUndoInput): PlanStep[] {
   const saved = app.syncPolicy;
   const autoOn = SyncPolicy.isAutoSyncOn(saved);
   const policyEvidence: Evidence = { claim: `spec.syncPolicy.automated = ${JSON.stringify(saved.automated)}`, source: facts.application.source };
+  // Argo CD's API is down: the hold and the sync policy are written on the CR (Kubernetes API).
+  const via = facts.argocdApi?.value.cr.readable ? ' (through the Application CR: Argo CD\'s API is down)' : '';
   const steps: PlanStep[] = [
     step(kube.kubePreflight, {
       title: 'Re-check the Deployment and the Application against the plan', target: workloadTarget(facts),
@@ -102,13 +104,13 @@ export function argoUndoSteps(input: ArgoUndoInput): PlanStep[] {
       evidence: [{ claim: `generation ${input.generation}`, source: facts.workload.source }],
     }, { generation: input.generation, toRevision: input.target.revision, argocdApp: true }),
     step(argocd.argocdWriteHold, {
-      title: `Hold ${app.name}: an annotation naming this run, so no other rewind acts on it`, target: appTarget,
+      title: `Hold ${app.name}: an annotation naming this run, so no other rewind acts on it${via}`, target: appTarget,
       checks: ['metadata.annotations["rewind.io/hold"] names this run and what it will give back'], evidence: [policyEvidence],
     }, { badRevision: bad, saved: { syncPolicy: saved, targetRevision: undefined } }),
   ];
   if (autoOn) {
     steps.push(step(argocd.argocdDisableAutoSync, {
-      title: `Disable auto-sync first: with ${saved.automated?.selfHeal ? 'self-heal' : 'auto-sync'} on, Argo CD would put ${shortHash(bad)} back over the undo`, target: appTarget,
+      title: `Disable auto-sync first: with ${saved.automated?.selfHeal ? 'self-heal' : 'auto-sync'} on, Argo CD would put ${shortHash(bad)} back over the undo${via}`, target: appTarget,
       checks: ['auto-sync is off', 'the saved policy is journaled for the follow-up'], evidence: [policyEvidence],
     }, { saved }));
   }
