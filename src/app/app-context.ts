@@ -14,6 +14,8 @@ import type { FlagStores, VerificationDeps } from '../executor/step-context.ts';
 import { openFlagStores } from './flag-stores.ts';
 import { ConfigError, NotFoundError, UsageError } from '../core/errors.ts';
 import { systemClock } from './system-clock.ts';
+import { withCrFallback, type ApiState } from './gitops-fallback.ts';
+import type { ApplicationCrReader } from '../executor/gather-application.ts';
 
 export interface AppContext {
   readonly config: RewindConfig;
@@ -41,6 +43,10 @@ export interface AppContext {
   flagStores?(app: string): FlagStores;
   /** Issue 14: hunks and flag-file changes of a config repo window; undefined without a configRepo. */
   flagEvidence?(): Promise<FlagEvidenceReader | undefined>;
+  /** Issue 13: the app's Application CR through the Kubernetes API of the cluster Argo CD runs in. */
+  applicationCr?(app: string): Promise<ApplicationCrReader | undefined>;
+  /** Issue 13: the plan found Argo CD's API out: `gitops()` goes to the CR first from now on. */
+  argocdApiDown?(reason: string): void;
   close(): Promise<void>;
 }
 
@@ -75,6 +81,26 @@ export async function openAppContext(global: AppOptions, env: NodeJS.ProcessEnv,
   const config = await loadConfig({ flag: global.config, env, cwd, onWarning: (w) => global.warn?.(`${w.where}: ${w.message}`) });
   const clock = systemClock;
   let gitops: Promise<GitOpsClient> | undefined;
+  const apiState: ApiState = {};
+  const crs = new Map<string, Promise<ApplicationCrReader>>();
+  /** The CR channel of an app: `argocd.cluster`, else the app's own cluster (after --context). */
+  const applicationCr = (name: string): Promise<ApplicationCrReader | undefined> => {
+    const entry = config.apps.find((a) => a.name === name);
+    if (!entry || entry.gitops === 'none') return Promise.resolve(undefined);
+    const clusterName = config.argocd.cluster ?? global.context ?? entry.cluster;
+    const cluster = config.clusters.find((k) => k.name === clusterName || k.context === clusterName);
+    if (!cluster) return Promise.resolve(undefined);
+    let cr = crs.get(cluster.name);
+    if (!cr) {
+      cr = (async () => {
+        const [{ createKubernetesApplicationResource }, { createApplicationCrGitOpsClient }] = await Promise.all([import('../adapters/kubernetes/index.ts'), import('../adapters/argocd/index.ts')]);
+        const resource = createKubernetesApplicationResource({ context: cluster.context, namespace: config.argocd.namespace, ...(cluster.kubeconfig ? { kubeconfigPath: cluster.kubeconfig } : {}) });
+        return { client: createApplicationCrGitOpsClient(resource), where: (app: string) => resource.where(app) };
+      })();
+      crs.set(cluster.name, cr);
+    }
+    return cr;
+  };
   let repo: Promise<ConfigRepo | undefined> | undefined;
   let journal: Promise<JournalStore> | undefined;
   let registry: Promise<ImageRegistry> | undefined;
@@ -126,14 +152,19 @@ export async function openAppContext(global: AppOptions, env: NodeJS.ProcessEnv,
       gitops ??= (async () => {
         const { createArgoCdGitOpsClient } = await import('../adapters/argocd/index.ts');
         const token = await resolveSecret(config.argocd.token, env);
-        return createArgoCdGitOpsClient({
+        const api = createArgoCdGitOpsClient({
           url: config.argocd.url,
           token,
           ...(config.argocd.caFile ? { caFile: config.argocd.caFile } : {}),
           insecure: config.argocd.insecure,
         });
+        return withCrFallback(api, async (app) => (await applicationCr(app))?.client, apiState);
       })();
       return gitops;
+    },
+    applicationCr,
+    argocdApiDown(reason) {
+      apiState.down = reason;
     },
     cluster(name) {
       let c = clusters.get(name);

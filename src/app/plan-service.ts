@@ -27,20 +27,21 @@ export interface PlanRequest {
 /** Gathers the facts (reads only; never opens the journal) and runs the pure decision core. */
 export async function planRollback(ctx: AppContext, req: PlanRequest): Promise<{ facts: Facts; plan: Plan }> {
   const app = ctx.app(req.app);
-  const [gitops, cluster, repo, analyzer, { templates }, rollouts] = await Promise.all([
+  const [gitops, cluster, repo, analyzer, { templates }, rollouts, applicationCr] = await Promise.all([
     ctx.gitops(),
     ctx.cluster(app.workload.cluster),
     ctx.repo(),
     ctx.analyzer(app),
     ctx.verification(app.name),
     ctx.rollouts?.(app.workload.cluster),
+    ctx.applicationCr?.(app.name),
   ]);
   const argoRollouts = app.workload.kind === 'Rollout' ? await ctx.argoRollouts?.(app.workload.cluster) : undefined;
   const stale = repo ? await fetchOrStale(repo) : undefined;
   const journal = await ctx.journal();
   const open = (await journal.listRuns(req.app)).filter((r) => OPEN.includes(r.status));
   const gathered = await gatherFacts(
-    { gitops, cluster, ...(rollouts ? { rollouts } : {}), ...(argoRollouts ? { argoRollouts } : {}), ...(await flagDeps(ctx, app)), ...(repo ? { repo } : {}), ...(analyzer ? { analyzer } : {}), ...(templates ? { templates } : {}), now: () => ctx.clock.now() },
+    { gitops, cluster, ...(rollouts ? { rollouts } : {}), ...(argoRollouts ? { argoRollouts } : {}), ...(await flagDeps(ctx, app)), ...(repo ? { repo } : {}), ...(analyzer ? { analyzer } : {}), ...(templates ? { templates } : {}), ...(applicationCr ? { applicationCr } : {}), ...(ctx.config.argocd.slowAfterMs !== undefined ? { argocdSlowMs: ctx.config.argocd.slowAfterMs } : {}), now: () => ctx.clock.now() },
     {
       app,
       argocdUrl: ctx.config.argocd.url,
@@ -49,6 +50,8 @@ export async function planRollback(ctx: AppContext, req: PlanRequest): Promise<{
       ...(req.fix !== undefined ? { fix: req.fix } : {}),
     },
   );
+  // The run's steps go straight to the CR: the API's retries would be waited out at every step.
+  if (gathered.argocdApi) ctx.argocdApiDown?.(gathered.argocdApi.value.reason);
   const facts: Facts = {
     ...gathered,
     openRuns: Fact.of(open.map((r) => ({ runId: r.runId, status: r.status, startedAt: r.startedAt })), 'rewind journal (runs not closed)'),

@@ -44,6 +44,9 @@ export const rewindConfigSchema: Shape = obj(
       tokenFile: str('File holding the bearer token, mode 0600. Relative to this file.'),
       caFile: str('CA bundle that signed the server certificate. Relative to this file.'),
       insecure: { type: 'boolean', description: 'Skip TLS verification (sandbox only).' },
+      cluster: str('The cluster Argo CD runs in (a clusters[].name): its Kubernetes API serves the Application CRs rewind reads and patches when the Argo CD API is down. Default: each app\'s own cluster.'),
+      namespace: str('The namespace of the Application CRs (default argocd).'),
+      slowAfterSeconds: int('An Argo CD API read slower than this counts as the API being down (the undo path is planned); default: only a failed read does.', 1),
     }, ['url']),
     configRepo: obj('The GitOps config repository Argo CD tracks.', {
       path: str('Local clone (or bare repo). Relative to this file.'),

@@ -54,6 +54,12 @@ export interface ArgoCdConfig {
   readonly token: SecretRef;
   readonly caFile?: string;
   readonly insecure: boolean;
+  /** The cluster Argo CD runs in (its Application CRs); absent: each app's own cluster. */
+  readonly cluster?: string;
+  /** The Application CRs' namespace (default argocd). */
+  readonly namespace: string;
+  /** An API read slower than this is an outage (the undo path is planned); absent: only a failed read is. */
+  readonly slowAfterMs?: number;
 }
 
 /** `prometheus:` after normalisation: durations in ms, secrets as references. */

@@ -9,7 +9,7 @@ import type { DeclaredFlag } from '../core/flags/types.ts';
 /** rewind.yaml as written, after the shape check (so the types hold). */
 export interface WrittenConfig {
   readonly clusters?: readonly { name: string; context: string; kubeconfig?: string }[];
-  readonly argocd: { url: string; tokenEnv?: string; tokenFile?: string; token?: unknown; caFile?: string; insecure?: boolean };
+  readonly argocd: { url: string; tokenEnv?: string; tokenFile?: string; token?: unknown; caFile?: string; insecure?: boolean; cluster?: string; namespace?: string; slowAfterSeconds?: number };
   readonly configRepo?: { path: string; branch?: string; tokenEnv?: string };
   readonly prometheus?: WrittenPrometheus;
   readonly registries?: readonly { host: string; url?: string; caFile?: string }[];
@@ -149,6 +149,9 @@ export function normalizeConfig(w: WrittenConfig, file: string): RewindConfig {
       token,
       ...(w.argocd.caFile !== undefined ? { caFile: abs(w.argocd.caFile) } : {}),
       insecure: w.argocd.insecure ?? false,
+      ...(w.argocd.cluster !== undefined ? { cluster: w.argocd.cluster } : {}),
+      namespace: w.argocd.namespace ?? 'argocd',
+      ...(w.argocd.slowAfterSeconds !== undefined ? { slowAfterMs: Math.round(w.argocd.slowAfterSeconds * 1000) } : {}),
     },
     ...(w.configRepo ? { configRepo: { path: abs(w.configRepo.path), branch: w.configRepo.branch ?? 'main', ...(w.configRepo.tokenEnv !== undefined ? { token: { env: w.configRepo.tokenEnv } } : {}) } } : {}),
     ...(w.prometheus ? { prometheus: normalizePrometheus(w.prometheus, abs) } : {}),

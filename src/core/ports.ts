@@ -246,3 +246,18 @@ export interface FlagWrite {
 export interface FlagEvidenceReader {
   evidence(from: string, to: string, files: readonly string[], flags: readonly DeclaredFlag[]): Promise<Omit<FlagEvidence, 'live'>>;
 }
+
+/**
+ * Issue 13: Argo CD's Application as the custom resource it is (`applications.argoproj.io`),
+ * through the Kubernetes API of the cluster Argo CD runs in, as `kubectl -n argocd get|patch
+ * application` reaches it: the channel left when Argo CD's API server is down, since the
+ * application controller reconciles the CRs, not the API.
+ */
+export interface ApplicationResource {
+  /** Where a CR is read, for evidence: "kubernetes GET us-east: applications.argoproj.io/NAME -n argocd". */
+  where(name: string): string;
+  /** The CR as stored (the same JSON Argo CD's API serves); NotFoundError when missing. */
+  get(name: string, opts?: { signal?: AbortSignal }): Promise<unknown>;
+  /** A merge or JSON patch (RFC 7386 / 6902); a failed `test` or stale resourceVersion is an AdapterError with its status. */
+  patch(name: string, type: 'merge' | 'json', body: unknown): Promise<unknown>;
+}

@@ -8,6 +8,7 @@ import { rolloutHistoryFact } from './gather-undo-facts.ts';
 import { NotFoundError } from '../core/errors.ts';
 import { runningRevision } from '../core/domain.ts';
 import { gatherFix } from './gather-fix.ts';
+import { readApplication, type ApplicationCrReader } from './gather-application.ts';
 
 export interface GatherDeps {
   readonly gitops: GitOpsClient;
@@ -24,6 +25,10 @@ export interface GatherDeps {
   readonly argoRollouts?: ArgoRolloutsControl;
   /** Issue 14: the bad release's hunks and the declared flags' providers (absent: the app declares no flag). */
   readonly flags?: { readonly reader: FlagEvidenceReader; readonly stores: FlagStores };
+  /** Issue 13: the Application CR through the Kubernetes API, read when Argo CD's API is out (absent: none configured). */
+  readonly applicationCr?: ApplicationCrReader;
+  /** Issue 13: an API read slower than this is an outage (absent: only a failed read is). */
+  readonly argocdSlowMs?: number;
 }
 
 export interface GatherRequest {
@@ -55,22 +60,26 @@ async function gatherWindow(deps: GatherDeps, req: GatherRequest): Promise<Facts
     const [workload, undo, rollout] = await Promise.all([deps.cluster.getWorkload(w), rolloutHistoryFact(deps.rollouts, w, true), argoRolloutFact(deps.argoRollouts, w)]);
     return { app, now: deps.now().toISOString(), ...(req.alertAt ? { alertAt: req.alertAt } : {}), ...(req.requestedId !== undefined ? { requestedId: req.requestedId } : {}), workload: Fact.of(workload, workloadSource), ...undo, ...rollout };
   }
-  const [application, workload, undo, rollout] = await Promise.all([
-    deps.gitops.getApplication(app.name, { refresh: true }),
+  const [read, workload, undo, rollout] = await Promise.all([
+    readApplication(deps.gitops, deps.applicationCr, app.name, appSource, deps.argocdSlowMs),
     deps.cluster.getWorkload(w),
     rolloutHistoryFact(deps.rollouts, w, false),
     argoRolloutFact(deps.argoRollouts, w),
   ]);
-  const base: Facts = {
+  const common: Facts = {
     app,
     now: deps.now().toISOString(),
     ...(req.alertAt ? { alertAt: req.alertAt } : {}),
     ...(req.requestedId !== undefined ? { requestedId: req.requestedId } : {}),
-    application: Fact.of(application, appSource),
     workload: Fact.of(workload, workloadSource),
     ...undo,
     ...rollout,
+    ...(read.argocdApi ? { argocdApi: read.argocdApi } : {}),
   };
+  // Neither Argo CD's API nor its CR answered: the facts say so, and the decision tree refuses.
+  if (!read.application) return common;
+  const application = read.application;
+  const base: Facts = { ...common, application: Fact.of(application, read.source ?? appSource) };
   // The window is last-known-good..what runs: after a sync that failed midway, the revision it half applied.
   const choice = chooseLastKnownGood(application.history, runningRevision(application), req.requestedId, {
     revisionHistoryLimit: application.revisionHistoryLimit,

@@ -6,3 +6,4 @@ export { fromDeployment, fromRollout, normaliseImageID } from './kubernetes-work
 export { toLabelSelectorString, type LabelSelector } from './label-selector.ts';
 export { createKubernetesRolloutControl, type KubernetesRolloutControlOptions } from './kubernetes-rollout-control.ts';
 export { createKubernetesArgoRollouts, abortPatch, promotePatches, undoTemplatePatch, type KubernetesRolloutsOptions } from './rollouts-control.ts';
+export { createKubernetesApplicationResource, type KubernetesApplicationResourceOptions } from './application-cr.ts';

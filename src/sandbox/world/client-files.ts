@@ -64,7 +64,8 @@ export function rewindYaml(i: ClientFileInputs, files: { kubeconfig: string; arg
   const rel = (p: string): string => `./${relative(i.dir, p)}`;
   const doc = {
     clusters: REGIONS.map((r) => ({ name: r, context: r, kubeconfig: rel(files.kubeconfig) })),
-    argocd: { url: i.argocdUrl, tokenFile: rel(files.argocdToken), caFile: rel(files.ca) },
+    // Argo CD runs in us-east: its Application CRs are there (the channel left when its API is down).
+    argocd: { url: i.argocdUrl, tokenFile: rel(files.argocdToken), caFile: rel(files.ca), cluster: 'us-east' },
     configRepo: { path: rel(i.configRepoPath), branch: i.branch },
     // The world's images name ghcr.io; the sandbox serves that registry on loopback (a mirror).
     registries: [{ host: REGISTRY_HOST, url: i.registryUrl, caFile: rel(files.ca) }],

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { decide } from '../../decide.ts';
-import { ArgoCdApiOutage, defaultPolicy, Fact, type Facts, type Policy } from '../../facts.ts';
+import type { ArgoCdApiOutage} from '../../facts.ts';
+import { defaultPolicy, Fact, type Facts, type Policy } from '../../facts.ts';
 import type { Plan } from '../../plan.ts';
 import { validatePlan } from '../../plan-validation.ts';
 import { FakeFacts, SEED } from '../../../testing/fake-facts.ts';
