@@ -43,6 +43,8 @@ export interface AppContext {
   flagStores?(app: string): FlagStores;
   /** Issue 14: hunks and flag-file changes of a config repo window; undefined without a configRepo. */
   flagEvidence?(): Promise<FlagEvidenceReader | undefined>;
+  /** Issue 13: Argo CD's API alone (no fallback), for the facts: an outage must be seen there, not bridged. */
+  argocdApi?(): Promise<GitOpsClient>;
   /** Issue 13: the app's Application CR through the Kubernetes API of the cluster Argo CD runs in. */
   applicationCr?(app: string): Promise<ApplicationCrReader | undefined>;
   /** Issue 13: the plan found Argo CD's API out: `gitops()` goes to the CR first from now on. */
@@ -81,7 +83,22 @@ export async function openAppContext(global: AppOptions, env: NodeJS.ProcessEnv,
   const config = await loadConfig({ flag: global.config, env, cwd, onWarning: (w) => global.warn?.(`${w.where}: ${w.message}`) });
   const clock = systemClock;
   let gitops: Promise<GitOpsClient> | undefined;
+  let argocdApi: Promise<GitOpsClient> | undefined;
   const apiState: ApiState = {};
+  const openArgocdApi = (): Promise<GitOpsClient> => {
+    argocdApi ??= (async () => {
+      const { createArgoCdGitOpsClient } = await import('../adapters/argocd/index.ts');
+      const token = await resolveSecret(config.argocd.token, env);
+      return createArgoCdGitOpsClient({
+        url: config.argocd.url,
+        token,
+        ...(config.argocd.caFile ? { caFile: config.argocd.caFile } : {}),
+        insecure: config.argocd.insecure,
+      });
+    })();
+    return argocdApi;
+  };
+
   const crs = new Map<string, Promise<ApplicationCrReader>>();
   /** The CR channel of an app: `argocd.cluster`, else the app's own cluster (after --context). */
   const applicationCr = (name: string): Promise<ApplicationCrReader | undefined> => {
@@ -148,18 +165,9 @@ export async function openAppContext(global: AppOptions, env: NodeJS.ProcessEnv,
       }
       return toAppConfig(entry);
     },
+    argocdApi: openArgocdApi,
     gitops() {
-      gitops ??= (async () => {
-        const { createArgoCdGitOpsClient } = await import('../adapters/argocd/index.ts');
-        const token = await resolveSecret(config.argocd.token, env);
-        const api = createArgoCdGitOpsClient({
-          url: config.argocd.url,
-          token,
-          ...(config.argocd.caFile ? { caFile: config.argocd.caFile } : {}),
-          insecure: config.argocd.insecure,
-        });
-        return withCrFallback(api, async (app) => (await applicationCr(app))?.client, apiState);
-      })();
+      gitops ??= (async () => withCrFallback(await openArgocdApi(), async (app) => (await applicationCr(app))?.client, apiState))();
       return gitops;
     },
     applicationCr,

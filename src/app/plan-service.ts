@@ -28,7 +28,8 @@ export interface PlanRequest {
 export async function planRollback(ctx: AppContext, req: PlanRequest): Promise<{ facts: Facts; plan: Plan }> {
   const app = ctx.app(req.app);
   const [gitops, cluster, repo, analyzer, { templates }, rollouts, applicationCr] = await Promise.all([
-    ctx.gitops(),
+    // The facts see Argo CD's API as it is: an outage is a fact, never bridged by the CR fallback.
+    ctx.argocdApi ? ctx.argocdApi() : ctx.gitops(),
     ctx.cluster(app.workload.cluster),
     ctx.repo(),
     ctx.analyzer(app),

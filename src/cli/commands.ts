@@ -43,9 +43,9 @@ export const commands: readonly CommandSpec[] = [
   },
   {
     name: 'sandbox fault',
-    usage: 'sandbox fault git-down|git-up|cache-flush|metrics-down|metrics-up',
-    summary: 'make the sandbox\'s config repo unreachable (git-down) or reachable again (git-up), as a git outage would; empty Argo CD\'s manifest cache (cache-flush), as an argocd-redis restart does; close or reopen its Prometheus API (metrics-down, metrics-up)',
-    examples: ['rewind sandbox fault git-down', 'rewind sandbox fault git-up', 'rewind sandbox fault cache-flush', 'rewind sandbox fault metrics-down'],
+    usage: 'sandbox fault git-down|git-up|cache-flush|metrics-down|metrics-up|argocd-api-down|argocd-api-slow|argocd-api-up',
+    summary: 'make the sandbox\'s config repo unreachable (git-down) or reachable again (git-up), as a git outage would; empty Argo CD\'s manifest cache (cache-flush), as an argocd-redis restart does; close or reopen its Prometheus API (metrics-down, metrics-up); take Argo CD\'s API server down or slow while its controller keeps self-healing (argocd-api-down, argocd-api-slow, argocd-api-up)',
+    examples: ['rewind sandbox fault git-down', 'rewind sandbox fault git-up', 'rewind sandbox fault cache-flush', 'rewind sandbox fault metrics-down', 'rewind sandbox fault argocd-api-down'],
     options: { dir: { type: 'string' } },
     load: () => import('./commands/sandbox-fault.ts'),
   },

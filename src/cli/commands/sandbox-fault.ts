@@ -10,7 +10,7 @@ import { AdapterError, ExitCode, UsageError } from '../../core/errors.ts';
 import { parseOutputFormat, renderDocument } from '../output.ts';
 import { callSandbox, runningSandbox, sandboxDir } from './sandbox-common.ts';
 
-const FAULTS = ['git-down', 'git-up', 'cache-flush', 'metrics-down', 'metrics-up'] as const;
+const FAULTS = ['git-down', 'git-up', 'cache-flush', 'metrics-down', 'metrics-up', 'argocd-api-down', 'argocd-api-slow', 'argocd-api-up'] as const;
 
 export async function run(ctx: CommandContext): Promise<number> {
   const fault = ctx.args[0];
@@ -25,7 +25,11 @@ export async function run(ctx: CommandContext): Promise<number> {
     ctx.io.stdout.write(renderDocument(format, reply.body));
     return ExitCode.Ok;
   }
-  const b = reply.body as { git: 'up' | 'down'; cache?: string; metrics?: 'up' | 'down' };
+  const b = reply.body as { git: 'up' | 'down'; cache?: string; metrics?: 'up' | 'down'; argocdApi?: 'up' | 'down' | 'slow' };
+  if (fault.startsWith('argocd-api-')) {
+    ctx.io.stdout.write(b.argocdApi === 'up' ? 'Argo CD\'s API server answers again\n' : `Argo CD's API server is ${b.argocdApi === 'slow' ? 'slow (every answer held 30 s)' : 'down (connections dropped)'}; its application controller keeps reconciling and self-healing: \`kubectl -n argocd get applications\` still answers\n`);
+    return ExitCode.Ok;
+  }
   if (fault.startsWith('metrics-')) {
     ctx.io.stdout.write(b.metrics === 'down' ? 'the Prometheus API is down: connections are refused until `sandbox fault metrics-up`\n' : 'the Prometheus API answers again\n');
     return ExitCode.Ok;
