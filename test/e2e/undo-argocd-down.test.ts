@@ -180,4 +180,37 @@ describe('Argo CD\'s API server down while its controller keeps self-healing', (
     assert.equal(status.hold, null);
     assert.equal(imageOf(await deployment()), good);
   });
+
+  test('with the API still down, finish gives auto-sync back through the CR', async () => {
+    const brk = await cli(['sandbox', 'break', CATALOG, '--dir', sb.dir, '-o', 'json']);
+    assert.equal(brk.code, 0, brk.stderr);
+    await until('the second bad digest rolled out', async () => {
+      const d = await deployment();
+      return imageOf(d) !== good && rolledOut(d);
+    });
+    await fault('argocd-api-down');
+    assert.equal((await sandboxPost('/api/sandbox/v1/protect', { branch: 'main', protected: true })).status, 200);
+    let branch: string | undefined;
+    try {
+      const r = await cli(['rollback', CATALOG, '--yes', '-o', 'json']);
+      assert.equal(r.code, 0, r.stderr + r.stdout);
+      const result = parse<RunJson>(r.stdout);
+      assert.equal(result.runStatus, 'awaiting-revert');
+      branch = /rewind\/revert-[\w.-]+/.exec(step(result, 'followup.revert').evidence.join(' '))?.[0];
+    } finally {
+      await sandboxPost('/api/sandbox/v1/protect', { branch: 'main', protected: false });
+    }
+    assert.ok(branch);
+    assert.equal((await sandboxPost('/api/sandbox/v1/merge', { branch })).status, 200);
+    const done = await cli(['finish', CATALOG, '-o', 'json']);
+    assert.equal(done.code, 0, done.stderr + done.stdout);
+    assert.equal(parse<RunJson>(done.stdout).runStatus, 'finished');
+    const cr = await applicationCr();
+    assert.notEqual(cr.spec.syncPolicy?.automated?.enabled, false, 'auto-sync is back, written on the CR');
+    assert.equal(cr.spec.syncPolicy?.automated?.selfHeal, true);
+    assert.equal(cr.metadata.annotations?.['rewind.io/hold'], undefined, 'the hold is released on the CR');
+    assert.match(await argocdGet(`/api/v1/applications/${CATALOG}`), /ECONNRESET|socket hang up/, 'the API never came back');
+    await fault('argocd-api-up');
+    assert.equal(imageOf(await deployment()), good);
+  });
 });
