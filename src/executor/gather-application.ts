@@ -34,8 +34,10 @@ export async function readApplication(
   name: string,
   apiSource: string,
   slowMs: number | undefined,
+  /** Aborted when `slowMs` has passed (injected by tests); a timer of `slowMs` otherwise. */
+  slowSignal?: AbortSignal,
 ): Promise<Partial<ApplicationRead> & Pick<Facts, 'argocdApi'>> {
-  const deadline = slowMs === undefined ? undefined : AbortSignal.timeout(slowMs);
+  const deadline = slowMs === undefined ? undefined : (slowSignal ?? AbortSignal.timeout(slowMs));
   let outage: Pick<ArgoCdApiOutage, 'state' | 'reason'> | undefined;
   try {
     return { application: await gitops.getApplication(name, { refresh: true, ...(deadline ? { signal: deadline } : {}) }), source: apiSource };
