@@ -17,8 +17,8 @@ function channel(name: string, calls: string[], fail?: () => Error): GitOpsClien
     setTargetRevision: (app) => act(`pin ${app}`),
     rollback: (app) => act(`rollback ${app}`),
     sync: (app) => act(`sync ${app}`),
-    writeHold: (app, _h, on) => act(`hold ${on?.name ?? app}`),
-    clearHold: (app, _r, on) => act(`release ${on?.name ?? app}`),
+    writeHold: (app, _h, on) => act(`hold ${on?.kind === 'ApplicationSet' ? on.name : app}`),
+    clearHold: (app, _r, on) => act(`release ${on?.kind === 'ApplicationSet' ? on.name : app}`),
     setApplicationsSync: (set) => act(`appset ${set}`),
   };
 }
