@@ -53,17 +53,23 @@ describe('bad input and failing systems', () => {
     assert.equal(await autoSyncOn(), true);
   });
 
-  test('Argo CD answering 500: exit 3 after retries, naming the system and operation', async () => {
+  test('Argo CD answering 500: retried, then an outage: the undo is planned through the Application CR (issue 13)', async () => {
     const fake = await startFakeHttpServer(() => ({ status: 500, body: { error: 'boom', code: 13, message: 'boom' } }));
     try {
       const config = variant(sb, 'argo500', (d) => {
         d['argocd'].url = fake.url;
         delete d['argocd'].caFile;
       });
-      const r = await rewind(['plan', APP, '--config', config]);
-      assert.equal(r.code, 3, r.stderr);
-      assert.match(r.stderr, /argocd/i);
+      const r = await rewind(['plan', APP, '--config', config, '-o', 'json']);
+      assert.equal(r.code, 0, r.stderr);
+      const plan = JSON.parse(r.stdout) as { mechanism: string; rejected: { mechanism: string; reason: string }[] };
+      assert.equal(plan.mechanism, 'rollout-undo');
+      assert.match(plan.rejected.find((x) => x.mechanism === 'argocd-rollback')?.reason ?? '', /^Argo CD API unreachable: argocd: get application .*500/);
       assert.ok(fake.requests.length >= 2, 'transient 5xx is retried');
+      // Argo CD's own view (status) still fails, naming the system: the outage is never hidden there.
+      const status = await rewind(['status', APP, '--config', config]);
+      assert.equal(status.code, 3, status.stderr);
+      assert.match(status.stderr, /argocd/i);
     } finally {
       await fake.close();
     }

@@ -13,7 +13,7 @@ export async function run(ctx: CommandContext): Promise<number> {
   if (limitFlag !== undefined && !/^[1-9]\d*$/.test(limitFlag)) throw new UsageError(`--limit must be a positive number, not "${limitFlag}"`);
   const app = await openAppContext(ctx.global, ctx.io.env, ctx.io.cwd);
   app.app(name);
-  const state = await (await app.gitops()).getApplication(name);
+  const state = await (await (app.argocdApi ? app.argocdApi() : app.gitops())).getApplication(name);
   const entries = [...state.history].sort((a, b) => b.id - a.id).slice(0, limitFlag ? Number(limitFlag) : undefined);
   // Argo CD appends an entry per successful sync (rollbacks included): the newest is what runs.
   const currentId = entries[0]?.id;

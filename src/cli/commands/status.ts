@@ -16,7 +16,8 @@ export async function run(ctx: CommandContext): Promise<number> {
   const app = await openAppContext(ctx.global, ctx.io.env, ctx.io.cwd);
   const cfg = app.app(name);
   if (cfg.gitops === 'none') return statusWithoutGitOps(ctx, app, cfg, format);
-  const [gitops, cluster] = await Promise.all([app.gitops(), app.cluster(cfg.workload.cluster)]);
+  // Argo CD's own view: an API outage shows here (exit 3), never bridged by the CR fallback.
+  const [gitops, cluster] = await Promise.all([app.argocdApi ? app.argocdApi() : app.gitops(), app.cluster(cfg.workload.cluster)]);
   const argoRollouts = cfg.workload.kind === 'Rollout' ? await app.argoRollouts?.(cfg.workload.cluster) : undefined;
   const [state, workload, rollout] = await Promise.all([gitops.getApplication(name), cluster.getWorkload(cfg.workload), argoRollouts?.read(cfg.workload)]);
   const running = deployedRevision(state);
