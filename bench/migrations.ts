@@ -51,19 +51,23 @@ export interface LintFigures {
   readonly rawParseMs: Summary;
   readonly inProcessRatio: number | undefined;
   readonly verdict: string;
+  readonly beforeProcessMs?: Summary;
+  readonly beforePeakRssMb?: number;
 }
 
 async function lintFigures(c: Corpus, window: boolean): Promise<LintFigures> {
   const squawk = join(ROOT, 'node_modules', '.bin', 'squawk');
   const rewindRss: number[] = [];
   const squawkRss: number[] = [];
-  const proc = await interleaved(
-    {
-      rewind: timedProcess(process.execPath, [join(ROOT, 'bin', 'rewind.js'), 'migrations', 'lint', c.dir, '-o', 'json', ...(window ? ['--window'] : [])], rewindRss),
-      squawk: timedProcess(squawk, ['--reporter', 'json', join(c.dir, '*.sql')], squawkRss),
-    },
-    RUNS,
-  );
+  const beforeRss: number[] = [];
+  const lintArgs = ['migrations', 'lint', c.dir, '-o', 'json', ...(window ? ['--window'] : [])];
+  const before = process.env['REWIND_BENCH_BEFORE'];
+  const sides: Record<string, () => Promise<unknown>> = {
+    rewind: timedProcess(process.execPath, [join(ROOT, 'bin', 'rewind.js'), ...lintArgs], rewindRss),
+    squawk: timedProcess(squawk, ['--reporter', 'json', join(c.dir, '*.sql')], squawkRss),
+  };
+  if (before) sides['before'] = timedProcess(process.execPath, [before, ...lintArgs], beforeRss);
+  const proc = await interleaved(sides, RUNS);
   const files = sources(c.dir);
   const { parseSync } = await import('libpg-query');
   let verdict = '';
@@ -78,9 +82,10 @@ async function lintFigures(c: Corpus, window: boolean): Promise<LintFigures> {
     files: c.files,
     statements: c.statements,
     megabytes: Math.round((c.bytes / 2 ** 20) * 100) / 100,
-    rewindProcessMs: proc.rewind,
-    squawkProcessMs: proc.squawk,
-    processRatio: ratio(proc.rewind, proc.squawk),
+    rewindProcessMs: proc['rewind']!,
+    squawkProcessMs: proc['squawk']!,
+    processRatio: ratio(proc['rewind']!, proc['squawk']!),
+    ...(proc['before'] ? { beforeProcessMs: proc['before'], beforePeakRssMb: Math.round(Math.max(...beforeRss)) } : {}),
     rewindPeakRssMb: Math.round(Math.max(...rewindRss)),
     squawkPeakRssMb: Math.round(Math.max(...squawkRss)),
     inProcessMs: inProc.lint,
@@ -111,6 +116,7 @@ export async function benchMigrations(corpora: readonly string[] = []): Promise<
       console.log(`lint ${name}: ${c.files} files, ${f.megabytes} MB, verdict ${f.verdict}`);
       console.log(`  rewind migrations lint (process) ${show(f.rewindProcessMs)}, peak RSS ${f.rewindPeakRssMb} MB`);
       console.log(`  squawk ${squawkVersion} (process)   ${show(f.squawkProcessMs)}, peak RSS ${f.squawkPeakRssMb} MB   ratio ${f.processRatio ?? 'n/a'}x`);
+      if (f.beforeProcessMs) console.log(`  before (REWIND_BENCH_BEFORE) (process) ${show(f.beforeProcessMs)}, peak RSS ${f.beforePeakRssMb} MB`);
       console.log(`  in-process lint ${show(f.inProcessMs)} vs raw parseSync ${show(f.rawParseMs)}   ratio ${f.inProcessRatio ?? 'n/a'}x`);
     }
     return result;

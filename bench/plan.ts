@@ -15,6 +15,8 @@ import type { SandboxState } from '../src/sandbox/state.ts';
 import { interleaved, ratio, show, type Summary } from './stats.ts';
 
 const BIN = fileURLToPath(new URL('../bin/rewind.js', import.meta.url));
+/** Another build of rewind (e.g. main before a change), run as one more side: before/after in one run. */
+export const BEFORE_BIN = process.env['REWIND_BENCH_BEFORE'];
 const APP = 'bookstore-catalog-us-east';
 const NAMESPACE = 'bookstore-platform-acme-books';
 const RUNS = 9;
@@ -115,6 +117,8 @@ export interface PlanFigures {
   readonly ratioRaw: number | undefined;
   readonly ratioFloor: number | undefined;
   readonly rewindPeakRssMb: number;
+  readonly beforeMs?: Summary;
+  readonly beforePeakRssMb?: number;
 }
 
 async function planFigures(history: number): Promise<PlanFigures> {
@@ -133,11 +137,12 @@ async function planFigures(history: number): Promise<PlanFigures> {
     const historyEntries = appJson.status.history.length;
     const revs = appJson.status.history.slice(-2).map((h) => h.revision);
     let decision: string | undefined;
-    const rewind = async () => {
-      const r = await run(process.execPath, [BIN, 'plan', APP, '-o', 'json'], env);
+    const planWith = (bin: string) => async () => {
+      const r = await run(process.execPath, [bin, 'plan', APP, '-o', 'json'], env);
       if (r.code !== 0 && r.code !== 1) throw new Error(`rewind plan exited ${r.code}: ${r.stderr.trim()}`);
       decision = (JSON.parse(r.stdout) as { decision?: string }).decision;
     };
+    const rewind = planWith(BIN);
     const curl = (path: string) => must('curl', ['-sSf', '--cacert', state.files.ca, '-H', `Authorization: Bearer ${argoToken}`, `${state.urls.argocd}${path}`]);
     const kube = ['--kubeconfig', state.files.kubeconfig, '--context', 'us-east', '-n', NAMESPACE, '--cache-dir', join(dir, 'kube-cache')];
     const raw = async () => {
@@ -176,8 +181,11 @@ async function planFigures(history: number): Promise<PlanFigures> {
         await ctx.close();
       }
     };
-    const t = await interleaved({ rewind, raw, floor, inProcess, nodeStart }, RUNS);
+    const sides: Record<string, () => Promise<unknown>> = { rewind, raw, floor, inProcess, nodeStart };
+    if (BEFORE_BIN) sides['before'] = planWith(BEFORE_BIN);
+    const t = (await interleaved(sides, RUNS)) as Record<'rewind' | 'raw' | 'floor' | 'inProcess' | 'nodeStart', Summary> & { before?: Summary };
     const rewindPeakRssMb = await peakRssMb([process.execPath, BIN, 'plan', APP, '-o', 'json'], env);
+    const before = BEFORE_BIN && t.before ? { beforeMs: t.before, beforePeakRssMb: await peakRssMb([process.execPath, BEFORE_BIN, 'plan', APP, '-o', 'json'], env) } : {};
     return {
       historyEntries,
       decision,
@@ -189,6 +197,7 @@ async function planFigures(history: number): Promise<PlanFigures> {
       ratioRaw: ratio(t.rewind, t.raw),
       ratioFloor: ratio(t.rewind, t.floor),
       rewindPeakRssMb,
+      ...before,
     };
   } finally {
     await sb.stop();
@@ -206,6 +215,7 @@ export async function benchPlan(): Promise<Record<string, unknown>> {
     console.log(`  floor: node, HTTPS x4 + git x5 at once ${show(f.floorMs)}   rewind/floor ${f.ratioFloor ?? 'n/a'}x`);
     console.log(`  rewind gather+decide in-process        ${show(f.inProcessMs)}`);
     console.log(`  node -e '' (start-up, for scale)       ${show(f.nodeStartMs)}`);
+    if (f.beforeMs) console.log(`  before (${BEFORE_BIN}) ${show(f.beforeMs)}, peak RSS ${f.beforePeakRssMb} MB`);
   }
   return out;
 }
