@@ -1,20 +1,36 @@
 /**
- * `npm run bench`: speed and memory figures, measured and printed, never asserted.
- * Pass names to run a subset: `npm run bench -- plan journal`.
+ * `npm run bench`: speed and memory figures, measured and printed, never asserted (never run by
+ * `npm test`). Pass names to run a subset: `npm run bench -- plan migrations`;
+ * `--corpus DIR` (repeatable) adds a folder of real migrations to the lint comparison;
+ * `--write-docs` rewrites the table in docs/performance.md from this run.
  */
-import { writeFileSync, mkdirSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { fileURLToPath } from 'node:url';
+import { writeDocs } from './docs.ts';
 import { benchJournal } from './journal.ts';
-import { benchMigrations } from './migrations.ts';
 import { benchMetrics } from './metrics.ts';
+import { benchMigrations } from './migrations.ts';
 import { benchPlan } from './plan.ts';
+import { benchSandboxFigures } from './sandbox.ts';
 
-const all = { plan: benchPlan, migrations: benchMigrations, journal: benchJournal, metrics: benchMetrics } as const;
-const wanted = process.argv.slice(2).filter((a): a is keyof typeof all => a in all);
+const { values, positionals } = parseArgs({ options: { corpus: { type: 'string', multiple: true }, 'write-docs': { type: 'boolean' } }, allowPositionals: true });
+const all = {
+  plan: benchPlan,
+  migrations: () => benchMigrations(values.corpus ?? []),
+  sandbox: benchSandboxFigures,
+  journal: benchJournal,
+  metrics: benchMetrics,
+} as const;
+const unknown = positionals.filter((p) => !(p in all));
+if (unknown.length) throw new Error(`unknown bench ${unknown.join(', ')}: pick from ${Object.keys(all).join(', ')}`);
+const wanted = (positionals.length ? positionals : Object.keys(all)) as (keyof typeof all)[];
 const results: Record<string, unknown> = {};
-for (const name of wanted.length ? wanted : (Object.keys(all) as (keyof typeof all)[])) {
+for (const name of wanted) {
   console.log(`\n== ${name}`);
   results[name] = await all[name]();
 }
-mkdirSync('bench/.out', { recursive: true });
-writeFileSync('bench/.out/results.json', `${JSON.stringify(results, null, 2)}\n`);
-console.log('\nresults written to bench/.out/results.json');
+if (values['write-docs']) {
+  const path = fileURLToPath(new URL('../docs/performance.md', import.meta.url));
+  writeDocs(path, results);
+  console.log(`\ntable written to ${path}`);
+}

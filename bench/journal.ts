@@ -2,7 +2,7 @@
  * Why the embedded journal is an fsync'd JSON-lines file and not PGlite: open cost, append cost
  * and memory, measured side by side in one process run.
  */
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -49,6 +49,7 @@ export async function benchJournal(): Promise<Record<string, unknown>> {
     pgliteRssMb: round(pgliteRssMb),
   };
   console.log('journal:', JSON.stringify(out));
+  rmSync(dir, { recursive: true, force: true });
   return out;
 }
 

@@ -1,79 +1,127 @@
 /**
- * `npm run bench` (migrations): statements per second and memory of the analyzer, in process and
- * as a user runs it (a whole `rewind migrations lint` process), beside `squawk` on the same input.
+ * `npm run bench` (migrations): `rewind migrations lint` as a user runs it (a whole process)
+ * beside squawk's native binary (squawk-cli on npm) on the same files, and the analyzer in-process
+ * beside libpg-query's raw `parseSync` of the same text (the floor: parsing is the least lint can
+ * do). Corpora are generated into a temporary folder and removed; `--corpus DIR` adds real ones.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { performance } from 'node:perf_hooks';
+import { execFile, execFileSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { analyzeWindowSync, loadParser, type MigrationSource } from '../src/analyzers/sql-migration/index.ts';
 import { writeMigrationFolder, writeStatementCorpus, type Corpus } from './migrations-corpus.ts';
+import { interleaved, ratio, show, type Summary } from './stats.ts';
 
-interface ProcessRun {
-  readonly seconds: number;
-  readonly maxRssMb: number;
-  readonly exit: number | null;
+const ROOT = resolve(import.meta.dirname, '..');
+const RUNS = 7;
+
+/** Runs a whole process under GNU time, keeping its peak RSS (MB) in `rss`. */
+function timedProcess(cmd: string, args: readonly string[], rss: number[]): () => Promise<void> {
+  return () =>
+    new Promise((done, fail) => {
+      execFile('/usr/bin/time', ['-f', '%M', cmd, ...args], { maxBuffer: 512 * 2 ** 20, encoding: 'utf8' }, (err, _out, stderr) => {
+        const code = (err as { code?: unknown } | null)?.code;
+        // lint exits 1-3 for findings; only a process that did not run is a failure.
+        if (err && typeof code !== 'number') return fail(new Error(`${cmd}: ${err.message}`));
+        const kb = Number(stderr.trim().split('\n').pop());
+        if (!Number.isFinite(kb)) return fail(new Error(`${cmd}: no RSS figure from /usr/bin/time: ${stderr.slice(-300)}`));
+        rss.push(kb / 1024);
+        done();
+      });
+    });
 }
 
-/** Wall time and peak RSS of a whole process, through GNU time (the way a user runs the tool). */
-function timeProcess(cmd: string, args: readonly string[]): ProcessRun {
-  const t = performance.now();
-  const r = spawnSync('/usr/bin/time', ['-f', '%M', cmd, ...args], { encoding: 'utf8', maxBuffer: 512 * 1024 * 1024 });
-  const seconds = (performance.now() - t) / 1000;
-  const kb = Number((r.stderr.trim().split('\n').pop() ?? '0').trim());
-  return { seconds, maxRssMb: Math.round(kb / 1024), exit: r.status };
-}
-
-function sources(c: Corpus): MigrationSource[] {
-  return readdirSync(c.dir)
+function sources(dir: string): MigrationSource[] {
+  return readdirSync(dir)
     .filter((f) => f.endsWith('.sql'))
     .sort()
-    .map((f) => ({ kind: 'text', path: join(c.dir, f), content: readFileSync(join(c.dir, f), 'utf8') }));
+    .map((f) => ({ kind: 'text', path: join(dir, f), content: readFileSync(join(dir, f), 'utf8') }));
 }
 
-function inProcess(c: Corpus, window: boolean): { seconds: number; statementsPerSecond: number; heapMb: number; rssMb: number; verdict: string } {
-  const files = sources(c);
-  analyzeWindowSync(files.slice(0, 1), { window }); // warm up the WASM parser and the JIT
-  const t = performance.now();
-  const r = analyzeWindowSync(files, { window });
-  const seconds = (performance.now() - t) / 1000;
-  const mem = process.memoryUsage();
-  return { seconds: round(seconds), statementsPerSecond: Math.round(c.statements / seconds), heapMb: Math.round(mem.heapUsed / 2 ** 20), rssMb: Math.round(mem.rss / 2 ** 20), verdict: r.verdict };
+export interface LintFigures {
+  readonly files: number;
+  readonly statements: number | undefined;
+  readonly megabytes: number;
+  readonly rewindProcessMs: Summary;
+  readonly squawkProcessMs: Summary;
+  readonly processRatio: number | undefined;
+  readonly rewindPeakRssMb: number;
+  readonly squawkPeakRssMb: number;
+  readonly inProcessMs: Summary;
+  readonly rawParseMs: Summary;
+  readonly inProcessRatio: number | undefined;
+  readonly verdict: string;
+  readonly beforeProcessMs?: Summary;
+  readonly beforePeakRssMb?: number;
 }
 
-export async function benchMigrations(): Promise<Record<string, unknown>> {
+async function lintFigures(c: Corpus, window: boolean): Promise<LintFigures> {
+  const squawk = join(ROOT, 'node_modules', '.bin', 'squawk');
+  const rewindRss: number[] = [];
+  const squawkRss: number[] = [];
+  const beforeRss: number[] = [];
+  const lintArgs = ['migrations', 'lint', c.dir, '-o', 'json', ...(window ? ['--window'] : [])];
+  const before = process.env['REWIND_BENCH_BEFORE'];
+  const sides: Record<string, () => Promise<unknown>> = {
+    rewind: timedProcess(process.execPath, [join(ROOT, 'bin', 'rewind.js'), ...lintArgs], rewindRss),
+    squawk: timedProcess(squawk, ['--reporter', 'json', join(c.dir, '*.sql')], squawkRss),
+  };
+  if (before) sides['before'] = timedProcess(process.execPath, [before, ...lintArgs], beforeRss);
+  const proc = await interleaved(sides, RUNS);
+  const files = sources(c.dir);
+  const { parseSync } = await import('libpg-query');
+  let verdict = '';
+  const inProc = await interleaved(
+    {
+      lint: () => Promise.resolve((verdict = analyzeWindowSync(files, { window }).verdict)),
+      parse: () => Promise.resolve(files.map((f) => (f.kind === 'text' ? parseSync(f.content) : undefined))),
+    },
+    RUNS,
+  );
+  return {
+    files: c.files,
+    statements: c.statements,
+    megabytes: Math.round((c.bytes / 2 ** 20) * 100) / 100,
+    rewindProcessMs: proc['rewind']!,
+    squawkProcessMs: proc['squawk']!,
+    processRatio: ratio(proc['rewind']!, proc['squawk']!),
+    ...(proc['before'] ? { beforeProcessMs: proc['before'], beforePeakRssMb: Math.round(Math.max(...beforeRss)) } : {}),
+    rewindPeakRssMb: Math.round(Math.max(...rewindRss)),
+    squawkPeakRssMb: Math.round(Math.max(...squawkRss)),
+    inProcessMs: inProc.lint,
+    rawParseMs: inProc.parse,
+    inProcessRatio: ratio(inProc.lint, inProc.parse),
+    verdict,
+  };
+}
+
+export async function benchMigrations(corpora: readonly string[] = []): Promise<Record<string, unknown>> {
   await loadParser();
-  const out = join(process.cwd(), 'bench', '.out');
-  const corpus = writeStatementCorpus(join(out, 'statements'), 20_000);
-  const folder = writeMigrationFolder(join(out, 'folder'), 320);
-  const squawk = join(process.cwd(), 'node_modules', '.bin', 'squawk');
-  const rewindBin = join(process.cwd(), 'bin', 'rewind.js');
-  const squawkVersion = execFileSync(squawk, ['--version'], { encoding: 'utf8' }).trim();
-  const result: Record<string, unknown> = { squawk: squawkVersion };
-  for (const [name, c, window] of [['statements20k', corpus, false], ['folder320', folder, true]] as const) {
-    const mem = inProcess(c, window);
-    const lintArgs = [rewindBin, 'migrations', 'lint', c.dir, '-o', 'json', ...(window ? ['--window'] : [])];
-    const rw = timeProcess(process.execPath, lintArgs);
-    const sq = timeProcess(squawk, ['--reporter', 'json', join(c.dir, '*.sql')]);
-    result[name] = {
-      files: c.files,
-      statements: c.statements,
-      megabytes: round(c.bytes / 2 ** 20),
-      inProcess: mem,
-      rewindProcess: { ...rw, seconds: round(rw.seconds), statementsPerSecond: Math.round(c.statements / rw.seconds) },
-      squawkProcess: { ...sq, seconds: round(sq.seconds), statementsPerSecond: Math.round(c.statements / sq.seconds) },
-      // >1 means rewind takes longer than squawk for the same input.
-      timeRatioRewindOverSquawk: round(rw.seconds / sq.seconds),
-      rssRatioRewindOverSquawk: round(rw.maxRssMb / Math.max(1, sq.maxRssMb)),
-    };
+  const tmp = mkdtempSync(join(tmpdir(), 'rewind-bench-lint-'));
+  try {
+    const squawkVersion = execFileSync(join(ROOT, 'node_modules', '.bin', 'squawk'), ['--version'], { encoding: 'utf8' }).trim();
+    const result: Record<string, unknown> = { squawk: squawkVersion };
+    const sets: [string, Corpus, boolean][] = [
+      ['folder320', writeMigrationFolder(join(tmp, 'folder'), 320), true],
+      ['statements20k', writeStatementCorpus(join(tmp, 'statements'), 20_000), false],
+      ...corpora.map((dir): [string, Corpus, boolean] => {
+        const files = sources(dir);
+        const bytes = files.reduce((n, f) => n + (f.kind === 'text' ? Buffer.byteLength(f.content) : 0), 0);
+        return [`corpus:${dir}`, { dir, files: files.length, statements: Number.NaN, bytes }, true];
+      }),
+    ];
+    for (const [name, c, window] of sets) {
+      const f = await lintFigures(c, window);
+      result[name] = { ...f, statements: Number.isNaN(f.statements) ? undefined : f.statements };
+      console.log(`lint ${name}: ${c.files} files, ${f.megabytes} MB, verdict ${f.verdict}`);
+      console.log(`  rewind migrations lint (process) ${show(f.rewindProcessMs)}, peak RSS ${f.rewindPeakRssMb} MB`);
+      console.log(`  squawk ${squawkVersion} (process)   ${show(f.squawkProcessMs)}, peak RSS ${f.squawkPeakRssMb} MB   ratio ${f.processRatio ?? 'n/a'}x`);
+      if (f.beforeProcessMs) console.log(`  before (REWIND_BENCH_BEFORE) (process) ${show(f.beforeProcessMs)}, peak RSS ${f.beforePeakRssMb} MB`);
+      console.log(`  in-process lint ${show(f.inProcessMs)} vs raw parseSync ${show(f.rawParseMs)}   ratio ${f.inProcessRatio ?? 'n/a'}x`);
+    }
+    return result;
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
   }
-  console.log(JSON.stringify({ migrations: result }, null, 2));
-  return result;
 }
 
-function round(n: number): number {
-  return Math.round(n * 100) / 100;
-}
-
-// Runnable alone: node --import tsx bench/migrations.ts
-if (process.argv[1]?.endsWith('migrations.ts')) await benchMigrations();

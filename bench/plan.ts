@@ -1,28 +1,26 @@
 /**
- * `rewind plan` against the seed's manual commands, on the same bench sandbox in the same run:
- * an app with 1,000 Argo CD history entries and a 5,000-commit config repo. The manual side is
- * what Steps 0-2 of the runbook run one after another (curl for Argo CD's API, as there is no
- * argocd CLI here; kubectl; git), each a process as a shell script would start it. The JSON is
- * read in-process where the seed pipes it through jq, so the manual side is a little flattered.
+ * `rewind plan APP -o json` as a process, side by side in one run with (a) the same facts by the
+ * raw commands an engineer would type (curl to Argo CD x2, git x5, kubectl x2, one after another
+ * as the runbook runs them) and (b) a no-library floor: one node process doing the same HTTPS
+ * reads and git commands all in parallel. Then the plan in-process at 1,001 and 10,001 history
+ * entries (the bench world, src/sandbox/world/bench-past.ts), where the history work shows.
  */
 import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
+import { parse } from 'yaml';
 import type { SandboxState } from '../src/sandbox/state.ts';
+import { interleaved, ratio, show, type Summary } from './stats.ts';
 
 const BIN = fileURLToPath(new URL('../bin/rewind.js', import.meta.url));
+/** Another build of rewind (e.g. main before a change), run as one more side: before/after in one run. */
+export const BEFORE_BIN = process.env['REWIND_BENCH_BEFORE'];
 const APP = 'bookstore-catalog-us-east';
 const NAMESPACE = 'bookstore-platform-acme-books';
-const HISTORY = 1000;
-const COMMITS = 5000;
-const WARMUP = 2;
-const RUNS = 15;
-/** Any one command taking longer than this is a broken sandbox, not a figure. */
-const COMMAND_TIMEOUT_MS = 60_000;
+const RUNS = 9;
+const COMMAND_TIMEOUT_MS = 120_000;
 
 interface Ran {
   readonly code: number | null;
@@ -30,8 +28,7 @@ interface Ran {
   readonly stderr: string;
 }
 
-/** Runs a command to completion (any exit code); rejects only when it cannot start or times out. */
-function run(cmd: string, args: readonly string[], env: NodeJS.ProcessEnv = process.env): Promise<Ran> {
+export function run(cmd: string, args: readonly string[], env: NodeJS.ProcessEnv = process.env): Promise<Ran> {
   return new Promise((resolve, reject) => {
     const child = execFile(cmd, args, { env, maxBuffer: 64 * 2 ** 20, timeout: COMMAND_TIMEOUT_MS }, (error, stdout, stderr) => {
       if (error && typeof error.code !== 'number') reject(new Error(`${cmd} ${args.join(' ')}: ${error.message}`));
@@ -40,88 +37,143 @@ function run(cmd: string, args: readonly string[], env: NodeJS.ProcessEnv = proc
   });
 }
 
-async function must(cmd: string, args: readonly string[], env?: NodeJS.ProcessEnv): Promise<string> {
+export async function must(cmd: string, args: readonly string[], env?: NodeJS.ProcessEnv): Promise<string> {
   const r = await run(cmd, args, env);
   if (r.code !== 0) throw new Error(`${cmd} ${args.join(' ')} exited ${r.code}: ${r.stderr.trim()}`);
   return r.stdout;
 }
 
-/** p50/p95 by nearest rank, in ms. */
-function stats(ms: readonly number[]): { p50: number; p95: number; min: number; max: number } {
-  const s = [...ms].sort((a, b) => a - b);
-  const at = (q: number) => s[Math.min(s.length - 1, Math.ceil(q * s.length) - 1)]!;
-  const r = (n: number) => Math.round(n * 10) / 10;
-  return { p50: r(at(0.5)), p95: r(at(0.95)), min: r(s[0]!), max: r(s[s.length - 1]!) };
-}
-
-async function timed<T>(fn: () => Promise<T>): Promise<number> {
-  const t = performance.now();
-  await fn();
-  return performance.now() - t;
-}
-
-async function measure(fn: () => Promise<unknown>): Promise<number[]> {
-  for (let i = 0; i < WARMUP; i++) await fn();
-  const out: number[] = [];
-  for (let i = 0; i < RUNS; i++) out.push(await timed(fn));
-  return out;
-}
-
-export async function benchPlan(): Promise<Record<string, unknown>> {
-  const dir = await mkdtemp(join(tmpdir(), 'rewind-bench-plan-'));
+/** A detached bench sandbox in a temporary folder; `stop` removes every trace of it. */
+export async function benchSandbox(args: readonly string[]): Promise<{ state: SandboxState; dir: string; stop: () => Promise<void> }> {
+  const dir = await mkdtemp(join(tmpdir(), 'rewind-bench-'));
   const sandboxDir = join(dir, 'sandbox');
-  let up = false;
+  const stop = async () => {
+    await run(process.execPath, [BIN, 'sandbox', 'down', '--dir', sandboxDir]).catch(() => undefined);
+    const pid = await readFile(join(sandboxDir, 'state.json'), 'utf8').then((t) => (JSON.parse(t) as SandboxState).pid, () => undefined);
+    if (pid !== undefined) {
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    }
+    await rm(dir, { recursive: true, force: true });
+  };
   try {
-    let t = performance.now();
-    await must(process.execPath, [BIN, 'sandbox', 'up', '--detach', '--dir', sandboxDir, '--speed', '1', '--bench-history', String(HISTORY), '--bench-commits', String(COMMITS)]);
-    up = true;
-    const sandboxUpMs = performance.now() - t;
+    await must(process.execPath, [BIN, 'sandbox', 'up', '--detach', '--dir', sandboxDir, ...args]);
     const state = JSON.parse(await readFile(join(sandboxDir, 'state.json'), 'utf8')) as SandboxState;
-    t = performance.now();
-    await must(process.execPath, [BIN, 'sandbox', 'break', APP, '--dir', sandboxDir]);
-    const breakMs = performance.now() - t;
-    const token = (await readFile(state.files.argocdToken, 'utf8')).trim();
+    return { state, dir, stop };
+  } catch (e) {
+    await stop();
+    throw e;
+  }
+}
+
+/** The no-library floor: node, the four HTTPS reads and five git commands, all at once. */
+const FLOOR = `
+import { request } from 'node:https';
+import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+const e = process.env;
+const ca = readFileSync(e.B_CA);
+const get = (url, token) => new Promise((ok, fail) => {
+  const req = request(url, { ca, headers: { authorization: 'Bearer ' + token } }, (res) => {
+    const chunks = []; res.on('data', (c) => chunks.push(c)); res.on('end', () => res.statusCode === 200 ? ok(JSON.parse(Buffer.concat(chunks).toString())) : fail(new Error(url + ' ' + res.statusCode)));
+  });
+  req.on('error', fail); req.end();
+});
+const git = (...a) => new Promise((ok, fail) => execFile('git', ['-C', e.B_REPO, ...a], (err, out) => err ? fail(err) : ok(out)));
+const [from, to] = JSON.parse(e.B_REVS);
+await Promise.all([
+  get(e.B_ARGO + '/api/v1/applications/' + e.B_APP, e.B_ARGO_TOKEN),
+  get(e.B_ARGO + '/api/v1/applications/' + e.B_APP + '/resource-tree', e.B_ARGO_TOKEN),
+  get(e.B_KUBE + '/apis/apps/v1/namespaces/' + e.B_NS + '/deployments/catalog', e.B_KUBE_TOKEN),
+  get(e.B_KUBE + '/api/v1/namespaces/' + e.B_NS + '/pods?labelSelector=app%3Dcatalog', e.B_KUBE_TOKEN),
+  git('diff', '--name-status', from, to),
+  git('diff', from, to, '--', 'apps/*/migrations/*.sql'),
+  git('log', '--format=%H %s', from + '..' + to),
+  git('cat-file', 'blob', from + ':apps/catalog/us-east/kustomization.yaml'),
+  git('cat-file', 'blob', to + ':apps/catalog/us-east/kustomization.yaml'),
+]);
+`;
+
+async function peakRssMb(args: readonly string[], env: NodeJS.ProcessEnv): Promise<number> {
+  const rss: number[] = [];
+  for (let i = 0; i < 3; i++) {
+    const r = await run('/usr/bin/time', ['-f', '%M', ...args], env);
+    rss.push(Number(r.stderr.trim().split('\n').pop()) / 1024);
+  }
+  return Math.round(Math.max(...rss));
+}
+
+export interface PlanFigures {
+  readonly historyEntries: number;
+  readonly decision: string | undefined;
+  readonly rewindMs: Summary;
+  readonly rawMs: Summary;
+  readonly floorMs: Summary;
+  readonly inProcessMs: Summary;
+  readonly nodeStartMs: Summary;
+  readonly ratioRaw: number | undefined;
+  readonly ratioFloor: number | undefined;
+  readonly rewindPeakRssMb: number;
+  readonly beforeMs?: Summary;
+  readonly beforePeakRssMb?: number;
+}
+
+async function planFigures(history: number): Promise<PlanFigures> {
+  const sb = await benchSandbox(['--speed', '1', '--bench-history', String(history), '--bench-commits', '2000']);
+  try {
+    const { state, dir } = sb;
+    await must(process.execPath, [BIN, 'sandbox', 'break', APP, '--dir', join(dir, 'sandbox')]);
+    const argoToken = (await readFile(state.files.argocdToken, 'utf8')).trim();
+    const kubeconfig = parse(await readFile(state.files.kubeconfig, 'utf8')) as { clusters: { name: string; cluster: { server: string } }[]; users: { user: { token: string } }[] };
+    const kubeServer = kubeconfig.clusters.find((c) => c.name === 'us-east')!.cluster.server;
     const repo = state.configRepo.path;
     const env = { ...process.env, REWIND_CONFIG: state.files.rewindYaml, NO_COLOR: '1' };
-    const commits = Number((await must('git', ['-C', repo, 'rev-list', '--count', state.configRepo.branch])).trim());
-
-    // (a) rewind plan, as a user runs it: a whole process (node + tsx + gather + decide).
-    let plan: { decision?: string; from?: { historyId?: number }; to?: { historyId?: number } } = {};
-    const rewindPlan = async (): Promise<void> => {
-      const r = await run(process.execPath, [BIN, 'plan', APP, '-o', 'json'], env);
+    const appJson = JSON.parse(await must('curl', ['-sSf', '--cacert', state.files.ca, '-H', `Authorization: Bearer ${argoToken}`, `${state.urls.argocd}/api/v1/applications/${APP}`])) as {
+      status: { history: { revision: string }[] };
+    };
+    const historyEntries = appJson.status.history.length;
+    const revs = appJson.status.history.slice(-2).map((h) => h.revision);
+    let decision: string | undefined;
+    const planWith = (bin: string) => async () => {
+      const r = await run(process.execPath, [bin, 'plan', APP, '-o', 'json'], env);
       if (r.code !== 0 && r.code !== 1) throw new Error(`rewind plan exited ${r.code}: ${r.stderr.trim()}`);
-      plan = JSON.parse(r.stdout) as typeof plan;
+      decision = (JSON.parse(r.stdout) as { decision?: string }).decision;
     };
-
-    // (b) The seed's Steps 0-2, one process after another.
+    const rewind = planWith(BIN);
+    const curl = (path: string) => must('curl', ['-sSf', '--cacert', state.files.ca, '-H', `Authorization: Bearer ${argoToken}`, `${state.urls.argocd}${path}`]);
     const kube = ['--kubeconfig', state.files.kubeconfig, '--context', 'us-east', '-n', NAMESPACE, '--cache-dir', join(dir, 'kube-cache')];
-    let historyLength = 0;
-    const getApp = async () => {
-      const body = await must('curl', ['-sSf', '--cacert', state.files.ca, '-H', `Authorization: Bearer ${token}`, `${state.urls.argocd}/api/v1/applications/${APP}`]);
-      const app = JSON.parse(body) as { status: { sync: { revision: string }; history: { revision: string }[] } };
-      historyLength = app.status.history.length;
-      // As the seed: the entry before the current one (LAST_GOOD), and the synced revision (CURRENT).
-      return { lastGood: app.status.history[app.status.history.length - 2]!.revision, current: app.status.sync.revision };
+    const raw = async () => {
+      const app = JSON.parse(await curl(`/api/v1/applications/${APP}`)) as { status: { history: { revision: string }[] } };
+      const [from, to] = app.status.history.slice(-2).map((h) => h.revision) as [string, string];
+      await curl(`/api/v1/applications/${APP}/resource-tree`);
+      await must('git', ['-C', repo, 'diff', '--name-status', from, to]);
+      await must('git', ['-C', repo, 'diff', from, to, '--', 'apps/*/migrations/*.sql']);
+      await must('git', ['-C', repo, 'log', '--format=%H %s', `${from}..${to}`]);
+      await must('git', ['-C', repo, 'cat-file', 'blob', `${from}:apps/catalog/us-east/kustomization.yaml`]);
+      await must('git', ['-C', repo, 'cat-file', 'blob', `${to}:apps/catalog/us-east/kustomization.yaml`]);
+      await must('kubectl', [...kube, 'get', 'deploy', 'catalog', '-o', 'jsonpath={.spec.template.spec.containers[*].image}']);
+      await must('kubectl', [...kube, 'get', 'pods', '-l', 'app=catalog', '-o', 'jsonpath={.items[*].status.containerStatuses[*].imageID}']);
     };
-    const perStep: Record<string, number[]> = {};
-    const step = async <T>(name: string, fn: () => Promise<T>): Promise<T> => {
-      const t0 = performance.now();
-      const v = await fn();
-      (perStep[name] ??= []).push(performance.now() - t0);
-      return v;
+    const floorEnv = {
+      ...process.env,
+      B_CA: state.files.ca,
+      B_REPO: repo,
+      B_ARGO: state.urls.argocd,
+      B_ARGO_TOKEN: argoToken,
+      B_KUBE: kubeServer,
+      B_KUBE_TOKEN: kubeconfig.users[0]!.user.token,
+      B_NS: NAMESPACE,
+      B_APP: APP,
+      B_REVS: JSON.stringify(revs),
     };
-    const manual = async (): Promise<void> => {
-      const { lastGood, current } = await step('curl app', getApp);
-      await step('git diff migrations', () => must('git', ['-C', repo, 'diff', `${lastGood}..${current}`, '--', 'apps/*/migrations/*.sql']));
-      await step('git show --stat', () => must('git', ['-C', repo, 'show', current, '--stat']));
-      await step('kubectl deploy', () => must('kubectl', [...kube, 'get', 'deploy', 'catalog', '-o', 'jsonpath={.spec.template.spec.containers[*].image}']));
-      await step('kubectl pods', () => must('kubectl', [...kube, 'get', 'pods', '-l', 'app=catalog', '-o', 'jsonpath={.items[*].status.containerStatuses[*].imageID}']));
-    };
-
-    // (c) rewind's gather + decide in this process: no node/tsx start-up, a fresh context each run.
+    const floor = () => must(process.execPath, ['--input-type=module', '-e', FLOOR], floorEnv);
+    const nodeStart = () => must(process.execPath, ['-e', '']);
     const { openAppContext } = await import('../src/app/app-context.ts');
     const { planRollback } = await import('../src/app/plan-service.ts');
-    const inProcess = async (): Promise<void> => {
+    const inProcess = async () => {
       const ctx = await openAppContext({ config: state.files.rewindYaml, context: undefined }, env, dir);
       try {
         await planRollback(ctx, { app: APP });
@@ -129,84 +181,41 @@ export async function benchPlan(): Promise<Record<string, unknown>> {
         await ctx.close();
       }
     };
-
-    // Interleaved rounds, so drift in the machine's load hits both sides alike.
-    for (let i = 0; i < WARMUP; i++) {
-      await rewindPlan();
-      await manual();
-      await inProcess();
-    }
-    for (const k of Object.keys(perStep)) perStep[k] = [];
-    const times = { rewind: [] as number[], manual: [] as number[], inProcess: [] as number[] };
-    for (let i = 0; i < RUNS; i++) {
-      times.rewind.push(await timed(rewindPlan));
-      times.manual.push(await timed(manual));
-      times.inProcess.push(await timed(inProcess));
-    }
-    const rssInProcessMb = Math.round(process.resourceUsage().maxRSS / 1024);
-
-    // Peak RSS of the rewind process, from GNU time's wait4() figures, outside the timed runs.
-    let rssRewindMb: number | null = null;
-    if (existsSync('/usr/bin/time')) {
-      const rss: number[] = [];
-      for (let i = 0; i < 3; i++) {
-        const r = await run('/usr/bin/time', ['-f', '%M', process.execPath, BIN, 'plan', APP, '-o', 'json'], env);
-        const kb = Number(r.stderr.trim().split('\n').pop());
-        if (Number.isFinite(kb)) rss.push(kb);
-      }
-      if (rss.length) rssRewindMb = Math.round(Math.max(...rss) / 1024);
-    }
-    // Node's own start-up, for scale: what every `rewind` process pays before its first line runs.
-    const nodeStart = stats(await measure(() => must(process.execPath, ['-e', ''])));
-    const cliStart = stats(await measure(() => must(process.execPath, [BIN, '--version'], env)));
-
-    const rewind = stats(times.rewind);
-    const manualStats = stats(times.manual);
-    const inProc = stats(times.inProcess);
-    const out = {
-      world: { app: APP, historyEntries: historyLength, commits, sandboxUpMs: Math.round(sandboxUpMs), breakMs: Math.round(breakMs) },
-      plan: { decision: plan.decision, from: plan.from?.historyId, to: plan.to?.historyId },
-      runs: RUNS,
-      warmups: WARMUP,
-      rewindPlanMs: rewind,
-      manualMs: manualStats,
-      manualStepsP50Ms: Object.fromEntries(Object.entries(perStep).map(([k, v]) => [k, stats(v).p50])),
-      rewindInProcessMs: inProc,
-      ratio: { p50: round(rewind.p50 / manualStats.p50), p95: round(rewind.p95 / manualStats.p95), inProcessP50: round(inProc.p50 / manualStats.p50) },
-      nodeStartP50Ms: nodeStart.p50,
-      rewindVersionP50Ms: cliStart.p50,
-      rssRewindPlanMb: rssRewindMb,
-      rssBenchProcessMb: rssInProcessMb,
+    const sides: Record<string, () => Promise<unknown>> = { rewind, raw, floor, inProcess, nodeStart };
+    if (BEFORE_BIN) sides['before'] = planWith(BEFORE_BIN);
+    const t = (await interleaved(sides, RUNS)) as Record<'rewind' | 'raw' | 'floor' | 'inProcess' | 'nodeStart', Summary> & { before?: Summary };
+    const rewindPeakRssMb = await peakRssMb([process.execPath, BIN, 'plan', APP, '-o', 'json'], env);
+    const before = BEFORE_BIN && t.before ? { beforeMs: t.before, beforePeakRssMb: await peakRssMb([process.execPath, BEFORE_BIN, 'plan', APP, '-o', 'json'], env) } : {};
+    return {
+      historyEntries,
+      decision,
+      rewindMs: t.rewind,
+      rawMs: t.raw,
+      floorMs: t.floor,
+      inProcessMs: t.inProcess,
+      nodeStartMs: t.nodeStart,
+      ratioRaw: ratio(t.rewind, t.raw),
+      ratioFloor: ratio(t.rewind, t.floor),
+      rewindPeakRssMb,
+      ...before,
     };
-    const row = (name: string, x: ReturnType<typeof stats>) => `  ${name.padEnd(36)} p50 ${String(x.p50).padStart(7)} ms   p95 ${String(x.p95).padStart(7)} ms`;
-    console.log(`plan: ${APP}, ${historyLength} history entries, ${commits} commits (bench sandbox up in ${Math.round(sandboxUpMs)} ms)`);
-    console.log(`  decision ${plan.decision}: history ${plan.from?.historyId} -> ${plan.to?.historyId}; ${RUNS} runs after ${WARMUP} warm-ups`);
-    console.log(row('rewind plan -o json (a process)', rewind));
-    console.log(row('manual: curl, git x2, kubectl x2', manualStats));
-    console.log(row('rewind gather+decide (in-process)', inProc));
-    console.log(`  ratio rewind/manual: p50 ${out.ratio.p50}x, p95 ${out.ratio.p95}x (in-process p50 ${out.ratio.inProcessP50}x)`);
-    console.log(`  manual steps p50: ${Object.entries(out.manualStepsP50Ms).map(([k, v]) => `${k} ${v} ms`).join(', ')}`);
-    console.log(`  start-up p50: node -e '' ${nodeStart.p50} ms, rewind --version ${cliStart.p50} ms`);
-    console.log(`  peak RSS: rewind plan ${rssRewindMb ?? 'n/a'} MB; this bench process (in-process runs) ${rssInProcessMb} MB`);
-    return out;
   } finally {
-    if (up) await run(process.execPath, [BIN, 'sandbox', 'down', '--dir', sandboxDir]).catch(() => undefined);
-    await stopLeftover(sandboxDir);
-    await rm(dir, { recursive: true, force: true });
+    await sb.stop();
   }
 }
 
-/** If `sandbox down` could not (or `up` died half-way), kill the pid its state file names. */
-async function stopLeftover(sandboxDir: string): Promise<void> {
-  const pid = await readFile(join(sandboxDir, 'state.json'), 'utf8').then((t) => (JSON.parse(t) as SandboxState).pid, () => undefined);
-  if (pid === undefined) return;
-  try {
-    process.kill(pid, 'SIGKILL');
-  } catch {
-    // already gone
+export async function benchPlan(): Promise<Record<string, unknown>> {
+  const out: Record<string, PlanFigures> = {};
+  for (const history of [1000, 10_000]) {
+    const f = await planFigures(history);
+    out[`history${f.historyEntries}`] = f;
+    console.log(`plan ${APP} at ${f.historyEntries} history entries (decision ${f.decision}), ${RUNS} interleaved runs:`);
+    console.log(`  rewind plan -o json (process)          ${show(f.rewindMs)}, peak RSS ${f.rewindPeakRssMb} MB`);
+    console.log(`  raw: curl x2, git x5, kubectl x2       ${show(f.rawMs)}   rewind/raw ${f.ratioRaw ?? 'n/a'}x`);
+    console.log(`  floor: node, HTTPS x4 + git x5 at once ${show(f.floorMs)}   rewind/floor ${f.ratioFloor ?? 'n/a'}x`);
+    console.log(`  rewind gather+decide in-process        ${show(f.inProcessMs)}`);
+    console.log(`  node -e '' (start-up, for scale)       ${show(f.nodeStartMs)}`);
+    if (f.beforeMs) console.log(`  before (${BEFORE_BIN}) ${show(f.beforeMs)}, peak RSS ${f.beforePeakRssMb} MB`);
   }
+  return out;
 }
-
-const round = (n: number) => Math.round(n * 100) / 100;
-
-if (import.meta.url === `file://${process.argv[1]}`) await benchPlan();

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { HistoryEntry } from './domain.ts';
+import { shortHash, type HistoryEntry } from './domain.ts';
 import { fullHash } from '../testing/fake-facts.ts';
-import { chooseLastKnownGood } from './last-known-good.ts';
+import { chooseLastKnownGood, rolledBackFrom } from './last-known-good.ts';
 
 const h = (id: number, rev: string, automated = false): HistoryEntry => ({ id, revision: fullHash(rev), deployedAt: `2026-05-20T${String(id % 24).padStart(2, '0')}:00:00Z`, initiatedBy: { automated } });
 const seed = [h(38, '1f2e3d4'), h(39, '5a4b3c2'), h(40, '9e8d7c6'), h(41, 'a1b2c3d'), h(42, 'd8f3c2a', true)];
@@ -40,5 +40,48 @@ describe('after a sync that failed midway', () => {
   it('--to still chooses, and a pruned newest entry is refused', () => {
     assert.equal(id(chooseLastKnownGood(seed, fullHash('d8f3c2a'), 40)), 40);
     assert.equal(id(chooseLastKnownGood(seed, fullHash('d8f3c2a'), undefined, { pruned: [fullHash('a1b2c3d')] })), 'pruned');
+  });
+});
+
+/** The definition, written the obvious quadratic way: the linear rolledBackFrom must agree with it. */
+function rolledBackFromByDefinition(sorted: readonly HistoryEntry[], current: HistoryEntry): Map<number, string> {
+  const out = new Map<number, string>();
+  const upto = sorted.filter((e) => e.id <= current.id);
+  upto.forEach((later, k) => {
+    const firstIdx = upto.findIndex((e) => e.revision === later.revision);
+    if (later.initiatedBy?.automated === true || firstIdx >= k - 1) return;
+    for (const between of upto.slice(firstIdx + 1, k)) {
+      if (between.revision !== later.revision && !out.has(between.id)) out.set(between.id, `history ${later.id} redeployed ${shortHash(later.revision)}`);
+    }
+  });
+  return out;
+}
+
+describe('rolledBackFrom', () => {
+  it('marks the entries a redeploy of an older revision moved away from, each with the first such redeploy', () => {
+    const history = [h(40, 'a1b2c3d'), h(41, 'd8f3c2a'), h(42, 'a1b2c3d'), h(43, '5a4b3c2'), h(44, 'd8f3c2a'), h(45, '9e8d7c6', true), h(46, '1f2e3d4', true), h(47, '9e8d7c6', true)];
+    const marks = rolledBackFrom(history, history.at(-1)!);
+    assert.deepEqual([...marks.entries()].sort((a, b) => a[0] - b[0]), [
+      [41, 'history 42 redeployed a1b2c3d'],
+      [42, 'history 44 redeployed d8f3c2a'],
+      [43, 'history 44 redeployed d8f3c2a'],
+    ]);
+  });
+  it('agrees with the definition on random histories (few revisions, many redeploys, some automated)', () => {
+    let seedValue = 7;
+    const random = (n: number) => {
+      seedValue = (seedValue * 1103515245 + 12345) % 2 ** 31;
+      return seedValue % n;
+    };
+    const revs = ['1f2e3d4', '5a4b3c2', '9e8d7c6', 'a1b2c3d', 'd8f3c2a', 'b7c1e90'];
+    for (let round = 0; round < 300; round++) {
+      const length = 1 + random(40);
+      const distinct = 1 + random(revs.length);
+      const history = Array.from({ length }, (_, i) => h(i + 1, revs[random(distinct)]!, random(4) === 0));
+      const current = history[random(length)]!;
+      const got = [...rolledBackFrom(history, current).entries()].sort((a, b) => a[0] - b[0]);
+      const want = [...rolledBackFromByDefinition(history, current).entries()].sort((a, b) => a[0] - b[0]);
+      assert.deepEqual(got, want, `history ${history.map((e) => `${e.id}:${e.revision.slice(0, 1)}${e.initiatedBy?.automated ? '*' : ''}`).join(' ')} current ${current.id}`);
+    }
   });
 });

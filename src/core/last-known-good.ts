@@ -135,17 +135,42 @@ function prunedFailure(entry: HistoryEntry, current: HistoryEntry): LastKnownGoo
  * current entry count, and not automated ones: auto-sync re-applying HEAD (the footgun) is no
  * judgement on the entries it replaced.
  */
-function rolledBackFrom(sorted: readonly HistoryEntry[], current: HistoryEntry): Map<number, string> {
+export function rolledBackFrom(sorted: readonly HistoryEntry[], current: HistoryEntry): Map<number, string> {
   const out = new Map<number, string>();
   const upto = sorted.filter((e) => e.id <= current.id);
-  upto.forEach((later, k) => {
-    const firstIdx = upto.findIndex((e) => e.revision === later.revision);
-    if (later.initiatedBy?.automated === true || firstIdx === -1 || firstIdx >= k - 1) return;
-    for (const between of upto.slice(firstIdx + 1, k)) {
-      if (between.revision !== later.revision && !out.has(between.id)) {
-        out.set(between.id, `history ${later.id} redeployed ${shortHash(later.revision)}`);
-      }
+  // Linear (near enough) rather than a scan of every earlier entry per entry: the first index of
+  // each revision is computed once; each redeploy of revision r only scans past where the previous
+  // redeploy of r stopped (everything before that is marked, or r itself); `next` skips runs of
+  // marked entries (path-compressed), so each entry is visited O(1) times beyond its own revision's.
+  const first = new Map<string, number>();
+  upto.forEach((e, i) => {
+    if (!first.has(e.revision)) first.set(e.revision, i);
+  });
+  const scannedTo = new Map<string, number>();
+  const next = upto.map((_, i) => i);
+  const find = (i: number): number => {
+    let root = i;
+    while (root < next.length && next[root] !== root) root = next[root]!;
+    while (i !== root) {
+      const up = next[i]!;
+      next[i] = root;
+      i = up;
     }
+    return root;
+  };
+  upto.forEach((later, k) => {
+    const firstIdx = first.get(later.revision)!;
+    if (later.initiatedBy?.automated === true || firstIdx >= k - 1) return;
+    let i = find(Math.max(firstIdx + 1, scannedTo.get(later.revision) ?? 0));
+    while (i < k) {
+      const between = upto[i]!;
+      if (between.revision !== later.revision) {
+        out.set(between.id, `history ${later.id} redeployed ${shortHash(later.revision)}`);
+        next[i] = i + 1;
+      }
+      i = find(i + 1);
+    }
+    scannedTo.set(later.revision, k);
   });
   return out;
 }

@@ -2,6 +2,7 @@
  * `state.json`: what a running sandbox tells the CLI and tests about itself (pid, ports,
  * URLs, files). Written atomically once the sandbox is ready, removed when it stops.
  */
+import { readFileSync } from 'node:fs';
 import { readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
@@ -66,8 +67,23 @@ export async function removeState(dir: string, pid?: number): Promise<void> {
 export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch (e) {
     return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+  return !isZombie(pid);
+}
+
+/**
+ * A process that has exited but that no one has reaped still answers signal 0: in a container
+ * whose PID 1 does not reap orphans, a detached sandbox that stopped stays a zombie for good, and
+ * `sandbox down` waited out its whole grace period for it. Linux's /proc says so (state Z or X).
+ */
+function isZombie(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
+    return state === 'Z' || state === 'X';
+  } catch {
+    return false; // no /proc (not Linux), or gone since the signal: the signal's answer stands
   }
 }

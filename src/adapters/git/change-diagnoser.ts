@@ -91,11 +91,12 @@ export function createGitChangeDiagnoser(options: GitChangeDiagnoserOptions): Ch
       const [{ files, isMigration }, commits] = await Promise.all([relevant(from, to), repo.log(from, to)]);
       const kinds = new Set<ChangeKind>();
       const images: ImageChange[] = [];
-      for (const f of files) {
-        const [before, after] = await Promise.all([
-          f.status === 'added' ? undefined : repo.show(from, f.path),
-          f.status === 'deleted' ? undefined : repo.show(to, f.path),
-        ]);
+      // Every file's two sides read at once; classified in the diff's order, as before.
+      const contents = await Promise.all(
+        files.map((f) => Promise.all([f.status === 'added' ? undefined : repo.show(from, f.path), f.status === 'deleted' ? undefined : repo.show(to, f.path)])),
+      );
+      for (const [i, f] of files.entries()) {
+        const [before, after] = contents[i]!;
         const c = classifyFile({ path: f.path, before, after }, { isMigration });
         c.kinds.forEach((k) => kinds.add(k));
         images.push(...c.images.map((i) => Object.freeze({ name: i.name, from: i.from, to: i.to })));

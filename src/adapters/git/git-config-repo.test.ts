@@ -1,7 +1,7 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { NotFoundError } from '../../core/errors.ts';
@@ -121,4 +121,22 @@ test('contains: a fix on a branch is not on main until main merges it (a merge c
   r.git('merge', '--quiet', '--no-ff', '-m', 'Merge fix/catalog', 'fix/catalog');
   assert.equal(await repo.contains(fix, 'main'), true);
   assert.equal(await repo.contains(bad, 'main'), true);
+});
+
+test('repo objects on one path share one object cache: a commit is resolved and a file read once per process', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'rewind-git-shim-'));
+  scratch.push(dir);
+  const log = join(dir, 'calls');
+  const shim = join(dir, 'git');
+  writeFileSync(shim, `#!/bin/sh\necho "$*" >> '${log}'\nexec git "$@"\n`, { mode: 0o755 });
+  const a = createGitConfigRepo({ path: r.dir, git: shim });
+  const b = createGitConfigRepo({ path: r.dir, git: shim });
+  const file = 'apps/catalog/us-east/kustomization.yaml';
+  const [fromA, fromB] = await Promise.all([a.show(bad, file), b.show(bad, file)]);
+  assert.equal(fromA, kustomization('bbb'));
+  assert.equal(fromB, fromA);
+  assert.equal(await b.show(bad, 'apps/catalog/base'), undefined, 'a folder is no file');
+  const calls = readFileSync(log, 'utf8').trim().split('\n');
+  assert.equal(calls.filter((c) => c.includes(`cat-file blob ${bad}:${file}`)).length, 1, calls.join('\n'));
+  assert.equal(calls.filter((c) => c.includes(`rev-parse`) && c.includes(bad)).length, 1, calls.join('\n'));
 });

@@ -25,9 +25,31 @@ export interface GitConfigRepoOptions {
 /** git's well-known empty tree: the "parent" of a root commit. */
 const EMPTY_TREE = '4b825dc642cb6eb9a060e54bf8d69288fbee4904';
 
+/**
+ * What a full commit hash names never changes, nor does a file at a commit: one cache of both per
+ * repository path per process, shared by every repo object on it (the plan's change diagnoser,
+ * pod template reader and the plan itself asked git for the same hashes and files 2-3 times over).
+ */
+interface ObjectCache {
+  readonly commits: Map<string, Promise<string>>;
+  readonly blobs: Map<string, Promise<string | undefined>>;
+}
+const objectCaches = new Map<string, ObjectCache>();
+function objectCacheFor(key: string): ObjectCache {
+  let c = objectCaches.get(key);
+  if (!c) {
+    c = { commits: new Map(), blobs: new Map() };
+    objectCaches.set(key, c);
+  }
+  return c;
+}
+
 export function createGitConfigRepo(options: GitConfigRepoOptions): ConfigRepo {
   const { path } = options;
   const run = options.run ?? createGitRunner({ path, ...(options.git ? { git: options.git } : {}) });
+  // An injected runner is a test's own world: it gets its own cache.
+  const cache = options.run ? { commits: new Map<string, Promise<string>>(), blobs: new Map<string, Promise<string | undefined>>() } : objectCacheFor(`${options.git ?? 'git'}\0${path}`);
+  let fetching: Promise<void> | undefined;
 
   async function ok(operation: string, args: readonly string[]): Promise<string> {
     const r = await run(args);
@@ -35,9 +57,7 @@ export function createGitConfigRepo(options: GitConfigRepoOptions): ConfigRepo {
     return r.stdout;
   }
 
-  // A full commit hash names the same commit forever: resolve it once per repo object
-  // (the plan asks for the same few hashes dozens of times).
-  const commits = new Map<string, Promise<string>>();
+  const { commits, blobs } = cache;
   function resolve(rev: string): Promise<string> {
     // A branch name means the branch Argo CD tracks: in a clone, the remote's (a local branch is stale until someone pulls).
     if (!/^[0-9a-f]{40}$/.test(rev)) return trackedBranch(rev);
@@ -69,6 +89,14 @@ export function createGitConfigRepo(options: GitConfigRepoOptions): ConfigRepo {
     return r.code === 0 ? r.stdout.trim() : resolveUncached(branch);
   }
 
+  async function showUncached(rev: string, commit: string, file: string): Promise<string | undefined> {
+    const r = await run(['cat-file', 'blob', `${commit}:${file}`]);
+    if (r.code === 0) return r.stdout;
+    // The commit exists (resolved above), so a failure here means the path does not (or is a folder: a "bad file" to cat-file blob).
+    if (/does not exist|not a valid object name|invalid object name|exists on disk, but not in|bad file/i.test(r.stderr)) return undefined;
+    throw gitFailure(`show ${rev}:${file}`, path, r);
+  }
+
   async function parentOf(commit: string): Promise<string> {
     const r = await run(['rev-parse', '--verify', '--quiet', `${commit}^1`]);
     return r.code === 0 ? r.stdout.trim() : EMPTY_TREE;
@@ -85,11 +113,14 @@ export function createGitConfigRepo(options: GitConfigRepoOptions): ConfigRepo {
 
     async show(rev, file): Promise<string | undefined> {
       const commit = await resolve(rev);
-      const r = await run(['cat-file', 'blob', `${commit}:${file}`]);
-      if (r.code === 0) return r.stdout;
-      // The commit exists (resolved above), so a failure here means the path does not.
-      if (/does not exist|not a valid object name|invalid object name|exists on disk, but not in/i.test(r.stderr)) return undefined;
-      throw gitFailure(`show ${rev}:${file}`, path, r);
+      const key = `${commit}:${file}`;
+      let hit = blobs.get(key);
+      if (!hit) {
+        hit = showUncached(rev, commit, file);
+        hit.catch(() => blobs.delete(key));
+        blobs.set(key, hit);
+      }
+      return hit;
     },
 
     async log(from, to) {
@@ -137,16 +168,24 @@ export function createGitConfigRepo(options: GitConfigRepoOptions): ConfigRepo {
       if (r.code === 0 || r.code === 1) return r.code === 0;
       throw gitFailure(`merge-base ${revision} ${branch}`, path, r);
     },
-    async fetch(): Promise<void> {
-      const remotes = (await ok('remote', ['remote'])).trim();
-      if (!remotes) return;
-      const r = await run(['fetch', '--quiet', '--prune', '--all']);
-      if (r.code !== 0) {
-        const f = gitFailure('fetch', path, r);
-        throw new AdapterError(SYSTEM, 'fetch', f.message.replace(/^git: fetch: /, ''), { transient: true, hint: 'check the network and the remote\'s credentials' });
-      }
+    fetch(): Promise<void> {
+      // Callers that fetch at the same moment share one `git fetch` (a later call fetches again).
+      fetching ??= fetchNow().finally(() => {
+        fetching = undefined;
+      });
+      return fetching;
     },
   };
+
+  async function fetchNow(): Promise<void> {
+    const remotes = (await ok('remote', ['remote'])).trim();
+    if (!remotes) return;
+    const r = await run(['fetch', '--quiet', '--prune', '--all']);
+    if (r.code !== 0) {
+      const f = gitFailure('fetch', path, r);
+      throw new AdapterError(SYSTEM, 'fetch', f.message.replace(/^git: fetch: /, ''), { transient: true, hint: 'check the network and the remote\'s credentials' });
+    }
+  }
 }
 
 /** `git diff --name-status -z`: `M\0path\0`, renames and copies as `R100\0old\0new\0`. */

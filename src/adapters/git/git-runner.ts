@@ -23,26 +23,47 @@ export interface GitRunnerOptions {
   readonly env?: Readonly<Record<string, string | undefined>>;
 }
 
+/**
+ * Reads run in parallel now (a diff of many files reads each side of each at once): at most this
+ * many git processes at a time per rewind process, the rest queue.
+ */
+const MAX_CONCURRENT = 8;
+let running = 0;
+const waiting: (() => void)[] = [];
+async function slot<T>(fn: () => Promise<T>): Promise<T> {
+  if (running >= MAX_CONCURRENT) await new Promise<void>((r) => waiting.push(r));
+  running++;
+  try {
+    return await fn();
+  } finally {
+    running--;
+    waiting.shift()?.();
+  }
+}
+
 export function createGitRunner(options: GitRunnerOptions): GitRunner {
   const { git, env } = { git: 'git', env: process.env, ...options };
   // NOTE: LC_ALL=C keeps stderr in English, which show() reads; no prompt may ever block a CLI run.
   const childEnv = { ...env, LC_ALL: 'C', GIT_TERMINAL_PROMPT: '0', GIT_OPTIONAL_LOCKS: '0' };
-  return (args) =>
-    new Promise((resolve, reject) => {
-      execFile(git, ['-C', options.path, ...args], { env: childEnv, maxBuffer: 256 * 1024 * 1024, encoding: 'utf8' }, (err, stdout, stderr) => {
-        const code = (err as { code?: unknown } | null)?.code;
-        if (err && typeof code !== 'number') {
-          reject(
-            new AdapterError(SYSTEM, args[0] ?? 'git', code === 'ENOENT' ? `cannot run ${git}: not installed or not on PATH` : err.message, {
-              cause: err,
-              hint: code === 'ENOENT' ? 'install git (apt-get install git)' : undefined,
-            }),
-          );
-          return;
-        }
-        resolve({ code: typeof code === 'number' ? code : 0, stdout, stderr });
-      });
+  return (args) => slot(() => runGit(git, options.path, childEnv, args));
+}
+
+function runGit(git: string, path: string, childEnv: NodeJS.ProcessEnv, args: readonly string[]): Promise<GitResult> {
+  return new Promise((resolve, reject) => {
+    execFile(git, ['-C', path, ...args], { env: childEnv, maxBuffer: 256 * 1024 * 1024, encoding: 'utf8' }, (err, stdout, stderr) => {
+      const code = (err as { code?: unknown } | null)?.code;
+      if (err && typeof code !== 'number') {
+        reject(
+          new AdapterError(SYSTEM, args[0] ?? 'git', code === 'ENOENT' ? `cannot run ${git}: not installed or not on PATH` : err.message, {
+            cause: err,
+            hint: code === 'ENOENT' ? 'install git (apt-get install git)' : undefined,
+          }),
+        );
+        return;
+      }
+      resolve({ code: typeof code === 'number' ? code : 0, stdout, stderr });
     });
+  });
 }
 
 /** A failed git command as an AdapterError, with git's own first line of complaint. */

@@ -18,7 +18,8 @@
 import { parseAllDocuments } from 'yaml';
 import { NotFoundError } from '../../core/errors.ts';
 import type { TemplateSource } from '../../core/ports.ts';
-import { createGitRunner, gitFailure, type GitRunner } from './git-runner.ts';
+import { createGitConfigRepo } from './git-config-repo.ts';
+import type { GitRunner } from './git-runner.ts';
 import { imagesOf, KUSTOMIZATION_FILES, parseKustomization, type KustomizeImage } from './kustomization.ts';
 
 export interface GitPodTemplateOptions {
@@ -41,15 +42,9 @@ const arr = (v: unknown): readonly unknown[] => (Array.isArray(v) ? v : []);
 const asString = (v: unknown): string => (typeof v === 'string' ? v : '');
 
 export function createGitPodTemplateSource(o: GitPodTemplateOptions): TemplateSource {
-  const run = o.run ?? createGitRunner({ path: o.path });
-
-  async function show(rev: string, file: string): Promise<string | undefined> {
-    const r = await run(['cat-file', 'blob', `${rev}:${file}`]);
-    if (r.code === 0) return r.stdout;
-    // A missing path, or a folder (a tree is a "bad file" to cat-file blob): no manifest there.
-    if (/does not exist|not a valid object name|invalid object name|exists on disk, but not in|bad file/i.test(r.stderr)) return undefined;
-    throw gitFailure(`show ${rev}:${file}`, o.path, r);
-  }
+  // The config repo's object cache: the plan's change diagnoser has read most of these files already.
+  const repo = createGitConfigRepo({ path: o.path, ...(o.run ? { run: o.run } : {}) });
+  const show = (rev: string, file: string): Promise<string | undefined> => repo.show(rev, file);
 
   const join = (dir: string, rel: string): string => {
     const parts = dir ? dir.split('/') : [];
@@ -63,6 +58,7 @@ export function createGitPodTemplateSource(o: GitPodTemplateOptions): TemplateSo
   /** The workload's containers under `dir`, images as the folder's build leaves them. */
   async function build(rev: string, dir: string, depth: number): Promise<Container[] | undefined> {
     if (depth > 10) return undefined;
+    // One name at a time: nearly every folder has kustomization.yaml, so the others are rarely read.
     let k: Json | undefined;
     for (const name of KUSTOMIZATION_FILES) {
       k = parseKustomization(await show(rev, join(dir, name)));
@@ -79,7 +75,9 @@ export function createGitPodTemplateSource(o: GitPodTemplateOptions): TemplateSo
     for (const r of [...arr(k['resources']), ...arr(k['bases'])]) {
       if (typeof r !== 'string' || /^[a-z]+:\/\/|^github\.com\/|^git@/.test(r)) continue;
       const path = join(dir, r);
-      found ??= (await build(rev, path, depth + 1)) ?? fromManifest(await show(rev, path));
+      // A manifest file cannot hold a kustomization: no folder lookups for it (as the change diagnoser).
+      if (found) continue;
+      found = (/\.ya?ml$|\.json$/.test(path) ? undefined : await build(rev, path, depth + 1)) ?? fromManifest(await show(rev, path));
     }
     if (!found) return undefined;
     const patchFiles = [...arr(k['patchesStrategicMerge']), ...arr(k['patches']).map((p) => obj(p)['path'])].filter((p): p is string => typeof p === 'string');

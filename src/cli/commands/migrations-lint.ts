@@ -1,7 +1,7 @@
 import { flagBool, type CommandContext } from '../command.ts';
 import { UsageError } from '../../core/errors.ts';
 import { analyzeWindow, exitCodeFor } from '../../app/migration-analysis.ts';
-import { defaultMaxBytes, readMigrationPaths } from '../../app/migrations.ts';
+import { defaultMaxBytes, readMigrationPaths } from '../../app/migration-files.ts';
 import { maxBytesFlag, migrationFormat, writeReport } from './migrations-output.ts';
 
 /** `rewind migrations lint PATH...`: each file judged alone unless --window says they are one window. */

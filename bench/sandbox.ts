@@ -1,0 +1,50 @@
+/**
+ * `npm run demo` end to end, and the idle sandbox's CPU: a detached sandbox at --speed 1 and 20
+ * (metrics on, the default), its process's user+system CPU over windows of wall time, from
+ * /proc/PID/stat, once it is up and nothing asks anything of it.
+ */
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { benchSandbox, must } from './plan.ts';
+import { interleaved, show, summarize, type Summary } from './stats.ts';
+
+const BIN = fileURLToPath(new URL('../bin/rewind.js', import.meta.url));
+const WINDOW_MS = 2000;
+const WINDOWS = 7;
+
+/** utime + stime of a process, in clock ticks (USER_HZ, 100 on Linux). */
+function cpuTicks(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  // The command name may hold spaces and parentheses: fields count from the last ")".
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return Number(fields[11]) + Number(fields[12]);
+}
+
+async function idleCpu(speed: number): Promise<Summary> {
+  const sb = await benchSandbox(['--speed', String(speed)]);
+  try {
+    const pid = sb.state.pid;
+    const percents: number[] = [];
+    for (let i = 0; i < WINDOWS + 1; i++) {
+      const t0 = performance.now();
+      const c0 = cpuTicks(pid);
+      // Measuring a process's idle CPU needs wall time to pass; nothing here waits on a state.
+      await new Promise((r) => setTimeout(r, WINDOW_MS));
+      const pct = ((cpuTicks(pid) - c0) / 100 / ((performance.now() - t0) / 1000)) * 100;
+      if (i > 0) percents.push(pct); // the first window still sees start-up work
+    }
+    return summarize(percents);
+  } finally {
+    await sb.stop();
+  }
+}
+
+export async function benchSandboxFigures(): Promise<Record<string, unknown>> {
+  const demo = await interleaved({ demo: () => must(process.execPath, [BIN, 'demo'], { ...process.env, NO_COLOR: '1' }) }, 7, 0);
+  console.log(`npm run demo (rewind demo, default speed): ${show(demo.demo)}`);
+  const idle1 = await idleCpu(1);
+  const idle20 = await idleCpu(20);
+  console.log(`idle sandbox CPU: --speed 1 ${show(idle1, '%')}, --speed 20 ${show(idle20, '%')} (${WINDOWS} windows of ${WINDOW_MS} ms)`);
+  return { demoMs: demo.demo, idleCpuPercentSpeed1: idle1, idleCpuPercentSpeed20: idle20 };
+}
+
