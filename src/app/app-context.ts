@@ -95,6 +95,7 @@ export async function openAppContext(global: AppOptions, env: NodeJS.ProcessEnv,
       ...(entry.gitops === 'none' ? { gitops: 'none' as const } : {}),
       ...(entry.revert ? { revert: entry.revert } : {}),
       ...(entry.autoSyncHold ? { autoSyncHold: entry.autoSyncHold } : {}),
+      ...(entry.database ? { database: { reference: 'env' in entry.database.url ? `env ${entry.database.url.env}` : `file ${entry.database.url.file}`, downMigrations: entry.database.downMigrations } } : {}),
     };
   };
 

@@ -243,6 +243,8 @@ export interface MigrationDown {
   readonly exists: boolean;
   /** What running it destroys ("column orders.kyc_status"): data written there since is lost. */
   readonly drops: readonly string[];
+  /** Its SQL as the config repo holds it at the bad revision: what `db.down-migration` runs, so the reviewed plan is what runs. */
+  readonly sql?: string;
 }
 
 export function shortHash(revision: string): string {

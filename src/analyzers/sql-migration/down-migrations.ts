@@ -14,12 +14,14 @@ export type ContentLookup = (path: string) => string | undefined;
 export function pairDown(path: string, content: string, lookup: ContentLookup): DownMigration {
   const inFile = splitSections(content);
   if (inFile.style) {
-    return { style: inFile.style, path, exists: inFile.down !== undefined && inFile.down.split('\n').slice(1).join('\n').trim() !== '', drops: inFile.down ? dropsOf(inFile.down) : [] };
+    const body = inFile.down?.split('\n').slice(1).join('\n');
+    const exists = body !== undefined && body.trim() !== '';
+    return { style: inFile.style, path, exists, drops: inFile.down ? dropsOf(inFile.down) : [], ...(exists ? { sql: body } : {}) };
   }
   const candidate = downPathFor(path);
   if (!candidate) return { style: 'none', path: undefined, exists: false, drops: [] };
   const down = lookup(candidate.path);
-  return { style: candidate.style, path: candidate.path, exists: down !== undefined, drops: down === undefined ? [] : dropsOf(down) };
+  return { style: candidate.style, path: candidate.path, exists: down !== undefined, drops: down === undefined ? [] : dropsOf(down), ...(down !== undefined ? { sql: down } : {}) };
 }
 
 /** Where the layout keeps the down of `path` (golang-migrate, diesel, Flyway U); undefined when it has none. */

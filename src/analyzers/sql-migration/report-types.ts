@@ -27,6 +27,8 @@ export interface DownMigration {
   readonly exists: boolean;
   /** What running the down would destroy: "column orders.kyc_status", "table audit_log". */
   readonly drops: readonly string[];
+  /** The down's own SQL (an in-file section without its marker line); absent when it does not exist. */
+  readonly sql?: string;
 }
 
 /** Every statement's own classification, safe ones included (the note is written from these). */
