@@ -245,6 +245,8 @@ export interface MigrationDown {
   readonly drops: readonly string[];
   /** Its SQL as the config repo holds it at the bad revision: what `db.down-migration` runs, so the reviewed plan is what runs. */
   readonly sql?: string;
+  /** Statements PostgreSQL refuses in a transaction block (empty: one transaction). */
+  readonly blockers?: readonly string[];
 }
 
 export function shortHash(revision: string): string {

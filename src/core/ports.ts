@@ -11,6 +11,7 @@ import type { RolloutHistory } from './rollout-history.ts';
 import type { Notice } from './comms.ts';
 import type { RolloutFacts } from './rollouts/rollout-facts.ts';
 import type { DeclaredFlag, FlagEvidence, FlagState } from './flags/types.ts';
+import type { DownProgress, DownRun, SchemaSnapshot } from './db-schema.ts';
 
 /** Argo CD (or another GitOps controller) as rewind needs it. */
 export interface GitOpsClient {
@@ -245,4 +246,18 @@ export interface FlagWrite {
 /** Reads what the plan needs to judge flags for a window of the config repo. */
 export interface FlagEvidenceReader {
   evidence(from: string, to: string, files: readonly string[], flags: readonly DeclaredFlag[]): Promise<Omit<FlagEvidence, 'live'>>;
+}
+
+/**
+ * The app's PostgreSQL, for the down-migration steps (`db.*`). The adapter holds the URL; nothing
+ * it returns or throws carries it.
+ */
+export interface SchemaDatabase {
+  /** Where it is, for messages: host, port, database (no user, no password). */
+  readonly description: string;
+  snapshotSchema(): Promise<SchemaSnapshot>;
+  /** What this run already applied of `path`: the marker each statement's transaction writes; undefined: nothing. */
+  downProgress(runId: string, path: string): Promise<DownProgress | undefined>;
+  /** Runs the down's statements from where the marker left off: one transaction when all allow it. */
+  runDown(input: { readonly runId: string; readonly path: string; readonly sql: string }): Promise<DownRun>;
 }

@@ -29,6 +29,8 @@ export interface DownMigration {
   readonly drops: readonly string[];
   /** The down's own SQL (an in-file section without its marker line); absent when it does not exist. */
   readonly sql?: string;
+  /** Statements PostgreSQL refuses in a transaction block; empty: the down runs in one transaction. */
+  readonly blockers?: readonly string[];
 }
 
 /** Every statement's own classification, safe ones included (the note is written from these). */
