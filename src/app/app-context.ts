@@ -9,7 +9,7 @@ import { loadConfig } from '../config/load-config.ts';
 import { resolveSecret } from '../config/secrets.ts';
 import type { AppEntry, RewindConfig } from '../config/config-types.ts';
 import type { AppConfig } from '../core/facts.ts';
-import type { ArgoRolloutsControl, ChangeAnalyzer, ClusterClient, Clock, ConfigRepo, FlagEvidenceReader, GitOpsClient, ImageRegistry, JournalStore, MetricsSource, ResourceActions, RevertPublisher, RolloutControl } from '../core/ports.ts';
+import type { ArgoRolloutsControl, ChangeAnalyzer, ClusterClient, Clock, ConfigRepo, FlagEvidenceReader, GitOpsClient, ImageRegistry, JournalStore, MetricsSource, ResourceActions, RevertPublisher, RolloutControl, SchemaDatabase } from '../core/ports.ts';
 import type { FlagStores, VerificationDeps } from '../executor/step-context.ts';
 import { openFlagStores } from './flag-stores.ts';
 import { ConfigError, NotFoundError, UsageError } from '../core/errors.ts';
@@ -41,6 +41,8 @@ export interface AppContext {
   flagStores?(app: string): FlagStores;
   /** Issue 14: hunks and flag-file changes of a config repo window; undefined without a configRepo. */
   flagEvidence?(): Promise<FlagEvidenceReader | undefined>;
+  /** Issue 15: the app's PostgreSQL from apps[].database (URL by reference); undefined when none is configured. */
+  database?(app: string): Promise<SchemaDatabase | undefined>;
   close(): Promise<void>;
 }
 
@@ -231,6 +233,12 @@ export async function openAppContext(global: AppOptions, env: NodeJS.ProcessEnv,
     flagStores(name) {
       const stateDir = global.stateDir ?? (env['REWIND_STATE_DIR'] || undefined) ?? config.state.dir ?? defaultStateDir(env);
       return openFlagStores({ config, app: toAppConfig(config.apps.find((a) => a.name === name) ?? missingApp(name)), env, stateDir, repo: getRepo });
+    },
+    async database(name) {
+      const entry = config.apps.find((a) => a.name === name) ?? missingApp(name);
+      if (!entry.database) return undefined;
+      const [{ createSchemaDatabase }, url] = await Promise.all([import('../adapters/postgres/down-runner.ts'), resolveSecret(entry.database.url, env, `apps[${name}].database.urlFile`)]);
+      return createSchemaDatabase(url, () => clock.now());
     },
     async flagEvidence() {
       if (!config.configRepo) return undefined;

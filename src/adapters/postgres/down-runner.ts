@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { diffSnapshots, type DownProgress, type DownRun } from '../../core/db-schema.ts';
+import { diffSnapshots, type DownProgress } from '../../core/db-schema.ts';
 import { AdapterError } from '../../core/errors.ts';
 import type { SchemaDatabase } from '../../core/ports.ts';
 import { judgeTransaction } from '../../analyzers/sql-migration/transaction-blockers.ts';
