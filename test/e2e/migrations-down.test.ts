@@ -124,4 +124,29 @@ describe('migration-down: down migration, then the code rollback', () => {
     const journal = await readAll(stateFor(env)['REWIND_STATE_DIR'] ?? '');
     assert.ok(journal.length > 0 && !journal.includes(password) && !journal.includes('postgres://'), 'nor in the journal');
   });
+
+  test('a crash right after the down ran (before its outcome was journaled): resume does not run it again, the marker says it was applied', async () => {
+    const other = 'bookstore-catalog-eu-west';
+    const otherUrl = (await readFile(join(sb.dir, 'db', `${other}.url`), 'utf8')).trim();
+    const brk = await cli(['sandbox', 'break', other, '--dir', sb.dir, '--scenario', 'migration-down']);
+    assert.equal(brk.code, 0, brk.stderr);
+    const crashed = await cli(['rollback', other, '--yes', '--confirm-down-migration'], { REWIND_FAULT: 'crash:db.down-migration:after' });
+    assert.notEqual(crashed.code, 0, 'killed after the down acted');
+    const c = new pg.Client({ connectionString: otherUrl });
+    await c.connect();
+    try {
+      const marker = await c.query<{ done: number; total: number }>('select done, total from rewind.down_migrations');
+      assert.deepEqual(marker.rows, [{ done: 2, total: 2 }], 'the down ran before the crash, and its marker with it');
+    } finally {
+      await c.end();
+    }
+    const runs = JSON.parse((await cli(['runs', other, '-o', 'json'])).stdout) as { runId: string; status: string }[];
+    const resumed = await cli(['resume', runs[0]?.runId ?? '', '-o', 'json']);
+    assert.equal(resumed.code, 0, resumed.stderr + resumed.stdout);
+    const doc = JSON.parse(resumed.stdout) as { status: string; steps: Step[] };
+    assert.equal(doc.status, 'verified', resumed.stdout);
+    const again = doc.steps.find((s) => s.kind === 'db.down-migration');
+    assert.equal(again?.status, 'skipped', JSON.stringify(again));
+    assert.match(again?.evidence[0] ?? '', /already applied by this run \(2 of 2 statements, .*per its marker in postgres 127\.0\.0\.1:\d+\/bookstore_catalog_eu_west\): not run again/);
+  });
 });
