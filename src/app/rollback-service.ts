@@ -48,7 +48,8 @@ async function undoDeps(ctx: AppContext, plan: Plan) {
   const revert = kinds.has('followup.revert') ? await ctx.reverts?.() : undefined;
   const argo = [...kinds].some((k) => k.startsWith('rollouts.')) ? await rolloutsDeps(ctx, plan) : {};
   const db = [...kinds].some((k) => k.startsWith('db.')) ? await ctx.database?.(plan.app) : undefined;
-  return { ...(kube ? { kube } : {}), ...(revert ? { revert } : {}), ...argo, ...(db ? { db } : {}) };
+  const rehearsal = kinds.has('db.down-migration') ? await ctx.downRehearsal?.(plan.app) : undefined;
+  return { ...(kube ? { kube } : {}), ...(revert ? { revert } : {}), ...argo, ...(db ? { db } : {}), ...(rehearsal ? { rehearsal } : {}) };
 }
 
 /**

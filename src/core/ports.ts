@@ -260,4 +260,17 @@ export interface SchemaDatabase {
   downProgress(runId: string, path: string): Promise<DownProgress | undefined>;
   /** Runs the down's statements from where the marker left off: one transaction when all allow it. */
   runDown(input: { readonly runId: string; readonly path: string; readonly sql: string }): Promise<DownRun>;
+  /** DDL that rebuilds the user tables' shape (no rows), for a rehearsal elsewhere. Reads only. */
+  schemaDdl(): Promise<readonly string[]>;
+}
+
+/** What a rehearsal of a down migration on a throwaway database found. */
+export type DownRehearsalResult =
+  | { readonly ok: true; readonly target: string; readonly statements: number; readonly inTransaction: boolean }
+  /** `stage`: rebuilding the schema failed (the rehearsal could not check the down) or the down itself failed. */
+  | { readonly ok: false; readonly target: string; readonly stage: 'schema' | 'down'; readonly statement: number; readonly error: string };
+
+/** `--dry-run`'s replay of a down migration: the live schema rebuilt on a throwaway database, then the down run there. */
+export interface DownRehearsal {
+  rehearse(input: { readonly schema: readonly string[]; readonly sql: string }): Promise<DownRehearsalResult>;
 }

@@ -96,6 +96,13 @@ describe('migration-down: down migration, then the code rollback', () => {
     assert.deepEqual(await columns('books'), migrated, 'a refusal changes nothing in the database');
     assert.equal((await status()).syncPolicy.autoSync, true, 'nor in Argo CD');
 
+    const dry = await cli(['rollback', app, '--dry-run', '-o', 'json']);
+    assert.equal(dry.code, 0, dry.stderr + dry.stdout);
+    const rehearsed = (JSON.parse(dry.stdout) as { steps: Step[] }).steps.find((s) => s.kind === 'db.down-migration');
+    assert.equal(rehearsed?.status, 'skipped', JSON.stringify(rehearsed));
+    assert.match(rehearsed?.evidence[1] ?? '', /^rehearsed on PostgreSQL 15\.\d+ at 127\.0\.0\.1:\d+ \(throwaway database rewind_verify_\w+\): the live schema rebuilt, then 2 statements one by one, all applied$/);
+    assert.deepEqual(await columns('books'), migrated, 'the dry run changed nothing in the database');
+
     const rb = await cli(['rollback', app, '--yes', '--confirm-down-migration', '-o', 'json']);
     assert.equal(rb.code, 0, rb.stderr + rb.stdout);
     const run = JSON.parse(rb.stdout) as { runId: string; status: string; steps: Step[] };

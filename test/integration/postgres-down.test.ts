@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import pg from 'pg';
 import { loadParser } from '../../src/analyzers/sql-migration/pg-parser.ts';
 import { createSchemaDatabase } from '../../src/adapters/postgres/down-runner.ts';
+import { createDownRehearsal, createPgServerTarget } from '../../src/adapters/postgres-replay/index.ts';
 import { snapshotSchema } from '../../src/adapters/postgres/schema-snapshot.ts';
 
 // A real Postgres 15 (Debian's), started by .ci/run; locally: REWIND_TEST_PG_URL=postgres://...
@@ -107,6 +108,23 @@ if (!url) {
       const resumed = await dbx.runDown({ runId: 'run-p', path: 'p.down.sql', sql });
       assert.equal(resumed.alreadyApplied, 2);
       assert.deepEqual((await query('select count(*)::int as n from resume_p')).rows, [{ n: 1 }], 'the INSERT before the crash is not repeated');
+    });
+
+    test('a rehearsal rebuilds the live schema on a throwaway database and runs the down there, leaving the real one alone', async () => {
+      await query('CREATE TABLE reh_parent (id int PRIMARY KEY, code text NOT NULL UNIQUE); CREATE TABLE reh_child (id int PRIMARY KEY, parent int REFERENCES reh_parent (id), v numeric(10,2) CHECK (v >= 0)); CREATE INDEX reh_child_v ON reh_child (v);');
+      const dbx = createSchemaDatabase(dbUrl, now);
+      const rehearsal = createDownRehearsal(() => createPgServerTarget(dbUrl));
+      const schema = await dbx.schemaDdl();
+      const ok = await rehearsal.rehearse({ schema, sql: 'ALTER TABLE reh_child ADD COLUMN legacy text;\nCREATE INDEX CONCURRENTLY reh_child_legacy ON reh_child (legacy);\n' });
+      assert.deepEqual({ ...ok, target: '' }, { ok: true, target: '', statements: 2, inTransaction: false });
+      assert.match(ok.target, /^PostgreSQL \d+\.\d+.* at 127\.0\.0\.1:\d+ \(throwaway database rewind_verify_\w+\)$/);
+      const cols = await query("select column_name from information_schema.columns where table_name = 'reh_child' order by 1");
+      assert.ok(!cols.rows.some((r: { column_name: string }) => r.column_name === 'legacy'), 'the real database is untouched');
+      const bad = await rehearsal.rehearse({ schema, sql: 'ALTER TABLE reh_child ADD COLUMN x int;\nALTER TABLE reh_child ADD COLUMN parent int;\n' });
+      assert.equal(bad.ok, false);
+      assert.ok(!bad.ok && bad.stage === 'down' && bad.statement === 2 && /already exists/.test(bad.error), JSON.stringify(bad));
+      const broken = await rehearsal.rehearse({ schema: ['CREATE TABLE t (x no_such_type)'], sql: 'SELECT 1;' });
+      assert.ok(!broken.ok && broken.stage === 'schema', 'a schema the copy cannot rebuild is "could not check", never a pass');
     });
 
     test('the URL (and its password) never reaches an error or the description', async () => {

@@ -4,6 +4,7 @@ import { AdapterError } from '../../core/errors.ts';
 import type { SchemaDatabase } from '../../core/ports.ts';
 import { judgeTransaction } from '../../analyzers/sql-migration/transaction-blockers.ts';
 import { snapshotSchema } from './schema-snapshot.ts';
+import { schemaDdl } from './schema-ddl.ts';
 
 /** The connection string with any password masked. */
 export function redactUrl(url: string): string {
@@ -74,6 +75,7 @@ export function createSchemaDatabase(url: string, now: () => Date): SchemaDataba
   return {
     description: where,
     snapshotSchema: () => withClient('snapshot schema', (c) => snapshotSchema(c, now())),
+    schemaDdl: () => withClient('read schema', (c) => schemaDdl(c)),
     downProgress: (runId, path) => withClient('read marker', (c) => progress(c, runId, path)),
     runDown: ({ runId, path, sql }) => withClient('down migration', async (c) => {
       const judged = judgeTransaction(sql);

@@ -32,7 +32,14 @@ export const downMigration = handle(dbDownMigration, async (params, ctx) => {
     return StepOutcome.skipped(`${params.path} was already applied by this run (${progress.done} of ${progress.total} statements, ${progress.at}, per its marker in ${db.description}): not run again`);
   }
   if (ctx.dryRun) {
-    return StepOutcome.skipped(`dry run: would run ${params.path} against ${db.description} ${params.atomic ? 'in one transaction' : 'statement by statement'}${params.drops.length ? `, dropping ${params.drops.join(', ')}` : ''}`);
+    const would = `dry run: would run ${params.path} against ${db.description} ${params.atomic ? 'in one transaction' : 'statement by statement'}${params.drops.length ? `, dropping ${params.drops.join(', ')}` : ''}`;
+    if (!ctx.rehearsal) return StepOutcome.failedAs('system', `${would}; it could not be rehearsed (no throwaway database): not checked`);
+    const r = await ctx.rehearsal.rehearse({ schema: await db.schemaDdl(), sql: params.sql });
+    if (r.ok) return StepOutcome.skipped(would, `rehearsed on ${r.target}: the live schema rebuilt, then ${r.statements} statements ${r.inTransaction ? 'in one transaction' : 'one by one'}, all applied`);
+    // A schema the copy could not rebuild leaves the down unchecked: "could not check", never a pass.
+    return r.stage === 'schema'
+      ? StepOutcome.failedAs('system', `${would}; the rehearsal on ${r.target} could not rebuild the live schema (statement ${r.statement}: ${r.error}): the down was not checked`)
+      : StepOutcome.failedAs('verification', `${would}; the rehearsal on ${r.target} failed at statement ${r.statement} of the down: ${r.error}`);
   }
   const run = await db.runDown({ runId: ctx.runId, path: params.path, sql: params.sql });
   const how = run.inTransaction ? 'in one transaction' : `statement by statement (${run.blockers.join(', ') || 'continuing after a restart'})`;
