@@ -9,7 +9,7 @@ import { loadConfig } from '../config/load-config.ts';
 import { resolveSecret } from '../config/secrets.ts';
 import type { AppEntry, RewindConfig } from '../config/config-types.ts';
 import type { AppConfig } from '../core/facts.ts';
-import type { ArgoRolloutsControl, ChangeAnalyzer, ClusterClient, Clock, ConfigRepo, FlagEvidenceReader, GitOpsClient, ImageRegistry, JournalStore, MetricsSource, ResourceActions, RevertPublisher, RolloutControl } from '../core/ports.ts';
+import type { ArgoRolloutsControl, ChangeAnalyzer, ClusterClient, Clock, ConfigRepo, FlagEvidenceReader, GitOpsClient, ImageRegistry, JournalStore, MetricsSource, ResourceActions, RevertPublisher, RolloutControl, SchemaDatabase, DownRehearsal } from '../core/ports.ts';
 import type { FlagStores, VerificationDeps } from '../executor/step-context.ts';
 import { openFlagStores } from './flag-stores.ts';
 import { ConfigError, NotFoundError, UsageError } from '../core/errors.ts';
@@ -49,6 +49,10 @@ export interface AppContext {
   applicationCr?(app: string): Promise<ApplicationCrReader | undefined>;
   /** Issue 13: the plan found Argo CD's API out: `gitops()` goes to the CR first from now on. */
   argocdApiDown?(reason: string): void;
+  /** Issue 15: the app's PostgreSQL from apps[].database (URL by reference); undefined when none is configured. */
+  database?(app: string): Promise<SchemaDatabase | undefined>;
+  /** Issue 15: `--dry-run`'s rehearsal of a down migration, on a throwaway database on the app's server. */
+  downRehearsal?(app: string): Promise<DownRehearsal | undefined>;
   close(): Promise<void>;
 }
 
@@ -138,6 +142,7 @@ export async function openAppContext(global: AppOptions, env: NodeJS.ProcessEnv,
       ...(entry.gitops === 'none' ? { gitops: 'none' as const } : {}),
       ...(entry.revert ? { revert: entry.revert } : {}),
       ...(entry.autoSyncHold ? { autoSyncHold: entry.autoSyncHold } : {}),
+      ...(entry.database ? { database: { reference: 'env' in entry.database.url ? `env ${entry.database.url.env}` : `file ${entry.database.url.file}`, downMigrations: entry.database.downMigrations } } : {}),
     };
   };
 
@@ -269,6 +274,18 @@ export async function openAppContext(global: AppOptions, env: NodeJS.ProcessEnv,
     flagStores(name) {
       const stateDir = global.stateDir ?? (env['REWIND_STATE_DIR'] || undefined) ?? config.state.dir ?? defaultStateDir(env);
       return openFlagStores({ config, app: toAppConfig(config.apps.find((a) => a.name === name) ?? missingApp(name)), env, stateDir, repo: getRepo });
+    },
+    async database(name) {
+      const entry = config.apps.find((a) => a.name === name) ?? missingApp(name);
+      if (!entry.database) return undefined;
+      const [{ createSchemaDatabase }, url] = await Promise.all([import('../adapters/postgres/down-runner.ts'), resolveSecret(entry.database.url, env, `apps[${name}].database.urlFile`)]);
+      return createSchemaDatabase(url, () => clock.now());
+    },
+    async downRehearsal(name) {
+      const entry = config.apps.find((a) => a.name === name) ?? missingApp(name);
+      if (!entry.database) return undefined;
+      const [{ createDownRehearsal, createPgServerTarget }, url] = await Promise.all([import('../adapters/postgres-replay/index.ts'), resolveSecret(entry.database.url, env, `apps[${name}].database.urlFile`)]);
+      return createDownRehearsal(() => createPgServerTarget(url));
     },
     async flagEvidence() {
       if (!config.configRepo) return undefined;

@@ -47,7 +47,9 @@ async function undoDeps(ctx: AppContext, plan: Plan) {
   const kube = [...kinds].some((k) => k.startsWith('kube.')) ? await ctx.rollouts?.(plan.workload.cluster) : undefined;
   const revert = kinds.has('followup.revert') ? await ctx.reverts?.() : undefined;
   const argo = [...kinds].some((k) => k.startsWith('rollouts.')) ? await rolloutsDeps(ctx, plan) : {};
-  return { ...(kube ? { kube } : {}), ...(revert ? { revert } : {}), ...argo };
+  const db = [...kinds].some((k) => k.startsWith('db.')) ? await ctx.database?.(plan.app) : undefined;
+  const rehearsal = kinds.has('db.down-migration') ? await ctx.downRehearsal?.(plan.app) : undefined;
+  return { ...(kube ? { kube } : {}), ...(revert ? { revert } : {}), ...argo, ...(db ? { db } : {}), ...(rehearsal ? { rehearsal } : {}) };
 }
 
 /**

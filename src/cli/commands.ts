@@ -107,7 +107,7 @@ export const commands: readonly CommandSpec[] = [
   },
   {
     name: 'rollback',
-    usage: 'rollback APP [--to ID] [--plan FILE] [--reason TEXT] [--timeout D] [--mechanism NAME] [--fix REV] [--no-revert]',
+    usage: 'rollback APP [--to ID] [--plan FILE] [--reason TEXT] [--timeout D] [--mechanism NAME] [--fix REV] [--no-revert] [--confirm-down-migration]',
     summary: 'execute the plan, journaled step by step, and verify the service recovered',
     examples: [
       'rewind rollback bookstore-catalog-us-east --reason "p99 regression after d8f3c2a"',
@@ -123,8 +123,10 @@ export const commands: readonly CommandSpec[] = [
       mechanism: { type: 'string' },
       'no-revert': { type: 'boolean' },
       fix: { type: 'string' },
+      'confirm-down-migration': { type: 'boolean' },
     },
     optionHelp: {
+      'confirm-down-migration': 'run the plan\'s down migration (needed even with --yes unless apps[].database.downMigrations is auto)',
       fix: 'a fix to roll forward to (a branch or commit in the config repo): shipped through Argo CD when rolling back needs an unsafe data change',
       mechanism: 'use this mechanism instead of the decision tree\'s first (argocd-rollback, rollout-undo; `undo` is rollout-undo)',
       'no-revert': 'leave the git revert to a person (overrides apps[].revert)',

@@ -91,6 +91,17 @@ export const prometheusAuthIsOneReference: WrittenRule = (ctx) => {
   }
 };
 
+/** An app's database URL by exactly one reference, its file private: the URL carries the password. */
+export const databaseIsOneReference: Rule = (ctx) => {
+  ctx.written.apps.forEach((a, i) => {
+    const d = a.database;
+    if (d === undefined || d === null || typeof d !== 'object') return;
+    if (d.urlEnv === undefined && d.urlFile === undefined) error(ctx, ['apps', i, 'database'], `app ${a.name}: database needs urlEnv or urlFile (the URL itself never goes in rewind.yaml)`);
+    if (d.urlEnv !== undefined && d.urlFile !== undefined) error(ctx, ['apps', i, 'database', 'urlFile'], 'set database.urlEnv or database.urlFile, not both');
+  });
+  ctx.config.apps.forEach((a, i) => secretFileIsPrivate(ctx, a.database?.url, ['apps', i, 'database', 'urlFile']));
+};
+
 /** Durations parse ("30s", "5m", "1h30m") and are positive where zero means nothing. */
 export const durationsParse: Rule = (ctx) => {
   const check = (path: ConfigPath, text: string | undefined, positive = true) => {
@@ -216,6 +227,7 @@ export const rules: readonly Rule[] = [
   secretsOnlyByReference,
   prometheusAuthIsOneReference,
   tokenFileIsPrivate,
+  databaseIsOneReference,
   urlsParse,
   insecureOnlyOnLoopback,
   durationsParse,

@@ -92,6 +92,11 @@ export const rewindConfigSchema: Shape = obj(
         gitops: { type: 'enum', values: ['argocd', 'none'], description: 'Who deploys the workload: an Argo CD Application named like the app (default), or nothing (`none`: rewind undoes the Deployment through the Kubernetes API, as kubectl rollout undo).' },
         revert: { type: 'enum', values: ['push', 'review'], description: 'Step 3d done by rewind: git revert the bad commit and push it to the tracked branch (`push`), or to a rewind/revert-RUN branch for review (`review`). Unset: a person reverts (rewind waits). --no-revert overrides it.' },
         autoSyncHold: { type: 'enum', values: ['disable', 'pin'], description: 'How a rollback is made to stick until the revert lands: turn auto-sync off (`disable`, the default) or pin targetRevision to the good commit and leave auto-sync on (`pin`, the seed\'s alternative). Followed where the app\'s owner leaves that field alone.' },
+        database: obj('The app\'s PostgreSQL, by reference: the down-migration steps connect to it (the URL never reaches logs, the journal or output).', {
+          urlEnv: str('Environment variable holding the postgres:// URL (e.g. DATABASE_URL).'),
+          urlFile: str('File holding the postgres:// URL, mode 0600. Relative to this file.'),
+          downMigrations: { type: 'enum', values: ['confirm', 'auto'], description: 'A down migration needs --confirm-down-migration even with --yes (`confirm`, the default), or runs with the plan (`auto`).' },
+        }),
         flags: {
           type: 'array',
           description: 'Feature flags that gate this app\'s risky changes: the decision tree\'s first branch ("Feature flag covers the change? Flip flag").',

@@ -92,6 +92,8 @@ export interface AppEntry {
   readonly autoSyncHold?: 'disable' | 'pin';
   /** `verify:` as written (durations in ms, recovery defaults applied); absent when not written. */
   readonly verify?: VerificationSpec;
+  /** The app's PostgreSQL by reference (env or 0600 file), and whether a down migration needs its own confirmation. */
+  readonly database?: { readonly url: SecretRef; readonly downMigrations: 'confirm' | 'auto' };
 }
 
 /** A registry image references name, and where its API answers. */

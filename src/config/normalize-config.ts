@@ -28,6 +28,7 @@ export interface WrittenConfig {
     revert?: 'push' | 'review';
     autoSyncHold?: 'disable' | 'pin';
     verify?: WrittenVerify;
+    database?: { urlEnv?: string; urlFile?: string; downMigrations?: 'confirm' | 'auto' };
   }[];
   readonly state?: { dir?: string; databaseUrlEnv?: string };
   readonly comms?: WrittenComms;
@@ -118,6 +119,12 @@ function normalizePrometheus(p: WrittenPrometheus, abs: (path: string) => string
   };
 }
 
+/** `apps[].database`: the URL by reference only (the rule `databaseRef` requires exactly one of urlEnv/urlFile). */
+function normalizeDatabase(d: { urlEnv?: string; urlFile?: string; downMigrations?: 'confirm' | 'auto' }, abs: (path: string) => string): NonNullable<AppEntry['database']> {
+  const url: SecretRef = d.urlFile !== undefined ? { file: abs(d.urlFile) } : { env: d.urlEnv ?? 'DATABASE_URL' };
+  return { url, downMigrations: d.downMigrations ?? 'confirm' };
+}
+
 /**
  * Defaults resolved once, paths made absolute against the config file's folder (repo paths and
  * globs inside the config repo stay relative: they name paths in git, not on this disk).
@@ -140,6 +147,7 @@ export function normalizeConfig(w: WrittenConfig, file: string): RewindConfig {
     ...(a.revert !== undefined ? { revert: a.revert } : {}),
     ...(a.autoSyncHold !== undefined ? { autoSyncHold: a.autoSyncHold } : {}),
     ...(a.verify !== undefined ? { verify: normalizeVerify(a.verify) } : {}),
+    ...(a.database !== undefined ? { database: normalizeDatabase(a.database, abs) } : {}),
   }));
   return {
     file: resolve(file),

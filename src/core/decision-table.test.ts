@@ -54,9 +54,9 @@ interface Row {
 
 const seed = () => FakeFacts.seed();
 const DROP = 'apps/catalog/migrations/0042_drop_sku.sql';
-const dropFile = (down?: { exists: boolean; drops?: string[] }) => ({
+const dropFile = (down?: { exists: boolean; drops?: string[]; sql?: string; blockers?: string[] }) => ({
   path: DROP, verdict: 'unsafe' as const, reasons: ['drop-column (RW101) at line 1: the old binary still selects catalog_items.legacy_sku'],
-  ...(down ? { down: { path: 'apps/catalog/migrations/0042_drop_sku.down.sql', exists: down.exists, drops: down.drops ?? [] } } : {}),
+  ...(down ? { down: { path: 'apps/catalog/migrations/0042_drop_sku.down.sql', exists: down.exists, drops: down.drops ?? [], ...(down.sql !== undefined ? { sql: down.sql } : {}), ...(down.blockers ? { blockers: down.blockers } : {}) } } : {}),
 });
 const withStart = () => seed().history([
   { id: 40, revision: '9e8d7c6', minutesAgo: 1248 },
@@ -92,15 +92,51 @@ const rows: readonly Row[] = [
     extra: (plan) => assert.match(plan.reasons.join('\n'), /history 41 \(a1b2c3d, last-known-good\) finished deploying at 2026-05-20T11:09:13\.000Z; when the migration started is not recorded/),
   },
   {
-    branch: 'guide: DB migration involved? Apply down migration -> the down file is named, before the code rollback',
-    facts: withStart().migrationFiles(dropFile({ exists: true })), decision: 'refuse', mechanism: 'data-layer',
-    reason: /data layer first: run the down migration \(apps\/catalog\/migrations\/0042_drop_sku\.down\.sql\) before the code rollback/,
+    branch: 'guide: DB migration involved? Apply down migration -> snapshot, down, then the code rollback (the down before the old binary meets the new schema)',
+    facts: withStart().migrationFiles(dropFile({ exists: true, sql: 'ALTER TABLE catalog_items ADD COLUMN legacy_sku text;' })).database(), decision: 'rollback', mechanism: 'data-layer',
+    reason: /^data layer first: run the down migration \(apps\/catalog\/migrations\/0042_drop_sku\.down\.sql\), then roll the code back to a1b2c3d/,
+    checks: { 'data-layer': 'warn', schema: 'fail' },
+    steps: ['argocd.write-hold', 'argocd.disable-auto-sync', 'db.snapshot-schema', 'db.down-migration', 'argocd.rollback', 'argocd.wait-healthy', 'verify.digest', 'verify.metrics', 'followup.await-revert'],
+    rejected: { 'argocd-rollback': /Step 0: unsafe migration shipped/ },
+    extra: (plan) => {
+      const down = plan.steps.find((s) => s.kind === 'db.down-migration');
+      assert.deepEqual(down?.params, { path: 'apps/catalog/migrations/0042_drop_sku.down.sql', sql: 'ALTER TABLE catalog_items ADD COLUMN legacy_sku text;', atomic: true, drops: [], confirmation: 'confirm' });
+      assert.match(down?.title ?? '', /in one transaction/);
+      assert.match(plan.reasons.join('\n'), /window: from the down migration until a1b2c3d has rolled out \(about \d+ s by the plan's estimates\), the running bad binary \(d8f3c2a\) faces the old schema/);
+      assert.match(plan.reasons.join('\n'), /needs --confirm-down-migration \(even with --yes\)/);
+      assert.ok(!JSON.stringify(plan).includes('postgres://'), 'the plan names the reference, never a URL');
+      assert.equal(plan.steps.find((s) => s.kind === 'db.snapshot-schema')?.target, 'database of bookstore-catalog-us-east (env DATABASE_URL)');
+    },
+  },
+  {
+    branch: 'guide: a down migration that drops data says so (in the plan, as evidence, from the analyzer)',
+    facts: withStart().migrationFiles(dropFile({ exists: true, drops: ['column catalog_items.legacy_sku_v2'], sql: 'ALTER TABLE catalog_items ADD COLUMN legacy_sku text; ALTER TABLE catalog_items DROP COLUMN legacy_sku_v2;' })).database('auto'), decision: 'rollback', mechanism: 'data-layer',
+    extra: (plan) => {
+      assert.match(plan.preflight.find((c) => c.id === 'data-layer')?.detail ?? '', /drops column catalog_items\.legacy_sku_v2/);
+      const down = plan.steps.find((s) => s.kind === 'db.down-migration');
+      assert.ok(down?.evidence.some((e) => /drops column catalog_items\.legacy_sku_v2 \(data written there since the release is lost\)/.test(e.claim)), JSON.stringify(down?.evidence));
+      assert.match(plan.warnings.join('\n'), /the down migration drops column catalog_items\.legacy_sku_v2/);
+      assert.match(plan.reasons.join('\n'), /downMigrations is auto/);
+      assert.equal((down?.params as { confirmation: string }).confirmation, 'auto');
+    },
+  },
+  {
+    branch: 'guide: a down migration PostgreSQL cannot run in a transaction -> statement by statement, and the plan says so',
+    facts: withStart().migrationFiles(dropFile({ exists: true, sql: 'CREATE INDEX CONCURRENTLY i ON catalog_items (sku);', blockers: ['CREATE INDEX CONCURRENTLY'] })).database(), decision: 'rollback', mechanism: 'data-layer',
+    reason: /runs statement by statement \(PostgreSQL refuses CREATE INDEX CONCURRENTLY in a transaction\)/,
+    extra: (plan) => assert.match(plan.steps.find((s) => s.kind === 'db.down-migration')?.title ?? '', /statement by statement/),
+  },
+  {
+    branch: 'guide: a down migration exists but no database is configured -> refuse, naming apps[].database',
+    facts: withStart().migrationFiles(dropFile({ exists: true, sql: 'ALTER TABLE catalog_items ADD COLUMN legacy_sku text;' })), decision: 'refuse', mechanism: 'data-layer',
+    reason: /data layer first: the down migration \(apps\/catalog\/migrations\/0042_drop_sku\.down\.sql\) must run before the code rollback, and bookstore-catalog-us-east has no database configured[\s\S]*apps\[\]\.database\.urlEnv/,
     checks: { 'data-layer': 'warn' },
   },
   {
-    branch: 'guide: a down migration that drops data says so',
-    facts: withStart().migrationFiles(dropFile({ exists: true, drops: ['column catalog_items.legacy_sku_v2'] })), decision: 'refuse', mechanism: 'data-layer',
-    extra: (plan) => assert.match(plan.preflight.find((c) => c.id === 'data-layer')?.detail ?? '', /drops column catalog_items\.legacy_sku_v2/),
+    branch: 'guide: a down migration, but another refusal stands (an operation running) -> refused all the same',
+    facts: withStart().migrationFiles(dropFile({ exists: true, sql: 'ALTER TABLE catalog_items ADD COLUMN legacy_sku text;' })).database().operationRunning(), decision: 'refuse', mechanism: 'data-layer',
+    reason: /the rollback itself is refused/,
+    without: ['db.down-migration'],
   },
   {
     branch: 'runbook Step 0: a migration that needs review blocks by default',

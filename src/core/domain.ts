@@ -243,6 +243,10 @@ export interface MigrationDown {
   readonly exists: boolean;
   /** What running it destroys ("column orders.kyc_status"): data written there since is lost. */
   readonly drops: readonly string[];
+  /** Its SQL as the config repo holds it at the bad revision: what `db.down-migration` runs, so the reviewed plan is what runs. */
+  readonly sql?: string;
+  /** Statements PostgreSQL refuses in a transaction block (empty: one transaction). */
+  readonly blockers?: readonly string[];
 }
 
 export function shortHash(revision: string): string {

@@ -44,6 +44,8 @@ export interface AppConfig {
   readonly autoSyncHold?: 'disable' | 'pin';
   /** `verify` in rewind.yaml: the metrics that prove recovery (absent: the seed's default, if any). */
   readonly verify?: VerificationSpec;
+  /** `database` in rewind.yaml: where its URL is kept (`env DATABASE_URL`, `file …`: never the URL) and how a down migration is confirmed. */
+  readonly database?: { readonly reference: string; readonly downMigrations: 'confirm' | 'auto' };
 }
 
 /** Everything decide() needs, gathered in parallel and frozen. */

@@ -77,6 +77,6 @@ describe('validatePlan', () => {
   it('knows every step kind once', () => {
     const kinds = stepDefinitions.map((d) => d.kind);
     assert.equal(new Set(kinds).size, kinds.length);
-    for (const k of kinds) assert.match(k, /^(argocd|kube|verify|followup|rollouts|flag)\.[a-z-]+$/);
+    for (const k of kinds) assert.match(k, /^(argocd|kube|verify|followup|rollouts|flag|db)\.[a-z-]+$/);
   });
 });

@@ -11,6 +11,7 @@ import type { RolloutHistory } from './rollout-history.ts';
 import type { Notice } from './comms.ts';
 import type { RolloutFacts } from './rollouts/rollout-facts.ts';
 import type { DeclaredFlag, FlagEvidence, FlagState } from './flags/types.ts';
+import type { DownProgress, DownRun, SchemaSnapshot } from './db-schema.ts';
 
 /** Argo CD (or another GitOps controller) as rewind needs it. */
 export interface GitOpsClient {
@@ -260,4 +261,31 @@ export interface ApplicationResource {
   get(name: string, opts?: { signal?: AbortSignal }): Promise<unknown>;
   /** A merge or JSON patch (RFC 7386 / 6902); a failed `test` or stale resourceVersion is an AdapterError with its status. */
   patch(name: string, type: 'merge' | 'json', body: unknown): Promise<unknown>;
+}
+
+/**
+ * The app's PostgreSQL, for the down-migration steps (`db.*`). The adapter holds the URL; nothing
+ * it returns or throws carries it.
+ */
+export interface SchemaDatabase {
+  /** Where it is, for messages: host, port, database (no user, no password). */
+  readonly description: string;
+  snapshotSchema(): Promise<SchemaSnapshot>;
+  /** What this run already applied of `path`: the marker each statement's transaction writes; undefined: nothing. */
+  downProgress(runId: string, path: string): Promise<DownProgress | undefined>;
+  /** Runs the down's statements from where the marker left off: one transaction when all allow it. */
+  runDown(input: { readonly runId: string; readonly path: string; readonly sql: string }): Promise<DownRun>;
+  /** DDL that rebuilds the user tables' shape (no rows), for a rehearsal elsewhere. Reads only. */
+  schemaDdl(): Promise<readonly string[]>;
+}
+
+/** What a rehearsal of a down migration on a throwaway database found. */
+export type DownRehearsalResult =
+  | { readonly ok: true; readonly target: string; readonly statements: number; readonly inTransaction: boolean }
+  /** `stage`: rebuilding the schema failed (the rehearsal could not check the down) or the down itself failed. */
+  | { readonly ok: false; readonly target: string; readonly stage: 'schema' | 'down'; readonly statement: number; readonly error: string };
+
+/** `--dry-run`'s replay of a down migration: the live schema rebuilt on a throwaway database, then the down run there. */
+export interface DownRehearsal {
+  rehearse(input: { readonly schema: readonly string[]; readonly sql: string }): Promise<DownRehearsalResult>;
 }

@@ -1,5 +1,5 @@
 import type { FailureKind } from '../core/exit-codes.ts';
-import type { ArgoRolloutsControl, ClusterClient, Clock, ConfigRepo, FlagStore, GitOpsClient, ImageRegistry, MetricsSource, ResourceActions, RevertPublisher, RolloutControl, TemplateSource } from '../core/ports.ts';
+import type { ArgoRolloutsControl, ClusterClient, Clock, ConfigRepo, FlagStore, GitOpsClient, ImageRegistry, MetricsSource, ResourceActions, RevertPublisher, RolloutControl, SchemaDatabase, TemplateSource, DownRehearsal } from '../core/ports.ts';
 import type { DeclaredFlag } from '../core/flags/types.ts';
 import type { Plan, PlanStep } from '../core/plan.ts';
 import type { StepStatus } from '../core/run.ts';
@@ -42,6 +42,10 @@ export interface StepDeps {
   readonly actions?: ResourceActions;
   /** The app's declared flags and their providers (flag.* steps); absent when it declares none. */
   readonly flags?: FlagStores;
+  /** The app's PostgreSQL (db.* steps); built from apps[].database for plans with a down migration. */
+  readonly db?: SchemaDatabase;
+  /** `--dry-run`'s replay of a down migration on a throwaway database. */
+  readonly rehearsal?: DownRehearsal;
 }
 
 /** A declared flag of the plan's app with the store that serves it; undefined when rewind.yaml no longer declares it. */

@@ -36,6 +36,7 @@ import { REGIONS } from './world/bookstore.ts';
 import { buildWorldHistory } from './world/timeline.ts';
 import { seedWorld } from './world/seed.ts';
 import { ciRoutes } from './world/ci-routes.ts';
+import { createSandboxPostgres, type SandboxPostgres } from './postgres/embedded.ts';
 import { faultRoutes } from './world/fault-routes.ts';
 import { repoRoutes } from './gitops/repo-routes.ts';
 import { seedUnmanaged } from './world/unmanaged.ts';
@@ -200,6 +201,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     await Promise.all(apps.list().map((a) => controller.refresh(a.metadata.name)));
     // The fault routes are built before the metrics API starts; they reach it through this.
     const metricsRef: { current?: SandboxMetrics } = {};
+    const postgresRef: { current?: SandboxPostgres } = {};
     const appSetController = startAppSetController({ apps, sets: appSets, clock, log });
     cleanups.push(() => appSetController.close());
 
@@ -212,7 +214,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       tls,
       token: tokens.argocd,
       context: { store: apps, controller, manifests, clock, kubeFor, knownCluster },
-      extraRoutes: [...appSetRoutes(appSets, apps), ...rbacRoutes(rbac), ...ciRoutes({ repo, apps, clock, images, kubeFor: kubeForCluster, pushed: () => manifests.forgetBranches() }), ...faultRoutes({ repo, log, changed: () => manifests.forgetBranches(), flushCache: () => manifests.flush(), metrics: () => metricsRef.current, api: apiOutage }), ...repoRoutes({ repo, clock, pushed: () => manifests.forgetBranches() })],
+      extraRoutes: [...appSetRoutes(appSets, apps), ...rbacRoutes(rbac), ...ciRoutes({ repo, apps, clock, images, kubeFor: kubeForCluster, pushed: () => manifests.forgetBranches(), postgres: () => postgresRef.current }), ...faultRoutes({ repo, log, changed: () => manifests.forgetBranches(), flushCache: () => manifests.flush(), metrics: () => metricsRef.current, api: apiOutage }), ...repoRoutes({ repo, clock, pushed: () => manifests.forgetBranches() })],
       log,
     }).catch((e: NodeJS.ErrnoException) => {
       throw e.code === 'EADDRINUSE' ? new PortInUseError(base + 1) : e;
@@ -245,6 +247,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     engine.metrics = metrics;
     await metrics.tick();
 
+    // Issue 15: a real wire PostgreSQL, started on the first scenario that migrates a database.
+    const postgres = await createSandboxPostgres(log);
+    cleanups.push(() => postgres.close());
+    postgresRef.current = postgres;
     const urls = { clusters: Object.fromEntries(REGIONS.map((r) => [r, kube.urlFor(r)])), argocd: argocd.url, prometheus: metrics.url, registry: registry.url };
     // The operator's own clone, as rewind.yaml points at in production: when the git host is down
     // (`sandbox fault git-down`) fetching fails but what was fetched before stays readable.
@@ -265,6 +271,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       branch: repo.branch,
       registryUrl: registry.url,
       registryCredentials,
+      databaseUrl: (app) => postgres.urlFor(app),
     });
     const configRepo = { path: repo.bareDir, workClone: repo.workDir, branch: repo.branch };
     const startupMs = Math.round(performance.now() - t0);

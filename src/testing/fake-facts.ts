@@ -58,6 +58,7 @@ interface Props {
   readonly gitopsNone?: boolean;
   readonly rollout?: RolloutHistory;
   readonly revert?: 'push' | 'review';
+  readonly database?: { readonly reference: string; readonly downMigrations: 'confirm' | 'auto' };
   readonly fix?: FixRevision;
   readonly autoSyncHold?: 'disable' | 'pin';
 }
@@ -180,6 +181,11 @@ export class FakeFacts {
     return this.#with({ migrations: { verdict: files.length ? verdict : 'none', files } });
   }
 
+  /** `apps[].database` in rewind.yaml (by reference), and how a down migration is confirmed. */
+  database(downMigrations: 'confirm' | 'auto' = 'confirm', reference = 'env DATABASE_URL'): FakeFacts {
+    return this.#with({ database: { reference, downMigrations } });
+  }
+
   /** Step 0's window file by file (with their down migrations), its verdict the worst of them. */
   migrationFiles(...files: MigrationWindow['files']): FakeFacts {
     const order = ['safe', 'review', 'error', 'unsafe'] as const;
@@ -240,6 +246,7 @@ export class FakeFacts {
         ...(p.gitopsNone ? { gitops: 'none' as const } : {}),
         ...(p.revert ? { revert: p.revert } : {}),
         ...(p.autoSyncHold ? { autoSyncHold: p.autoSyncHold } : {}),
+        ...(p.database ? { database: p.database } : {}),
       },
       now: p.now,
       ...(p.alertAt ? { alertAt: p.alertAt } : {}),

@@ -3,3 +3,4 @@ export { replayWindow, type ReplayInput, type ReplayReport, type QueryOutcome, t
 export { createPgliteTarget } from './pglite-target.ts';
 export { createPgServerTarget } from './pg-server-target.ts';
 export { ReplayFailure, type ReplayTarget } from './replay-target.ts';
+export { createDownRehearsal } from './down-rehearsal.ts';

@@ -26,7 +26,7 @@ export async function createPgServerTarget(url: string): Promise<ReplayTarget> {
     client.on('notice', () => undefined);
     let closed = false;
     return {
-      description: `PostgreSQL ${version} at ${redact(url)} (database ${name})`,
+      description: `PostgreSQL ${version} at ${where(url)} (throwaway database ${name})`,
       async exec(sql) {
         try {
           await client.query(sql);
@@ -56,5 +56,15 @@ function redact(url: string): string {
     return u.toString();
   } catch {
     return 'the database URL';
+  }
+}
+
+/** Host and port only: a description that goes into output and the journal carries no URL. */
+function where(url: string): string {
+  try {
+    const u = new URL(url);
+    return `${u.hostname}:${u.port || '5432'}`;
+  } catch {
+    return 'the database server';
   }
 }

@@ -80,7 +80,7 @@ test('dbmate files are judged on their up section; the down is paired and its dr
   const sql = '-- migrate:up\nALTER TABLE users ADD COLUMN kyc text;\n\n-- migrate:down\nALTER TABLE users DROP COLUMN kyc;\n';
   const r = await analyzeWindow([text('db/20240101_kyc.sql', sql)]);
   assert.equal(r.verdict, 'safe');
-  assert.deepEqual(r.files[0]?.down, { style: 'dbmate', path: 'db/20240101_kyc.sql', exists: true, drops: ['column users.kyc'] });
+  assert.deepEqual(r.files[0]?.down, { style: 'dbmate', path: 'db/20240101_kyc.sql', exists: true, drops: ['column users.kyc'], sql: 'ALTER TABLE users DROP COLUMN kyc;\n', blockers: [] });
 });
 
 test('golang-migrate, diesel and Flyway downs are paired through the lookup', async () => {

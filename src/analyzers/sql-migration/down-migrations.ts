@@ -7,6 +7,7 @@ import { parseSql } from './pg-parser.ts';
 import { splitSections } from './migration-sections.ts';
 import type { DownMigration } from './report-types.ts';
 import { alterCmds } from './rules/alter-table-cmds.ts';
+import { judgeTransaction } from './transaction-blockers.ts';
 
 /** Reads a sibling file's content, or undefined when it does not exist. Injected: this module does no I/O. */
 export type ContentLookup = (path: string) => string | undefined;
@@ -14,12 +15,20 @@ export type ContentLookup = (path: string) => string | undefined;
 export function pairDown(path: string, content: string, lookup: ContentLookup): DownMigration {
   const inFile = splitSections(content);
   if (inFile.style) {
-    return { style: inFile.style, path, exists: inFile.down !== undefined && inFile.down.split('\n').slice(1).join('\n').trim() !== '', drops: inFile.down ? dropsOf(inFile.down) : [] };
+    const body = inFile.down?.split('\n').slice(1).join('\n');
+    const exists = body !== undefined && body.trim() !== '';
+    return { style: inFile.style, path, exists, drops: inFile.down ? dropsOf(inFile.down) : [], ...(exists ? { sql: body, blockers: blockersOf(body) } : {}) };
   }
   const candidate = downPathFor(path);
   if (!candidate) return { style: 'none', path: undefined, exists: false, drops: [] };
   const down = lookup(candidate.path);
-  return { style: candidate.style, path: candidate.path, exists: down !== undefined, drops: down === undefined ? [] : dropsOf(down) };
+  return { style: candidate.style, path: candidate.path, exists: down !== undefined, drops: down === undefined ? [] : dropsOf(down), ...(down !== undefined ? { sql: down, blockers: blockersOf(down) } : {}) };
+}
+
+/** Statements of the down PostgreSQL refuses in a transaction (empty: it runs atomically); unparseable: the parse error stands in. */
+function blockersOf(sql: string): string[] {
+  const j = judgeTransaction(sql);
+  return j.kind === 'per-statement' ? [...j.blockers] : j.kind === 'unparseable' ? [`(unparseable: ${j.message})`] : [];
 }
 
 /** Where the layout keeps the down of `path` (golang-migrate, diesel, Flyway U); undefined when it has none. */

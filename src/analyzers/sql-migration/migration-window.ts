@@ -30,6 +30,6 @@ export function toMigrationWindow(report: Pick<WindowReport, 'files'>, deleted: 
 function toWindowFile(r: FileReport): WindowFile {
   const findings = r.findings.map((f) => `${f.name} (${f.rule}) at line ${f.line}: ${f.message}`);
   const reasons = findings.length > 0 ? findings : r.statements.map((s) => s.change);
-  const down = r.down && r.down.style !== 'none' ? { down: Object.freeze({ ...(r.down.path !== undefined ? { path: r.down.path } : {}), exists: r.down.exists, drops: Object.freeze([...r.down.drops]) }) } : {};
+  const down = r.down && r.down.style !== 'none' ? { down: Object.freeze({ ...(r.down.path !== undefined ? { path: r.down.path } : {}), exists: r.down.exists, drops: Object.freeze([...r.down.drops]), ...(r.down.sql !== undefined ? { sql: r.down.sql } : {}), ...(r.down.blockers !== undefined ? { blockers: Object.freeze([...r.down.blockers]) } : {}) }) } : {};
   return Object.freeze({ path: r.path, verdict: r.verdict, reasons: Object.freeze(reasons), ...down });
 }

@@ -27,6 +27,10 @@ export interface DownMigration {
   readonly exists: boolean;
   /** What running the down would destroy: "column orders.kyc_status", "table audit_log". */
   readonly drops: readonly string[];
+  /** The down's own SQL (an in-file section without its marker line); absent when it does not exist. */
+  readonly sql?: string;
+  /** Statements PostgreSQL refuses in a transaction block; empty: the down runs in one transaction. */
+  readonly blockers?: readonly string[];
 }
 
 /** Every statement's own classification, safe ones included (the note is written from these). */

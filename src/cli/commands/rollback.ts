@@ -12,6 +12,7 @@ import { flagBool, flagString, type CommandContext } from '../command.ts';
 import { parseOutputFormat, renderDocument } from '../output.ts';
 import { progressPrinter } from '../progress-printer.ts';
 import { runExitCode, runDocument } from './run-result.ts';
+import { confirmDownMigrations } from './down-confirmation.ts';
 import { parseDuration, parseHistoryId, parseMechanism, parseTime, requireOneApp } from './parse-flags.ts';
 
 /** Steps 3a-3d of the runbook: plan (or re-check a saved plan), confirm, execute, verify. */
@@ -65,6 +66,11 @@ export async function run(ctx: CommandContext): Promise<number> {
       ctx.io.stderr.write('not confirmed; nothing changed\n');
       return ExitCode.Refused;
     }
+  }
+  const downOk = await confirmDownMigrations(plan, { confirmed: flagBool(ctx, 'confirm-down-migration'), dryRun: ctx.global.dryRun, yes: ctx.global.yes, tty: ctx.io.stdinIsTTY, ask: (q) => ctx.io.confirm(q) });
+  if (!downOk) {
+    ctx.io.stderr.write('down migration not confirmed; nothing changed\n');
+    return ExitCode.Refused;
   }
   const result = await executeRollback(
     app,

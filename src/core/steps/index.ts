@@ -6,6 +6,7 @@ import * as rollouts from './rollouts-steps.ts';
 import * as rollForward from './roll-forward-steps.ts';
 import { flagOff, flagWaitApplied } from './flag-steps.ts';
 import { verifyDigest, verifyMetrics } from './verify-steps.ts';
+import { dbDownMigration, dbSnapshotSchema } from './db-steps.ts';
 
 /**
  * Every step kind rewind knows, once. A mechanism builds its steps from these; the executor has
@@ -46,6 +47,8 @@ export const stepDefinitions: readonly StepDefinition<unknown>[] = [
   rollForward.followupAwaitFixMerged,
   flagOff,
   flagWaitApplied,
+  dbSnapshotSchema,
+  dbDownMigration,
 ];
 
 const byKind = new Map(stepDefinitions.map((d) => [d.kind, d]));

@@ -8,7 +8,7 @@ import type { Schema } from '../schema.ts';
  * `metrics` (Prometheus) is optional in another way: without it the step records that metrics
  * were not checked and the run ends `rolled-back` (its handler decides; nothing waits on it).
  */
-export type PortName = 'gitops' | 'cluster' | 'repo' | 'kube' | 'revert' | 'metrics' | 'rollouts' | 'flags';
+export type PortName = 'gitops' | 'cluster' | 'repo' | 'kube' | 'revert' | 'metrics' | 'rollouts' | 'flags' | 'db';
 
 /**
  * A step kind, registered once: its phase, parameter schema, the ports it needs and how it

@@ -8,6 +8,7 @@ import { revert } from './revert-steps.ts';
 import { rolloutsAbort, rolloutsPromote, rolloutsPromoteFull, rolloutsRetry, rolloutsUndo, rolloutsWaitStable } from './rollouts-steps.ts';
 import { awaitFixMerged, rollForwardPreflight, rollForwardSyncFix } from './roll-forward-steps.ts';
 import { flagOff, flagWaitApplied } from './flag-steps.ts';
+import { downMigration, snapshotSchema } from './db-steps.ts';
 import { disableAutoSync, holdOwner, pinTargetRevision, restoreOwner, restoreSyncPolicy, unpinTargetRevision } from './sync-policy-steps.ts';
 
 /** One handler per step kind of `core/steps/` (a test checks both lists agree). */
@@ -46,4 +47,6 @@ export const stepHandlers: readonly StepHandler<unknown>[] = [
   awaitFixMerged,
   flagOff,
   flagWaitApplied,
+  snapshotSchema,
+  downMigration,
 ];

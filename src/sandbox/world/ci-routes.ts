@@ -20,6 +20,8 @@ import { findScenario, SCENARIOS, scenarioNames, type ScenarioInfo } from './sce
 import type { WorldImages } from './world-images.ts';
 import { shipFlag } from '../flags/ship-flag.ts';
 import { SEARCH_BAD_RELEASE, shipSearch, UNMANAGED_APP } from './unmanaged.ts';
+import { MIGRATIONS as WORLD_MIGRATIONS } from './migrations.ts';
+import type { SandboxPostgres } from '../postgres/embedded.ts';
 
 export interface CiDeps {
   readonly repo: ConfigRepo;
@@ -30,6 +32,8 @@ export interface CiDeps {
   readonly images: WorldImages;
   /** The clusters: for what a team does to a Rollout after the deploy (rollouts scenarios), and the workloads CI deploys with kubectl (no Argo CD). */
   readonly kubeFor?: (cluster: string) => KubeClient;
+  /** Issue 15: the sandbox's PostgreSQL, where a release's migration actually runs (scenario migration-down). */
+  readonly postgres?: () => SandboxPostgres | undefined;
 }
 
 /**
@@ -116,7 +120,46 @@ const MIGRATIONS = {
   unsafe: (service: string) => ({
     [`apps/${service}/migrations/0099_drop_legacy_sku.sql`]: `-- ${service}: the new code no longer reads legacy_sku\nALTER TABLE ${service}_items DROP COLUMN legacy_sku;\n`,
   }),
+  down: (service: string) => downMigrationFiles(service),
 } as const;
+
+/**
+ * `migration-down`: the release drops a column its base migrations added (golang-migrate's
+ * .up/.down pair), and ships the down that puts it back, index included: with CREATE INDEX
+ * CONCURRENTLY, as the base migration made it, so the down cannot run in one transaction.
+ */
+const DOWN_COLUMNS: Readonly<Record<string, { table: string; column: string; type: string; index?: string }>> = {
+  catalog: { table: 'books', column: 'search_vector', type: 'tsvector', index: 'CREATE INDEX CONCURRENTLY IF NOT EXISTS books_search_vector_idx ON books USING gin (search_vector)' },
+  orders: { table: 'orders', column: 'status', type: 'text', index: 'CREATE INDEX CONCURRENTLY IF NOT EXISTS orders_status_idx ON orders (status)' },
+  payments: { table: 'payments', column: 'refund_reason', type: 'text' },
+};
+
+function downMigrationFiles(service: string): Record<string, string> {
+  const c = DOWN_COLUMNS[service];
+  if (!c) return {};
+  const base = `apps/${service}/migrations/0099_drop_${c.column}`;
+  return {
+    [`${base}.up.sql`]: `-- ${service}: the new code no longer reads ${c.column}\nALTER TABLE ${c.table} DROP COLUMN ${c.column};\n`,
+    [`${base}.down.sql`]: `-- put ${c.column} back as it was\nALTER TABLE ${c.table} ADD COLUMN ${c.column} ${c.type};\n${c.index ? `${c.index};\n` : ''}`,
+  };
+}
+
+/**
+ * What a PreSync migration Job would do: the app's database gets the base migrations that exist at
+ * the good revision, then the release's up files, so its schema is the one the bad release left.
+ */
+async function migrateDatabase(deps: CiDeps, app: WorldApp, good: string, files: Record<string, string>): Promise<void> {
+  const pgServer = deps.postgres?.();
+  if (!pgServer) throw new GrpcError(GrpcCode.FailedPrecondition, 'this sandbox has no PostgreSQL');
+  const base: { path: string; sql: string }[] = [];
+  for (const name of Object.keys(WORLD_MIGRATIONS[app.service] ?? {})) {
+    const path = `apps/${app.service}/migrations/${name}`;
+    const sql = await deps.repo.readFile(good, path).catch(() => undefined);
+    if (sql !== undefined) base.push({ path, sql });
+  }
+  const ups = Object.entries(files).filter(([p]) => p.endsWith('.up.sql')).map(([path, sql]) => ({ path, sql }));
+  await pgServer.migrate(app.name, [...base, ...ups]);
+}
 
 /**
  * `partial-sync`: the release adds a second Deployment the API server rejects, so the sync fails
@@ -203,6 +246,7 @@ export function ciRoutes(deps: CiDeps): Route[] {
           .replace(/# image version: .*/, `# image version: ${bad.version}`);
         const message = `${bumpMessage(app.service, bad.version, [app.region])}\n\nBuilt by ci-pipeline #${4100 + Math.floor(Math.random() * 800)}.`;
         const files: Record<string, string> = { [file]: next, ...MIGRATIONS[scenario.migration](app.service), ...(scenario.partialSync ? partialSyncFiles(app, next) : {}) };
+        if (scenario.migration === 'down') await migrateDatabase(deps, app, head, files);
         const revision = await deps.repo.commit({ files, message, date: deps.clock.now(), author: { name: 'ci-bot', email: 'ci-bot@acme-books.example' } });
         deps.pushed();
         if (scenario.previousCrashes && previous) deps.images.setBehaviour(previous, 'crash-loop');

@@ -5,7 +5,7 @@
  * as `docker login` writes it), and a rewind.yaml in the shape of `src/config/config-types.ts`,
  * with paths relative to itself.
  */
-import { writeFile, chmod } from 'node:fs/promises';
+import { writeFile, chmod, mkdir } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { stringify } from 'yaml';
 import { NAMESPACE, REGIONS, WORLD_APPS, workloadOf } from './bookstore.ts';
@@ -38,6 +38,8 @@ export interface ClientFileInputs {
   readonly branch: string;
   readonly registryUrl: string;
   readonly registryCredentials: { readonly username: string; readonly password: string };
+  /** Issue 15: an app's database URL (the sandbox's Postgres); written to db/<app>.url (0600), which rewind.yaml names. */
+  readonly databaseUrl?: (app: string) => string;
 }
 
 export function kubeconfigYaml(i: ClientFileInputs): string {
@@ -90,6 +92,7 @@ export function rewindYaml(i: ClientFileInputs, files: { kubeconfig: string; arg
       severity: a.severity,
       slackChannel: a.slackChannel,
       ...flagsOf(a),
+      ...(i.databaseUrl ? { database: { urlFile: `./db/${a.name}.url` } } : {}),
     })),
     // The search team's Deployment: no Argo CD Application, so rewind undoes it as kubectl would.
     { name: UNMANAGED_APP.name, cluster: UNMANAGED_APP.region, namespace: NAMESPACE, workload: { kind: 'Deployment', name: UNMANAGED_APP.service }, gitops: 'none', severity: 'P2' }],
@@ -117,6 +120,14 @@ export async function writeClientFiles(i: ClientFileInputs): Promise<ClientFiles
   await writeFile(files.argocdToken, i.argocdToken, { mode: 0o600 });
   await chmod(files.argocdToken, 0o600);
   await writeFile(files.ca, i.caPem);
+  if (i.databaseUrl) {
+    await mkdir(join(i.dir, 'db'), { recursive: true, mode: 0o700 });
+    for (const a of WORLD_APPS) {
+      const file = join(i.dir, 'db', `${a.name}.url`);
+      await writeFile(file, `${i.databaseUrl(a.name)}\n`, { mode: 0o600 });
+      await chmod(file, 0o600);
+    }
+  }
   if (i.prometheusToken === undefined) {
     await writeFile(files.rewindYaml, rewindYaml(i, files));
     return files;

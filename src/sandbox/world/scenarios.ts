@@ -13,7 +13,7 @@ export interface ScenarioInfo {
   /** How the release CI ships behaves. */
   readonly behaviour: ScenarioBehaviour;
   /** A migration shipped with the release: none, one the old binary survives, or one it does not. */
-  readonly migration: 'none' | 'safe' | 'unsafe';
+  readonly migration: 'none' | 'safe' | 'unsafe' | 'down';
   /** CI re-pushes the running tag with a new build before the release (tag-pinned apps). */
   readonly moveTag: boolean;
   /** The image the app ran before starts crashing too (its dependency broke with the release). */
@@ -48,6 +48,7 @@ export const SCENARIOS: readonly ScenarioInfo[] = [
   s({ name: 'argocd-image', aliases: ['image'], app: 'bookstore-catalog-us-east', behaviour: 'slow', description: 'the seed incident: a new image digest that regresses p99 latency; the rollout completes' }),
   s({ name: 'migration-safe', aliases: ['safe-migration'], app: 'bookstore-catalog-us-east', behaviour: 'slow', migration: 'safe', description: 'the release also ships a migration the old binary survives' }),
   s({ name: 'migration-unsafe', aliases: ['unsafe-migration'], app: 'bookstore-catalog-us-east', behaviour: 'slow', migration: 'unsafe', description: 'the release also drops a column the old binary reads, with no down file: Step 0 stops the code rollback and hands off to the data layer (PITR)' }),
+  s({ name: 'migration-down', app: 'bookstore-catalog-us-east', behaviour: 'slow', migration: 'down', description: 'the release drops a column the old binary reads and ships its down file: the down migration runs on the sandbox\'s PostgreSQL, then the code rolls back (after --confirm-down-migration)' }),
   s({ name: 'roll-forward', app: 'bookstore-catalog-us-east', behaviour: 'slow', migration: 'unsafe', fix: true, description: 'the release drops a column (no down file) and regresses p99; a fix build that keeps the new schema waits on a branch: rewind rollback --fix ships it' }),
   s({ name: 'crashloop', app: 'bookstore-catalog-us-east', behaviour: 'crash-loop', description: 'the new image crash-loops; the rollout stalls and exceeds its progress deadline' }),
   s({ name: 'pull-failure', app: 'bookstore-catalog-us-east', behaviour: 'pull-failure', description: 'the new digest was never pushed: ErrImagePull, then ImagePullBackOff' }),

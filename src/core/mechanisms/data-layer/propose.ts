@@ -2,6 +2,7 @@ import { GitOpsFacts } from '../../facts.ts';
 import type { PlanTarget } from '../../plan.ts';
 import { Proposal, type Mechanism } from '../mechanism.ts';
 import { assessDataLayer, formatMinutes, PITR_RUNBOOK } from './assess.ts';
+import { downMigrationProposal } from './down-plan.ts';
 
 /**
  * The guide's "DB migration involved? Apply down migration", asked before the code rollback (the
@@ -12,7 +13,7 @@ import { assessDataLayer, formatMinutes, PITR_RUNBOOK } from './assess.ts';
 export const dataLayer: Mechanism = {
   name: 'data-layer',
   summary: 'apply the down migration or restore the database',
-  propose({ facts, lkg, checks }) {
+  propose({ facts, policy, lkg, checks }) {
     if (!GitOpsFacts.is(facts) || lkg === null) return Proposal.decline(`${facts.app.name} has no Argo CD history to place a restore point in`);
     const need = assessDataLayer(facts, lkg);
     if (need.kind === 'not-needed') return Proposal.decline(need.reason);
@@ -27,14 +28,6 @@ export const dataLayer: Mechanism = {
       const why = `${paths} is unsafe for the old binary and has no down migration, so the code rollback is refused. Next: restore to ${need.restore.at} (${need.restore.claim}) following ${PITR_RUNBOOK}, then roll the code back; or, if a fix is faster to write and verify than the data implications, roll forward: rewind rollback ${facts.app.name} --fix REV`;
       return { kind: 'refuse', to, reasons: [line, why, ...others], warnings };
     }
-    const downs = need.files.map((f) => f.down.path).join(', ');
-    return {
-      kind: 'refuse', to, warnings,
-      reasons: [
-        `data layer first: run the down migration (${downs}) before the code rollback`,
-        `${paths} is unsafe for the old binary; its down migration exists (${downs}). Next: run it against the app's database, then roll the code back; a restore to ${need.restore.at} instead would mean ${lost}`,
-        ...others,
-      ],
-    };
+    return downMigrationProposal({ facts, policy, lkg, checks }, need);
   },
 };

@@ -7,8 +7,8 @@
  * ALTER TYPE ... ADD VALUE runs in a transaction since PostgreSQL 12, so it is not listed.
  */
 import type { Node } from 'libpg-query';
-import { as } from '../../analyzers/sql-migration/pg-ast.ts';
-import { parseSql } from '../../analyzers/sql-migration/pg-parser.ts';
+import { as } from './pg-ast.ts';
+import { parseSql } from './pg-parser.ts';
 
 export type TransactionJudgement =
   | { readonly kind: 'transactional'; readonly statements: readonly string[] }

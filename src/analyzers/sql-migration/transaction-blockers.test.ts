@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
-import { loadParser } from '../../analyzers/sql-migration/pg-parser.ts';
+import { loadParser } from './pg-parser.ts';
 import { judgeTransaction } from './transaction-blockers.ts';
 
 describe('judgeTransaction', () => {
