@@ -26,6 +26,15 @@ describe('resumeChanges', () => {
     assert.match(check(moved).join(), /a deploy this run did not make landed: history 44 \(eeeeeee\)/);
   });
 
+  it('a deploy of the run\'s own commit (the kill switch\'s flag flip, shipped by auto-sync) is its own doing; any other still refused', () => {
+    const flip = 'f'.repeat(40);
+    const shipped = { ...app, hold: hold('r1'), history: [...app.history, { id: 43, revision: flip, deployedAt: SEED.now }] };
+    assert.match(check(shipped, 'verify').join(), /a deploy this run did not make landed: history 43/, 'without knowing it is the run\'s own');
+    assert.deepEqual(resumeChanges(plan, shipped, 'r1', 'verify', SEED.now, new Set([flip])), []);
+    const then = { ...shipped, history: [...shipped.history, { id: 44, revision: 'e'.repeat(40), deployedAt: SEED.now }] };
+    assert.match(resumeChanges(plan, then, 'r1', 'verify', SEED.now, new Set([flip])).join(), /history 44 \(eeeeeee\)/);
+  });
+
   it('another run\'s hold is refused in every phase', () => {
     assert.match(check({ ...app, hold: hold('r2') }, 'follow-up').join(), /held by run r2/);
   });

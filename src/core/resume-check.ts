@@ -7,16 +7,18 @@ import type { Phase, Plan } from './plan.ts';
  * assumptions re-checked, allowing only what the run itself did: the hold is absent or this
  * run's; before the follow-up, the newest history entry is the plan's or the run's own rollback
  * (the target revision), the target is still in history, and no operation but the run's own runs.
- * One line per thing that moved on; empty means the run may continue.
+ * One line per thing that moved on; empty means the run may continue. `own` names history
+ * revisions the run shipped itself without a rollback: the kill switch's flag flip, which
+ * auto-sync deploys (without it, a crash after `flag.off` could never be resumed).
  */
-export function resumeChanges(plan: Plan, app: ApplicationState, runId: string, phase: Phase | undefined, now: string): string[] {
+export function resumeChanges(plan: Plan, app: ApplicationState, runId: string, phase: Phase | undefined, now: string, own: ReadonlySet<string> = new Set()): string[] {
   const out: string[] = [];
   if (app.hold && !(app.hold.ok && app.hold.hold.runId === runId)) out.push(describeHold(app.hold, now));
   if (phase === 'follow-up' || phase === undefined) return out;
   const to = plan.to;
   const planned = plan.assumptions['argocd.latestHistoryId'];
   const newer = app.history.filter((h) => typeof planned === 'number' && h.id > planned);
-  const foreign = newer.filter((h) => to === null || h.revision !== to.revision);
+  const foreign = newer.filter((h) => (to === null || h.revision !== to.revision) && !own.has(h.revision));
   if (foreign.length > 0) {
     const h = foreign[foreign.length - 1];
     out.push(`a deploy this run did not make landed: history ${h?.id ?? '?'} (${shortHash(h?.revision ?? '')}); the app runs ${shortHash(deployedRevision(app))}`);

@@ -1,0 +1,279 @@
+import { after, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { startSandboxProcess } from '../../src/testing/sandbox-process.ts';
+import { sandboxApi } from '../../src/testing/sandbox-api.ts';
+import { SCENARIOS, type ScenarioInfo } from '../../src/testing/scenarios.ts';
+import { incident } from './incident.ts';
+
+/**
+ * The crash campaign over every scenario of the sandbox's registry (SCENARIOS: a scenario added
+ * there joins by itself, with the defaults below unless it is in EXTRA). For each scenario an
+ * uninterrupted reference run on a fresh sandbox gives the crash points (every step boundary,
+ * before and after, of the steps `rollback` and then `finish` actually reached) and the end state;
+ * then each point gets its own fresh sandbox (the reset: same seed, same clock speed), the same
+ * incident, rewind SIGKILLed there (REWIND_FAULT), a plain `rollback` (refused), a rewind from
+ * another state directory (refused by the hold wherever the hold is written), `resume`/`finish`,
+ * and the end state compared with the reference's: the run's final status, the sync policy (auto-sync
+ * given back exactly), targetRevision, hold, how many history (or ReplicaSet) revisions were added,
+ * the workload template's images, and the flag's state in git. A scenario whose plan is a refusal
+ * (migration-unsafe) is checked to refuse and to change nothing; it has no crash points.
+ *
+ * crash-campaign.test.ts does the same per Argo CD owner kind (cycling one sandbox per app).
+ * `npm test` runs SUBSET; REWIND_CRASH_CAMPAIGN=full runs every point; any other value picks the
+ * points whose name ("scenario command kind when") contains it.
+ */
+
+const run = promisify(execFile);
+
+interface BreakDoc { revision?: string; historyId?: number | null; fix?: { branch: string } }
+interface Status {
+  revision?: string | number;
+  historyId?: number;
+  syncPolicy?: { automated: unknown };
+  source?: { targetRevision: string; path: string };
+  hold: { runId: string } | null;
+  workload?: { images: { container: string; image: string }[] };
+  rollout?: { phase?: string; abort: boolean; stableHash?: string; currentHash?: string };
+}
+interface RunDoc { runId: string; runStatus: string; steps: { kind: string; status: string }[] }
+
+/**
+ * What a scenario needs beyond the defaults: extra arguments for plan/rollback, what must be true
+ * before the on-call engineer acts (the incident has fully developed), and the people's part of
+ * the follow-up (default: `sandbox revert` of the bad commit).
+ */
+interface Extra {
+  readonly args?: (b: BreakDoc) => string[];
+  readonly ready?: (s: Status, before: Status) => boolean;
+  readonly people?: 'merge-fix';
+}
+const templateOf = (s: Status) => JSON.stringify(s.workload?.images ?? []);
+const EXTRA: Readonly<Record<string, Extra>> = {
+  'roll-forward': { args: (b) => ['--fix', b.fix?.branch ?? ''], people: 'merge-fix' },
+  'autosync-footgun': { args: () => ['--mechanism', 'undo'] },
+  kubectl: { args: () => ['--mechanism', 'undo'], ready: (s, before) => templateOf(s) !== templateOf(before) },
+  'rollouts-canary': { ready: (s) => s.rollout?.phase === 'Paused' },
+  'rollouts-auto-aborted': { ready: (s) => s.rollout?.abort === true },
+  'rollouts-promoted': { ready: (s, before) => s.rollout?.phase === 'Healthy' && s.rollout.stableHash === s.rollout.currentHash && templateOf(s) !== templateOf(before) },
+};
+
+interface Point { readonly scenario: string; readonly command: 'rollback' | 'finish'; readonly kind: string; readonly when: 'before' | 'after' }
+const nameOf = (p: Point) => `${p.scenario} ${p.command} ${p.kind} ${p.when}`;
+/**
+ * `npm test`'s points: one per mechanism other than the Argo CD rollback (crash-campaign.test.ts has
+ * that one's), each crashed right after its action, before the outcome is journaled.
+ */
+const SUBSET = new Set([
+  'kubectl rollback kube.rollout-undo after',
+  'autosync-footgun rollback followup.revert after',
+  'flag rollback flag.off after',
+  'rollouts-canary rollback rollouts.abort after',
+  'roll-forward rollback argocd.sync-fix after',
+]);
+const pick = process.env['REWIND_CRASH_CAMPAIGN'] ?? '';
+/** A pick other than `full` and `ci`: comma-separated substrings of point names. */
+const picks = pick === 'full' || pick === 'ci' ? [] : pick.split(',').map((x) => x.trim()).filter(Boolean);
+/**
+ * CI's stratum (REWIND_CRASH_CAMPAIGN=ci), because every point of every scenario does not fit CI's
+ * budget: every point of each scenario whose mechanism is not the Argo CD rollback (crash-campaign.test.ts
+ * crashes that plan at every point, for each owner kind); for the scenarios that run the Argo CD
+ * rollback and only change how the release behaves (crash-loop, pull failure, a migration, a failed
+ * sync, a moved tag...), the `after` boundary of the steps that behaviour reaches: the rollback,
+ * its wait and the checks.
+ */
+const BEHAVIOUR_STEPS = new Set(['argocd.rollback', 'argocd.wait-healthy', 'verify.digest', 'verify.metrics']);
+const chosen = (p: Point, plainPlan: boolean) => (pick === 'full' ? true : pick === 'ci' ? !plainPlan || (BEHAVIOUR_STEPS.has(p.kind) && p.when === 'after') : picks.length ? picks.some((x) => nameOf(p).includes(x)) : SUBSET.has(nameOf(p)));
+/**
+ * Whether a scenario's reference run is needed: its points are known only after it, so a pick that
+ * names no scenario runs every reference. Refusals are cheap (no points) and always checked.
+ */
+const anyChosen = (s: ScenarioInfo) => {
+  if (pick === 'full' || pick === 'ci' || (s.migration === 'unsafe' && !s.fix)) return true;
+  if (!picks.length) return [...SUBSET].some((n) => n.startsWith(`${s.name} `));
+  const names = (x: string) => SCENARIOS.some((sc) => x === sc.name || x.startsWith(`${sc.name} `));
+  return picks.some((x) => !names(x) || x === s.name || x.startsWith(`${s.name} `));
+};
+
+/** One incident of one scenario on a fresh sandbox, driven through the CLI. */
+async function stage(s: ScenarioInfo) {
+  const sb = await startSandboxProcess({ speed: 20 });
+  const i = incident(sb, s.app);
+  const extra = EXTRA[s.name] ?? {};
+  const before = (await i.status()) as unknown as Status;
+  const b = await i.json<BreakDoc>(['sandbox', 'break', s.app, '--dir', sb.dir, '--scenario', s.name]);
+  assert.equal(b.r.code, 0, b.r.stderr);
+  const ready = extra.ready;
+  if (ready) await i.until(`${s.name} developed`, (st) => ready(st as unknown as Status, before));
+  const args = [s.app, ...(extra.args?.(b.doc) ?? [])];
+  return {
+    sb,
+    i,
+    before,
+    bad: b.doc,
+    args,
+    /** The people's part of the follow-up: the revert (or the fix) merged. */
+    async people(): Promise<void> {
+      if (extra.people === 'merge-fix') {
+        const branch = b.doc.fix?.branch ?? '';
+        const r = await sandboxApi(sb, 'POST', '/api/sandbox/v1/merge', { branch });
+        assert.equal(r.status, 200, `merge ${branch}: ${JSON.stringify(r.body)}`);
+      } else {
+        await i.revert(b.doc.revision ?? '');
+      }
+    },
+    /** The end state the campaign compares. */
+    async shot(runId: string) {
+      const st = (await i.status()) as unknown as Status;
+      const runs = (await i.json<{ runId: string; status: string }[]>(['runs', s.app])).doc;
+      const history = (x: Status) => (typeof x.revision === 'number' ? x.revision : (x.historyId ?? 0));
+      let flag: string | null = null;
+      if (s.flag && st.source) {
+        const text = (await run('git', ['--git-dir', sb.configRepo.path, 'show', `${sb.configRepo.branch}:${st.source.path}/flags.flagd.json`])).stdout;
+        flag = (JSON.parse(text) as { flags: Record<string, { defaultVariant: string }> }).flags[s.flag]?.defaultVariant ?? 'missing';
+      }
+      return {
+        run: runs.find((r) => r.runId === runId)?.status ?? 'missing',
+        automated: st.syncPolicy?.automated ?? null,
+        targetRevision: st.source?.targetRevision ?? null,
+        hold: st.hold ? 'held' : null,
+        added: history(st) - history(before),
+        template: st.workload?.images ?? [],
+        flag,
+        rollout: st.rollout ? { phase: st.rollout.phase, abort: st.rollout.abort } : null,
+      };
+    },
+  };
+}
+type Shot = Awaited<ReturnType<Awaited<ReturnType<typeof stage>>['shot']>>;
+
+const tally = { points: 0, resumed: 0, refusals: 0 };
+const started = Date.now();
+
+describe('crash campaign over every scenario', { concurrency: 1 }, () => {
+  for (const s of SCENARIOS) {
+    if (!anyChosen(s)) continue;
+    test(`${s.name}: the reference run, then every chosen step boundary crashed and resumed`, async (t) => {
+      // The uninterrupted run: its journal gives the crash points, its end the expected state.
+      const ref = await stage(s);
+      let points: Point[] = [];
+      let expected: Shot;
+      let writeHold = -1;
+      let kinds: string[] = [];
+      try {
+        const plan = await ref.i.json<{ decision: string; mechanism: string | null; steps: { kind: string }[] }>(['plan', ...ref.args]);
+        if (plan.doc?.decision !== 'rollback') {
+          // A refusal: rollback refuses too, and nothing was held or changed.
+          assert.equal(plan.r.code, 1, plan.r.stdout + plan.r.stderr);
+          const rb = await ref.i.run(['rollback', ...ref.args, '--yes']);
+          assert.equal(rb.code, 1, rb.stdout + rb.stderr);
+          const st = (await ref.i.status()) as unknown as Status;
+          assert.equal(st.hold, null, 'a refused run holds nothing');
+          assert.deepEqual(st.syncPolicy?.automated, ref.before.syncPolicy?.automated, 'a refused run changes no sync policy');
+          assert.deepEqual((await ref.i.json<unknown[]>(['runs', s.app, '--open'])).doc ?? [], [], 'a refused run is not left open');
+          tally.refusals++;
+          return;
+        }
+        const rb = await ref.i.json<RunDoc>(['rollback', ...ref.args, '--yes', '--timeout', '3m']);
+        assert.ok(rb.doc?.runId, rb.r.stdout + rb.r.stderr);
+        const reached = (d: RunDoc, from = 0) => d.steps.slice(from).filter((x) => x.status !== 'not-executed').map((x) => x.kind);
+        const rollbackKinds = reached(rb.doc);
+        let finishKinds: string[] = [];
+        if (rb.doc.runStatus === 'awaiting-revert') {
+          const pending = rb.doc.steps.findIndex((x) => x.status === 'pending');
+          await ref.people();
+          const fin = await ref.i.json<RunDoc>(['finish', s.app, '--timeout', '3m']);
+          assert.ok(fin.doc?.runId, fin.r.stdout + fin.r.stderr);
+          finishKinds = reached(fin.doc, pending);
+        }
+        expected = await ref.shot(rb.doc.runId);
+        kinds = [...rollbackKinds, ...finishKinds];
+        writeHold = kinds.findIndex((k) => k.endsWith('.write-hold'));
+        const once = new Set<string>();
+        // NOTE: REWIND_FAULT names a kind; a kind that occurs twice is crashed at its first occurrence.
+        points = [
+          ...rollbackKinds.map((kind) => ({ command: 'rollback' as const, kind })),
+          ...finishKinds.map((kind) => ({ command: 'finish' as const, kind })),
+        ]
+          .filter((p) => (once.has(p.kind) ? false : (once.add(p.kind), true)))
+          .flatMap((p) => (['before', 'after'] as const).map((when) => ({ scenario: s.name, ...p, when })))
+          .filter((p) => chosen(p, plan.doc.mechanism === 'argocd-rollback'));
+        const named = points.map(nameOf);
+        const missing = (pick === 'full' || pick === 'ci' ? [] : picks.length ? picks : [...SUBSET]).filter((n) => n.startsWith(`${s.name} `) && !named.some((x) => x.includes(n)));
+        assert.deepEqual(missing, [], `chosen points this scenario's run never reaches (rollback: ${rollbackKinds.join(', ')}; finish: ${finishKinds.join(', ')})`);
+      } finally {
+        await ref.sb.stop();
+      }
+      /** The hold is on Argo CD (or the Deployment) from write-hold's action until release-hold's. */
+      const holdWritten = (p: Point) => {
+        const at = kinds.indexOf(p.kind);
+        if (writeHold < 0 || at < writeHold || (at === writeHold && p.when === 'before')) return false;
+        return !(p.kind.endsWith('.release-hold') && p.when === 'after');
+      };
+
+      for (const p of points) {
+        await t.test(`crash ${p.when} ${p.kind} during ${p.command}`, async () => {
+          tally.points++;
+          const x = await stage(s);
+          try {
+            if (p.command === 'finish') {
+              const rb = await x.i.json<RunDoc>(['rollback', ...x.args, '--yes', '--timeout', '3m']);
+              assert.equal(rb.doc?.runStatus, 'awaiting-revert', rb.r.stdout + rb.r.stderr);
+              await x.people();
+            }
+            const fault = `crash:${p.kind}:${p.when}`;
+            const crashed = await x.i.crash(p.command === 'rollback' ? ['rollback', ...x.args, '--yes', '--timeout', '3m'] : ['finish', s.app, '--yes', '--timeout', '3m'], fault);
+            assert.equal(crashed.signal, 'SIGKILL', `${fault} did not fire: ${crashed.stderr}`);
+
+            const plain = await x.i.run(['rollback', ...x.args, '--yes']);
+            assert.equal(plain.code, 1, `a plain rollback after the crash must be refused: ${plain.stdout}${plain.stderr}`);
+            const held = ((await x.i.status()) as unknown as Status).hold !== null;
+            assert.equal(held, holdWritten(p), held ? 'the hold is written only from write-hold on' : 'the hold is written by then');
+            if (held) {
+              const other = await x.i.run(['rollback', ...x.args, '--yes'], { REWIND_STATE_DIR: await mkdtemp(join(tmpdir(), 'rewind-campaign-other-')) });
+              assert.equal(other.code, 1, 'another state directory is refused by the hold');
+              assert.match(other.stdout + other.stderr, /held by run /);
+            }
+
+            const [open] = (await x.i.json<{ runId: string; status: string }[]>(['runs', s.app, '--open'])).doc;
+            assert.ok(open, 'the crashed run is open');
+            // resume continues the mitigation; a run past it (only follow-up steps left) is finish's.
+            let toFinish = p.command === 'finish';
+            if (p.command === 'rollback') {
+              const resumed = await x.i.json<RunDoc>(['resume', open.runId, '--timeout', '3m']);
+              if (resumed.r.code === 1 && /only the follow-up \(Step 3d\) is left/.test(resumed.r.stderr)) toFinish = true;
+              else {
+                assert.ok(resumed.doc?.runStatus, `resume: ${resumed.r.stdout}${resumed.r.stderr}`);
+                if (resumed.doc.runStatus === 'awaiting-revert') {
+                  await x.people();
+                  toFinish = true;
+                }
+              }
+            }
+            if (toFinish) {
+              let fin = await x.i.json<RunDoc>(['finish', s.app, '--timeout', '3m']);
+              if (fin.doc?.runStatus === 'awaiting-revert' && p.command === 'rollback') {
+                await x.people();
+                fin = await x.i.json<RunDoc>(['finish', s.app, '--timeout', '3m']);
+              }
+              assert.ok(fin.doc?.runStatus, `finish: ${fin.r.stdout}${fin.r.stderr}`);
+            }
+            const end = await x.shot(open.runId);
+            assert.deepEqual(end, expected, 'the crashed-then-resumed run ends as the uninterrupted one');
+            if (expected.run === 'finished') assert.deepEqual(end.automated, x.before.syncPolicy?.automated ?? null, 'auto-sync given back exactly as it was');
+            tally.resumed++;
+          } finally {
+            await x.sb.stop();
+          }
+        });
+      }
+    });
+  }
+  after(() => {
+    process.stderr.write(`scenario crash campaign: ${tally.points} crash points, ${tally.resumed} resumed cleanly, ${tally.refusals} refusals checked, ${Math.round((Date.now() - started) / 1000)} s\n`);
+  });
+});
