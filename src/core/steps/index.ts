@@ -41,6 +41,8 @@ export const stepDefinitions: readonly StepDefinition<unknown>[] = [
   rollouts.rolloutsPromoteFull,
   rollouts.rolloutsRetry,
   rollouts.rolloutsPromote,
+  rollouts.rolloutsWriteHold,
+  rollouts.rolloutsReleaseHold,
   rollForward.rollforwardPreflight,
   rollForward.rollforwardSyncFix,
   rollForward.followupAwaitFixMerged,
