@@ -11,6 +11,7 @@ import type { Plan } from './plan.ts';
 import type { AnalysisRunFact, RolloutFacts, RolloutReplicaSet } from './rollouts/rollout-facts.ts';
 import { FakeFacts } from '../testing/fake-facts.ts';
 import { operatorPlan } from './rollouts/operator-plan.ts';
+import { checkPlanStillValid } from './plan-staleness.ts';
 
 const rs = (name: string, revision: number, image: string, replicas: number): RolloutReplicaSet => ({
   name: `catalog-${name}`, hash: name, revision, replicas, availableReplicas: replicas,
@@ -244,5 +245,37 @@ describe('decision table: Argo Rollouts no GitOps controller manages (gitops: no
   it('already aborted: nothing to do; no older ReplicaSet: refused', () => {
     assert.equal(decide(withRollout(unmanaged(), aborted()), defaultPolicy).decision, 'noop');
     assert.equal(decide(withRollout(unmanaged(), promoted({ replicaSets: [rs('bad', 4, BAD, 5)] })), defaultPolicy).decision, 'refuse');
+  });
+});
+
+describe('a saved Rollout plan (rollback --plan FILE) re-checked against live state', () => {
+  const saved = decide(withRollout(FakeFacts.seed().gitopsNone(), promoted()), defaultPolicy);
+  const stale = (r: RolloutFacts, f: FakeFacts = FakeFacts.seed().gitopsNone()) => checkPlanStillValid(saved, withRollout(f, r));
+
+  it('records the Rollout as the plan saw it', () => {
+    assert.deepEqual(saved.assumptions, { 'rollouts.stableHash': 'bad', 'rollouts.currentHash': 'bad', 'rollouts.phase': 'Healthy', 'rollouts.abort': false, 'rollouts.hold': null });
+    assert.deepEqual(stale(promoted()), []);
+  });
+
+  it('refuses with what changed: hashes, phase, abort, a hold, the target ReplicaSet gone', () => {
+    assert.deepEqual(stale(promoted({ currentHash: 'newer', phase: 'Paused' })), [
+      'the Rollout now updates to another template: current pod hash bad -> newer',
+      'the Rollout\'s phase changed: Healthy -> Paused',
+    ]);
+    assert.deepEqual(stale(promoted({ stableHash: 'good', currentHash: 'good' })), [
+      'the Rollout\'s stable ReplicaSet changed: bad -> good',
+      'the Rollout now updates to another template: current pod hash bad -> good',
+    ]);
+    assert.deepEqual(stale(promoted({ abort: true })), ['the Rollout was aborted since the plan was made']);
+    const hold = { ok: true as const, hold: { runId: '20240101-000000-other', app: 'x', actor: 'sam', host: 'h', at: '2024-01-01T00:00:00Z', badRevision: 'catalog-bad', saved: { syncPolicy: { automated: null } }, state: 'active' as const } };
+    assert.deepEqual(stale(promoted({ hold })), ['the Rollout is now held by run 20240101-000000-other']);
+    assert.deepEqual(stale(promoted({ replicaSets: [rs('bad', 4, BAD, 5)] })), ['the target ReplicaSet catalog-good is gone from rollout catalog (revisionHistoryLimit)']);
+  });
+
+  it('an Argo CD app\'s Rollout plan checks both the Application and the Rollout', () => {
+    const abort = decide(withRollout(FakeFacts.seed(), canary()), defaultPolicy);
+    assert.equal(abort.assumptions['rollouts.phase'], 'Paused');
+    assert.equal(abort.assumptions['argocd.latestHistoryId'], 42);
+    assert.deepEqual(checkPlanStillValid(abort, withRollout(FakeFacts.seed(), canary({ phase: 'Progressing', pauseReasons: [] }))), ['the Rollout\'s phase changed: Paused -> Progressing']);
   });
 });

@@ -119,3 +119,34 @@ test('rollouts-workloadref: rewind undoes the fully promoted bad version through
   assert.equal(after.metadata.annotations?.['rewind.io/hold'], undefined, 'the hold is given back');
   assert.deepEqual(await runningDigests(), goodDigests, 'every Rollout Pod runs the good digest again');
 });
+
+test('rollback --plan FILE: a saved Rollout plan is re-checked against the Rollout as the plan saw it, refused with what changed, then run as saved', async () => {
+  const brk = await cli(['sandbox', 'break', APP, '--dir', sb.dir, '--scenario', 'rollouts-workloadref']);
+  assert.equal(brk.code, 0, brk.stderr + brk.stdout);
+  await until('the bad version fully promoted again', async () => {
+    const [r, d] = await Promise.all([rollout(), deployment()]);
+    return stable(r) && image(d) !== good;
+  });
+  const bad = image(await deployment());
+  const file = `${sb.dir}/indexer-plan.json`;
+  const saved = await cli(['plan', APP, '--save', file]);
+  assert.equal(saved.code, 0, saved.stderr + saved.stdout);
+
+  await kubectl('patch', 'rollout', NAME, '--type', 'merge', '-p', '{"spec":{"paused":true}}');
+  await until('paused by hand', async () => (await rollout()).status.phase === 'Paused');
+  const refused = await cli(['rollback', APP, '--plan', file, '--yes']);
+  assert.equal(refused.code, 1, refused.stdout + refused.stderr);
+  assert.match(refused.stderr, /the saved plan is stale: the Rollout's phase changed: Healthy -> Paused/);
+  assert.equal(image(await deployment()), bad, 'nothing was changed');
+  assert.equal((await rollout()).metadata.annotations?.['rewind.io/hold'], undefined, 'not even the hold');
+
+  await kubectl('patch', 'rollout', NAME, '--type', 'merge', '-p', '{"spec":{"paused":false}}');
+  await until('Healthy again', async () => stable(await rollout()));
+  const r = await cli(['rollback', APP, '--plan', file, '--yes', '-o', 'json']);
+  assert.equal(r.code, 0, r.stderr + r.stdout);
+  const result = parse<RunJson>(r.stdout);
+  assert.equal(result.status, 'rolled-back');
+  assert.deepEqual(result.steps.map((s) => s.status), ['succeeded', 'succeeded', 'succeeded', 'succeeded', 'succeeded', 'skipped', 'succeeded']);
+  assert.equal(image(await deployment()), good);
+  assert.ok(stable(await rollout()));
+});
