@@ -150,3 +150,32 @@ test('rollback --plan FILE: a saved Rollout plan is re-checked against the Rollo
   assert.equal(image(await deployment()), good);
   assert.ok(stable(await rollout()));
 });
+
+test('killed after the hold on the Rollout: another journal is refused by it; abandon --leave marks it, release clears it, and the next rewind may act', async () => {
+  const brk = await cli(['sandbox', 'break', APP, '--dir', sb.dir, '--scenario', 'rollouts-workloadref']);
+  assert.equal(brk.code, 0, brk.stderr + brk.stdout);
+  await until('the bad version fully promoted again', async () => {
+    const [r, d] = await Promise.all([rollout(), deployment()]);
+    return stable(r) && image(d) !== good;
+  });
+  const crashed = await rewind(['rollback', APP, '--yes'], { env: { REWIND_CONFIG: sb.configFile, REWIND_FAULT: 'crash:rollouts.write-hold:after' } });
+  assert.notEqual(crashed.code, 0, 'SIGKILLed after the hold was written');
+  const other = await rewind(['plan', APP], { env: { REWIND_CONFIG: sb.configFile, REWIND_STATE_DIR: `${sb.dir}/other-state` } });
+  assert.equal(other.code, 1, other.stdout + other.stderr);
+  assert.match(other.stdout, /rollout bookstore-platform-acme-books\/search-indexer: held by run \S+ /);
+
+  const [open] = parse<{ runId: string }[]>((await cli(['runs', APP, '--open', '-o', 'json'])).stdout);
+  assert.ok(open);
+  const left = await cli(['abandon', open.runId, '--reason', 'taking it by hand', '--leave', '--yes']);
+  assert.equal(left.code, 0, left.stderr + left.stdout);
+  assert.equal(parse<{ hold: { state: string } | null }>((await cli(['status', APP, '-o', 'json'])).stdout).hold?.state, 'left');
+  const refused = await cli(['plan', APP]);
+  assert.equal(refused.code, 1);
+  assert.match(refused.stdout, /left changed by abandoned run/);
+  const released = await cli(['release', APP]);
+  assert.equal(released.code, 0, released.stderr + released.stdout);
+  assert.match(released.stdout, /gone from rollout bookstore-platform-acme-books\/search-indexer/);
+  const r = await cli(['rollback', APP, '--yes', '-o', 'json']);
+  assert.equal(r.code, 0, r.stderr + r.stdout);
+  assert.equal(image(await deployment()), good);
+});
