@@ -1,7 +1,8 @@
 /**
  * The demos of issue 13, inside `runDemo`'s sandbox: `kubectl` (an app Argo CD does not manage,
  * undone as `kubectl rollout undo` does) and `autosync-footgun` (a plain undo on a self-healed app
- * put back by Argo CD within seconds, shown step by step; then rewind's undo, which sticks).
+ * put back by Argo CD within seconds, shown step by step; then rewind's undo, which sticks); and
+ * issue 17's `rollouts-workloadref` (a kubectl-deployed Rollout undone through its Deployment).
  */
 import { AdapterError } from '../core/errors.ts';
 import type { WorkloadState } from '../core/domain.ts';
@@ -87,4 +88,15 @@ const autosyncFootgunDemo: UndoDemo = async (input) => {
 };
 
 /** The demos this module runs, by scenario name. */
-export const UNDO_DEMOS: Readonly<Record<string, UndoDemo>> = { kubectl: kubectlDemo, 'autosync-footgun': autosyncFootgunDemo };
+/** Issue 17: a kubectl-deployed Rollout whose template lives in a Deployment (workloadRef); the bad build promoted in full. */
+const rolloutsWorkloadRefDemo: UndoDemo = async (input) => {
+  const { ctx, app, opts } = input;
+  const before = mainImage(await watch(ctx, app, 'reading the Rollout', (w) => w.images.length > 0));
+  opts.say(`${app} is an Argo Rollout without Argo CD; its template lives in a Deployment (workloadRef). It runs ${before}`);
+  await input.breakApp('rollouts-workloadref');
+  const broken = await watch(ctx, app, 'the bad build promoted in full', (w) => mainImage(w) !== before && w.updatedReplicas === w.replicas && w.availableReplicas >= w.replicas);
+  opts.say(`the pipeline set ${mainImage(broken)} on the Deployment and the team promoted it in full: every Pod runs it`);
+  return planAndRun(input);
+};
+
+export const UNDO_DEMOS: Readonly<Record<string, UndoDemo>> = { kubectl: kubectlDemo, 'autosync-footgun': autosyncFootgunDemo, 'rollouts-workloadref': rolloutsWorkloadRefDemo };

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { decide } from '../core/decide.ts';
+import { Fact } from '../core/facts.ts';
 import { FakeFacts } from '../testing/fake-facts.ts';
 import { runCliInProcess } from '../testing/cli-in-process.ts';
 
@@ -87,6 +88,35 @@ describe('a saved plan is validated against the step registry before anything ru
     const r = await attempt((p) => (p.version = 1));
     assert.equal(r.code, 2);
     assert.match(r.stderr, /plan\.version is 1; this rewind reads version 2 plans/);
+  });
+});
+
+describe('a saved Argo Rollouts plan is validated the same way', () => {
+  const rs = (hash: string, revision: number, image: string, replicas: number) => ({ name: `catalog-${hash}`, hash, revision, replicas, availableReplicas: replicas, images: [{ container: 'catalog', image }], digests: [] });
+  const rollout = {
+    name: 'catalog', namespace: 'bookstore-platform-acme-books', generation: 4, replicas: 5, abort: false, specPaused: false, pauseReasons: [], strategy: 'canary' as const, steps: [],
+    analysisRuns: [], missingTemplates: [], phase: 'Healthy', stableHash: 'bad', currentHash: 'bad', replicaSets: [rs('good', 3, 'ghcr.io/acme/catalog:1.4.2', 0), rs('bad', 4, 'ghcr.io/acme/catalog:1.5.0', 5)],
+  };
+  const plan = () => JSON.parse(JSON.stringify(decide({ ...FakeFacts.seed().gitopsNone().workloadKind('Rollout').build(), rollout: Fact.of(rollout, 'kubernetes GET') }))) as { app: string; mechanism: string; steps: { kind: string; params: Record<string, unknown> }[] };
+  const attempt = async (edit: (p: ReturnType<typeof plan>) => void) => {
+    const dir = await mkdtemp(join(tmpdir(), 'rewind-plan-'));
+    const p = plan();
+    assert.equal(p.mechanism, 'argo-rollouts');
+    edit(p);
+    await writeFile(join(dir, 'plan.json'), JSON.stringify(p));
+    return cli(['rollback', p.app, '--plan', join(dir, 'plan.json'), '--yes'], dir);
+  };
+
+  it('an undo to a ReplicaSet that is not the plan\'s target', async () => {
+    const r = await attempt((p) => (p.steps.find((s) => s.kind === 'rollouts.undo')!.params['replicaSet'] = 'catalog-other'));
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, /returns to ReplicaSet catalog-other, but the plan's target is catalog-good/);
+  });
+
+  it('the hold released before the undo (phases out of order)', async () => {
+    const r = await attempt((p) => p.steps.splice(1, 0, p.steps.pop()!));
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, /not a plan this rewind can run: plan\.steps\[2\]: a mitigate step after a follow-up step/);
   });
 });
 

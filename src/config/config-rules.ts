@@ -186,12 +186,12 @@ export const insecureOnlyOnLoopback: Rule = (ctx) => {
   check('prometheus', ctx.config.prometheus);
 };
 
-/** `gitops: none` is undone as `kubectl rollout undo` does, which knows Deployments only (a Rollout has its own undo). */
+/**
+ * `gitops: none`: a Deployment is undone as `kubectl rollout undo` does, a Rollout as the Argo
+ * Rollouts plugin does (abort, or undo under a hold on the Rollout); neither has a commit to revert.
+ */
 export const undoNeedsDeployment: Rule = (ctx) => {
   ctx.config.apps.forEach((a, i) => {
-    if (a.gitops === 'none' && a.workload.kind !== 'Deployment') {
-      error(ctx, ['apps', i, 'gitops'], `app ${a.name} has gitops: none, which rewind undoes as kubectl rollout undo does: only a Deployment can be undone that way (a ${a.workload.kind} cannot)`);
-    }
     if (a.gitops === 'none' && a.revert !== undefined) {
       error(ctx, ['apps', i, 'revert'], `app ${a.name} has gitops: none: there is no config repo commit to revert`);
     }

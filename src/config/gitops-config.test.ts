@@ -21,10 +21,10 @@ describe('apps[].gitops and apps[].revert', () => {
     assert.deepEqual(r.errors, []);
     assert.equal(r.config?.apps[0]?.gitops, 'none');
   });
-  it('refuses gitops: none on a Rollout, and a revert policy without a config repo commit to revert', () => {
+  it('accepts gitops: none on a Rollout (the plugin\'s abort and undo), and refuses a revert policy without a config repo commit to revert', () => {
+    assert.deepEqual(parse(config('    workload: { kind: Rollout, name: search }\n    gitops: none\n')).errors, []);
     const r = parse(config('    workload: { kind: Rollout, name: search }\n    gitops: none\n    revert: push\n'));
     assert.deepEqual(r.errors.map((e) => e.message), [
-      'app search has gitops: none, which rewind undoes as kubectl rollout undo does: only a Deployment can be undone that way (a Rollout cannot)',
       'app search has gitops: none: there is no config repo commit to revert',
     ]);
     assert.match(r.errors[0]?.where ?? '', /rewind.yaml:\d+:\d+/);

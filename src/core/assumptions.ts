@@ -7,6 +7,10 @@ import type { Assumptions } from './plan.ts';
  * and the executor's pre-flight compare them with a fresh read; any difference is stale.
  */
 export function observe(facts: Facts): Assumptions {
+  return { ...observeApplication(facts), ...observeRollout(facts) };
+}
+
+function observeApplication(facts: Facts): Assumptions {
   const app = facts.application?.value;
   if (app === undefined) return {};
   return {
@@ -15,6 +19,22 @@ export function observe(facts: Facts): Assumptions {
     'argocd.autoSync': SyncPolicy.isAutoSyncOn(app.syncPolicy),
     'argocd.targetRevision': app.source.targetRevision,
     'argocd.hold': app.hold === undefined ? null : app.hold.ok ? app.hold.hold.runId : 'unreadable',
+  };
+}
+
+/**
+ * An Argo Rollout's plan (abort, undo) is about where its canary stands: which ReplicaSet is
+ * stable and which is current, the phase and abort the controller reported, and who holds it.
+ */
+function observeRollout(facts: Facts): Assumptions {
+  const r = facts.rollout?.value;
+  if (r === undefined) return {};
+  return {
+    'rollouts.stableHash': r.stableHash ?? null,
+    'rollouts.currentHash': r.currentHash ?? null,
+    'rollouts.phase': r.phase ?? null,
+    'rollouts.abort': r.abort,
+    'rollouts.hold': r.hold === undefined ? null : r.hold.ok ? r.hold.hold.runId : 'unreadable',
   };
 }
 
@@ -27,6 +47,11 @@ const describe: Readonly<Record<string, (was: Value | undefined, now: Value | un
   'argocd.autoSync': (_was, now) => `auto-sync was turned ${now === true ? 'on' : 'off'} since the plan was made`,
   'argocd.targetRevision': (was, now) => `spec.source.targetRevision changed: ${show(was)} -> ${show(now)}`,
   'argocd.hold': (_was, now) => (now === null ? 'the hold on the app was released' : `the app is now held by run ${show(now)}`),
+  'rollouts.stableHash': (was, now) => `the Rollout's stable ReplicaSet changed: ${show(was)} -> ${show(now)}`,
+  'rollouts.currentHash': (was, now) => `the Rollout now updates to another template: current pod hash ${show(was)} -> ${show(now)}`,
+  'rollouts.phase': (was, now) => `the Rollout's phase changed: ${show(was)} -> ${show(now)}`,
+  'rollouts.abort': (_was, now) => (now === true ? 'the Rollout was aborted since the plan was made' : 'the Rollout\'s abort was cleared (retried) since the plan was made'),
+  'rollouts.hold': (_was, now) => (now === null ? 'the hold on the Rollout was released' : `the Rollout is now held by run ${show(now)}`),
 };
 
 /** One line per assumption that no longer holds; empty when the plan still holds. */

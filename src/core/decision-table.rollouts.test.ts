@@ -11,6 +11,7 @@ import type { Plan } from './plan.ts';
 import type { AnalysisRunFact, RolloutFacts, RolloutReplicaSet } from './rollouts/rollout-facts.ts';
 import { FakeFacts } from '../testing/fake-facts.ts';
 import { operatorPlan } from './rollouts/operator-plan.ts';
+import { checkPlanStillValid } from './plan-staleness.ts';
 
 const rs = (name: string, revision: number, image: string, replicas: number): RolloutReplicaSet => ({
   name: `catalog-${name}`, hash: name, revision, replicas, availableReplicas: replicas,
@@ -63,8 +64,8 @@ describe('decision table: Argo Rollouts', () => {
   it('without an Argo CD Application the abort goes through the Kubernetes API and nothing follows', () => {
     const plan = decide(withRollout(FakeFacts.seed().gitopsNone(), canary()), defaultPolicy);
     assert.equal(plan.mechanism, 'argo-rollouts');
-    assert.deepEqual(kinds(plan), ['rollouts.abort', 'rollouts.wait-stable', 'verify.digest', 'verify.metrics']);
-    assert.equal((plan.steps[0]?.params as { channel: string }).channel, 'kubernetes');
+    assert.deepEqual(kinds(plan), ['rollouts.write-hold', 'rollouts.abort', 'rollouts.wait-stable', 'verify.digest', 'verify.metrics', 'rollouts.release-hold']);
+    assert.equal((plan.steps[1]?.params as { channel: string }).channel, 'kubernetes');
     assert.ok(plan.reasons.some((r) => /^channel: the Kubernetes API/.test(r)));
   });
 
@@ -162,7 +163,7 @@ describe('the operator\'s retry and promote (rewind rollouts retry|promote)', ()
     assert.match(operatorPlan(withRollout(FakeFacts.seed(), promoted()), 'promote').reasons.join(), /has no update in progress to promote/);
     assert.match(operatorPlan(withRollout(FakeFacts.seed(), aborted()), 'promote').reasons.join(), /it is aborted: retry it first/);
     assert.equal(operatorPlan(withRollout(FakeFacts.seed().openRun('20240101-000000-x', 'awaiting-revert'), aborted()), 'retry').decision, 'refuse');
-    assert.deepEqual(kinds(operatorPlan(withRollout(FakeFacts.seed().gitopsNone(), aborted()), 'retry')), ['rollouts.retry']);
+    assert.deepEqual(kinds(operatorPlan(withRollout(FakeFacts.seed().gitopsNone(), aborted()), 'retry')), ['rollouts.write-hold', 'rollouts.retry', 'rollouts.release-hold']);
   });
 });
 
@@ -209,5 +210,72 @@ describe('a Rollout an earlier rollback brought back', () => {
     const plan = decide(withRollout(FakeFacts.seed(), promoted({ stableHash: 'good', currentHash: 'good', replicaSets: [good, bad] })), defaultPolicy);
     assert.notEqual(plan.mechanism, 'argo-rollouts');
     assert.match(rejected(plan, 'argo-rollouts'), /which an earlier rollback brought back; the previous revision 4 \(catalog-bad\) is newer/);
+  });
+});
+
+describe('decision table: Argo Rollouts no GitOps controller manages (gitops: none)', () => {
+  const unmanaged = () => FakeFacts.seed().gitopsNone();
+  it('a bad version fully promoted is undone under a hold on the Rollout: no self-heal to hold, no revert to wait for', () => {
+    const plan = decide(withRollout(unmanaged(), promoted({ workloadRef: { kind: 'Deployment', name: 'catalog' } })), defaultPolicy);
+    assert.equal(plan.mechanism, 'argo-rollouts');
+    assert.equal(plan.decision, 'rollback');
+    assert.deepEqual(kinds(plan), ['rollouts.write-hold', 'rollouts.undo', 'rollouts.promote-full', 'rollouts.wait-stable', 'verify.digest', 'verify.metrics', 'rollouts.release-hold']);
+    assert.deepEqual(plan.steps[0]?.params, { badRevision: 'catalog-bad' });
+    assert.deepEqual(plan.steps[1]?.params, { replicaSet: 'catalog-good', revision: 3 });
+    assert.deepEqual(plan.steps[2]?.params, { replicaSet: 'catalog-good', channel: 'kubernetes' });
+    assert.match(plan.reasons.join('\n'), /which patches Deployment catalog \(the Rollout's workloadRef/);
+    assert.match(plan.reasons.join('\n'), /no self-heal to hold and no revert to wait for/);
+    assert.match(plan.steps[1]?.title ?? '', /\/spec\/template of Deployment catalog \(the Rollout's workloadRef\)/);
+  });
+
+  it('a bad canary is aborted under the same hold', () => {
+    assert.deepEqual(kinds(decide(withRollout(unmanaged(), canary()), defaultPolicy)), ['rollouts.write-hold', 'rollouts.abort', 'rollouts.wait-stable', 'verify.digest', 'verify.metrics', 'rollouts.release-hold']);
+  });
+
+  it('another run\'s hold on the Rollout, or an open run in this journal: refused, naming it', () => {
+    const hold = { ok: true as const, hold: { runId: '20240101-000000-other', app: 'bookstore-catalog-us-east', actor: 'sam', host: 'laptop', at: '2024-01-01T00:00:00Z', badRevision: 'catalog-bad', saved: { syncPolicy: { automated: null } }, state: 'active' as const } };
+    const held = decide(withRollout(unmanaged(), promoted({ hold })), defaultPolicy);
+    assert.equal(held.decision, 'refuse');
+    assert.match(held.reasons.join('\n'), /rollout bookstore-platform-acme-books\/catalog: .*20240101-000000-other/);
+    const open = decide(withRollout(unmanaged().openRun('20240101-000000-x', 'failed'), canary()), defaultPolicy);
+    assert.equal(open.decision, 'refuse');
+    assert.match(open.reasons.join('\n'), /run 20240101-000000-x of .* is still open/);
+  });
+
+  it('already aborted: nothing to do; no older ReplicaSet: refused', () => {
+    assert.equal(decide(withRollout(unmanaged(), aborted()), defaultPolicy).decision, 'noop');
+    assert.equal(decide(withRollout(unmanaged(), promoted({ replicaSets: [rs('bad', 4, BAD, 5)] })), defaultPolicy).decision, 'refuse');
+  });
+});
+
+describe('a saved Rollout plan (rollback --plan FILE) re-checked against live state', () => {
+  const saved = decide(withRollout(FakeFacts.seed().gitopsNone(), promoted()), defaultPolicy);
+  const stale = (r: RolloutFacts, f: FakeFacts = FakeFacts.seed().gitopsNone()) => checkPlanStillValid(saved, withRollout(f, r));
+
+  it('records the Rollout as the plan saw it', () => {
+    assert.deepEqual(saved.assumptions, { 'rollouts.stableHash': 'bad', 'rollouts.currentHash': 'bad', 'rollouts.phase': 'Healthy', 'rollouts.abort': false, 'rollouts.hold': null });
+    assert.deepEqual(stale(promoted()), []);
+  });
+
+  it('refuses with what changed: hashes, phase, abort, a hold, the target ReplicaSet gone', () => {
+    assert.deepEqual(stale(promoted({ currentHash: 'newer', phase: 'Paused' })), [
+      'the Rollout now updates to another template: current pod hash bad -> newer',
+      'the Rollout\'s phase changed: Healthy -> Paused',
+    ]);
+    assert.deepEqual(stale(promoted({ stableHash: 'good', currentHash: 'good' })), [
+      'the Rollout\'s stable ReplicaSet changed: bad -> good',
+      'the Rollout now updates to another template: current pod hash bad -> good',
+    ]);
+    assert.deepEqual(stale(promoted({ abort: true })), ['the Rollout was aborted since the plan was made']);
+    const hold = { ok: true as const, hold: { runId: '20240101-000000-other', app: 'x', actor: 'sam', host: 'h', at: '2024-01-01T00:00:00Z', badRevision: 'catalog-bad', saved: { syncPolicy: { automated: null } }, state: 'active' as const } };
+    assert.deepEqual(stale(promoted({ hold })), ['the Rollout is now held by run 20240101-000000-other']);
+    assert.deepEqual(stale(promoted({ replicaSets: [rs('bad', 4, BAD, 5)] })), ['the target ReplicaSet catalog-good is gone from rollout catalog (revisionHistoryLimit)']);
+  });
+
+  it('an Argo CD app\'s Rollout plan checks both the Application and the Rollout', () => {
+    const abort = decide(withRollout(FakeFacts.seed(), canary()), defaultPolicy);
+    assert.equal(abort.assumptions['rollouts.phase'], 'Paused');
+    assert.equal(abort.assumptions['argocd.latestHistoryId'], 42);
+    assert.deepEqual(checkPlanStillValid(abort, withRollout(FakeFacts.seed(), canary({ phase: 'Progressing', pauseReasons: [] }))), ['the Rollout\'s phase changed: Paused -> Progressing']);
   });
 });

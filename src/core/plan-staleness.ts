@@ -24,6 +24,11 @@ export function checkPlanStillValid(plan: Plan, facts: Facts): string[] {
     if (entry === undefined) out.push(`the target history ${to.historyId} is gone (trimmed by revisionHistoryLimit)`);
     else if (entry.revision !== to.revision) out.push(`history ${to.historyId} now points at ${shortHash(entry.revision)}, not ${shortHash(to.revision)}`);
   }
+  const rollout = facts.rollout?.value;
+  if (plan.mechanism === 'argo-rollouts' && plan.to?.kind === 'replicaset-revision' && rollout) {
+    const name = plan.to.replicaSet;
+    if (!rollout.replicaSets.some((s) => s.name === name)) out.push(`the target ReplicaSet ${name} is gone from rollout ${rollout.name} (revisionHistoryLimit)`);
+  }
   if (app?.operation?.phase === 'Running') out.push(`an operation is running on ${app.name}`);
   return out;
 }

@@ -198,6 +198,10 @@ export interface ArgoRolloutsControl {
   promote(ref: WorkloadRef, full: boolean): Promise<{ readonly request: string }>;
   /** `spec.template` (of the Rollout, or of its `workloadRef` Deployment) from the ReplicaSet, hash label removed. */
   undoTo(ref: WorkloadRef, replicaSet: string): Promise<{ readonly request: string; readonly outcome: 'rolled-back' | 'skipped' }>;
+  /** rewind's hold on the Rollout (no Application to carry it); RefusedError when another run's hold is there or the Rollout changed while writing. */
+  writeHold(ref: WorkloadRef, hold: Hold): Promise<void>;
+  /** Removes the hold when it is `runId`'s; nothing when there is none; RefusedError when another run's. */
+  clearHold(ref: WorkloadRef, runId: string): Promise<void>;
 }
 
 /** Argo CD resource actions (`argocd app actions run`), checked by Argo CD's RBAC. */

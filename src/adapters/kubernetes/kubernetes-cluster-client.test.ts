@@ -142,6 +142,20 @@ test('a Rollout is read through the custom objects API, pauses included', async 
   });
 });
 
+test('a Rollout with a workloadRef takes the referenced Deployment\'s template, as its controller does (templateref.go)', async () => {
+  const rollout = { metadata: { name: 'catalog', generation: 2 }, spec: { replicas: 2, selector: { matchLabels: { app: 'catalog' } }, workloadRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'catalog-template' } }, status: { phase: 'Healthy', observedGeneration: '2' } };
+  const handler: FakeHandler = (req) => {
+    if (req.path.includes('/rollouts/')) return { status: 200, body: rollout };
+    if (req.path.includes('/deployments/catalog-template')) return { status: 200, body: { ...deployment, metadata: { ...deployment.metadata, name: 'catalog-template' } } };
+    return world(req, 0);
+  };
+  await withCluster(handler, async (server, sleeps) => {
+    const w = await client(server, sleeps).getWorkload({ ...ref, kind: 'Rollout' });
+    assert.deepEqual(w.images, [{ container: 'catalog', image: GOOD }, { container: 'wait-for-db', image: INIT, init: true }]);
+    assert.ok(server.requests.some((r) => r.path.startsWith(`/apis/apps/v1/namespaces/${NS}/deployments/catalog-template`)));
+  });
+});
+
 test('a missing Deployment is a NotFoundError naming it and the context', async () => {
   await withCluster(world, async (server, sleeps) => {
     await assert.rejects(

@@ -18,7 +18,8 @@ import { AdapterError, ConfigError, NotFoundError } from '../../core/errors.ts';
 import type { ClusterClient } from '../../core/ports.ts';
 import { kubeError } from './kubernetes-errors.ts';
 import { toLabelSelectorString, type LabelSelector } from './label-selector.ts';
-import { deploymentSelector, fromDeployment, fromRollout, rolloutSelector } from './kubernetes-workload.ts';
+import { deploymentSelector, fromDeployment, fromRollout, rolloutSelector, withWorkloadTemplate, workloadRefName } from './kubernetes-workload.ts';
+import { ObjectSerializer } from '@kubernetes/client-node/dist/gen/models/ObjectSerializer.js';
 
 export interface KubernetesClusterClientOptions {
   /** The kubeconfig context to use (`--context`). */
@@ -99,7 +100,12 @@ export function createKubernetesClusterClient(options: KubernetesClusterClientOp
           cfg,
         ) as Promise<unknown>,
       );
-      return fromRollout(ref, r, await listPods(ref, rolloutSelector(r), opts.signal));
+      // A Rollout with a workloadRef has no template of its own: the controller reads the Deployment's (rollout/templateref.go).
+      const workload = workloadRefName(r);
+      const resolved = workload === undefined ? r : withWorkloadTemplate(r, ObjectSerializer.serialize(await get(`read deployment ${workload} (workloadRef of ${describe(ref)})`, () => notFoundError({ ...ref, kind: 'Deployment', name: workload }, o.context), opts.signal, (cfg) =>
+        apps.readNamespacedDeployment({ name: workload, namespace: ref.namespace }, cfg),
+      ), 'V1Deployment', ''));
+      return fromRollout(ref, resolved, await listPods(ref, rolloutSelector(resolved), opts.signal));
     },
   };
 }

@@ -78,6 +78,25 @@ export function fromRollout(ref: WorkloadRef, json: unknown, pods: readonly V1Po
   });
 }
 
+/** The Deployment a Rollout's `spec.workloadRef` names, when it carries no template of its own. */
+export function workloadRefName(rollout: unknown): string | undefined {
+  const spec = obj(obj(rollout)['spec']);
+  const ref = obj(spec['workloadRef']);
+  if (str(ref['kind']) !== 'Deployment' || Object.keys(obj(spec['template'])).length > 0) return undefined;
+  return str(ref['name']);
+}
+
+/**
+ * The Rollout as its controller sees it (argo-rollouts `rollout/templateref.go` Resolve): the
+ * referenced Deployment's template, and its selector when the Rollout names none.
+ */
+export function withWorkloadTemplate(rollout: unknown, deployment: unknown): unknown {
+  const r = obj(rollout);
+  const spec = obj(r['spec']);
+  const d = obj(obj(deployment)['spec']);
+  return { ...r, spec: { ...spec, template: d['template'], ...(spec['selector'] === undefined ? { selector: d['selector'] } : {}) } };
+}
+
 export function rolloutSelector(json: unknown): LabelSelector | undefined {
   const selector = obj(obj(obj(json)['spec'])['selector']);
   const matchLabels = obj(selector['matchLabels']);

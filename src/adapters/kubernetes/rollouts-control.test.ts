@@ -100,3 +100,22 @@ test('undo: /spec/template replaced with the ReplicaSet\'s, the hash label remov
     assert.match(r.request, workloadRef ? /deployments\/catalog-template .*workloadRef/ : /rollouts\/catalog \(json\) replace \/spec\/template/);
   }
 });
+
+test('the hold on a Rollout (gitops: none): a JSON patch of the annotations guarded by the resourceVersion read; another run\'s hold and a concurrent write refuse', async () => {
+  const hold = { runId: '20260101-000000-abcd', app: 'search', actor: 'sam', host: 'laptop', at: '2026-01-01T00:00:00Z', badRevision: 'catalog-b', saved: { syncPolicy: { automated: null } }, state: 'active' as const };
+  const rollout = { metadata: { name: 'catalog', resourceVersion: '41', annotations: { team: 'search' } }, spec: {} };
+  const { server, ro } = await control((req) => (req.method === 'GET' ? { status: 200, body: rollout } : { status: 200, body: rollout }));
+  await ro.writeHold(ref, hold);
+  assert.deepEqual(sent(server)[1], {
+    method: 'PATCH', path: RO_PATH, type: 'application/json-patch+json',
+    body: [{ op: 'test', path: '/metadata/resourceVersion', value: '41' }, { op: 'replace', path: '/metadata/annotations', value: { team: 'search', 'rewind.io/hold': JSON.stringify(hold) } }],
+  });
+
+  const other = { ...rollout, metadata: { ...rollout.metadata, annotations: { 'rewind.io/hold': JSON.stringify({ ...hold, runId: '20260101-000000-other' }) } } };
+  const held = await control(() => ({ status: 200, body: other }));
+  await assert.rejects(held.ro.writeHold(ref, hold), /20260101-000000-other/);
+  assert.equal(held.server.requests.filter((r) => r.method === 'PATCH').length, 0, 'nothing written over another run\'s hold');
+
+  const raced = await control((req) => (req.method === 'GET' ? { status: 200, body: rollout } : { status: 422, body: { kind: 'Status', code: 422, reason: 'Invalid', message: 'the server rejected our request due to an error in our request' } }));
+  await assert.rejects(raced.ro.writeHold(ref, hold), /changed while rewind wrote its hold/);
+});

@@ -9,7 +9,8 @@ import { AppsV1Api, CoreV1Api, CustomObjectsApi, type KubeConfig, type V1Replica
 import { timedCall } from './request-options.ts';
 import { ObjectSerializer } from '@kubernetes/client-node/dist/gen/models/ObjectSerializer.js';
 import type { WorkloadRef } from '../../core/domain.ts';
-import { NotFoundError } from '../../core/errors.ts';
+import { AdapterError, NotFoundError, RefusedError } from '../../core/errors.ts';
+import { describeHold, heldBy, HOLD_ANNOTATION, readHold, type Hold } from '../../core/hold.ts';
 import type { ArgoRolloutsControl } from '../../core/ports.ts';
 import { loadKubeConfig } from './kubernetes-cluster-client.ts';
 import { toLabelSelectorString } from './label-selector.ts';
@@ -83,7 +84,38 @@ export function createKubernetesArgoRollouts(options: KubernetesRolloutsOptions)
     }
   }
 
+  /** JSON patch of the annotations, guarded by a `test` of the resourceVersion read (as the Deployment's hold in kubernetes-rollout-control.ts). */
+  async function setHold(ref: WorkloadRef, runId: string, hold: Hold | undefined): Promise<void> {
+    const rollout = (await call(`get rollout ${ref.name}`, missing('rollout', ref), (cfg) => custom.getNamespacedCustomObject(rolloutArgs(ref), cfg))) as Json;
+    const meta = (rollout['metadata'] ?? {}) as { annotations?: Record<string, string>; resourceVersion?: string };
+    const annotations = meta.annotations ?? {};
+    const raw = annotations[HOLD_ANNOTATION];
+    if (raw !== undefined) {
+      const reading = readHold(raw);
+      if (!heldBy(reading, runId)) throw new RefusedError(`rollout ${ref.namespace}/${ref.name}: ${describeHold(reading, new Date().toISOString())}`);
+    }
+    if (hold === undefined && raw === undefined) return;
+    const next: Record<string, string> = { ...annotations };
+    if (hold) next[HOLD_ANNOTATION] = JSON.stringify(hold);
+    else delete next[HOLD_ANNOTATION];
+    const body = [
+      { op: 'test', path: '/metadata/resourceVersion', value: meta.resourceVersion ?? '' },
+      { op: meta.annotations ? 'replace' : 'add', path: '/metadata/annotations', value: next },
+    ];
+    try {
+      await call(hold ? 'write the hold' : 'clear the hold', missing('rollout', ref), (cfg) => custom.patchNamespacedCustomObject({ ...rolloutArgs(ref), body }, cfg), undefined, 'application/json-patch+json');
+    } catch (e) {
+      if (e instanceof AdapterError && (e.status === 422 || e.status === 409 || e.status === 400)) {
+        throw new RefusedError(`rollout ${ref.namespace}/${ref.name} changed while rewind wrote its hold: read it again`, { cause: e });
+      }
+      throw e;
+    }
+  }
+
   return {
+    writeHold: (ref, hold) => setHold(ref, hold.runId, hold),
+    clearHold: (ref, runId) => setHold(ref, runId, undefined),
+
     async read(ref, opts = {}) {
       const signal = opts.signal;
       const rollout = (await call(`get rollout ${ref.name}`, missing('rollout', ref), (cfg) => custom.getNamespacedCustomObject(rolloutArgs(ref), cfg), signal)) as Json;

@@ -5,6 +5,7 @@
  * labels `rollouts-pod-template-hash`, `rollout-type`, `step-index` are upstream's
  * (`pkg/apis/rollouts/v1alpha1/types.go` DefaultRolloutUniqueLabelKey, `utils/analysis`).
  */
+import { HOLD_ANNOTATION, readHold } from '../../core/hold.ts';
 import type { AnalysisMetricResult, AnalysisRunFact, AnalysisTemplateFact, RolloutArg, RolloutFacts, RolloutImage, RolloutReplicaSet, RolloutStep, TemplateMetric, TemplateRef } from '../../core/rollouts/rollout-facts.ts';
 
 type Json = Record<string, unknown>;
@@ -183,6 +184,7 @@ export function toRolloutFacts(o: RolloutObjects): RolloutFacts {
     analysisArgs: args.filter((a, i) => args.findIndex((b) => b.name === a.name) === i),
     missingTemplates: missing,
     ...optional('invalidSpec', invalid ? str(invalid['message']) ?? 'InvalidSpec' : undefined),
+    ...optional('hold', str(obj(meta['annotations'])[HOLD_ANNOTATION]) !== undefined ? readHold(str(obj(meta['annotations'])[HOLD_ANNOTATION]) ?? '') : undefined),
   };
 }
 

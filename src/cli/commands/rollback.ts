@@ -30,7 +30,8 @@ export async function run(ctx: CommandContext): Promise<number> {
     app: name,
     ...(mechanism ?? saved?.mechanism ? { mechanism: mechanism ?? saved?.mechanism ?? '' } : {}),
     ...(flagBool(ctx, 'no-revert') ? { noRevert: true } : {}),
-    ...(saved?.to?.kind === 'argocd-history' ? { to: saved.to.historyId } : saved?.to?.kind === 'replicaset-revision' && saved.to.historyId === null ? { to: saved.to.replicaSetRevision } : to !== undefined ? { to } : {}),
+    // A Rollout plan's target is the Rollout's ReplicaSet, not a revision to ask for: it is re-planned as it stands and compared.
+    ...(saved?.to?.kind === 'argocd-history' ? { to: saved.to.historyId } : saved?.to?.kind === 'replicaset-revision' && saved.to.historyId === null && saved.mechanism !== 'argo-rollouts' ? { to: saved.to.replicaSetRevision } : to !== undefined ? { to } : {}),
     ...(alertAt ? { alertAt } : {}),
     ...(flagString(ctx, 'fix') ?? (saved?.to?.kind === 'fix-revision' ? saved.to.ref : undefined) ? { fix: flagString(ctx, 'fix') ?? (saved?.to?.kind === 'fix-revision' ? saved.to.ref : '') } : {}),
   });

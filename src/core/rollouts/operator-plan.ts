@@ -27,6 +27,7 @@ export function operatorPlan(facts: Facts, action: OperatorAction): Plan {
   if (w.kind !== 'Rollout' || !r) return refuse(`${facts.app.name}'s workload is ${w.kind === 'Rollout' ? 'an Argo Rollout rewind could not read' : `a ${w.kind}, not an Argo Rollout`}`);
   const blockers = [
     ...(app?.hold ? [describeHold(app.hold, facts.now)] : []),
+    ...(r?.hold ? [`rollout ${w.namespace}/${w.name}: ${describeHold(r.hold, facts.now)}`] : []),
     ...(facts.openRuns?.value ?? []).map((o) => `run ${o.runId} of ${facts.app.name} is still open (${o.status}, started ${age(o.startedAt, facts.now)} ago): \`rewind resume ${o.runId}\` or \`rewind abandon ${o.runId}\``),
   ];
   if (blockers.length) return refuse(...blockers);
@@ -47,7 +48,12 @@ export function operatorPlan(facts: Facts, action: OperatorAction): Plan {
         act,
         makeStep(argocd.argocdReleaseHold, { title: `Release the hold on ${app.name}`, target: `argocd app ${app.name}`, checks: ['no rewind.io/hold annotation'], evidence: [] }, {}),
       ]
-    : [act];
+    : [
+        // No Application (gitops: none): the hold goes on the Rollout.
+        makeStep(ro.rolloutsWriteHold, { title: 'Hold the Rollout while the action runs', target: at, checks: ['metadata.annotations["rewind.io/hold"] names this run'], evidence: [] }, { badRevision: canary.name }),
+        act,
+        makeStep(ro.rolloutsReleaseHold, { title: 'Release the hold on the Rollout', target: at, checks: ['no rewind.io/hold annotation'], evidence: [] }, {}),
+      ];
   return deepFreeze<Plan>({
     ...base,
     decision: 'rollback',

@@ -4,6 +4,7 @@
  * canary (with their images), why it is paused, and what its AnalysisRuns measured. Pure data;
  * the kubernetes adapter fills it (`adapters/kubernetes/rollouts-reader.ts`).
  */
+import type { HoldReading } from '../hold.ts';
 
 export interface RolloutImage {
   readonly container: string;
@@ -139,6 +140,8 @@ export interface RolloutFacts {
   readonly missingTemplates: readonly string[];
   /** `status.conditions[type=InvalidSpec]` message, when present. */
   readonly invalidSpec?: string;
+  /** rewind's hold on the Rollout itself (`rewind.io/hold`), written when no Argo CD Application carries it. */
+  readonly hold?: HoldReading;
 }
 
 /** Where the Rollout stands, as the runbook distinguishes it. */

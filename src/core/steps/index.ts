@@ -42,6 +42,8 @@ export const stepDefinitions: readonly StepDefinition<unknown>[] = [
   rollouts.rolloutsPromoteFull,
   rollouts.rolloutsRetry,
   rollouts.rolloutsPromote,
+  rollouts.rolloutsWriteHold,
+  rollouts.rolloutsReleaseHold,
   rollForward.rollforwardPreflight,
   rollForward.rollforwardSyncFix,
   rollForward.followupAwaitFixMerged,

@@ -72,6 +72,33 @@ export const rolloutsPromoteFull = defineStep({
 });
 
 /**
+ * A Rollout no GitOps controller manages has no Application to annotate: the hold (core/hold.ts,
+ * the same `rewind.io/hold` format) goes on the Rollout, so a second rewind on any host refuses
+ * while this run is open. The undo patches the template (or the workloadRef Deployment), never
+ * the Rollout's annotations, so the hold stays through it.
+ */
+export const rolloutsWriteHold = defineStep({
+  kind: 'rollouts.write-hold',
+  phase: 'mitigate',
+  params: S.object({ badRevision: S.string() }),
+  ports: ['rollouts'],
+  expectedSeconds: 1,
+  failure: 'refused',
+  holds: (_p, plan) => `the hold annotation on rollout ${plan.workload.namespace}/${plan.workload.name}`,
+});
+
+/** The run's last step on a Rollout it held. */
+export const rolloutsReleaseHold = defineStep({
+  kind: 'rollouts.release-hold',
+  phase: 'follow-up',
+  params: S.object({}),
+  ports: ['rollouts'],
+  expectedSeconds: 1,
+  failure: 'system',
+  releases: ['rollouts.write-hold'],
+});
+
+/**
  * The plugin's `retry` (argo-rollouts `cmd/retry/retry.go`: `status.abort=false`, subresource
  * first) or Argo CD's `retry` action: an aborted update starts its canary steps again.
  */

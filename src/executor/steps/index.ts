@@ -5,7 +5,7 @@ import { argocdRollback, preflight, verifyDigest, waitHealthy } from './rollback
 import { verifyMetrics } from './verify-metrics-step.ts';
 import { kubePreflight, kubeReleaseHold, kubeRolloutUndo, kubeWaitRollout, kubeWriteHold } from './kube-undo-steps.ts';
 import { revert } from './revert-steps.ts';
-import { rolloutsAbort, rolloutsPromote, rolloutsPromoteFull, rolloutsRetry, rolloutsUndo, rolloutsWaitStable } from './rollouts-steps.ts';
+import { rolloutsAbort, rolloutsPromote, rolloutsPromoteFull, rolloutsReleaseHold, rolloutsRetry, rolloutsUndo, rolloutsWaitStable, rolloutsWriteHold } from './rollouts-steps.ts';
 import { awaitFixMerged, rollForwardPreflight, rollForwardSyncFix } from './roll-forward-steps.ts';
 import { flagOff, flagWaitApplied } from './flag-steps.ts';
 import { downMigration, snapshotSchema } from './db-steps.ts';
@@ -42,6 +42,8 @@ export const stepHandlers: readonly StepHandler<unknown>[] = [
   rolloutsPromoteFull,
   rolloutsRetry,
   rolloutsPromote,
+  rolloutsWriteHold,
+  rolloutsReleaseHold,
   rollForwardPreflight,
   rollForwardSyncFix,
   awaitFixMerged,

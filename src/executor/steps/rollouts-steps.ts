@@ -1,4 +1,5 @@
 import { RefusedError } from '../../core/errors.ts';
+import { describeHold, heldBy } from '../../core/hold.ts';
 import type { ArgoRolloutsControl } from '../../core/ports.ts';
 import type { RolloutFacts } from '../../core/rollouts/rollout-facts.ts';
 import * as ro from '../../core/steps/rollouts-steps.ts';
@@ -116,4 +117,28 @@ export const rolloutsPromote = handle(ro.rolloutsPromote, async (params, ctx) =>
   const action = params.full ? 'promote-full' : r.pauseReasons.length > 0 || r.specPaused ? 'resume' : 'skip-current-step';
   const sent = await viaChannel(ctx, params.channel, action, () => control(ctx).promote(ref, params.full));
   return StepOutcome.succeeded(`rollout '${ref.name}' ${params.full ? 'fully promoted' : 'promoted'}`, ...sent);
+});
+
+/** The hold goes on the Rollout: there is no Application to carry it. */
+export const rolloutsWriteHold = handle(ro.rolloutsWriteHold, async (params, ctx) => {
+  const ref = ctx.plan.workload;
+  const r = await control(ctx).read(ref, { signal: ctx.signal });
+  const now = ctx.clock.now().toISOString();
+  if (heldBy(r.hold, ctx.runId)) return StepOutcome.skipped(`already held by this run (${ctx.runId})`);
+  if (r.hold) return StepOutcome.failedAs('refused', `rollout ${ref.namespace}/${ref.name}: ${describeHold(r.hold, now)}`);
+  if (ctx.dryRun) return StepOutcome.skipped(`dry run: would hold rollout ${ref.name} for this run`);
+  await control(ctx).writeHold(ref, {
+    runId: ctx.runId, app: ctx.plan.app, actor: ctx.actor, host: ctx.host, at: now, ...(ctx.reason ? { reason: ctx.reason } : {}),
+    badRevision: params.badRevision, saved: { syncPolicy: { automated: null } }, state: 'active',
+  });
+  return StepOutcome.succeeded(`held rollout ${ref.namespace}/${ref.name} for run ${ctx.runId} (${ctx.actor}@${ctx.host}): other rewinds refuse to act on it until this run ends`);
+});
+
+export const rolloutsReleaseHold = handle(ro.rolloutsReleaseHold, async (_params, ctx) => {
+  const ref = ctx.plan.workload;
+  const r = await control(ctx).read(ref, { signal: ctx.signal });
+  if (!r.hold) return StepOutcome.skipped(`rollout ${ref.name} carries no hold`);
+  if (ctx.dryRun) return StepOutcome.skipped('dry run: would release the hold');
+  await control(ctx).clearHold(ref, ctx.runId);
+  return StepOutcome.succeeded(`released the hold on rollout ${ref.namespace}/${ref.name}`);
 });

@@ -224,3 +224,33 @@ test('workloadRef: the template comes from the Deployment; a missing AnalysisTem
   assert.deepEqual([replicasOf(c.rsByImage('catalog:8')), replicasOf(c.rsByImage('catalog:7'))], [1, 4]);
   assert.equal(c.ro().metadata.annotations?.['rollout.argoproj.io/workload-generation'], '2');
 });
+
+test('workloadRef: a Rollout that also carries a template is InvalidSpec; scaleDown onsuccess scales the Deployment to 0 once revision 1 is Healthy, and only then', () => {
+  const c = cluster();
+  withTemplate(c);
+  c.registry.create(DEPLOYMENTS, NS, { metadata: { name: 'catalog' }, spec: { replicas: 3, selector: { matchLabels: { app: 'catalog' } }, template: { metadata: { labels: { app: 'catalog' } }, spec: { containers: [{ name: 'catalog', image: 'catalog:7' }] } } } });
+  const ref = { apiVersion: 'apps/v1', kind: 'Deployment', name: 'catalog', scaleDown: 'onsuccess' as const };
+  c.registry.create(ROLLOUTS, NS, { metadata: { name: 'catalog' }, spec: { ...spec(), workloadRef: ref } });
+  c.until('InvalidSpec', () => c.ro().status?.phase === 'Degraded');
+  assert.equal(c.ro().status!.message, 'InvalidSpec: template must be empty for workload reference rollout');
+  const deployment = (): Deployment => c.registry.get(DEPLOYMENTS, NS, 'catalog') as Deployment;
+  assert.equal(deployment().spec.replicas, 3, 'an invalid Rollout scales nothing');
+
+  const s = spec();
+  delete s.template;
+  const r = c.ro();
+  c.registry.update(ROLLOUTS, NS, 'catalog', { ...r, spec: { ...s, workloadRef: ref } });
+  c.until('revision 1 progressing', () => (c.ro().status?.availableReplicas ?? 0) > 0);
+  assert.equal(deployment().spec.replicas, 3, 'not before the Rollout is Healthy');
+  c.until('healthy, then the Deployment at 0', () => c.ro().status?.phase === 'Healthy' && deployment().spec.replicas === 0);
+  assert.equal(c.ro().status?.workloadObservedGeneration, '1', 'the Deployment generation resolved, for Argo CD\'s health check');
+
+  // Revision 2 comes from the Deployment's template; the Deployment stays at 0 (nothing scales it back).
+  const d = deployment();
+  const template = structuredClone(d.spec.template);
+  template.spec!.containers![0]!.image = 'catalog:8';
+  c.registry.update(DEPLOYMENTS, NS, 'catalog', { ...d, spec: { ...d.spec, template } });
+  c.until('catalog:8 paused at 20%', () => c.ro().status?.phase === 'Paused');
+  assert.equal(deployment().spec.replicas, 0);
+  assert.equal(c.ro().status?.workloadObservedGeneration, String(deployment().metadata.generation ?? 0));
+});

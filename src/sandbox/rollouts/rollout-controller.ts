@@ -19,8 +19,10 @@
  * - `rollout/analysis.go`: in `rollout-analysis.ts`; the ReplicaSets' side of `sync.go`, `canary.go`
  *   and `restart.go`: in `rollout-replicasets.ts`.
  * - `utils/replicaset/canary.go` via `canary-replicas.ts`; `rolloututil.go` via `phase.ts`.
- * - `workloadRef`: the template comes from the referenced Deployment, and the Rollout records the
- *   Deployment's generation (`rollout.argoproj.io/workload-generation`, `workloadObservedGeneration`).
+ * - `workloadRef` (`rollout/templateref.go`): the template comes from the referenced Deployment (a
+ *   Rollout that also carries a template is InvalidSpec), the Rollout records the Deployment's
+ *   generation (`rollout.argoproj.io/workload-generation`), and `scaleDown` scales the Deployment
+ *   (`scaleDownWorkload`). The selector is not resolved from the Deployment: the Rollout names it.
  *
  * Not modelled: blue-green (the Rollout is reported InvalidSpec), traffic routers, experiments,
  * `setCanaryScale`, `dynamicStableScale`, `scaleDownDelaySeconds`, the progress deadline, and
@@ -249,8 +251,33 @@ function finish(registry: ClusterRegistry, ro: Rollout, prev: RolloutStatus, sta
   // Go's omitempty: false booleans are not written.
   for (const key of ['abort', 'controllerPause', 'promoteFull'] as const) if (!status[key]) delete status[key];
   status.observedGeneration = String(ro.metadata.generation ?? 1);
+  // sync.go persistRolloutStatus: the Deployment generation this pass resolved (Argo CD's health waits for it).
+  const workloadGeneration = ro.spec.workloadRef ? ro.metadata.annotations?.[WORKLOAD_GENERATION] : undefined;
+  if (workloadGeneration !== undefined) status.workloadObservedGeneration = workloadGeneration;
+  else delete status.workloadObservedGeneration;
   Object.assign(status, calculateRolloutPhase(ro.spec, status));
   writeStatus(registry, ro, status);
+  scaleDownWorkload(registry, ro, prev, revision);
+}
+
+/**
+ * `workloadRef.scaleDown` (rollout/sync.go `syncRolloutStatusCanary` and rollout/replicaset.go
+ * `reconcileNewReplicaSet`, via rollout/scale_utils.go `scaleDeployment`): only while the Rollout
+ * is at revision 1, i.e. the migration from the Deployment. `onsuccess` scales it to 0 once the
+ * Rollout was Healthy; `progressively` by the Rollout's ready Pods, to 0 once Healthy; `never`
+ * (the default) leaves the Deployment's own Pods running next to the Rollout's.
+ */
+function scaleDownWorkload(registry: ClusterRegistry, ro: Rollout, prev: RolloutStatus, revision: string): void {
+  const ref = ro.spec.workloadRef;
+  const mode = ref?.scaleDown ?? 'never';
+  if (!ref?.name || revision !== '1' || mode === 'never') return;
+  let target: number;
+  if (prev.phase === 'Healthy') target = 0;
+  else if (mode === 'progressively') target = Math.max(0, (ro.spec.replicas ?? 1) - (prev.readyReplicas ?? 0));
+  else return;
+  const d = registry.store.get(DEPLOYMENTS, ro.metadata.namespace, ref.name) as Deployment | undefined;
+  if (!d || (d.spec.replicas ?? 1) === target) return;
+  registry.update(DEPLOYMENTS, ro.metadata.namespace, ref.name, { ...d, spec: { ...d.spec, replicas: target } });
 }
 
 function writeStatus(registry: ClusterRegistry, ro: Rollout, status: RolloutStatus): void {
@@ -297,6 +324,8 @@ function resolveTemplate(registry: ClusterRegistry, ro: Rollout): { template: Po
     if (!ro.spec.template) throw new InvalidSpec("Rollout has missing field '.spec.template'");
     return { template: ro.spec.template };
   }
+  // rollout/templateref.go Resolve: a Rollout that names a workload must not carry its own template.
+  if (ro.spec.template && Object.keys(ro.spec.template).length > 0) throw new InvalidSpec('template must be empty for workload reference rollout');
   if (ref.kind !== 'Deployment' || (ref.apiVersion ?? 'apps/v1') !== 'apps/v1') throw new InvalidSpec(`workloadRef ${ref.apiVersion ?? ''}/${ref.kind ?? ''} is not supported by the rewind sandbox (apps/v1 Deployment only)`);
   const d = registry.store.get(DEPLOYMENTS, ro.metadata.namespace, ref.name ?? '') as Deployment | undefined;
   if (!d) throw new InvalidSpec(`The Rollout "${ro.metadata.name}" is invalid: spec.workloadRef.name: Invalid value: "${ref.name ?? ''}": deployments.apps "${ref.name ?? ''}" not found`);

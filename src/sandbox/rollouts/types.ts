@@ -47,7 +47,7 @@ export interface RolloutSpec {
   replicas?: number;
   selector?: LabelSelector;
   template?: PodTemplate;
-  workloadRef?: { apiVersion?: string; kind?: string; name?: string };
+  workloadRef?: { apiVersion?: string; kind?: string; name?: string; scaleDown?: 'never' | 'onsuccess' | 'progressively' };
   minReadySeconds?: number;
   revisionHistoryLimit?: number;
   paused?: boolean;

@@ -22,6 +22,7 @@ import { shipFlag } from '../flags/ship-flag.ts';
 import { SEARCH_BAD_RELEASE, shipSearch, UNMANAGED_APP } from './unmanaged.ts';
 import { MIGRATIONS as WORLD_MIGRATIONS } from './migrations.ts';
 import type { SandboxPostgres } from '../postgres/embedded.ts';
+import { INDEXER_BAD_RELEASE, shipIndexer, UNMANAGED_ROLLOUT_APP } from './unmanaged-rollout.ts';
 
 export interface CiDeps {
   readonly repo: ConfigRepo;
@@ -221,6 +222,12 @@ export function ciRoutes(deps: CiDeps): Route[] {
           // Its pipeline runs kubectl set image; nothing goes through git or Argo CD.
           const { image } = await shipSearch(deps.kubeFor(UNMANAGED_APP.region), SEARCH_BAD_RELEASE);
           return { app: UNMANAGED_APP.name, scenario: 'kubectl', image, version: SEARCH_BAD_RELEASE, behaviour: 'crash-loop', deployed: true };
+        }
+        if ((body as { app?: unknown } | undefined)?.app === UNMANAGED_ROLLOUT_APP.name && deps.kubeFor) {
+          // kubectl set image on the referenced Deployment, then the team's promote --full: no git, no Argo CD.
+          const realTimeout = Math.max(deps.clock.toRealMs(180_000), 60_000);
+          const { image, promoted } = await shipIndexer(deps.kubeFor(UNMANAGED_ROLLOUT_APP.region), (ms) => deps.clock.sleep(ms), realTimeout);
+          return { app: UNMANAGED_ROLLOUT_APP.name, scenario: 'rollouts-workloadref', image, version: INDEXER_BAD_RELEASE, behaviour: 'slow', deployed: promoted, rollout: { action: 'promote-full', paused: false } };
         }
         const app = appFrom(body);
         const scenario = scenarioFrom(body);

@@ -11,6 +11,7 @@ import { stringify } from 'yaml';
 import { NAMESPACE, REGIONS, WORLD_APPS, workloadOf } from './bookstore.ts';
 import { REGISTRY_HOST } from './images.ts';
 import { UNMANAGED_APP } from './unmanaged.ts';
+import { UNMANAGED_ROLLOUT_APP } from './unmanaged-rollout.ts';
 import { FLAGS_CONFIGMAP, FLAGS_FILE, SLOW_FEATURE } from '../flags/flag-files.ts';
 
 export interface ClientFiles {
@@ -95,7 +96,9 @@ export function rewindYaml(i: ClientFileInputs, files: { kubeconfig: string; arg
       ...(i.databaseUrl ? { database: { urlFile: `./db/${a.name}.url` } } : {}),
     })),
     // The search team's Deployment: no Argo CD Application, so rewind undoes it as kubectl would.
-    { name: UNMANAGED_APP.name, cluster: UNMANAGED_APP.region, namespace: NAMESPACE, workload: { kind: 'Deployment', name: UNMANAGED_APP.service }, gitops: 'none', severity: 'P2' }],
+    { name: UNMANAGED_APP.name, cluster: UNMANAGED_APP.region, namespace: NAMESPACE, workload: { kind: 'Deployment', name: UNMANAGED_APP.service }, gitops: 'none', severity: 'P2' },
+    // The search indexer's Rollout (workloadRef to its Deployment), applied with kubectl: no Argo CD either.
+    { name: UNMANAGED_ROLLOUT_APP.name, cluster: UNMANAGED_ROLLOUT_APP.region, namespace: NAMESPACE, workload: { kind: 'Rollout', name: UNMANAGED_ROLLOUT_APP.workload }, gitops: 'none', severity: 'P2' }],
   };
   return `# Written by \`rewind sandbox up\`: the sandbox's clusters, Argo CD and config repo.\n${stringify(doc)}`;
 }

@@ -145,6 +145,8 @@ export const IMAGE_REGISTRY: readonly ImageBuild[] = [
   build('search', '0.7.0', 'good', 'healthy'),
   build('search', '0.7.1', 'good', 'healthy'),
   build('search', '0.8.0', 'bad', 'crash-loop', { regression: 'panics at start: the new index format needs a reindex' }),
+  // The search indexer's Rollout (world/unmanaged-rollout.ts): a release that runs, gets Ready, and is bad.
+  build('search', '0.8.1', 'bad', 'slow', { regression: 'index merges block queries: searches time out' }),
 ];
 
 export function imageByDigest(digest: string): ImageBuild | undefined {

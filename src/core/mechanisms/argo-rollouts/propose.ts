@@ -2,11 +2,12 @@ import { runningRevision, shortHash } from '../../domain.ts';
 import { GitOpsFacts, type Facts } from '../../facts.ts';
 import type { LastKnownGood } from '../../last-known-good.ts';
 import type { PlanTarget } from '../../plan.ts';
-import { canaryWeightOf, imagesOf, situationOf, type RolloutReplicaSet } from '../../rollouts/rollout-facts.ts';
+import { canaryWeightOf, imagesOf, situationOf, type RolloutFacts, type RolloutReplicaSet } from '../../rollouts/rollout-facts.ts';
 import { whyNoAutoRollback } from '../../rollouts/why-no-auto-rollback.ts';
+import { age, describeHold, heldBy } from '../../hold.ts';
 import { Proposal, type Mechanism } from '../mechanism.ts';
 import { revertMode } from '../revert-step.ts';
-import { abortedSteps, abortSteps, templateWarnings, undoSteps, type Channel } from './steps.ts';
+import { abortedSteps, abortSteps, templateWarnings, undoSteps, unmanagedUndoSteps, type Channel } from './steps.ts';
 
 /** Pre-flight answers that stop a Rollout action as much as an Argo CD rollback. */
 const BLOCKING_CHECKS = new Set(['open-run', 'schema', 'operation']);
@@ -31,7 +32,7 @@ export const argoRollouts: Mechanism = {
     if (situation.kind === 'unknown') return Proposal.decline(`${name}: ${situation.reason}`);
     if (facts.app.gitops !== 'none' && !GitOpsFacts.is(facts)) return Proposal.decline(`${facts.app.name} is deployed by Argo CD but its Application was not read`);
 
-    const refusals = checks.filter((c) => BLOCKING_CHECKS.has(c.check.id)).flatMap((c) => c.refusals);
+    const refusals = [...checks.filter((c) => BLOCKING_CHECKS.has(c.check.id)).flatMap((c) => c.refusals), ...unmanagedBlockers(facts, r)];
     const warnings = checks.flatMap((c) => c.warnings);
     // The Argo CD rollback's own concerns (a paused workload blocks its rollout, auto-sync undoes it) do not apply to an abort.
     const abortWarnings = checks.filter((c) => !ROLLBACK_ONLY_CHECKS.has(c.check.id)).flatMap((c) => c.warnings);
@@ -95,7 +96,22 @@ export const argoRollouts: Mechanism = {
     if (previous.createdAt && current.createdAt && previous.createdAt > current.createdAt) {
       return Proposal.decline(`${name} runs ${current.name} (revision ${current.revision}), which an earlier rollback brought back; the previous revision ${previous.revision} (${previous.name}) is newer: undoing to it would ship what was rolled away from`);
     }
-    if (!GitOpsFacts.is(facts) || bad === undefined) return Proposal.decline(`${name} is fully promoted; rewind undoes Rollouts only for Argo CD apps (the git revert must follow)`);
+    if (!GitOpsFacts.is(facts) || bad === undefined) {
+      // No GitOps controller: nothing puts the bad template back and no git has to agree; the undo is the whole fix.
+      if (refusals.length > 0) return { kind: 'refuse', to, reasons: refusals, warnings };
+      return {
+        kind: 'plan',
+        to,
+        steps: unmanagedUndoSteps({ facts, policy, rollout: r, source, stable: previous, from: current, channel, revert: undefined }),
+        reasons: [
+          `${name} is fully promoted to ${current.name} (revision ${current.revision}): undo to ${previous.name} (revision ${previous.revision}), the plugin's undo${r.workloadRef ? `, which patches ${r.workloadRef.kind} ${r.workloadRef.name} (the Rollout's workloadRef: the template lives there)` : ''}`,
+          `${facts.app.name} has no GitOps controller (gitops: none): nothing puts the bad template back, so there is no self-heal to hold and no revert to wait for; the hold goes on the Rollout`,
+          channelWhy,
+          `why Argo Rollouts did not roll back by itself: ${why}`,
+        ],
+        warnings: [...warnings, ...templateWarnings(facts, r, previous)],
+      };
+    }
     const changed = facts.diagnosis?.value.kinds ?? [];
     const imageOnly = changed.length > 0 && changed.every((k) => k === 'image-digest' || k === 'image-tag');
     if (!imageOnly) {
@@ -125,4 +141,19 @@ function targetOf(facts: Facts, lkg: LastKnownGood | null, rs: RolloutReplicaSet
   const rendered = [...(facts.targetImages?.value ?? [])].sort();
   const same = lkg?.ok === true && rendered.length > 0 && rendered.length === images.length && rendered.every((x, i) => x === images[i]);
   return { kind: 'replicaset-revision', replicaSetRevision: Math.max(1, rs.revision), replicaSet: rs.name, revision: same ? lkg.entry.revision : '', historyId: same ? lkg.entry.id : null };
+}
+
+/**
+ * Without an Application, pre-flight does not run: the Rollout's own hold and this journal's open
+ * runs of the app are checked here (as rollout-undo does for a Deployment).
+ */
+function unmanagedBlockers(facts: Facts, r: RolloutFacts): string[] {
+  const out: string[] = [];
+  if (r.hold) out.push(`rollout ${r.namespace}/${r.name}: ${describeHold(r.hold, facts.now)}`);
+  if (GitOpsFacts.is(facts)) return out;
+  for (const o of facts.openRuns?.value ?? []) {
+    if (heldBy(r.hold, o.runId)) continue;
+    out.push(`run ${o.runId} of ${facts.app.name} is still open (${o.status}, started ${age(o.startedAt, facts.now)} ago). Next: rewind resume ${o.runId}, or end it: rewind abandon ${o.runId} --reason TEXT --restore|--leave`);
+  }
+  return out;
 }

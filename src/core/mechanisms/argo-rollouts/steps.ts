@@ -84,6 +84,17 @@ function hold(facts: GitOpsFacts, bad: string, step: Step): PlanStep {
   }, { badRevision: bad, saved: { syncPolicy: app.syncPolicy } });
 }
 
+/** No Application to carry the hold (`gitops: none`): it goes on the Rollout, naming what ran when the plan was made. */
+function rolloutHold(facts: Facts, running: RolloutReplicaSet, step: Step): { write: PlanStep; release: PlanStep } {
+  return {
+    write: step(ro.rolloutsWriteHold, {
+      title: 'Hold the Rollout: an annotation naming this run, so no other rewind acts on it', target: at(facts),
+      checks: ['metadata.annotations["rewind.io/hold"] names this run'], evidence: [],
+    }, { badRevision: running.name }),
+    release: step(ro.rolloutsReleaseHold, { title: 'Release the hold on the Rollout', target: at(facts), checks: ['no rewind.io/hold annotation'], evidence: [] }, {}),
+  };
+}
+
 /** A canary in progress is bad: abort (spec untouched, self-heal has nothing to fight), verify, make git agree. */
 export function abortSteps(input: RolloutPlanInput & { canary: RolloutReplicaSet; bad: string | undefined }): PlanStep[] {
   const { facts, canary, stable, channel } = input;
@@ -95,7 +106,10 @@ export function abortSteps(input: RolloutPlanInput & { canary: RolloutReplicaSet
     evidence: [{ claim: `canary ${canary.name} (revision ${canary.revision}) runs ${imagesOf(canary).join(', ')}`, source: input.source }],
   }, { canaryHash: canary.hash, stableReplicaSet: stable.name, channel });
   const bad = input.bad;
-  if (!GitOpsFacts.is(facts) || bad === undefined) return [abort, ...verifySteps(input, step)];
+  if (!GitOpsFacts.is(facts) || bad === undefined) {
+    const h = rolloutHold(facts, canary, step);
+    return [h.write, abort, ...verifySteps(input, step), h.release];
+  }
   return [hold(facts, bad, step), abort, ...verifySteps(input, step), ...gitAgrees({ ...input, facts, bad }, step, undefined)];
 }
 
@@ -111,15 +125,13 @@ export function abortedSteps(input: RolloutPlanInput & { facts: GitOpsFacts; bad
  * the saved sync policy given back.
  */
 export function undoSteps(input: RolloutPlanInput & { facts: GitOpsFacts; bad: string; from: RolloutReplicaSet }): PlanStep[] {
-  const { facts, stable, bad, channel } = input;
+  const { facts, bad } = input;
   const step = stepMaker(input.policy);
   const app = facts.application.value;
   const appTarget = `argocd app ${app.name}`;
   const saved = app.syncPolicy;
   const autoOn = SyncPolicy.isAutoSyncOn(saved);
   const policyEvidence: Evidence = { claim: `spec.syncPolicy.automated = ${JSON.stringify(saved.automated)}`, source: facts.application.source };
-  const window = input.rollout.rollbackWindow;
-  const where = input.rollout.workloadRef ? `Deployment ${input.rollout.workloadRef.name} (the Rollout's workloadRef)` : `the Rollout`;
   const steps: PlanStep[] = [hold(facts, bad, step)];
   if (autoOn) {
     steps.push(step(argocd.argocdDisableAutoSync, {
@@ -127,7 +139,30 @@ export function undoSteps(input: RolloutPlanInput & { facts: GitOpsFacts; bad: s
       checks: ['auto-sync is off', 'the saved policy is journaled for the follow-up'], evidence: [policyEvidence],
     }, { saved }));
   }
-  steps.push(
+  steps.push(...undoAndPromote(input, step), ...verifySteps(input, step));
+  const restore = autoOn
+    ? step(argocd.argocdRestoreSyncPolicy, { title: `Restore the saved sync policy (${argocd.describePolicy(saved)})`, target: appTarget, checks: ['spec.syncPolicy.automated is exactly what the run saved'], evidence: [policyEvidence] }, { saved })
+    : step(argocd.argocdSyncToBranch, { title: `Sync to the head of ${app.source.targetRevision} (the saved policy is manual)`, target: appTarget, checks: ['the sync is accepted'], evidence: [policyEvidence] }, { trackedBranch: app.source.targetRevision });
+  steps.push(...gitAgrees(input, step, restore));
+  return steps;
+}
+
+/**
+ * Fully promoted, no GitOps controller (`gitops: none`): the same undo and promotion, under a hold
+ * on the Rollout. Nothing puts the bad template back, so there is no self-heal to hold and no git
+ * to make agree.
+ */
+export function unmanagedUndoSteps(input: RolloutPlanInput & { from: RolloutReplicaSet }): PlanStep[] {
+  const step = stepMaker(input.policy);
+  const h = rolloutHold(input.facts, input.from, step);
+  return [h.write, ...undoAndPromote(input, step), ...verifySteps(input, step), h.release];
+}
+
+function undoAndPromote(input: RolloutPlanInput & { from: RolloutReplicaSet }, step: Step): PlanStep[] {
+  const { facts, stable, channel } = input;
+  const window = input.rollout.rollbackWindow;
+  const where = input.rollout.workloadRef ? `Deployment ${input.rollout.workloadRef.name} (the Rollout's workloadRef)` : `the Rollout`;
+  return [
     step(ro.rolloutsUndo, {
       title: `Undo to ${stable.name} (revision ${stable.revision}): /spec/template of ${where} from the ReplicaSet, as \`kubectl argo rollouts undo --to-revision=${stable.revision}\``,
       target: at(facts),
@@ -142,13 +177,7 @@ export function undoSteps(input: RolloutPlanInput & { facts: GitOpsFacts; bad: s
       checks: ['status.promoteFull = true, or skipped when already stable'],
       evidence: [],
     }, { replicaSet: stable.name, channel }),
-    ...verifySteps(input, step),
-  );
-  const restore = autoOn
-    ? step(argocd.argocdRestoreSyncPolicy, { title: `Restore the saved sync policy (${argocd.describePolicy(saved)})`, target: appTarget, checks: ['spec.syncPolicy.automated is exactly what the run saved'], evidence: [policyEvidence] }, { saved })
-    : step(argocd.argocdSyncToBranch, { title: `Sync to the head of ${app.source.targetRevision} (the saved policy is manual)`, target: appTarget, checks: ['the sync is accepted'], evidence: [policyEvidence] }, { trackedBranch: app.source.targetRevision });
-  steps.push(...gitAgrees(input, step, restore));
-  return steps;
+  ];
 }
 
 /** The app's own verify.metrics when it has them; else the Rollout's AnalysisTemplates, aimed at `stable`. */
