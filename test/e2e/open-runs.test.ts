@@ -83,8 +83,9 @@ describe('open runs and the hold', () => {
     assert.equal(second.code, 1);
     assert.match(second.stdout + second.stderr, /held by run \S+ .*rewind finish bookstore-catalog-us-east/);
     const theirs = join(await mkdtemp(join(tmpdir(), 'rewind-their-config-')), 'rewind.yaml');
-    const cfg = parse(await readFile(sb.configFile, 'utf8')) as { clusters: { kubeconfig: string }[]; argocd: { tokenFile: string; caFile: string }; configRepo: { path: string }; prometheus?: { tokenFile: string; caFile: string } };
+    const cfg = parse(await readFile(sb.configFile, 'utf8')) as { clusters: { kubeconfig: string }[]; apps: { database?: { urlFile?: string } }[]; argocd: { tokenFile: string; caFile: string }; configRepo: { path: string }; prometheus?: { tokenFile: string; caFile: string } };
     for (const c of cfg.clusters) c.kubeconfig = resolve(sb.dir, c.kubeconfig);
+    for (const a of cfg.apps) if (a.database?.urlFile) a.database.urlFile = resolve(sb.dir, a.database.urlFile);
     cfg.argocd.tokenFile = resolve(sb.dir, cfg.argocd.tokenFile);
     cfg.argocd.caFile = resolve(sb.dir, cfg.argocd.caFile);
     if (cfg.prometheus) {

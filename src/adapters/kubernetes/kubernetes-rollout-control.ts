@@ -16,7 +16,8 @@ import { AppsV1Api, type V1Deployment, type V1PodTemplateSpec, type V1ReplicaSet
 import { timedCall } from './request-options.ts';
 import { ObjectSerializer } from '@kubernetes/client-node/dist/gen/models/ObjectSerializer.js';
 import type { WorkloadRef } from '../../core/domain.ts';
-import { AdapterError, NotFoundError, RefusedError } from '../../core/errors.ts';
+import { NotFoundError, RefusedError } from '../../core/errors.ts';
+import { retryOnConflict } from './retry-on-conflict.ts';
 import { describeHold, heldBy, HOLD_ANNOTATION, readHold, type Hold } from '../../core/hold.ts';
 import type { RolloutControl } from '../../core/ports.ts';
 import { chooseUndoTarget, PAUSED_MESSAGE, skippedMessage, type ReplicaSetRevision, type RolloutHistory } from '../../core/rollout-history.ts';
@@ -115,6 +116,10 @@ export function createKubernetesRolloutControl(options: KubernetesRolloutControl
 
   /** JSON patch of the annotations, guarded by a `test` of the resourceVersion read: a concurrent writer makes it fail. */
   async function setHold(ref: WorkloadRef, runId: string, hold: Hold | undefined): Promise<void> {
+    await retryOnConflict(() => setHoldOnce(ref, runId, hold), (e) => new RefusedError(`deployment ${ref.namespace}/${ref.name} changed while rewind wrote its hold, 5 times: read it again`, { cause: e }));
+  }
+
+  async function setHoldOnce(ref: WorkloadRef, runId: string, hold: Hold | undefined): Promise<void> {
     const d = await readDeployment(ref);
     const annotations = d.metadata?.annotations ?? {};
     const raw = annotations[HOLD_ANNOTATION];
@@ -126,17 +131,10 @@ export function createKubernetesRolloutControl(options: KubernetesRolloutControl
     const next: Record<string, string> = { ...annotations };
     if (hold) next[HOLD_ANNOTATION] = JSON.stringify(hold);
     else delete next[HOLD_ANNOTATION];
-    try {
-      await patch(ref, hold ? 'write the hold' : 'clear the hold', [
-        { op: 'test', path: '/metadata/resourceVersion', value: d.metadata?.resourceVersion ?? '' },
-        { op: d.metadata?.annotations ? 'replace' : 'add', path: '/metadata/annotations', value: next },
-      ]);
-    } catch (e) {
-      if (e instanceof AdapterError && (e.status === 422 || e.status === 409 || e.status === 400)) {
-        throw new RefusedError(`deployment ${ref.namespace}/${ref.name} changed while rewind wrote its hold: read it again`, { cause: e });
-      }
-      throw e;
-    }
+    await patch(ref, hold ? 'write the hold' : 'clear the hold', [
+      { op: 'test', path: '/metadata/resourceVersion', value: d.metadata?.resourceVersion ?? '' },
+      { op: d.metadata?.annotations ? 'replace' : 'add', path: '/metadata/annotations', value: next },
+    ]);
   }
 
   return {

@@ -119,3 +119,22 @@ test('the hold on a Rollout (gitops: none): a JSON patch of the annotations guar
   const raced = await control((req) => (req.method === 'GET' ? { status: 200, body: rollout } : { status: 422, body: { kind: 'Status', code: 422, reason: 'Invalid', message: 'the server rejected our request due to an error in our request' } }));
   await assert.rejects(raced.ro.writeHold(ref, hold), /changed while rewind wrote its hold/);
 });
+
+test('the hold survives a controller\'s status write between the read and the patch (RetryOnConflict), and sees a hold written in between', async () => {
+  const hold = { runId: '20260101-000000-abcd', app: 'search', actor: 'sam', host: 'laptop', at: '2026-01-01T00:00:00Z', badRevision: 'catalog-b', saved: { syncPolicy: { automated: null } }, state: 'active' as const };
+  const rollout = (rv: string, annotations: Record<string, string> = {}) => ({ metadata: { name: 'catalog', resourceVersion: rv, annotations }, spec: {} });
+  let patches = 0;
+  const status = await control((req) => {
+    if (req.method === 'GET') return { status: 200, body: rollout(patches === 0 ? '41' : '42') };
+    return ++patches === 1 ? { status: 422, body: { kind: 'Status', code: 422, reason: 'Invalid', message: 'test operation failed' } } : { status: 200, body: rollout('43') };
+  });
+  await status.ro.writeHold(ref, hold);
+  const sentPatches = sent(status.server).filter((r) => r.method === 'PATCH') as { body: { value: unknown }[] }[];
+  assert.deepEqual(sentPatches.map((p) => p.body[0]?.value), ['41', '42'], 'read again, guarded by the new resourceVersion');
+
+  let reads = 0;
+  const theirs = JSON.stringify({ ...hold, runId: '20260101-000000-other' });
+  const raced = await control((req) => (req.method === 'GET' ? { status: 200, body: ++reads === 1 ? rollout('41') : rollout('42', { 'rewind.io/hold': theirs }) } : { status: 422, body: { kind: 'Status', code: 422, reason: 'Invalid', message: 'test operation failed' } }));
+  await assert.rejects(raced.ro.writeHold(ref, hold), /20260101-000000-other/);
+  assert.equal(raced.server.requests.filter((r) => r.method === 'PATCH').length, 1, 'the second attempt saw the other run\'s hold and wrote nothing');
+});

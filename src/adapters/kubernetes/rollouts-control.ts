@@ -9,7 +9,8 @@ import { AppsV1Api, CoreV1Api, CustomObjectsApi, type KubeConfig, type V1Replica
 import { timedCall } from './request-options.ts';
 import { ObjectSerializer } from '@kubernetes/client-node/dist/gen/models/ObjectSerializer.js';
 import type { WorkloadRef } from '../../core/domain.ts';
-import { AdapterError, NotFoundError, RefusedError } from '../../core/errors.ts';
+import { NotFoundError, RefusedError } from '../../core/errors.ts';
+import { retryOnConflict } from './retry-on-conflict.ts';
 import { describeHold, heldBy, HOLD_ANNOTATION, readHold, type Hold } from '../../core/hold.ts';
 import type { ArgoRolloutsControl } from '../../core/ports.ts';
 import { loadKubeConfig } from './kubernetes-cluster-client.ts';
@@ -86,6 +87,10 @@ export function createKubernetesArgoRollouts(options: KubernetesRolloutsOptions)
 
   /** JSON patch of the annotations, guarded by a `test` of the resourceVersion read (as the Deployment's hold in kubernetes-rollout-control.ts). */
   async function setHold(ref: WorkloadRef, runId: string, hold: Hold | undefined): Promise<void> {
+    await retryOnConflict(() => setHoldOnce(ref, runId, hold), (e) => new RefusedError(`rollout ${ref.namespace}/${ref.name} changed while rewind wrote its hold, 5 times: read it again`, { cause: e }));
+  }
+
+  async function setHoldOnce(ref: WorkloadRef, runId: string, hold: Hold | undefined): Promise<void> {
     const rollout = (await call(`get rollout ${ref.name}`, missing('rollout', ref), (cfg) => custom.getNamespacedCustomObject(rolloutArgs(ref), cfg))) as Json;
     const meta = (rollout['metadata'] ?? {}) as { annotations?: Record<string, string>; resourceVersion?: string };
     const annotations = meta.annotations ?? {};
@@ -102,14 +107,7 @@ export function createKubernetesArgoRollouts(options: KubernetesRolloutsOptions)
       { op: 'test', path: '/metadata/resourceVersion', value: meta.resourceVersion ?? '' },
       { op: meta.annotations ? 'replace' : 'add', path: '/metadata/annotations', value: next },
     ];
-    try {
-      await call(hold ? 'write the hold' : 'clear the hold', missing('rollout', ref), (cfg) => custom.patchNamespacedCustomObject({ ...rolloutArgs(ref), body }, cfg), undefined, 'application/json-patch+json');
-    } catch (e) {
-      if (e instanceof AdapterError && (e.status === 422 || e.status === 409 || e.status === 400)) {
-        throw new RefusedError(`rollout ${ref.namespace}/${ref.name} changed while rewind wrote its hold: read it again`, { cause: e });
-      }
-      throw e;
-    }
+    await call(hold ? 'write the hold' : 'clear the hold', missing('rollout', ref), (cfg) => custom.patchNamespacedCustomObject({ ...rolloutArgs(ref), body }, cfg), undefined, 'application/json-patch+json');
   }
 
   return {
