@@ -90,7 +90,7 @@ test('the CI cannot push while git is down; git-up brings validation, comparison
   assert.match(brk.body.message, /repository not found/);
   const up = await rewind(['sandbox', 'fault', 'git-up', '--dir', sb.dir, '-o', 'json']);
   assert.equal(up.code, 0, up.stderr);
-  assert.deepEqual(JSON.parse(up.stdout), { git: 'up', metrics: 'up' });
+  assert.deepEqual(JSON.parse(up.stdout), { git: 'up', metrics: 'up', argocdApi: 'up' });
   assert.match(await git(sb.configRepo.path, ['rev-parse', 'main']), /^[0-9a-f]{40}$/);
   const patch = await mergePatch(sb, CATALOG, { spec: { syncPolicy: { automated: { enabled: true } } } });
   assert.equal(patch.status, 200, JSON.stringify(patch.body));
