@@ -31,11 +31,10 @@ const SAVED = { prune: true, selfHeal: true, enabled: true };
 
 interface Point { readonly app: string; readonly command: 'rollback' | 'finish'; readonly kind: string; readonly when: 'before' | 'after' }
 const name = (p: Point) => `${p.app.replace(/^bookstore-/, '')} ${p.command} ${p.kind} ${p.when}`;
+/** `npm test`'s points (kept few for its 15-minute budget: each app's reference run costs as much as several points); .ci/run runs them all. */
 const SUBSET = new Set([
-  'catalog-us-east rollback argocd.write-hold after', 'catalog-us-east rollback argocd.disable-auto-sync after', 'catalog-us-east rollback argocd.rollback after',
-  'catalog-us-east rollback verify.metrics after', 'catalog-us-east finish argocd.restore-sync-policy before',
-  'payments-eu-west rollback argocd.hold-owner after', 'orders-eu-west finish argocd.restore-owner before',
-  'catalog-eu-west rollback argocd.pin-target-revision after',
+  'catalog-us-east rollback argocd.write-hold after', 'catalog-us-east rollback argocd.rollback after', 'catalog-us-east finish argocd.restore-sync-policy before',
+  'payments-eu-west rollback argocd.hold-owner after', 'catalog-eu-west rollback argocd.pin-target-revision after',
 ]);
 /** REWIND_CRASH_CAMPAIGN: `full` for every point, or a substring of "app command kind when" to pick some. */
 const pick = process.env['REWIND_CRASH_CAMPAIGN'] ?? '';

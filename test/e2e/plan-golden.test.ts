@@ -7,7 +7,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import type { SandboxState } from '../../src/sandbox/state.ts';
+import type { SandboxProcess } from '../../src/testing/sandbox-process.ts';
+
+type SandboxState = SandboxProcess['state'];
 import { rewind } from './cli.ts';
 
 /**

@@ -35,7 +35,7 @@ test('writes kubeconfig, a 0600 token, the CA, a 0600 docker config.json and a r
   assert.equal(cfg.configRepo.path, './ops-config-repo', 'the operator\'s clone, whose origin is the repo Argo CD tracks');
   assert.deepEqual(cfg.registries, [{ host: 'ghcr.io', url: sb.state.urls.registry, caFile: './ca.crt' }]);
   assert.equal(cfg.dockerConfig, './docker-config.json');
-  assert.equal(cfg.apps.length, 8, 'six Bookstore apps, the catalog canary (a Rollout) and search (no Argo CD)');
+  assert.equal(cfg.apps.length, 9, 'six Bookstore apps, the catalog canary (a Rollout), search (no Argo CD) and the search indexer (a Rollout no Argo CD manages)');
   // The catalog canary app names its Argo Rollout as its workload.
   assert.deepEqual(cfg.apps.find((a: { name: string }) => a.name === 'bookstore-catalog-canary-us-east')?.workload, { kind: 'Rollout', name: 'catalog-canary' });
   assert.deepEqual(cfg.apps.find((a: { name: string }) => a.name === 'bookstore-search-us-east'), { name: 'bookstore-search-us-east', cluster: 'us-east', namespace: 'bookstore-platform-acme-books', workload: { kind: 'Deployment', name: 'search' }, gitops: 'none', severity: 'P2' });
