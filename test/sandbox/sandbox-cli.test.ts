@@ -50,6 +50,8 @@ test('writes kubeconfig, a 0600 token, the CA, a 0600 docker config.json and a r
     slackChannel: '#bookstore-platform-status',
     // Issue 14: the flag its Pods evaluate from the ConfigMap the overlay generates.
     flags: [{ key: 'catalog.new-search', provider: 'flagd', gates: ['key:SEARCH_BACKEND'], flagd: { file: 'apps/catalog/us-east/flags.flagd.json', configMap: 'catalog-flags' } }],
+    // Issue 15: its database by reference, a 0600 file the sandbox writes, never the URL.
+    database: { urlFile: './db/bookstore-catalog-us-east.url' },
   });
 });
 
