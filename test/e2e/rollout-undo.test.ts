@@ -13,6 +13,7 @@ import { after, before, describe, test } from 'node:test';
 import { promisify } from 'node:util';
 import { startSandboxProcess, type SandboxProcess } from '../../src/testing/sandbox-process.ts';
 import { rewind } from './cli.ts';
+import { until } from '../../src/testing/until.ts';
 
 const NS = 'bookstore-platform-acme-books';
 const SEARCH = 'bookstore-search-us-east';
@@ -53,21 +54,6 @@ const forge = (path: string, body: unknown): Promise<{ status: number; body: unk
     req.on('error', reject);
     req.end(JSON.stringify(body));
   });
-/** Waits (real time, polling) on a condition the sandbox reaches on its own clock. */
-async function until<T>(what: string, check: () => Promise<T | false | undefined>, tries = 240): Promise<T> {
-  let last: unknown;
-  for (let i = 0; i < tries; i++) {
-    try {
-      const v = await check();
-      if (v) return v;
-      last = v;
-    } catch (e) {
-      last = e;
-    }
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  assert.fail(`${what}: ${String(last)}`);
-}
 const rolledOut = (d: DeploymentJson): boolean => d.status.observedGeneration >= d.metadata.generation && d.status.updatedReplicas === d.spec.replicas && d.status.availableReplicas === d.spec.replicas && d.status.replicas === d.spec.replicas;
 
 before(async () => {

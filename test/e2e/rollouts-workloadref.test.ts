@@ -13,6 +13,7 @@ import { after, before, test } from 'node:test';
 import { promisify } from 'node:util';
 import { startSandboxProcess, type SandboxProcess } from '../../src/testing/sandbox-process.ts';
 import { rewind } from './cli.ts';
+import { until } from '../../src/testing/until.ts';
 
 const NS = 'bookstore-platform-acme-books';
 const APP = 'bookstore-search-indexer-us-east';
@@ -39,21 +40,6 @@ const step = (doc: { steps: StepJson[] }, kind: string): StepJson => {
   assert.ok(s, `no ${kind} step in ${doc.steps.map((x) => x.kind).join(', ')}`);
   return s;
 };
-/** Waits (real time, polling) on a condition the sandbox reaches on its own clock. */
-async function until<T>(what: string, check: () => Promise<T | false | undefined>, tries = 240): Promise<T> {
-  let last: unknown;
-  for (let i = 0; i < tries; i++) {
-    try {
-      const v = await check();
-      if (v) return v;
-      last = v;
-    } catch (e) {
-      last = e;
-    }
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  assert.fail(`${what}: ${String(last)}`);
-}
 const stable = (r: RolloutJson): boolean => r.status.phase === 'Healthy' && r.status.stableRS === r.status.currentPodHash && r.status.workloadObservedGeneration === r.metadata.annotations?.['rollout.argoproj.io/workload-generation'];
 /** The digests the Rollout's Pods run (the Deployment's own Pods, if any, carry no rollouts hash). */
 async function runningDigests(): Promise<string[]> {

@@ -13,6 +13,7 @@ import { after, before, test } from 'node:test';
 import { promisify } from 'node:util';
 import { startSandboxProcess, type SandboxProcess } from '../../src/testing/sandbox-process.ts';
 import { rewind } from './cli.ts';
+import { until } from '../../src/testing/until.ts';
 
 const NS = 'bookstore-platform-acme-books';
 const APP = 'bookstore-catalog-canary-us-east';
@@ -54,21 +55,6 @@ const sandboxApi = (method: string, path: string, body: unknown): Promise<number
     req.on('error', reject);
     req.end(JSON.stringify(body));
   });
-/** Waits (real time, polling) on a condition the sandbox reaches on its own clock. */
-async function until<T>(what: string, check: () => Promise<T | false | undefined>, tries = 240): Promise<T> {
-  let last: unknown;
-  for (let i = 0; i < tries; i++) {
-    try {
-      const v = await check();
-      if (v) return v;
-      last = v;
-    } catch (e) {
-      last = e;
-    }
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  assert.fail(`${what}: ${String(last)}`);
-}
 const breakWith = async (scenario: string): Promise<void> => {
   const r = await cli(['sandbox', 'break', APP, '--dir', sb.dir, '--scenario', scenario]);
   assert.equal(r.code, 0, r.stderr + r.stdout);

@@ -14,6 +14,7 @@ import { after, before, describe, test } from 'node:test';
 import { promisify } from 'node:util';
 import { startSandboxProcess, type SandboxProcess } from '../../src/testing/sandbox-process.ts';
 import { rewind } from './cli.ts';
+import { until } from '../../src/testing/until.ts';
 
 const NS = 'bookstore-platform-acme-books';
 const CATALOG = 'bookstore-catalog-us-east';
@@ -70,21 +71,6 @@ const argocdGet = (path: string): Promise<string> =>
     req.end();
   });
 const fault = async (name: string): Promise<void> => assert.equal((await sandboxPost('/api/sandbox/v1/fault', { fault: name })).status, 200);
-/** Waits (real time, polling) on a condition the sandbox reaches on its own clock. */
-async function until<T>(what: string, check: () => Promise<T | false | undefined>, tries = 240): Promise<T> {
-  let last: unknown;
-  for (let i = 0; i < tries; i++) {
-    try {
-      const v = await check();
-      if (v) return v;
-      last = v;
-    } catch (e) {
-      last = e;
-    }
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  assert.fail(`${what}: ${String(last)}`);
-}
 
 before(async () => {
   sb = await startSandboxProcess({ speed: 20 });
