@@ -2,8 +2,8 @@ import { hostname, userInfo } from 'node:os';
 import type { Plan } from '../core/plan.ts';
 import { RefusedError } from '../core/errors.ts';
 import { resumeChanges } from '../core/resume-check.ts';
-import type { ConfigRepo, JournalStore } from '../core/ports.ts';
-import type { ApplicationState } from '../core/domain.ts';
+import { ownDeploys } from './own-deploys.ts';
+import type { JournalStore } from '../core/ports.ts';
 import { executePlan, type RunResult } from '../executor/execute-plan.ts';
 import type { LoadedRun } from './run-lookup.ts';
 import type { ProgressEvent } from '../executor/step-context.ts';
@@ -103,25 +103,6 @@ export type { RunResult } from '../executor/execute-plan.ts';
 export type { ProgressEvent } from '../executor/step-context.ts';
 
 /**
- * History revisions that carry nothing but this plan's own flag flips (`rewind: turn KEY off`, the
- * subject flag.off commits with) on top of what the plan saw: auto-sync shipped them, as the kill
- * switch intends, so they are the run's doing and not a deploy by someone else. Read from git,
- * because a crash right after the flip leaves its commit unjournaled.
- */
-async function ownFlagDeploys(repo: ConfigRepo | undefined, plan: Plan, app: ApplicationState): Promise<Set<string>> {
-  const subjects = new Set(plan.steps.filter((s) => s.kind === 'flag.off').map((s) => `rewind: turn ${String((s.params as { key?: unknown }).key)} off`));
-  const from = plan.from.revision;
-  const own = new Set<string>();
-  if (!repo || !from || subjects.size === 0) return own;
-  const planned = plan.assumptions['argocd.latestHistoryId'];
-  for (const h of app.history.filter((x) => typeof planned === 'number' && x.id > planned && x.revision !== from)) {
-    const commits = await repo.log(from, h.revision).catch(() => []);
-    if (commits.length > 0 && commits.every((c) => subjects.has(c.subject))) own.add(h.revision);
-  }
-  return own;
-}
-
-/**
  * Continues a journaled run at its first unfinished step, under the app's lease: `resume` after
  * a crash or Ctrl-C, and `finish` for the follow-up phase. Every step re-reads live state first.
  * A dry run (finish --dry-run) walks the remaining steps without acting or journaling.
@@ -140,7 +121,7 @@ export async function continueRun(
     // A Deployment no GitOps controller manages has no Application: its steps re-read it themselves.
     const argocd = plan.steps.some((s) => s.kind.startsWith('argocd.'));
     const live = argocd ? await deps.gitops.getApplication(plan.app, { refresh: true }) : undefined;
-    const moved = live ? resumeChanges(plan, live, runId, loaded.resumePhase, ctx.clock.now().toISOString(), await ownFlagDeploys(deps.repo, plan, live)) : [];
+    const moved = live ? resumeChanges(plan, live, runId, loaded.resumePhase, ctx.clock.now().toISOString(), await ownDeploys(deps.repo, plan, runId, live)) : [];
     if (moved.length > 0) {
       throw new RefusedError(`run ${runId} cannot continue: the world moved on since it stopped: ${moved.join('; ')}`, {
         hint: `nothing was changed; see \`rewind show ${runId}\`, then end it with \`rewind abandon ${runId} --reason TEXT --restore|--leave\``,

@@ -57,8 +57,11 @@ export interface ConfigRepo {
   changedFiles(from: string, to: string, pathspecs?: readonly string[]): Promise<readonly ChangedFile[]>;
   /** File content at a revision; undefined when the file does not exist there. */
   show(rev: string, path: string): Promise<string | undefined>;
-  /** Commits in from..to, newest first. */
-  log(from: string, to: string): Promise<readonly { revision: string; subject: string; author: string; date: string }[]>;
+  /**
+   * Commits in from..to, newest first. `runIds`: the commit's `Rewind-Run:` trailers (the runs
+   * that made it), so a run recognises its own commits by id, never by a subject anyone can type.
+   */
+  log(from: string, to: string): Promise<readonly { revision: string; subject: string; author: string; date: string; runIds?: readonly string[] }[]>;
   /**
    * True when `branch` contains a commit that reverts `bad` (a `git revert` or a later commit that
    * restores the content `bad` changed), or no longer contains `bad` at all.

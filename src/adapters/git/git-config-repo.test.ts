@@ -58,6 +58,20 @@ test('log lists the window newest first', async () => {
   assert.match(log[0]?.date ?? '', /^\d{4}-\d\d-\d\dT.*Z$/);
 });
 
+test('log returns each commit\'s Rewind-Run trailers as git parses them (last paragraph only)', async () => {
+  const t = createTestRepo();
+  try {
+    const b = t.commit('base', { 'k.yaml': 'x: 1\n' });
+    const mine = t.commit('rewind: turn k off\n\nWhy.\n\nRewind-Run: run-1', { 'k.yaml': 'x: 2\n' });
+    const prose = t.commit('mention\n\nRewind-Run: run-9\n\nnot a trailer: a later paragraph', { 'k.yaml': 'x: 3\n' });
+    const plain = t.commit('plain', { 'k.yaml': 'x: 4\n' });
+    const log = await createGitConfigRepo({ path: t.dir }).log(b, plain);
+    assert.deepEqual(log.map((c) => [c.revision, c.runIds]), [[plain, []], [prose, []], [mine, ['run-1']]]);
+  } finally {
+    t.remove();
+  }
+});
+
 test('hasRevertOf: false while the bad change is live, true after git revert, a restoring commit, or a rewrite', async () => {
   const t = createTestRepo();
   try {

@@ -125,15 +125,19 @@ export function createGitConfigRepo(options: GitConfigRepoOptions): ConfigRepo {
 
     async log(from, to) {
       const [a, b] = await Promise.all([resolve(from), resolve(to)]);
-      const out = await ok(`log ${from}..${to}`, ['log', '--format=%H%x1f%s%x1f%an%x1f%aI%x1e', `${a}..${b}`]);
+      // The trailers as git itself parses them (git-interpret-trailers(1): only the message's last
+      // paragraph, `Key: value` lines), values joined by a unit separator.
+      const format = '--format=%H%x1f%s%x1f%an%x1f%aI%x1f%(trailers:key=Rewind-Run,valueonly,separator=%x1d)%x1e';
+      const out = await ok(`log ${from}..${to}`, ['log', format, `${a}..${b}`]);
       return Object.freeze(
         out
           .split('\x1e')
           .map((rec) => rec.trim())
           .filter(Boolean)
           .map((rec) => {
-            const [revision = '', subject = '', author = '', date = ''] = rec.split('\x1f');
-            return Object.freeze({ revision, subject, author, date: new Date(date).toISOString() });
+            const [revision = '', subject = '', author = '', date = '', trailers = ''] = rec.split('\x1f');
+            const runIds = Object.freeze(trailers.split('\x1d').map((x) => x.trim()).filter(Boolean));
+            return Object.freeze({ revision, subject, author, date: new Date(date).toISOString(), runIds });
           }),
       );
     },
