@@ -1,13 +1,15 @@
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import pg from 'pg';
 import { startSandboxProcess } from '../../src/testing/sandbox-process.ts';
 import { sandboxApi } from '../../src/testing/sandbox-api.ts';
 import { SCENARIOS, type ScenarioInfo } from '../../src/testing/scenarios.ts';
+import { createSlots } from '../../src/testing/slots.ts';
 import { incident } from './incident.ts';
 
 /**
@@ -49,6 +51,8 @@ interface RunDoc { runId: string; runStatus: string; steps: { kind: string; stat
  */
 interface Extra {
   readonly args?: (b: BreakDoc) => string[];
+  /** Arguments `rollback` takes beyond plan's (its own confirmations). */
+  readonly rollbackArgs?: readonly string[];
   readonly ready?: (s: Status, before: Status) => boolean;
   readonly people?: 'merge-fix';
 }
@@ -56,6 +60,8 @@ const templateOf = (s: Status) => JSON.stringify(s.workload?.images ?? []);
 const EXTRA: Readonly<Record<string, Extra>> = {
   'roll-forward': { args: (b) => ['--fix', b.fix?.branch ?? ''], people: 'merge-fix' },
   'autosync-footgun': { args: () => ['--mechanism', 'undo'] },
+  // The down migration needs its own yes, even under --yes (cli/commands/down-confirmation.ts).
+  'migration-down': { rollbackArgs: ['--confirm-down-migration'] },
   kubectl: { args: () => ['--mechanism', 'undo'], ready: (s, before) => templateOf(s) !== templateOf(before) },
   'rollouts-canary': { ready: (s) => s.rollout?.phase === 'Paused' },
   'rollouts-auto-aborted': { ready: (s) => s.rollout?.abort === true },
@@ -72,6 +78,7 @@ const nameOf = (p: Point) => `${p.scenario} ${p.command} ${p.kind} ${p.when}`;
  */
 const SUBSET = new Set([
   'kubectl rollback kube.rollout-undo after',
+  'kubectl rollback kube.release-hold before',
   'flag rollback flag.off after',
   'rollouts-canary rollback rollouts.abort after',
 ]);
@@ -99,23 +106,79 @@ const anyChosen = (s: ScenarioInfo) => {
   return picks.some((x) => !names(x) || x === s.name || x.startsWith(`${s.name} `));
 };
 
-/** One incident of one scenario on a fresh sandbox, driven through the CLI. */
+/**
+ * Worker sandboxes (REWIND_CRASH_WORKERS, default 1): how many sandboxes run at once, each staging
+ * its own point (or reference run); two scenarios and their points share them. .ci/run uses 2.
+ */
+const WORKERS = Math.max(1, Number.parseInt(process.env['REWIND_CRASH_WORKERS'] ?? '1', 10) || 1);
+const slots = createSlots(WORKERS);
+/** Real seconds spent per phase, summed over every staging: where a point's time goes. */
+const spent = { start: 0, break: 0, point: 0, stagings: 0 };
+const secondsSince = (t0: number) => (performance.now() - t0) / 1000;
+
+/** The app's tables' columns and indexes in the sandbox's PostgreSQL (the URL file rewind.yaml names). */
+async function schemaOf(dir: string, app: string): Promise<string[]> {
+  const c = new pg.Client({ connectionString: (await readFile(join(dir, 'db', `${app}.url`), 'utf8')).trim() });
+  await c.connect();
+  try {
+    const cols = await c.query<{ t: string }>("select table_name || '.' || column_name || ' ' || data_type as t from information_schema.columns where table_schema = 'public' order by 1");
+    const idx = await c.query<{ t: string }>("select 'index ' || indexname as t from pg_indexes where schemaname = 'public' order by 1");
+    return [...cols.rows, ...idx.rows].map((r) => r.t);
+  } finally {
+    await c.end();
+  }
+}
+
+/** One incident of one scenario on a fresh sandbox (one worker slot until `sb.stop()`), driven through the CLI. */
 async function stage(s: ScenarioInfo) {
-  const sb = await startSandboxProcess({ speed: 20 });
+  const release = await slots.take();
+  const t0 = performance.now();
+  let sb: Awaited<ReturnType<typeof startSandboxProcess>>;
+  try {
+    sb = await startSandboxProcess({ speed: 20 });
+  } catch (e) {
+    release();
+    throw e;
+  }
+  const t1 = performance.now();
+  spent.start += secondsSince(t0);
+  spent.stagings++;
+  let t2 = t1;
+  const own = sb;
+  const stop = async () => {
+    try {
+      await own.stop();
+    } finally {
+      spent.point += secondsSince(t2);
+      release();
+    }
+  };
   const i = incident(sb, s.app);
   const extra = EXTRA[s.name] ?? {};
-  const before = (await i.status()) as unknown as Status;
-  const b = await i.json<BreakDoc>(['sandbox', 'break', s.app, '--dir', sb.dir, '--scenario', s.name]);
-  assert.equal(b.r.code, 0, b.r.stderr);
-  const ready = extra.ready;
-  if (ready) await i.until(`${s.name} developed`, (st) => ready(st as unknown as Status, before));
+  let before: Status;
+  let b: { r: { code: number | null; stderr: string }; doc: BreakDoc };
+  try {
+    before = (await i.status()) as unknown as Status;
+    b = await i.json<BreakDoc>(['sandbox', 'break', s.app, '--dir', sb.dir, '--scenario', s.name]);
+    assert.equal(b.r.code, 0, b.r.stderr);
+    const ready = extra.ready;
+    if (ready) await i.until(`${s.name} developed`, (st) => ready(st as unknown as Status, before));
+  } catch (e) {
+    await stop();
+    throw e;
+  } finally {
+    t2 = performance.now();
+    spent.break += (t2 - t1) / 1000;
+  }
   const args = [s.app, ...(extra.args?.(b.doc) ?? [])];
+  const rollbackArgs = [...args, ...(extra.rollbackArgs ?? [])];
   return {
-    sb,
+    sb: { ...sb, stop },
     i,
     before,
     bad: b.doc,
     args,
+    rollbackArgs,
     /** The people's part of the follow-up: the revert (or the fix) merged. */
     async people(): Promise<void> {
       if (extra.people === 'merge-fix') {
@@ -138,6 +201,9 @@ async function stage(s: ScenarioInfo) {
       }
       return {
         run: runs.find((r) => r.runId === runId)?.status ?? 'missing',
+        // A down migration crashed around and resumed must leave the schema the uninterrupted run
+        // left: a statement run twice fails (or, if idempotent, still shows in the run's status).
+        schema: s.migration === 'down' ? await schemaOf(sb.dir, s.app) : null,
         automated: st.syncPolicy?.automated ?? null,
         targetRevision: st.source?.targetRevision ?? null,
         hold: st.hold ? 'held' : null,
@@ -152,12 +218,15 @@ async function stage(s: ScenarioInfo) {
 type Shot = Awaited<ReturnType<Awaited<ReturnType<typeof stage>>['shot']>>;
 
 const tally = { points: 0, resumed: 0, refusals: 0 };
-const started = Date.now();
+const perScenario = new Map<string, { points: number; resumed: number }>();
+const started = performance.now();
 
-describe('crash campaign over every scenario', { concurrency: 1 }, () => {
+describe('crash campaign over every scenario', { concurrency: WORKERS }, () => {
   for (const s of SCENARIOS) {
     if (!anyChosen(s)) continue;
-    test(`${s.name}: the reference run, then every chosen step boundary crashed and resumed`, async (t) => {
+    const mine = { points: 0, resumed: 0 };
+    perScenario.set(s.name, mine);
+    test(`${s.name}: the reference run, then every chosen step boundary crashed and resumed`, { concurrency: WORKERS }, async (t) => {
       // The uninterrupted run: its journal gives the crash points, its end the expected state.
       const ref = await stage(s);
       let points: Point[] = [];
@@ -169,7 +238,7 @@ describe('crash campaign over every scenario', { concurrency: 1 }, () => {
         if (plan.doc?.decision !== 'rollback') {
           // A refusal: rollback refuses too, and nothing was held or changed.
           assert.equal(plan.r.code, 1, plan.r.stdout + plan.r.stderr);
-          const rb = await ref.i.run(['rollback', ...ref.args, '--yes']);
+          const rb = await ref.i.run(['rollback', ...ref.rollbackArgs, '--yes']);
           assert.equal(rb.code, 1, rb.stdout + rb.stderr);
           const st = (await ref.i.status()) as unknown as Status;
           assert.equal(st.hold, null, 'a refused run holds nothing');
@@ -178,7 +247,7 @@ describe('crash campaign over every scenario', { concurrency: 1 }, () => {
           tally.refusals++;
           return;
         }
-        const rb = await ref.i.json<RunDoc>(['rollback', ...ref.args, '--yes', '--timeout', '3m']);
+        const rb = await ref.i.json<RunDoc>(['rollback', ...ref.rollbackArgs, '--yes', '--timeout', '3m']);
         assert.ok(rb.doc?.runId, rb.r.stdout + rb.r.stderr);
         const reached = (d: RunDoc, from = 0) => d.steps.slice(from).filter((x) => x.status !== 'not-executed').map((x) => x.kind);
         const rollbackKinds = reached(rb.doc);
@@ -215,26 +284,27 @@ describe('crash campaign over every scenario', { concurrency: 1 }, () => {
         return !(p.kind.endsWith('.release-hold') && p.when === 'after');
       };
 
-      for (const p of points) {
-        await t.test(`crash ${p.when} ${p.kind} during ${p.command}`, async () => {
+      await Promise.all(points.map((p) =>
+        t.test(`crash ${p.when} ${p.kind} during ${p.command}`, async () => {
           tally.points++;
+          mine.points++;
           const x = await stage(s);
           try {
             if (p.command === 'finish') {
-              const rb = await x.i.json<RunDoc>(['rollback', ...x.args, '--yes', '--timeout', '3m']);
+              const rb = await x.i.json<RunDoc>(['rollback', ...x.rollbackArgs, '--yes', '--timeout', '3m']);
               assert.equal(rb.doc?.runStatus, 'awaiting-revert', rb.r.stdout + rb.r.stderr);
               await x.people();
             }
             const fault = `crash:${p.kind}:${p.when}`;
-            const crashed = await x.i.crash(p.command === 'rollback' ? ['rollback', ...x.args, '--yes', '--timeout', '3m'] : ['finish', s.app, '--yes', '--timeout', '3m'], fault);
+            const crashed = await x.i.crash(p.command === 'rollback' ? ['rollback', ...x.rollbackArgs, '--yes', '--timeout', '3m'] : ['finish', s.app, '--yes', '--timeout', '3m'], fault);
             assert.equal(crashed.signal, 'SIGKILL', `${fault} did not fire: ${crashed.stderr}`);
 
-            const plain = await x.i.run(['rollback', ...x.args, '--yes']);
+            const plain = await x.i.run(['rollback', ...x.rollbackArgs, '--yes']);
             assert.equal(plain.code, 1, `a plain rollback after the crash must be refused: ${plain.stdout}${plain.stderr}`);
             const held = ((await x.i.status()) as unknown as Status).hold !== null;
             assert.equal(held, holdWritten(p), held ? 'the hold is written only from write-hold on' : 'the hold is written by then');
             if (held) {
-              const other = await x.i.run(['rollback', ...x.args, '--yes'], { REWIND_STATE_DIR: await mkdtemp(join(tmpdir(), 'rewind-campaign-other-')) });
+              const other = await x.i.run(['rollback', ...x.rollbackArgs, '--yes'], { REWIND_STATE_DIR: await mkdtemp(join(tmpdir(), 'rewind-campaign-other-')) });
               assert.equal(other.code, 1, 'another state directory is refused by the hold');
               assert.match(other.stdout + other.stderr, /held by run /);
             }
@@ -245,8 +315,12 @@ describe('crash campaign over every scenario', { concurrency: 1 }, () => {
             let toFinish = p.command === 'finish';
             if (p.command === 'rollback') {
               const resumed = await x.i.json<RunDoc>(['resume', open.runId, '--timeout', '3m']);
-              if (resumed.r.code === 1 && /only the follow-up \(Step 3d\) is left/.test(resumed.r.stderr)) toFinish = true;
-              else {
+              // Crashed before or at the run's last step, a hold release (its outcome unjournaled): nothing waits on people.
+              const onlyRelease = kinds.at(-1) === p.kind && p.kind.endsWith('.release-hold');
+              if (resumed.r.code === 1 && /only the follow-up \(Step 3d\) is left/.test(resumed.r.stderr)) {
+                assert.ok(!onlyRelease, `resume ends a run whose only step left releases its hold (${p.kind}), without finish: ${resumed.r.stderr}`);
+                toFinish = true;
+              } else {
                 assert.ok(resumed.doc?.runStatus, `resume: ${resumed.r.stdout}${resumed.r.stderr}`);
                 if (resumed.doc.runStatus === 'awaiting-revert') {
                   await x.people();
@@ -266,14 +340,21 @@ describe('crash campaign over every scenario', { concurrency: 1 }, () => {
             assert.deepEqual(end, expected, 'the crashed-then-resumed run ends as the uninterrupted one');
             if (expected.run === 'finished') assert.deepEqual(end.automated, x.before.syncPolicy?.automated ?? null, 'auto-sync given back exactly as it was');
             tally.resumed++;
+            mine.resumed++;
           } finally {
             await x.sb.stop();
           }
-        });
-      }
+        }),
+      ));
     });
   }
   after(() => {
-    process.stderr.write(`scenario crash campaign: ${tally.points} crash points, ${tally.resumed} resumed cleanly, ${tally.refusals} refusals checked, ${Math.round((Date.now() - started) / 1000)} s\n`);
+    const avg = (x: number) => (spent.stagings ? (x / spent.stagings).toFixed(1) : '-');
+    const scenarios = [...perScenario].map(([n, c]) => `${n} ${c.resumed}/${c.points}`).join(', ');
+    process.stderr.write(
+      `scenario crash campaign: ${tally.points} crash points, ${tally.resumed} resumed cleanly, ${tally.refusals} refusals checked, ${Math.round(secondsSince(started))} s with ${WORKERS} worker sandbox(es)\n` +
+        `  per staging (${spent.stagings}: references and points), mean real s: sandbox start ${avg(spent.start)}, break ${avg(spent.break)}, the run/point itself ${avg(spent.point)}\n` +
+        `  resumed/points per scenario: ${scenarios}\n`,
+    );
   });
 });
