@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { decide } from './decide.ts';
 import type { ApplicationState } from './domain.ts';
-import { resumeChanges } from './resume-check.ts';
+import { onlyHoldReleasesLeft, resumeChanges } from './resume-check.ts';
 import { FakeFacts, SEED } from '../testing/fake-facts.ts';
 
 const facts = FakeFacts.seed().build();
@@ -44,5 +44,18 @@ describe('resumeChanges', () => {
     assert.match(check(trimmed).join(), /the target history 41 \(a1b2c3d\) is gone/);
     assert.match(check({ ...app, operation: { phase: 'Running', revision: SEED.bad.revision } }).join(), /operation this run did not start is running/);
     assert.deepEqual(check({ ...app, operation: { phase: 'Running', revision: SEED.good.revision } }), [], 'its own rollback operation');
+  });
+});
+
+describe('onlyHoldReleasesLeft', () => {
+  const step = (kind: string, phase: 'verify' | 'follow-up') => ({ kind, phase, title: kind, target: 't', expectedSeconds: 1, evidence: [], checks: [], params: {} });
+  const undo = { ...plan, steps: [step('kube.rollout-undo', 'verify'), step('verify.metrics', 'verify'), step('kube.release-hold', 'follow-up')] };
+  it('the unmanaged undo with only its hold release left: resume may end it', () => {
+    assert.equal(onlyHoldReleasesLeft(undo, 2), true);
+  });
+  it('steps that act or wait on people left, or nothing left: not', () => {
+    assert.equal(onlyHoldReleasesLeft(undo, 1), false);
+    assert.equal(onlyHoldReleasesLeft(undo, 3), false);
+    assert.equal(onlyHoldReleasesLeft({ ...undo, steps: [...undo.steps.slice(0, 2), step('followup.await-revert', 'follow-up'), step('argocd.release-hold', 'follow-up')] }, 2), false);
   });
 });

@@ -31,3 +31,14 @@ export function resumeChanges(plan: Plan, app: ApplicationState, runId: string, 
   }
   return out;
 }
+
+/**
+ * True when every step left from `resumeAt` only releases the run's own hold: nothing in the
+ * follow-up waits on people (no revert, no give-back), so `resume` may end the run itself instead
+ * of sending the engineer to `finish` (the unmanaged Deployment's undo crashed before or during
+ * `kube.release-hold`).
+ */
+export function onlyHoldReleasesLeft(plan: Plan, resumeAt: number): boolean {
+  const left = plan.steps.slice(resumeAt);
+  return left.length > 0 && left.every((s) => s.kind.endsWith('.release-hold'));
+}

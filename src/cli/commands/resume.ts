@@ -2,6 +2,7 @@ import { openAppContext } from '../../app/app-context.ts';
 import { loadRun } from '../../app/run-lookup.ts';
 import { continueRun } from '../../app/rollback-service.ts';
 import { RefusedError, UsageError } from '../../core/errors.ts';
+import { onlyHoldReleasesLeft } from '../../core/resume-check.ts';
 import { flagString, type CommandContext } from '../command.ts';
 import { parseOutputFormat, renderDocument } from '../output.ts';
 import { progressPrinter } from '../progress-printer.ts';
@@ -22,7 +23,8 @@ export async function run(ctx: CommandContext): Promise<number> {
   try {
     const loaded = await loadRun(await app.journal(), runId);
     const { plan } = loaded;
-    if (loaded.status === 'awaiting-revert' || loaded.resumePhase === 'follow-up') {
+    // A follow-up of nothing but the run's own hold release waits on no one: resume ends the run.
+    if (loaded.status === 'awaiting-revert' || (loaded.resumePhase === 'follow-up' && !onlyHoldReleasesLeft(plan, loaded.resumeAt))) {
       throw new RefusedError(`run ${runId} is past its rollback: only the follow-up (Step 3d) is left`, { hint: `close it with: rewind finish ${plan.app}` });
     }
     if (!['running', 'interrupted', 'failed'].includes(loaded.status)) {
