@@ -100,7 +100,23 @@ async function readState(dir: string): Promise<SandboxState | undefined> {
   }
 }
 
+/**
+ * Without `port`, the sandbox picks a free base and binds N..N+3 over its startup; under load
+ * another process's ephemeral port (any outgoing connection) can take one in between, and the
+ * sandbox exits naming it. That race is retried with a new base (a few times), nothing else.
+ */
 export async function startSandboxProcess(options: SandboxProcessOptions = {}): Promise<SandboxProcess> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startOnce(options);
+    } catch (e) {
+      const raced = options.port === undefined && e instanceof Error && /sandbox exited with \d+ before it was ready:[\s\S]*port \d+ is in use/.test(e.message);
+      if (!raced || attempt >= 3) throw e;
+    }
+  }
+}
+
+async function startOnce(options: SandboxProcessOptions): Promise<SandboxProcess> {
   const ownDir = options.dir === undefined;
   const dir = options.dir ?? (await mkdtemp(join(tmpdir(), 'rewind-sandbox-')));
   const args = [
