@@ -1,4 +1,5 @@
 import { judgeTransaction } from '../../analyzers/sql-migration/transaction-blockers.ts';
+import { loadParser } from '../../analyzers/sql-migration/pg-parser.ts';
 import type { DownRehearsal, DownRehearsalResult } from '../../core/ports.ts';
 import { ReplayFailure, type ReplayTarget } from './replay-target.ts';
 
@@ -11,6 +12,8 @@ import { ReplayFailure, type ReplayTarget } from './replay-target.ts';
 export function createDownRehearsal(open: () => Promise<ReplayTarget>): DownRehearsal {
   return {
     async rehearse({ schema, sql }): Promise<DownRehearsalResult> {
+      // `finish --dry-run` of a resumed run never planned in this process: load the parser here.
+      await loadParser();
       const judged = judgeTransaction(sql);
       const target = await open();
       try {

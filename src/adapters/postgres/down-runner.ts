@@ -3,6 +3,7 @@ import { diffSnapshots, type DownProgress } from '../../core/db-schema.ts';
 import { AdapterError } from '../../core/errors.ts';
 import type { SchemaDatabase } from '../../core/ports.ts';
 import { judgeTransaction } from '../../analyzers/sql-migration/transaction-blockers.ts';
+import { loadParser } from '../../analyzers/sql-migration/pg-parser.ts';
 import { snapshotSchema } from './schema-snapshot.ts';
 import { schemaDdl } from './schema-ddl.ts';
 
@@ -78,6 +79,8 @@ export function createSchemaDatabase(url: string, now: () => Date): SchemaDataba
     schemaDdl: () => withClient('read schema', (c) => schemaDdl(c)),
     downProgress: (runId, path) => withClient('read marker', (c) => progress(c, runId, path)),
     runDown: ({ runId, path, sql }) => withClient('down migration', async (c) => {
+      // A resumed run never planned in this process: nothing else loaded the parser (the crash campaign's find).
+      await loadParser();
       const judged = judgeTransaction(sql);
       if (judged.kind === 'unparseable') throw new AdapterError('postgres', 'down migration', `${path} does not parse: ${judged.message}`);
       const total = judged.statements.length;
