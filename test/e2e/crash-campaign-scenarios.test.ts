@@ -193,6 +193,12 @@ async function stage(s: ScenarioInfo) {
         await i.revert(b.doc.revision ?? '');
       }
     },
+    /** `abandon RUN --restore` (a run that ended failed), then the end state. */
+    async abandon(runId: string) {
+      const r = await i.run(['abandon', runId, '--reason', 'crash campaign: the metrics stay bad after the rollback', '--restore', '--yes']);
+      assert.equal(r.code, 0, `abandon: ${r.stdout}${r.stderr}`);
+      return this.shot(runId);
+    },
     /** The end state the campaign compares. */
     async shot(runId: string) {
       const st = (await i.status()) as unknown as Status;
@@ -235,6 +241,8 @@ describe('crash campaign over every scenario', { concurrency: WORKERS }, () => {
       const ref = await stage(s);
       let points: Point[] = [];
       let expected: Shot;
+      /** A reference that ends failed (slow-good) is then abandoned with --restore: its end after that. */
+      let abandoned: Shot | undefined;
       let writeHold = -1;
       let kinds: string[] = [];
       try {
@@ -264,6 +272,7 @@ describe('crash campaign over every scenario', { concurrency: WORKERS }, () => {
           finishKinds = reached(fin.doc, pending);
         }
         expected = await ref.shot(rb.doc.runId);
+        if (expected.run === 'failed') abandoned = await ref.abandon(rb.doc.runId);
         kinds = [...rollbackKinds, ...finishKinds];
         writeHold = kinds.findIndex((k) => k.endsWith('.write-hold'));
         const once = new Set<string>();
@@ -343,6 +352,12 @@ describe('crash campaign over every scenario', { concurrency: WORKERS }, () => {
             const end = await x.shot(open.runId);
             assert.deepEqual(end, expected, 'the crashed-then-resumed run ends as the uninterrupted one');
             if (expected.run === 'finished') assert.deepEqual(end.automated, x.before.syncPolicy?.automated ?? null, 'auto-sync given back exactly as it was');
+            if (abandoned) {
+              // A run that fails as the uninterrupted one did is open for a person: abandon --restore gives back exactly what it saved.
+              const gaveBack = await x.abandon(open.runId);
+              assert.deepEqual(gaveBack, abandoned, 'abandon --restore after the crash ends as after the uninterrupted run');
+              assert.deepEqual(gaveBack.automated, x.before.syncPolicy?.automated ?? null, 'auto-sync given back exactly as it was');
+            }
             tally.resumed++;
             mine.resumed++;
           } finally {
