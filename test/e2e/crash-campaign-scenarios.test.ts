@@ -87,9 +87,10 @@ const pick = process.env['REWIND_CRASH_CAMPAIGN'] ?? '';
 const picks = pick === 'full' || pick === 'ci' ? [] : pick.split(',').map((x) => x.trim()).filter(Boolean);
 /**
  * CI's stratum (REWIND_CRASH_CAMPAIGN=ci), because every point of every scenario (~300, hours on a
- * shared 2-core machine) does not fit CI's budget. The `after` boundary is the hard one (the action
- * is done, its outcome unjournaled: the step must see it done and not act twice); `before` only
- * repeats an intent. So: the `after` boundary of every step of each scenario whose mechanism is not
+ * shared 2-core machine) does not fit CI's budget. The `after` boundary is the hard one for
+ * idempotence (the action is done, its outcome unjournaled: the step must see it done and not act
+ * twice); `before` resumes the step in a process that never planned (the down migration's parser
+ * was loaded only by planning: the campaign's first find). So: the `after` boundary of every step of each scenario whose mechanism is not
  * the Argo CD rollback (crash-campaign.test.ts crashes that plan at every point, for each owner
  * kind); for the scenarios that run the Argo CD rollback and only change how the release behaves
  * (crash-loop, pull failure, a failed sync, a moved tag, a slow previous image...), the `after`
@@ -97,7 +98,7 @@ const picks = pick === 'full' || pick === 'ci' ? [] : pick.split(',').map((x) =>
  * steps the owner campaign never runs (a down migration's `db.*`).
  */
 const BEHAVIOUR_STEPS = new Set(['argocd.rollback', 'verify.digest', 'verify.metrics']);
-const ciPoint = (p: Point, plainPlan: boolean) => (plainPlan ? p.kind.startsWith('db.') || (BEHAVIOUR_STEPS.has(p.kind) && p.when === 'after') : p.when === 'after');
+const ciPoint = (p: Point, plainPlan: boolean) => p.kind.startsWith('db.') || (plainPlan ? BEHAVIOUR_STEPS.has(p.kind) && p.when === 'after' : p.when === 'after');
 const chosen = (p: Point, plainPlan: boolean) => (pick === 'full' ? true : pick === 'ci' ? ciPoint(p, plainPlan) : picks.length ? picks.some((x) => nameOf(p).includes(x)) : SUBSET.has(nameOf(p)));
 /**
  * Whether a scenario's reference run is needed: its points are known only after it, so a pick that
