@@ -146,6 +146,22 @@ describe('executePlan', () => {
     }
   });
 
+  it('resumed at the wait after the rollback took effect: a deadline written after the operation finished is the rollback\'s own failure, not a stale one to wait out', async () => {
+    for (const [deadlineAt, expected] of [['2026-05-20T14:50:00Z', /exceeded its progress deadline/], ['2026-05-20T14:20:00Z', /timed out waiting/]] as const) {
+      const w = world();
+      // The crashed run's rollback already happened: Argo CD's operation finished at 14:30.
+      w.setApp({ ...w.app(), history: [...w.app().history, { id: 43, revision: SEED.good.revision, deployedAt: '2026-05-20T14:29:50Z' }], operation: { phase: 'Succeeded', revision: SEED.good.revision, finishedAt: '2026-05-20T14:30:00Z' } });
+      const base = await w.cluster.getWorkload(plan.workload);
+      w.cluster.getWorkload = () => Promise.resolve({ ...base, updatedReplicas: base.replicas - 1, conditions: [{ type: 'Progressing', status: 'False', reason: 'ProgressDeadlineExceeded', lastUpdateTime: deadlineAt, message: 'ReplicaSet "catalog-good" has timed out progressing.' }] });
+      const at = plan.steps.findIndex((x) => x.kind === 'argocd.wait-healthy');
+      const done = plan.steps.slice(0, at).map((x) => ({ kind: x.kind, phase: x.phase, status: 'succeeded' as const, startedAt: SEED.now, endedAt: SEED.now, evidence: [] }));
+      const result = await run(w, { startAt: at, previous: done, timeoutMs: 5 * 60_000 });
+      const step = result.steps[at];
+      assert.equal(step?.status, 'failed');
+      assert.match(step?.error ?? '', expected, deadlineAt);
+    }
+  });
+
   it('Argo CD unreachable while waiting (a verification step) is a system failure: exit 3, not 4', async () => {
     const w = world();
     const rollback = w.gitops.rollback.bind(w.gitops);

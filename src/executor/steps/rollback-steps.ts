@@ -68,6 +68,12 @@ export const argocdRollback = handle(argocd.argocdRollback, async (params, ctx) 
  * judged only on what the controller observed for the rollback (core/rollout-judgement.ts): the
  * bad rollout's stale deadline never fails it, a deadline the rollback's own template hits does.
  */
+/** The deadline baseline when the wait first reads the workload after the operation finished. */
+function staleBaseline(deadlineAt: string | undefined, operationFinishedAt: string | undefined): string {
+  if (deadlineAt === undefined) return '';
+  return operationFinishedAt !== undefined && Date.parse(deadlineAt) > Date.parse(operationFinishedAt) ? '' : deadlineAt;
+}
+
 export const waitHealthy = handle(argocd.argocdWaitHealthy, async (params, ctx) => {
   if (ctx.dryRun) return StepOutcome.skipped('dry run: nothing to wait for');
   const target = params.revision;
@@ -97,7 +103,11 @@ export const waitHealthy = handle(argocd.argocdWaitHealthy, async (params, ctx) 
       last = state;
       return false;
     }
-    staleDeadline ??= deadlineCondition(workload)?.lastUpdateTime ?? '';
+    // First read already past the operation (resumed after a crash in this step, or the operation
+    // finished before the wait began): a deadline written after the rollback's operation finished
+    // is the rollback's own, not the bad rollout's (the crash campaign's find: resume waited out its
+    // whole timeout on a rollback that had already failed).
+    staleDeadline ??= staleBaseline(deadlineCondition(workload)?.lastUpdateTime, app.operation?.finishedAt);
     judged = judgeRollout(workload, { staleDeadline, ...(template ? { template: template.containers.map((c) => ({ container: c.name, image: c.image, init: c.init })) } : {}) });
     if (judged.verdict === 'failed') return true;
     const running = deployedRevision(app);
