@@ -129,7 +129,7 @@ export interface RolloutFacts {
   /** `spec.strategy.canary.analysis`: background analysis templates and from which step. */
   readonly backgroundAnalysis?: { readonly templates: readonly TemplateRef[]; readonly startingStep?: number };
   /** `spec.workloadRef`: the Deployment the template lives in (undo patches it there). */
-  readonly workloadRef?: { readonly kind: string; readonly name: string };
+  readonly workloadRef?: { readonly kind: string; readonly name: string; readonly scaleDown?: 'never' | 'onsuccess' | 'progressively' };
   /** `spec.rollbackWindow.revisions`. */
   readonly rollbackWindow?: number;
   /** The templates the Rollout names that exist, with their metrics (rewind's verification reuses them). */
