@@ -23,6 +23,7 @@ import { SEARCH_BAD_RELEASE, shipSearch, UNMANAGED_APP } from './unmanaged.ts';
 import { MIGRATIONS as WORLD_MIGRATIONS } from './migrations.ts';
 import type { SandboxPostgres } from '../postgres/embedded.ts';
 import { INDEXER_BAD_RELEASE, shipIndexer, UNMANAGED_ROLLOUT_APP } from './unmanaged-rollout.ts';
+import { GITOPS_INDEXER_BAD_RELEASE, GITOPS_ROLLOUT_APP, shipGitOpsIndexer } from './gitops-indexer.ts';
 
 export interface CiDeps {
   readonly repo: ConfigRepo;
@@ -228,6 +229,14 @@ export function ciRoutes(deps: CiDeps): Route[] {
           const realTimeout = Math.max(deps.clock.toRealMs(180_000), 60_000);
           const { image, promoted } = await shipIndexer(deps.kubeFor(UNMANAGED_ROLLOUT_APP.region), (ms) => deps.clock.sleep(ms), realTimeout);
           return { app: UNMANAGED_ROLLOUT_APP.name, scenario: 'rollouts-workloadref', image, version: INDEXER_BAD_RELEASE, behaviour: 'slow', deployed: promoted, rollout: { action: 'promote-full', paused: false } };
+        }
+        if ((body as { app?: unknown } | undefined)?.app === GITOPS_ROLLOUT_APP.name && deps.kubeFor) {
+          // CI pins the bad digest in git; Argo CD applies the Deployment; the team promotes the canary in full.
+          const realTimeout = Math.max(deps.clock.toRealMs(180_000), 60_000);
+          const shipped = await shipGitOpsIndexer({ repo: deps.repo, clock: deps.clock, kube: deps.kubeFor(GITOPS_ROLLOUT_APP.region), pushed: deps.pushed }, realTimeout).catch((e: Error) => {
+            throw new GrpcError(GrpcCode.FailedPrecondition, e.message);
+          });
+          return { app: GITOPS_ROLLOUT_APP.name, scenario: 'rollouts-workloadref-argocd', revision: shipped.revision, previousRevision: shipped.previousRevision, image: shipped.image, version: GITOPS_INDEXER_BAD_RELEASE, behaviour: 'slow', deployed: shipped.promoted, rollout: { action: 'promote-full', paused: false } };
         }
         const app = appFrom(body);
         const scenario = scenarioFrom(body);
