@@ -122,6 +122,7 @@ describe('decision table: Argo Rollouts', () => {
   it('blue-green is not driven: declined with the reason', () => {
     const plan = decide(withRollout(FakeFacts.seed(), canary({ strategy: 'blueGreen' })), defaultPolicy);
     assert.match(rejected(plan, 'argo-rollouts'), /strategy blueGreen: rewind drives canary Rollouts only/);
+    assert.match(rejected(plan, 'argo-rollouts'), /by hand: `kubectl argo rollouts abort` while the preview is unpromoted, `kubectl argo rollouts undo` once promoted, with self-heal held first under Argo CD/);
   });
 });
 

@@ -134,4 +134,8 @@ test('rollouts-workloadref-argocd: undo through the Deployment under held self-h
   assert.deepEqual(await runningDigests(), goodDigests);
   const s1 = parse<StatusJson>((await cli(['status', APP, '-o', 'json'])).stdout);
   assert.equal(s1.hold, null, 'the hold is given back');
+  // The people's part as the crash campaign plays it: the sandbox's CI knows this app's repo too.
+  const gone = await cli(['sandbox', 'revert', APP, '--dir', sb.dir, '--revision', '0000000000000000000000000000000000000000']);
+  assert.notEqual(gone.code, 0);
+  assert.match(gone.stderr + gone.stdout, /is not in the config repo/);
 });

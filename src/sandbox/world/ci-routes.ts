@@ -294,7 +294,8 @@ export function ciRoutes(deps: CiDeps): Route[] {
       path: '/api/sandbox/v1/revert',
       async handle(req) {
         const body = (await req.body()) as { app?: string; revision?: string };
-        const app = appFrom(body);
+        // The eu-west indexer is no WorldApp, but its config lives in the same repo.
+        const app = body.app === GITOPS_ROLLOUT_APP.name ? { name: GITOPS_ROLLOUT_APP.name } : appFrom(body);
         if (!body.revision) throw new GrpcError(GrpcCode.InvalidArgument, 'body must name the commit to revert: {"app": ..., "revision": "<sha>"}');
         let target: string;
         try {
