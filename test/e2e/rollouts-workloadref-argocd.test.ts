@@ -139,3 +139,32 @@ test('rollouts-workloadref-argocd: undo through the Deployment under held self-h
   assert.notEqual(gone.code, 0);
   assert.match(gone.stderr + gone.stdout, /is not in the config repo/);
 });
+
+test('without the ignore rule, self-heal scales the Deployment back up and, past revision 1, the Rollout never scales it down: its own Pods stay; the plan says what to set', async () => {
+  const ownPods = async (): Promise<number> => parse<PodJson>(await kubectl('eu-west', '-n', NS, 'get', 'pods', '-l', `app=${NAME}`, '-o', 'json')).items.filter((p) => !p.metadata.labels['rollouts-pod-template-hash']).length;
+  assert.equal(await ownPods(), 0);
+  await kubectl('us-east', '-n', 'argocd', 'patch', 'application', APP, '--type', 'merge', '-p', '{"spec":{"ignoreDifferences":null}}');
+  await until('self-heal scaled the Deployment back to git\'s replicas', async () => (await deployment()).spec.replicas === 4);
+  await until('the Deployment\'s own Pods run', async () => (await ownPods()) === 4);
+  const start = Date.parse((await application()).status.reconciledAt ?? '');
+  assert.ok(Number.isFinite(start));
+  await until('several controller passes later', async () => Date.parse((await application()).status.reconciledAt ?? '') >= start + 15_000);
+  assert.equal((await deployment()).spec.replicas, 4, 'the Rollout (revision > 1) does not scale it down again (rollout/sync.go)');
+  assert.equal(await ownPods(), 4);
+  assert.ok(stable(await rollout()), 'the Rollout itself is unaffected');
+
+  const brk = await cli(['sandbox', 'break', APP, '--dir', sb.dir, '--scenario', 'rollouts-workloadref-argocd']);
+  assert.equal(brk.code, 0, brk.stderr + brk.stdout);
+  await until('the bad version fully promoted', async () => {
+    const [r, d] = await Promise.all([rollout(), deployment()]);
+    return stable(r) && image(d) !== good;
+  });
+  const p = await cli(['plan', APP, '-o', 'json']);
+  assert.equal(p.code, 0, p.stderr + p.stdout);
+  const plan = parse<PlanJson>(p.stdout);
+  assert.equal(plan.mechanism, 'argo-rollouts');
+  const [w, ...more] = plan.warnings.filter((x) => x.includes('/spec/replicas'));
+  assert.equal(more.length, 0, plan.warnings.join('\n'));
+  assert.match(w ?? '', /bookstore-search-indexer-eu-west does not ignore \/spec\/replicas of Deployment bookstore-platform-acme-books\/search-indexer/);
+  assert.match(w ?? '', /Set on the Application: ignoreDifferences: \[\{group: apps, kind: Deployment, name: search-indexer, jsonPointers: \[\/spec\/replicas\]\}\] and syncOptions: \[RespectIgnoreDifferences=true\]/);
+});

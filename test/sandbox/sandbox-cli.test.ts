@@ -122,7 +122,7 @@ test('sandbox status lists the apps from the Argo CD API; -o json has ports and 
   const doc = JSON.parse(r.stdout);
   assert.equal(doc.pid, sb.pid);
   assert.equal(doc.alive, true);
-  // The six services-by-region, the catalog canary app (an Argo Rollout) and the app-of-apps parent.
+  // The six services-by-region, the catalog canary app (an Argo Rollout), the eu-west search indexer (a workloadRef Rollout) and the app-of-apps parent.
   assert.deepEqual(doc.apps.map((a: { name: string }) => a.name).sort(), [
     'bookstore-apps',
     'bookstore-catalog-canary-us-east',
@@ -132,6 +132,7 @@ test('sandbox status lists the apps from the Argo CD API; -o json has ports and 
     'bookstore-orders-us-east',
     'bookstore-payments-eu-west',
     'bookstore-payments-us-east',
+    'bookstore-search-indexer-eu-west',
   ]);
   assert.equal(doc.apps.find((a: { name: string }) => a.name === 'bookstore-catalog-us-east').historyId, 41);
 });

@@ -33,7 +33,8 @@ export const GITOPS_ROLLOUT_APP = {
   replicas: 4,
   path: 'apps/search-indexer/eu-west',
 } as const;
-const RELEASES = ['0.7.0', '0.7.1'] as const;
+/** One release before the incident: its ReplicaSet is what the undo returns to (seeding costs every sandbox start). */
+const RELEASES = ['0.7.1'] as const;
 export const GITOPS_INDEXER_BAD_RELEASE = '0.8.1';
 
 const NAME = GITOPS_ROLLOUT_APP.workload;
@@ -105,12 +106,16 @@ async function promoteFull(kube: KubeClient): Promise<boolean> {
   return true;
 }
 
-/** Healthy on `image`, with the Deployment at 0 (scaled down at revision 1, kept there by the ignore rule). */
-async function healthyOn(kube: KubeClient, image: string): Promise<boolean> {
+/**
+ * Healthy on `image`; when seeding, with the Deployment at 0 too (scaled down at revision 1, kept
+ * there by the ignore rule). A later release does not wait for that: without the rule, self-heal
+ * has put the replicas back and nothing scales them down again.
+ */
+async function healthyOn(kube: KubeClient, image: string, scaledDown: boolean): Promise<boolean> {
   const [r, d] = await Promise.all([kube.request<Rollout>('GET', ROLLOUT_PATH), kube.request<Deployment>('GET', DEPLOYMENT_PATH)]);
   if (r.status !== 200 || d.status !== 200) return false;
   const st = r.body.status;
-  return rolloutHealth(r.body).status === 'Healthy' && st?.stableRS === st?.currentPodHash && d.body.spec.template.spec?.containers?.[0]?.image === image && d.body.spec.replicas === 0;
+  return rolloutHealth(r.body).status === 'Healthy' && st?.stableRS === st?.currentPodHash && d.body.spec.template.spec?.containers?.[0]?.image === image && (!scaledDown || d.body.spec.replicas === 0);
 }
 
 export interface GitOpsIndexerSeedDeps {
@@ -158,7 +163,7 @@ export async function seedGitOpsIndexer(deps: GitOpsIndexerSeedDeps): Promise<vo
       deps.settle();
       if (step % 5 !== 4) continue;
       await promoteFull(deps.kube);
-      done = await healthyOn(deps.kube, imageOf(version));
+      done = await healthyOn(deps.kube, imageOf(version), true);
     }
     if (!done) throw new Error(`seeding ${GITOPS_ROLLOUT_APP.name}: release ${version} did not become Healthy`);
   }
@@ -188,7 +193,7 @@ export async function shipGitOpsIndexer(deps: GitOpsIndexerShipDeps, realTimeout
   let promoted = false;
   while (performance.now() < deadline) {
     if (!promoted) promoted = await promoteFull(deps.kube);
-    if (promoted && (await healthyOn(deps.kube, image))) return { revision, previousRevision: head, image, promoted };
+    if (promoted && (await healthyOn(deps.kube, image, false))) return { revision, previousRevision: head, image, promoted };
     await deps.clock.sleep(250);
   }
   return { revision, previousRevision: head, image, promoted };
