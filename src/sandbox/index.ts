@@ -193,7 +193,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     });
     await seedUnmanaged({ kube: kubeForCluster('us-east'), settle: () => kube.tick(), warp: (ms) => clock.advance(ms) });
     await seedUnmanagedRollout({ kube: kubeForCluster('us-east'), settle: () => kube.tick(), warp: (ms) => clock.advance(ms) });
-    await seedGitOpsIndexer({ repo, apps, controller, clock, kube: kubeForCluster('eu-west'), pushed: () => manifests.forgetBranches(), settle: () => kube.tick(), warp: (ms) => clock.advance(ms) });
+    await seedGitOpsIndexer({ repo, apps, clock, pushed: () => manifests.forgetBranches() });
     if (options.wallClock) {
       // Seeding warped time forward from a start a few minutes back; close the rest of the gap.
       const behind = Date.now() - clock.now().getTime();

@@ -54,7 +54,11 @@ async function runningDigests(): Promise<string[]> {
 let good = '';
 before(async () => {
   sb = await startSandboxProcess({ speed: 20 });
-  await until('the eu-west indexer Rollout Healthy', async () => stable(await rollout()));
+  // Argo CD deploys it once the sandbox runs (the sandbox seeds only the commit and the Application).
+  await until('the eu-west indexer Rollout Healthy, the Deployment scaled to 0, the app Synced', async () => {
+    const [r, d, a] = await Promise.all([rollout(), deployment(), application()]);
+    return stable(r) && d.spec.replicas === 0 && a.status.sync.status === 'Synced';
+  });
   good = image(await deployment());
 });
 after(async () => {

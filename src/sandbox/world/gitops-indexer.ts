@@ -12,7 +12,6 @@
 import { randomUUID } from 'node:crypto';
 import { stringify } from 'yaml';
 import type { SandboxClock } from '../clock.ts';
-import type { AppController } from '../argocd/app-controller.ts';
 import type { AppStore } from '../argocd/app-store.ts';
 import type { ApplicationSpec } from '../argocd/application.ts';
 import { argoTime } from '../argocd/sync-operation.ts';
@@ -33,7 +32,7 @@ export const GITOPS_ROLLOUT_APP = {
   replicas: 4,
   path: 'apps/search-indexer/eu-west',
 } as const;
-/** One release before the incident: its ReplicaSet is what the undo returns to (seeding costs every sandbox start). */
+/** The release it runs before the incident. */
 const RELEASES = ['0.7.1'] as const;
 export const GITOPS_INDEXER_BAD_RELEASE = '0.8.1';
 
@@ -106,33 +105,32 @@ async function promoteFull(kube: KubeClient): Promise<boolean> {
   return true;
 }
 
-/**
- * Healthy on `image`; when seeding, with the Deployment at 0 too (scaled down at revision 1, kept
- * there by the ignore rule). A later release does not wait for that: without the rule, self-heal
- * has put the replicas back and nothing scales them down again.
- */
-async function healthyOn(kube: KubeClient, image: string, scaledDown: boolean): Promise<boolean> {
+/** Healthy on `image`. Not waiting for the Deployment at 0: without the ignore rule, self-heal has put its replicas back and nothing scales them down again. */
+async function healthyOn(kube: KubeClient, image: string): Promise<boolean> {
   const [r, d] = await Promise.all([kube.request<Rollout>('GET', ROLLOUT_PATH), kube.request<Deployment>('GET', DEPLOYMENT_PATH)]);
   if (r.status !== 200 || d.status !== 200) return false;
   const st = r.body.status;
-  return rolloutHealth(r.body).status === 'Healthy' && st?.stableRS === st?.currentPodHash && d.body.spec.template.spec?.containers?.[0]?.image === image && (!scaledDown || d.body.spec.replicas === 0);
+  return rolloutHealth(r.body).status === 'Healthy' && st?.stableRS === st?.currentPodHash && d.body.spec.template.spec?.containers?.[0]?.image === image;
 }
 
 export interface GitOpsIndexerSeedDeps {
   readonly repo: ConfigRepo;
   readonly apps: AppStore;
-  readonly controller: AppController;
   readonly clock: SandboxClock;
-  readonly kube: KubeClient;
   /** Called after every push (the repo-server's webhook). */
   pushed(): void;
-  settle(): void;
-  warp(ms: number): void;
 }
 
-/** Seeds its past: the folder committed, the Application created and synced, each release promoted in full. */
+/**
+ * Seeds its start: the folder committed and the Application created. Auto-sync deploys it once
+ * the controller runs (the Deployment with its own Pods, then the Rollout, revision 1, which scales
+ * the Deployment to 0 once Healthy), on the sandbox clock after the sandbox is ready: nothing of it
+ * sits on every sandbox's start-up path but one commit. Its ReplicaSet is what an undo returns to.
+ */
 export async function seedGitOpsIndexer(deps: GitOpsIndexerSeedDeps): Promise<void> {
-  const now = deps.clock.now();
+  const [version] = RELEASES;
+  await deps.repo.commit({ files: files(version), message: `search-indexer: eu-west on Argo Rollouts through Argo CD (workloadRef to the Deployment, replicas ignored), ${version}`, date: deps.clock.now(), author: SEARCH_TEAM });
+  deps.pushed();
   deps.apps.create({
     apiVersion: 'argoproj.io/v1alpha1',
     kind: 'Application',
@@ -142,31 +140,13 @@ export async function seedGitOpsIndexer(deps: GitOpsIndexerSeedDeps): Promise<vo
       uid: randomUUID(),
       resourceVersion: '0',
       generation: 1,
-      creationTimestamp: argoTime(now),
+      creationTimestamp: argoTime(deps.clock.now()),
       labels: { 'app.kubernetes.io/part-of': 'bookstore-platform', 'bookstore.acme/service': 'search', 'bookstore.acme/region': GITOPS_ROLLOUT_APP.region },
       finalizers: [...APP_FINALIZERS],
     },
     spec: spec(deps.repo.repoURL),
     status: { sync: { status: 'Unknown' }, health: { status: 'Missing' }, history: [], summary: {}, sourceType: 'Kustomize', controllerNamespace: 'argocd' },
   });
-  for (const [i, version] of RELEASES.entries()) {
-    const change = i === 0 ? files(version) : { [OVERLAY]: overlay(version) };
-    const message = i === 0 ? `search-indexer: eu-west on Argo Rollouts through Argo CD (workloadRef to the Deployment, replicas ignored)` : bumpMessage(version);
-    const revision = await deps.repo.commit({ files: change, message, date: deps.clock.now(), author: i === 0 ? SEARCH_TEAM : CI });
-    deps.pushed();
-    const op = { sync: { revision, prune: true, syncOptions: spec(deps.repo.repoURL).syncPolicy?.syncOptions ?? [] }, initiatedBy: { automated: true } };
-    const phase = await deps.controller.syncNow(GITOPS_ROLLOUT_APP.name, op);
-    if (phase !== 'Succeeded') throw new Error(`seeding ${GITOPS_ROLLOUT_APP.name}: the sync of ${version} ended ${phase}`);
-    let done = false;
-    for (let step = 0; step < 200 && !done; step++) {
-      deps.warp(700);
-      deps.settle();
-      if (step % 5 !== 4) continue;
-      await promoteFull(deps.kube);
-      done = await healthyOn(deps.kube, imageOf(version), true);
-    }
-    if (!done) throw new Error(`seeding ${GITOPS_ROLLOUT_APP.name}: release ${version} did not become Healthy`);
-  }
 }
 
 export interface GitOpsIndexerShipDeps {
@@ -193,7 +173,7 @@ export async function shipGitOpsIndexer(deps: GitOpsIndexerShipDeps, realTimeout
   let promoted = false;
   while (performance.now() < deadline) {
     if (!promoted) promoted = await promoteFull(deps.kube);
-    if (promoted && (await healthyOn(deps.kube, image, false))) return { revision, previousRevision: head, image, promoted };
+    if (promoted && (await healthyOn(deps.kube, image))) return { revision, previousRevision: head, image, promoted };
     await deps.clock.sleep(250);
   }
   return { revision, previousRevision: head, image, promoted };
