@@ -8,6 +8,7 @@ import { describe, it } from 'node:test';
 import { decide } from './decide.ts';
 import { Fact, defaultPolicy, type Facts } from './facts.ts';
 import type { Plan } from './plan.ts';
+import type { IgnoreDifferenceRule } from './domain.ts';
 import type { AnalysisRunFact, RolloutFacts, RolloutReplicaSet } from './rollouts/rollout-facts.ts';
 import { FakeFacts } from '../testing/fake-facts.ts';
 import { operatorPlan } from './rollouts/operator-plan.ts';
@@ -121,6 +122,7 @@ describe('decision table: Argo Rollouts', () => {
   it('blue-green is not driven: declined with the reason', () => {
     const plan = decide(withRollout(FakeFacts.seed(), canary({ strategy: 'blueGreen' })), defaultPolicy);
     assert.match(rejected(plan, 'argo-rollouts'), /strategy blueGreen: rewind drives canary Rollouts only/);
+    assert.match(rejected(plan, 'argo-rollouts'), /by hand: `kubectl argo rollouts abort` while the preview is unpromoted, `kubectl argo rollouts undo` once promoted, with self-heal held first under Argo CD/);
   });
 });
 
@@ -277,5 +279,64 @@ describe('a saved Rollout plan (rollback --plan FILE) re-checked against live st
     assert.equal(abort.assumptions['rollouts.phase'], 'Paused');
     assert.equal(abort.assumptions['argocd.latestHistoryId'], 42);
     assert.deepEqual(checkPlanStillValid(abort, withRollout(FakeFacts.seed(), canary({ phase: 'Progressing', pauseReasons: [] }))), ['the Rollout\'s phase changed: Paused -> Progressing']);
+  });
+});
+
+describe('decision table: an Argo CD-managed Rollout whose template lives in a Deployment (workloadRef)', () => {
+  const REF = { kind: 'Deployment', name: 'catalog', scaleDown: 'onsuccess' as const };
+  const RULE: IgnoreDifferenceRule = { group: 'apps', kind: 'Deployment', name: 'catalog', jsonPointers: ['/spec/replicas'], jqPathExpressions: [] };
+  const RESPECT = 'RespectIgnoreDifferences=true';
+  const managed = (r: RolloutFacts, app: { ignoreDifferences?: IgnoreDifferenceRule[]; syncOptions?: string[] }): Facts => {
+    const f = withRollout(FakeFacts.seed(), r);
+    if (!('application' in f) || !f.application) throw new Error('seed facts carry an Application');
+    return { ...f, application: Fact.of({ ...f.application.value, ...app }, f.application.source) };
+  };
+  const replicasWarning = (p: Plan): string[] => p.warnings.filter((w) => w.includes('/spec/replicas'));
+
+  it('fully promoted, the app ignores the replicas and respects that on sync: the undo patches the Deployment under held self-heal, the revert and the saved policy follow', () => {
+    const plan = decide(managed(promoted({ workloadRef: REF }), { ignoreDifferences: [RULE], syncOptions: [RESPECT] }), defaultPolicy);
+    assert.equal(plan.mechanism, 'argo-rollouts');
+    assert.equal(plan.decision, 'rollback');
+    assert.deepEqual(kinds(plan), [
+      'argocd.write-hold', 'argocd.disable-auto-sync', 'rollouts.undo', 'rollouts.promote-full', 'rollouts.wait-stable', 'verify.digest', 'verify.metrics',
+      'followup.revert', 'followup.await-revert', 'argocd.await-branch-head', 'argocd.restore-sync-policy', 'argocd.wait-synced-to-branch', 'argocd.release-hold',
+    ]);
+    assert.match(plan.steps[2]?.title ?? '', /\/spec\/template of Deployment catalog \(the Rollout's workloadRef\)/);
+    assert.match(plan.reasons.join('\n'), /the undo patches Deployment catalog \(the Rollout's workloadRef: the template lives there\), which bookstore-catalog-us-east tracks in git too: auto-sync is held first/);
+    assert.deepEqual(replicasWarning(plan), []);
+  });
+
+  it('the app does not ignore the Deployment\'s replicas: the same plan, and a warning that self-heal and scaleDown fight, with what to set', () => {
+    for (const ignoreDifferences of [undefined, [{ ...RULE, name: 'other' }], [{ ...RULE, jsonPointers: ['/spec/template'] }]]) {
+      const plan = decide(managed(promoted({ workloadRef: REF }), { ...(ignoreDifferences ? { ignoreDifferences } : {}), syncOptions: [RESPECT] }), defaultPolicy);
+      assert.equal(plan.decision, 'rollback');
+      const [w, ...more] = replicasWarning(plan);
+      assert.equal(more.length, 0);
+      assert.match(w ?? '', /does not ignore \/spec\/replicas of Deployment bookstore-platform-acme-books\/catalog, which the Rollout's workloadRef scaleDown \(onsuccess\) sets to 0: Argo CD sees drift and self-heal scales it back up/);
+      assert.match(w ?? '', /past revision 1 the Rollout never scales it down again \(argo-rollouts #4935\)/);
+      assert.match(w ?? '', /Set on the Application: ignoreDifferences: \[\{group: apps, kind: Deployment, name: catalog, jsonPointers: \[\/spec\/replicas\]\}\] and syncOptions: \[RespectIgnoreDifferences=true\]/);
+    }
+  });
+
+  it('ignored but not respected on sync: the revert\'s sync would scale the Deployment up; a rule in jq is said to be unread', () => {
+    const plan = decide(managed(promoted({ workloadRef: REF }), { ignoreDifferences: [{ ...RULE, name: '' }] }), defaultPolicy);
+    assert.match(replicasWarning(plan)[0] ?? '', /ignores \/spec\/replicas of Deployment .*\/catalog but does not sync with RespectIgnoreDifferences=true: every sync \(the revert's too\) applies git's replicas/);
+    const jq = decide(managed(promoted({ workloadRef: REF }), { ignoreDifferences: [{ ...RULE, jsonPointers: [], jqPathExpressions: ['.spec.replicas'] }] }), defaultPolicy);
+    assert.match(replicasWarning(jq)[0] ?? '', /\(a jq rule on it was not evaluated by rewind\)/);
+  });
+
+  it('scaleDown never (the Deployment keeps its Pods by choice), no workloadRef, or no Argo CD: no such warning', () => {
+    assert.deepEqual(replicasWarning(decide(managed(promoted({ workloadRef: { kind: 'Deployment', name: 'catalog', scaleDown: 'never' } }), {}), defaultPolicy)), []);
+    assert.deepEqual(replicasWarning(decide(managed(promoted({ workloadRef: { kind: 'Deployment', name: 'catalog' } }), {}), defaultPolicy)), []);
+    assert.deepEqual(replicasWarning(decide(managed(promoted(), {}), defaultPolicy)), []);
+    assert.deepEqual(replicasWarning(decide(withRollout(FakeFacts.seed().gitopsNone(), promoted({ workloadRef: REF })), defaultPolicy)), []);
+  });
+
+  it('a bad canary and an aborted one carry the warning too (the steady state is what fights)', () => {
+    for (const r of [canary({ workloadRef: REF }), { ...aborted(), workloadRef: REF }]) {
+      const plan = decide(managed(r, {}), defaultPolicy);
+      assert.equal(plan.mechanism, 'argo-rollouts');
+      assert.equal(replicasWarning(plan).length, 1);
+    }
   });
 });

@@ -134,6 +134,21 @@ export interface ApplicationState {
   readonly hold?: HoldReading;
   /** Where `hold` was read: absent, on the app; else on its ApplicationSet. */
   readonly holdOn?: HoldLocation;
+  /** `spec.ignoreDifferences` as written (absent: none). */
+  readonly ignoreDifferences?: readonly IgnoreDifferenceRule[];
+  /** `spec.syncPolicy.syncOptions` as written (`RespectIgnoreDifferences=true`, ...). */
+  readonly syncOptions?: readonly string[];
+}
+
+/** One `spec.ignoreDifferences[]` rule: the fields Argo CD leaves out of its diff for the resources it matches. */
+export interface IgnoreDifferenceRule {
+  readonly group: string;
+  readonly kind: string;
+  readonly name?: string;
+  readonly namespace?: string;
+  readonly jsonPointers: readonly string[];
+  /** Rules in jq, which rewind does not evaluate. */
+  readonly jqPathExpressions: readonly string[];
 }
 
 export interface PodImage {

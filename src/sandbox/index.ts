@@ -41,6 +41,7 @@ import { faultRoutes } from './world/fault-routes.ts';
 import { repoRoutes } from './gitops/repo-routes.ts';
 import { seedUnmanaged } from './world/unmanaged.ts';
 import { seedUnmanagedRollout } from './world/unmanaged-rollout.ts';
+import { seedGitOpsIndexer } from './world/gitops-indexer.ts';
 import { writeClientFiles, type ClientFiles } from './world/client-files.ts';
 import { warpable } from './world/warp-clock.ts';
 import { IN_CLUSTER_PROMETHEUS } from './world/canary-files.ts';
@@ -192,6 +193,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     });
     await seedUnmanaged({ kube: kubeForCluster('us-east'), settle: () => kube.tick(), warp: (ms) => clock.advance(ms) });
     await seedUnmanagedRollout({ kube: kubeForCluster('us-east'), settle: () => kube.tick(), warp: (ms) => clock.advance(ms) });
+    await seedGitOpsIndexer({ repo, apps, clock, pushed: () => manifests.forgetBranches() });
     if (options.wallClock) {
       // Seeding warped time forward from a start a few minutes back; close the rest of the gap.
       const behind = Date.now() - clock.now().getTime();

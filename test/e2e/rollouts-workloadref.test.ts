@@ -63,7 +63,7 @@ test('rollouts-workloadref: rewind undoes the fully promoted bad version through
   const s0 = await cli(['status', APP, '-o', 'json']);
   assert.equal(s0.code, 0, s0.stderr);
   const st = parse<StatusJson>(s0.stdout);
-  assert.deepEqual([st.gitops, st.rollout?.phase, st.rollout?.workloadRef], ['none', 'Healthy', { kind: 'Deployment', name: NAME }]);
+  assert.deepEqual([st.gitops, st.rollout?.phase, st.rollout?.workloadRef], ['none', 'Healthy', { kind: 'Deployment', name: NAME, scaleDown: 'onsuccess' }]);
   const goodDigests = await runningDigests();
   assert.equal(goodDigests.length, 1);
 

@@ -35,7 +35,8 @@ test('writes kubeconfig, a 0600 token, the CA, a 0600 docker config.json and a r
   assert.equal(cfg.configRepo.path, './ops-config-repo', 'the operator\'s clone, whose origin is the repo Argo CD tracks');
   assert.deepEqual(cfg.registries, [{ host: 'ghcr.io', url: sb.state.urls.registry, caFile: './ca.crt' }]);
   assert.equal(cfg.dockerConfig, './docker-config.json');
-  assert.equal(cfg.apps.length, 9, 'six Bookstore apps, the catalog canary (a Rollout), search (no Argo CD) and the search indexer (a Rollout no Argo CD manages)');
+  assert.equal(cfg.apps.length, 10, 'six Bookstore apps, the catalog canary (a Rollout), search (no Argo CD), the search indexer (a Rollout no Argo CD manages) and its eu-west twin Argo CD deploys');
+  assert.deepEqual(cfg.apps.find((a: { name: string }) => a.name === 'bookstore-search-indexer-eu-west'), { name: 'bookstore-search-indexer-eu-west', cluster: 'eu-west', namespace: 'bookstore-platform-acme-books', workload: { kind: 'Rollout', name: 'search-indexer' }, repoPath: 'apps/search-indexer/eu-west', severity: 'P2' });
   // The catalog canary app names its Argo Rollout as its workload.
   assert.deepEqual(cfg.apps.find((a: { name: string }) => a.name === 'bookstore-catalog-canary-us-east')?.workload, { kind: 'Rollout', name: 'catalog-canary' });
   assert.deepEqual(cfg.apps.find((a: { name: string }) => a.name === 'bookstore-search-us-east'), { name: 'bookstore-search-us-east', cluster: 'us-east', namespace: 'bookstore-platform-acme-books', workload: { kind: 'Deployment', name: 'search' }, gitops: 'none', severity: 'P2' });
@@ -121,7 +122,7 @@ test('sandbox status lists the apps from the Argo CD API; -o json has ports and 
   const doc = JSON.parse(r.stdout);
   assert.equal(doc.pid, sb.pid);
   assert.equal(doc.alive, true);
-  // The six services-by-region, the catalog canary app (an Argo Rollout) and the app-of-apps parent.
+  // The six services-by-region, the catalog canary app (an Argo Rollout), the eu-west search indexer (a workloadRef Rollout) and the app-of-apps parent.
   assert.deepEqual(doc.apps.map((a: { name: string }) => a.name).sort(), [
     'bookstore-apps',
     'bookstore-catalog-canary-us-east',
@@ -131,6 +132,7 @@ test('sandbox status lists the apps from the Argo CD API; -o json has ports and 
     'bookstore-orders-us-east',
     'bookstore-payments-eu-west',
     'bookstore-payments-us-east',
+    'bookstore-search-indexer-eu-west',
   ]);
   assert.equal(doc.apps.find((a: { name: string }) => a.name === 'bookstore-catalog-us-east').historyId, 41);
 });

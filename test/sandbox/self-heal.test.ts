@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { startSandboxProcess, type SandboxProcess } from '../../src/testing/sandbox-process.ts';
 import { digestOf } from '../../src/sandbox/world/images.ts';
 import { selfHealDelayMs } from '../../src/sandbox/argocd/app-controller.ts';
-import { argo, getApp, kubectl, runningDigests, sandboxSecondsPass, settledOn, waitFor } from './helpers.ts';
+import { argo, CATALOG, getApp, kubectl, mergePatch, runningDigests, sandboxSecondsPass, settledOn, waitFor } from './helpers.ts';
 
 let sb: SandboxProcess;
 const GOOD = digestOf('catalog', '1.4.2');
@@ -86,4 +86,37 @@ test('with selfHeal off, drift stays and the app reads OutOfSync', async () => {
   await sandboxSecondsPass(sb, 15, 'bookstore-orders-us-east');
   assert.equal(await kubectl(sb, ['get', 'deploy', 'orders', '-o', 'jsonpath={.spec.template.spec.containers[0].image}']), 'ghcr.io/acme/orders:debug');
   assert.ok((await runningDigests(sb, 'orders')).length >= 1);
+});
+
+// argo-cd util/argo/normalizers/diff_normalizer.go and controller/sync.go normalizeTargetResources:
+// what a Rollout's workloadRef.scaleDown meets when Argo CD tracks the Deployment it scales to 0.
+test('ignoreDifferences on /spec/replicas: a scaled Deployment stays Synced and self-heal leaves it; a sync puts git\'s replicas back unless RespectIgnoreDifferences=true', async () => {
+  const replicas = async (): Promise<number> => Number(await kubectl(sb, ['get', 'deploy', 'catalog', '-o', 'jsonpath={.spec.replicas}']));
+  const git = await replicas();
+  assert.ok(git > 1, `catalog runs ${git} replicas as git says`);
+  // Without a rule: drift on replicas is drift, and self-heal scales it back.
+  await kubectl(sb, ['scale', 'deploy/catalog', '--replicas=0']);
+  await waitFor('self-heal restores the replicas', async () => (await replicas()) === git);
+
+  assert.equal((await mergePatch(sb, CATALOG, { spec: { ignoreDifferences: [{ group: 'apps', kind: 'Deployment', jsonPointers: ['/spec/replicas'] }] } })).status, 200);
+  await kubectl(sb, ['scale', 'deploy/catalog', '--replicas=0']);
+  await sandboxSecondsPass(sb, 10);
+  assert.equal(await replicas(), 0, 'self-heal left the ignored field');
+  assert.equal((await getApp(sb)).status.sync.status, 'Synced');
+
+  const sync = async (syncOptions?: string[]): Promise<void> => {
+    const before = (await getApp(sb)).status.operationState?.startedAt as string | undefined;
+    const r = await argo(sb, 'POST', `/api/v1/applications/${CATALOG}/sync`, syncOptions ? { syncOptions: { items: syncOptions } } : {});
+    assert.equal(r.status, 200, JSON.stringify(r.body));
+    await waitFor('the sync done', async () => {
+      const s = (await getApp(sb)).status.operationState;
+      // Told apart from the one before by its options (startedAt has second precision).
+      return s.startedAt !== before && s.phase === 'Succeeded' && !s.operation.sync.resources && (s.operation.sync.syncOptions ?? []).includes('RespectIgnoreDifferences=true') === (syncOptions !== undefined);
+    });
+  };
+  await sync(['RespectIgnoreDifferences=true']);
+  assert.equal(await replicas(), 0, 'RespectIgnoreDifferences: the sync kept the live replicas');
+  await sync();
+  assert.equal(await replicas(), git, 'a plain sync applies git\'s replicas, ignored or not');
+  assert.equal((await mergePatch(sb, CATALOG, { spec: { ignoreDifferences: null } })).status, 200);
 });

@@ -10,6 +10,7 @@ import type {
   AutomatedSync,
   HealthStatus,
   HistoryEntry,
+  IgnoreDifferenceRule,
   SyncPolicy,
   SyncStatus,
 } from '../../core/domain.ts';
@@ -82,6 +83,24 @@ export function toApplicationState(json: unknown): ApplicationState {
     images: Object.freeze(arr(obj(status['summary'])['images']).filter((i): i is string => typeof i === 'string')),
     ...(owner ? { owner } : {}),
     ...(holdRaw !== undefined ? { hold: readHold(holdRaw) } : {}),
+    ...(Array.isArray(spec['ignoreDifferences']) ? { ignoreDifferences: Object.freeze(arr(spec['ignoreDifferences']).map(toIgnoreRule)) } : {}),
+    ...(Array.isArray(obj(spec['syncPolicy'])['syncOptions']) ? { syncOptions: Object.freeze(strings(obj(spec['syncPolicy'])['syncOptions'])) } : {}),
+  });
+}
+
+const strings = (v: unknown): string[] => arr(v).filter((x): x is string => typeof x === 'string');
+
+function toIgnoreRule(json: unknown): IgnoreDifferenceRule {
+  const r = obj(json);
+  const name = str(r['name']);
+  const namespace = str(r['namespace']);
+  return Object.freeze({
+    group: str(r['group']) ?? '',
+    kind: str(r['kind']) ?? '',
+    ...(name ? { name } : {}),
+    ...(namespace ? { namespace } : {}),
+    jsonPointers: Object.freeze(strings(r['jsonPointers'])),
+    jqPathExpressions: Object.freeze(strings(r['jqPathExpressions'])),
   });
 }
 

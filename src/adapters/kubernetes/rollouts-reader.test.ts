@@ -14,7 +14,7 @@ const rollout = {
   spec: {
     replicas: 5,
     strategy: { canary: { steps: [{ setWeight: 20 }, { pause: {} }, { analysis: { templates: [{ templateName: 'p99' }, { templateName: 'errors', clusterScope: true }], args: [{ name: 'hash', valueFrom: { podTemplateHashValue: 'Latest' } }] } }, { pause: { duration: '1m' } }, { experiment: {} }] } },
-    workloadRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'catalog-tpl' },
+    workloadRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'catalog-tpl', scaleDown: 'onsuccess' },
     rollbackWindow: { revisions: 3 },
   },
   status: { phase: 'Paused', currentStepIndex: 1, stableRS: 'good', currentPodHash: 'bad', pauseConditions: [{ reason: 'CanaryPauseStep', startTime: 'x' }], canary: { weights: { canary: { weight: 20, podTemplateHash: 'bad' }, stable: { weight: 80, podTemplateHash: 'good' } } } },
@@ -41,7 +41,7 @@ test('the Rollout as the plugin shows it: steps, weights, owned ReplicaSets with
   assert.deepEqual(f.missingTemplates, ['ClusterAnalysisTemplate errors']);
   assert.deepEqual(f.analysisTemplates, [{ name: 'p99', clusterScope: false, args: [{ name: 'hash' }], metrics: [{ name: 'p99', provider: 'prometheus', address: 'http://p', query: 'q{{args.hash}}', interval: '30s', count: 3 }] }]);
   assert.deepEqual(f.analysisArgs, [{ name: 'hash', podTemplateHashValue: 'Latest' }]);
-  assert.deepEqual([f.workloadRef, f.rollbackWindow], [{ kind: 'Deployment', name: 'catalog-tpl' }, 3]);
+  assert.deepEqual([f.workloadRef, f.rollbackWindow], [{ kind: 'Deployment', name: 'catalog-tpl', scaleDown: 'onsuccess' }, 3]);
 });
 
 test('templates that could not be listed are not called missing', () => {

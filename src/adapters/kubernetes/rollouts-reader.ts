@@ -17,6 +17,9 @@ const num = (v: unknown): number | undefined => {
   return typeof n === 'number' && Number.isFinite(n) ? n : undefined;
 };
 
+/** `spec.workloadRef.scaleDown` values (absent means never). */
+const SCALE_DOWN = ['never', 'onsuccess', 'progressively'] as const;
+
 export const HASH_LABEL = 'rollouts-pod-template-hash';
 export const REVISION_ANNOTATION = 'rollout.argoproj.io/revision';
 
@@ -178,7 +181,7 @@ export function toRolloutFacts(o: RolloutObjects): RolloutFacts {
     replicaSets: owned.map((rs) => replicaSetOf(rs, o.pods)),
     analysisRuns: runs.map(analysisRunOf),
     ...(background ? { backgroundAnalysis: { templates: templateRefs(background['templates']), ...optional('startingStep', num(background['startingStep'])) } } : {}),
-    ...(str(workloadRef['name']) ? { workloadRef: { kind: str(workloadRef['kind']) ?? 'Deployment', name: str(workloadRef['name']) ?? '' } } : {}),
+    ...(str(workloadRef['name']) ? { workloadRef: { kind: str(workloadRef['kind']) ?? 'Deployment', name: str(workloadRef['name']) ?? '', ...optional('scaleDown', SCALE_DOWN.find((m) => m === str(workloadRef['scaleDown']))) } } : {}),
     ...optional('rollbackWindow', window),
     analysisTemplates: found,
     analysisArgs: args.filter((a, i) => args.findIndex((b) => b.name === a.name) === i),

@@ -129,7 +129,7 @@ export interface RolloutFacts {
   /** `spec.strategy.canary.analysis`: background analysis templates and from which step. */
   readonly backgroundAnalysis?: { readonly templates: readonly TemplateRef[]; readonly startingStep?: number };
   /** `spec.workloadRef`: the Deployment the template lives in (undo patches it there). */
-  readonly workloadRef?: { readonly kind: string; readonly name: string };
+  readonly workloadRef?: { readonly kind: string; readonly name: string; readonly scaleDown?: 'never' | 'onsuccess' | 'progressively' };
   /** `spec.rollbackWindow.revisions`. */
   readonly rollbackWindow?: number;
   /** The templates the Rollout names that exist, with their metrics (rewind's verification reuses them). */
@@ -159,6 +159,10 @@ const byHash = (r: RolloutFacts, hash: string | undefined): RolloutReplicaSet | 
  * back to stable; otherwise the current ReplicaSet is stable: fully promoted.
  */
 export function situationOf(r: RolloutFacts): RolloutSituation {
+  if (r.strategy === 'blueGreen') {
+    // NOTE: not driven until the sandbox runs blue-green as upstream does (rollout/bluegreen.go, service.go), so the path is proven before it is offered.
+    return { kind: 'unknown', reason: 'strategy blueGreen: rewind drives canary Rollouts only (its sandbox does not run blue-green\'s Service switching yet); by hand: `kubectl argo rollouts abort` while the preview is unpromoted, `kubectl argo rollouts undo` once promoted, with self-heal held first under Argo CD' };
+  }
   if (r.strategy !== 'canary') return { kind: 'unknown', reason: `strategy ${r.strategy}: rewind drives canary Rollouts only` };
   const stable = byHash(r, r.stableHash);
   const current = byHash(r, r.currentHash);

@@ -2,6 +2,8 @@
  * Argo CD `v1alpha1.Application` as the sandbox stores and serves it (shapes from the
  * upstream swagger). Only the fields rewind and the `argocd` CLI read are modelled.
  */
+import type { ResourceIgnoreDifferences } from './ignore-differences.ts';
+
 export interface ApplicationSource {
   repoURL: string;
   path: string;
@@ -22,6 +24,8 @@ export interface ApplicationSpec {
   destination: { name?: string; server?: string; namespace: string };
   syncPolicy?: { automated?: SyncPolicyAutomated; syncOptions?: string[] };
   revisionHistoryLimit?: number;
+  /** Fields Argo CD leaves out of the comparison (`ignore-differences.ts`). */
+  ignoreDifferences?: ResourceIgnoreDifferences[];
 }
 
 export interface OperationInitiator {

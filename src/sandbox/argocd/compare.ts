@@ -10,6 +10,7 @@ import type { Application, ResourceStatus } from './application.ts';
 import { readLive, type LiveObject } from './live-state.ts';
 import type { ManifestSource } from './manifests.ts';
 import { isHook } from './hooks.ts';
+import { ignoredPointers, withLiveAt } from './ignore-differences.ts';
 
 export interface Comparison {
   /** The commit the target revision resolved to. */
@@ -45,7 +46,7 @@ export async function compareApp(app: Application, manifests: ManifestSource, ku
       kind: l.desired.kind ?? '',
       namespace: l.desired.metadata.namespace ?? '',
       name: l.desired.metadata.name ?? '',
-      status: l.live && isSubset(declared(l.desired), l.live) ? 'Synced' : 'OutOfSync',
+      status: l.live && isSubset(declared(withLiveAt(l.desired, l.live, ignoredPointers(app.spec.ignoreDifferences, l.desired))), l.live) ? 'Synced' : 'OutOfSync',
       health: health.message ? { status: health.status, message: health.message } : { status: health.status },
     };
   });

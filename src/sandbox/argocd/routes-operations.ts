@@ -29,7 +29,9 @@ export function operationRoutes(ctx: ArgoContext): Route[] {
       path: '/api/v1/applications/:name/sync',
       async handle(req) {
         const app = mustGet(ctx, req.params['name'] ?? '');
-        const body = (await req.body()) as { revision?: string; prune?: boolean; dryRun?: boolean };
+        const body = (await req.body()) as { revision?: string; prune?: boolean; dryRun?: boolean; syncOptions?: { items?: string[] } };
+        // server/application/application.go Sync L2120-2131: the request's options replace the app's.
+        const syncOptions = body.syncOptions?.items ?? app.spec.syncPolicy?.syncOptions;
         const target = app.spec.source.targetRevision || 'HEAD';
         const revision = body.revision ?? '';
         if (isAutoSyncEnabled(app.spec) && revision !== '' && revision !== target && !body.dryRun) {
@@ -44,7 +46,7 @@ export function operationRoutes(ctx: ArgoContext): Route[] {
             revision: commit,
             prune: body.prune ?? false,
             dryRun: body.dryRun ?? false,
-            ...(app.spec.syncPolicy?.syncOptions ? { syncOptions: app.spec.syncPolicy.syncOptions } : {}),
+            ...(syncOptions ? { syncOptions } : {}),
           },
           initiatedBy: { username: SANDBOX_USER },
         });

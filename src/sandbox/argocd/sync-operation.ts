@@ -13,7 +13,7 @@
  */
 import type { KubeObject } from '../kube/types.ts';
 import { applyObject } from '../gitops/apply.ts';
-import type { KubeClient } from '../gitops/kube-client.ts';
+import { objectPath, type KubeClient } from '../gitops/kube-client.ts';
 import {
   appendHistory,
   DEFAULT_HISTORY_LIMIT,
@@ -25,6 +25,7 @@ import {
 import type { AppStore } from './app-store.ts';
 import { groupVersion } from './compare.ts';
 import { hookTypes, isHook } from './hooks.ts';
+import { ignoredPointers, RESPECT_IGNORE_DIFFERENCES, withLiveAt } from './ignore-differences.ts';
 import type { ManifestSource } from './manifests.ts';
 
 export interface SyncDeps {
@@ -138,6 +139,8 @@ export async function runSyncOperation(deps: SyncDeps, name: string, op: Operati
       }
     }
     let failure: string | undefined;
+    // The API server fills in the app's own options when the request names none (server/application/application.go L2123).
+    const respect = (op.sync.syncOptions ?? app.spec.syncPolicy?.syncOptions ?? []).includes(RESPECT_IGNORE_DIFFERENCES);
     for (const raw of objects) {
       const o = raw.kind === 'Application' ? withTracking(name, raw) : raw;
       const gk = `${o.kind?.toLowerCase()}${groupVersion(o).group ? `.${groupVersion(o).group}` : ''}/${o.metadata.name}`;
@@ -146,7 +149,7 @@ export async function runSyncOperation(deps: SyncDeps, name: string, op: Operati
         continue;
       }
       try {
-        const outcome = await applyObject(deps.kubeFor(app), o);
+        const outcome = await applyObject(deps.kubeFor(app), respect ? await keepIgnored(deps.kubeFor(app), app, o) : o);
         results.push(resultOf(o, `${gk} ${outcome}`, true));
       } catch (e) {
         failure = (e as Error).message;
@@ -182,4 +185,12 @@ export async function runSyncOperation(deps: SyncDeps, name: string, op: Operati
     }
   });
   return final;
+}
+
+/** `RespectIgnoreDifferences=true` (controller/sync.go `normalizeTargetResources`): ignored fields keep their live values. */
+async function keepIgnored(kube: KubeClient, app: Application, o: KubeObject): Promise<KubeObject> {
+  const pointers = ignoredPointers(app.spec.ignoreDifferences, o);
+  if (pointers.length === 0) return o;
+  const got = await kube.request<KubeObject>('GET', objectPath(o));
+  return got.status === 200 ? withLiveAt(o, got.body, pointers) : o;
 }

@@ -23,6 +23,7 @@ import { SEARCH_BAD_RELEASE, shipSearch, UNMANAGED_APP } from './unmanaged.ts';
 import { MIGRATIONS as WORLD_MIGRATIONS } from './migrations.ts';
 import type { SandboxPostgres } from '../postgres/embedded.ts';
 import { INDEXER_BAD_RELEASE, shipIndexer, UNMANAGED_ROLLOUT_APP } from './unmanaged-rollout.ts';
+import { GITOPS_INDEXER_BAD_RELEASE, GITOPS_ROLLOUT_APP, shipGitOpsIndexer } from './gitops-indexer.ts';
 
 export interface CiDeps {
   readonly repo: ConfigRepo;
@@ -229,6 +230,14 @@ export function ciRoutes(deps: CiDeps): Route[] {
           const { image, promoted } = await shipIndexer(deps.kubeFor(UNMANAGED_ROLLOUT_APP.region), (ms) => deps.clock.sleep(ms), realTimeout);
           return { app: UNMANAGED_ROLLOUT_APP.name, scenario: 'rollouts-workloadref', image, version: INDEXER_BAD_RELEASE, behaviour: 'slow', deployed: promoted, rollout: { action: 'promote-full', paused: false } };
         }
+        if ((body as { app?: unknown } | undefined)?.app === GITOPS_ROLLOUT_APP.name && deps.kubeFor) {
+          // CI pins the bad digest in git; Argo CD applies the Deployment; the team promotes the canary in full.
+          const realTimeout = Math.max(deps.clock.toRealMs(180_000), 60_000);
+          const shipped = await shipGitOpsIndexer({ repo: deps.repo, clock: deps.clock, kube: deps.kubeFor(GITOPS_ROLLOUT_APP.region), pushed: deps.pushed }, realTimeout).catch((e: Error) => {
+            throw new GrpcError(GrpcCode.FailedPrecondition, e.message);
+          });
+          return { app: GITOPS_ROLLOUT_APP.name, scenario: 'rollouts-workloadref-argocd', revision: shipped.revision, previousRevision: shipped.previousRevision, image: shipped.image, version: GITOPS_INDEXER_BAD_RELEASE, behaviour: 'slow', deployed: shipped.promoted, rollout: { action: 'promote-full', paused: false } };
+        }
         const app = appFrom(body);
         const scenario = scenarioFrom(body);
         if (scenario.flag) return shipFlag(deps, app, scenario, scenario.flag, (revision) => waitForDeploy(deps, app.name, revision));
@@ -285,7 +294,8 @@ export function ciRoutes(deps: CiDeps): Route[] {
       path: '/api/sandbox/v1/revert',
       async handle(req) {
         const body = (await req.body()) as { app?: string; revision?: string };
-        const app = appFrom(body);
+        // The eu-west indexer is no WorldApp, but its config lives in the same repo.
+        const app = body.app === GITOPS_ROLLOUT_APP.name ? { name: GITOPS_ROLLOUT_APP.name } : appFrom(body);
         if (!body.revision) throw new GrpcError(GrpcCode.InvalidArgument, 'body must name the commit to revert: {"app": ..., "revision": "<sha>"}');
         let target: string;
         try {

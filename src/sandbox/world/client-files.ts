@@ -12,6 +12,7 @@ import { NAMESPACE, REGIONS, WORLD_APPS, workloadOf } from './bookstore.ts';
 import { REGISTRY_HOST } from './images.ts';
 import { UNMANAGED_APP } from './unmanaged.ts';
 import { UNMANAGED_ROLLOUT_APP } from './unmanaged-rollout.ts';
+import { GITOPS_ROLLOUT_APP } from './gitops-indexer.ts';
 import { FLAGS_CONFIGMAP, FLAGS_FILE, SLOW_FEATURE } from '../flags/flag-files.ts';
 
 export interface ClientFiles {
@@ -98,7 +99,9 @@ export function rewindYaml(i: ClientFileInputs, files: { kubeconfig: string; arg
     // The search team's Deployment: no Argo CD Application, so rewind undoes it as kubectl would.
     { name: UNMANAGED_APP.name, cluster: UNMANAGED_APP.region, namespace: NAMESPACE, workload: { kind: 'Deployment', name: UNMANAGED_APP.service }, gitops: 'none', severity: 'P2' },
     // The search indexer's Rollout (workloadRef to its Deployment), applied with kubectl: no Argo CD either.
-    { name: UNMANAGED_ROLLOUT_APP.name, cluster: UNMANAGED_ROLLOUT_APP.region, namespace: NAMESPACE, workload: { kind: 'Rollout', name: UNMANAGED_ROLLOUT_APP.workload }, gitops: 'none', severity: 'P2' }],
+    { name: UNMANAGED_ROLLOUT_APP.name, cluster: UNMANAGED_ROLLOUT_APP.region, namespace: NAMESPACE, workload: { kind: 'Rollout', name: UNMANAGED_ROLLOUT_APP.workload }, gitops: 'none', severity: 'P2' },
+    // The same indexer in eu-west, deployed by Argo CD from git (Deployment and Rollout both there).
+    { name: GITOPS_ROLLOUT_APP.name, cluster: GITOPS_ROLLOUT_APP.region, namespace: NAMESPACE, workload: { kind: 'Rollout', name: GITOPS_ROLLOUT_APP.workload }, repoPath: GITOPS_ROLLOUT_APP.path, severity: 'P2' }],
   };
   return `# Written by \`rewind sandbox up\`: the sandbox's clusters, Argo CD and config repo.\n${stringify(doc)}`;
 }

@@ -63,6 +63,7 @@ export const SCENARIOS: readonly ScenarioInfo[] = [
   s({ name: 'rollouts-auto-aborted', app: 'bookstore-catalog-canary-us-east', behaviour: 'slow', rollout: 'resume', description: 'Argo Rollouts: the bad canary is promoted past its pause; its p99 analysis fails and the controller aborts it (traffic back to stable, Degraded)' }),
   s({ name: 'rollouts-promoted', app: 'bookstore-catalog-canary-us-east', behaviour: 'slow', rollout: 'promote-full', description: 'Argo Rollouts: the bad version is fully promoted (promote --full): every Pod runs it, the Rollout is Healthy' }),
   s({ name: 'rollouts-workloadref', app: 'bookstore-search-indexer-us-east', behaviour: 'slow', description: 'Argo Rollouts without Argo CD: the search indexer\'s Rollout takes its template from a Deployment (workloadRef); its pipeline sets a bad image on the Deployment and the team promotes it in full' }),
+  s({ name: 'rollouts-workloadref-argocd', app: 'bookstore-search-indexer-eu-west', behaviour: 'slow', description: 'Argo Rollouts under Argo CD: the eu-west indexer\'s Deployment and its workloadRef Rollout both live in git (replicas ignored by the app); CI pins a bad digest, auto-sync applies it to the Deployment, the team promotes it in full' }),
   s({ name: 'flag', app: 'bookstore-catalog-us-east', behaviour: 'slow', flag: 'catalog.new-search', description: 'a release that only turns on the flag-gated new search (flagd file in the config repo, rendered into a ConfigMap): the catalog Pods evaluate it and p99 regresses; the image does not change' }),
 ];
 

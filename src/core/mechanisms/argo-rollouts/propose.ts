@@ -4,6 +4,7 @@ import type { LastKnownGood } from '../../last-known-good.ts';
 import type { PlanTarget } from '../../plan.ts';
 import { canaryWeightOf, imagesOf, situationOf, type RolloutFacts, type RolloutReplicaSet } from '../../rollouts/rollout-facts.ts';
 import { whyNoAutoRollback } from '../../rollouts/why-no-auto-rollback.ts';
+import { workloadRefGitOpsWarnings } from '../../rollouts/workload-ref-gitops.ts';
 import { age, describeHold, heldBy } from '../../hold.ts';
 import { Proposal, type Mechanism } from '../mechanism.ts';
 import { revertMode } from '../revert-step.ts';
@@ -39,6 +40,8 @@ export const argoRollouts: Mechanism = {
     const gitops = GitOpsFacts.is(facts);
     const app = gitops ? facts.application.value : undefined;
     const bad = app ? runningRevision(app) : undefined;
+    // Argo CD and a workloadRef's scaleDown disagree on the Deployment's replicas unless the app says otherwise.
+    const refWarnings = app ? workloadRefGitOpsWarnings(app, r) : [];
     // NOTE: Argo CD's own RBAC is the judge: can-i cannot ask about one action (server/account/account.go
     // CanI accepts only the base verbs), and a denied action changes nothing, so the step falls back.
     const channel: Channel = gitops ? 'argocd' : 'kubernetes';
@@ -66,7 +69,7 @@ export const argoRollouts: Mechanism = {
           ...(gitops ? [`then git must agree: until ${shortHash(bad ?? '')} is reverted, git names the aborted version and Argo CD shows the app Degraded (the Rollouts FAQ); the run stays open until the revert lands`] : []),
           `why Argo Rollouts did not roll back by itself: ${why}`,
         ],
-        warnings: [...abortWarnings, ...templateWarnings(facts, r, stable), ...(gitops && revert === undefined ? [`a person reverts ${shortHash(bad ?? '')}: \`rewind finish ${facts.app.name}\` once it is on the branch`] : [])],
+        warnings: [...abortWarnings, ...refWarnings, ...templateWarnings(facts, r, stable), ...(gitops && revert === undefined ? [`a person reverts ${shortHash(bad ?? '')}: \`rewind finish ${facts.app.name}\` once it is on the branch`] : [])],
       };
     }
 
@@ -84,7 +87,7 @@ export const argoRollouts: Mechanism = {
           `verify that ${stable.name} serves, then make git agree: revert ${shortHash(bad)} (until then Argo CD shows the app Degraded with git on the aborted version)`,
           `why Argo Rollouts did not roll back by itself: ${why}`,
         ],
-        warnings: [...abortWarnings, ...templateWarnings(facts, r, stable)],
+        warnings: [...abortWarnings, ...refWarnings, ...templateWarnings(facts, r, stable)],
       };
     }
 
@@ -126,11 +129,13 @@ export const argoRollouts: Mechanism = {
       reasons: [
         `${name} is fully promoted to ${current.name} (revision ${current.revision}): undo to ${previous.name} (revision ${previous.revision}), the plugin's undo; the bad commit only changed the image, so the undo restores everything it changed`,
         `undo is faster than Argo CD's rollback here: it patches one field and reuses ${previous.name}'s ReplicaSet${r.rollbackWindow !== undefined ? ` (rollbackWindow ${r.rollbackWindow}: the controller skips the canary steps)` : '; promote --full then skips the canary steps'}, while Argo CD's rollback would first wait for an operation on the whole app`,
-        `the undo changes the spec: auto-sync is held first, and the revert of ${shortHash(bad)} gives it back`,
+        r.workloadRef
+          ? `the undo patches ${r.workloadRef.kind} ${r.workloadRef.name} (the Rollout's workloadRef: the template lives there), which ${facts.app.name} tracks in git too: auto-sync is held first, or self-heal would put ${shortHash(bad)}'s template back on it, and the revert of ${shortHash(bad)} gives it back`
+          : `the undo changes the spec: auto-sync is held first, and the revert of ${shortHash(bad)} gives it back`,
         channelWhy,
         `why Argo Rollouts did not roll back by itself: ${why}`,
       ],
-      warnings: [...warnings, ...templateWarnings(facts, r, previous)],
+      warnings: [...warnings, ...refWarnings, ...templateWarnings(facts, r, previous)],
     };
   },
 };
