@@ -5,6 +5,7 @@
 import { build } from 'esbuild';
 import { rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 /**
  * client-node's config module (KubeConfig) imports two helpers from gen/index.js, which re-exports
@@ -26,10 +27,14 @@ const clientNodeConfigAlone = {
   },
 };
 
-rmSync(new URL('../dist', import.meta.url), { recursive: true, force: true });
+// `--outdir DIR`: a bundle elsewhere (test/structure/command-loads.test.ts builds its own, so it tests the sources as they are).
+const at = process.argv.indexOf('--outdir');
+const outdir = at > 0 && process.argv[at + 1] ? process.argv[at + 1] : fileURLToPath(new URL('../dist', import.meta.url));
+rmSync(outdir, { recursive: true, force: true });
 const result = await build({
   entryPoints: { rewind: 'src/cli/bin-entry.ts' },
-  outdir: 'dist',
+  outdir,
+  absWorkingDir: fileURLToPath(new URL('..', import.meta.url)),
   bundle: true,
   splitting: true,
   format: 'esm',
@@ -44,4 +49,4 @@ const result = await build({
   // NOTE: some bundled CommonJS dependencies call require(); ESM output needs one made for it.
   banner: { js: "import { createRequire as __rewindRequire } from 'node:module'; const require = __rewindRequire(import.meta.url);" },
 });
-writeFileSync(new URL('../dist/meta.json', import.meta.url), JSON.stringify(result.metafile));
+writeFileSync(join(outdir, 'meta.json'), JSON.stringify(result.metafile));
