@@ -114,7 +114,7 @@ export async function openAppContext(global: AppOptions, env: NodeJS.ProcessEnv,
     let cr = crs.get(cluster.name);
     if (!cr) {
       cr = (async () => {
-        const [{ createKubernetesApplicationResource }, { createApplicationCrGitOpsClient }] = await Promise.all([import('../adapters/kubernetes/index.ts'), import('../adapters/argocd/index.ts')]);
+        const [{ createKubernetesApplicationResource }, { createApplicationCrGitOpsClient }] = await Promise.all([import('../adapters/kubernetes/application-cr.ts'), import('../adapters/argocd/index.ts')]);
         const resource = createKubernetesApplicationResource({ context: cluster.context, namespace: config.argocd.namespace, ...(cluster.kubeconfig ? { kubeconfigPath: cluster.kubeconfig } : {}) });
         return { client: createApplicationCrGitOpsClient(resource), where: (app: string) => resource.where(app) };
       })();
@@ -189,7 +189,8 @@ export async function openAppContext(global: AppOptions, env: NodeJS.ProcessEnv,
           });
         }
         c = (async () => {
-          const { createKubernetesClusterClient } = await import('../adapters/kubernetes/index.ts');
+          // NOTE: the module itself, not the adapter's index: the index also holds the Rollouts control, which loads client-node's generated API (issue 19).
+          const { createKubernetesClusterClient } = await import('../adapters/kubernetes/kubernetes-cluster-client.ts');
           return createKubernetesClusterClient({
             context: entry.context,
             ...(entry.kubeconfig ? { kubeconfigPath: entry.kubeconfig } : {}),
@@ -247,7 +248,7 @@ export async function openAppContext(global: AppOptions, env: NodeJS.ProcessEnv,
     async rollouts(name) {
       const entry = config.clusters.find((k) => k.name === name || k.context === name);
       if (!entry) throw new UsageError(`unknown cluster or context "${name}"`, { hint: `rewind.yaml defines: ${config.clusters.map((k) => k.name).join(', ')}` });
-      const { createKubernetesRolloutControl } = await import('../adapters/kubernetes/index.ts');
+      const { createKubernetesRolloutControl } = await import('../adapters/kubernetes/kubernetes-rollout-control.ts');
       return createKubernetesRolloutControl({ context: entry.context, ...(entry.kubeconfig ? { kubeconfigPath: entry.kubeconfig } : {}) });
     },
     async argoRollouts(name) {

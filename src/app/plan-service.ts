@@ -27,7 +27,13 @@ export interface PlanRequest {
 /** Gathers the facts (reads only; never opens the journal) and runs the pure decision core. */
 export async function planRollback(ctx: AppContext, req: PlanRequest): Promise<{ facts: Facts; plan: Plan }> {
   const app = ctx.app(req.app);
-  const [gitops, cluster, repo, analyzer, { templates }, rollouts, applicationCr] = await Promise.all([
+  // The runbook's `git fetch` runs beside the Argo CD and Kubernetes reads (issue 19); every git
+  // read of the facts waits for it, so they all see the fetched repo, as when it ran first.
+  const fetched = ctx.repo().then((r) => (r ? fetchOrStale(r) : undefined));
+  fetched.catch(() => undefined);
+  const openRuns = ctx.journal().then((j) => j.listRuns(req.app));
+  openRuns.catch(() => undefined);
+  const [gitops, cluster, fetchedRepo, fetchedAnalyzer, { templates: fetchedTemplates }, rollouts, applicationCr] = await Promise.all([
     // The facts see Argo CD's API as it is: an outage is a fact, never bridged by the CR fallback.
     ctx.argocdApi ? ctx.argocdApi() : ctx.gitops(),
     ctx.cluster(app.workload.cluster),
@@ -37,10 +43,10 @@ export async function planRollback(ctx: AppContext, req: PlanRequest): Promise<{
     ctx.rollouts?.(app.workload.cluster),
     ctx.applicationCr?.(app.name),
   ]);
+  const repo = fetchedRepo && afterFetch(fetchedRepo, fetched);
+  const analyzer = fetchedAnalyzer && afterFetch(fetchedAnalyzer, fetched);
+  const templates = fetchedTemplates && afterFetch(fetchedTemplates, fetched);
   const argoRollouts = app.workload.kind === 'Rollout' ? await ctx.argoRollouts?.(app.workload.cluster) : undefined;
-  const stale = repo ? await fetchOrStale(repo) : undefined;
-  const journal = await ctx.journal();
-  const open = (await journal.listRuns(req.app)).filter((r) => OPEN.includes(r.status));
   const gathered = await gatherFacts(
     { gitops, cluster, ...(rollouts ? { rollouts } : {}), ...(argoRollouts ? { argoRollouts } : {}), ...(await flagDeps(ctx, app)), ...(repo ? { repo } : {}), ...(analyzer ? { analyzer } : {}), ...(templates ? { templates } : {}), ...(applicationCr ? { applicationCr } : {}), ...(ctx.config.argocd.slowAfterMs !== undefined ? { argocdSlowMs: ctx.config.argocd.slowAfterMs } : {}), now: () => ctx.clock.now() },
     {
@@ -51,6 +57,8 @@ export async function planRollback(ctx: AppContext, req: PlanRequest): Promise<{
       ...(req.fix !== undefined ? { fix: req.fix } : {}),
     },
   );
+  const stale = await fetched;
+  const open = (await openRuns).filter((r) => OPEN.includes(r.status));
   // The run's steps go straight to the CR: the API's retries would be waited out at every step.
   if (gathered.argocdApi) ctx.argocdApiDown?.(gathered.argocdApi.value.reason);
   const facts: Facts = {
@@ -91,4 +99,19 @@ async function fetchOrStale(repo: ConfigRepo): Promise<string | undefined> {
     if (e instanceof AdapterError && e.transient) return e.message;
     throw e;
   }
+}
+
+/** `port` whose every method first waits for `fetched` (and fails with it when the fetch failed). */
+function afterFetch<T extends object>(port: T, fetched: Promise<unknown>): T {
+  return new Proxy(port, {
+    get(target, key, receiver) {
+      const v: unknown = Reflect.get(target, key, receiver);
+      if (typeof v !== 'function' || key === 'fetch') return v;
+      const method = v as (...args: unknown[]) => unknown;
+      return async (...args: unknown[]) => {
+        await fetched;
+        return method.apply(target, args);
+      };
+    },
+  });
 }

@@ -1,19 +1,35 @@
-import { test, after } from 'node:test';
+import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join, relative } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { startSandboxProcess, type SandboxProcess } from '../../src/testing/sandbox-process.ts';
 
 /**
  * Every command loads only what it uses (issue 19): a module resolve hook records every module a
- * real `rewind` process resolves, bundled or from source, and the heavy libraries a command never
- * uses must not be among them.
+ * real `rewind` process resolves, and the heavy libraries a command never uses must not be among
+ * them. The process runs the CLI as shipped, a bundle (scripts/build.js) built here from the
+ * sources as they are; the bundle's chunks a process loads count as the files esbuild put in them
+ * (its metafile), so a library bundled into a chunk is seen as loaded as surely as an external one.
  */
-const BIN = fileURLToPath(new URL('../../bin/rewind.js', import.meta.url));
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const BIN = join(ROOT, 'bin', 'rewind.js');
 const dir = mkdtempSync(join(tmpdir(), 'rewind-loads-'));
-after(() => rmSync(dir, { recursive: true, force: true }));
+// NOTE: under node_modules/, so the bundle's external packages (libpg-query, pg...) resolve as from dist/.
+mkdirSync(join(ROOT, 'node_modules', '.cache'), { recursive: true });
+const bundleDir = mkdtempSync(join(ROOT, 'node_modules', '.cache', 'rewind-loads-'));
+after(() => {
+  rmSync(dir, { recursive: true, force: true });
+  rmSync(bundleDir, { recursive: true, force: true });
+});
+let chunkInputs: Map<string, string[]>;
+before(() => {
+  execFileSync(process.execPath, [join(ROOT, 'scripts', 'build.js'), '--outdir', bundleDir], { cwd: ROOT, stdio: 'pipe' });
+  const meta = JSON.parse(readFileSync(join(bundleDir, 'meta.json'), 'utf8')) as { outputs: Record<string, { inputs: Record<string, unknown> }> };
+  chunkInputs = new Map(Object.entries(meta.outputs).map(([out, o]) => [pathToFileURL(join(ROOT, out)).href, Object.keys(o.inputs).map((i) => pathToFileURL(join(ROOT, i)).href)]));
+});
 
 const hook = `import { appendFileSync } from 'node:fs';
 export async function resolve(specifier, context, next) {
@@ -23,15 +39,18 @@ export async function resolve(specifier, context, next) {
 }`;
 const register = `import { register } from 'node:module'; register(${JSON.stringify(`data:text/javascript,${encodeURIComponent(hook)}`)});`;
 
-function loadsOf(name: string, args: readonly string[]): { status: number | null; urls: string[] } {
+/** What a bundled `rewind ARGS` process loads: the modules it resolved, a chunk as the files in it. */
+function loadsOf(name: string, args: readonly string[], env: NodeJS.ProcessEnv = {}): { status: number | null; urls: string[]; stderr: string } {
   const log = join(dir, `${name}.log`);
   writeFileSync(log, '');
-  const r = spawnSync(process.execPath, ['--import', `data:text/javascript,${encodeURIComponent(register)}`, BIN, ...args], {
+  const r = spawnSync(process.execPath, ['--import', `data:text/javascript,${encodeURIComponent(register)}`, join(bundleDir, 'rewind.js'), ...args], {
     encoding: 'utf8',
-    env: { ...process.env, REWIND_LOAD_LOG: log, NO_COLOR: '1' },
+    env: { ...process.env, ...env, REWIND_LOAD_LOG: log, NO_COLOR: '1' },
   });
   assert.equal(r.error, undefined);
-  return { status: r.status, urls: readFileSync(log, 'utf8').split('\n').filter(Boolean) };
+  const resolved = readFileSync(log, 'utf8').split('\n').filter(Boolean);
+  assert.ok(resolved.some((u) => chunkInputs.has(u)), `the process ran the test's bundle (${relative(ROOT, bundleDir)})`);
+  return { status: r.status, urls: resolved.flatMap((u) => chunkInputs.get(u) ?? [u]), stderr: r.stderr };
 }
 
 const loaded = (urls: readonly string[], pkg: string) => urls.filter((u) => u.includes(`/node_modules/${pkg}/`));
@@ -50,4 +69,26 @@ test('`--version` loads none of the heavy libraries, the parser included', () =>
   const { status, urls } = loadsOf('version', ['--version']);
   assert.equal(status, 0);
   for (const pkg of ['libpg-query', 'pg', '@electric-sql/pglite', '@kubernetes/client-node', 'yaml']) assert.deepEqual(loaded(urls, pkg), [], `${pkg} loaded by --version`);
+});
+
+describe('`plan` against the sandbox', () => {
+  let sb: SandboxProcess | undefined;
+  const APP = 'bookstore-catalog-us-east';
+  before(async () => {
+    sb = await startSandboxProcess({ speed: 20 });
+    execFileSync(process.execPath, [BIN, 'sandbox', 'break', APP, '--dir', sb.dir], { stdio: 'pipe' });
+  });
+  after(async () => {
+    await sb?.stop();
+  });
+
+  test('`plan` loads KubeConfig and none of client-node\'s generated API or models', () => {
+    assert.ok(sb);
+    const { status, urls, stderr } = loadsOf('plan', ['plan', APP, '-o', 'json'], { REWIND_CONFIG: sb.configFile });
+    assert.ok(status === 0 || status === 1, stderr);
+    const kube = loaded(urls, '@kubernetes/client-node');
+    assert.ok(kube.some((u) => u.endsWith('/dist/config.js')), 'plan reads the cluster through KubeConfig (else this test proves nothing)');
+    assert.deepEqual(kube.filter((u) => /\/dist\/gen\/(apis|models|types)\//.test(u)), [], 'client-node generated API loaded by plan');
+    for (const pkg of ['pg', '@electric-sql/pglite']) assert.deepEqual(loaded(urls, pkg), [], `${pkg} loaded by plan`);
+  });
 });

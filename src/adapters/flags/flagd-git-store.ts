@@ -16,7 +16,7 @@
  */
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { basename, isAbsolute, join, resolve } from 'node:path';
-import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
+import type { CoreV1Api } from '@kubernetes/client-node';
 import { AdapterError, ConfigError, NotFoundError } from '../../core/errors.ts';
 import type { DeclaredFlag, FlagState } from '../../core/flags/types.ts';
 import type { ConfigRepo, FlagStore, FlagWrite, FlagWriteRequest } from '../../core/ports.ts';
@@ -52,8 +52,10 @@ export function createFlagdGitStore(o: FlagdGitStoreOptions): FlagStore {
     Object.assign(env, { GIT_CONFIG_COUNT: '1', GIT_CONFIG_KEY_0: 'http.extraHeader', GIT_CONFIG_VALUE_0: `Authorization: basic ${basic}` });
   }
   let core: CoreV1Api | undefined;
-  const kube = (): CoreV1Api => {
+  // NOTE: client-node (its generated API: most of a plan's start-up) loads only when a ConfigMap is read, never for a plan.
+  const kube = async (): Promise<CoreV1Api> => {
     if (core) return core;
+    const { CoreV1Api, KubeConfig } = await import('@kubernetes/client-node');
     const kc = new KubeConfig();
     if (o.kube.kubeconfigPath) kc.loadFromFile(o.kube.kubeconfigPath);
     else kc.loadFromDefault();
@@ -123,7 +125,7 @@ export function createFlagdGitStore(o: FlagdGitStoreOptions): FlagStore {
       let data: Record<string, string> | undefined;
       try {
         // NOTE: one short GET; the wait's own deadline and Ctrl-C bound the polling around it.
-        const cm = await kube().readNamespacedConfigMap({ name: r.configMap, namespace: o.kube.namespace });
+        const cm = await (await kube()).readNamespacedConfigMap({ name: r.configMap, namespace: o.kube.namespace });
         data = cm.data;
       } catch (e) {
         const code = (e as { code?: number }).code;

@@ -11,15 +11,16 @@
  * ```
  */
 import { setTimeout as delay } from 'node:timers/promises';
-import { AppsV1Api, CoreV1Api, CustomObjectsApi, KubeConfig, type V1Pod } from '@kubernetes/client-node';
-import { requestOptions } from './request-options.ts';
+import type { V1Deployment, V1Pod, V1PodList } from '@kubernetes/client-node';
+import { apiPath, kubeRest, loadKubeConfig, type KubeConfig } from './kube-rest.ts';
 import type { WorkloadRef, WorkloadState } from '../../core/domain.ts';
 import { AdapterError, ConfigError, NotFoundError } from '../../core/errors.ts';
 import type { ClusterClient } from '../../core/ports.ts';
 import { kubeError } from './kubernetes-errors.ts';
 import { toLabelSelectorString, type LabelSelector } from './label-selector.ts';
 import { deploymentSelector, fromDeployment, fromRollout, rolloutSelector, withWorkloadTemplate, workloadRefName } from './kubernetes-workload.ts';
-import { ObjectSerializer } from '@kubernetes/client-node/dist/gen/models/ObjectSerializer.js';
+
+export { loadKubeConfig };
 
 export interface KubernetesClusterClientOptions {
   /** The kubeconfig context to use (`--context`). */
@@ -51,20 +52,18 @@ export function createKubernetesClusterClient(options: KubernetesClusterClientOp
       hint: known.length > 0 ? `its contexts: ${known.join(', ')}` : 'the kubeconfig defines no contexts',
     });
   }
-  kc.setCurrentContext(o.context);
-  const server = kc.getCurrentCluster()?.server ?? '(no server)';
-  const apps = kc.makeApiClient(AppsV1Api);
-  const core = kc.makeApiClient(CoreV1Api);
-  const custom = kc.makeApiClient(CustomObjectsApi);
+  // Direct REST over the KubeConfig's TLS and auth (kube-rest.ts): the generated API is never loaded.
+  const rest = kubeRest(kc, o.context);
+  const server = rest.server;
 
   /** Runs one GET with a deadline, retrying transient failures; maps every failure. */
-  async function get<T>(operation: string, notFound: () => NotFoundError, signal: AbortSignal | undefined, call: (opts: object) => Promise<T>): Promise<T> {
+  async function get<T>(operation: string, notFound: () => NotFoundError, signal: AbortSignal | undefined, path: string): Promise<T> {
     const ctx = { operation, context: o.context, server, notFound };
     for (let attempt = 1; ; attempt++) {
       const deadline = AbortSignal.timeout(o.timeoutMs);
       const combined = signal ? AbortSignal.any([signal, deadline]) : deadline;
       try {
-        return await call(requestOptions(combined));
+        return await rest.get<T>(path, combined);
       } catch (err) {
         if (signal?.aborted) throw signal.reason;
         const mapped = deadline.aborted
@@ -79,51 +78,26 @@ export function createKubernetesClusterClient(options: KubernetesClusterClientOp
   async function listPods(ref: WorkloadRef, selector: LabelSelector | undefined, signal?: AbortSignal): Promise<readonly V1Pod[]> {
     const labelSelector = toLabelSelectorString(selector);
     if (!labelSelector) return [];
-    const list = await get(`list pods of ${describe(ref)}`, () => notFoundError(ref, o.context), signal, (opts) =>
-      core.listNamespacedPod({ namespace: ref.namespace, labelSelector }, opts),
-    );
-    return list.items;
+    const list = await get<V1PodList>(`list pods of ${describe(ref)}`, () => notFoundError(ref, o.context), signal, apiPath('/api/v1', ref.namespace, 'pods', undefined, { labelSelector }));
+    return list.items ?? [];
   }
 
   return {
     async getWorkload(ref, opts = {}): Promise<WorkloadState> {
       const notFound = () => notFoundError(ref, o.context);
       if (ref.kind === 'Deployment') {
-        const d = await get(`read ${describe(ref)}`, notFound, opts.signal, (cfg) =>
-          apps.readNamespacedDeployment({ name: ref.name, namespace: ref.namespace }, cfg),
-        );
+        const d = await get<V1Deployment>(`read ${describe(ref)}`, notFound, opts.signal, apiPath('/apis/apps/v1', ref.namespace, 'deployments', ref.name));
         return fromDeployment(ref, d, await listPods(ref, deploymentSelector(d), opts.signal));
       }
-      const r: unknown = await get(`read ${describe(ref)}`, notFound, opts.signal, (cfg) =>
-        custom.getNamespacedCustomObject(
-          { group: 'argoproj.io', version: 'v1alpha1', namespace: ref.namespace, plural: 'rollouts', name: ref.name },
-          cfg,
-        ) as Promise<unknown>,
-      );
+      const r = await get<unknown>(`read ${describe(ref)}`, notFound, opts.signal, apiPath('/apis/argoproj.io/v1alpha1', ref.namespace, 'rollouts', ref.name));
       // A Rollout with a workloadRef has no template of its own: the controller reads the Deployment's (rollout/templateref.go).
       const workload = workloadRefName(r);
-      const resolved = workload === undefined ? r : withWorkloadTemplate(r, ObjectSerializer.serialize(await get(`read deployment ${workload} (workloadRef of ${describe(ref)})`, () => notFoundError({ ...ref, kind: 'Deployment', name: workload }, o.context), opts.signal, (cfg) =>
-        apps.readNamespacedDeployment({ name: workload, namespace: ref.namespace }, cfg),
-      ), 'V1Deployment', ''));
+      // The REST answer is already the wire form the template is compared in.
+      const resolved = workload === undefined ? r : withWorkloadTemplate(r, await get<unknown>(`read deployment ${workload} (workloadRef of ${describe(ref)})`, () => notFoundError({ ...ref, kind: 'Deployment', name: workload }, o.context), opts.signal, apiPath('/apis/apps/v1', ref.namespace, 'deployments', workload)));
       return fromRollout(ref, resolved, await listPods(ref, rolloutSelector(resolved), opts.signal));
     },
   };
 }
-
-export function loadKubeConfig(path: string | undefined): KubeConfig {
-  const kc = new KubeConfig();
-  try {
-    if (path) kc.loadFromFile(path);
-    else kc.loadFromDefault();
-  } catch (cause) {
-    throw new ConfigError(`cannot load the kubeconfig ${path ?? '(default: $KUBECONFIG or ~/.kube/config)'}`, {
-      cause,
-      hint: 'set clusters[].kubeconfig in rewind.yaml or KUBECONFIG',
-    });
-  }
-  return kc;
-}
-
 
 function describe(ref: WorkloadRef): string {
   return `${ref.kind} ${ref.namespace}/${ref.name}`;

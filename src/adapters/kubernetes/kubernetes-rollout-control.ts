@@ -1,5 +1,5 @@
 /**
- * `RolloutControl` through `@kubernetes/client-node`: `kubectl rollout history` and `rollout undo`
+ * `RolloutControl` through direct REST over client-node's `KubeConfig` (kube-rest.ts): `kubectl rollout history` and `rollout undo`
  * as kubectl does them (kubernetes/kubectl `pkg/polymorphichelpers/rollback.go` and
  * `pkg/util/deployment/deployment.go`), and rewind's hold as an annotation on the Deployment.
  *
@@ -11,10 +11,8 @@
  * ```
  */
 import { isDeepStrictEqual } from 'node:util';
-import type { KubeConfig} from '@kubernetes/client-node';
-import { AppsV1Api, type V1Deployment, type V1PodTemplateSpec, type V1ReplicaSet } from '@kubernetes/client-node';
-import { timedCall } from './request-options.ts';
-import { ObjectSerializer } from '@kubernetes/client-node/dist/gen/models/ObjectSerializer.js';
+import type { V1Deployment, V1PodTemplateSpec, V1ReplicaSet, V1ReplicaSetList } from '@kubernetes/client-node';
+import { apiPath, kubeRest, loadKubeConfig, restCall, type KubeConfig } from './kube-rest.ts';
 import type { WorkloadRef } from '../../core/domain.ts';
 import { NotFoundError, RefusedError } from '../../core/errors.ts';
 import { retryOnConflict } from './retry-on-conflict.ts';
@@ -22,7 +20,6 @@ import { describeHold, heldBy, HOLD_ANNOTATION, readHold, type Hold } from '../.
 import type { RolloutControl } from '../../core/ports.ts';
 import { chooseUndoTarget, PAUSED_MESSAGE, skippedMessage, type ReplicaSetRevision, type RolloutHistory } from '../../core/rollout-history.ts';
 import { toLabelSelectorString } from './label-selector.ts';
-import { loadKubeConfig } from './kubernetes-cluster-client.ts';
 
 const REVISION = 'deployment.kubernetes.io/revision';
 const POD_TEMPLATE_HASH = 'pod-template-hash';
@@ -52,25 +49,24 @@ type Json = Record<string, unknown>;
 
 export function createKubernetesRolloutControl(options: KubernetesRolloutControlOptions): RolloutControl {
   const kc = options.kubeConfig ?? loadKubeConfig(options.kubeconfigPath);
-  kc.setCurrentContext(options.context);
-  const server = kc.getCurrentCluster()?.server ?? '(no server)';
-  const apps = kc.makeApiClient(AppsV1Api);
+  const rest = kubeRest(kc, options.context);
   const timeoutMs = options.timeoutMs ?? 15_000;
 
-  const timed = timedCall({ server, context: options.context, timeoutMs });
-  const call = <T>(operation: string, ref: WorkloadRef, fn: (cfg: object) => Promise<T>, signal?: AbortSignal, contentType?: string): Promise<T> =>
-    timed(operation, () => new NotFoundError(`deployment ${ref.namespace}/${ref.name} not found in cluster context ${options.context}`), fn, signal, contentType);
+  const timed = restCall({ server: rest.server, context: options.context, timeoutMs });
+  const call = <T>(operation: string, ref: WorkloadRef, fn: (signal: AbortSignal) => Promise<T>, signal?: AbortSignal): Promise<T> =>
+    timed(operation, () => new NotFoundError(`deployment ${ref.namespace}/${ref.name} not found in cluster context ${options.context}`), fn, signal);
+  const deploymentPath = (ref: WorkloadRef) => apiPath('/apis/apps/v1', ref.namespace, 'deployments', ref.name);
 
   const readDeployment = (ref: WorkloadRef, signal?: AbortSignal): Promise<V1Deployment> =>
-    call(`read deployment ${ref.name}`, ref, (cfg) => apps.readNamespacedDeployment({ name: ref.name, namespace: ref.namespace }, cfg), signal);
+    call(`read deployment ${ref.name}`, ref, (s) => rest.get<V1Deployment>(deploymentPath(ref), s), signal);
 
   /** kubectl's `GetAllReplicaSets`: listed by the Deployment's selector, kept only when it controls them. */
   async function replicaSets(ref: WorkloadRef, d: V1Deployment, signal?: AbortSignal): Promise<V1ReplicaSet[]> {
     const labelSelector = toLabelSelectorString(d.spec?.selector);
     if (!labelSelector) return [];
-    const list = await call(`list replicasets of ${ref.name}`, ref, (cfg) => apps.listNamespacedReplicaSet({ namespace: ref.namespace, labelSelector }, cfg), signal);
+    const list = await call(`list replicasets of ${ref.name}`, ref, (s) => rest.get<V1ReplicaSetList>(apiPath('/apis/apps/v1', ref.namespace, 'replicasets', undefined, { labelSelector }), s), signal);
     const uid = d.metadata?.uid;
-    return list.items.filter((rs) => rs.metadata?.ownerReferences?.some((o) => o.controller === true && o.uid === uid));
+    return (list.items ?? []).filter((rs) => rs.metadata?.ownerReferences?.some((o) => o.controller === true && o.uid === uid));
   }
 
   async function historyOf(ref: WorkloadRef, signal?: AbortSignal): Promise<{ deployment: V1Deployment; sets: V1ReplicaSet[]; history: RolloutHistory }> {
@@ -111,7 +107,7 @@ export function createKubernetesRolloutControl(options: KubernetesRolloutControl
   }
 
   async function patch(ref: WorkloadRef, operation: string, ops: readonly Json[]): Promise<void> {
-    await call(operation, ref, (cfg) => apps.patchNamespacedDeployment({ name: ref.name, namespace: ref.namespace, body: ops }, cfg), undefined, 'application/json-patch+json');
+    await call(operation, ref, (s) => rest.patch(deploymentPath(ref), 'application/json-patch+json', ops, s));
   }
 
   /** JSON patch of the annotations, guarded by a `test` of the resourceVersion read: a concurrent writer makes it fail. */
@@ -181,9 +177,9 @@ function undoPatch(deployment: V1Deployment, rs: V1ReplicaSet): Json[] {
   ];
 }
 
-/** The wire form of a Pod template (client-node parses dates; the API speaks JSON). */
+/** A Pod template as the API sent it: REST answers are already the wire form kubectl compares and patches. */
 function templateJson(t: V1PodTemplateSpec | undefined): Json {
-  return (t ? (ObjectSerializer.serialize(t, 'V1PodTemplateSpec', '') as Json) : {});
+  return (t ?? {}) as Json;
 }
 
 /** kubectl's `equalIgnoreHash`: the templates equal once `pod-template-hash` is dropped from both. */

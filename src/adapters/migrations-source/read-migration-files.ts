@@ -31,24 +31,38 @@ export async function readMigrationPaths(paths: readonly string[], opts: { cwd: 
     }
     if (info.isDirectory()) {
       const found = (await listSql(abs)).sort(compareMigrationPaths);
-      for (const f of found) {
-        const rel = join(p, relative(abs, f));
-        if (isDownMigration(rel)) continue;
-        files.push(await readOne(f, rel, opts.maxBytes));
-      }
+      // NOTE: read all at once (issue 19: one by one, 320 small files took 115 ms of waiting); the order is the list's.
+      const ups = found.map((f) => ({ f, rel: join(p, relative(abs, f)) })).filter(({ rel }) => !isDownMigration(rel));
+      files.push(...(await mapLimited(ups, ({ f, rel }) => readOne(f, rel, opts.maxBytes))));
     } else {
       files.push(await readOne(abs, p, opts.maxBytes));
     }
   }
   // Pair downs: read the file the layout names, if it exists.
-  for (const f of files) {
+  const cands = files.flatMap((f) => {
     const cand = f.kind === 'text' ? downPathFor(f.path) : undefined;
-    if (!cand) continue;
-    const abs = isAbsolute(cand.path) ? cand.path : join(opts.cwd, cand.path);
-    const down = await readOne(abs, cand.path, opts.maxBytes);
-    if (down.kind === 'text') downs.set(cand.path, down.content);
-  }
+    return cand ? [cand.path] : [];
+  });
+  const read = await mapLimited(cands, (path) => readOne(isAbsolute(path) ? path : join(opts.cwd, path), path, opts.maxBytes));
+  cands.forEach((path, i) => {
+    const down = read[i];
+    if (down?.kind === 'text') downs.set(path, down.content);
+  });
   return { files, downs };
+}
+
+/** At most this many files open at once: a folder of thousands must not run out of descriptors (EMFILE). */
+const OPEN_AT_ONCE = 32;
+
+/** `items.map(fn)` awaited, in order, with at most OPEN_AT_ONCE calls running. */
+async function mapLimited<T, R>(items: readonly T[], fn: (item: T) => Promise<R>): Promise<R[]> {
+  const out = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    for (let i = next++; i < items.length; i = next++) out[i] = await fn(items[i] as T);
+  };
+  await Promise.all(Array.from({ length: Math.min(OPEN_AT_ONCE, items.length) }, worker));
+  return out;
 }
 
 /** What a path is when it is not a regular file (opening a FIFO would block until a writer comes). */
