@@ -34,7 +34,7 @@ export function syncDeployments(registry: ClusterRegistry): void {
 
 function syncDeployment(registry: ClusterRegistry, d: Deployment): void {
   const ns = d.metadata.namespace;
-  let all = (registry.store.list(REPLICASETS, ns) as ReplicaSet[]).filter((rs) => isControlledBy(rs, d));
+  let all = registry.store.list(REPLICASETS, ns, (rs) => isControlledBy(rs, d)) as ReplicaSet[];
   let newRS = all.find((rs) => templatesEqual(rs.spec.template, d.spec.template));
   const maxOldRevision = Math.max(0, ...all.filter((rs) => rs !== newRS).map(revisionOf));
   let created = false;
@@ -48,7 +48,7 @@ function syncDeployment(registry: ClusterRegistry, d: Deployment): void {
     if (d.metadata.annotations?.[REVISION] !== revision) {
       d = registry.update(DEPLOYMENTS, ns, d.metadata.name, { ...d, metadata: { ...d.metadata, annotations: { ...d.metadata.annotations, [REVISION]: revision } } }) as Deployment;
     }
-    all = (registry.store.list(REPLICASETS, ns) as ReplicaSet[]).filter((rs) => isControlledBy(rs, d));
+    all = registry.store.list(REPLICASETS, ns, (rs) => isControlledBy(rs, d)) as ReplicaSet[];
     newRS = all.find((rs) => rs.metadata.uid === newRS!.metadata.uid)!;
     const oldRSs = all.filter((rs) => rs !== newRS);
     const plan = planRollout({
@@ -60,7 +60,7 @@ function syncDeployment(registry: ClusterRegistry, d: Deployment): void {
       oldRSs: oldRSs.map(factsOf),
     });
     for (const [name, replicas] of plan) scaleReplicaSet(registry, d, all.find((rs) => rs.metadata.name === name)!, replicas);
-    all = (registry.store.list(REPLICASETS, ns) as ReplicaSet[]).filter((rs) => isControlledBy(rs, d));
+    all = registry.store.list(REPLICASETS, ns, (rs) => isControlledBy(rs, d)) as ReplicaSet[];
     newRS = all.find((rs) => rs.metadata.uid === newRS!.metadata.uid);
   }
 
