@@ -1,0 +1,113 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { ChangeCounter, type ChangeFeed } from '../core/change-feed.ts';
+import type { Clock } from '../core/ports.ts';
+import { pollUntil } from './wait.ts';
+
+/** A feed over a counter the test drives, as an adapter's stream drives it. */
+function feed(counter: ChangeCounter): ChangeFeed & { closed: boolean } {
+  return {
+    closed: false,
+    get seen() {
+      return counter.seen;
+    },
+    get live() {
+      return counter.live;
+    },
+    changedSince: (after, signal) => counter.changedSince(after, signal),
+    close() {
+      this.closed = true;
+    },
+  };
+}
+
+/**
+ * A clock whose poll sleeps last until the test releases them (or the wait cuts them short):
+ * with polling held, only a feed can make the wait check again.
+ */
+function heldClock() {
+  const held: (() => void)[] = [];
+  const clock: Clock = {
+    now: () => new Date(0),
+    sleep: (_ms, signal) =>
+      new Promise<void>((resolve, reject) => {
+        if (signal?.aborted) return reject(new Error('aborted'));
+        held.push(resolve);
+        signal?.addEventListener(
+          'abort',
+          () => {
+            held.splice(held.indexOf(resolve), 1);
+            reject(new Error('aborted'));
+          },
+          { once: true },
+        );
+      }),
+  };
+  return { clock, releasePoll: () => held.splice(0).forEach((r) => r()), pending: () => held.length };
+}
+
+const flush = () => new Promise<void>((r) => setImmediate(r));
+
+test('a change on a feed makes the wait check again without waiting for the poll interval', async () => {
+  const { clock, pending } = heldClock();
+  const counter = new ChangeCounter();
+  counter.setLive(true);
+  let state = 'Progressing';
+  let checks = 0;
+  const done = pollUntil({ clock, deadline: 1, signal: new AbortController().signal }, () => (checks++, Promise.resolve(state === 'Healthy')), 60_000, [feed(counter)]);
+  await flush();
+  assert.equal(checks, 1);
+  assert.equal(pending(), 1, 'the wait sleeps its poll interval');
+  state = 'Healthy';
+  counter.bump();
+  assert.equal(await done, true);
+  assert.equal(checks, 2);
+});
+
+test('a change that lands while the check runs still wakes the next check', async () => {
+  const { clock } = heldClock();
+  const counter = new ChangeCounter();
+  let checks = 0;
+  const done = pollUntil(
+    { clock, deadline: 1, signal: new AbortController().signal },
+    () => {
+      checks++;
+      // The system moves while the first read is in flight: the read saw the old state.
+      if (checks === 1) counter.bump();
+      return Promise.resolve(checks === 2);
+    },
+    60_000,
+    [feed(counter)],
+  );
+  assert.equal(await done, true);
+});
+
+test('a stream cut mid-wait falls back to polling and the wait still notices', async () => {
+  const { clock, releasePoll, pending } = heldClock();
+  const counter = new ChangeCounter();
+  counter.setLive(true);
+  let state = 'Progressing';
+  let checks = 0;
+  const done = pollUntil({ clock, deadline: Number.MAX_SAFE_INTEGER, signal: new AbortController().signal }, () => (checks++, Promise.resolve(state === 'Healthy')), 1000, [feed(counter)]);
+  counter.bump();
+  await flush();
+  assert.equal(checks, 2, 'the live stream woke a check');
+  // The stream breaks: no more events; the system reaches the state unseen by any stream.
+  counter.setLive(false);
+  state = 'Healthy';
+  await flush();
+  assert.equal(checks, 2);
+  assert.equal(pending(), 1);
+  releasePoll();
+  assert.equal(await done, true);
+  assert.equal(checks, 3, 'the poll noticed');
+});
+
+test('Ctrl-C during a wait on feeds stops it', async () => {
+  const { clock } = heldClock();
+  const ac = new AbortController();
+  const done = pollUntil({ clock, deadline: Number.MAX_SAFE_INTEGER, signal: ac.signal }, () => Promise.resolve(false), 1000, [feed(new ChangeCounter())]);
+  await flush();
+  ac.abort();
+  await assert.rejects(done, /interrupted/);
+});
