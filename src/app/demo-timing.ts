@@ -10,6 +10,8 @@ export interface TimedPart {
   readonly name: string;
   readonly wallMs: number;
   readonly ownMs: number;
+  /** For a step that waited: how it noticed the state it waited for (`ms`: stream event to the end of the read that saw it). */
+  readonly noticed?: { readonly via: 'stream' | 'poll' | 'first'; readonly ms?: number };
 }
 
 export interface DemoTiming {
@@ -30,7 +32,7 @@ export class DemoClock {
   readonly #steps: TimedPart[] = [];
   readonly #start = { wall: performance.now(), cpu: cpuMs() };
   #phase = { name: '', wall: 0, cpu: 0 };
-  #step: { name: string; wall: number; cpu: number } | undefined;
+  #step: { name: string; wall: number; cpu: number; noticed?: TimedPart['noticed'] } | undefined;
 
   /** Ends the current phase (if any) and starts `name`. */
   phase(name: string): void {
@@ -42,8 +44,10 @@ export class DemoClock {
   steps(progress: (e: ProgressEvent) => void): (e: ProgressEvent) => void {
     return (e) => {
       if (e.kind === 'step-started') this.#step = { name: `${e.step} ${e.title}`, wall: performance.now(), cpu: cpuMs() };
+      if (e.kind === 'noticed' && this.#step) this.#step.noticed = { via: e.via, ...(e.ms !== undefined ? { ms: e.ms } : {}) };
       if (e.kind === 'step-ended' && this.#step) {
-        this.#steps.push({ name: this.#step.name, wallMs: performance.now() - this.#step.wall, ownMs: cpuMs() - this.#step.cpu });
+        const { noticed } = this.#step;
+        this.#steps.push({ name: this.#step.name, wallMs: performance.now() - this.#step.wall, ownMs: cpuMs() - this.#step.cpu, ...(noticed ? { noticed } : {}) });
         this.#step = undefined;
       }
       progress(e);

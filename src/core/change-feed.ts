@@ -9,6 +9,8 @@ export interface ChangeFeed {
   readonly seen: number;
   /** True while the stream is connected. */
   readonly live: boolean;
+  /** Epoch ms (this host's clock) at which the last event arrived; undefined before the first. */
+  readonly lastChangeAt: number | undefined;
   /** Resolves once `seen` exceeds `after` (at once if it already does), or when `signal` aborts. Never rejects. */
   changedSince(after: number, signal: AbortSignal): Promise<void>;
   /** Stops the stream; pending `changedSince` calls stay pending until their signal aborts. */
@@ -19,6 +21,7 @@ export interface ChangeFeed {
 export class ChangeCounter {
   #seen = 0;
   #live = false;
+  #lastChangeAt: number | undefined;
   readonly #waiters = new Set<{ after: number; resolve: () => void }>();
 
   get seen(): number {
@@ -29,12 +32,17 @@ export class ChangeCounter {
     return this.#live;
   }
 
+  get lastChangeAt(): number | undefined {
+    return this.#lastChangeAt;
+  }
+
   setLive(live: boolean): void {
     this.#live = live;
   }
 
   bump(): void {
     this.#seen++;
+    this.#lastChangeAt = Date.now();
     for (const w of [...this.#waiters]) {
       if (this.#seen > w.after) {
         this.#waiters.delete(w);

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { ChangeCounter, type ChangeFeed } from '../core/change-feed.ts';
 import type { Clock } from '../core/ports.ts';
-import { pollUntil } from './wait.ts';
+import { pollUntil, type Noticed } from './wait.ts';
 
 /** A feed over a counter the test drives, as an adapter's stream drives it. */
 function feed(counter: ChangeCounter): ChangeFeed & { closed: boolean } {
@@ -13,6 +13,9 @@ function feed(counter: ChangeCounter): ChangeFeed & { closed: boolean } {
     },
     get live() {
       return counter.live;
+    },
+    get lastChangeAt() {
+      return counter.lastChangeAt;
     },
     changedSince: (after, signal) => counter.changedSince(after, signal),
     close() {
@@ -54,7 +57,8 @@ test('a change on a feed makes the wait check again without waiting for the poll
   counter.setLive(true);
   let state = 'Progressing';
   let checks = 0;
-  const done = pollUntil({ clock, deadline: 1, signal: new AbortController().signal }, () => (checks++, Promise.resolve(state === 'Healthy')), 60_000, [feed(counter)]);
+  const noticed: Noticed[] = [];
+  const done = pollUntil({ clock, deadline: 1, signal: new AbortController().signal }, () => (checks++, Promise.resolve(state === 'Healthy')), 60_000, [feed(counter)], (n) => noticed.push(n));
   await flush();
   assert.equal(checks, 1);
   assert.equal(pending(), 1, 'the wait sleeps its poll interval');
@@ -62,6 +66,9 @@ test('a change on a feed makes the wait check again without waiting for the poll
   counter.bump();
   assert.equal(await done, true);
   assert.equal(checks, 2);
+  assert.equal(noticed.length, 1);
+  assert.equal(noticed[0]!.via, 'stream');
+  assert.ok(noticed[0]!.via === 'stream' && noticed[0]!.ms >= 0 && noticed[0]!.ms < 60_000, 'the latency is measured from the event, not the poll');
 });
 
 test('a change that lands while the check runs still wakes the next check', async () => {
@@ -88,7 +95,8 @@ test('a stream cut mid-wait falls back to polling and the wait still notices', a
   counter.setLive(true);
   let state = 'Progressing';
   let checks = 0;
-  const done = pollUntil({ clock, deadline: Number.MAX_SAFE_INTEGER, signal: new AbortController().signal }, () => (checks++, Promise.resolve(state === 'Healthy')), 1000, [feed(counter)]);
+  const noticed: Noticed[] = [];
+  const done = pollUntil({ clock, deadline: Number.MAX_SAFE_INTEGER, signal: new AbortController().signal }, () => (checks++, Promise.resolve(state === 'Healthy')), 1000, [feed(counter)], (n) => noticed.push(n));
   counter.bump();
   await flush();
   assert.equal(checks, 2, 'the live stream woke a check');
@@ -101,6 +109,7 @@ test('a stream cut mid-wait falls back to polling and the wait still notices', a
   releasePoll();
   assert.equal(await done, true);
   assert.equal(checks, 3, 'the poll noticed');
+  assert.deepEqual(noticed, [{ via: 'poll' }]);
 });
 
 test('Ctrl-C during a wait on feeds stops it', async () => {
@@ -110,4 +119,13 @@ test('Ctrl-C during a wait on feeds stops it', async () => {
   await flush();
   ac.abort();
   await assert.rejects(done, /interrupted/);
+});
+
+test('a state already there at the first read is noticed by it, not by a stream', async () => {
+  const { clock } = heldClock();
+  const counter = new ChangeCounter();
+  counter.bump();
+  const noticed: Noticed[] = [];
+  assert.equal(await pollUntil({ clock, deadline: 1, signal: new AbortController().signal }, () => Promise.resolve(true), 1000, [feed(counter)], (n) => noticed.push(n)), true);
+  assert.deepEqual(noticed, [{ via: 'first' }]);
 });

@@ -15,15 +15,19 @@ export interface WaitContext {
  * `check` reads) it checks again as soon as one of them sees a change instead of at the next
  * poll; a feed that breaks only stops waking it early, the poll goes on as before.
  */
-export async function pollUntil(ctx: WaitContext, check: () => Promise<boolean>, intervalMs = 1000, feeds: readonly ChangeFeed[] = []): Promise<boolean> {
+export async function pollUntil(ctx: WaitContext, check: () => Promise<boolean>, intervalMs = 1000, feeds: readonly ChangeFeed[] = [], noticed?: (n: Noticed) => void): Promise<boolean> {
   // A system that stopped answering is an outage (exit 3), not a service that never came up (exit 4).
   let unreachable: Error | undefined;
+  let woken: 'first' | 'poll' | 'stream' = 'first';
   for (;;) {
     // Taken before the read, so a change that lands while `check` runs still wakes the next one.
     const marks = feeds.map((f) => f.seen);
     if (ctx.signal.aborted) throw new RefusedError('interrupted (Ctrl-C) while waiting', { hint: 'run the same command again, or `rewind resume RUN`, to continue' });
     try {
-      if (await check()) return true;
+      if (await check()) {
+        noticed?.(noticeOf(feeds, woken));
+        return true;
+      }
       unreachable = undefined;
     } catch (e) {
       if (!(e as { transient?: boolean }).transient) throw e;
@@ -33,17 +37,40 @@ export async function pollUntil(ctx: WaitContext, check: () => Promise<boolean>,
       if (unreachable !== undefined) throw unreachable;
       return false;
     }
-    await nextCheck(ctx, intervalMs, feeds, marks);
+    woken = await nextCheck(ctx, intervalMs, feeds, marks);
   }
 }
 
+/**
+ * How the wait that just ended saw its state: `stream` when a feed's event had arrived before the
+ * read that found it (`ms`: from that event's arrival on this host to the end of the read),
+ * `poll` when no stream had told of a change (the state was there at a poll), `first` when the
+ * first read already found it.
+ */
+export type Noticed = { readonly via: 'stream'; readonly ms: number } | { readonly via: 'poll' | 'first' };
+
+function noticeOf(feeds: readonly ChangeFeed[], woken: 'first' | 'poll' | 'stream'): Noticed {
+  if (woken !== 'stream') return { via: woken };
+  const arrivals = feeds.map((f) => f.lastChangeAt).filter((t): t is number => t !== undefined);
+  return arrivals.length === 0 ? { via: 'poll' } : { via: 'stream', ms: Date.now() - Math.max(...arrivals) };
+}
+
 /** The poll interval, cut short by a change on any feed since `marks` (or by Ctrl-C). */
-async function nextCheck(ctx: WaitContext, intervalMs: number, feeds: readonly ChangeFeed[], marks: readonly number[]): Promise<void> {
-  if (feeds.length === 0) return ctx.clock.sleep(intervalMs, ctx.signal).catch(() => undefined);
+async function nextCheck(ctx: WaitContext, intervalMs: number, feeds: readonly ChangeFeed[], marks: readonly number[]): Promise<'poll' | 'stream'> {
+  if (feeds.length === 0) {
+    await ctx.clock.sleep(intervalMs, ctx.signal).catch(() => undefined);
+    return 'poll';
+  }
   const woken = new AbortController();
   const done = AbortSignal.any([ctx.signal, woken.signal]);
   try {
-    await Promise.race([ctx.clock.sleep(intervalMs, done).catch(() => undefined), ...feeds.map((f, i) => f.changedSince(marks[i]!, done))]);
+    return await Promise.race([
+      ctx.clock.sleep(intervalMs, done).then(
+        () => 'poll' as const,
+        () => 'poll' as const,
+      ),
+      ...feeds.map((f, i) => f.changedSince(marks[i]!, done).then(() => (f.seen > marks[i]! ? ('stream' as const) : ('poll' as const)))),
+    ]);
   } finally {
     woken.abort();
   }

@@ -96,6 +96,9 @@ export function watchApplication(o: AppStreamOptions, name: string): ChangeFeed 
     get live() {
       return counter.live;
     },
+    get lastChangeAt() {
+      return counter.lastChangeAt;
+    },
     changedSince: (after, signal) => counter.changedSince(after, signal),
     close() {
       closed = true;

@@ -88,6 +88,9 @@ export function watchWorkload(kc: KubeConfig, ref: WorkloadRef, o: WatchOptions 
     get live() {
       return counter.live;
     },
+    get lastChangeAt() {
+      return counter.lastChangeAt;
+    },
     changedSince: (after, signal) => counter.changedSince(after, signal),
     close() {
       closed = true;
