@@ -2,6 +2,9 @@ import type { ChangeFeed } from '../core/change-feed.ts';
 import type { Clock } from '../core/ports.ts';
 import { RefusedError } from '../core/errors.ts';
 
+/** Real ms between two reads woken by a stream (the notice latency's bound within a burst). */
+const STREAM_GAP_MS = 50;
+
 /** What a wait needs: the clock, when to give up (epoch ms on that clock), and Ctrl-C. */
 export interface WaitContext {
   readonly clock: Clock;
@@ -19,7 +22,15 @@ export async function pollUntil(ctx: WaitContext, check: () => Promise<boolean>,
   // A system that stopped answering is an outage (exit 3), not a service that never came up (exit 4).
   let unreachable: Error | undefined;
   let woken: 'first' | 'poll' | 'stream' = 'first';
+  let lastRead = 0;
   for (;;) {
+    // A rollout streams an event per status write: one read per burst, not one per event. The
+    // first event after a quiet spell is read at once; within a burst, reads are STREAM_GAP_MS apart.
+    if (woken === 'stream') {
+      const gap = lastRead + STREAM_GAP_MS - performance.now();
+      if (gap > 0) await new Promise((r) => setTimeout(r, gap));
+    }
+    lastRead = performance.now();
     // Taken before the read, so a change that lands while `check` runs still wakes the next one.
     const marks = feeds.map((f) => f.seen);
     if (ctx.signal.aborted) throw new RefusedError('interrupted (Ctrl-C) while waiting', { hint: 'run the same command again, or `rewind resume RUN`, to continue' });
