@@ -109,11 +109,10 @@ export function watchApplication(o: AppStreamOptions, name: string): ChangeFeed 
   };
 }
 
-function isResult(line: string): boolean {
-  try {
-    const parsed = JSON.parse(line) as { result?: { type?: unknown } };
-    return typeof parsed.result?.type === 'string';
-  } catch {
-    return false;
-  }
-}
+/**
+ * Whether a line is a result, from its head alone: each line carries a whole Application (tens of
+ * KB) and the feed needs none of it, so parsing every event was most of a wait's CPU. Both the
+ * gateway's encoder (Go's json.Marshal of `{"result": ApplicationWatchEvent}`, whose `type` field
+ * comes first) and the sandbox write this head; an error line starts `{"error":`.
+ */
+const isResult = (line: string): boolean => /^\{\s*"result"\s*:\s*\{\s*"type"\s*:\s*"/.test(line.slice(0, 64));
