@@ -62,10 +62,11 @@ async function demoFigures(): Promise<{ demoMs: Summary; ownMs: Summary; steps: 
     if (!timing) throw new Error('rewind demo -o json printed no timing');
     timings.push(timing);
   }
-  const names = timings[0]!.steps.map((s) => s.name);
-  const steps = names.map((name) => {
-    const runs = timings.map((t) => t.steps.find((s) => s.name === name));
-    if (runs.some((r) => r === undefined)) throw new Error(`step "${name}" is missing from a demo run`);
+  // Steps by position: their titles name each run's own revisions.
+  const names = timings[0]!.steps.map((s) => s.name.replace(/\b[0-9a-f]{7,40}\b/g, 'REV'));
+  const steps = names.map((name, i) => {
+    const runs = timings.map((t) => t.steps[i]);
+    if (runs.some((r) => r === undefined)) throw new Error(`step ${i} ("${name}") is missing from a demo run`);
     // Notice latency: the wait's stream event to the end of the read that saw the state, in runs where a stream woke it.
     const viaStream = runs.map((r) => r!.noticed).filter((n) => n?.via === 'stream' && n.ms !== undefined).map((n) => n!.ms!);
     const noticedBy = [...new Set(runs.map((r) => r!.noticed?.via ?? '-'))].join('/');
