@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { benchSandbox, must } from './plan.ts';
-import { interleaved, show, summarize, type Summary } from './stats.ts';
+import { MIN_RUNS, show, summarize, type Summary } from './stats.ts';
 
 const BIN = fileURLToPath(new URL('../bin/rewind.js', import.meta.url));
 const WINDOW_MS = 2000;
@@ -39,12 +39,49 @@ async function idleCpu(speed: number): Promise<Summary> {
   }
 }
 
+interface DemoTimingDoc {
+  readonly wallMs: number;
+  readonly ownMs: number;
+  readonly phases: readonly { name: string; wallMs: number; ownMs: number }[];
+  readonly steps: readonly { name: string; wallMs: number; ownMs: number; noticed?: { via: string; ms?: number } }[];
+}
+
+/**
+ * `rewind demo -o json` MIN_RUNS times: the whole process's wall time, and from the demo's own
+ * `timing` (src/app/demo-timing.ts) rewind's own time (its process's CPU) in all and per step of
+ * the seed incident's rollback; the rest of a step's wall time is the sandbox's.
+ */
+async function demoFigures(): Promise<{ demoMs: Summary; ownMs: Summary; steps: { name: string; ownMs: Summary; wallMs: Summary; noticeMs?: Summary; noticedBy: string }[] }> {
+  const walls: number[] = [];
+  const timings: DemoTimingDoc[] = [];
+  for (let i = 0; i < MIN_RUNS; i++) {
+    const t0 = performance.now();
+    const out = await must(process.execPath, [BIN, 'demo', '-o', 'json'], { ...process.env, NO_COLOR: '1' });
+    walls.push(performance.now() - t0);
+    const timing = (JSON.parse(out) as { timing?: DemoTimingDoc }).timing;
+    if (!timing) throw new Error('rewind demo -o json printed no timing');
+    timings.push(timing);
+  }
+  // Steps by position: their titles name each run's own revisions.
+  const names = timings[0]!.steps.map((s) => s.name.replace(/\b[0-9a-f]{7,40}\b/g, 'REV'));
+  const steps = names.map((name, i) => {
+    const runs = timings.map((t) => t.steps[i]);
+    if (runs.some((r) => r === undefined)) throw new Error(`step ${i} ("${name}") is missing from a demo run`);
+    // Notice latency: the wait's stream event to the end of the read that saw the state, in runs where a stream woke it.
+    const viaStream = runs.map((r) => r!.noticed).filter((n) => n?.via === 'stream' && n.ms !== undefined).map((n) => n!.ms!);
+    const noticedBy = [...new Set(runs.map((r) => r!.noticed?.via ?? '-'))].join('/');
+    return { name, ownMs: summarize(runs.map((r) => r!.ownMs)), wallMs: summarize(runs.map((r) => r!.wallMs)), noticedBy, ...(viaStream.length > 0 ? { noticeMs: summarize(viaStream) } : {}) };
+  });
+  return { demoMs: summarize(walls), ownMs: summarize(timings.map((t) => t.ownMs)), steps };
+}
+
 export async function benchSandboxFigures(): Promise<Record<string, unknown>> {
-  const demo = await interleaved({ demo: () => must(process.execPath, [BIN, 'demo'], { ...process.env, NO_COLOR: '1' }) }, 7, 0);
-  console.log(`npm run demo (rewind demo, default speed): ${show(demo.demo)}`);
+  const demo = await demoFigures();
+  console.log(`npm run demo (rewind demo, default speed): ${show(demo.demoMs)}, rewind's own (CPU) ${show(demo.ownMs)}`);
+  for (const s of demo.steps) console.log(`  step ${s.name}: own ${show(s.ownMs)} of ${show(s.wallMs)}${s.noticedBy !== '-' ? `; noticed by ${s.noticedBy}${s.noticeMs ? `, stream event -> seen ${show(s.noticeMs)}` : ''}` : ''}`);
   const idle1 = await idleCpu(1);
   const idle20 = await idleCpu(20);
   console.log(`idle sandbox CPU: --speed 1 ${show(idle1, '%')}, --speed 20 ${show(idle20, '%')} (${WINDOWS} windows of ${WINDOW_MS} ms)`);
-  return { demoMs: demo.demo, idleCpuPercentSpeed1: idle1, idleCpuPercentSpeed20: idle20 };
+  return { demoMs: demo.demoMs, demoOwnMs: demo.ownMs, demoSteps: demo.steps, idleCpuPercentSpeed1: idle1, idleCpuPercentSpeed20: idle20 };
 }
 

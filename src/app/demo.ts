@@ -14,6 +14,7 @@ import { executeRollback } from './rollback-service.ts';
 import { findScenario } from './sandbox-host.ts';
 import { metricsEvidence, verifyNow } from './verify-service.ts';
 import { UNDO_DEMOS } from './demo-undo.ts';
+import { DemoClock, type DemoTiming } from './demo-timing.ts';
 
 const bin = rewindBin();
 
@@ -47,6 +48,8 @@ export interface DemoResult {
   readonly postmortem?: string;
   /** The app's recovery checks, before and after; empty when the sandbox serves no metrics for it. */
   readonly metrics: readonly DemoMetric[];
+  /** Wall time and rewind's own (CPU) time by phase and by step (demo-timing.ts). */
+  readonly timing?: DemoTiming;
 }
 
 /**
@@ -74,6 +77,8 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
   const { app } = scenario;
   const dir = await mkdtemp(join(tmpdir(), 'rewind-demo-'));
   const started = Date.now();
+  const clock = new DemoClock();
+  clock.phase('sandbox up');
   opts.say(`starting the sandbox in ${dir} (speed x${opts.speed}) ...`);
   await rewindChild(['sandbox', 'up', '--detach', '--dir', dir, '--speed', String(opts.speed)], opts.env);
   try {
@@ -87,6 +92,7 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
       await ctx.close();
       return { dir, app, ...r, metrics: [] };
     }
+    clock.phase('incident deploys');
     const gitops = await ctx.gitops();
     const before = await gitops.getApplication(app);
     const lastId = before.history.at(-1)?.id ?? 0;
@@ -104,23 +110,29 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
       await new Promise((r) => setTimeout(r, 250));
     }
     // Four minutes of sandbox time: a regression the alert catches has fired by then; a crash-loop has no traffic to alert on.
+    clock.phase('alert fires');
     const firing = await waitForAlert(ctx, app, opts.signal, 240_000 / opts.speed);
     if (firing.alert) opts.say(`${firing.alert.name} is firing (active since ${firing.alert.activeAt ?? '?'}): ${firing.checks.map((c) => `${c.name} = ${c.values.map((v) => v.toPrecision(3)).join(', ')}`).join('; ')}`);
     // Without a firing alert (metrics not served), the deploy is correlated with "now".
     const alertAt = new Date(ctx.clock.now().getTime() + 1000).toISOString();
+    clock.phase('plan');
     const { plan } = await planRollback(ctx, { app, alertAt });
     opts.showPlan(plan);
     if (plan.decision !== 'rollback') return { dir, app, plan, result: undefined, metrics: [] };
+    clock.phase('rollback');
     const result = await executeRollback(
       ctx,
-      { plan, reason: 'demo: p99 regression after deploy', timeoutMs: 5 * 60_000, signal: opts.signal, dryRun: false, progress: opts.progress },
+      { plan, reason: 'demo: p99 regression after deploy', timeoutMs: 5 * 60_000, signal: opts.signal, dryRun: false, progress: clock.steps(opts.progress) },
       opts.env,
     );
+    clock.phase('verify');
     const after = await verifyNow(ctx, app, { signal: opts.signal });
+    clock.phase('postmortem');
     const postmortem = await demoPostmortem(ctx, result.runId, opts.say);
     await ctx.close();
+    const timing = clock.finish();
     const metrics = firing.checks.map((c) => ({ name: c.name, threshold: c.threshold, before: c.values, after: after.checks.find((a) => a.name === c.name)?.values ?? [] }));
-    return { dir, app, plan, result, metrics, ...(postmortem ? { postmortem } : {}) };
+    return { dir, app, plan, result, metrics, timing, ...(postmortem ? { postmortem } : {}) };
   } finally {
     if (!opts.keep) {
       await rewindChild(['sandbox', 'down', '--dir', dir], opts.env).catch(() => undefined);

@@ -40,5 +40,7 @@ export function withCrFallback(api: GitOpsClient, crFor: (app: string) => Promis
     rollback: (name, id, opts) => api.rollback(name, id, opts),
     sync: (name, opts) => api.sync(name, opts),
     setApplicationsSync: (set, policy) => api.setApplicationsSync(set, policy),
+    // The API's stream only wakes waits early; while the API is down they poll through the CR.
+    ...(api.watchApplication ? { watchApplication: api.watchApplication.bind(api) } : {}),
   };
 }

@@ -4,6 +4,7 @@
  * and `NotFoundError` when the named thing does not exist.
  */
 import type { ApplicationState, ApplicationsSyncPolicy, ChangeDiagnosis, MigrationWindow, SyncPolicy, WorkloadRef, WorkloadState } from './domain.ts';
+import type { ChangeFeed } from './change-feed.ts';
 import type { Hold, HoldLocation } from './hold.ts';
 import type { MetricsAlert, QueryResult } from './metrics.ts';
 import type { JournalRecord, RunSummary } from './run.ts';
@@ -36,12 +37,16 @@ export interface GitOpsClient {
   clearHold(name: string, runId: string, on?: HoldLocation): Promise<void>;
   /** Writes an ApplicationSet's `spec.syncPolicy.applicationsSync` (null: unset, upstream's `sync`). Idempotent. */
   setApplicationsSync(set: string, policy: ApplicationsSyncPolicy | null): Promise<void>;
+  /** Argo CD's application stream for one app, so a wait notices a change at once (polling stays the fallback). */
+  watchApplication?(name: string): ChangeFeed;
 }
 
 /** A Kubernetes cluster, reached through a kubeconfig context. */
 export interface ClusterClient {
   /** Deployment/Rollout status plus its Pods' running digests (`containerStatuses[].imageID`). */
   getWorkload(ref: WorkloadRef, opts?: { signal?: AbortSignal }): Promise<WorkloadState>;
+  /** A Kubernetes watch on the workload object, so a wait notices a change at once (polling stays the fallback). */
+  watchWorkload?(ref: WorkloadRef): ChangeFeed;
 }
 
 export interface ChangedFile {

@@ -10,7 +10,9 @@ import { InternalError } from '../core/errors.ts';
 export type ProgressEvent =
   | { readonly kind: 'step-started'; readonly step: number; readonly title: string; readonly at: string }
   | { readonly kind: 'step-ended'; readonly step: number; readonly title: string; readonly status: StepStatus; readonly at: string; readonly seconds: number; readonly evidence: readonly string[]; readonly error?: string }
-  | { readonly kind: 'waiting'; readonly step: number; readonly message: string };
+  | { readonly kind: 'waiting'; readonly step: number; readonly message: string }
+  /** A wait ended: how it saw the state (wait.ts `Noticed`); for timing reports, printed by nobody. */
+  | { readonly kind: 'noticed'; readonly step: number; readonly via: 'stream' | 'poll' | 'first'; readonly ms?: number };
 
 /** What Step 3c compares with: the target's Pod template, a registry for tags, the app's policy. */
 export interface VerificationDeps {

@@ -26,6 +26,7 @@ import { appSetHold, toAppSetRules, toParentApp } from './argocd-owner.ts';
 import { applyAnnotationOps, clearHold, writeHold, type HoldIO } from './argocd-hold.ts';
 import type { HoldLocation } from '../../core/hold.ts';
 import { SYSTEM, httpError, networkError, parseErrorBody } from './argocd-errors.ts';
+import { watchApplication } from './stream-applications.ts';
 import { createArgoCdTransport, type ArgoCdTransport, type TransportRequest } from './argocd-transport.ts';
 
 export interface ArgoCdGitOpsClientOptions {
@@ -213,6 +214,8 @@ export function createArgoCdGitOpsClient(options: ArgoCdGitOpsClientOptions): Gi
     on?.kind === 'ApplicationSet' ? { io: appSetHoldIO, name: on.name } : { io: holdIO };
 
   return {
+    // An injected transport (tests) has no stream to offer: waits then poll, as against a server without one.
+    ...(o.transport ? {} : { watchApplication: (name: string) => watchApplication({ url, token: o.token, insecure: o.insecure, ...caOption(o) }, name) }),
     writeHold: (name, hold, on) => {
       const { io, name: target } = ioFor(on);
       return writeHold(io, target ?? name, hold);

@@ -17,6 +17,7 @@ import type { WorkloadRef, WorkloadState } from '../../core/domain.ts';
 import { AdapterError, ConfigError, NotFoundError } from '../../core/errors.ts';
 import type { ClusterClient } from '../../core/ports.ts';
 import { kubeError } from './kubernetes-errors.ts';
+import { watchWorkload } from './watch-workload.ts';
 import { toLabelSelectorString, type LabelSelector } from './label-selector.ts';
 import { deploymentSelector, fromDeployment, fromRollout, rolloutSelector, withWorkloadTemplate, workloadRefName } from './kubernetes-workload.ts';
 
@@ -83,6 +84,7 @@ export function createKubernetesClusterClient(options: KubernetesClusterClientOp
   }
 
   return {
+    watchWorkload: (ref) => watchWorkload(kc, ref),
     async getWorkload(ref, opts = {}): Promise<WorkloadState> {
       const notFound = () => notFoundError(ref, o.context);
       if (ref.kind === 'Deployment') {

@@ -8,6 +8,7 @@ import { paint } from '../io.ts';
 import { progressPrinter } from '../progress-printer.ts';
 import { runDocument, runExitCode } from './run-result.ts';
 import { formatValues } from '../../core/analysis/analysis.ts';
+import { describeTiming } from '../../app/demo-timing.ts';
 
 /** `npm run demo`: the seed runbook end to end against the embedded sandbox. */
 export async function run(ctx: CommandContext): Promise<number> {
@@ -42,7 +43,7 @@ export async function run(ctx: CommandContext): Promise<number> {
     else say(`rewind refused (see the plan above); demo took ${seconds}s`);
     return ExitCode.Refused;
   }
-  const doc = { scenario, ...runDocument(demo.plan, demo.result), metrics: demo.metrics, ...(demo.postmortem ? { postmortem: demo.postmortem } : {}) };
+  const doc = { scenario, ...runDocument(demo.plan, demo.result), metrics: demo.metrics, ...(demo.postmortem ? { postmortem: demo.postmortem } : {}), ...(demo.timing ? { timing: demo.timing } : {}) };
   if (format !== 'table') {
     ctx.io.stdout.write(renderDocument(format, doc));
   } else {
@@ -53,6 +54,7 @@ export async function run(ctx: CommandContext): Promise<number> {
     else if (doc.runStatus === 'finished' && doc.steps.some((s) => s.kind === 'followup.revert')) say('the revert is in git and auto-sync is back: the run is finished');
     if (flagBool(ctx, 'keep')) say(`sandbox kept in ${demo.dir}: REWIND_CONFIG=${demo.dir}/rewind.yaml rewind status ${demo.app}`);
     if (demo.postmortem) say(`postmortem draft: ${demo.postmortem}`);
+    if (demo.timing) say(describeTiming(demo.timing));
   }
   return runExitCode(demo.result);
 }

@@ -4,6 +4,7 @@ import * as argocd from '../../core/steps/argocd-steps.ts';
 import { followupAwaitRevert } from '../../core/steps/followup-steps.ts';
 import { handle, repoOf, StepOutcome } from '../step-context.ts';
 import { pollUntil } from '../wait.ts';
+import { waitUntil } from '../wait-feeds.ts';
 
 /** Step 3d's gate. Pending (the run stays open) until the bad commit's revert is on the branch. */
 export const awaitRevert = handle(followupAwaitRevert, async (params, ctx) => {
@@ -51,7 +52,8 @@ export const waitSyncedToBranch = handle(argocd.argocdWaitSyncedToBranch, async 
   const head = await repoOf(ctx).resolve(params.trackedBranch);
   if (ctx.dryRun) return StepOutcome.skipped('dry run: nothing to wait for');
   let last = '';
-  const clean = await pollUntil(ctx, async () => {
+  const watched = { gitops: { client: ctx.gitops, app: ctx.plan.app }, cluster: { client: ctx.cluster, ref: ctx.plan.workload } };
+  const clean = await waitUntil(ctx, watched, async () => {
     const [app, workload] = await Promise.all([ctx.gitops.getApplication(ctx.plan.app, { refresh: true }), ctx.cluster.getWorkload(ctx.plan.workload)]);
     const state = `${app.sync.status} ${shortHash(app.sync.revision)} ${app.health.status}`;
     if (state !== last) ctx.progress({ kind: 'waiting', step: ctx.index, message: state });

@@ -5,7 +5,7 @@ import { deadlineCondition, judgeRollout, type RolloutJudgement } from '../../co
 import { PAUSED_MESSAGE } from '../../core/rollout-history.ts';
 import * as kube from '../../core/steps/kube-steps.ts';
 import { handle, portOf, StepOutcome, type StepContext } from '../step-context.ts';
-import { pollUntil } from '../wait.ts';
+import { waitUntil } from '../wait-feeds.ts';
 
 /** The ReplicaSet the plan undoes to, by name: its revision number changes once it is brought back. */
 function targetSet(ctx: StepContext): string {
@@ -76,7 +76,7 @@ export const kubeWaitRollout = handle(kube.kubeWaitRollout, async (_params, ctx)
   let staleDeadline: string | undefined;
   let judged: RolloutJudgement | undefined;
   let last = '';
-  const ok = await pollUntil(ctx, async () => {
+  const ok = await waitUntil(ctx, { cluster: { client: ctx.cluster, ref } }, async () => {
     const w = await ctx.cluster.getWorkload(ref, { signal: ctx.signal });
     staleDeadline ??= deadlineCondition(w)?.lastUpdateTime ?? '';
     judged = judgeRollout(w, { staleDeadline, ...(target ? { template: target.images } : {}) });

@@ -6,7 +6,7 @@ import { describeHold } from '../../core/hold.ts';
 import * as argocd from '../../core/steps/argocd-steps.ts';
 import { verifyDigest as verifyDigestStep } from '../../core/steps/verify-steps.ts';
 import { handle, StepOutcome } from '../step-context.ts';
-import { pollUntil } from '../wait.ts';
+import { waitUntil } from '../wait-feeds.ts';
 
 /** Pre-flight, re-run at execution time: the app is where the plan expects it. */
 export const preflight = handle(argocd.argocdPreflight, async (_params, ctx) => {
@@ -86,7 +86,8 @@ export const waitHealthy = handle(argocd.argocdWaitHealthy, async (params, ctx) 
   let last = '';
   let failed: string | undefined;
   let judged: RolloutJudgement | undefined;
-  const ok = await pollUntil(ctx, async () => {
+  const watched = { gitops: { client: ctx.gitops, app: ctx.plan.app }, cluster: { client: ctx.cluster, ref } };
+  const ok = await waitUntil(ctx, watched, async () => {
     const [app, workload] = await Promise.all([ctx.gitops.getApplication(ctx.plan.app), ctx.cluster.getWorkload(ref, { signal: ctx.signal })]);
     const op = judgeOperation(app.operation, target);
     if (op.verdict === 'failed') {

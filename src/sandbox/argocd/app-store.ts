@@ -17,6 +17,8 @@ export interface AppChange {
   readonly metadata: boolean;
 }
 export type AppListener = (name: string, change: AppChange) => void;
+/** Every stored change, status included, with a copy of the app as stored (the stream API's feed). */
+export type AppWatcher = (type: 'ADDED' | 'MODIFIED' | 'DELETED', app: Application) => void;
 
 export interface AppStore {
   get(name: string): Application | undefined;
@@ -27,11 +29,17 @@ export interface AppStore {
   /** Removes the app (no cascade: the sandbox's Applications carry no deletion finalizer logic). */
   delete(name: string): boolean;
   onChange(listener: AppListener): () => void;
+  /** Every write that changed the app, status-only ones too, in order (routes-stream.ts). */
+  watch(watcher: AppWatcher): () => void;
 }
 
 export function createAppStore(): AppStore {
   const apps = new Map<string, Application>();
   const listeners = new Set<AppListener>();
+  const watchers = new Set<AppWatcher>();
+  const tell = (type: 'ADDED' | 'MODIFIED' | 'DELETED', app: Application): void => {
+    for (const w of watchers) w(type, structuredClone(app));
+  };
   let version = 1000;
   const notify = (name: string, change: AppChange): void => {
     if (!change.spec && !change.operation && !change.metadata) return;
@@ -48,6 +56,7 @@ export function createAppStore(): AppStore {
       stored.metadata.resourceVersion = String(++version);
       stored.metadata.generation = 1;
       apps.set(stored.metadata.name, stored);
+      tell('ADDED', stored);
       notify(stored.metadata.name, { spec: true, operation: stored.operation !== undefined, metadata: true });
       return structuredClone(stored);
     },
@@ -61,6 +70,7 @@ export function createAppStore(): AppStore {
       if (spec) next.metadata.generation = current.metadata.generation + 1;
       next.metadata.resourceVersion = String(++version);
       apps.set(name, next);
+      tell('MODIFIED', next);
       const { resourceVersion: _n, generation: _ng, ...nextMeta } = next.metadata;
       const { resourceVersion: _c, generation: _cg, ...currentMeta } = current.metadata;
       notify(name, {
@@ -71,13 +81,19 @@ export function createAppStore(): AppStore {
       return structuredClone(next);
     },
     delete(name) {
+      const was = apps.get(name);
       const gone = apps.delete(name);
+      if (was) tell('DELETED', was);
       if (gone) notify(name, { spec: true, operation: false, metadata: true });
       return gone;
     },
     onChange(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);
+    },
+    watch(watcher) {
+      watchers.add(watcher);
+      return () => void watchers.delete(watcher);
     },
   };
 }

@@ -20,6 +20,8 @@ export interface Route {
   /** Served without a token (`/api/version`). */
   readonly public?: boolean;
   handle(req: Request): Promise<unknown>;
+  /** A streaming route answers on `res` itself and keeps it open (routes-stream.ts); `handle` is not called. */
+  stream?(req: Request, res: ServerResponse, raw: IncomingMessage): void;
 }
 
 function compile(path: string): { re: RegExp; names: string[] } {
@@ -75,6 +77,10 @@ export function createHandler(routes: readonly Route[], token: string, onError: 
       }
       const m = hit.re.exec(path)!;
       const params = Object.fromEntries(hit.names.map((n, i) => [n, decodeURIComponent(m[i + 1] ?? '')]));
+      if (hit.route.stream) {
+        hit.route.stream({ method: req.method ?? 'GET', params, query: url.searchParams, body: () => readBody(req) }, res, req);
+        return;
+      }
       const result = await hit.route.handle({ method: req.method ?? 'GET', params, query: url.searchParams, body: () => readBody(req) });
       send(res, 200, result);
     } catch (e) {

@@ -11,6 +11,7 @@ import { applicationRoutes } from './routes-applications.ts';
 import { operationRoutes } from './routes-operations.ts';
 import { resourceRoutes } from './routes-resources.ts';
 import { actionRoutes } from './routes-actions.ts';
+import { streamRoutes } from './routes-stream.ts';
 import { Rbac } from './rbac.ts';
 import type { ApiOutage } from './api-outage.ts';
 
@@ -59,6 +60,7 @@ export async function startArgoCdApi(options: ArgoCdApiOptions): Promise<ArgoCdA
     ...operationRoutes(options.context),
     ...resourceRoutes(options.context),
     ...actionRoutes(options.context, options.rbac ?? new Rbac()),
+    ...streamRoutes(options.context),
     ...(options.extraRoutes ?? []),
   ];
   const handler = createHandler(routes, options.token, (e) => options.log(`argocd api: ${(e as Error).stack ?? String(e)}`));

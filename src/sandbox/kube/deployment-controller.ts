@@ -34,7 +34,11 @@ export function syncDeployments(registry: ClusterRegistry): void {
 
 function syncDeployment(registry: ClusterRegistry, d: Deployment): void {
   const ns = d.metadata.namespace;
-  let all = (registry.store.list(REPLICASETS, ns) as ReplicaSet[]).filter((rs) => isControlledBy(rs, d));
+  const owned = () => registry.store.list(REPLICASETS, ns, (rs) => isControlledBy(rs, d)) as ReplicaSet[];
+  let all = owned();
+  // NOTE: most passes write nothing: list again only when the store moved since (every write bumps its resourceVersion).
+  let listedAt = registry.store.resourceVersion;
+  const relist = (): ReplicaSet[] => (registry.store.resourceVersion === listedAt ? all : ((listedAt = registry.store.resourceVersion), owned()));
   let newRS = all.find((rs) => templatesEqual(rs.spec.template, d.spec.template));
   const maxOldRevision = Math.max(0, ...all.filter((rs) => rs !== newRS).map(revisionOf));
   let created = false;
@@ -48,7 +52,7 @@ function syncDeployment(registry: ClusterRegistry, d: Deployment): void {
     if (d.metadata.annotations?.[REVISION] !== revision) {
       d = registry.update(DEPLOYMENTS, ns, d.metadata.name, { ...d, metadata: { ...d.metadata, annotations: { ...d.metadata.annotations, [REVISION]: revision } } }) as Deployment;
     }
-    all = (registry.store.list(REPLICASETS, ns) as ReplicaSet[]).filter((rs) => isControlledBy(rs, d));
+    all = relist();
     newRS = all.find((rs) => rs.metadata.uid === newRS!.metadata.uid)!;
     const oldRSs = all.filter((rs) => rs !== newRS);
     const plan = planRollout({
@@ -60,7 +64,7 @@ function syncDeployment(registry: ClusterRegistry, d: Deployment): void {
       oldRSs: oldRSs.map(factsOf),
     });
     for (const [name, replicas] of plan) scaleReplicaSet(registry, d, all.find((rs) => rs.metadata.name === name)!, replicas);
-    all = (registry.store.list(REPLICASETS, ns) as ReplicaSet[]).filter((rs) => isControlledBy(rs, d));
+    all = relist();
     newRS = all.find((rs) => rs.metadata.uid === newRS!.metadata.uid);
   }
 

@@ -101,7 +101,8 @@ export class Kubelet {
   sync(): void {
     const now = this.#registry.now();
     const live = new Set<string>();
-    for (const pod of this.#registry.store.list(PODS) as Pod[]) {
+    // NOTE: the stored Pods without copies: #syncPod only reads them and writes through the registry, which copies.
+    for (const pod of this.#registry.store.scan(PODS) as readonly Pod[]) {
       live.add(pod.metadata.uid);
       if (!this.#pods.has(pod.metadata.uid)) this.#pods.set(pod.metadata.uid, { seenAt: now.getTime(), containers: new Map() });
       this.#syncPod(pod, now);

@@ -96,6 +96,13 @@ export class ClusterRegistry {
 
   /** A PUT of the whole object (or of its status when `subresource` is `status`). */
   update(type: ResourceType, namespace: string | undefined, name: string, body: KubeObject, subresource?: 'status'): StoredObject {
+    // NOTE: controllers write every object's status every tick and nearly all of those writes
+    // change nothing; comparing the status alone first spares copying the whole object for them.
+    const stored = subresource === 'status' ? this.store.peek(type, namespace, name) : undefined;
+    const rv = body.metadata?.resourceVersion;
+    if (stored && (rv === undefined || rv === '' || rv === stored.metadata.resourceVersion) && (body.metadata?.name ?? name) === name && same(body.status, stored.status)) {
+      return structuredClone(stored);
+    }
     const existing = this.get(type, namespace, name);
     if (body.metadata === null || typeof body.metadata !== 'object') body.metadata = {};
     if (body.metadata.name !== undefined && body.metadata.name !== name) {

@@ -19,9 +19,10 @@ function isPodAvailable(pod: Pod, minReadySeconds: number, now: Date): boolean {
 
 export function syncReplicaSets(registry: ClusterRegistry): void {
   // NOTE: one Pod list per tick, not one per ReplicaSet: a world keeps ten old ReplicaSets per Deployment.
-  let all = registry.store.list(PODS) as Pod[];
+  // Pods are only read here (victims go by name), so the stored objects serve without copies.
+  let all = registry.store.scan(PODS) as readonly Pod[];
   for (const rs of registry.store.list(REPLICASETS) as ReplicaSet[]) {
-    if (syncReplicaSet(registry, rs, all)) all = registry.store.list(PODS) as Pod[];
+    if (syncReplicaSet(registry, rs, all)) all = registry.store.scan(PODS) as readonly Pod[];
   }
 }
 
@@ -41,7 +42,7 @@ function syncReplicaSet(registry: ClusterRegistry, rs: ReplicaSet, all: readonly
       .slice(0, pods.length - want);
     for (const p of victims) registry.delete(PODS, ns, p.metadata.name);
   }
-  if (changed) pods = owned(registry.store.list(PODS, ns) as Pod[]);
+  if (changed) pods = owned(registry.store.scan(PODS, ns) as readonly Pod[]);
   const now = registry.now();
   const status: ReplicaSetStatus = {
     replicas: pods.length,

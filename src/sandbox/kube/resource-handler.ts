@@ -74,9 +74,8 @@ function respondObject(r: ResourceRequest, code: number, object: StoredObject): 
 function selected(r: ResourceRequest): StoredObject[] {
   const labels = parseLabelSelector(r.url.searchParams.get('labelSelector'));
   const fields = parseFieldSelector(r.url.searchParams.get('fieldSelector'));
-  return r.registry.store
-    .list(r.type, r.namespace)
-    .filter((o) => matchesLabels(labels, o.metadata.labels) && matchesFields(fields, o));
+  // Selected on the stored objects, so only the answer is copied (Argo CD's reconcile lists by label every pass).
+  return r.registry.store.list(r.type, r.namespace, (o) => matchesLabels(labels, o.metadata.labels) && matchesFields(fields, o));
 }
 
 function list(r: ResourceRequest): void {

@@ -40,17 +40,34 @@ export class ObjectStore {
     return found && structuredClone(found);
   }
 
-  /** Objects of a type, in one namespace or all, sorted by namespace then name like etcd keys. */
-  list(type: ResourceType, namespace?: string): StoredObject[] {
+  /**
+   * The stored object itself, not a copy: for read-only checks on every tick (an owner's uid),
+   * where a clone per look was most of an idle sandbox's CPU. Never mutate what it returns.
+   */
+  peek(type: ResourceType, namespace: string | undefined, name: string): Readonly<StoredObject> | undefined {
+    return this.#objects.get(keyOf(type, type.namespaced ? namespace : undefined, name));
+  }
+
+  /**
+   * Objects of a type, in one namespace or all, sorted by namespace then name like etcd keys.
+   * `where` sees the stored object (it must not mutate it) and only what it keeps is copied:
+   * a controller that wants one owner's ReplicaSets no longer clones every ReplicaSet per owner.
+   */
+  list(type: ResourceType, namespace?: string, where?: (stored: Readonly<StoredObject>) => boolean): StoredObject[] {
+    return this.scan(type, namespace, where).map((obj) => structuredClone(obj) as StoredObject);
+  }
+
+  /** As `list`, without copies: read-only passes (the garbage collector's owner check). Never mutate the result. */
+  scan(type: ResourceType, namespace?: string, where?: (stored: Readonly<StoredObject>) => boolean): Readonly<StoredObject>[] {
     const prefix = `${type.group}/${type.plural}/${namespace !== undefined && type.namespaced ? `${namespace}/` : ''}`;
     // NOTE: controllers list every tick; scanning only this type's keys keeps an idle sandbox cheap.
     const ofType = this.#keysByType.get(`${type.group}/${type.plural}`);
     if (!ofType) return [];
     return [...ofType]
       .filter((key) => key.startsWith(prefix))
-      .map((key) => [key, this.#objects.get(key) as StoredObject] as const)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-      .map(([, obj]) => structuredClone(obj));
+      .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
+      .map((key) => this.#objects.get(key) as StoredObject)
+      .filter((obj) => where === undefined || where(obj));
   }
 
   /** Stores `object` (its resourceVersion already set) and tells watchers. */

@@ -7,8 +7,9 @@
  * counters are smooth functions of sandbox time and two scrapers reading them a moment apart
  * (the sandbox's and a real Prometheus) see the same rates.
  */
-import { Counter, Histogram, Registry } from 'prom-client';
+import { Counter, Registry } from 'prom-client';
 import type { TrafficProfile } from './profiles.ts';
+import { TallyHistogram } from './tally-histogram.ts';
 
 /** Around the seed's thresholds (0.5 s p99): interpolation inside (0.25, 0.5] and (0.5, 1] stays meaningful. */
 const LATENCY_BUCKETS = [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
@@ -49,7 +50,9 @@ export class PodTraffic {
   #latency: Share[] = [];
   #codes: Share[] = [];
   #codeNames: string[] = [];
-  readonly #histogram: Histogram.Internal<string>;
+  readonly #histogram: TallyHistogram;
+  /** The histogram bucket of each latency class, looked up once per profile. */
+  #bucketOfClass: number[] = [];
   readonly #requests: Counter<string>;
   readonly #labels: PodIdentity;
   /** Per Pod, so Pods of one service do not answer in lockstep. */
@@ -61,15 +64,14 @@ export class PodTraffic {
     this.#startMs = startMs;
     this.#labels = id;
     this.#seed = [...id.pod].reduce((h, c) => (h * 31 + c.charCodeAt(0)) % 1_000_003, 7) / 1_000_003;
-    this.#useProfile(profile);
-    const histogram = new Histogram({
+    this.#histogram = new TallyHistogram({
       name: 'http_request_duration_seconds',
       help: 'Duration of HTTP requests in seconds.',
-      labelNames: ['service', 'namespace', 'pod'],
       buckets: LATENCY_BUCKETS,
-      registers: [this.registry],
+      labels: { service: id.service, namespace: id.namespace, pod: id.pod },
+      registry: this.registry,
     });
-    this.#histogram = histogram.labels({ ...id });
+    this.#useProfile(profile);
     this.#requests = new Counter({
       name: 'http_requests_total',
       help: 'HTTP requests served, by response code.',
@@ -85,6 +87,7 @@ export class PodTraffic {
       Array.from({ length: POINTS_PER_BAND }, (_, j) => ({ value: b.min + ((b.max - b.min) * (j + 0.5)) / POINTS_PER_BAND, share: b.share / POINTS_PER_BAND })),
     );
     this.#latency = cumulative(bands);
+    this.#bucketOfClass = this.#latency.map((c) => this.#histogram.bucketOf(c.value));
     const errorShare = profile.codes.reduce((a, c) => a + c.share, 0);
     const codes = [...profile.codes.map((c) => ({ value: 0, share: c.share })), { value: 0, share: 1 - errorShare }];
     this.#codes = cumulative(codes);
@@ -120,7 +123,8 @@ export class PodTraffic {
     if (n <= this.#served) return;
     const codes = new Array<number>(this.#codes.length).fill(0);
     for (let k = this.#served; k < n; k++) {
-      this.#histogram.observe(this.#latency[classOf(this.#latency, k, PHI, this.#seed)]!.value);
+      const cls = classOf(this.#latency, k, PHI, this.#seed);
+      this.#histogram.observeAt(this.#bucketOfClass[cls]!, this.#latency[cls]!.value);
       codes[classOf(this.#codes, k, SQRT2, this.#seed)]!++;
     }
     codes.forEach((delta, i) => {

@@ -74,7 +74,7 @@ export function validateTemplates(registry: ClusterRegistry, ro: Rollout): void 
 /** `reconcileAnalysisRuns`: the step's run and the background run, or cancel them. */
 export function reconcileAnalysisRuns(registry: ClusterRegistry, ro: Rollout, a: AnalysisInput): void {
   const ns = ro.metadata.namespace;
-  const owned = (registry.store.list(ANALYSIS_RUNS, ns) as AnalysisRun[]).filter((r) => isControlledBy(r, ro));
+  const owned = registry.store.list(ANALYSIS_RUNS, ns, (r) => isControlledBy(r, ro)) as AnalysisRun[];
   const byName = (s: RolloutAnalysisRunStatus | undefined): AnalysisRun | undefined => (s ? owned.find((r) => r.metadata.name === s.name) : undefined);
   let stepRun = byName(a.prev.canary?.currentStepAnalysisRunStatus);
   let backgroundRun = byName(a.prev.canary?.currentBackgroundAnalysisRunStatus);

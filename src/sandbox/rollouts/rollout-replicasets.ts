@@ -25,7 +25,7 @@ export function withoutRolloutHash(t: PodTemplate): PodTemplate {
 }
 
 export function ownedReplicaSets(registry: ClusterRegistry, ro: Rollout): ReplicaSet[] {
-  return (registry.store.list(REPLICASETS, ro.metadata.namespace) as ReplicaSet[]).filter((rs) => isControlledBy(rs, ro));
+  return registry.store.list(REPLICASETS, ro.metadata.namespace, (rs) => isControlledBy(rs, ro)) as ReplicaSet[];
 }
 
 export function createReplicaSet(registry: ClusterRegistry, ro: Rollout, template: PodTemplate, revision: number): ReplicaSet {
