@@ -36,6 +36,31 @@ export class ChangeCounter {
     return this.#lastChangeAt;
   }
 
+  /**
+   * The ChangeFeed over this counter, as the adapter hands it to waits; `stop` ends the adapter's
+   * stream (its request and any pending reconnect), after which the feed reads as not live.
+   */
+  feed(stop: () => void): ChangeFeed {
+    // eslint-disable-next-line @typescript-eslint/no-this-alias -- the getters below belong to another object
+    const counter = this;
+    return {
+      get seen() {
+        return counter.seen;
+      },
+      get live() {
+        return counter.live;
+      },
+      get lastChangeAt() {
+        return counter.lastChangeAt;
+      },
+      changedSince: (after, signal) => counter.changedSince(after, signal),
+      close() {
+        stop();
+        counter.setLive(false);
+      },
+    };
+  }
+
   setLive(live: boolean): void {
     this.#live = live;
   }

@@ -6,22 +6,8 @@ import { pollUntil, type Noticed } from './wait.ts';
 
 /** A feed over a counter the test drives, as an adapter's stream drives it. */
 function feed(counter: ChangeCounter): ChangeFeed & { closed: boolean } {
-  return {
-    closed: false,
-    get seen() {
-      return counter.seen;
-    },
-    get live() {
-      return counter.live;
-    },
-    get lastChangeAt() {
-      return counter.lastChangeAt;
-    },
-    changedSince: (after, signal) => counter.changedSince(after, signal),
-    close() {
-      this.closed = true;
-    },
-  };
+  const f = Object.assign(counter.feed(() => (f.closed = true)), { closed: false });
+  return f;
 }
 
 /**

@@ -89,24 +89,11 @@ export function watchApplication(o: AppStreamOptions, name: string): ChangeFeed 
   };
 
   connect();
-  return {
-    get seen() {
-      return counter.seen;
-    },
-    get live() {
-      return counter.live;
-    },
-    get lastChangeAt() {
-      return counter.lastChangeAt;
-    },
-    changedSince: (after, signal) => counter.changedSince(after, signal),
-    close() {
-      closed = true;
-      clearTimeout(retry);
-      current?.destroy();
-      counter.setLive(false);
-    },
-  };
+  return counter.feed(() => {
+    closed = true;
+    clearTimeout(retry);
+    current?.destroy();
+  });
 }
 
 /**

@@ -81,24 +81,11 @@ export function watchWorkload(kc: KubeConfig, ref: WorkloadRef, o: WatchOptions 
   };
 
   void connect();
-  return {
-    get seen() {
-      return counter.seen;
-    },
-    get live() {
-      return counter.live;
-    },
-    get lastChangeAt() {
-      return counter.lastChangeAt;
-    },
-    changedSince: (after, signal) => counter.changedSince(after, signal),
-    close() {
-      closed = true;
-      clearTimeout(retry);
-      current?.destroy();
-      counter.setLive(false);
-    },
-  };
+  return counter.feed(() => {
+    closed = true;
+    clearTimeout(retry);
+    current?.destroy();
+  });
 }
 
 /**
