@@ -17,13 +17,14 @@ import type { ApplicationSpec } from '../argocd/application.ts';
 import { argoTime } from '../argocd/sync-operation.ts';
 import type { ConfigRepo } from '../gitops/config-repo.ts';
 import type { GitIdentity } from '../gitops/git.ts';
-import { kubeMessage, type KubeClient } from '../gitops/kube-client.ts';
+import type { KubeClient } from '../gitops/kube-client.ts';
 import { rolloutHealth } from '../rollouts/argocd-health.ts';
 import type { Rollout } from '../rollouts/types.ts';
 import type { Deployment } from '../kube/types.ts';
 import { APP_FINALIZERS } from './app-definitions.ts';
 import { NAMESPACE } from './bookstore.ts';
 import { digestOf, repositoryOf } from './images.ts';
+import { promoteFullAt } from './unmanaged-rollout.ts';
 
 export const GITOPS_ROLLOUT_APP = {
   name: 'bookstore-search-indexer-eu-west',
@@ -95,16 +96,6 @@ function spec(repoURL: string): ApplicationSpec {
   };
 }
 
-/** The plugin's `promote --full` (`cmd/promote/promote.go`) while an update is in progress; true once sent. */
-async function promoteFull(kube: KubeClient): Promise<boolean> {
-  const r = await kube.request<Rollout>('GET', ROLLOUT_PATH);
-  const st = r.body.status;
-  if (r.status !== 200 || !st?.currentPodHash || !st.stableRS || st.stableRS === st.currentPodHash) return false;
-  const p = await kube.request('PATCH', `${ROLLOUT_PATH}/status`, { status: { promoteFull: true } }, 'application/merge-patch+json');
-  if (p.status >= 300) throw new Error(`promote --full ${NAME}: ${kubeMessage(p)}`);
-  return true;
-}
-
 /** Healthy on `image`. Not waiting for the Deployment at 0: without the ignore rule, self-heal has put its replicas back and nothing scales them down again. */
 async function healthyOn(kube: KubeClient, image: string): Promise<boolean> {
   const [r, d] = await Promise.all([kube.request<Rollout>('GET', ROLLOUT_PATH), kube.request<Deployment>('GET', DEPLOYMENT_PATH)]);
@@ -172,7 +163,7 @@ export async function shipGitOpsIndexer(deps: GitOpsIndexerShipDeps, realTimeout
   const deadline = performance.now() + realTimeoutMs;
   let promoted = false;
   while (performance.now() < deadline) {
-    if (!promoted) promoted = await promoteFull(deps.kube);
+    if (!promoted) promoted = await promoteFullAt(deps.kube, ROLLOUT_PATH);
     if (promoted && (await healthyOn(deps.kube, image))) return { revision, previousRevision: head, image, promoted };
     await deps.clock.sleep(250);
   }

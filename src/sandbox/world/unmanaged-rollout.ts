@@ -66,13 +66,17 @@ async function setImage(kube: KubeClient, version: string): Promise<string> {
   return image;
 }
 
-/** The plugin's `promote --full` (`cmd/promote/promote.go`: `{"status":{"promoteFull":true}}` on the status subresource) while an update is in progress. */
-async function promoteFull(kube: KubeClient): Promise<boolean> {
-  const r = await kube.request<Rollout>('GET', ROLLOUT_PATH);
+/**
+ * The plugin's `promote --full` (`cmd/promote/promote.go`: `{"status":{"promoteFull":true}}` on the
+ * status subresource) while an update is in progress; true once sent. The team's step in every
+ * workloadRef scenario.
+ */
+export async function promoteFullAt(kube: KubeClient, rolloutPath: string): Promise<boolean> {
+  const r = await kube.request<Rollout>('GET', rolloutPath);
   const st = r.body.status;
   if (r.status !== 200 || !st?.currentPodHash || !st.stableRS || st.stableRS === st.currentPodHash) return false;
-  const p = await kube.request('PATCH', `${ROLLOUT_PATH}/status`, { status: { promoteFull: true } }, 'application/merge-patch+json');
-  if (p.status >= 300) throw new Error(`promote --full ${NAME}: ${kubeMessage(p)}`);
+  const p = await kube.request('PATCH', `${rolloutPath}/status`, { status: { promoteFull: true } }, 'application/merge-patch+json');
+  if (p.status >= 300) throw new Error(`promote --full ${rolloutPath.split('/').pop() ?? rolloutPath}: ${kubeMessage(p)}`);
   return true;
 }
 
@@ -98,7 +102,7 @@ export async function seedUnmanagedRollout(deps: { kube: KubeClient; settle(): v
       deps.warp(700);
       deps.settle();
       if (step % 5 !== 4) continue;
-      await promoteFull(deps.kube);
+      await promoteFullAt(deps.kube, ROLLOUT_PATH);
       done = await healthyOn(deps.kube, image);
     }
     if (!done) throw new Error(`seeding ${NAME}: release ${release.version} did not become Healthy`);
@@ -115,7 +119,7 @@ export async function shipIndexer(kube: KubeClient, sleep: (ms: number) => Promi
   const deadline = performance.now() + realTimeoutMs;
   let promoted = false;
   while (performance.now() < deadline) {
-    if (!promoted) promoted = await promoteFull(kube);
+    if (!promoted) promoted = await promoteFullAt(kube, ROLLOUT_PATH);
     if (promoted && (await healthyOn(kube, image))) return { image, promoted };
     await sleep(250);
   }
