@@ -6,7 +6,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startSandboxProcess, type SandboxProcess } from '../../src/testing/sandbox-process.ts';
-import { getApp, git, mergePatch, sandboxSecondsPass, waitFor } from './helpers.ts';
+import { argo, getApp, git, mergePatch, sandboxSecondsPass, waitFor } from './helpers.ts';
 
 let sb: SandboxProcess;
 const PARENT = 'bookstore-apps';
@@ -34,7 +34,16 @@ test('the parent renders the child from git and stamps its tracking annotation',
 });
 
 test('disabling the child\'s auto-sync is undone by the parent\'s self-heal, which syncs only the child and adds no history', async () => {
-  const before = await getApp(sb, PARENT);
+  // A self-heal is a retry of the revision the parent last synced (appcontroller.go
+  // alreadyAttemptedSync). The sandbox's start commits past the parent's seeded sync (the eu-west
+  // indexer), and while the parent reads Synced nothing syncs it to that head, so drift would be
+  // healed by a plain auto-sync to the new head, with a history entry. Sync the parent to its head
+  // first, as an operator would, so what follows is a self-heal.
+  assert.equal((await argo(sb, 'POST', `/api/v1/applications/${PARENT}/sync`, {})).status, 200);
+  const before = await waitFor('parent synced at its head', async () => {
+    const p = await getApp(sb, PARENT);
+    return p.status.operationState?.phase === 'Succeeded' && p.status.operationState.syncResult?.revision === p.status.sync.revision ? p : undefined;
+  });
   const r = await mergePatch(sb, CHILD, { spec: { syncPolicy: { automated: { enabled: false } } } });
   assert.equal(r.status, 200);
   // The PATCH took (so "put back" below is the parent's doing, not a PATCH that never applied).
