@@ -21,7 +21,6 @@ import { watchWorkload } from './watch-workload.ts';
 import { toLabelSelectorString, type LabelSelector } from './label-selector.ts';
 import { deploymentSelector, fromDeployment, fromRollout, rolloutSelector, withWorkloadTemplate, workloadRefName } from './kubernetes-workload.ts';
 
-export { loadKubeConfig };
 
 export interface KubernetesClusterClientOptions {
   /** The kubeconfig context to use (`--context`). */

@@ -13,7 +13,7 @@ import { NotFoundError, RefusedError } from '../../core/errors.ts';
 import { retryOnConflict } from './retry-on-conflict.ts';
 import { describeHold, heldBy, HOLD_ANNOTATION, readHold, type Hold } from '../../core/hold.ts';
 import type { ArgoRolloutsControl } from '../../core/ports.ts';
-import { loadKubeConfig } from './kubernetes-cluster-client.ts';
+import { loadKubeConfig } from './kube-rest.ts';
 import { toLabelSelectorString } from './label-selector.ts';
 import { HASH_LABEL, toRolloutFacts } from './rollouts-reader.ts';
 
