@@ -42,7 +42,10 @@ interface Status {
   workload?: { images: { container: string; image: string }[] };
   rollout?: { phase?: string; abort: boolean; stableHash?: string; currentHash?: string };
 }
-interface RunDoc { runId: string; runStatus: string; steps: { kind: string; status: string }[] }
+interface RunDoc { runId: string; runStatus: string; steps: { kind: string; status: string; evidence?: string[]; error?: string }[] }
+/** What a run did, step by step, for a failure message: a mismatch must say which step went another way. */
+const story = (what: string, d: RunDoc | undefined, r?: { code: number | null; stderr: string }) =>
+  d ? `${what} -> ${d.runStatus}: ${d.steps.map((x) => `${x.kind} ${x.status}${x.error ? ` (${x.error})` : ''}${x.evidence?.length ? ` [${x.evidence.slice(0, 2).join('; ')}]` : ''}`).join(', ')}` : `${what} -> exit ${r?.code ?? '?'}: ${(r?.stderr ?? '').trim().split('\n').slice(-3).join(' | ')}`;
 
 /**
  * What a scenario needs beyond the defaults: extra arguments for plan/rollback, what must be true
@@ -247,6 +250,7 @@ describe('crash campaign over every scenario', { concurrency: WORKERS }, () => {
       /** A reference that ends failed (slow-good) is then abandoned with --restore: its end after that. */
       let abandoned: Shot | undefined;
       let writeHold = -1;
+      let expectedStory = '';
       let kinds: string[] = [];
       try {
         const plan = await ref.i.json<{ decision: string; mechanism: string | null; steps: { kind: string }[] }>(['plan', ...ref.args]);
@@ -264,6 +268,7 @@ describe('crash campaign over every scenario', { concurrency: WORKERS }, () => {
         }
         const rb = await ref.i.json<RunDoc>(['rollback', ...ref.rollbackArgs, '--yes', '--timeout', '3m']);
         assert.ok(rb.doc?.runId, rb.r.stdout + rb.r.stderr);
+        expectedStory = story('reference rollback', rb.doc);
         const reached = (d: RunDoc, from = 0) => d.steps.slice(from).filter((x) => x.status !== 'not-executed').map((x) => x.kind);
         const rollbackKinds = reached(rb.doc);
         let finishKinds: string[] = [];
@@ -307,6 +312,7 @@ describe('crash campaign over every scenario', { concurrency: WORKERS }, () => {
           tally.points++;
           mine.points++;
           const x = await stage(s);
+          const told: string[] = [];
           try {
             if (p.command === 'finish') {
               const rb = await x.i.json<RunDoc>(['rollback', ...x.rollbackArgs, '--yes', '--timeout', '3m']);
@@ -333,6 +339,7 @@ describe('crash campaign over every scenario', { concurrency: WORKERS }, () => {
             let toFinish = p.command === 'finish';
             if (p.command === 'rollback') {
               const resumed = await x.i.json<RunDoc>(['resume', open.runId, '--timeout', '3m']);
+              told.push(story('resume', resumed.doc, resumed.r));
               // Crashed before or at the run's last step, a hold release (its outcome unjournaled): nothing waits on people.
               const onlyRelease = kinds.at(-1) === p.kind && p.kind.endsWith('.release-hold');
               if (resumed.r.code === 1 && /only the follow-up \(Step 3d\) is left/.test(resumed.r.stderr)) {
@@ -348,14 +355,16 @@ describe('crash campaign over every scenario', { concurrency: WORKERS }, () => {
             }
             if (toFinish) {
               let fin = await x.i.json<RunDoc>(['finish', s.app, '--timeout', '3m']);
+              told.push(story('finish', fin.doc, fin.r));
               if (fin.doc?.runStatus === 'awaiting-revert' && p.command === 'rollback') {
                 await x.people();
                 fin = await x.i.json<RunDoc>(['finish', s.app, '--timeout', '3m']);
+                told.push(story('finish after the revert', fin.doc, fin.r));
               }
               assert.ok(fin.doc?.runStatus, `finish: ${fin.r.stdout}${fin.r.stderr}`);
             }
             const end = await x.shot(open.runId);
-            assert.deepEqual(end, expected, 'the crashed-then-resumed run ends as the uninterrupted one');
+            assert.deepEqual(end, expected, `the crashed-then-resumed run ends as the uninterrupted one (${expectedStory}); after the crash: ${told.join('; ') || 'nothing resumed'}`);
             if (expected.run === 'finished') assert.deepEqual(end.automated, x.before.syncPolicy?.automated ?? null, 'auto-sync given back exactly as it was');
             if (abandoned) {
               // A run that fails as the uninterrupted one did is open for a person: abandon --restore gives back exactly what it saved.

@@ -1,9 +1,10 @@
-import { after, before, describe, test } from 'node:test';
+import { after, before, describe, test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startSandboxProcess, type SandboxProcess } from '../../src/testing/sandbox-process.ts';
+import { startSandboxProcess } from '../../src/testing/sandbox-process.ts';
+import { createSlots } from '../../src/testing/slots.ts';
 import { incident, type AppStatus } from './incident.ts';
 
 /**
@@ -16,7 +17,8 @@ import { incident, type AppStatus } from './incident.ts';
  * it was written), `resume`/`finish`, and the end state compared with the uninterrupted run each
  * app starts with: as many history entries, the good revision running, auto-sync (or the pin) as
  * mid-run, the sync policy and the owner given back exactly, no hold left. Each app is driven
- * through cycles (break → crash → recover → revert → finish) in one sandbox.
+ * through cycles (break → crash → recover → revert → finish) in a sandbox of its own, so the apps
+ * are independent: REWIND_CRASH_WORKERS (default 1; .ci/run uses 2) of them run at once.
  *
  * `npm test` runs a deterministic subset; REWIND_CRASH_CAMPAIGN=full (set by .ci/run) runs every
  * point, REWIND_CRASH_CAMPAIGN='payments-eu-west finish' the points whose name contains it.
@@ -47,93 +49,109 @@ interface OwnedStatus extends AppStatus {
 const midShape = (s: OwnedStatus) => ({ autoSync: s.syncPolicy.autoSync, pinned: s.source.targetRevision !== 'main', owner: ownerShape(s) });
 const ownerShape = (s: OwnedStatus) => (s.owner ? { kind: s.owner.kind, name: s.owner.name, applicationsSync: s.owner.applicationSet?.applicationsSync ?? null, parentAutoSync: s.owner.parent?.autoSync ?? null } : null);
 
-describe('crash campaign', () => {
-  let sb: SandboxProcess;
+const WORKERS = Math.max(1, Number.parseInt(process.env['REWIND_CRASH_WORKERS'] ?? '1', 10) || 1);
+const slots = createSlots(WORKERS);
+
+describe('crash campaign', { concurrency: WORKERS }, () => {
   let otherHost: string;
   const tally = { points: 0, resumed: 0 };
+  const started = performance.now();
 
   before(async () => {
-    sb = await startSandboxProcess({ speed: 20 });
     otherHost = await mkdtemp(join(tmpdir(), 'rewind-campaign-other-'));
   });
-  after(async () => {
-    process.stderr.write(`crash campaign: ${tally.points} crash points, ${tally.resumed} resumed cleanly\n`);
-    await sb?.stop();
+  after(() => {
+    process.stderr.write(`crash campaign: ${tally.points} crash points, ${tally.resumed} resumed cleanly, ${Math.round((performance.now() - started) / 1000)} s with ${WORKERS} worker sandbox(es)\n`);
   });
 
   for (const { app, owner } of APPS) {
     test(`${app} (${owner}): every chosen step boundary, crashed and resumed`, async (t) => {
-      const i = incident(sb, app);
-      // The uninterrupted run: its plan gives the crash points, its states the expected ones.
-      const bad = await i.breakIt();
-      const plan = await i.json<{ decision: string; steps: { kind: string }[] }>(['plan', app]);
-      assert.equal(plan.doc?.decision, 'rollback', plan.r.stdout + plan.r.stderr);
-      const kinds = plan.doc.steps.map((s) => s.kind);
-      const split = kinds.indexOf('followup.await-revert');
-      assert.ok(split > 0, `the plan waits for the revert: ${kinds.join(', ')}`);
-      const rb = await i.run(['rollback', app, '--yes', '--timeout', '3m']);
-      assert.equal(rb.code, 0, rb.stdout + rb.stderr);
-      const refMid = midShape((await i.status()) as OwnedStatus);
-      await i.revert(bad.revision);
-      assert.equal((await i.run(['finish', app, '--timeout', '3m'])).code, 0);
-      const refEnd = (await i.status()) as OwnedStatus;
-      const entries = refEnd.historyId - bad.historyId;
-
-      const rollbackKinds = kinds.slice(0, split + 1);
-      const finishKinds = kinds.slice(split);
-      const points: Point[] = [
-        ...rollbackKinds.flatMap((kind) => (['before', 'after'] as const).map((when) => ({ app, command: 'rollback' as const, kind, when }))),
-        ...finishKinds.flatMap((kind) => (['before', 'after'] as const).map((when) => ({ app, command: 'finish' as const, kind, when }))),
-      ].filter(chosen);
-      const writeHold = kinds.indexOf('argocd.write-hold');
-      /** The hold is on Argo CD from write-hold's action until release-hold's (after it, only the local journal still has the run open). */
-      const holdWritten = (p: Point) =>
-        !(p.kind === 'argocd.release-hold' && p.when === 'after') && (p.command === 'finish' || kinds.indexOf(p.kind) > writeHold || (p.kind === 'argocd.write-hold' && p.when === 'after'));
-
-      for (const p of points) {
-        await t.test(`crash ${p.when} ${p.kind} during ${p.command}`, async () => {
-          tally.points++;
-          const bad = await i.breakIt();
-          if (p.command === 'finish') {
-            assert.equal((await i.run(['rollback', app, '--yes'])).code, 0);
-            await i.revert(bad.revision);
-          }
-          const fault = `crash:${p.kind}:${p.when}`;
-          const crashed = await i.crash([p.command, app, '--yes', '--timeout', '3m'], fault);
-          assert.equal(crashed.signal, 'SIGKILL', `${fault} did not fire: ${crashed.stderr}`);
-
-          const plain = await i.run(['rollback', app, '--yes']);
-          assert.equal(plain.code, 1, `a plain rollback after the crash must be refused: ${plain.stdout}${plain.stderr}`);
-          if (holdWritten(p)) {
-            const other = await i.run(['rollback', app, '--yes'], { REWIND_STATE_DIR: otherHost });
-            assert.equal(other.code, 1, 'another state directory is refused by the hold');
-            assert.match(other.stdout + other.stderr, /held by run /);
-          }
-
-          const [open] = (await i.json<{ runId: string; status: string }[]>(['runs', app, '--open'])).doc;
-          assert.ok(open, 'the crashed run is open');
-          if (p.command === 'rollback') {
-            const resumed = await i.run(['resume', open.runId, '-o', 'json', '--timeout', '3m']);
-            if (resumed.code === 1) assert.match(resumed.stderr, /only the follow-up \(Step 3d\) is left/, 'resume refused for another reason');
-            else assert.equal(resumed.code, 0, resumed.stderr);
-            const mid = (await i.status()) as OwnedStatus;
-            assert.deepEqual(midShape(mid), refMid, 'mid-run as the uninterrupted run: auto-sync, pin and owner held alike');
-            assert.ok(!mid.runningDigests.some((d) => bad.shipped.includes(d)), 'the Pods left the bad digest');
-            await i.revert(bad.revision);
-          }
-          const fin = await i.run(['finish', app, '--timeout', '3m']);
-          assert.equal(fin.code, 0, fin.stdout + fin.stderr);
-          const end = (await i.status()) as OwnedStatus;
-          assert.deepEqual(end.syncPolicy.automated, SAVED, 'finish restores auto-sync exactly as it was');
-          assert.equal(end.source.targetRevision, 'main', 'no pin left');
-          assert.deepEqual(ownerShape(end), ownerShape(refEnd), 'the owner is given back as the uninterrupted run gives it back');
-          assert.equal(end.hold, null);
-          assert.equal(end.historyId - bad.historyId, entries, 'as many history entries as the uninterrupted run made');
-          const closed = (await i.json<{ runId: string; status: string }[]>(['runs', app])).doc.find((r) => r.runId === open.runId);
-          assert.equal(closed?.status, 'finished');
-          tally.resumed++;
-        });
+      const release = await slots.take();
+      let sb: Awaited<ReturnType<typeof startSandboxProcess>> | undefined;
+      try {
+        sb = await startSandboxProcess({ speed: 20 });
+        await campaignOf(t, incident(sb, app), app);
+      } finally {
+        try {
+          await sb?.stop();
+        } finally {
+          release();
+        }
       }
     });
+  }
+
+  /** One app's reference run, then each of its chosen points, in the app's own sandbox. */
+  async function campaignOf(t: TestContext, i: ReturnType<typeof incident>, app: string): Promise<void> {
+    // The uninterrupted run: its plan gives the crash points, its states the expected ones.
+    const bad = await i.breakIt();
+    const plan = await i.json<{ decision: string; steps: { kind: string }[] }>(['plan', app]);
+    assert.equal(plan.doc?.decision, 'rollback', plan.r.stdout + plan.r.stderr);
+    const kinds = plan.doc.steps.map((s) => s.kind);
+    const split = kinds.indexOf('followup.await-revert');
+    assert.ok(split > 0, `the plan waits for the revert: ${kinds.join(', ')}`);
+    const rb = await i.run(['rollback', app, '--yes', '--timeout', '3m']);
+    assert.equal(rb.code, 0, rb.stdout + rb.stderr);
+    const refMid = midShape((await i.status()) as OwnedStatus);
+    await i.revert(bad.revision);
+    assert.equal((await i.run(['finish', app, '--timeout', '3m'])).code, 0);
+    const refEnd = (await i.status()) as OwnedStatus;
+    const entries = refEnd.historyId - bad.historyId;
+
+    const rollbackKinds = kinds.slice(0, split + 1);
+    const finishKinds = kinds.slice(split);
+    const points: Point[] = [
+      ...rollbackKinds.flatMap((kind) => (['before', 'after'] as const).map((when) => ({ app, command: 'rollback' as const, kind, when }))),
+      ...finishKinds.flatMap((kind) => (['before', 'after'] as const).map((when) => ({ app, command: 'finish' as const, kind, when }))),
+    ].filter(chosen);
+    const writeHold = kinds.indexOf('argocd.write-hold');
+    /** The hold is on Argo CD from write-hold's action until release-hold's (after it, only the local journal still has the run open). */
+    const holdWritten = (p: Point) =>
+      !(p.kind === 'argocd.release-hold' && p.when === 'after') && (p.command === 'finish' || kinds.indexOf(p.kind) > writeHold || (p.kind === 'argocd.write-hold' && p.when === 'after'));
+
+    for (const p of points) {
+      await t.test(`crash ${p.when} ${p.kind} during ${p.command}`, async () => {
+        tally.points++;
+        const bad = await i.breakIt();
+        if (p.command === 'finish') {
+          assert.equal((await i.run(['rollback', app, '--yes'])).code, 0);
+          await i.revert(bad.revision);
+        }
+        const fault = `crash:${p.kind}:${p.when}`;
+        const crashed = await i.crash([p.command, app, '--yes', '--timeout', '3m'], fault);
+        assert.equal(crashed.signal, 'SIGKILL', `${fault} did not fire: ${crashed.stderr}`);
+
+        const plain = await i.run(['rollback', app, '--yes']);
+        assert.equal(plain.code, 1, `a plain rollback after the crash must be refused: ${plain.stdout}${plain.stderr}`);
+        if (holdWritten(p)) {
+          const other = await i.run(['rollback', app, '--yes'], { REWIND_STATE_DIR: otherHost });
+          assert.equal(other.code, 1, 'another state directory is refused by the hold');
+          assert.match(other.stdout + other.stderr, /held by run /);
+        }
+
+        const [open] = (await i.json<{ runId: string; status: string }[]>(['runs', app, '--open'])).doc;
+        assert.ok(open, 'the crashed run is open');
+        if (p.command === 'rollback') {
+          const resumed = await i.run(['resume', open.runId, '-o', 'json', '--timeout', '3m']);
+          if (resumed.code === 1) assert.match(resumed.stderr, /only the follow-up \(Step 3d\) is left/, 'resume refused for another reason');
+          else assert.equal(resumed.code, 0, resumed.stderr);
+          const mid = (await i.status()) as OwnedStatus;
+          assert.deepEqual(midShape(mid), refMid, 'mid-run as the uninterrupted run: auto-sync, pin and owner held alike');
+          assert.ok(!mid.runningDigests.some((d) => bad.shipped.includes(d)), 'the Pods left the bad digest');
+          await i.revert(bad.revision);
+        }
+        const fin = await i.run(['finish', app, '--timeout', '3m']);
+        assert.equal(fin.code, 0, fin.stdout + fin.stderr);
+        const end = (await i.status()) as OwnedStatus;
+        assert.deepEqual(end.syncPolicy.automated, SAVED, 'finish restores auto-sync exactly as it was');
+        assert.equal(end.source.targetRevision, 'main', 'no pin left');
+        assert.deepEqual(ownerShape(end), ownerShape(refEnd), 'the owner is given back as the uninterrupted run gives it back');
+        assert.equal(end.hold, null);
+        assert.equal(end.historyId - bad.historyId, entries, 'as many history entries as the uninterrupted run made');
+        const closed = (await i.json<{ runId: string; status: string }[]>(['runs', app])).doc.find((r) => r.runId === open.runId);
+        assert.equal(closed?.status, 'finished');
+        tally.resumed++;
+      });
+    }
   }
 });
