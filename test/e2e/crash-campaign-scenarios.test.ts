@@ -42,6 +42,7 @@ interface Status {
   workload?: { images: { container: string; image: string }[] };
   rollout?: { phase?: string; abort: boolean; stableHash?: string; currentHash?: string };
 }
+interface HistoryDoc { history: { id: number; revision: string }[] }
 interface RunDoc { runId: string; runStatus: string; steps: { kind: string; status: string; evidence?: string[]; error?: string }[] }
 /** What a run did, step by step, for a failure message: a mismatch must say which step went another way. */
 const story = (what: string, d: RunDoc | undefined, r?: { code: number | null; stderr: string }) =>
@@ -166,9 +167,12 @@ async function stage(s: ScenarioInfo) {
   const i = incident(sb, s.app);
   const extra = EXTRA[s.name] ?? {};
   let before: Status;
+  /** Argo CD's history before the break (an app Argo CD deploys): what revisions added entries are compared by. */
+  let pastHistory: HistoryDoc['history'] | undefined;
   let b: { r: { code: number | null; stderr: string }; doc: BreakDoc };
   try {
     before = (await i.status()) as unknown as Status;
+    if (typeof before.historyId === 'number') pastHistory = (await i.json<HistoryDoc>(['history', s.app])).doc.history;
     b = await i.json<BreakDoc>(['sandbox', 'break', s.app, '--dir', sb.dir, '--scenario', s.name]);
     assert.equal(b.r.code, 0, b.r.stderr);
     const ready = extra.ready;
@@ -205,6 +209,19 @@ async function stage(s: ScenarioInfo) {
       assert.equal(r.code, 0, `abandon: ${r.stdout}${r.stderr}`);
       return this.shot(runId);
     },
+    /**
+     * The history entries added since the break, oldest first, each by what its revision is: the bad
+     * release, a revision deployed before (by the id it had then: the same in every fresh sandbox),
+     * or a new commit (the revert, the fix). Exactly one rollback entry shows as one `history N`.
+     */
+    async addedEntries(past: HistoryDoc['history']): Promise<string[]> {
+      const now = (await i.json<HistoryDoc>(['history', s.app])).doc.history;
+      const newest = Math.max(...past.map((h) => h.id));
+      return now
+        .filter((h) => h.id > newest)
+        .sort((x, y) => x.id - y.id)
+        .map((h) => (h.revision === b.doc.revision ? 'the bad release' : past.find((p) => p.revision === h.revision) ? `history ${past.filter((p) => p.revision === h.revision).map((p) => p.id).join('/')}` : 'a new commit'));
+    },
     /** The end state the campaign compares. */
     async shot(runId: string) {
       const st = (await i.status()) as unknown as Status;
@@ -217,6 +234,7 @@ async function stage(s: ScenarioInfo) {
       }
       return {
         run: runs.find((r) => r.runId === runId)?.status ?? 'missing',
+        entries: pastHistory ? await this.addedEntries(pastHistory) : null,
         // A down migration crashed around and resumed must leave the schema the uninterrupted run
         // left: a statement run twice fails (or, if idempotent, still shows in the run's status).
         schema: s.migration === 'down' ? await schemaOf(sb.dir, s.app) : null,
