@@ -151,7 +151,9 @@ describe('Argo CD\'s API server down while its controller keeps self-healing', (
       const branch = /rewind\/revert-[\w.-]+/.exec(revert.evidence.join(' '))?.[0];
       assert.ok(branch);
       assert.equal((await sandboxPost('/api/sandbox/v1/merge', { branch })).status, 200);
-      const log = (await run('git', ['--git-dir', sb.configRepo.path, 'log', '--format=%B', '-3', 'main'])).stdout;
+      // Every commit main gained since the bad one, not the newest few: the sandbox dates its own commits
+      // on its fast clock, ahead of the revert's, so by date the revert can sort below them.
+      const log = (await run('git', ['--git-dir', sb.configRepo.path, 'log', '--format=%B', `${bad}..main`])).stdout;
       assert.match(log, new RegExp(`This reverts commit ${bad}`));
     } finally {
       await sandboxPost('/api/sandbox/v1/protect', { branch: 'main', protected: false });
