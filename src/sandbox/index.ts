@@ -176,7 +176,12 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 
     const appSets = createAppSetStore();
     const manifests = createManifestSource(repo);
-    const controller = startAppController({ store: apps, manifests, clock, kubeFor, log });
+    const liveVersion = (app: { spec: { destination: { name?: string; server?: string } } }): number | undefined => {
+      const dest = app.spec.destination.name ?? app.spec.destination.server ?? '';
+      const region = REGIONS.find((r) => r === dest || kube.urlFor(r) === dest);
+      return region === undefined ? undefined : kube.store(region).resourceVersion;
+    };
+    const controller = startAppController({ store: apps, manifests, clock, kubeFor, liveVersion, log });
     cleanups.push(() => controller.close());
     await seedWorld({
       apps,
