@@ -27,7 +27,7 @@ export async function waitUntil(ctx: WaitContext & StepProgress, watched: Watche
     if (app) feeds.push(app);
     const workload = watched.cluster?.client.watchWorkload?.(watched.cluster.ref);
     if (workload) feeds.push(workload);
-    return await pollUntil(ctx, check, intervalMs, feeds, (n: Noticed) => ctx.progress({ kind: 'noticed', step: ctx.index, ...n }));
+    return await pollUntil(ctx, check, intervalMs, feeds, (n: Noticed) => ctx.progress({ kind: 'noticed', step: ctx.index, ...n, atMs: Date.now() }));
   } finally {
     for (const f of feeds) f.close();
   }
