@@ -108,16 +108,32 @@ export function describeTiming(t: DemoTiming): string {
 }
 
 /**
- * When Step 3b's awaited state was reached, from the sandbox's reached log: the later of the app's
- * operation succeeding on `revision` while Healthy, and the workload's last transition to rolled
- * out, both between the step's start and the moment rewind noticed; undefined when the log holds
- * no such app entry (nothing to compare is not a measure).
+ * When Step 3b's awaited state was reached, from the sandbox's reached log: the later of the
+ * moments since which the app has stayed "operation Succeeded on `revision`, Healthy" and the
+ * workload has stayed rolled out, as of the moment rewind noticed (an app can read Healthy for
+ * an instant after the sync and go Progressing until the rollout ends: only the last stretch
+ * counts); undefined when either is not so at the notice or began before the step (nothing to
+ * compare is not a measure).
  */
 export function waitHealthyReachedAt(entries: readonly ReachedEntry[], want: { app: string; revision: string; workload: WorkloadRef }, startedAt: number, noticedAt: number): number | undefined {
-  const within = entries.filter((e) => e.at >= startedAt && e.at <= noticedAt);
-  const app = within.find((e) => e.what === 'app' && e.app === want.app && e.phase === 'Succeeded' && e.revision === want.revision && e.health === 'Healthy');
-  if (!app) return undefined;
+  const upTo = entries.filter((e) => e.at <= noticedAt);
   const w = want.workload;
-  const rolled = within.filter((e) => e.what === 'workload' && e.cluster === w.cluster && e.kind === w.kind && e.namespace === w.namespace && e.name === w.name && e.rolledOut).at(-1);
-  return Math.max(app.at, rolled?.at ?? 0);
+  const appSince = holdsSince(
+    upTo.filter((e) => e.what === 'app' && e.app === want.app),
+    (e) => e.what === 'app' && e.phase === 'Succeeded' && e.revision === want.revision && e.health === 'Healthy',
+  );
+  const rolledSince = holdsSince(
+    upTo.filter((e) => e.what === 'workload' && e.cluster === w.cluster && e.kind === w.kind && e.namespace === w.namespace && e.name === w.name),
+    (e) => e.what === 'workload' && e.rolledOut,
+  );
+  if (appSince === undefined || appSince < startedAt) return undefined;
+  // A workload whose rollout state did not change during the wait (none logged) leaves the app's moment.
+  return Math.max(appSince, rolledSince ?? 0);
+}
+
+/** The start of the last unbroken run of entries satisfying `ok`, if the last entry does. */
+function holdsSince(entries: readonly ReachedEntry[], ok: (e: ReachedEntry) => boolean): number | undefined {
+  let since: number | undefined;
+  for (let i = entries.length - 1; i >= 0 && ok(entries[i]!); i--) since = entries[i]!.at;
+  return since;
 }
