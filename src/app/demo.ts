@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AdapterError } from '../core/errors.ts';
@@ -14,7 +14,8 @@ import { executeRollback } from './rollback-service.ts';
 import { findScenario } from './sandbox-host.ts';
 import { metricsEvidence, verifyNow } from './verify-service.ts';
 import { UNDO_DEMOS } from './demo-undo.ts';
-import { DemoClock, type DemoTiming } from './demo-timing.ts';
+import { DemoClock, waitHealthyReachedAt, type DemoTiming } from './demo-timing.ts';
+import { REACHED_LOG, type ReachedEntry } from '../sandbox/reached-log.ts';
 
 const bin = rewindBin();
 
@@ -130,6 +131,12 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
     clock.phase('postmortem');
     const postmortem = await demoPostmortem(ctx, result.runId, opts.say);
     await ctx.close();
+    const waitStep = plan.steps.findIndex((st) => st.kind === 'argocd.wait-healthy');
+    const target = plan.to?.revision;
+    if (waitStep >= 0 && target !== undefined) {
+      const entries = await readReachedLog(dir);
+      clock.reached(waitStep, (startedAt, noticedAt) => waitHealthyReachedAt(entries, { app, revision: target, workload: plan.workload }, startedAt, noticedAt));
+    }
     const timing = clock.finish();
     const metrics = firing.checks.map((c) => ({ name: c.name, threshold: c.threshold, before: c.values, after: after.checks.find((a) => a.name === c.name)?.values ?? [] }));
     return { dir, app, plan, result, metrics, timing, ...(postmortem ? { postmortem } : {}) };
@@ -165,4 +172,13 @@ async function demoPostmortem(ctx: Awaited<ReturnType<typeof openAppContext>>, r
     say(`the postmortem draft could not be written: ${e instanceof Error ? e.message : String(e)}`);
     return undefined;
   }
+}
+
+/** The sandbox's record of when it reached each state (sandbox/reached-log.ts); empty when it wrote none. */
+async function readReachedLog(dir: string): Promise<ReachedEntry[]> {
+  const text = await readFile(join(dir, REACHED_LOG), 'utf8').catch(() => '');
+  return text
+    .split('\n')
+    .filter((l) => l.trim() !== '')
+    .map((l) => JSON.parse(l) as ReachedEntry);
 }

@@ -12,7 +12,8 @@ export type ProgressEvent =
   | { readonly kind: 'step-ended'; readonly step: number; readonly title: string; readonly status: StepStatus; readonly at: string; readonly seconds: number; readonly evidence: readonly string[]; readonly error?: string }
   | { readonly kind: 'waiting'; readonly step: number; readonly message: string }
   /** A wait ended: how it saw the state (wait.ts `Noticed`); for timing reports, printed by nobody. */
-  | { readonly kind: 'noticed'; readonly step: number; readonly via: 'stream' | 'poll' | 'first'; readonly ms?: number };
+  /** `atMs`: epoch ms on this host when the read that saw the state ended (to compare with the system's own record of reaching it). */
+  | { readonly kind: 'noticed'; readonly step: number; readonly via: 'stream' | 'poll' | 'first'; readonly ms?: number; readonly atMs?: number };
 
 /** What Step 3c compares with: the target's Pod template, a registry for tags, the app's policy. */
 export interface VerificationDeps {

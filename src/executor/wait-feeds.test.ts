@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { ChangeCounter, type ChangeFeed } from '../core/change-feed.ts';
-import type { Clock } from '../core/ports.ts';
+import type { ClusterClient, Clock, GitOpsClient } from '../core/ports.ts';
 import { pollUntil, type Noticed } from './wait.ts';
+import { waitUntil } from './wait-feeds.ts';
 
 /** A feed over a counter the test drives, as an adapter's stream drives it. */
 function feed(counter: ChangeCounter): ChangeFeed & { closed: boolean } {
@@ -118,4 +119,42 @@ test('a state already there at the first read is noticed by it, not by a stream'
   const noticed: Noticed[] = [];
   assert.equal(await pollUntil({ clock, deadline: 1, signal: new AbortController().signal }, () => Promise.resolve(true), 1000, [feed(counter)], (n) => noticed.push(n)), true);
   assert.deepEqual(noticed, [{ via: 'first' }]);
+});
+
+test('waitUntil: a check woken by one system\'s watch reads that system again and reuses the other\'s read while its stream is live and quiet', async () => {
+  const { clock } = heldClock();
+  const appCounter = new ChangeCounter();
+  const workloadCounter = new ChangeCounter();
+  appCounter.setLive(true);
+  workloadCounter.setLive(true);
+  const gitops = { watchApplication: () => feed(appCounter) } as unknown as GitOpsClient;
+  const cluster = { watchWorkload: () => feed(workloadCounter) } as unknown as ClusterClient;
+  const reads = { app: 0, workload: 0 };
+  let seen: { app: number; workload: number }[] = [];
+  let finish = false;
+  const done = waitUntil(
+    { clock, deadline: 1, signal: new AbortController().signal, index: 0, progress: () => undefined },
+    { gitops: { client: gitops, app: 'a' }, cluster: { client: cluster, ref: { cluster: 'c', namespace: 'n', kind: 'Deployment', name: 'w' } } },
+    async (r) => {
+      const [app, workload] = await Promise.all([r.app(() => Promise.resolve(++reads.app)), r.workload(() => Promise.resolve(++reads.workload))]);
+      seen.push({ app, workload });
+      return finish;
+    },
+    60_000,
+  );
+  await settled(() => seen.length === 1);
+  assert.deepEqual(seen, [{ app: 1, workload: 1 }]);
+  workloadCounter.bump();
+  await settled(() => seen.length === 2);
+  assert.deepEqual(seen[1], { app: 1, workload: 2 }, 'the app was not read again: its stream told of no change');
+  appCounter.bump();
+  await settled(() => seen.length === 3);
+  assert.deepEqual(seen[2], { app: 2, workload: 2 });
+  // A broken stream cannot vouch for anything: both are read.
+  appCounter.setLive(false);
+  seen = [];
+  finish = true;
+  workloadCounter.bump();
+  assert.equal(await done, true);
+  assert.deepEqual(seen, [{ app: 3, workload: 3 }]);
 });

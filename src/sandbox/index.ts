@@ -28,6 +28,7 @@ import { parentFiles } from './world/app-definitions.ts';
 import { startAppSetController } from './argocd/appset-controller.ts';
 import { createAppSetStore } from './argocd/appset.ts';
 import { startAppController } from './argocd/app-controller.ts';
+import { REACHED_LOG, startReachedLog } from './reached-log.ts';
 import { createManifestSource } from './argocd/manifests.ts';
 import { startArgoCdApi } from './argocd/server.ts';
 import { appSetRoutes } from './argocd/routes-appsets.ts';
@@ -176,7 +177,12 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 
     const appSets = createAppSetStore();
     const manifests = createManifestSource(repo);
-    const controller = startAppController({ store: apps, manifests, clock, kubeFor, log });
+    const liveVersion = (app: { spec: { destination: { name?: string; server?: string } } }): number | undefined => {
+      const dest = app.spec.destination.name ?? app.spec.destination.server ?? '';
+      const region = REGIONS.find((r) => r === dest || kube.urlFor(r) === dest);
+      return region === undefined ? undefined : kube.store(region).resourceVersion;
+    };
+    const controller = startAppController({ store: apps, manifests, clock, kubeFor, liveVersion, log });
     cleanups.push(() => controller.close());
     await seedWorld({
       apps,
@@ -194,6 +200,15 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     await seedUnmanaged({ kube: kubeForCluster('us-east'), settle: () => kube.tick(), warp: (ms) => clock.advance(ms) });
     await seedUnmanagedRollout({ kube: kubeForCluster('us-east'), settle: () => kube.tick(), warp: (ms) => clock.advance(ms) });
     await seedGitOpsIndexer({ repo, apps, clock, pushed: () => manifests.forgetBranches() });
+    // From here on (the seeded past is not what anyone waits for): when each state was reached.
+    await rm(join(dir, REACHED_LOG), { force: true });
+    const reached = startReachedLog(join(dir, REACHED_LOG), apps);
+    const unsubscribes = REGIONS.map((r) => kube.subscribe(r, (o, deleted) => reached.workload(r, o, deleted)));
+    cleanups.push(async () => {
+      reached.stop();
+      unsubscribes.forEach((off) => off());
+      await reached.flush();
+    });
     if (options.wallClock) {
       // Seeding warped time forward from a start a few minutes back; close the rest of the gap.
       const behind = Date.now() - clock.now().getTime();

@@ -87,8 +87,8 @@ export const waitHealthy = handle(argocd.argocdWaitHealthy, async (params, ctx) 
   let failed: string | undefined;
   let judged: RolloutJudgement | undefined;
   const watched = { gitops: { client: ctx.gitops, app: ctx.plan.app }, cluster: { client: ctx.cluster, ref } };
-  const ok = await waitUntil(ctx, watched, async () => {
-    const [app, workload] = await Promise.all([ctx.gitops.getApplication(ctx.plan.app), ctx.cluster.getWorkload(ref, { signal: ctx.signal })]);
+  const ok = await waitUntil(ctx, watched, async (reads) => {
+    const [app, workload] = await Promise.all([reads.app(() => ctx.gitops.getApplication(ctx.plan.app)), reads.workload(() => ctx.cluster.getWorkload(ref, { signal: ctx.signal }))]);
     const op = judgeOperation(app.operation, target);
     if (op.verdict === 'failed') {
       failed = op.reason;

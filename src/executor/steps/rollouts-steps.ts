@@ -4,7 +4,7 @@ import type { ArgoRolloutsControl } from '../../core/ports.ts';
 import type { RolloutFacts } from '../../core/rollouts/rollout-facts.ts';
 import * as ro from '../../core/steps/rollouts-steps.ts';
 import { handle, portOf, StepOutcome, type StepContext } from '../step-context.ts';
-import { pollUntil } from '../wait.ts';
+import { waitUntil } from '../wait-feeds.ts';
 
 const control = (ctx: StepContext): ArgoRolloutsControl => portOf(ctx, 'argoRollouts');
 
@@ -51,7 +51,8 @@ export const rolloutsWaitStable = handle(ro.rolloutsWaitStable, async (params, c
   const ref = ctx.plan.workload;
   let last = '';
   let r: RolloutFacts | undefined;
-  const ok = await pollUntil(ctx, async () => {
+  // The Rollout's watch wakes the wait: its controller writes the Rollout's status on every ReplicaSet move.
+  const ok = await waitUntil(ctx, { cluster: { client: ctx.cluster, ref } }, async () => {
     r = await control(ctx).read(ref, { signal: ctx.signal });
     const stable = rsNamed(r, params.stableReplicaSet);
     const others = r.replicaSets.filter((s) => s.name !== params.stableReplicaSet && s.replicas > 0);
@@ -84,7 +85,7 @@ export const rolloutsPromoteFull = handle(ro.rolloutsPromoteFull, async (params,
   if (!target) return StepOutcome.failedAs('refused', `ReplicaSet ${params.replicaSet} is gone from rollout ${ref.name}`);
   // The controller must first take the undo's template (currentPodHash = the target), then either
   // fast-track it (rollbackWindow: stable = target) or start the canary steps (paused at the first).
-  await pollUntil(ctx, async () => {
+  await waitUntil(ctx, { cluster: { client: ctx.cluster, ref } }, async () => {
     r = await control(ctx).read(ref, { signal: ctx.signal });
     return r.currentHash === target.hash && (r.stableHash === target.hash || r.phase === 'Paused' || r.pauseReasons.length > 0 || r.abort);
   }, 250);

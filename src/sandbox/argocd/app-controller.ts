@@ -54,12 +54,35 @@ export interface AppControllerDeps {
   readonly manifests: ManifestSource;
   readonly clock: SandboxClock;
   kubeFor(app: Application): KubeClient;
+  /**
+   * The destination cluster's current resourceVersion, read in-process as upstream's controller
+   * reads its watch-fed cluster cache (controller/cache/cache.go); undefined when unknown (the
+   * in-cluster Applications), and then every periodic reconcile compares in full.
+   */
+  liveVersion?(app: Application): number | undefined;
   log(message: string): void;
+}
+
+/**
+ * What a comparison was computed from. Upstream re-compares an app only when asked, when its
+ * source changed, when its cluster cache saw one of its resources change, or when the comparison
+ * expired (controller/appcontroller.go `needRefreshAppStatus`); the sandbox's periodic reconcile
+ * likewise reuses the last comparison while the spec, the resolved commit and the destination's
+ * objects are all where they were, and only restamps `reconciledAt` as a reconcile does.
+ */
+interface ComparedFrom {
+  readonly generation: number;
+  readonly revision: string;
+  readonly liveVersion: number;
+  readonly comparison: Comparison;
 }
 
 export function startAppController(deps: AppControllerDeps): AppController {
   const queues = new Map<string, Promise<void>>();
   const pending = new Set<string>();
+  /** Apps whose next reconcile must compare in full (a change to the app, not the periodic tick). */
+  const forced = new Set<string>();
+  const compared = new Map<string, ComparedFrom>();
   const timers = new Set<ReturnType<typeof setTimeout>>();
   let closed = false;
   const syncDeps = { store: deps.store, manifests: deps.manifests, now: () => deps.clock.now(), kubeFor: (app: Application) => deps.kubeFor(app) };
@@ -80,7 +103,8 @@ export function startAppController(deps: AppControllerDeps): AppController {
     return run;
   };
 
-  const schedule = (name: string): void => {
+  const schedule = (name: string, periodic = false): void => {
+    if (!periodic) forced.add(name);
     if (closed || pending.has(name)) return;
     pending.add(name);
     void enqueue(name, async () => {
@@ -188,9 +212,16 @@ export function startAppController(deps: AppControllerDeps): AppController {
       app = deps.store.get(name)!;
     }
     const comparedGeneration = app.metadata.generation;
+    const full = forced.delete(name);
+    const last = compared.get(name);
+    compared.delete(name);
     let c: Comparison;
     try {
-      c = await compareApp(app, deps.manifests, deps.kubeFor(app));
+      const liveVersion = deps.liveVersion?.(app);
+      const revision = last && !full && liveVersion === last.liveVersion && comparedGeneration === last.generation ? await deps.manifests.resolve(app.spec.source.targetRevision) : undefined;
+      c = last && revision === last.revision ? last.comparison : await compareApp(app, deps.manifests, deps.kubeFor(app));
+      // Only a comparison whose reads all came after liveVersion was taken can stand for it.
+      if (liveVersion !== undefined) compared.set(name, { generation: comparedGeneration, revision: c.revision, liveVersion, comparison: c });
     } catch (e) {
       // Upstream (controller/state.go CompareAppState) does not fail the refresh: the app's sync
       // goes Unknown with a ComparisonError condition, and `GET ?refresh=` answers with that app.
@@ -219,14 +250,17 @@ export function startAppController(deps: AppControllerDeps): AppController {
       // NOTE: a real-time floor, so a fast clock (x20) does not spend a core re-rendering six apps
       // every 150 ms; changes to apps still reconcile at once through onChange below.
       interval = setInterval(() => {
-        for (const a of deps.store.list()) schedule(a.metadata.name);
+        for (const a of deps.store.list()) schedule(a.metadata.name, true);
       }, Math.max(MIN_REAL_RECONCILE_MS, deps.clock.toRealMs(RECONCILE_INTERVAL_MS)));
       interval.unref();
       const off = deps.store.onChange((name) => schedule(name));
       unsubscribe = () => void off();
       for (const a of deps.store.list()) schedule(a.metadata.name);
     },
-    refresh: (name) => enqueue(name, () => reconcile(name)),
+    refresh: (name) => {
+      forced.add(name);
+      return enqueue(name, () => reconcile(name));
+    },
     syncNow: (name, op, times) => enqueue(name, async () => (await runSyncOperation(syncDeps, name, op, times)).phase),
     async idle() {
       while (queues.size > 0) await Promise.all([...queues.values()]);

@@ -76,6 +76,25 @@ export class RepoUnreachable extends Error {
   }
 }
 
+const PLAIN_NAME = /^[A-Za-z0-9._-]+$/;
+const SHA_LINE = /^([0-9a-f]{40})\n?$/;
+
+/**
+ * A branch's commit read from its loose ref file, as git itself reads it, instead of a
+ * `git rev-parse` process per look (the application controller asks every reconcile). Only when
+ * the name cannot mean anything else: rev-parse tries `<name>`, `refs/<name>`, `refs/tags/<name>`
+ * before `refs/heads/<name>` (git's refs.c `ref_rev_parse_rules`), so any of those, packed or
+ * loose, sends the caller to git; so does a branch that lives only in packed-refs.
+ */
+async function looseBranch(gitDir: string, name: string): Promise<string | undefined> {
+  if (!PLAIN_NAME.test(name) || name === 'HEAD' || /^[0-9a-f]{4,40}$/.test(name)) return undefined;
+  const read = (path: string): Promise<string | undefined> => readFile(join(gitDir, path), 'utf8').catch(() => undefined);
+  const [head, shadow, ref, tag, packed] = await Promise.all([read(`refs/heads/${name}`), read(name), read(`refs/${name}`), read(`refs/tags/${name}`), read('packed-refs')]);
+  if (head === undefined || shadow !== undefined || ref !== undefined || tag !== undefined) return undefined;
+  if (packed !== undefined && (packed.includes(` refs/tags/${name}\n`) || packed.includes(` refs/${name}\n`))) return undefined;
+  return SHA_LINE.exec(head)?.[1];
+}
+
 /** `file://<dir>/config-repo.git`: known before the repo exists, so its own files can name it. */
 export function configRepoURL(dir: string): string {
   return `file://${join(dir, 'config-repo.git')}`;
@@ -158,6 +177,8 @@ export async function createConfigRepo(options: {
     async resolve(revision) {
       reachable();
       const rev = revision === '' ? 'HEAD' : revision;
+      const loose = await looseBranch(bareDir, rev);
+      if (loose) return loose;
       const out = await git(['rev-parse', '--verify', '--quiet', `${rev}^{commit}`], { cwd: bareDir });
       return out.trim();
     },

@@ -28,8 +28,32 @@ const NOT_COPIED = new Set([
 
 export const revisionOf = (rs: ReplicaSet): number => Number(rs.metadata.annotations?.[REVISION] ?? 0) || 0;
 
+/**
+ * Per cluster: the store's resourceVersion after a pass that wrote nothing and left every
+ * Deployment where time alone cannot move it. Upstream's controller works from informer events,
+ * requeueing a Deployment after a delay only while its progress deadline can still pass
+ * (pkg/controller/deployment/progress.go `requeueStuckDeployment`); likewise a pass is skipped
+ * while nothing in the cluster was written since such a pass.
+ */
+const settledAt = new WeakMap<ClusterRegistry, number>();
+
 export function syncDeployments(registry: ClusterRegistry): void {
+  const before = registry.store.resourceVersion;
+  if (settledAt.get(registry) === before) return;
   for (const d of registry.store.list(DEPLOYMENTS) as Deployment[]) syncDeployment(registry, d);
+  if (registry.store.resourceVersion === before && (registry.store.scan(DEPLOYMENTS) as Deployment[]).every(timeless)) settledAt.set(registry, before);
+  else settledAt.delete(registry);
+}
+
+/**
+ * A Deployment whose next sync no clock can change: paused, complete (`NewReplicaSetAvailable`
+ * with no old replica left), or already past its deadline (`ProgressDeadlineExceeded` stays until
+ * counts move); in between, the deadline may still pass.
+ */
+function timeless(d: Deployment): boolean {
+  if (d.spec.paused) return true;
+  const reason = d.status?.conditions?.find((c) => c.type === 'Progressing')?.reason;
+  return reason === 'ProgressDeadlineExceeded' || (reason === 'NewReplicaSetAvailable' && (d.status?.replicas ?? 0) === (d.status?.updatedReplicas ?? 0));
 }
 
 function syncDeployment(registry: ClusterRegistry, d: Deployment): void {

@@ -74,6 +74,8 @@ export interface KubeApi {
   serveExternal(cluster: string, plural: string, handler: ExternalHandler): void;
   /** Runs every cluster's controllers once, now. */
   tick(): void;
+  /** Every write to one cluster's objects, as it happens (the object as stored; do not mutate it). */
+  subscribe(cluster: string, listener: (object: StoredObject, deleted: boolean) => void): () => void;
   close(): Promise<void>;
 }
 
@@ -134,6 +136,7 @@ export async function startKubeApi(options: KubeApiOptions): Promise<KubeApi> {
     },
     serveExternal: (cluster, plural, handler) => void registryOf(cluster).external.set(plural, handler),
     tick: () => loops.forEach((l) => l.tick()),
+    subscribe: (cluster, listener) => registryOf(cluster).store.subscribe((e) => listener(e.object, e.type === 'DELETED')),
     close: async () => {
       for (const loop of loops) loop.stop();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));

@@ -17,7 +17,25 @@ function isPodAvailable(pod: Pod, minReadySeconds: number, now: Date): boolean {
   return now.getTime() - Date.parse(ready.lastTransitionTime ?? '') >= minReadySeconds * 1000;
 }
 
+/**
+ * Per cluster: the store's resourceVersion after a pass that wrote nothing while no ReplicaSet
+ * waited on `minReadySeconds` (the only clock it reads). Upstream's controller is driven by
+ * informer events and requeues after minReadySeconds only for Pods ready but not yet available
+ * (pkg/controller/replicaset/replica_set.go `syncReplicaSet`, `AddAfter`); likewise a pass is
+ * skipped while nothing in the cluster was written since such a pass.
+ */
+const settledAt = new WeakMap<ClusterRegistry, number>();
+
 export function syncReplicaSets(registry: ClusterRegistry): void {
+  const before = registry.store.resourceVersion;
+  if (settledAt.get(registry) === before) return;
+  syncAll(registry);
+  const waiting = (registry.store.scan(REPLICASETS) as ReplicaSet[]).some((rs) => (rs.status?.readyReplicas ?? 0) !== (rs.status?.availableReplicas ?? 0));
+  if (registry.store.resourceVersion === before && !waiting) settledAt.set(registry, before);
+  else settledAt.delete(registry);
+}
+
+function syncAll(registry: ClusterRegistry): void {
   // NOTE: one Pod list per tick, not one per ReplicaSet: a world keeps ten old ReplicaSets per Deployment.
   // Pods are only read here (victims go by name), so the stored objects serve without copies.
   let all = registry.store.scan(PODS) as readonly Pod[];
