@@ -90,5 +90,7 @@ describe('`plan` against the sandbox', () => {
     assert.ok(kube.some((u) => u.endsWith('/dist/config.js')), 'plan reads the cluster through KubeConfig (else this test proves nothing)');
     assert.deepEqual(kube.filter((u) => /\/dist\/gen\/(apis|models|types)\//.test(u)), [], 'client-node generated API loaded by plan');
     for (const pkg of ['pg', '@electric-sql/pglite']) assert.deepEqual(loaded(urls, pkg), [], `${pkg} loaded by plan`);
+    // scripts/build.js: KubeConfig's only use of node-fetch is `Headers`; the generated API's fetch loads it at its first request.
+    for (const pkg of ['node-fetch', 'whatwg-url', 'tr46']) assert.deepEqual(loaded(urls, pkg), [], `${pkg} loaded by plan`);
   });
 });
