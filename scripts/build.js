@@ -45,7 +45,8 @@ const nodeFetchOnlyWhenCalled = {
       [join(clientNode, 'gen', 'http', 'isomorphic-fetch.js')]: "export default (url, init) => import('node-fetch').then((m) => m.default(url, init));\n",
     };
     b.onResolve({ filter: /^node-fetch$/ }, (args) => {
-      const importer = Object.keys(standIns).find((f) => args.importer.endsWith(f));
+      // NOTE: the stand-in's own import('node-fetch') (namespace node-fetch-stand-in) is the real package.
+      const importer = args.namespace === 'file' ? Object.keys(standIns).find((f) => args.importer.endsWith(f)) : undefined;
       return importer ? { path: args.importer, namespace: 'node-fetch-stand-in', pluginData: standIns[importer] } : undefined;
     });
     b.onLoad({ filter: /.*/, namespace: 'node-fetch-stand-in' }, (args) => ({ resolveDir: dirname(args.path), contents: args.pluginData }));
