@@ -35,6 +35,9 @@ export async function planRollback(ctx: AppContext, req: PlanRequest): Promise<{
   fetched.catch(() => undefined);
   const openRuns = ctx.journal().then((j) => j.listRuns(req.app));
   openRuns.catch(() => undefined);
+  // The metrics evidence needs none of the other facts: read beside them, not after (issue 19).
+  const metricsFacts = planMetricsFacts(ctx, req.app);
+  metricsFacts.catch(() => undefined);
   const [gitops, cluster, fetchedRepo, fetchedAnalyzer, { templates: fetchedTemplates }, rollouts, applicationCr] = await Promise.all([
     // The facts see Argo CD's API as it is: an outage is a fact, never bridged by the CR fallback.
     ctx.argocdApi ? ctx.argocdApi() : ctx.gitops(),
@@ -66,7 +69,7 @@ export async function planRollback(ctx: AppContext, req: PlanRequest): Promise<{
   const facts: Facts = {
     ...gathered,
     openRuns: Fact.of(open.map((r) => ({ runId: r.runId, status: r.status, startedAt: r.startedAt })), 'rewind journal (runs not closed)'),
-    ...(await planMetricsFacts(ctx, req.app)),
+    ...(await metricsFacts),
     ...(stale ? { configRepoStale: Fact.of(stale, `git fetch in ${ctx.config.configRepo?.path ?? 'the config repo'}`) } : {}),
   };
   const history = facts.application?.value.history ?? [];

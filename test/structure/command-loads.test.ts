@@ -82,10 +82,12 @@ describe('`plan` against the sandbox', () => {
     await sb?.stop();
   });
 
-  test('`plan` loads KubeConfig and none of client-node\'s generated API or models', () => {
+  test('`plan` loads KubeConfig and none of client-node\'s generated API or models', (t) => {
     assert.ok(sb);
     const { status, urls, stderr } = loadsOf('plan', ['plan', APP, '-o', 'json'], { REWIND_CONFIG: sb.configFile });
     assert.ok(status === 0 || status === 1, stderr);
+    // For the record (issue 19): the packages a plan process loads.
+    t.diagnostic(`plan loads: ${[...new Set(urls.flatMap((u) => /\/node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(u)?.[1] ?? []))].sort().join(', ')}`);
     const kube = loaded(urls, '@kubernetes/client-node');
     assert.ok(kube.some((u) => u.endsWith('/dist/config.js')), 'plan reads the cluster through KubeConfig (else this test proves nothing)');
     assert.deepEqual(kube.filter((u) => /\/dist\/gen\/(apis|models|types)\//.test(u)), [], 'client-node generated API loaded by plan');
