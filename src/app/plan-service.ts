@@ -29,10 +29,15 @@ export async function planRollback(ctx: AppContext, req: PlanRequest): Promise<{
   const app = ctx.app(req.app);
   // The runbook's `git fetch` runs beside the Argo CD and Kubernetes reads (issue 19); every git
   // read of the facts waits for it, so they all see the fetched repo, as when it ran first.
-  const fetched = ctx.repo().then((r) => (r ? fetchOrStale(r) : undefined));
+  const fetching = ctx.repo().then((r) => r?.fetch());
+  fetching.catch(() => undefined);
+  const fetched = fetching.then(() => undefined, staleOrThrow);
   fetched.catch(() => undefined);
   const openRuns = ctx.journal().then((j) => j.listRuns(req.app));
   openRuns.catch(() => undefined);
+  // The metrics evidence needs none of the other facts: read beside them, not after (issue 19).
+  const metricsFacts = planMetricsFacts(ctx, req.app);
+  metricsFacts.catch(() => undefined);
   const [gitops, cluster, fetchedRepo, fetchedAnalyzer, { templates: fetchedTemplates }, rollouts, applicationCr] = await Promise.all([
     // The facts see Argo CD's API as it is: an outage is a fact, never bridged by the CR fallback.
     ctx.argocdApi ? ctx.argocdApi() : ctx.gitops(),
@@ -43,12 +48,12 @@ export async function planRollback(ctx: AppContext, req: PlanRequest): Promise<{
     ctx.rollouts?.(app.workload.cluster),
     ctx.applicationCr?.(app.name),
   ]);
-  const repo = fetchedRepo && afterFetch(fetchedRepo, fetched);
-  const analyzer = fetchedAnalyzer && afterFetch(fetchedAnalyzer, fetched);
-  const templates = fetchedTemplates && afterFetch(fetchedTemplates, fetched);
+  const repo = fetchedRepo && afterFetch(fetchedRepo, fetched, fetching);
+  const analyzer = fetchedAnalyzer && afterFetch(fetchedAnalyzer, fetched, fetching);
+  const templates = fetchedTemplates && afterFetch(fetchedTemplates, fetched, fetching);
   const argoRollouts = app.workload.kind === 'Rollout' ? await ctx.argoRollouts?.(app.workload.cluster) : undefined;
   const gathered = await gatherFacts(
-    { gitops, cluster, ...(rollouts ? { rollouts } : {}), ...(argoRollouts ? { argoRollouts } : {}), ...(await flagDeps(ctx, app)), ...(repo ? { repo } : {}), ...(analyzer ? { analyzer } : {}), ...(templates ? { templates } : {}), ...(applicationCr ? { applicationCr } : {}), ...(ctx.config.argocd.slowAfterMs !== undefined ? { argocdSlowMs: ctx.config.argocd.slowAfterMs } : {}), now: () => ctx.clock.now() },
+    { gitops, cluster, ...(rollouts ? { rollouts } : {}), ...(argoRollouts ? { argoRollouts } : {}), ...(await flagDeps(ctx, app, repo)), ...(repo ? { repo } : {}), ...(analyzer ? { analyzer } : {}), ...(templates ? { templates } : {}), ...(applicationCr ? { applicationCr } : {}), ...(ctx.config.argocd.slowAfterMs !== undefined ? { argocdSlowMs: ctx.config.argocd.slowAfterMs } : {}), now: () => ctx.clock.now() },
     {
       app,
       argocdUrl: ctx.config.argocd.url,
@@ -64,7 +69,7 @@ export async function planRollback(ctx: AppContext, req: PlanRequest): Promise<{
   const facts: Facts = {
     ...gathered,
     openRuns: Fact.of(open.map((r) => ({ runId: r.runId, status: r.status, startedAt: r.startedAt })), 'rewind journal (runs not closed)'),
-    ...(await planMetricsFacts(ctx, req.app)),
+    ...(await metricsFacts),
     ...(stale ? { configRepoStale: Fact.of(stale, `git fetch in ${ctx.config.configRepo?.path ?? 'the config repo'}`) } : {}),
   };
   const history = facts.application?.value.history ?? [];
@@ -81,32 +86,33 @@ export async function planRollback(ctx: AppContext, req: PlanRequest): Promise<{
 }
 
 /** Issue 14: the flag evidence reader and the app's flag stores, when it declares flags. */
-async function flagDeps(ctx: AppContext, app: AppConfig) {
+async function flagDeps(ctx: AppContext, app: AppConfig, repo: ConfigRepo | undefined) {
   if (app.flags.length === 0 || !ctx.flagStores || !ctx.flagEvidence) return {};
   const reader = await ctx.flagEvidence();
-  return reader ? { flags: { reader, stores: ctx.flagStores(app.name) } } : {};
+  // The flagd store reads the flag file at the branch head after a fetch: the plan's own (issue 19: it fetched a second time).
+  return reader ? { flags: { reader, stores: ctx.flagStores(app.name, repo) } } : {};
 }
 
 /**
  * A fetch that fails for a transient reason (the git host down) leaves the clone as last fetched:
  * planning goes on with it, saying so. Anything else (not a repo, bad credentials) stops the plan.
  */
-async function fetchOrStale(repo: ConfigRepo): Promise<string | undefined> {
-  try {
-    await repo.fetch();
-    return undefined;
-  } catch (e) {
-    if (e instanceof AdapterError && e.transient) return e.message;
-    throw e;
-  }
+function staleOrThrow(e: unknown): string {
+  if (e instanceof AdapterError && e.transient) return e.message;
+  throw e;
 }
 
-/** `port` whose every method first waits for `fetched` (and fails with it when the fetch failed). */
-function afterFetch<T extends object>(port: T, fetched: Promise<unknown>): T {
+/**
+ * `port` whose every method first waits for `fetched` (and fails with it when the fetch failed);
+ * its own `fetch` is the plan's one fetch, `fetching` (a second `git fetch` within one plan would
+ * only cost a process and a round trip to the git host).
+ */
+function afterFetch<T extends object>(port: T, fetched: Promise<unknown>, fetching: Promise<unknown>): T {
   return new Proxy(port, {
     get(target, key, receiver) {
       const v: unknown = Reflect.get(target, key, receiver);
-      if (typeof v !== 'function' || key === 'fetch') return v;
+      if (key === 'fetch' && typeof v === 'function') return () => fetching.then(() => undefined);
+      if (typeof v !== 'function') return v;
       const method = v as (...args: unknown[]) => unknown;
       return async (...args: unknown[]) => {
         await fetched;

@@ -93,9 +93,15 @@ async function gatherWindow(deps: GatherDeps, req: GatherRequest): Promise<Facts
     if (e instanceof NotFoundError) return { ...base, prunedRevisions: Fact.of([from], `git rev-parse ${from}`) };
     throw e;
   }
-  const [migrations, diagnosis, targetImages] = await Promise.all([deps.analyzer.migrations(from, to), deps.analyzer.diagnose(from, to), templateImages(deps.templates, from)]);
+  // The flag evidence needs only the diagnosis' files: it runs beside the migrations check, not after it (issue 19).
+  const diagnosing = deps.analyzer.diagnose(from, to);
+  const [migrations, diagnosis, targetImages, flagEvidence] = await Promise.all([
+    deps.analyzer.migrations(from, to),
+    diagnosing,
+    templateImages(deps.templates, from),
+    diagnosing.then((d) => flagEvidenceFact(deps.flags, app, from, to, d.files)),
+  ]);
   const range = `${from.slice(0, 7)}..${to.slice(0, 7)}`;
-  const flagEvidence = await flagEvidenceFact(deps.flags, app, from, to, diagnosis.files);
   return {
     ...base,
     ...(flagEvidence ? { flagEvidence } : {}),

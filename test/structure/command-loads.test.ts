@@ -82,13 +82,34 @@ describe('`plan` against the sandbox', () => {
     await sb?.stop();
   });
 
-  test('`plan` loads KubeConfig and none of client-node\'s generated API or models', () => {
+  test('`plan` loads KubeConfig and none of client-node\'s generated API or models', (t) => {
     assert.ok(sb);
     const { status, urls, stderr } = loadsOf('plan', ['plan', APP, '-o', 'json'], { REWIND_CONFIG: sb.configFile });
     assert.ok(status === 0 || status === 1, stderr);
+    // For the record (issue 19): the packages a plan process loads.
+    t.diagnostic(`plan loads: ${[...new Set(urls.flatMap((u) => /\/node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(u)?.[1] ?? []))].sort().join(', ')}`);
     const kube = loaded(urls, '@kubernetes/client-node');
     assert.ok(kube.some((u) => u.endsWith('/dist/config.js')), 'plan reads the cluster through KubeConfig (else this test proves nothing)');
     assert.deepEqual(kube.filter((u) => /\/dist\/gen\/(apis|models|types)\//.test(u)), [], 'client-node generated API loaded by plan');
     for (const pkg of ['pg', '@electric-sql/pglite']) assert.deepEqual(loaded(urls, pkg), [], `${pkg} loaded by plan`);
+    // scripts/build.js: KubeConfig's only use of node-fetch is `Headers`; the generated API's fetch loads it at its first request.
+    for (const pkg of ['node-fetch', 'whatwg-url', 'tr46']) assert.deepEqual(loaded(urls, pkg), [], `${pkg} loaded by plan`);
+  });
+
+  test('`plan` runs git fetch once, the flag file\'s read at the branch head included, and no `git remote`', () => {
+    assert.ok(sb);
+    // A `git` first on PATH that notes its arguments and runs the real one: every git process the plan starts.
+    const realGit = execFileSync('sh', ['-c', 'command -v git'], { encoding: 'utf8' }).trim();
+    const bin = join(dir, 'git-wrapper');
+    mkdirSync(bin, { recursive: true });
+    const log = join(dir, 'git.log');
+    writeFileSync(log, '');
+    writeFileSync(join(bin, 'git'), `#!/bin/sh\nprintf '%s\\n' "$*" >> ${JSON.stringify(log)}\nexec ${JSON.stringify(realGit)} "$@"\n`, { mode: 0o755 });
+    const { status, stderr } = loadsOf('plan-git', ['plan', APP, '-o', 'json'], { REWIND_CONFIG: sb.configFile, PATH: `${bin}:${process.env['PATH'] ?? ''}` });
+    assert.ok(status === 0 || status === 1, stderr);
+    const commands = readFileSync(log, 'utf8').split('\n').filter(Boolean).map((l) => l.replace(/^-C \S+ /, '').split(' ')[0]);
+    assert.ok(commands.includes('cat-file') || commands.includes('diff'), `the wrapper saw the plan's git reads (else this test proves nothing): ${commands.join(', ')}`);
+    assert.equal(commands.filter((c) => c === 'fetch').length, 1, commands.join(', '));
+    assert.deepEqual(commands.filter((c) => c === 'remote'), []);
   });
 });

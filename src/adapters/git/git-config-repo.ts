@@ -12,7 +12,8 @@
  */
 import type { ChangedFile, ConfigRepo } from '../../core/ports.ts';
 import { AdapterError, NotFoundError } from '../../core/errors.ts';
-import { SYSTEM, createGitRunner, gitFailure, type GitRunner } from './git-runner.ts';
+import { BatchUnavailable, openCatFileBatch, type BatchObject, type CatFileBatch } from './cat-file-batch.ts';
+import { SYSTEM, createGitRunner, gitEnv, gitFailure, type GitRunner } from './git-runner.ts';
 
 export interface GitConfigRepoOptions {
   /** The repository (work tree or bare). */
@@ -33,12 +34,15 @@ const EMPTY_TREE = '4b825dc642cb6eb9a060e54bf8d69288fbee4904';
 interface ObjectCache {
   readonly commits: Map<string, Promise<string>>;
   readonly blobs: Map<string, Promise<string | undefined>>;
+  /** The objects not yet cached, through one `git cat-file --batch` (cat-file-batch.ts). */
+  readonly batch?: CatFileBatch;
 }
 const objectCaches = new Map<string, ObjectCache>();
-function objectCacheFor(key: string): ObjectCache {
+function objectCacheFor(git: string, path: string): ObjectCache {
+  const key = `${git}\0${path}`;
   let c = objectCaches.get(key);
   if (!c) {
-    c = { commits: new Map(), blobs: new Map() };
+    c = { commits: new Map(), blobs: new Map(), batch: openCatFileBatch({ git, path, env: gitEnv(process.env) }) };
     objectCaches.set(key, c);
   }
   return c;
@@ -48,7 +52,7 @@ export function createGitConfigRepo(options: GitConfigRepoOptions): ConfigRepo {
   const { path } = options;
   const run = options.run ?? createGitRunner({ path, ...(options.git ? { git: options.git } : {}) });
   // An injected runner is a test's own world: it gets its own cache.
-  const cache = options.run ? { commits: new Map<string, Promise<string>>(), blobs: new Map<string, Promise<string | undefined>>() } : objectCacheFor(`${options.git ?? 'git'}\0${path}`);
+  const cache = options.run ? { commits: new Map<string, Promise<string>>(), blobs: new Map<string, Promise<string | undefined>>() } : objectCacheFor(options.git ?? 'git', path);
   let fetching: Promise<void> | undefined;
 
   async function ok(operation: string, args: readonly string[]): Promise<string> {
@@ -57,28 +61,48 @@ export function createGitConfigRepo(options: GitConfigRepoOptions): ConfigRepo {
     return r.stdout;
   }
 
-  const { commits, blobs } = cache;
+  const { commits, blobs, batch } = cache;
+
+  /** The object through the batch process; undefined for missing; null when the batch cannot answer (then one git process per read). */
+  async function viaBatch(name: string): Promise<BatchObject | undefined | null> {
+    if (!batch) return null;
+    try {
+      return await batch.read(name);
+    } catch (e) {
+      if (e instanceof BatchUnavailable) return null;
+      throw e;
+    }
+  }
   function resolve(rev: string): Promise<string> {
     // A branch name means the branch Argo CD tracks: in a clone, the remote's (a local branch is stale until someone pulls).
     if (!/^[0-9a-f]{40}$/.test(rev)) return trackedBranch(rev);
     let hit = commits.get(rev);
     if (!hit) {
-      hit = resolveUncached(rev);
+      hit = resolveCommit(rev);
       hit.catch(() => commits.delete(rev));
       commits.set(rev, hit);
     }
     return hit;
   }
 
+  async function resolveCommit(rev: string): Promise<string> {
+    const o = await viaBatch(`${rev}^{commit}`);
+    if (o === null) return resolveUncached(rev);
+    if (o === undefined) throw notFound(rev);
+    return o.oid;
+  }
+
+  function notFound(rev: string): NotFoundError {
+    return new NotFoundError(`revision ${rev} is not in the config repo (pruned or never fetched?)`, {
+      hint: `git -C ${path} fetch, or pick another history id (\`rewind history APP\`)`,
+    });
+  }
+
   async function resolveUncached(rev: string): Promise<string> {
     // NOTE: `--end-of-options` stops a revision that starts with "-" from being read as a flag.
     const r = await run(['rev-parse', '--verify', '--quiet', '--end-of-options', `${rev}^{commit}`]);
     if (r.code === 0) return r.stdout.trim();
-    if (r.code === 1) {
-      throw new NotFoundError(`revision ${rev} is not in the config repo (pruned or never fetched?)`, {
-        hint: `git -C ${path} fetch, or pick another history id (\`rewind history APP\`)`,
-      });
-    }
+    if (r.code === 1) throw notFound(rev);
     throw gitFailure(`resolve ${rev}`, path, r);
   }
 
@@ -90,6 +114,9 @@ export function createGitConfigRepo(options: GitConfigRepoOptions): ConfigRepo {
   }
 
   async function showUncached(rev: string, commit: string, file: string): Promise<string | undefined> {
+    const o = await viaBatch(`${commit}:${file}`);
+    // A folder at that path is no file, as to `cat-file blob` (its "bad file").
+    if (o !== null) return o?.type === 'blob' ? o.content.toString('utf8') : undefined;
     const r = await run(['cat-file', 'blob', `${commit}:${file}`]);
     if (r.code === 0) return r.stdout;
     // The commit exists (resolved above), so a failure here means the path does not (or is a folder: a "bad file" to cat-file blob).
@@ -182,8 +209,8 @@ export function createGitConfigRepo(options: GitConfigRepoOptions): ConfigRepo {
   };
 
   async function fetchNow(): Promise<void> {
-    const remotes = (await ok('remote', ['remote'])).trim();
-    if (!remotes) return;
+    // NOTE: without a remote, `fetch --all` fetches nothing and exits 0 (git builtin/fetch.c,
+    // fetch_multiple over an empty list): no `git remote` first, one process fewer per fetch.
     const r = await run(['fetch', '--quiet', '--prune', '--all']);
     if (r.code !== 0) {
       const f = gitFailure('fetch', path, r);

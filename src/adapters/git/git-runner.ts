@@ -43,9 +43,14 @@ async function slot<T>(fn: () => Promise<T>): Promise<T> {
 
 export function createGitRunner(options: GitRunnerOptions): GitRunner {
   const { git, env } = { git: 'git', env: process.env, ...options };
-  // NOTE: LC_ALL=C keeps stderr in English, which show() reads; no prompt may ever block a CLI run.
-  const childEnv = { ...env, LC_ALL: 'C', GIT_TERMINAL_PROMPT: '0', GIT_OPTIONAL_LOCKS: '0' };
+  const childEnv = gitEnv(env);
   return (args) => slot(() => runGit(git, options.path, childEnv, args));
+}
+
+/** The environment every git process of rewind runs in. */
+export function gitEnv(env: Readonly<Record<string, string | undefined>>): NodeJS.ProcessEnv {
+  // NOTE: LC_ALL=C keeps stderr in English, which show() reads; no prompt may ever block a CLI run.
+  return { ...env, LC_ALL: 'C', GIT_TERMINAL_PROMPT: '0', GIT_OPTIONAL_LOCKS: '0' };
 }
 
 function runGit(git: string, path: string, childEnv: NodeJS.ProcessEnv, args: readonly string[]): Promise<GitResult> {

@@ -1,0 +1,55 @@
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { BatchUnavailable, openCatFileBatch } from './cat-file-batch.ts';
+import { createTestRepo } from './git-test-repo.ts';
+
+const r = createTestRepo();
+const first = r.commit('one', { 'a.txt': 'line 1\nline 2\n', 'dir/b.bin': 'x\n\ny' });
+after(() => r.remove());
+
+test('answers commits, blobs, folders and missing objects, in the order asked', async () => {
+  const batch = openCatFileBatch({ git: 'git', path: r.dir, env: process.env });
+  const [commit, a, b, folder, missing, noCommit] = await Promise.all([
+    batch.read(`${first}^{commit}`),
+    batch.read(`${first}:a.txt`),
+    batch.read(`${first}:dir/b.bin`),
+    batch.read(`${first}:dir`),
+    batch.read(`${first}:nope.txt`),
+    batch.read('0123456789abcdef0123456789abcdef01234567^{commit}'),
+  ]);
+  assert.deepEqual([commit?.oid, commit?.type], [first, 'commit']);
+  assert.equal(a?.content.toString('utf8'), 'line 1\nline 2\n');
+  assert.equal(b?.content.toString('utf8'), 'x\n\ny');
+  assert.equal(folder?.type, 'tree');
+  assert.equal(missing, undefined);
+  assert.equal(noCommit, undefined);
+});
+
+test('sees a commit made after it started (git looks through its packs again on a miss)', async () => {
+  const batch = openCatFileBatch({ git: 'git', path: r.dir, env: process.env });
+  assert.equal((await batch.read(`${first}:a.txt`))?.type, 'blob');
+  const next = r.commit('two', { 'a.txt': 'changed\n' });
+  r.git('gc', '--quiet');
+  assert.equal((await batch.read(`${next}:a.txt`))?.content.toString('utf8'), 'changed\n');
+});
+
+test('a batch that cannot run says so, for the caller to fall back', async () => {
+  const batch = openCatFileBatch({ git: '/nonexistent/git', path: r.dir, env: process.env });
+  await assert.rejects(batch.read(`${first}:a.txt`), BatchUnavailable);
+  await assert.rejects(batch.read(`${first}:a.txt`), BatchUnavailable);
+  const ok = openCatFileBatch({ git: 'git', path: r.dir, env: process.env });
+  await assert.rejects(ok.read('a\nb'), BatchUnavailable);
+});
+
+test('an idle batch does not keep the process alive', () => {
+  // A process that reads one object and has nothing else to do must exit by itself.
+  const module = fileURLToPath(new URL('./cat-file-batch.ts', import.meta.url));
+  const script = `import { openCatFileBatch } from ${JSON.stringify(module)};
+const b = openCatFileBatch({ git: 'git', path: ${JSON.stringify(r.dir)}, env: process.env });
+const o = await b.read(${JSON.stringify(`${first}:a.txt`)});
+process.stdout.write(o.content.toString('utf8'));`;
+  const out = execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8', timeout: 60_000 });
+  assert.equal(out, 'line 1\nline 2\n');
+});
