@@ -94,7 +94,9 @@ function judgeStatements(path: string, text: string, src: SourceText, window: Wi
   const judge = (node: Node, index: number, sql: string, record: boolean): { verdict: Verdict; findings: Finding[] } => {
     const at = src.position(index);
     statementLines.push(at.line);
-    const excerpt = statementExcerpt(sql);
+    // Most statements are safe and need no excerpt: built on the first finding.
+    let shown: string | undefined;
+    const excerpt = (): string => (shown ??= statementExcerpt(sql));
     const findings: Finding[] = [];
     const changes: string[] = [];
     let verdict: Verdict = 'safe';
@@ -105,18 +107,18 @@ function judgeStatements(path: string, text: string, src: SourceText, window: Wi
       const origin = h.subject ? window.origin(h.subject) : undefined;
       if (origin) {
         const why = `; but ${h.subject?.name ?? 'it'} was created in this window (${origin.path}:${origin.line}), so the old binary never used it`;
-        findings.push(finding(h.meta, 'safe', at.line, at.column, excerpt, h.message + why));
+        findings.push(finding(h.meta, 'safe', at.line, at.column, excerpt(), h.message + why));
         continue;
       }
       verdict = worse(verdict, base);
-      findings.push(finding(h.meta, base, at.line, at.column, excerpt, h.message));
+      findings.push(finding(h.meta, base, at.line, at.column, excerpt(), h.message));
     }
     // A call to a function the window defined runs its body now: judge that body at the call site.
     if (as(node, 'SelectStmt') || as(node, 'CallStmt')) {
       for (const name of unknownCalls(node)) {
         for (const inner of window.functionBody(name) ?? []) {
           verdict = worse(verdict, inner.verdict);
-          findings.push({ ...inner, line: at.line, column: at.column, statement: excerpt, message: `calls ${name}(), whose body ${inner.message} (line ${inner.line}: ${inner.statement})` });
+          findings.push({ ...inner, line: at.line, column: at.column, statement: excerpt(), message: `calls ${name}(), whose body ${inner.message} (line ${inner.line}: ${inner.statement})` });
         }
       }
     }
@@ -143,10 +145,12 @@ function judgeStatements(path: string, text: string, src: SourceText, window: Wi
         out.push(finding(engineFindings.unresolvedBody, 'review', at.line, at.column, statementExcerpt(item.sql), `a statement in the body does not parse: ${inner.message}`));
         continue;
       }
-      const innerSrc = new SourceText(item.sql);
+      // Byte offsets are string indices in ASCII text, the common case: no line table needed.
+      const innerSrc = /[\x80-\uffff]/.test(item.sql) ? new SourceText(item.sql) : undefined;
+      const charIndex = (b: number): number => (innerSrc ? innerSrc.charIndex(b) : b);
       for (const s of inner.statements) {
-        const st = skipTrivia(item.sql, innerSrc.charIndex(s.start));
-        const en = s.end === undefined ? item.sql.length : innerSrc.charIndex(s.end);
+        const st = skipTrivia(item.sql, charIndex(s.start));
+        const en = s.end === undefined ? item.sql.length : charIndex(s.end);
         out.push(...judge(s.node, item.index + st, item.sql.slice(st, en), record).findings);
       }
     }
