@@ -1,7 +1,7 @@
 import type { Node } from 'libpg-query';
 import { as, nameOf } from './pg-ast.ts';
 import { bodyItems, findBody, type Body } from './plpgsql-body.ts';
-import { parseSql } from './pg-parser.ts';
+import { parseSql, parseSqlPieces, type RawStatement } from './pg-parser.ts';
 import type { DownMigration, FileReport, Finding, StatementSummary, SuppressedFinding } from './report-types.ts';
 import { engineFindings } from './rules/engine-findings.ts';
 import { unknownCalls } from './rules/called-functions.ts';
@@ -34,13 +34,58 @@ export function analyzeFile(path: string, content: string, window: WindowState, 
   const sections = splitSections(content);
   const text = sections.up;
   const src = new SourceText(text);
-  const parsed = parseSql(text);
-  if (parsed.kind === 'error') {
-    const at = src.position(parsed.byteOffset === undefined ? 0 : src.charIndex(parsed.byteOffset));
-    const line = (text.split('\n')[at.line - 1] ?? '').trim();
-    const f = finding(engineFindings.parseError, 'error', at.line, at.column, line, `does not parse: ${parsed.message} (line ${at.line}, column ${at.column})`);
-    return { path, verdict: 'error', findings: [f], suppressed: [], statements: [], down: opts.down };
+  // A piece at a time, so a large file's tree is never held whole; a piece that does not parse
+  // takes the window back and the file is judged from one parse of the whole text.
+  const undo = window.checkpoint();
+  let pass = judgeStatements(path, text, src, window, parseSqlPieces(text));
+  if (pass) undo.release();
+  else {
+    undo.rollback();
+    const parsed = parseSql(text);
+    if (parsed.kind === 'error') {
+      const at = src.position(parsed.byteOffset === undefined ? 0 : src.charIndex(parsed.byteOffset));
+      const line = (text.split('\n')[at.line - 1] ?? '').trim();
+      const f = finding(engineFindings.parseError, 'error', at.line, at.column, line, `does not parse: ${parsed.message} (line ${at.line}, column ${at.column})`);
+      return { path, verdict: 'error', findings: [f], suppressed: [], statements: [], down: opts.down };
+    }
+    pass = judgeStatements(path, text, src, window, [parsed.statements]);
+    if (!pass) throw new Error(`${path}: parsed whole, yet not judged`);
   }
+  const { located, statements, statementLines } = pass;
+
+  // Each suppression silences its rules on the next statement; without a reason it is not honoured.
+  const targets = findSuppressions(text).map((s) => ({ s, line: targetLine(s, statementLines) }));
+  const kept: Finding[] = [];
+  const suppressed: SuppressedFinding[] = [];
+  for (const t of targets) {
+    if (!t.s.reason) kept.push(finding(engineFindings.suppressionWithoutReason, 'review', t.s.line, 1, `-- rewind:ignore ${t.s.rules.join(',')}`, `suppression of ${t.s.rules.join(', ')} has no reason, so it is not honoured`));
+  }
+  for (const l of located) {
+    const by = targets.find((t) => t.s.reason && t.line !== undefined && (t.line === l.finding.line || t.line === l.topLine) && t.s.rules.includes(l.finding.rule));
+    if (by) suppressed.push({ ...l.finding, reason: by.s.reason, suppressedAt: by.s.line });
+    else kept.push(l.finding);
+  }
+  let verdict = worst(kept.map((f) => f.verdict));
+  if (opts.requireNotes) {
+    const note = checkNote(text, verdict);
+    if (note) {
+      const meta = note.kind === 'missing' ? engineFindings.missingNote : engineFindings.contradictingNote;
+      kept.push(finding(meta, 'review', note.line, 1, note.text, note.message));
+      verdict = worse(verdict, 'review');
+    }
+  }
+  kept.sort((a, b) => a.line - b.line || a.column - b.column);
+  return { path, verdict, findings: kept, suppressed, statements, down: opts.down };
+}
+
+interface StatementPass {
+  readonly located: Located[];
+  readonly statements: StatementSummary[];
+  readonly statementLines: number[];
+}
+
+/** Judges the file's statements in order, piece by piece; undefined when a piece did not parse. */
+function judgeStatements(path: string, text: string, src: SourceText, window: WindowState, pieces: Iterable<readonly RawStatement[] | undefined>): StatementPass | undefined {
   const located: Located[] = [];
   const statements: StatementSummary[] = [];
   const statementLines: number[] = [];
@@ -49,7 +94,9 @@ export function analyzeFile(path: string, content: string, window: WindowState, 
   const judge = (node: Node, index: number, sql: string, record: boolean): { verdict: Verdict; findings: Finding[] } => {
     const at = src.position(index);
     statementLines.push(at.line);
-    const excerpt = statementExcerpt(sql);
+    // Most statements are safe and need no excerpt: built on the first finding.
+    let shown: string | undefined;
+    const excerpt = (): string => (shown ??= statementExcerpt(sql));
     const findings: Finding[] = [];
     const changes: string[] = [];
     let verdict: Verdict = 'safe';
@@ -60,18 +107,18 @@ export function analyzeFile(path: string, content: string, window: WindowState, 
       const origin = h.subject ? window.origin(h.subject) : undefined;
       if (origin) {
         const why = `; but ${h.subject?.name ?? 'it'} was created in this window (${origin.path}:${origin.line}), so the old binary never used it`;
-        findings.push(finding(h.meta, 'safe', at.line, at.column, excerpt, h.message + why));
+        findings.push(finding(h.meta, 'safe', at.line, at.column, excerpt(), h.message + why));
         continue;
       }
       verdict = worse(verdict, base);
-      findings.push(finding(h.meta, base, at.line, at.column, excerpt, h.message));
+      findings.push(finding(h.meta, base, at.line, at.column, excerpt(), h.message));
     }
     // A call to a function the window defined runs its body now: judge that body at the call site.
     if (as(node, 'SelectStmt') || as(node, 'CallStmt')) {
       for (const name of unknownCalls(node)) {
         for (const inner of window.functionBody(name) ?? []) {
           verdict = worse(verdict, inner.verdict);
-          findings.push({ ...inner, line: at.line, column: at.column, statement: excerpt, message: `calls ${name}(), whose body ${inner.message} (line ${inner.line}: ${inner.statement})` });
+          findings.push({ ...inner, line: at.line, column: at.column, statement: excerpt(), message: `calls ${name}(), whose body ${inner.message} (line ${inner.line}: ${inner.statement})` });
         }
       }
     }
@@ -98,60 +145,42 @@ export function analyzeFile(path: string, content: string, window: WindowState, 
         out.push(finding(engineFindings.unresolvedBody, 'review', at.line, at.column, statementExcerpt(item.sql), `a statement in the body does not parse: ${inner.message}`));
         continue;
       }
-      const innerSrc = new SourceText(item.sql);
+      // Byte offsets are string indices in ASCII text, the common case: no line table needed.
+      const innerSrc = /[\x80-\uffff]/.test(item.sql) ? new SourceText(item.sql) : undefined;
+      const charIndex = (b: number): number => (innerSrc ? innerSrc.charIndex(b) : b);
       for (const s of inner.statements) {
-        const st = skipTrivia(item.sql, innerSrc.charIndex(s.start));
-        const en = s.end === undefined ? item.sql.length : innerSrc.charIndex(s.end);
+        const st = skipTrivia(item.sql, charIndex(s.start));
+        const en = s.end === undefined ? item.sql.length : charIndex(s.end);
         out.push(...judge(s.node, item.index + st, item.sql.slice(st, en), record).findings);
       }
     }
     return out;
   };
 
-  for (const raw of parsed.statements) {
-    const start = skipTrivia(text, src.charIndex(raw.start));
-    const end = raw.end === undefined ? text.length : src.charIndex(raw.end);
-    const stmtText = text.slice(start, end);
-    const topLine = src.position(start).line;
-    const body = findBody(raw.node, text, start, (b) => src.charIndex(b));
-    const fn = as(raw.node, 'CreateFunctionStmt');
-    if (body && fn) {
-      // The body runs when called, not now: keep its findings for a call later in the window,
-      // and report only what would be unsafe, as review.
-      const name = nameOf(fn.funcname);
-      const inner = judgeBody(body, stmtText, false);
-      window.setFunctionBody(name, inner);
-      for (const f of inner.filter((x) => x.verdict === 'unsafe')) {
-        located.push({ topLine, finding: { ...f, verdict: 'review', message: `in function ${name} (runs when called, not by this migration): ${f.message}` } });
+  for (const piece of pieces) {
+    if (!piece) return undefined;
+    for (const raw of piece) {
+      const start = skipTrivia(text, src.charIndex(raw.start));
+      const end = raw.end === undefined ? text.length : src.charIndex(raw.end);
+      const stmtText = text.slice(start, end);
+      const topLine = src.position(start).line;
+      const body = findBody(raw.node, text, start, (b) => src.charIndex(b + raw.base));
+      const fn = as(raw.node, 'CreateFunctionStmt');
+      if (body && fn) {
+        // The body runs when called, not now: keep its findings for a call later in the window,
+        // and report only what would be unsafe, as review.
+        const name = nameOf(fn.funcname);
+        const inner = judgeBody(body, stmtText, false);
+        window.setFunctionBody(name, inner);
+        for (const f of inner.filter((x) => x.verdict === 'unsafe')) {
+          located.push({ topLine, finding: { ...f, verdict: 'review', message: `in function ${name} (runs when called, not by this migration): ${f.message}` } });
+        }
       }
-    }
-    for (const f of judge(raw.node, start, stmtText, true).findings) located.push({ finding: f, topLine });
-    if (body && !fn) for (const f of judgeBody(body, stmtText, true)) located.push({ finding: f, topLine });
-  }
-
-  // Each suppression silences its rules on the next statement; without a reason it is not honoured.
-  const targets = findSuppressions(text).map((s) => ({ s, line: targetLine(s, statementLines) }));
-  const kept: Finding[] = [];
-  const suppressed: SuppressedFinding[] = [];
-  for (const t of targets) {
-    if (!t.s.reason) kept.push(finding(engineFindings.suppressionWithoutReason, 'review', t.s.line, 1, `-- rewind:ignore ${t.s.rules.join(',')}`, `suppression of ${t.s.rules.join(', ')} has no reason, so it is not honoured`));
-  }
-  for (const l of located) {
-    const by = targets.find((t) => t.s.reason && t.line !== undefined && (t.line === l.finding.line || t.line === l.topLine) && t.s.rules.includes(l.finding.rule));
-    if (by) suppressed.push({ ...l.finding, reason: by.s.reason, suppressedAt: by.s.line });
-    else kept.push(l.finding);
-  }
-  let verdict = worst(kept.map((f) => f.verdict));
-  if (opts.requireNotes) {
-    const note = checkNote(text, verdict);
-    if (note) {
-      const meta = note.kind === 'missing' ? engineFindings.missingNote : engineFindings.contradictingNote;
-      kept.push(finding(meta, 'review', note.line, 1, note.text, note.message));
-      verdict = worse(verdict, 'review');
+      for (const f of judge(raw.node, start, stmtText, true).findings) located.push({ finding: f, topLine });
+      if (body && !fn) for (const f of judgeBody(body, stmtText, true)) located.push({ finding: f, topLine });
     }
   }
-  kept.sort((a, b) => a.line - b.line || a.column - b.column);
-  return { path, verdict, findings: kept, suppressed, statements, down: opts.down };
+  return { located, statements, statementLines };
 }
 
 function finding(meta: RuleMeta, verdict: Verdict, line: number, column: number, statement: string, message: string): Finding {

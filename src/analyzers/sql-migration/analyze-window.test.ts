@@ -115,3 +115,16 @@ test('SARIF 2.1.0 carries every finding with its rule, level and region', async 
   assert.ok(run?.tool.driver.rules.some((x) => x.id === 'RW101'));
   assert.deepEqual(run?.results.map((x) => [x.ruleId, x.level, x.locations[0]?.physicalLocation.region.startLine]), [['RW101', 'error', 1], ['RW201', 'warning', 2]]);
 });
+
+test('a large file judged in pieces that fails to parse late leaves the window as it was', async () => {
+  const filler = Array.from({ length: 3000 }, (_, i) => `ALTER TABLE big ADD COLUMN IF NOT EXISTS c${i} text;`).join('\n');
+  const first = `CREATE TABLE t_new (id int);\n${filler}\nSELEC broken;\n`;
+  assert.ok(first.length > 128 * 1024, 'more than one piece');
+  const r = await analyzeWindow([text('1.sql', first), text('2.sql', 'DROP TABLE t_new;')]);
+  assert.equal(r.files[0]?.verdict, 'error');
+  assert.match(r.files[0]?.findings[0]?.message ?? '', /syntax error at or near "SELEC" \(line 3002, column 1\)/);
+  // t_new was never created: the pieces parsed before the error must not count in the window.
+  assert.equal(r.files[1]?.verdict, 'unsafe');
+  const ok = await analyzeWindow([text('1.sql', first.replace('SELEC broken', 'SELECT 1')), text('2.sql', 'DROP TABLE t_new;')]);
+  assert.equal(ok.files[1]?.verdict, 'safe', 'without the error, the window knows t_new');
+});

@@ -1,7 +1,7 @@
 import type { Node } from 'libpg-query';
-import { as, typeOf } from './pg-ast.ts';
+import { as, typeOf, type NodeType } from './pg-ast.ts';
 import type { Rule, RuleHit, RuleMeta } from './rule.ts';
-import { statementRules } from './rules/index.ts';
+import { ruleStatementTypes, statementRules } from './rules/index.ts';
 import { engineFindings } from './rules/engine-findings.ts';
 
 export interface Hit extends RuleHit {
@@ -14,7 +14,7 @@ export interface Hit extends RuleHit {
  */
 export function judgeStatement(stmt: Node, rules: readonly Rule[] = statementRules): Hit[] {
   const hits: Hit[] = [];
-  for (const rule of rules) for (const h of rule.check(stmt)) hits.push({ ...h, meta: rule });
+  for (const rule of rulesFor(rules, typeOf(stmt))) for (const h of rule.check(stmt)) hits.push({ ...h, meta: rule });
   const alter = as(stmt, 'AlterTableStmt');
   if (alter) {
     const covered = new Set(hits.map((h) => h.part));
@@ -32,6 +32,23 @@ export function judgeStatement(stmt: Node, rules: readonly Rule[] = statementRul
     hits.push({ meta: engineFindings.unclassified, message: `${what}: no rule knows this statement to be harmless for the old binary`, change: what.toLowerCase() });
   }
   return hits;
+}
+
+const byType = new WeakMap<readonly Rule[], Map<NodeType | undefined, readonly Rule[]>>();
+
+/** The rules (in their order) that may hit a statement of `type`; see ruleStatementTypes. */
+function rulesFor(rules: readonly Rule[], type: NodeType | undefined): readonly Rule[] {
+  let cache = byType.get(rules);
+  if (!cache) byType.set(rules, (cache = new Map<NodeType | undefined, readonly Rule[]>()));
+  let list = cache.get(type);
+  if (!list) {
+    list = rules.filter((r) => {
+      const on = ruleStatementTypes.get(r);
+      return !on || (type !== undefined && on.includes(type));
+    });
+    cache.set(type, list);
+  }
+  return list;
 }
 
 function objLabel(t: string | undefined): string {

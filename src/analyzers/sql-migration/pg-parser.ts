@@ -42,6 +42,8 @@ export interface RawStatement {
   /** UTF-8 byte offsets into the parsed text; `end` undefined means "to the end". */
   readonly start: number;
   readonly end: number | undefined;
+  /** Byte offset of the piece the node was parsed from: locations inside `node` are relative to it. */
+  readonly base: number;
 }
 
 export type SqlParse =
@@ -56,12 +58,104 @@ export function parseSql(text: string): SqlParse {
     return {
       kind: 'ok',
       statements: (res.stmts ?? []).flatMap((s) =>
-        s.stmt ? [{ node: s.stmt, start: s.stmt_location ?? 0, end: s.stmt_len === undefined ? undefined : (s.stmt_location ?? 0) + s.stmt_len }] : [],
+        s.stmt ? [{ node: s.stmt, start: s.stmt_location ?? 0, end: s.stmt_len === undefined ? undefined : (s.stmt_location ?? 0) + s.stmt_len, base: 0 }] : [],
       ),
     };
   } catch (e) {
     return { kind: 'error', ...sqlError(e) };
   }
+}
+
+/**
+ * Parses `text` a piece at a time, so a large file's parse tree (its JSON, the objects, the WASM
+ * heap it grows) is never held whole: pieces of about `pieceChars` characters, each cut just after
+ * a `;` that a light scan (sqlPieceEnd) finds outside quotes and comments. Offsets are the whole
+ * text's. Yields `undefined` and stops when a piece does not parse or its cut was not a statement
+ * end (a `;` inside BEGIN ATOMIC or a rule's action list): the caller then parses the text whole,
+ * which gives the same statements or the parser's own error for the whole text.
+ */
+export function* parseSqlPieces(text: string, pieceChars = 64 * 1024): Generator<readonly RawStatement[] | undefined> {
+  const ascii = !/[\x80-\uffff]/.test(text);
+  let from = 0;
+  let base = 0;
+  while (from < text.length) {
+    const cut = sqlPieceEnd(text, from, pieceChars);
+    const piece = text.slice(from, cut);
+    const bytes = ascii ? piece.length : Buffer.byteLength(piece, 'utf8');
+    const parsed = parseSql(piece);
+    if (parsed.kind === 'error') {
+      yield undefined;
+      return;
+    }
+    const last = parsed.statements.at(-1);
+    // The parser must agree that the `;` at the cut ends a statement; else the cut was wrong.
+    if (cut < text.length && (last?.end === undefined || last.end !== bytes - 1)) {
+      yield undefined;
+      return;
+    }
+    yield parsed.statements.map((s) => ({ node: s.node, start: s.start + base, end: s.end === undefined ? undefined : s.end + base, base }));
+    from = cut;
+    base += bytes;
+  }
+}
+
+/**
+ * String index just after the first `;` at or past `from + size` that is outside quotes and
+ * comments, following Postgres's lexer (src/backend/parser/scan.l: '' and "" doubling, E'' with
+ * backslash escapes, $tag$ quoting, nested block comments); `text.length` when there is none.
+ * Only a hint: the parser confirms each cut (parseSqlPieces).
+ */
+export function sqlPieceEnd(text: string, from: number, size: number): number {
+  const n = text.length;
+  if (n - from <= size) return n;
+  let i = from;
+  while (i < n) {
+    const c = text.charCodeAt(i);
+    if (c === 59 /* ; */) {
+      if (i - from >= size) return i + 1;
+      i++;
+    } else if (c === 45 /* - */ && text.charCodeAt(i + 1) === 45) {
+      const nl = text.indexOf('\n', i);
+      i = nl < 0 ? n : nl + 1;
+    } else if (c === 47 /* / */ && text.charCodeAt(i + 1) === 42) {
+      let depth = 1;
+      i += 2;
+      while (i < n && depth > 0) {
+        if (text.charCodeAt(i) === 47 && text.charCodeAt(i + 1) === 42) depth++;
+        else if (text.charCodeAt(i) === 42 && text.charCodeAt(i + 1) === 47) depth--;
+        else {
+          i++;
+          continue;
+        }
+        i += 2;
+      }
+    } else if (c === 39 /* ' */ || c === 34 /* " */) {
+      const p = text.charCodeAt(i - 1);
+      const escapes = c === 39 && (p === 69 || p === 101) && !isIdent(text.charCodeAt(i - 2));
+      i++;
+      while (i < n) {
+        const d = text.charCodeAt(i);
+        if (escapes && d === 92 /* \ */) i += 2;
+        else if (d === c) {
+          if (text.charCodeAt(i + 1) === c) i += 2;
+          else break;
+        } else i++;
+      }
+      i++;
+    } else if (c === 36 /* $ */ && !isIdent(text.charCodeAt(i - 1))) {
+      const tag = /^\$(?:[A-Za-z_\u0080-\uffff][\w\u0080-\uffff]*)?\$/.exec(text.slice(i, i + 64));
+      if (!tag) i++;
+      else {
+        const close = text.indexOf(tag[0], i + tag[0].length);
+        i = close < 0 ? n : close + tag[0].length;
+      }
+    } else i++;
+  }
+  return n;
+}
+
+function isIdent(c: number): boolean {
+  return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || c === 36 || c >= 128;
 }
 
 export type PlpgsqlParse = { readonly kind: 'ok'; readonly functions: readonly unknown[] } | { readonly kind: 'error'; readonly message: string };

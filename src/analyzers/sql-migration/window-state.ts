@@ -19,6 +19,35 @@ export class WindowState {
   readonly #created = new Map<string, Origin>();
   /** Findings of the statements in each function body created in the window, keyed by bare name. */
   readonly #functionBodies = new Map<string, readonly Finding[]>();
+  /** While a checkpoint is open: how to undo each change since, newest last. */
+  #undo: (() => void)[] | undefined;
+
+  /**
+   * Starts keeping what each change overwrites, so a file judged a piece at a time can be taken
+   * back when a later piece does not parse (the file is then judged whole, or as a parse error).
+   */
+  checkpoint(): { rollback(): void; release(): void } {
+    const undo: (() => void)[] = [];
+    this.#undo = undo;
+    return {
+      rollback: () => {
+        for (let i = undo.length - 1; i >= 0; i--) undo[i]?.();
+        this.#undo = undefined;
+      },
+      release: () => {
+        this.#undo = undefined;
+      },
+    };
+  }
+
+  #put<V>(map: Map<string, V>, k: string, v: V): void {
+    if (this.#undo) {
+      const had = map.has(k);
+      const prev = map.get(k) as V;
+      this.#undo.push(() => (had ? map.set(k, prev) : map.delete(k)));
+    }
+    map.set(k, v);
+  }
 
   origin(subject: Subject): Origin | undefined {
     const hit = this.#created.get(key(subject.kind, subject.name));
@@ -32,21 +61,21 @@ export class WindowState {
   }
 
   setFunctionBody(name: string, findings: readonly Finding[]): void {
-    this.#functionBodies.set(bareName(name), findings);
+    this.#put(this.#functionBodies, bareName(name), findings);
   }
 
   #add(kind: Subject['kind'], name: string, at: Origin): void {
     const k = key(kind, name);
-    if (!this.#created.has(k)) this.#created.set(k, at);
+    if (!this.#created.has(k)) this.#put(this.#created, k, at);
   }
 
   #rename(kind: Subject['kind'], from: string, to: string): void {
     const at = this.#created.get(key(kind, from));
-    if (at) this.#created.set(key(kind, to), at);
+    if (at) this.#put(this.#created, key(kind, to), at);
     if (kind === 'relation') {
       // Columns of a renamed new table stay new under the new name.
       const prefix = `column:${bareName(from)}.`;
-      for (const [k, v] of [...this.#created]) if (k.startsWith(prefix)) this.#created.set(`column:${bareName(to)}.${k.slice(prefix.length)}`, v);
+      for (const [k, v] of [...this.#created]) if (k.startsWith(prefix)) this.#put(this.#created, `column:${bareName(to)}.${k.slice(prefix.length)}`, v);
     }
   }
 

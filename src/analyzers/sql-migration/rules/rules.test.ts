@@ -84,3 +84,23 @@ test('additive changes, empty and comment-only files are safe', async () => {
     assert.equal(verdict, 'safe', `${sql} -> ${JSON.stringify([...rules])}`);
   }
 });
+
+test('judging a statement only against the rules for its type (ruleStatementTypes) misses no rule’s hit', async () => {
+  const { loadParser, parseSql } = await import('../pg-parser.ts');
+  const { judgeStatement } = await import('../judge-statement.ts');
+  const { statementRules } = await import('./index.ts');
+  await loadParser();
+  const sqls = [...cases.flatMap((c) => [...c.triggers, ...c.not]), ...safe].filter((s) => s.trim() && !s.startsWith('--'));
+  let compared = 0;
+  for (const sql of sqls) {
+    const parsed = parseSql(sql);
+    assert.equal(parsed.kind, 'ok', sql);
+    for (const s of parsed.kind === 'ok' ? parsed.statements : []) {
+      const every = statementRules.flatMap((r) => r.check(s.node).map((h) => `${r.id} ${h.message}`));
+      const filtered = judgeStatement(s.node).filter((h) => h.meta.id !== 'RW299').map((h) => `${h.meta.id} ${h.message}`);
+      assert.deepEqual(filtered, every, sql);
+      compared++;
+    }
+  }
+  assert.ok(compared > 90, `compared ${compared} statements`);
+});
