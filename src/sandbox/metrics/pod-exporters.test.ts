@@ -95,3 +95,32 @@ test('the bad catalog digest is slow, the bad orders digest answers 5xx, the bad
     await fleet.close();
   }
 });
+
+test('a build the world declares slow after its Pods started is slow in those Pods from the next scrape on', async () => {
+  let t = 0;
+  const good = digestOf('catalog', '1.4.2');
+  const slow = new Set<string>();
+  const fleet = new PodExporters({ clusters: ['us-east'], view: () => view(() => [pod('g', 'catalog', '1.4.2', 'ready')]), now: () => t, behaviourOf: (d) => (slow.has(d) ? 'slow' : undefined) });
+  try {
+    await fleet.sync();
+    const [target] = fleet.targets();
+    const buckets = async () => {
+      const samples = parseExposition((await get(target!.address, '/metrics')).text);
+      const b = (l: string) => samples.find((s) => s.labels['__name__'] === 'http_request_duration_seconds_bucket' && s.labels['le'] === l)!.value;
+      return { under: b('0.5'), all: b('+Inf') };
+    };
+    t += 60_000;
+    const before = await buckets();
+    assert.ok(1 - before.under / before.all < 0.01, 'the good build is fast before');
+    slow.add(good);
+    // The next scrape switches the Pod (the requests up to it were served before it knew).
+    const switched = await buckets();
+    t += 60_000;
+    const after = await buckets();
+    // Only the requests since the switch: their share over 0.5 s is the slow profile's.
+    const over = 1 - (after.under - switched.under) / (after.all - switched.all);
+    assert.ok(over > 0.01, `the same Pod after the build was declared slow: ${over} of requests over 0.5 s`);
+  } finally {
+    await fleet.close();
+  }
+});

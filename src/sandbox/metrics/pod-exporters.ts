@@ -113,7 +113,8 @@ export class PodExporters {
   /** `service` picks the traffic profile; `label` is the `service` label the metrics carry. */
   async #start(cluster: string, pod: Pod, service: Service, label: string): Promise<Exporter> {
     const container = mainContainer(pod, service);
-    const profile = profileFor(service, container ? runningImage(pod, container) : '', this.#options.behaviourOf);
+    const image = container ? runningImage(pod, container) : '';
+    const profile = profileFor(service, image, this.#options.behaviourOf);
     const namespace = pod.metadata.namespace ?? 'default';
     const traffic = new PodTraffic({ service: label, namespace, pod: pod.metadata.name }, profile, this.#options.now());
     const server = createServer((req, res) => {
@@ -122,8 +123,13 @@ export class PodExporters {
         return;
       }
       const at = this.#options.now();
-      // The flag is re-read on each scrape: the Pod switches behaviour when its flagd does.
-      if (this.#options.slowByFlag) traffic.switchProfile(this.#options.slowByFlag(cluster, pod, at) ? badProfile(service) : profile, at);
+      // Re-read on each scrape: a build the world now says is slow (a shared dependency slowed,
+      // world-images.ts `setBehaviour`) is slow in the Pods already running it, not only in Pods
+      // started after; and the Pod switches behaviour when its flagd does. Fixing the profile at
+      // the Pod's start left the previous build's surviving Pods fast after `slow-good`'s break,
+      // so a rollback that kept some of them read "recovered" (found by the crash campaign).
+      const now = profileFor(service, image, this.#options.behaviourOf);
+      traffic.switchProfile(this.#options.slowByFlag?.(cluster, pod, at) ? badProfile(service) : now, at);
       traffic
         .exposition(at)
         .then((text) => res.writeHead(200, { 'Content-Type': traffic.registry.contentType }).end(text))
