@@ -20,8 +20,8 @@ import { incident, type AppStatus } from './incident.ts';
  * through cycles (break → crash → recover → revert → finish) in a sandbox of its own, so the apps
  * are independent: REWIND_CRASH_WORKERS (default 1; .ci/run uses 2) of them run at once.
  *
- * `npm test` runs a deterministic subset; REWIND_CRASH_CAMPAIGN=full (set by .ci/run) runs every
- * point, REWIND_CRASH_CAMPAIGN='payments-eu-west finish' the points whose name contains it.
+ * `npm test` runs a deterministic subset, .ci/run the owner-only points; REWIND_CRASH_CAMPAIGN=full runs every
+ * point, REWIND_CRASH_CAMPAIGN='payments-eu-west finish,owner' the points whose name contains any of them.
  */
 const APPS = [
   { app: 'bookstore-catalog-us-east', owner: 'none: auto-sync off on the app' },
@@ -38,9 +38,10 @@ const SUBSET = new Set([
   'catalog-us-east rollback argocd.write-hold after', 'catalog-us-east rollback argocd.rollback after', 'catalog-us-east finish argocd.restore-sync-policy before',
   'payments-eu-west rollback argocd.hold-owner after', 'catalog-eu-west rollback argocd.pin-target-revision after',
 ]);
-/** REWIND_CRASH_CAMPAIGN: `full` for every point, or a substring of "app command kind when" to pick some. */
+/** REWIND_CRASH_CAMPAIGN: `full` for every point, or comma-separated substrings of "app command kind when" to pick some. */
 const pick = process.env['REWIND_CRASH_CAMPAIGN'] ?? '';
-const chosen = (p: Point) => (pick === 'full' ? true : pick ? name(p).includes(pick) : SUBSET.has(name(p)));
+const picks = pick.split(',').map((x) => x.trim()).filter(Boolean);
+const chosen = (p: Point) => (pick === 'full' ? true : picks.length ? picks.some((x) => name(p).includes(x)) : SUBSET.has(name(p)));
 
 interface OwnedStatus extends AppStatus {
   owner: { kind: string; name: string; applicationSet?: { applicationsSync?: string | null }; parent?: { autoSync: boolean } } | null;
