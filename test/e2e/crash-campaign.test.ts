@@ -20,7 +20,7 @@ import { incident, type AppStatus } from './incident.ts';
  * through cycles (break → crash → recover → revert → finish) in a sandbox of its own, so the apps
  * are independent: REWIND_CRASH_WORKERS (default 1; .ci/run uses 2) of them run at once.
  *
- * `npm test` runs a deterministic subset, .ci/run the owner-only points; REWIND_CRASH_CAMPAIGN=full runs every
+ * `npm test` runs a deterministic subset; REWIND_CRASH_CAMPAIGN=full (set by .ci/run) runs every
  * point, REWIND_CRASH_CAMPAIGN='payments-eu-west finish,owner' the points whose name contains any of them.
  */
 const APPS = [
