@@ -40,3 +40,8 @@ export function createSlots(size: number): Slots {
     },
   };
 }
+
+/** How many worker sandboxes a crash campaign runs at once: REWIND_CRASH_WORKERS, default 1. */
+export function campaignWorkers(env: NodeJS.ProcessEnv = process.env): number {
+  return Math.max(1, Number.parseInt(env['REWIND_CRASH_WORKERS'] ?? '1', 10) || 1);
+}

@@ -9,7 +9,7 @@ import pg from 'pg';
 import { startSandboxProcess } from '../../src/testing/sandbox-process.ts';
 import { sandboxApi } from '../../src/testing/sandbox-api.ts';
 import { SCENARIOS, type ScenarioInfo } from '../../src/testing/scenarios.ts';
-import { createSlots } from '../../src/testing/slots.ts';
+import { campaignWorkers, createSlots } from '../../src/testing/slots.ts';
 import { incident } from './incident.ts';
 
 /**
@@ -121,7 +121,7 @@ const anyChosen = (s: ScenarioInfo) => {
  * Worker sandboxes (REWIND_CRASH_WORKERS, default 1): how many sandboxes run at once, each staging
  * its own point (or reference run); two scenarios and their points share them. .ci/run uses 2.
  */
-const WORKERS = Math.max(1, Number.parseInt(process.env['REWIND_CRASH_WORKERS'] ?? '1', 10) || 1);
+const WORKERS = campaignWorkers();
 const slots = createSlots(WORKERS);
 /** Real seconds spent per phase, summed over every staging: where a point's time goes. */
 const spent = { start: 0, break: 0, point: 0, stagings: 0 };

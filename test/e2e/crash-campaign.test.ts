@@ -4,7 +4,7 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startSandboxProcess } from '../../src/testing/sandbox-process.ts';
-import { createSlots } from '../../src/testing/slots.ts';
+import { campaignWorkers, createSlots } from '../../src/testing/slots.ts';
 import { incident, type AppStatus } from './incident.ts';
 
 /**
@@ -50,7 +50,7 @@ interface OwnedStatus extends AppStatus {
 const midShape = (s: OwnedStatus) => ({ autoSync: s.syncPolicy.autoSync, pinned: s.source.targetRevision !== 'main', owner: ownerShape(s) });
 const ownerShape = (s: OwnedStatus) => (s.owner ? { kind: s.owner.kind, name: s.owner.name, applicationsSync: s.owner.applicationSet?.applicationsSync ?? null, parentAutoSync: s.owner.parent?.autoSync ?? null } : null);
 
-const WORKERS = Math.max(1, Number.parseInt(process.env['REWIND_CRASH_WORKERS'] ?? '1', 10) || 1);
+const WORKERS = campaignWorkers();
 const slots = createSlots(WORKERS);
 
 describe('crash campaign', { concurrency: WORKERS }, () => {
