@@ -2,6 +2,7 @@ import { observe } from './assumptions.ts';
 import { runningRevision } from './domain.ts';
 import { defaultPolicy, GitOpsFacts, type Facts, type Policy } from './facts.ts';
 import { deepFreeze } from './freeze.ts';
+import { holders } from './hold-gate.ts';
 import { chooseLastKnownGood, type LastKnownGood } from './last-known-good.ts';
 import { mechanisms as defaultMechanisms, type Mechanism, type Proposal } from './mechanisms/index.ts';
 import type { Plan, Rejection } from './plan.ts';
@@ -73,6 +74,14 @@ export function decide(facts: Facts, policy: Policy = defaultPolicy, mechanisms:
     assumptions: observe(facts),
   };
   const p: Proposal | undefined = chosen?.proposal;
+  // A held app is refused before any mechanism's judgement counts: each judged the state the
+  // holding run made (hold-gate.ts). What the chosen mechanism would have refused for too follows.
+  const held = holders(facts).map((h) => h.refusal);
+  if (held.length > 0) {
+    const own = p?.kind === 'refuse' ? p.reasons.filter((r) => !held.includes(r)) : [];
+    const warnings = p?.kind === 'refuse' || p?.kind === 'plan' ? [...staleRepo(facts), ...p.warnings] : staleRepo(facts);
+    return deepFreeze<Plan>({ ...base, decision: 'refuse', reasons: [...held, ...own], warnings, to: p && p.kind !== 'decline' ? p.to : null, steps: [] });
+  }
   if (p === undefined) {
     const reasons = [`no rollback mechanism applies to ${facts.app.name}: ${rejected.map((r) => `${r.mechanism}: ${r.reason}`).join('; ')}`];
     return deepFreeze<Plan>({ ...base, decision: 'refuse', reasons, warnings: [], to: null, steps: [] });

@@ -244,6 +244,25 @@ describe('decision table: Argo Rollouts no GitOps controller manages (gitops: no
     assert.match(open.reasons.join('\n'), /run 20240101-000000-x of .* is still open/);
   });
 
+  it('held after its own undo (the state the holding run made): refused by the hold first, not by what the undo left', () => {
+    // The crash campaign's rollouts-workloadref points: the run undid to revision 5 and crashed;
+    // a second rewind read the rolled-back Rollout, whose "previous" is the bad release.
+    const hold = { ok: true as const, hold: { runId: '20240101-000000-run', app: 'bookstore-catalog-us-east', actor: 'sam', host: 'laptop', at: '2024-01-01T00:00:00Z', badRevision: 'catalog-bad', saved: { syncPolicy: { automated: null } }, state: 'active' as const } };
+    const good = { ...rs('good', 5, GOOD, 5), createdAt: '2026-05-01T00:00:00.000Z' };
+    const bad = { ...rs('bad', 4, BAD, 0), createdAt: '2026-05-20T00:00:00.000Z' };
+    const plan = decide(withRollout(unmanaged(), promoted({ stableHash: 'good', currentHash: 'good', replicaSets: [good, bad], hold })), defaultPolicy);
+    assert.equal(plan.decision, 'refuse');
+    assert.match(plan.reasons[0] ?? '', /^rollout bookstore-platform-acme-books\/catalog: held by run 20240101-000000-run/);
+    assert.deepEqual(plan.steps, []);
+    // The same for the Deployment's own undo (kubectl) and for an app this journal has open.
+    const deployment = decide(unmanaged().rollout({ hold }).build(), defaultPolicy);
+    assert.equal(deployment.decision, 'refuse');
+    assert.match(deployment.reasons[0] ?? '', /^deployment .*: held by run 20240101-000000-run/);
+    const journal = decide(FakeFacts.seed().openRun('20240101-000000-open', 'awaiting-revert').build(), defaultPolicy);
+    assert.equal(journal.decision, 'refuse');
+    assert.match(journal.reasons[0] ?? '', /run 20240101-000000-open of .* is still open \(awaiting-revert.*Next: rewind finish/);
+  });
+
   it('already aborted: nothing to do; no older ReplicaSet: refused', () => {
     assert.equal(decide(withRollout(unmanaged(), aborted()), defaultPolicy).decision, 'noop');
     assert.equal(decide(withRollout(unmanaged(), promoted({ replicaSets: [rs('bad', 4, BAD, 5)] })), defaultPolicy).decision, 'refuse');

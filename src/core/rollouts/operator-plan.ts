@@ -6,7 +6,7 @@ import { observe } from '../assumptions.ts';
 import { runningRevision } from '../domain.ts';
 import { GitOpsFacts, type Facts } from '../facts.ts';
 import { deepFreeze } from '../freeze.ts';
-import { age, describeHold } from '../hold.ts';
+import { holders } from '../hold-gate.ts';
 import { PLAN_VERSION, type Plan, type PlanStep } from '../plan.ts';
 import * as argocd from '../steps/argocd-steps.ts';
 import * as ro from '../steps/rollouts-steps.ts';
@@ -25,11 +25,7 @@ export function operatorPlan(facts: Facts, action: OperatorAction): Plan {
   const refuse = (...reasons: string[]): Plan => deepFreeze<Plan>({ ...base, decision: 'refuse', reasons, warnings: [], to: null, steps: [] });
   const r = facts.rollout?.value;
   if (w.kind !== 'Rollout' || !r) return refuse(`${facts.app.name}'s workload is ${w.kind === 'Rollout' ? 'an Argo Rollout rewind could not read' : `a ${w.kind}, not an Argo Rollout`}`);
-  const blockers = [
-    ...(app?.hold ? [describeHold(app.hold, facts.now)] : []),
-    ...(r?.hold ? [`rollout ${w.namespace}/${w.name}: ${describeHold(r.hold, facts.now)}`] : []),
-    ...(facts.openRuns?.value ?? []).map((o) => `run ${o.runId} of ${facts.app.name} is still open (${o.status}, started ${age(o.startedAt, facts.now)} ago): \`rewind resume ${o.runId}\` or \`rewind abandon ${o.runId}\``),
-  ];
+  const blockers = holders(facts).map((h) => h.refusal);
   if (blockers.length) return refuse(...blockers);
   const s = situationOf(r);
   const canary = s.kind === 'canary' || s.kind === 'aborted' ? s.canary : undefined;

@@ -2,10 +2,9 @@ import { runningRevision, shortHash } from '../../domain.ts';
 import { GitOpsFacts, type Facts } from '../../facts.ts';
 import type { LastKnownGood } from '../../last-known-good.ts';
 import type { PlanTarget } from '../../plan.ts';
-import { canaryWeightOf, imagesOf, situationOf, type RolloutFacts, type RolloutReplicaSet } from '../../rollouts/rollout-facts.ts';
+import { canaryWeightOf, imagesOf, situationOf, type RolloutReplicaSet } from '../../rollouts/rollout-facts.ts';
 import { whyNoAutoRollback } from '../../rollouts/why-no-auto-rollback.ts';
 import { workloadRefGitOpsWarnings } from '../../rollouts/workload-ref-gitops.ts';
-import { age, describeHold, heldBy } from '../../hold.ts';
 import { Proposal, type Mechanism } from '../mechanism.ts';
 import { revertMode } from '../revert-step.ts';
 import { abortedSteps, abortSteps, templateWarnings, undoSteps, unmanagedUndoSteps, type Channel } from './steps.ts';
@@ -33,7 +32,8 @@ export const argoRollouts: Mechanism = {
     if (situation.kind === 'unknown') return Proposal.decline(`${name}: ${situation.reason}`);
     if (facts.app.gitops !== 'none' && !GitOpsFacts.is(facts)) return Proposal.decline(`${facts.app.name} is deployed by Argo CD but its Application was not read`);
 
-    const refusals = [...checks.filter((c) => BLOCKING_CHECKS.has(c.check.id)).flatMap((c) => c.refusals), ...unmanagedBlockers(facts, r)];
+    // Holds and open runs are decide()'s first word for every mechanism (hold-gate.ts).
+    const refusals = checks.filter((c) => BLOCKING_CHECKS.has(c.check.id)).flatMap((c) => c.refusals);
     const warnings = checks.flatMap((c) => c.warnings);
     // The Argo CD rollback's own concerns (a paused workload blocks its rollout, auto-sync undoes it) do not apply to an abort.
     const abortWarnings = checks.filter((c) => !ROLLBACK_ONLY_CHECKS.has(c.check.id)).flatMap((c) => c.warnings);
@@ -148,17 +148,3 @@ function targetOf(facts: Facts, lkg: LastKnownGood | null, rs: RolloutReplicaSet
   return { kind: 'replicaset-revision', replicaSetRevision: Math.max(1, rs.revision), replicaSet: rs.name, revision: same ? lkg.entry.revision : '', historyId: same ? lkg.entry.id : null };
 }
 
-/**
- * Without an Application, pre-flight does not run: the Rollout's own hold and this journal's open
- * runs of the app are checked here (as rollout-undo does for a Deployment).
- */
-function unmanagedBlockers(facts: Facts, r: RolloutFacts): string[] {
-  const out: string[] = [];
-  if (r.hold) out.push(`rollout ${r.namespace}/${r.name}: ${describeHold(r.hold, facts.now)}`);
-  if (GitOpsFacts.is(facts)) return out;
-  for (const o of facts.openRuns?.value ?? []) {
-    if (heldBy(r.hold, o.runId)) continue;
-    out.push(`run ${o.runId} of ${facts.app.name} is still open (${o.status}, started ${age(o.startedAt, facts.now)} ago). Next: rewind resume ${o.runId}, or end it: rewind abandon ${o.runId} --reason TEXT --restore|--leave`);
-  }
-  return out;
-}

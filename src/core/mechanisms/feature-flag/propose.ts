@@ -44,7 +44,6 @@ export const featureFlag: Mechanism = {
 
     const app = facts.application.value;
     const refusals = checks.filter((c) => BLOCKING_CHECKS.has(c.check.id)).flatMap((c) => c.refusals);
-    if (app.hold) refusals.push(`${app.name} carries a hold (rewind.io/hold): another run is acting on it`);
     const to = { kind: 'flag-off' as const, flags: on.map((s) => s.flag.key), revision: '', historyId: null };
     const warnings = checks.flatMap((c) => c.warnings);
     if (refusals.length > 0) return { kind: 'refuse', to, reasons: refusals, warnings };

@@ -1,6 +1,5 @@
 import { deployedRevision, shortHash, SyncPolicy } from '../../domain.ts';
 import { ArgoCdApiOutage, GitOpsFacts, type Facts } from '../../facts.ts';
-import { age, describeHold, heldBy } from '../../hold.ts';
 import type { LastKnownGood } from '../../last-known-good.ts';
 import type { PlanTarget } from '../../plan.ts';
 import { chooseUndoTarget, PAUSED_MESSAGE, skippedMessage, type ReplicaSetRevision } from '../../rollout-history.ts';
@@ -32,14 +31,8 @@ export const rolloutUndo: Mechanism = {
     const history = facts.rolloutHistory?.value;
     if (history === undefined) return Proposal.decline(`the ReplicaSet history of ${name} was not read`);
 
+    // Holds and open runs are decide()'s first word for every mechanism (hold-gate.ts).
     const refusals: string[] = [];
-    if (history.hold) refusals.push(`${name}: ${describeHold(history.hold, facts.now)}`);
-    if (!GitOpsFacts.is(facts)) {
-      for (const r of facts.openRuns?.value ?? []) {
-        if (heldBy(history.hold, r.runId)) continue;
-        refusals.push(`run ${r.runId} of ${facts.app.name} is still open (${r.status}, started ${age(r.startedAt, facts.now)} ago). Next: rewind resume ${r.runId}, or end it: rewind abandon ${r.runId} --reason TEXT --restore|--leave`);
-      }
-    }
     refusals.push(...checks.filter((c) => BLOCKING_CHECKS.has(c.check.id)).flatMap((c) => c.refusals));
     if (history.paused) refusals.push(`${name} is paused: ${PAUSED_MESSAGE}`);
     const choice = chooseUndoTarget(w.name, history, GitOpsFacts.is(facts) ? undefined : facts.requestedId);
