@@ -126,6 +126,26 @@ const slots = createSlots(WORKERS);
 /** Real seconds spent per phase, summed over every staging: where a point's time goes. */
 const spent = { start: 0, break: 0, point: 0, stagings: 0 };
 const secondsSince = (t0: number) => (performance.now() - t0) / 1000;
+/** A crash point's real seconds by phase, summed over the points: what a faster campaign must cut. */
+const phases = new Map<string, number>();
+async function timed<T>(phase: string, f: () => Promise<T>): Promise<T> {
+  const t0 = performance.now();
+  try {
+    return await f();
+  } finally {
+    phases.set(phase, (phases.get(phase) ?? 0) + secondsSince(t0));
+  }
+}
+const alive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+/** The sandbox's clock speed (REWIND_CRASH_SPEED, default 20): sandbox seconds per real second. */
+const SPEED = Number(process.env['REWIND_CRASH_SPEED'] ?? 20);
 
 /** The app's tables' columns and indexes in the sandbox's PostgreSQL (the URL file rewind.yaml names). */
 async function schemaOf(dir: string, app: string): Promise<string[]> {
@@ -146,7 +166,7 @@ async function stage(s: ScenarioInfo) {
   const t0 = performance.now();
   let sb: Awaited<ReturnType<typeof startSandboxProcess>>;
   try {
-    sb = await startSandboxProcess({ speed: 20 });
+    sb = await startSandboxProcess({ speed: SPEED });
   } catch (e) {
     release();
     throw e;
@@ -174,7 +194,8 @@ async function stage(s: ScenarioInfo) {
     before = (await i.status()) as unknown as Status;
     if (typeof before.historyId === 'number') pastHistory = (await i.json<HistoryDoc>(['history', s.app])).doc.history;
     b = await i.json<BreakDoc>(['sandbox', 'break', s.app, '--dir', sb.dir, '--scenario', s.name]);
-    assert.equal(b.r.code, 0, b.r.stderr);
+    // The sandbox's own last lines say whether it died under the break (a socket hang up once, under load).
+    assert.equal(b.r.code, 0, `${b.r.stderr}\nsandbox (alive: ${String(alive(sb.pid))}), last lines: ${sb.output().trim().split('\n').slice(-8).join(' | ')}`);
     const ready = extra.ready;
     if (ready) await i.until(`${s.name} developed`, (st) => ready(st as unknown as Status, before));
   } catch (e) {
@@ -333,30 +354,31 @@ describe('crash campaign over every scenario', { concurrency: WORKERS }, () => {
           const told: string[] = [];
           try {
             if (p.command === 'finish') {
-              const rb = await x.i.json<RunDoc>(['rollback', ...x.rollbackArgs, '--yes', '--timeout', '3m']);
+              const rb = await timed('rollback before a finish crash', () => x.i.json<RunDoc>(['rollback', ...x.rollbackArgs, '--yes', '--timeout', '3m']));
               assert.equal(rb.doc?.runStatus, 'awaiting-revert', rb.r.stdout + rb.r.stderr);
-              await x.people();
+              await timed('people', () => x.people());
             }
             const fault = `crash:${p.kind}:${p.when}`;
-            const crashed = await x.i.crash(p.command === 'rollback' ? ['rollback', ...x.rollbackArgs, '--yes', '--timeout', '3m'] : ['finish', s.app, '--yes', '--timeout', '3m'], fault);
+            const crashed = await timed('crashed run', () => x.i.crash(p.command === 'rollback' ? ['rollback', ...x.rollbackArgs, '--yes', '--timeout', '3m'] : ['finish', s.app, '--yes', '--timeout', '3m'], fault));
             assert.equal(crashed.signal, 'SIGKILL', `${fault} did not fire: ${crashed.stderr}`);
 
-            const plain = await x.i.run(['rollback', ...x.rollbackArgs, '--yes']);
+            const plain = await timed('refused rollbacks', () => x.i.run(['rollback', ...x.rollbackArgs, '--yes']));
             assert.equal(plain.code, 1, `a plain rollback after the crash must be refused: ${plain.stdout}${plain.stderr}`);
-            const held = ((await x.i.status()) as unknown as Status).hold !== null;
+            const held = ((await timed('reads', () => x.i.status())) as unknown as Status).hold !== null;
             assert.equal(held, holdWritten(p), held ? 'the hold is written only from write-hold on' : 'the hold is written by then');
             if (held) {
-              const other = await x.i.run(['rollback', ...x.rollbackArgs, '--yes'], { REWIND_STATE_DIR: await mkdtemp(join(tmpdir(), 'rewind-campaign-other-')) });
+              const otherDir = await mkdtemp(join(tmpdir(), 'rewind-campaign-other-'));
+              const other = await timed('refused rollbacks', () => x.i.run(['rollback', ...x.rollbackArgs, '--yes'], { REWIND_STATE_DIR: otherDir }));
               assert.equal(other.code, 1, 'another state directory is refused by the hold');
               assert.match(other.stdout + other.stderr, /held by run /);
             }
 
-            const [open] = (await x.i.json<{ runId: string; status: string }[]>(['runs', s.app, '--open'])).doc;
+            const [open] = (await timed('reads', () => x.i.json<{ runId: string; status: string }[]>(['runs', s.app, '--open']))).doc;
             assert.ok(open, 'the crashed run is open');
             // resume continues the mitigation; a run past it (only follow-up steps left) is finish's.
             let toFinish = p.command === 'finish';
             if (p.command === 'rollback') {
-              const resumed = await x.i.json<RunDoc>(['resume', open.runId, '--timeout', '3m']);
+              const resumed = await timed('resume', () => x.i.json<RunDoc>(['resume', open.runId, '--timeout', '3m']));
               told.push(story('resume', resumed.doc, resumed.r));
               // Crashed before or at the run's last step, a hold release (its outcome unjournaled): nothing waits on people.
               const onlyRelease = kinds.at(-1) === p.kind && p.kind.endsWith('.release-hold');
@@ -366,27 +388,27 @@ describe('crash campaign over every scenario', { concurrency: WORKERS }, () => {
               } else {
                 assert.ok(resumed.doc?.runStatus, `resume: ${resumed.r.stdout}${resumed.r.stderr}`);
                 if (resumed.doc.runStatus === 'awaiting-revert') {
-                  await x.people();
+                  await timed('people', () => x.people());
                   toFinish = true;
                 }
               }
             }
             if (toFinish) {
-              let fin = await x.i.json<RunDoc>(['finish', s.app, '--timeout', '3m']);
+              let fin = await timed('finish', () => x.i.json<RunDoc>(['finish', s.app, '--timeout', '3m']));
               told.push(story('finish', fin.doc, fin.r));
               if (fin.doc?.runStatus === 'awaiting-revert' && p.command === 'rollback') {
-                await x.people();
-                fin = await x.i.json<RunDoc>(['finish', s.app, '--timeout', '3m']);
+                await timed('people', () => x.people());
+                fin = await timed('finish', () => x.i.json<RunDoc>(['finish', s.app, '--timeout', '3m']));
                 told.push(story('finish after the revert', fin.doc, fin.r));
               }
               assert.ok(fin.doc?.runStatus, `finish: ${fin.r.stdout}${fin.r.stderr}`);
             }
-            const end = await x.shot(open.runId);
+            const end = await timed('reads', () => x.shot(open.runId));
             assert.deepEqual(end, expected, `the crashed-then-resumed run ends as the uninterrupted one (${expectedStory}); after the crash: ${told.join('; ') || 'nothing resumed'}`);
             if (expected.run === 'finished') assert.deepEqual(end.automated, x.before.syncPolicy?.automated ?? null, 'auto-sync given back exactly as it was');
             if (abandoned) {
               // A run that fails as the uninterrupted one did is open for a person: abandon --restore gives back exactly what it saved.
-              const gaveBack = await x.abandon(open.runId);
+              const gaveBack = await timed('abandon', () => x.abandon(open.runId));
               assert.deepEqual(gaveBack, abandoned, 'abandon --restore after the crash ends as after the uninterrupted run');
               assert.deepEqual(gaveBack.automated, x.before.syncPolicy?.automated ?? null, 'auto-sync given back exactly as it was');
             }
@@ -404,7 +426,8 @@ describe('crash campaign over every scenario', { concurrency: WORKERS }, () => {
     const scenarios = [...perScenario].map(([n, c]) => `${n} ${c.resumed}/${c.points}`).join(', ');
     process.stderr.write(
       `scenario crash campaign: ${tally.points} crash points, ${tally.resumed} resumed cleanly, ${tally.refusals} refusals checked, ${Math.round(secondsSince(started))} s with ${WORKERS} worker sandbox(es)\n` +
-        `  per staging (${spent.stagings}: references and points), mean real s: sandbox start ${avg(spent.start)}, break ${avg(spent.break)}, the run/point itself ${avg(spent.point)}\n` +
+        `  per staging (${spent.stagings}: references and points), mean real s: sandbox start ${avg(spent.start)}, break ${avg(spent.break)}, the run/point itself ${avg(spent.point)} (sandbox speed ${SPEED})\n` +
+        `  per crash point (${tally.points}), mean real s: ${[...phases].map(([k, v]) => `${k} ${(v / Math.max(1, tally.points)).toFixed(1)}`).join(', ')}\n` +
         `  resumed/points per scenario: ${scenarios}\n`,
     );
   });
