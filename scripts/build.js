@@ -41,7 +41,9 @@ const nodeFetchOnlyWhenCalled = {
   setup(b) {
     const clientNode = join('@kubernetes', 'client-node', 'dist');
     const standIns = {
-      [join(clientNode, 'config.js')]: 'export const Headers = globalThis.Headers;\n',
+      // NOTE: a class that makes Node's own at `new`: reading `globalThis.Headers` at import loads
+      // Node's whole built-in undici, which compiles its llhttp WASM as it loads (client-h1.js), for a plan that never fetches.
+      [join(clientNode, 'config.js')]: 'export class Headers { constructor(init) { return new globalThis.Headers(init); } }\n',
       [join(clientNode, 'gen', 'http', 'isomorphic-fetch.js')]: "export default (url, init) => import('node-fetch').then((m) => m.default(url, init));\n",
     };
     b.onResolve({ filter: /^node-fetch$/ }, (args) => {

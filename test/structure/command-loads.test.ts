@@ -96,6 +96,21 @@ describe('`plan` against the sandbox', () => {
     for (const pkg of ['node-fetch', 'whatwg-url', 'tr46']) assert.deepEqual(loaded(urls, pkg), [], `${pkg} loaded by plan`);
   });
 
+  test("`plan` loads none of Node's built-in fetch (undici: its llhttp WASM compiles as it loads)", () => {
+    assert.ok(sb);
+    // Node's own modules never reach a resolve hook: `process.moduleLoadList` names every one the process loaded.
+    const log = join(dir, 'plan-internal.log');
+    const atExit = `import { writeFileSync } from 'node:fs'; process.on('exit', () => writeFileSync(${JSON.stringify(log)}, process.moduleLoadList.join('\\n')));`;
+    const r = spawnSync(process.execPath, ['--import', `data:text/javascript,${encodeURIComponent(atExit)}`, join(bundleDir, 'rewind.js'), 'plan', APP, '-o', 'json'], {
+      encoding: 'utf8',
+      env: { ...process.env, REWIND_CONFIG: sb.configFile, NO_COLOR: '1' },
+    });
+    assert.ok(r.status === 0 || r.status === 1, r.stderr);
+    const internal = readFileSync(log, 'utf8').split('\n');
+    assert.ok(internal.some((m) => m.includes('internal/child_process')), 'the list holds what the plan loaded (else this test proves nothing)');
+    assert.deepEqual(internal.filter((m) => m.includes('undici')), []);
+  });
+
   test('`plan` runs git fetch once, the flag file\'s read at the branch head included, and no `git remote`', () => {
     assert.ok(sb);
     // A `git` first on PATH that notes its arguments and runs the real one: every git process the plan starts.
