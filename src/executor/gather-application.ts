@@ -30,7 +30,8 @@ function outageOf(e: unknown, deadline: AbortSignal | undefined, slowMs: number 
  */
 export async function readApplication(
   gitops: GitOpsClient,
-  cr: ApplicationCrReader | undefined,
+  /** A promise when the reader's module may still be loading: only an outage waits for it (issue 19). */
+  crReader: ApplicationCrReader | Promise<ApplicationCrReader | undefined> | undefined,
   name: string,
   apiSource: string,
   slowMs: number | undefined,
@@ -46,6 +47,7 @@ export async function readApplication(
     if (!outage) throw e;
   }
   const fact = (value: ArgoCdApiOutage): Pick<Facts, 'argocdApi'> => ({ argocdApi: Fact.of(value, apiSource) });
+  const cr = await crReader;
   if (!cr) return fact({ ...outage, cr: { readable: false, reason: 'rewind has no Kubernetes access to the cluster Argo CD runs in (rewind.yaml argocd.cluster)' } });
   try {
     const application = await cr.client.getApplication(name);

@@ -1,7 +1,7 @@
 import { chooseLastKnownGood } from '../core/last-known-good.ts';
 import { Fact, type AppConfig, type Facts } from '../core/facts.ts';
 import type { ArgoRolloutsControl, ChangeAnalyzer, ClusterClient, ConfigRepo, FlagEvidenceReader, GitOpsClient, RolloutControl, TemplateSource } from '../core/ports.ts';
-import type { WorkloadRef } from '../core/domain.ts';
+import type { ApplicationState, WorkloadRef } from '../core/domain.ts';
 import type { FlagStores } from './step-context.ts';
 import { flagEvidenceFact } from './gather-flag-facts.ts';
 import { rolloutHistoryFact } from './gather-undo-facts.ts';
@@ -26,9 +26,11 @@ export interface GatherDeps {
   /** Issue 14: the bad release's hunks and the declared flags' providers (absent: the app declares no flag). */
   readonly flags?: { readonly reader: FlagEvidenceReader; readonly stores: FlagStores };
   /** Issue 13: the Application CR through the Kubernetes API, read when Argo CD's API is out (absent: none configured). */
-  readonly applicationCr?: ApplicationCrReader;
+  readonly applicationCr?: ApplicationCrReader | Promise<ApplicationCrReader | undefined>;
   /** Issue 13: an API read slower than this is an outage (absent: only a failed read is). */
   readonly argocdSlowMs?: number;
+  /** The Application's read (`startApplicationRead`), begun before the other ports were ready (issue 19). */
+  readonly applicationRead?: ReturnType<typeof readApplication>;
 }
 
 export interface GatherRequest {
@@ -50,9 +52,16 @@ export async function gatherFacts(deps: GatherDeps, req: GatherRequest): Promise
   return req.fix === undefined ? facts : { ...facts, ...(await gatherFix(deps, facts, req.fix)) };
 }
 
+const applicationSource = (argocdUrl: string, name: string) => `argocd GET ${argocdUrl}/api/v1/applications/${name}`;
+
+/** The Application's read as `gatherFacts` makes it, to begin as soon as Argo CD's client is ready. */
+export function startApplicationRead(deps: Pick<GatherDeps, 'gitops' | 'applicationCr' | 'argocdSlowMs'>, req: Pick<GatherRequest, 'argocdUrl' | 'app'>): ReturnType<typeof readApplication> {
+  return readApplication(deps.gitops, deps.applicationCr, req.app.name, applicationSource(req.argocdUrl, req.app.name), deps.argocdSlowMs);
+}
+
 async function gatherWindow(deps: GatherDeps, req: GatherRequest): Promise<Facts> {
   const { app } = req;
-  const appSource = `argocd GET ${req.argocdUrl}/api/v1/applications/${app.name}`;
+  const appSource = applicationSource(req.argocdUrl, app.name);
   const w = app.workload;
   const workloadSource = `kubernetes GET ${w.cluster}: ${w.kind.toLowerCase()}s/${w.name} -n ${w.namespace} + pods`;
   if (app.gitops === 'none') {
@@ -60,12 +69,14 @@ async function gatherWindow(deps: GatherDeps, req: GatherRequest): Promise<Facts
     const [workload, undo, rollout] = await Promise.all([deps.cluster.getWorkload(w), rolloutHistoryFact(deps.rollouts, w, true), argoRolloutFact(deps.argoRollouts, w)]);
     return { app, now: deps.now().toISOString(), ...(req.alertAt ? { alertAt: req.alertAt } : {}), ...(req.requestedId !== undefined ? { requestedId: req.requestedId } : {}), workload: Fact.of(workload, workloadSource), ...undo, ...rollout };
   }
-  const [read, workload, undo, rollout] = await Promise.all([
-    readApplication(deps.gitops, deps.applicationCr, app.name, appSource, deps.argocdSlowMs),
-    deps.cluster.getWorkload(w),
-    rolloutHistoryFact(deps.rollouts, w, false),
-    argoRolloutFact(deps.argoRollouts, w),
-  ]);
+  // The config repo's reads need only the Application: they start as soon as it is read, beside
+  // the workload's (issue 19). The workload's errors still come first, as when both were awaited together.
+  const kube = Promise.all([deps.cluster.getWorkload(w), rolloutHistoryFact(deps.rollouts, w, false), argoRolloutFact(deps.argoRollouts, w)]);
+  kube.catch(() => undefined);
+  const read = await (deps.applicationRead ?? readApplication(deps.gitops, deps.applicationCr, app.name, appSource, deps.argocdSlowMs));
+  const window = read.application ? windowFacts(deps, req, read.application) : Promise.resolve({});
+  window.catch(() => undefined);
+  const [workload, undo, rollout] = await kube;
   const common: Facts = {
     app,
     now: deps.now().toISOString(),
@@ -78,19 +89,23 @@ async function gatherWindow(deps: GatherDeps, req: GatherRequest): Promise<Facts
   };
   // Neither Argo CD's API nor its CR answered: the facts say so, and the decision tree refuses.
   if (!read.application) return common;
-  const application = read.application;
-  const base: Facts = { ...common, application: Fact.of(application, read.source ?? appSource) };
+  return { ...common, application: Fact.of(read.application, read.source ?? appSource), ...(await window) };
+}
+
+/** Step 0 and Step 2 for the last-known-good..current window of `application`, from the config repo. */
+async function windowFacts(deps: GatherDeps, req: GatherRequest, application: ApplicationState): Promise<Partial<Facts>> {
+  const { app } = req;
   // The window is last-known-good..what runs: after a sync that failed midway, the revision it half applied.
   const choice = chooseLastKnownGood(application.history, runningRevision(application), req.requestedId, {
     revisionHistoryLimit: application.revisionHistoryLimit,
   });
-  if (!choice.ok || !deps.repo || !deps.analyzer) return base;
+  if (!choice.ok || !deps.repo || !deps.analyzer) return {};
   const from = choice.entry.revision;
   const to = runningRevision(application);
   try {
     await deps.repo.resolve(from);
   } catch (e) {
-    if (e instanceof NotFoundError) return { ...base, prunedRevisions: Fact.of([from], `git rev-parse ${from}`) };
+    if (e instanceof NotFoundError) return { prunedRevisions: Fact.of([from], `git rev-parse ${from}`) };
     throw e;
   }
   // The flag evidence needs only the diagnosis' files: it runs beside the migrations check, not after it (issue 19).
@@ -103,7 +118,6 @@ async function gatherWindow(deps: GatherDeps, req: GatherRequest): Promise<Facts
   ]);
   const range = `${from.slice(0, 7)}..${to.slice(0, 7)}`;
   return {
-    ...base,
     ...(flagEvidence ? { flagEvidence } : {}),
     migrations: Fact.of(migrations, `git diff ${range} -- ${app.migrations ?? '**/migrations/*.sql'}`),
     diagnosis: Fact.of(diagnosis, `git diff --name-status ${range}${app.repoPath ? ` -- ${app.repoPath}` : ''}`),

@@ -4,6 +4,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
+import { createServer as createNetServer, type AddressInfo } from 'node:net';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { startSandboxProcess, type SandboxProcess } from '../../src/testing/sandbox-process.ts';
 
@@ -92,8 +93,47 @@ describe('`plan` against the sandbox', () => {
     assert.ok(kube.some((u) => u.endsWith('/dist/config.js')), 'plan reads the cluster through KubeConfig (else this test proves nothing)');
     assert.deepEqual(kube.filter((u) => /\/dist\/gen\/(apis|models|types)\//.test(u)), [], 'client-node generated API loaded by plan');
     for (const pkg of ['pg', '@electric-sql/pglite']) assert.deepEqual(loaded(urls, pkg), [], `${pkg} loaded by plan`);
+    // scripts/build.js: an OIDC user's library loads at its first token refresh.
+    for (const pkg of ['openid-client', 'oauth4webapi']) assert.deepEqual(loaded(urls, pkg), [], `${pkg} loaded by plan`);
     // scripts/build.js: KubeConfig's only use of node-fetch is `Headers`; the generated API's fetch loads it at its first request.
     for (const pkg of ['node-fetch', 'whatwg-url', 'tr46']) assert.deepEqual(loaded(urls, pkg), [], `${pkg} loaded by plan`);
+  });
+
+  test("`plan` loads none of Node's built-in fetch (undici: its llhttp WASM compiles as it loads)", () => {
+    assert.ok(sb);
+    // Node's own modules never reach a resolve hook: `process.moduleLoadList` names every one the process loaded.
+    const log = join(dir, 'plan-internal.log');
+    const atExit = `import { writeFileSync } from 'node:fs'; process.on('exit', () => writeFileSync(${JSON.stringify(log)}, process.moduleLoadList.join('\\n')));`;
+    const r = spawnSync(process.execPath, ['--import', `data:text/javascript,${encodeURIComponent(atExit)}`, join(bundleDir, 'rewind.js'), 'plan', APP, '-o', 'json'], {
+      encoding: 'utf8',
+      env: { ...process.env, REWIND_CONFIG: sb.configFile, NO_COLOR: '1' },
+    });
+    assert.ok(r.status === 0 || r.status === 1, r.stderr);
+    const internal = readFileSync(log, 'utf8').split('\n');
+    assert.ok(internal.some((m) => m.includes('internal/child_process')), 'the list holds what the plan loaded (else this test proves nothing)');
+    assert.deepEqual(internal.filter((m) => m.includes('undici')), []);
+  });
+
+  test("a kubeconfig's proxy-url still sends the plan's Kubernetes reads through the proxy (its agent loads at first use)", async () => {
+    assert.ok(sb);
+    // A port nothing listens on: the read fails connecting to the proxy, which shows it went there.
+    const closed = await new Promise<number>((resolve) => {
+      const srv = createNetServer().listen(0, '127.0.0.1', () => {
+        const { port } = srv.address() as AddressInfo;
+        srv.close(() => resolve(port));
+      });
+    });
+    const kubeconfig = readFileSync(join(sb.dir, 'kubeconfig'), 'utf8');
+    for (const scheme of ['socks5', 'http']) {
+      const proxied = join(dir, `kubeconfig-${scheme}`);
+      writeFileSync(proxied, kubeconfig.replace(/^(\s*)server: (.*)$/gm, `$1server: $2\n$1proxy-url: ${scheme}://127.0.0.1:${closed}`));
+      // NOTE: beside the sandbox's own, so its relative paths (tokens, CA, config repo) still resolve.
+      const config = join(sb.dir, `rewind-${scheme}.yaml`);
+      writeFileSync(config, readFileSync(sb.configFile, 'utf8').replace(/^(\s*)kubeconfig: .*$/gm, `$1kubeconfig: ${proxied}`));
+      const r = spawnSync(process.execPath, [join(bundleDir, 'rewind.js'), 'plan', APP, '-o', 'json'], { encoding: 'utf8', env: { ...process.env, REWIND_CONFIG: config, NO_COLOR: '1' } });
+      assert.equal(r.status, 3, `${scheme}: ${r.stderr}`);
+      assert.match(r.stderr, scheme === 'socks5' ? new RegExp(`ECONNREFUSED 127\\.0\\.0\\.1:${closed}`) : /cannot reach the Kubernetes API/, scheme);
+    }
   });
 
   test('`plan` runs git fetch once, the flag file\'s read at the branch head included, and no `git remote`', () => {

@@ -16,11 +16,28 @@ export interface RevisionRange {
   readonly glob: string;
 }
 
+/** A full object name (SHA-1 or SHA-256): what it names cannot move while it is resolved. */
+const FULL_OBJECT_NAME = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/;
+
 /** `git diff --name-status FROM TO -- GLOB`: the migrations the window added or changed, in apply order. */
 export async function changedMigrations(range: RevisionRange): Promise<{ from: string; to: string; changes: ChangedMigration[] }> {
-  const from = await resolveRevision(range.repo, range.from);
-  const to = await resolveRevision(range.repo, range.to);
-  const out = await git(range.repo, ['diff', '--name-status', '--no-renames', '-z', from, to, '--', range.glob]);
+  // Both revisions resolve at once, and for full object names (what `rewind plan` passes: Argo
+  // CD's history revisions) the diff runs beside them, since no ref can move what it reads: one
+  // git process on the critical path instead of three in a row (issue 19). The errors keep their
+  // order: `from`'s, then `to`'s, then the diff's.
+  const diffArgs = (a: string, b: string) => ['diff', '--name-status', '--no-renames', '-z', a, b, '--', range.glob];
+  const fixed = FULL_OBJECT_NAME.test(range.from) && FULL_OBJECT_NAME.test(range.to);
+  const [fromR, toR, diffR] = await Promise.allSettled([
+    resolveRevision(range.repo, range.from),
+    resolveRevision(range.repo, range.to),
+    fixed ? git(range.repo, diffArgs(range.from, range.to)) : undefined,
+  ]);
+  if (fromR.status === 'rejected') throw fromR.reason;
+  if (toR.status === 'rejected') throw toR.reason;
+  const from = fromR.value;
+  const to = toR.value;
+  if (diffR.status === 'rejected') throw diffR.reason;
+  const out = diffR.value ?? (await git(range.repo, diffArgs(from, to)));
   const parts = out.split('\0').filter((s) => s !== '');
   const changes: ChangedMigration[] = [];
   for (let i = 0; i + 1 < parts.length; i += 2) {
