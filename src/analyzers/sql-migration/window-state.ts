@@ -19,19 +19,23 @@ export class WindowState {
   readonly #created = new Map<string, Origin>();
   /** Findings of the statements in each function body created in the window, keyed by bare name. */
   readonly #functionBodies = new Map<string, readonly Finding[]>();
-  /** While a checkpoint is open: how to undo each change since, newest last. */
-  #undo: (() => void)[] | undefined;
+  /** While a checkpoint is open: what each change since overwrote, newest last. */
+  #undo: UndoEntry[] | undefined;
 
   /**
    * Starts keeping what each change overwrites, so a file judged a piece at a time can be taken
    * back when a later piece does not parse (the file is then judged whole, or as a parse error).
    */
   checkpoint(): { rollback(): void; release(): void } {
-    const undo: (() => void)[] = [];
+    const undo: UndoEntry[] = [];
     this.#undo = undo;
     return {
       rollback: () => {
-        for (let i = undo.length - 1; i >= 0; i--) undo[i]?.();
+        for (let i = undo.length - 1; i >= 0; i--) {
+          const u = undo[i];
+          if (u?.had) u.map.set(u.key, u.prev);
+          else u?.map.delete(u.key);
+        }
         this.#undo = undefined;
       },
       release: () => {
@@ -40,12 +44,10 @@ export class WindowState {
     };
   }
 
-  #put<V>(map: Map<string, V>, k: string, v: V): void {
-    if (this.#undo) {
-      const had = map.has(k);
-      const prev = map.get(k) as V;
-      this.#undo.push(() => (had ? map.set(k, prev) : map.delete(k)));
-    }
+  // NOTE: the undo log holds plain entries, not a closure per change: a 20,000-statement file is
+  // judged inside one checkpoint, and a rollback is rare (a piece that does not parse).
+  #put<V>(map: Map<string, V>, k: string, v: V, had = map.has(k)): void {
+    this.#undo?.push({ map, key: k, had, prev: had ? map.get(k) : undefined });
     map.set(k, v);
   }
 
@@ -66,7 +68,7 @@ export class WindowState {
 
   #add(kind: Subject['kind'], name: string, at: Origin): void {
     const k = key(kind, name);
-    if (!this.#created.has(k)) this.#put(this.#created, k, at);
+    if (!this.#created.has(k)) this.#put(this.#created, k, at, false);
   }
 
   #rename(kind: Subject['kind'], from: string, to: string): void {
@@ -173,6 +175,13 @@ export class WindowState {
         return;
     }
   }
+}
+
+interface UndoEntry {
+  readonly map: Map<string, unknown>;
+  readonly key: string;
+  readonly had: boolean;
+  readonly prev: unknown;
 }
 
 function key(kind: Subject['kind'], name: string): string {
