@@ -71,7 +71,15 @@ async function lintFigures(c: Corpus, window: boolean): Promise<LintFigures> {
   const files = sources(c.dir);
   const { parseSync, parsePlPgSQLSync } = await import('libpg-query');
   const rawParse = (text: string): unknown => {
-    const tree = parseSync(text);
+    // A real corpus (--corpus) has empty files (lint: no statements; parseSync throws on '') and
+    // may have one that does not parse (lint reports it): the parser's error is the floor's parse.
+    if (text.trim() === '') return undefined;
+    let tree;
+    try {
+      tree = parseSync(text);
+    } catch (e) {
+      return e;
+    }
     // Bodies included: lint judges the statements inside DO blocks and functions, so the floor
     // parses each body as libpg-query does (parsePlPgSQLSync on the DO / CREATE FUNCTION text,
     // parseSync on a LANGUAGE sql body's string); the statements a PL/pgSQL body runs come back as
@@ -85,11 +93,15 @@ async function lintFigures(c: Corpus, window: boolean): Promise<LintFigures> {
       const lang = (def('language') as { String?: { sval?: string } } | undefined)?.String?.sval?.toLowerCase() ?? (node?.['DoStmt'] ? 'plpgsql' : 'sql');
       const start = s.stmt_location ?? 0;
       const stmtText = bytes.subarray(start, s.stmt_len ? start + s.stmt_len : undefined).toString('utf8');
-      if (lang === 'plpgsql') parsePlPgSQLSync(stmtText);
-      else if (lang === 'sql') {
-        const as = def('as') as { List?: { items?: { String?: { sval?: string } }[] } } | undefined;
-        const body = as?.List?.items?.[0]?.String?.sval;
-        if (body?.trim()) parseSync(body);
+      try {
+        if (lang === 'plpgsql') parsePlPgSQLSync(stmtText);
+        else if (lang === 'sql') {
+          const as = def('as') as { List?: { items?: { String?: { sval?: string } }[] } } | undefined;
+          const body = as?.List?.items?.[0]?.String?.sval;
+          if (body?.trim()) parseSync(body);
+        }
+      } catch {
+        // a body that does not parse: lint reports it; its parse was still done
       }
     }
     return tree;

@@ -1,7 +1,7 @@
 import type { Node } from 'libpg-query';
 import { as, nameOf } from './pg-ast.ts';
 import { bodyItems, findBody, type Body } from './plpgsql-body.ts';
-import { parseSql, parseSqlPieces, type RawStatement } from './pg-parser.ts';
+import { parseSql, parseSqlEach, parseSqlPieces, type RawStatement } from './pg-parser.ts';
 import type { DownMigration, FileReport, Finding, StatementSummary, SuppressedFinding } from './report-types.ts';
 import { engineFindings } from './rules/engine-findings.ts';
 import { unknownCalls } from './rules/called-functions.ts';
@@ -132,14 +132,16 @@ function judgeStatements(path: string, text: string, src: SourceText, window: Wi
   /** Findings of the statements a body runs; `record` only for DO (a function body runs later). */
   const judgeBody = (body: Body, stmtText: string, record: boolean): Finding[] => {
     const out: Finding[] = [];
-    for (const item of bodyItems(body, stmtText)) {
+    const items = bodyItems(body, stmtText);
+    const parses = parseSqlEach(items.map((item) => (item.kind === 'sql' ? item.sql : '')));
+    for (const [n, item] of items.entries()) {
       const at = src.position(item.index);
       if (item.kind === 'unresolved') {
         statementLines.push(at.line);
         out.push(finding(engineFindings.unresolvedBody, 'review', at.line, at.column, statementExcerpt(item.text), item.reason));
         continue;
       }
-      const inner = parseSql(item.sql);
+      const inner = parses[n] ?? parseSql(item.sql);
       if (inner.kind === 'error') {
         statementLines.push(at.line);
         out.push(finding(engineFindings.unresolvedBody, 'review', at.line, at.column, statementExcerpt(item.sql), `a statement in the body does not parse: ${inner.message}`));

@@ -128,3 +128,18 @@ test('a large file judged in pieces that fails to parse late leaves the window a
   const ok = await analyzeWindow([text('1.sql', first.replace('SELEC broken', 'SELECT 1')), text('2.sql', 'DROP TABLE t_new;')]);
   assert.equal(ok.files[1]?.verdict, 'safe', 'without the error, the window knows t_new');
 });
+
+test('a large file taken back restores what it overwrote in the window, not only what it added', async () => {
+  const filler = Array.from({ length: 3000 }, (_, i) => `ALTER TABLE big ADD COLUMN IF NOT EXISTS c${i} text;`).join('\n');
+  const purge = text('0.sql', 'CREATE FUNCTION purge() RETURNS void LANGUAGE sql AS $$ DROP TABLE orders $$;');
+  const redefine = (tail: string) => text('1.sql', `CREATE OR REPLACE FUNCTION purge() RETURNS void LANGUAGE sql AS $$ SELECT 1 $$;\n${filler}\n${tail}\n`);
+  const call = text('2.sql', 'SELECT purge();');
+  const bodyFindings = (r: Awaited<ReturnType<typeof analyzeWindow>>) => (r.files[2]?.findings ?? []).filter((f) => /calls purge\(\), whose body/.test(f.message)).map((f) => f.verdict);
+  // 1.sql does not parse: its new body of purge() is taken back, and the call runs 0.sql's DROP TABLE.
+  const broken = await analyzeWindow([purge, redefine('SELEC broken;'), call]);
+  assert.equal(broken.files[1]?.verdict, 'error');
+  assert.ok(bodyFindings(broken).includes('unsafe'), `the old body's DROP TABLE: ${bodyFindings(broken).join(', ')}`);
+  const fixed = await analyzeWindow([purge, redefine('SELECT 1;'), call]);
+  assert.deepEqual(bodyFindings(fixed), [], 'without the error, the call runs the new body');
+  assert.ok(!(broken.files[2]?.findings ?? []).some((f) => f.verdict === 'unsafe' && !/whose body/.test(f.message)));
+});

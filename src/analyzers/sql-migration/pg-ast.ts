@@ -17,7 +17,9 @@ export function as<K extends NodeType>(node: Node | undefined, key: K): NodeOf<K
 /** The node's type name, e.g. "AlterTableStmt". */
 export function typeOf(node: Node | undefined): NodeType | undefined {
   if (!node || typeof node !== 'object') return undefined;
-  return Object.keys(node)[0] as NodeType | undefined;
+  // NOTE: the first own key without building the keys array (called for every statement).
+  for (const k in node) if (Object.hasOwn(node, k)) return k as NodeType;
+  return undefined;
 }
 
 /** `String` nodes of a name list joined with dots: ["public","orders"] -> "public.orders". */

@@ -1,6 +1,6 @@
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { loadParser, parseSql, parseSqlPieces, sqlPieceEnd, type RawStatement } from './pg-parser.ts';
+import { loadParser, parseSql, parseSqlEach, parseSqlPieces, sqlPieceEnd, type RawStatement, type SqlParse } from './pg-parser.ts';
 
 before(() => loadParser());
 
@@ -64,4 +64,36 @@ test('cuts fall only after a ; outside quotes and comments, at or past the piece
   assert.equal(cuts.length, ends.length);
   cuts.forEach((c, i) => assert.ok(tricky.slice(0, c).endsWith(ends[i] ?? '?'), `cut ${i} after ${JSON.stringify(tricky.slice(c - 20, c))}`));
   assert.equal(sqlPieceEnd('SELECT 1; SELECT 2;', 0, 1000), 19, 'a text within the size is one piece');
+});
+
+/** A parse as offsets and statement types: node-internal locations differ between one call and many. */
+function shape(p: SqlParse): unknown {
+  return p.kind === 'error' ? { error: p.message } : p.statements.map((s) => ({ start: s.start, end: s.end, type: Object.keys(s.node)[0] }));
+}
+
+test('parsing a body’s statement texts in one call gives each text’s own parse', () => {
+  const texts = [
+    'UPDATE t SET a = 1 WHERE b',
+    'CREATE TYPE s AS ENUM (\'new\', \'done\');',
+    'DROP TABLE x; DROP TABLE y',
+    'SELECT 1 -- a trailing comment, no newline',
+    "COMMENT ON TABLE t IS 'café ☕;'",
+    '',
+    '   ',
+    '/* only a comment */',
+    'INSERT INTO t VALUES (1);  ',
+  ];
+  const each = parseSqlEach(texts);
+  assert.deepEqual(each.map(shape), texts.map((t) => shape(parseSql(t))));
+  assert.ok(each.every((p) => p.kind === 'ok'));
+});
+
+test('texts that do not parse alone are parsed alone, even when joined they would', () => {
+  // An EXECUTE'd literal may hold anything: two halves of one quoted string must not become one statement.
+  const halves = ["SELECT 'a", "b'", 'SELECT 2'];
+  assert.deepEqual(parseSqlEach(halves).map(shape), halves.map((t) => shape(parseSql(t))));
+  assert.equal(parseSqlEach(halves)[0]?.kind, 'error');
+  const broken = ['SELECT 1', 'SELEC 2', 'SELECT 3'];
+  assert.deepEqual(parseSqlEach(broken).map(shape), broken.map((t) => shape(parseSql(t))));
+  assert.equal(parseSqlEach(broken)[1]?.kind, 'error');
 });

@@ -108,8 +108,10 @@ function visitPlpgsql(node: unknown, visit: (kind: string, value: Record<string,
     return;
   }
   if (!node || typeof node !== 'object') return;
-  for (const [k, v] of Object.entries(node)) {
+  // NOTE: for-in, not Object.entries: no [key, value] arrays for every object of the tree (JSON: own keys only).
+  for (const k in node) {
     if (k === 'PLpgSQL_expr' || k === 'datums') continue; // expressions hold no statements; datums are declarations
+    const v = (node as Record<string, unknown>)[k];
     if (executable.has(k) && v && typeof v === 'object') visit(k, v as Record<string, unknown>);
     visitPlpgsql(v, visit);
   }

@@ -32,6 +32,8 @@ export const addRequiredColumnRule = defineRule(
 
 /** serial types are integer columns with a nextval() default: never missing on insert. */
 export function isSerial(t: { names?: unknown[] } | undefined): boolean {
-  const last = JSON.stringify(t?.names?.[t.names.length - 1] ?? '');
-  return /"(small|big)?serial[248]?"/.test(last);
+  // NOTE: the type's last name is a String node; reading its sval spares a JSON.stringify per column.
+  const last = t?.names?.[t.names.length - 1] as { String?: { sval?: unknown } } | undefined;
+  const name = last?.String?.sval;
+  return typeof name === 'string' && /^(small|big)?serial[248]?$/.test(name);
 }
