@@ -13,7 +13,7 @@ import { openAppContext, type AppOptions } from './app-context.ts';
 import { planRollback } from './plan-service.ts';
 import { executeRollback } from './rollback-service.ts';
 import { findScenario } from './sandbox-host.ts';
-import { metricsEvidence, verifyNow } from './verify-service.ts';
+import { appAlertNow, metricsEvidence, verifyNow } from './verify-service.ts';
 import { UNDO_DEMOS } from './demo-undo.ts';
 import { demoCleanup } from './demo-cleanup.ts';
 import { DemoClock, waitHealthyReachedAt, type DemoTiming } from './demo-timing.ts';
@@ -57,17 +57,20 @@ export interface DemoResult {
 
 /**
  * The alert fires by itself a minute or two of sandbox time after the deploy ([1m] window, `for:
- * 1m`): wait for it, bounded, so the plan correlates the deploy with its real `activeAt`.
+ * 1m`): wait for it, bounded, so the plan correlates the deploy with its real `activeAt`. Each poll
+ * is one read of the alerts (Prometheus has no stream; an alert changes state only when its rule
+ * group is evaluated, so polling is what anything waiting on it does); the evidence, with its
+ * queries, is gathered once it fires.
  */
 async function waitForAlert(ctx: Awaited<ReturnType<typeof openAppContext>>, app: string, signal: AbortSignal, realMs: number): Promise<MetricsFacts> {
   const until = Date.now() + realMs;
   for (;;) {
-    const e = await metricsEvidence(ctx, app, { lookBackMinutes: 15, signal });
-    if (e.alert !== undefined || e.notChecked !== undefined || Date.now() > until) return e;
+    const now = await appAlertNow(ctx, app, signal);
+    if (now.state !== 'none' || Date.now() > until) break;
     await pause(500, signal);
   }
+  return metricsEvidence(ctx, app, { lookBackMinutes: 15, signal });
 }
-
 
 /**
  * The seed's incident, replayed: a sandbox on loopback (its own process, reached over HTTPS like
