@@ -9,7 +9,7 @@
  * A non-2xx answer throws a `KubeHttpError` shaped as the generated API's `ApiException`
  * (`code` = HTTP status, `body` = the `Status` text), so kubernetes-errors.ts maps both alike.
  */
-import { request } from 'node:https';
+import { Agent, request } from 'node:https';
 import { request as requestHttp, type RequestOptions } from 'node:http';
 import { KubeConfig } from '@kubernetes/client-node/dist/config.js';
 import { AdapterError, ConfigError, type RewindError } from '../../core/errors.ts';
@@ -59,6 +59,7 @@ export function kubeRest(kc: KubeConfig, context: string): KubeRest {
   async function send<T>(method: string, path: string, signal: AbortSignal | undefined, body?: { type: string; data: unknown }): Promise<T> {
     const opts: RequestOptions & { headers: Record<string, string> } = { method, headers: { Accept: 'application/json' } };
     await kc.applyToHTTPSOptions(opts);
+    opts.agent = keepAlive(opts.agent);
     const payload = body === undefined ? undefined : JSON.stringify(body.data);
     if (body) opts.headers['Content-Type'] = body.type;
     if (signal) opts.signal = signal;
@@ -90,6 +91,26 @@ export function kubeRest(kc: KubeConfig, context: string): KubeRest {
     get: (path, signal) => send('GET', path, signal),
     patch: (path, contentType, data, signal) => send('PATCH', path, signal, { type: contentType, data }),
   };
+}
+
+/**
+ * client-node's `applyToHTTPSOptions` makes a new agent per call (config.ts `createAgent`), so
+ * every request paid a TLS handshake. A plain https.Agent with the same TLS material as the last
+ * one is swapped for one keep-alive agent (sockets unref'd while idle by Node, so a CLI run still
+ * exits); a proxy agent (hpagent, socks) is used as given.
+ */
+const keptAgents = new Map<string, Agent>();
+function keepAlive(agent: RequestOptions['agent']): RequestOptions['agent'] {
+  if (!(agent instanceof Agent) || agent.constructor !== Agent) return agent;
+  const o = agent.options as Record<string, unknown>;
+  // The TLS material decides which connections may be shared (Buffers serialise through toJSON).
+  const key = JSON.stringify(['ca', 'cert', 'key', 'pfx', 'passphrase', 'rejectUnauthorized', 'servername'].map((k) => o[k] ?? null));
+  let kept = keptAgents.get(key);
+  if (!kept) {
+    kept = new Agent({ ...o, keepAlive: true });
+    keptAgents.set(key, kept);
+  }
+  return kept;
 }
 
 export type RestCall = <T>(operation: string, notFound: () => RewindError, fn: (signal: AbortSignal) => Promise<T>, signal?: AbortSignal) => Promise<T>;
