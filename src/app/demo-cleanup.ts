@@ -22,7 +22,8 @@ export function demoCleanup(dir: string, callerSignal: AbortSignal, keep: boolea
   const local = new AbortController();
   const signal = AbortSignal.any([callerSignal, local.signal]);
   let finished = false;
-  const onSigterm = (): void => local.abort(new Error('SIGTERM'));
+  // A second SIGTERM does not wait for the unwinding: `exit` below still takes the sandbox down.
+  const onSigterm = (): void => (local.signal.aborted ? process.exit(143) : local.abort(new Error('terminated (SIGTERM): stopping the demo and its sandbox')));
   const onExit = (): void => {
     if (!finished && !keep) removeNow(dir);
   };
