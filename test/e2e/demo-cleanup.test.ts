@@ -6,10 +6,24 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { rewind } from './cli.ts';
-import { isAlive as alive } from '../../src/sandbox/state.ts';
 
 const bin = fileURLToPath(new URL('../../bin/rewind.js', import.meta.url));
 
+
+/** Running, and not a zombie nobody reaped (a container's PID 1 may not reap orphans: /proc says Z). */
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+  } catch {
+    return false;
+  }
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return !/^[ZX]/.test(stat.slice(stat.lastIndexOf(')') + 2));
+  } catch {
+    return false;
+  }
+}
 
 /** A TMPDIR of the test's own, so "nothing left behind" looks at this demo's folders only. */
 function scratch(): string {

@@ -1,4 +1,8 @@
 /**
+ * (Here, not under test/e2e: the structure rules keep test/ from importing the executor, and a
+ * wait on a real adapter is composed only in app/. It is end to end all the same: the sandbox runs
+ * in its own process and is reached over HTTPS.)
+ *
  * The Rollouts waits' watch (a Kubernetes watch on the Rollout, adapters/kubernetes/watch-workload.ts)
  * when it breaks mid-wait, end to end: the real cluster client against the sandbox's Kubernetes API
  * through an HTTPS proxy in front of it, as a load balancer or a restarting API server in front of a
@@ -11,15 +15,15 @@ import { createServer, request, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { after, before, test } from 'node:test';
 import { KubeConfig } from '@kubernetes/client-node';
-import { createKubernetesClusterClient } from '../../src/adapters/kubernetes/index.ts';
-import { systemClock } from '../../src/app/system-clock.ts';
-import type { WorkloadRef } from '../../src/core/domain.ts';
-import type { ClusterClient } from '../../src/core/ports.ts';
-import type { ProgressEvent } from '../../src/executor/step-context.ts';
-import { waitUntil } from '../../src/executor/wait-feeds.ts';
-import { startSandboxProcess, type SandboxProcess } from '../../src/testing/sandbox-process.ts';
-import { generateSandboxTls } from '../../src/testing/test-tls.ts';
-import { until } from '../../src/testing/until.ts';
+import { createKubernetesClusterClient } from '../adapters/kubernetes/index.ts';
+import { systemClock } from './system-clock.ts';
+import type { WorkloadRef } from '../core/domain.ts';
+import type { ClusterClient } from '../core/ports.ts';
+import type { ProgressEvent } from '../executor/step-context.ts';
+import { waitUntil } from '../executor/wait-feeds.ts';
+import { startSandboxProcess, type SandboxProcess } from '../testing/sandbox-process.ts';
+import { generateSandboxTls } from '../testing/test-tls.ts';
+import { until } from '../testing/until.ts';
 
 const NS = 'bookstore-platform-acme-books';
 const REF: WorkloadRef = { cluster: 'us-east', namespace: NS, kind: 'Rollout', name: 'catalog-canary' };
