@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { benchSandbox, must } from './plan.ts';
+import { BEFORE_BIN, benchSandbox, must } from './plan.ts';
 import { MIN_RUNS, show, summarize, type Summary } from './stats.ts';
 
 const BIN = fileURLToPath(new URL('../bin/rewind.js', import.meta.url));
@@ -51,16 +51,36 @@ interface DemoTimingDoc {
  * `timing` (src/app/demo-timing.ts) rewind's own time (its process's CPU) in all and per step of
  * the seed incident's rollback; the rest of a step's wall time is the sandbox's.
  */
-async function demoFigures(): Promise<{ demoMs: Summary; ownMs: Summary; steps: { name: string; ownMs: Summary; wallMs: Summary; noticeMs?: Summary; reachedMs?: Summary; noticedBy: string }[] }> {
+async function demoRun(bin: string): Promise<{ wallMs: number; timing: DemoTimingDoc }> {
+  const t0 = performance.now();
+  const out = await must(process.execPath, [bin, 'demo', '-o', 'json'], { ...process.env, NO_COLOR: '1' });
+  const wallMs = performance.now() - t0;
+  const timing = (JSON.parse(out) as { timing?: DemoTimingDoc }).timing;
+  if (!timing) throw new Error(`${bin} demo -o json printed no timing`);
+  return { wallMs, timing };
+}
+
+/**
+ * With REWIND_BENCH_BEFORE, each demo of this build is followed by one of the build before, so
+ * both sides share the machine's load; only the whole demo's own time is compared (step titles differ).
+ */
+async function demoFigures(): Promise<{ demoMs: Summary; ownMs: Summary; before?: { demoMs: Summary; ownMs: Summary }; steps: { name: string; ownMs: Summary; wallMs: Summary; noticeMs?: Summary; reachedMs?: Summary; noticedBy: string }[] }> {
   const walls: number[] = [];
   const timings: DemoTimingDoc[] = [];
+  const beforeWalls: number[] = [];
+  const beforeOwn: number[] = [];
   for (let i = 0; i < MIN_RUNS; i++) {
-    const t0 = performance.now();
-    const out = await must(process.execPath, [BIN, 'demo', '-o', 'json'], { ...process.env, NO_COLOR: '1' });
-    walls.push(performance.now() - t0);
-    const timing = (JSON.parse(out) as { timing?: DemoTimingDoc }).timing;
-    if (!timing) throw new Error('rewind demo -o json printed no timing');
-    timings.push(timing);
+    const run = await demoRun(BIN);
+    walls.push(run.wallMs);
+    timings.push(run.timing);
+    // The slow notices are the ones to explain: each run's way and latency, as it happened.
+    const wait = run.timing.steps.find((st) => st.noticed?.sinceReachedMs !== undefined);
+    if (wait) console.log(`  demo ${i + 1}: own ${run.timing.ownMs.toFixed(0)} ms; ${wait.name.slice(0, 40)}: noticed by ${wait.noticed!.via}, ${wait.noticed!.sinceReachedMs} ms after the sandbox reached the state`);
+    if (BEFORE_BIN) {
+      const b = await demoRun(BEFORE_BIN);
+      beforeWalls.push(b.wallMs);
+      beforeOwn.push(b.timing.ownMs);
+    }
   }
   // Steps by position: their titles name each run's own revisions.
   const names = timings[0]!.steps.map((s) => s.name.replace(/\b[0-9a-f]{7,40}\b/g, 'REV'));
@@ -81,16 +101,18 @@ async function demoFigures(): Promise<{ demoMs: Summary; ownMs: Summary; steps: 
       ...(sinceReached.length > 0 ? { reachedMs: summarize(sinceReached) } : {}),
     };
   });
-  return { demoMs: summarize(walls), ownMs: summarize(timings.map((t) => t.ownMs)), steps };
+  const before = BEFORE_BIN ? { before: { demoMs: summarize(beforeWalls), ownMs: summarize(beforeOwn) } } : {};
+  return { demoMs: summarize(walls), ownMs: summarize(timings.map((t) => t.ownMs)), ...before, steps };
 }
 
 export async function benchSandboxFigures(): Promise<Record<string, unknown>> {
   const demo = await demoFigures();
   console.log(`npm run demo (rewind demo, default speed): ${show(demo.demoMs)}, rewind's own (CPU) ${show(demo.ownMs)}`);
+  if (demo.before) console.log(`  the build before (REWIND_BENCH_BEFORE), interleaved: ${show(demo.before.demoMs)}, rewind's own (CPU) ${show(demo.before.ownMs)}`);
   for (const s of demo.steps) console.log(`  step ${s.name}: own ${show(s.ownMs)} of ${show(s.wallMs)}${s.noticedBy !== '-' ? `; noticed by ${s.noticedBy}${s.noticeMs ? `, stream event -> seen ${show(s.noticeMs)}` : ''}${s.reachedMs ? `, the sandbox reached the state -> seen ${show(s.reachedMs)}` : ''}` : ''}`);
   const idle1 = await idleCpu(1);
   const idle20 = await idleCpu(20);
   console.log(`idle sandbox CPU: --speed 1 ${show(idle1, '%')}, --speed 20 ${show(idle20, '%')} (${WINDOWS} windows of ${WINDOW_MS} ms)`);
-  return { demoMs: demo.demoMs, demoOwnMs: demo.ownMs, demoSteps: demo.steps, idleCpuPercentSpeed1: idle1, idleCpuPercentSpeed20: idle20 };
+  return { demoMs: demo.demoMs, demoOwnMs: demo.ownMs, ...(demo.before ? { demoBeforeOwnMs: demo.before.ownMs } : {}), demoSteps: demo.steps, idleCpuPercentSpeed1: idle1, idleCpuPercentSpeed20: idle20 };
 }
 

@@ -1,7 +1,8 @@
 import { spawn } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setTimeout } from 'node:timers/promises';
 import { AdapterError } from '../core/errors.ts';
 import type { Plan } from '../core/plan.ts';
 import type { MetricsFacts } from '../core/analysis/evidence.ts';
@@ -12,8 +13,9 @@ import { openAppContext, type AppOptions } from './app-context.ts';
 import { planRollback } from './plan-service.ts';
 import { executeRollback } from './rollback-service.ts';
 import { findScenario } from './sandbox-host.ts';
-import { metricsEvidence, verifyNow } from './verify-service.ts';
+import { appAlertNow, metricsEvidence, verifyNow } from './verify-service.ts';
 import { UNDO_DEMOS } from './demo-undo.ts';
+import { demoCleanup } from './demo-cleanup.ts';
 import { DemoClock, waitHealthyReachedAt, type DemoTiming } from './demo-timing.ts';
 import { REACHED_LOG, type ReachedEntry } from '../sandbox/reached-log.ts';
 
@@ -55,17 +57,20 @@ export interface DemoResult {
 
 /**
  * The alert fires by itself a minute or two of sandbox time after the deploy ([1m] window, `for:
- * 1m`): wait for it, bounded, so the plan correlates the deploy with its real `activeAt`.
+ * 1m`): wait for it, bounded, so the plan correlates the deploy with its real `activeAt`. Each poll
+ * is one read of the alerts (Prometheus has no stream; an alert changes state only when its rule
+ * group is evaluated, so polling is what anything waiting on it does); the evidence, with its
+ * queries, is gathered once it fires.
  */
 async function waitForAlert(ctx: Awaited<ReturnType<typeof openAppContext>>, app: string, signal: AbortSignal, realMs: number): Promise<MetricsFacts> {
   const until = Date.now() + realMs;
   for (;;) {
-    const e = await metricsEvidence(ctx, app, { lookBackMinutes: 15, signal });
-    if (e.alert !== undefined || e.notChecked !== undefined || Date.now() > until) return e;
-    await new Promise((r) => setTimeout(r, 500));
+    const now = await appAlertNow(ctx, app, signal);
+    if (now.state !== 'none' || Date.now() > until) break;
+    await pause(500, signal);
   }
+  return metricsEvidence(ctx, app, { lookBackMinutes: 15, signal });
 }
-
 
 /**
  * The seed's incident, replayed: a sandbox on loopback (its own process, reached over HTTPS like
@@ -77,12 +82,14 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
   if (!scenario) throw new AdapterError('sandbox', 'demo', `unknown scenario "${opts.scenario}"`);
   const { app } = scenario;
   const dir = await mkdtemp(join(tmpdir(), 'rewind-demo-'));
+  const cleanup = demoCleanup(dir, opts.signal, opts.keep);
+  opts = { ...opts, signal: cleanup.signal };
   const started = Date.now();
   const clock = new DemoClock();
-  clock.phase('sandbox up');
-  opts.say(`starting the sandbox in ${dir} (speed x${opts.speed}) ...`);
-  await rewindChild(['sandbox', 'up', '--detach', '--dir', dir, '--speed', String(opts.speed)], opts.env);
   try {
+    clock.phase('sandbox up');
+    opts.say(`starting the sandbox in ${dir} (speed x${opts.speed}) ...`);
+    await rewindChild(['sandbox', 'up', '--detach', '--dir', dir, '--speed', String(opts.speed)], opts.env);
     opts.say(`sandbox ready in ${((Date.now() - started) / 1000).toFixed(1)}s`);
     // The demo's journal lives and goes with its sandbox, never in the user's state directory.
     const global: AppOptions = { config: join(dir, 'rewind.yaml'), context: undefined, stateDir: join(dir, 'state') };
@@ -108,7 +115,7 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
         break;
       }
       if (Date.now() > deadline) throw new AdapterError('sandbox', 'break', 'the bad revision did not sync within 2 minutes');
-      await new Promise((r) => setTimeout(r, 250));
+      await pause(250, opts.signal);
     }
     // Four minutes of sandbox time: a regression the alert catches has fired by then; a crash-loop has no traffic to alert on.
     clock.phase('alert fires');
@@ -141,11 +148,13 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
     const metrics = firing.checks.map((c) => ({ name: c.name, threshold: c.threshold, before: c.values, after: after.checks.find((a) => a.name === c.name)?.values ?? [] }));
     return { dir, app, plan, result, metrics, timing, ...(postmortem ? { postmortem } : {}) };
   } finally {
-    if (!opts.keep) {
-      await rewindChild(['sandbox', 'down', '--dir', dir], opts.env).catch(() => undefined);
-      await rm(dir, { recursive: true, force: true }).catch(() => undefined);
-    }
+    await cleanup.done(() => rewindChild(['sandbox', 'down', '--dir', dir], opts.env));
   }
+}
+
+/** A poll's pause that an interrupted demo does not sit out (it rejects with the signal's reason). */
+function pause(ms: number, signal: AbortSignal): Promise<void> {
+  return setTimeout(ms, undefined, { signal });
 }
 
 function rewindChild(args: readonly string[], env: NodeJS.ProcessEnv): Promise<string> {

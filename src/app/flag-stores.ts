@@ -9,7 +9,9 @@ import { resolveSecret } from '../config/secrets.ts';
 import { ConfigError } from '../core/errors.ts';
 import type { AppConfig } from '../core/facts.ts';
 import type { DeclaredFlag } from '../core/flags/types.ts';
+import type { ChangeFeed } from '../core/change-feed.ts';
 import type { ConfigRepo, FlagStore } from '../core/ports.ts';
+import { watchNamed } from '../adapters/kubernetes/watch-workload.ts';
 import type { FlagStores } from '../executor/step-context.ts';
 
 export interface FlagStoresInput {
@@ -47,6 +49,7 @@ async function flagdStore(i: FlagStoresInput): Promise<FlagStore> {
     import('../adapters/flags/index.ts'),
     repoConfig.token ? resolveSecret(repoConfig.token, i.env, 'configRepo.tokenEnv') : Promise.resolve(undefined),
   ]);
+  const kube = { context: cluster?.context ?? i.app.workload.cluster, ...(cluster?.kubeconfig ? { kubeconfigPath: cluster.kubeconfig } : {}), namespace: i.app.workload.namespace };
   return createFlagdGitStore({
     repo,
     repoPath: repoConfig.path,
@@ -54,8 +57,23 @@ async function flagdStore(i: FlagStoresInput): Promise<FlagStore> {
     workRoot: join(i.stateDir, 'flag-commits'),
     ...(token ? { token } : {}),
     env: i.env,
-    kube: { context: cluster?.context ?? i.app.workload.cluster, ...(cluster?.kubeconfig ? { kubeconfigPath: cluster.kubeconfig } : {}), namespace: i.app.workload.namespace },
+    kube,
+    watchConfigMap: (name) => configMapWatch(kube, name),
   });
+}
+
+/**
+ * The flag wait's change signal: a Kubernetes watch on the ConfigMap the workload reads
+ * (adapters/kubernetes/watch-workload.ts); its kubeconfig loads at the first watch, never for a plan.
+ */
+function configMapWatch(kube: { readonly context: string; readonly kubeconfigPath?: string; readonly namespace: string }, name: string): ChangeFeed {
+  const config = async () => {
+    const { loadKubeConfig } = await import('../adapters/kubernetes/kube-rest.ts');
+    const kc = loadKubeConfig(kube.kubeconfigPath);
+    kc.setCurrentContext(kube.context);
+    return kc;
+  };
+  return watchNamed(config, `/api/v1/namespaces/${encodeURIComponent(kube.namespace)}/configmaps`, name);
 }
 
 async function unleashStore(i: FlagStoresInput, flag: DeclaredFlag): Promise<FlagStore> {

@@ -9,7 +9,7 @@ import { firingAlertFor, regressionStart, type MetricsFacts } from '../core/anal
 import { recoveryDeadlineMs, resolveVerification, type VerificationSpec } from '../core/analysis/verification.ts';
 import { isRewindError } from '../core/errors.ts';
 import { ExitCode } from '../core/exit-codes.ts';
-import type { Sample } from '../core/metrics.ts';
+import type { MetricsAlert, Sample } from '../core/metrics.ts';
 import type { MetricsSource } from '../core/ports.ts';
 import { Fact, type Facts } from '../core/facts.ts';
 import { runAnalysis } from '../executor/verify/run-analysis.ts';
@@ -200,6 +200,23 @@ export async function watchRecovery(
  * seed's "landed within 30 minutes and the alert fired after" test can use them. Reads only;
  * a store that cannot be read is a note, never an error of the plan.
  */
+/**
+ * One read of the store's alerts for the app (a single request, for a loop that waits for the
+ * alert to fire): `firing` with the alert, `none` while it is not firing or the read failed, and
+ * `not-checked` when there is nothing to ask (no metrics for the app, no prometheus section).
+ */
+export async function appAlertNow(ctx: AppContext, appName: string, signal?: AbortSignal): Promise<{ state: 'firing'; alert: MetricsAlert } | { state: 'none' | 'not-checked' }> {
+  const p = await prepare(ctx, appName);
+  if (notChecked(p) || !p.source) return { state: 'not-checked' };
+  const app = ctx.app(appName);
+  const alerts = await p.source.alerts(signal ? { signal } : {}).catch((e: unknown) => {
+    if (!isRewindError(e)) throw e;
+    return [];
+  });
+  const alert = firingAlertFor(alerts, app.workload.name, app.workload.cluster);
+  return alert ? { state: 'firing', alert } : { state: 'none' };
+}
+
 export async function metricsEvidence(ctx: AppContext, appName: string, opts: { lookBackMinutes?: number; signal?: AbortSignal } = {}): Promise<MetricsFacts> {
   const p = await prepare(ctx, appName);
   const scrapeIntervalMs = ctx.config.prometheus?.scrapeIntervalMs ?? 15_000;

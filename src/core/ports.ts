@@ -239,6 +239,11 @@ export interface FlagStore {
   restore(flag: DeclaredFlag, snapshot: string, req: FlagWriteRequest): Promise<FlagWrite>;
   /** What the running workload evaluates (flagd: the ConfigMap in the cluster; Unleash: the client API an SDK polls). */
   applied(flag: DeclaredFlag, opts?: { readonly signal?: AbortSignal }): Promise<FlagState>;
+  /**
+   * A change signal on what `applied` reads, to wake its wait (flagd: a Kubernetes watch on the
+   * ConfigMap). Absent where the store has none: Unleash's client API is polled, as its SDKs do.
+   */
+  watchApplied?(flag: DeclaredFlag): ChangeFeed;
 }
 
 export interface FlagWriteRequest {

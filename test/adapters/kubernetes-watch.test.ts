@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { KubeConfig } from '@kubernetes/client-node';
-import { watchWorkload } from '../../src/adapters/kubernetes/watch-workload.ts';
+import { watchNamed, watchWorkload } from '../../src/adapters/kubernetes/watch-workload.ts';
 import { until } from '../../src/testing/until.ts';
 import { deploymentManifest, NAMESPACE, startHarness, type Harness } from '../sandbox-kube/harness.ts';
 
@@ -39,6 +39,25 @@ test("the watch counts the workload's changes as they happen", async () => {
     const payments = await scale('payments', 3);
     assert.equal(payments.status, 200);
     await until('the scale of payments arrives', () => Promise.resolve(feed.seen > seen));
+  } finally {
+    feed.close();
+  }
+});
+
+test("a watch on one ConfigMap (the flag wait's), its kubeconfig loaded at the first connect, counts that ConfigMap's changes only", async () => {
+  const configMaps = `/api/v1/namespaces/${NAMESPACE}/configmaps`;
+  for (const name of ['flags', 'other']) assert.equal((await h.call('us-east', 'POST', configMaps, { metadata: { name }, data: { 'flags.json': '{"v":1}' } })).status, 201);
+  let loads = 0;
+  const feed = watchNamed(() => Promise.resolve((loads++, kc)), configMaps, 'flags', { backoffMs: 50 });
+  try {
+    await until('the watch connects and sends the ConfigMap as ADDED', () => Promise.resolve(feed.live && feed.seen >= 1));
+    const seen = feed.seen;
+    const patch = (name: string) => h.call('us-east', 'PATCH', `${configMaps}/${name}`, { data: { 'flags.json': '{"v":2}' } }, 'application/merge-patch+json');
+    assert.equal((await patch('other')).status, 200);
+    assert.equal((await patch('flags')).status, 200);
+    await until('the change of flags arrives', () => Promise.resolve(feed.seen > seen));
+    assert.equal(feed.seen, seen + 1, 'one event: the other ConfigMap is filtered out by the field selector');
+    assert.equal(loads, 1);
   } finally {
     feed.close();
   }

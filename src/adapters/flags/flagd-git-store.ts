@@ -19,6 +19,7 @@ import { basename, isAbsolute, join, resolve } from 'node:path';
 import type { CoreV1Api } from '@kubernetes/client-node';
 import { AdapterError, ConfigError, NotFoundError } from '../../core/errors.ts';
 import type { DeclaredFlag, FlagState } from '../../core/flags/types.ts';
+import type { ChangeFeed } from '../../core/change-feed.ts';
 import type { ConfigRepo, FlagStore, FlagWrite, FlagWriteRequest } from '../../core/ports.ts';
 import { evaluate, restoreIn, turnOffIn } from './flagd-definitions.ts';
 import { gitIn, must } from './git.ts';
@@ -36,6 +37,8 @@ export interface FlagdGitStoreOptions {
   readonly env?: Readonly<Record<string, string | undefined>>;
   /** The app's cluster: where its ConfigMap is read back. */
   readonly kube: { readonly context: string; readonly kubeconfigPath?: string; readonly namespace: string };
+  /** A watch on a ConfigMap of that namespace (the app composes it from the Kubernetes adapter): wakes the wait for the flip. */
+  readonly watchConfigMap?: (name: string) => ChangeFeed;
 }
 
 const NOT_FAST_FORWARD = /non-fast-forward|fetch first|\[rejected\]/i;
@@ -136,6 +139,7 @@ export function createFlagdGitStore(o: FlagdGitStoreOptions): FlagStore {
       if (text === undefined) throw new NotFoundError(`configmap ${o.kube.namespace}/${r.configMap} has no key ${key}`);
       return evaluate(text, flag.key, where);
     },
+    ...(o.watchConfigMap ? { watchApplied: (flag: DeclaredFlag) => o.watchConfigMap!(ref(flag).configMap) } : {}),
   };
 }
 

@@ -7,7 +7,8 @@
  * `{"type","object"}` per line; an ERROR carries a Status, e.g. 410 Expired). No resourceVersion is
  * sent, so every (re)connect starts with the object as ADDED: a change missed while the stream
  * was down still wakes the wait, and a 410 cannot happen. A cut or refused stream marks the feed
- * not live and reconnects after a back-off; the wait polls meanwhile.
+ * not live and reconnects after a back-off; the wait polls meanwhile. `watchNamed` is the same watch
+ * on any one object (the flag wait's ConfigMap).
  */
 import https from 'node:https';
 import type { KubeConfig } from '@kubernetes/client-node';
@@ -20,11 +21,19 @@ export interface WatchOptions {
 }
 
 export function watchWorkload(kc: KubeConfig, ref: WorkloadRef, o: WatchOptions = {}): ChangeFeed {
-  const counter = new ChangeCounter();
-  const server = kc.getCurrentCluster()?.server;
   const collection =
     ref.kind === 'Deployment' ? `/apis/apps/v1/namespaces/${encodeURIComponent(ref.namespace)}/deployments` : `/apis/argoproj.io/v1alpha1/namespaces/${encodeURIComponent(ref.namespace)}/rollouts`;
-  const query = new URLSearchParams({ watch: 'true', allowWatchBookmarks: 'true', fieldSelector: `metadata.name=${ref.name}` });
+  return watchNamed(kc, collection, ref.name, o);
+}
+
+/**
+ * The same watch on one object of any collection (`/api/v1/namespaces/NS/configmaps`, ...).
+ * `kc` may be a promise-returning factory, so a caller that may never watch loads no kubeconfig.
+ */
+export function watchNamed(kc: KubeConfig | (() => Promise<KubeConfig>), collection: string, name: string, o: WatchOptions = {}): ChangeFeed {
+  const counter = new ChangeCounter();
+  const query = new URLSearchParams({ watch: 'true', allowWatchBookmarks: 'true', fieldSelector: `metadata.name=${name}` });
+  let config: KubeConfig | undefined = typeof kc === 'function' ? undefined : kc;
   let closed = false;
   let current: { destroy(): void } | undefined;
   let retry: ReturnType<typeof setTimeout> | undefined;
@@ -43,15 +52,19 @@ export function watchWorkload(kc: KubeConfig, ref: WorkloadRef, o: WatchOptions 
   };
 
   const connect = async (): Promise<void> => {
-    if (closed || server === undefined) return;
-    const url = new URL(`${server.replace(/\/+$/, '')}${collection}?${query.toString()}`);
+    if (closed) return;
     const opts: https.RequestOptions = { method: 'GET', headers: { accept: 'application/json' } };
+    let server: string | undefined;
     try {
-      await kc.applyToHTTPSOptions(opts);
+      config ??= await (kc as () => Promise<KubeConfig>)();
+      server = config.getCurrentCluster()?.server;
+      if (server === undefined) return;
+      await config.applyToHTTPSOptions(opts);
     } catch {
       return broken();
     }
     if (closed) return;
+    const url = new URL(`${server.replace(/\/+$/, '')}${collection}?${query.toString()}`);
     const req = https.request(url, opts, (res) => {
       if (res.statusCode !== 200) {
         res.resume();

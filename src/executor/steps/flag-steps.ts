@@ -36,13 +36,28 @@ export const flagWaitApplied = handle(flags.flagWaitApplied, async (params, ctx)
   if (params.provider === 'flagd') await ctx.gitops.getApplication(ctx.plan.app, { refresh: true });
   let last = '';
   const started = ctx.clock.now().getTime();
-  const ok = await pollUntil(ctx, async () => {
-    const s = await store.applied(flag, { signal: ctx.signal });
-    const was = last;
-    last = `${describeState(s)} (${s.source})`;
-    if (last !== was) ctx.progress({ kind: 'waiting', step: ctx.index, message: `${params.key}: ${last}` });
-    return s.on === false && !s.targeting;
-  }, 1000);
+  // flagd: the ConfigMap's watch wakes the wait when Argo CD applies the flip. Unleash has no
+  // stream: its SDKs poll the client API (unleash-client-node README: `refreshInterval`, default
+  // 15000 ms), so a workload sees the flip only at its own next poll; this wait polls it each second.
+  const feed = store.watchApplied?.(flag);
+  let ok: boolean;
+  try {
+    ok = await pollUntil(
+      ctx,
+      async () => {
+        const s = await store.applied(flag, { signal: ctx.signal });
+        const was = last;
+        last = `${describeState(s)} (${s.source})`;
+        if (last !== was) ctx.progress({ kind: 'waiting', step: ctx.index, message: `${params.key}: ${last}` });
+        return s.on === false && !s.targeting;
+      },
+      1000,
+      feed ? [feed] : [],
+      (n) => ctx.progress({ kind: 'noticed', step: ctx.index, ...n, atMs: Date.now() }),
+    );
+  } finally {
+    feed?.close();
+  }
   const seconds = Math.round((ctx.clock.now().getTime() - started) / 1000);
   if (!ok) return StepOutcome.failed(`${params.key} still evaluates ${last || 'unknown'} where the workload reads it`);
   const synced = params.provider === 'flagd' ? await ctx.gitops.getApplication(ctx.plan.app) : undefined;
