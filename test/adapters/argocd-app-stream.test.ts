@@ -5,8 +5,6 @@
  */
 import assert from 'node:assert/strict';
 import { request } from 'node:https';
-import { createServer, connect, type Server, type Socket } from 'node:net';
-import type { AddressInfo } from 'node:net';
 import { after, before, test } from 'node:test';
 import { watchApplication } from '../../src/adapters/argocd/stream-applications.ts';
 import type { AppController } from '../../src/sandbox/argocd/app-controller.ts';
@@ -16,6 +14,7 @@ import type { ArgoContext } from '../../src/sandbox/argocd/context.ts';
 import { startArgoCdApi, type ArgoCdApi } from '../../src/sandbox/argocd/server.ts';
 import { createSandboxClock } from '../../src/sandbox/clock.ts';
 import { generateSandboxTls } from '../../src/testing/test-tls.ts';
+import { tcpRelay } from '../../src/testing/tcp-relay.ts';
 import { until } from '../../src/testing/until.ts';
 
 const TOKEN = 'stream-test-token-0123456789';
@@ -31,22 +30,6 @@ function app(name: string): Application {
   };
 }
 
-/** A TCP relay in front of the API; `cut()` drops every open connection, `refuse()` also stops accepting. */
-async function relay(to: number): Promise<{ port: number; cut(): void; refuse(): Promise<void> }> {
-  const open = new Set<Socket>();
-  const server: Server = createServer((client) => {
-    const upstream = connect(to, '127.0.0.1');
-    for (const s of [client, upstream]) {
-      open.add(s);
-      s.on('close', () => open.delete(s));
-      s.on('error', () => undefined);
-    }
-    client.pipe(upstream).pipe(client);
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const cut = () => open.forEach((s) => s.destroy());
-  return { port: (server.address() as AddressInfo).port, cut, refuse: () => new Promise<void>((r) => (server.close(() => r()), cut())) };
-}
 
 let store: AppStore;
 let api: ArgoCdApi;
@@ -79,7 +62,7 @@ test("the feed counts the named app's events (status-only writes too) and none o
 });
 
 test('a cut stream reconnects and the app arrives again as ADDED; refused, the feed stays down', async () => {
-  const r = await relay(api.port);
+  const r = await tcpRelay(api.port);
   const feed = watchApplication({ url: `https://127.0.0.1:${r.port}`, token: TOKEN, ca: tls.caCert, backoffMs: 50, maxBackoffMs: 200 }, 'catalog');
   try {
     await until('connected', () => Promise.resolve(feed.live && feed.seen >= 1));

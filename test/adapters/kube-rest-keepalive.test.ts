@@ -4,40 +4,20 @@
  * demo). Counted at a TCP relay in front of the sandbox's Kubernetes API.
  */
 import assert from 'node:assert/strict';
-import { connect, createServer, type AddressInfo, type Socket } from 'node:net';
 import { after, before, test } from 'node:test';
 import { kubeRest, KubeConfig } from '../../src/adapters/kubernetes/kube-rest.ts';
+import { tcpRelay, type TcpRelay } from '../../src/testing/tcp-relay.ts';
 import { startHarness, type Harness } from '../sandbox-kube/harness.ts';
 
 let h: Harness;
-let relay: { port: number; connections: number; close(): Promise<void> };
+let relay: TcpRelay;
 
 before(async () => {
   h = await startHarness({ speed: 20 });
-  const target = Number(new URL(h.api.urlFor('us-east')).port);
-  const open = new Set<Socket>();
-  let connections = 0;
-  const server = createServer((client) => {
-    connections++;
-    const upstream = connect(target, '127.0.0.1');
-    for (const s of [client, upstream]) {
-      open.add(s);
-      s.on('close', () => open.delete(s));
-      s.on('error', () => undefined);
-    }
-    client.pipe(upstream).pipe(client);
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  relay = {
-    port: (server.address() as AddressInfo).port,
-    get connections() {
-      return connections;
-    },
-    close: () => new Promise<void>((r) => (open.forEach((s) => s.destroy()), server.close(() => r()))),
-  };
+  relay = await tcpRelay(Number(new URL(h.api.urlFor('us-east')).port));
 });
 after(async () => {
-  await relay?.close();
+  await relay?.refuse();
   await h?.stop();
 });
 
