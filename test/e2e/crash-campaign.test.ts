@@ -20,8 +20,10 @@ import { incident, type AppStatus } from './incident.ts';
  * through cycles (break → crash → recover → revert → finish) in a sandbox of its own, so the apps
  * are independent: REWIND_CRASH_WORKERS (default 1; .ci/run uses 2) of them run at once.
  *
- * `npm test` runs a deterministic subset; REWIND_CRASH_CAMPAIGN=full (set by .ci/run) runs every
- * point, REWIND_CRASH_CAMPAIGN='payments-eu-west finish,owner' the points whose name contains any of them.
+ * `npm test` runs a deterministic subset; REWIND_CRASH_CAMPAIGN=full runs every point,
+ * REWIND_CRASH_CAMPAIGN='payments-eu-west finish,owner' the points whose name contains any of them
+ * (.ci/run picks the owner kinds' own steps and the hold on an ApplicationSet: the Argo CD rollback's
+ * other points are the scenario campaign's, which .ci/run runs whole).
  */
 const APPS = [
   { app: 'bookstore-catalog-us-east', owner: 'none: auto-sync off on the app' },
@@ -33,7 +35,7 @@ const SAVED = { prune: true, selfHeal: true, enabled: true };
 
 interface Point { readonly app: string; readonly command: 'rollback' | 'finish'; readonly kind: string; readonly when: 'before' | 'after' }
 const name = (p: Point) => `${p.app.replace(/^bookstore-/, '')} ${p.command} ${p.kind} ${p.when}`;
-/** `npm test`'s points (kept few for its 15-minute budget: each app's reference run costs as much as several points); .ci/run runs them all. */
+/** `npm test`'s points (kept few for its 15-minute budget: each app's reference run costs as much as several points). */
 const SUBSET = new Set([
   'catalog-us-east rollback argocd.write-hold after', 'catalog-us-east rollback argocd.rollback after', 'catalog-us-east finish argocd.restore-sync-policy before',
   'payments-eu-west rollback argocd.hold-owner after', 'catalog-eu-west rollback argocd.pin-target-revision after',
