@@ -22,8 +22,7 @@ import { incident, type AppStatus } from './incident.ts';
  *
  * `npm test` runs a deterministic subset; REWIND_CRASH_CAMPAIGN=full runs every point,
  * REWIND_CRASH_CAMPAIGN='payments-eu-west finish,owner' the points whose name contains any of them
- * (.ci/run picks the owner kinds' own steps and the hold on an ApplicationSet: the Argo CD rollback's
- * other points are the scenario campaign's, which .ci/run runs whole).
+ * (.ci/run runs `full`).
  */
 const APPS = [
   { app: 'bookstore-catalog-us-east', owner: 'none: auto-sync off on the app' },
