@@ -78,7 +78,7 @@ const nameOf = (p: Point) => `${p.scenario} ${p.command} ${p.kind} ${p.when}`;
  * `npm test`'s points (few, for its 15-minute budget: each scenario's reference run costs as much as
  * several points): three mechanisms other than the Argo CD rollback, each crashed right after its
  * action, before the outcome is journaled, and the unmanaged undo crashed with only its hold
- * release left (resume ends it). .ci/run runs the `ci` stratum; `full` is run by hand (README).
+ * release left (resume ends it). .ci/run runs `full`.
  */
 const SUBSET = new Set([
   'kubectl rollback kube.rollout-undo after',

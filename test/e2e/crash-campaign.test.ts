@@ -22,7 +22,8 @@ import { incident, type AppStatus } from './incident.ts';
  *
  * `npm test` runs a deterministic subset; REWIND_CRASH_CAMPAIGN=full runs every point,
  * REWIND_CRASH_CAMPAIGN='payments-eu-west finish,owner' the points whose name contains any of them
- * (.ci/run runs `full`).
+ * (.ci/run picks the owner kinds' own steps and the hold on an ApplicationSet: the Argo CD rollback's
+ * other points are the scenario campaign's, which .ci/run runs whole).
  */
 const APPS = [
   { app: 'bookstore-catalog-us-east', owner: 'none: auto-sync off on the app' },
