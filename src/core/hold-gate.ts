@@ -3,8 +3,6 @@ import { age, describeHold, type HoldReading } from './hold.ts';
 
 /** One thing that holds the app: a hold annotation somewhere, or a run this journal has open. */
 export interface Holder {
-  /** Where it was read: the Application, its owner, the Rollout, the Deployment, or this journal. */
-  readonly where: 'application' | 'owner' | 'rollout' | 'deployment' | 'journal';
   readonly runId: string | null;
   /** One line a person can act on. */
   readonly refusal: string;
@@ -28,20 +26,19 @@ export function holders(facts: Facts): Holder[] {
   const runIdOf = (r: HoldReading) => (r.ok ? r.hold.runId : null);
   const app = facts.application?.value;
   const appHold = app?.hold;
-  if (appHold) out.push({ where: 'application', runId: runIdOf(appHold), refusal: `${facts.app.name}: ${describeHold(appHold, facts.now)}` });
+  if (appHold) out.push({ runId: runIdOf(appHold), refusal: `${facts.app.name}: ${describeHold(appHold, facts.now)}` });
   // A sibling's run keeps its hold on the ApplicationSet both apps come from (and may hold the set itself).
   const ownerHold = app?.owner?.hold;
   if (ownerHold && ownerHold !== appHold && !(ownerHold.ok && ownerHold.hold.app === facts.app.name)) {
     out.push({
-      where: 'owner',
       runId: runIdOf(ownerHold),
       refusal: `${app?.owner?.kind ?? 'owner'} ${app?.owner?.name ?? ''} carries the hold of ${ownerHold.ok ? `sibling app ${ownerHold.hold.app}` : 'a run'}: ${describeHold(ownerHold, facts.now)}`,
     });
   }
   const rolloutHold = facts.rollout?.value.hold;
-  if (rolloutHold) out.push({ where: 'rollout', runId: runIdOf(rolloutHold), refusal: `rollout ${w.namespace}/${w.name}: ${describeHold(rolloutHold, facts.now)}` });
+  if (rolloutHold) out.push({ runId: runIdOf(rolloutHold), refusal: `rollout ${w.namespace}/${w.name}: ${describeHold(rolloutHold, facts.now)}` });
   const deploymentHold = facts.rolloutHistory?.value.hold;
-  if (deploymentHold) out.push({ where: 'deployment', runId: runIdOf(deploymentHold), refusal: `deployment ${w.namespace}/${w.name}: ${describeHold(deploymentHold, facts.now)}` });
+  if (deploymentHold) out.push({ runId: runIdOf(deploymentHold), refusal: `deployment ${w.namespace}/${w.name}: ${describeHold(deploymentHold, facts.now)}` });
   const annotated = new Set(out.map((h) => h.runId));
   const open = facts.openRuns?.value ?? [];
   for (const [i, h] of out.entries()) {
@@ -52,7 +49,6 @@ export function holders(facts: Facts): Holder[] {
     if (annotated.has(r.runId)) continue;
     const next = r.status === 'awaiting-revert' ? `rewind finish ${facts.app.name}` : `rewind resume ${r.runId}`;
     out.push({
-      where: 'journal',
       runId: r.runId,
       refusal: `run ${r.runId} of ${facts.app.name} is still open (${r.status}, started ${age(r.startedAt, facts.now)} ago). Next: ${next}, or end it: rewind abandon ${r.runId} --reason TEXT --restore|--leave`,
     });

@@ -10,7 +10,8 @@ import { revertMode } from '../revert-step.ts';
 import { abortedSteps, abortSteps, templateWarnings, undoSteps, unmanagedUndoSteps, type Channel } from './steps.ts';
 
 /** Pre-flight answers that stop a Rollout action as much as an Argo CD rollback. */
-const BLOCKING_CHECKS = new Set(['open-run', 'schema', 'operation']);
+// Holds and open runs (pre-flight's open-run) are decide()'s first word for every mechanism (hold-gate.ts).
+const BLOCKING_CHECKS = new Set(['schema', 'operation']);
 const ROLLBACK_ONLY_CHECKS = new Set(['workload', 'sync-mode']);
 
 /**
@@ -32,7 +33,6 @@ export const argoRollouts: Mechanism = {
     if (situation.kind === 'unknown') return Proposal.decline(`${name}: ${situation.reason}`);
     if (facts.app.gitops !== 'none' && !GitOpsFacts.is(facts)) return Proposal.decline(`${facts.app.name} is deployed by Argo CD but its Application was not read`);
 
-    // Holds and open runs are decide()'s first word for every mechanism (hold-gate.ts).
     const refusals = checks.filter((c) => BLOCKING_CHECKS.has(c.check.id)).flatMap((c) => c.refusals);
     const warnings = checks.flatMap((c) => c.warnings);
     // The Argo CD rollback's own concerns (a paused workload blocks its rollout, auto-sync undoes it) do not apply to an abort.

@@ -6,7 +6,8 @@ import { Proposal, type Mechanism } from '../mechanism.ts';
 import { flagSteps } from './steps.ts';
 
 /** Pre-flight answers that stop a flag flip as much as a rollback (another run, a running operation). */
-const BLOCKING_CHECKS = new Set(['open-run', 'operation']);
+// Holds and open runs (pre-flight's open-run) are decide()'s first word for every mechanism (hold-gate.ts).
+const BLOCKING_CHECKS = new Set(['operation']);
 
 /**
  * The decision tree's first branch, "Feature flag covers the change? Flip flag": faster than a

@@ -8,7 +8,8 @@ import { revertMode } from '../revert-step.ts';
 import { argoUndoSteps, undoSteps } from './steps.ts';
 
 /** Pre-flight answers that stop an undo as much as an Argo CD rollback (last-known-good is Argo CD's own). */
-const BLOCKING_CHECKS = new Set(['open-run', 'schema', 'operation']);
+// Holds and open runs (pre-flight's open-run) are decide()'s first word for every mechanism (hold-gate.ts).
+const BLOCKING_CHECKS = new Set(['schema', 'operation']);
 
 /**
  * `kubectl rollout undo` semantics through the Kubernetes API (kubectl
@@ -31,7 +32,6 @@ export const rolloutUndo: Mechanism = {
     const history = facts.rolloutHistory?.value;
     if (history === undefined) return Proposal.decline(`the ReplicaSet history of ${name} was not read`);
 
-    // Holds and open runs are decide()'s first word for every mechanism (hold-gate.ts).
     const refusals: string[] = [];
     refusals.push(...checks.filter((c) => BLOCKING_CHECKS.has(c.check.id)).flatMap((c) => c.refusals));
     if (history.paused) refusals.push(`${name} is paused: ${PAUSED_MESSAGE}`);
