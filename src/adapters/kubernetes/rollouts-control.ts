@@ -1,24 +1,21 @@
 /**
- * `ArgoRolloutsControl` through `@kubernetes/client-node`: the Rollout and what it owns, read as
+ * `ArgoRolloutsControl` through direct REST over client-node's `KubeConfig` (kube-rest.ts, as
+ * kubernetes-rollout-control.ts): the Rollout and what it owns, read as
  * `kubectl argo rollouts get` shows them, and the plugin's own writes
  * (argoproj/argo-rollouts `pkg/kubectl-argo-rollouts/cmd/abort/abort.go`, `cmd/retry/retry.go`:
  * a merge patch on the status subresource, then on the main resource when the subresource is not
  * found; `cmd/undo/undo.go`: a JSON patch replacing `/spec/template`).
  */
-import { AppsV1Api, CoreV1Api, CustomObjectsApi, type KubeConfig, type V1ReplicaSet } from '@kubernetes/client-node';
-import { timedCall } from './request-options.ts';
-import { ObjectSerializer } from '@kubernetes/client-node/dist/gen/models/ObjectSerializer.js';
 import type { WorkloadRef } from '../../core/domain.ts';
 import { NotFoundError, RefusedError } from '../../core/errors.ts';
 import { retryOnConflict } from './retry-on-conflict.ts';
 import { describeHold, heldBy, HOLD_ANNOTATION, readHold, type Hold } from '../../core/hold.ts';
 import type { ArgoRolloutsControl } from '../../core/ports.ts';
-import { loadKubeConfig } from './kube-rest.ts';
+import { apiPath, kubeRest, loadKubeConfig, restCall, type KubeConfig } from './kube-rest.ts';
 import { toLabelSelectorString } from './label-selector.ts';
 import { HASH_LABEL, toRolloutFacts } from './rollouts-reader.ts';
 
-const GROUP = 'argoproj.io';
-const VERSION = 'v1alpha1';
+const ROLLOUTS_API = '/apis/argoproj.io/v1alpha1';
 type Json = Record<string, unknown>;
 
 /** The plugin's patches, byte for byte (abort.go `abortPatch`, retry.go `retryRolloutPatch`, read from upstream at 1676f2f: the same merge patch, status subresource first, the main resource on NotFound). */
@@ -65,21 +62,19 @@ export interface KubernetesRolloutsOptions {
 
 export function createKubernetesArgoRollouts(options: KubernetesRolloutsOptions): ArgoRolloutsControl {
   const kc = options.kubeConfig ?? loadKubeConfig(options.kubeconfigPath);
-  kc.setCurrentContext(options.context);
-  const server = kc.getCurrentCluster()?.server ?? '(no server)';
-  const custom = kc.makeApiClient(CustomObjectsApi);
-  const apps = kc.makeApiClient(AppsV1Api);
-  const core = kc.makeApiClient(CoreV1Api);
+  const rest = kubeRest(kc, options.context);
   const timeoutMs = options.timeoutMs ?? 15_000;
 
-  const call = timedCall({ server, context: options.context, timeoutMs });
+  const call = restCall({ server: rest.server, context: options.context, timeoutMs });
   const missing = (what: string, ref: WorkloadRef) => () => new NotFoundError(`${what} ${ref.namespace}/${ref.name} not found in cluster context ${options.context}`);
-  const rolloutArgs = (ref: WorkloadRef) => ({ group: GROUP, version: VERSION, namespace: ref.namespace, plural: 'rollouts', name: ref.name });
+  const rolloutPath = (ref: WorkloadRef) => apiPath(ROLLOUTS_API, ref.namespace, 'rollouts', ref.name);
+  const readRollout = (ref: WorkloadRef, signal?: AbortSignal) => call(`get rollout ${ref.name}`, missing('rollout', ref), (s) => rest.get<Json>(rolloutPath(ref), s), signal);
+  const patch = (op: string, ref: WorkloadRef, path: string, contentType: string, body: unknown) => call(op, missing('rollout', ref), (s) => rest.patch(path, contentType, body, s));
 
   /** Templates, or undefined when they cannot be listed (RBAC): then nothing is called missing. */
-  async function names(list: () => Promise<unknown>): Promise<unknown[] | undefined> {
+  async function names(path: string, signal?: AbortSignal): Promise<unknown[] | undefined> {
     try {
-      return ((await list()) as { items?: unknown[] }).items ?? [];
+      return (await rest.get<{ items?: unknown[] }>(path, signal)).items ?? [];
     } catch {
       return undefined;
     }
@@ -91,7 +86,7 @@ export function createKubernetesArgoRollouts(options: KubernetesRolloutsOptions)
   }
 
   async function setHoldOnce(ref: WorkloadRef, runId: string, hold: Hold | undefined): Promise<void> {
-    const rollout = (await call(`get rollout ${ref.name}`, missing('rollout', ref), (cfg) => custom.getNamespacedCustomObject(rolloutArgs(ref), cfg))) as Json;
+    const rollout = await readRollout(ref);
     const meta = (rollout['metadata'] ?? {}) as { annotations?: Record<string, string>; resourceVersion?: string };
     const annotations = meta.annotations ?? {};
     const raw = annotations[HOLD_ANNOTATION];
@@ -107,7 +102,7 @@ export function createKubernetesArgoRollouts(options: KubernetesRolloutsOptions)
       { op: 'test', path: '/metadata/resourceVersion', value: meta.resourceVersion ?? '' },
       { op: meta.annotations ? 'replace' : 'add', path: '/metadata/annotations', value: next },
     ];
-    await call(hold ? 'write the hold' : 'clear the hold', missing('rollout', ref), (cfg) => custom.patchNamespacedCustomObject({ ...rolloutArgs(ref), body }, cfg), undefined, 'application/json-patch+json');
+    await patch(hold ? 'write the hold' : 'clear the hold', ref, rolloutPath(ref), 'application/json-patch+json', body);
   }
 
   return {
@@ -116,22 +111,23 @@ export function createKubernetesArgoRollouts(options: KubernetesRolloutsOptions)
 
     async read(ref, opts = {}) {
       const signal = opts.signal;
-      const rollout = (await call(`get rollout ${ref.name}`, missing('rollout', ref), (cfg) => custom.getNamespacedCustomObject(rolloutArgs(ref), cfg), signal)) as Json;
+      const rollout = await readRollout(ref, signal);
       const labelSelector = toLabelSelectorString((rollout['spec'] as Json | undefined)?.['selector'] as Parameters<typeof toLabelSelectorString>[0]) ?? '';
       const ns = ref.namespace;
+      const list = (what: string, path: string) => call(what, missing('rollout', ref), (s) => rest.get<{ items?: unknown[] }>(path, s), signal);
       const [sets, pods, runs, namespaced, cluster] = await Promise.all([
-        call(`list replicasets of ${ref.name}`, missing('rollout', ref), (cfg) => apps.listNamespacedReplicaSet({ namespace: ns, labelSelector }, cfg), signal),
-        call(`list pods of ${ref.name}`, missing('rollout', ref), (cfg) => core.listNamespacedPod({ namespace: ns, labelSelector }, cfg), signal),
-        call(`list analysisruns`, missing('rollout', ref), async (cfg): Promise<unknown> => custom.listNamespacedCustomObject({ group: GROUP, version: VERSION, namespace: ns, plural: 'analysisruns' }, cfg), signal),
-        names(() => custom.listNamespacedCustomObject({ group: GROUP, version: VERSION, namespace: ns, plural: 'analysistemplates' })),
-        names(() => custom.listClusterCustomObject({ group: GROUP, version: VERSION, plural: 'clusteranalysistemplates' })),
+        list(`list replicasets of ${ref.name}`, apiPath('/apis/apps/v1', ns, 'replicasets', undefined, { labelSelector })),
+        list(`list pods of ${ref.name}`, apiPath('/api/v1', ns, 'pods', undefined, { labelSelector })),
+        list('list analysisruns', apiPath(ROLLOUTS_API, ns, 'analysisruns')),
+        names(apiPath(ROLLOUTS_API, ns, 'analysistemplates'), signal),
+        names(`${ROLLOUTS_API}/clusteranalysistemplates`, signal),
       ]);
-      const wire = (x: unknown, type: string): unknown => ObjectSerializer.serialize(x, type, '');
+      // NOTE: the API server's JSON as it came: what client-node's ObjectSerializer.serialize gave back from its typed models.
       return toRolloutFacts({
         rollout,
-        replicaSets: sets.items.map((s) => wire(s, 'V1ReplicaSet')),
-        pods: pods.items.map((p) => wire(p, 'V1Pod')),
-        analysisRuns: ((runs as { items?: unknown[] }).items ?? []),
+        replicaSets: sets.items ?? [],
+        pods: pods.items ?? [],
+        analysisRuns: runs.items ?? [],
         templates: namespaced && cluster ? { namespaced, cluster } : undefined,
       });
     },
@@ -140,18 +136,18 @@ export function createKubernetesArgoRollouts(options: KubernetesRolloutsOptions)
       const body = JSON.parse(abortPatch(abort)) as Json;
       const op = `${abort ? 'abort' : 'retry'} rollout ${ref.name}`;
       try {
-        await call(op, missing('rollout', ref), (cfg) => custom.patchNamespacedCustomObjectStatus({ ...rolloutArgs(ref), body }, cfg), undefined, 'application/merge-patch+json');
+        await patch(op, ref, `${rolloutPath(ref)}/status`, 'application/merge-patch+json', body);
         return { request: `kubernetes PATCH rollouts/${ref.name}/status (merge) ${abortPatch(abort)}` };
       } catch (e) {
         if (!(e instanceof NotFoundError)) throw e;
       }
       // abort.go: a cluster whose Rollout CRD has no status subresource answers 404 there.
-      await call(op, missing('rollout', ref), (cfg) => custom.patchNamespacedCustomObject({ ...rolloutArgs(ref), body }, cfg), undefined, 'application/merge-patch+json');
+      await patch(op, ref, rolloutPath(ref), 'application/merge-patch+json', body);
       return { request: `kubernetes PATCH rollouts/${ref.name} (merge) ${abortPatch(abort)}` };
     },
 
     async promote(ref, full) {
-      const ro = (await call(`get rollout ${ref.name}`, missing('rollout', ref), (cfg) => custom.getNamespacedCustomObject(rolloutArgs(ref), cfg))) as Json;
+      const ro = await readRollout(ref);
       const patches = promotePatches(ro, full);
       const op = `promote${full ? ' --full' : ''} rollout ${ref.name}`;
       const merge = 'application/merge-patch+json';
@@ -159,7 +155,7 @@ export function createKubernetesArgoRollouts(options: KubernetesRolloutsOptions)
       let specPatch = patches.spec;
       if (patches.status) {
         try {
-          await call(op, missing('rollout', ref), (cfg) => custom.patchNamespacedCustomObjectStatus({ ...rolloutArgs(ref), body: JSON.parse(patches.status ?? '{}') as Json }, cfg), undefined, merge);
+          await patch(op, ref, `${rolloutPath(ref)}/status`, merge, JSON.parse(patches.status ?? '{}') as Json);
           sent.push(`kubernetes PATCH rollouts/${ref.name}/status (merge) ${patches.status}`);
         } catch (e) {
           if (!(e instanceof NotFoundError)) throw e;
@@ -168,24 +164,24 @@ export function createKubernetesArgoRollouts(options: KubernetesRolloutsOptions)
       }
       if (specPatch) {
         const body = JSON.parse(specPatch) as Json;
-        await call(op, missing('rollout', ref), (cfg) => custom.patchNamespacedCustomObject({ ...rolloutArgs(ref), body }, cfg), undefined, merge);
+        await patch(op, ref, rolloutPath(ref), merge, body);
         sent.push(`kubernetes PATCH rollouts/${ref.name} (merge) ${specPatch}`);
       }
       return { request: sent.join('; ') || 'nothing to send: the Rollout is not updating' };
     },
 
     async undoTo(ref, replicaSet) {
-      const rollout = (await call(`get rollout ${ref.name}`, missing('rollout', ref), (cfg) => custom.getNamespacedCustomObject(rolloutArgs(ref), cfg))) as Json;
-      const rs: V1ReplicaSet = await call(`read replicaset ${replicaSet}`, missing('replicaset', { ...ref, name: replicaSet }), (cfg) => apps.readNamespacedReplicaSet({ name: replicaSet, namespace: ref.namespace }, cfg));
-      const rsTemplate = ObjectSerializer.serialize(rs.spec?.template, 'V1PodTemplateSpec', '') as Json;
-      const patch = undoTemplatePatch(rsTemplate);
+      const rollout = await readRollout(ref);
+      const rs = await call(`read replicaset ${replicaSet}`, missing('replicaset', { ...ref, name: replicaSet }), (s) => rest.get<{ spec?: { template?: Json } }>(apiPath('/apis/apps/v1', ref.namespace, 'replicasets', replicaSet), s));
+      const rsTemplate = rs.spec?.template ?? {};
+      const undo = undoTemplatePatch(rsTemplate);
       const workloadRef = (rollout['spec'] as Json | undefined)?.['workloadRef'] as { name?: string } | undefined;
       if (workloadRef?.name) {
         const name = workloadRef.name;
-        await call(`undo deployment ${name}`, missing('deployment', { ...ref, name }), (cfg) => apps.patchNamespacedDeployment({ name, namespace: ref.namespace, body: patch }, cfg), undefined, 'application/json-patch+json');
+        await call(`undo deployment ${name}`, missing('deployment', { ...ref, name }), (s) => rest.patch(apiPath('/apis/apps/v1', ref.namespace, 'deployments', name), 'application/json-patch+json', undo, s));
         return { request: `kubernetes PATCH deployments/${name} (json) replace /spec/template from ${replicaSet} (the Rollout's workloadRef)`, outcome: 'rolled-back' };
       }
-      await call(`undo rollout ${ref.name}`, missing('rollout', ref), (cfg) => custom.patchNamespacedCustomObject({ ...rolloutArgs(ref), body: patch }, cfg), undefined, 'application/json-patch+json');
+      await patch(`undo rollout ${ref.name}`, ref, rolloutPath(ref), 'application/json-patch+json', undo);
       return { request: `kubernetes PATCH rollouts/${ref.name} (json) replace /spec/template from ${replicaSet}`, outcome: 'rolled-back' };
     },
   };
