@@ -77,8 +77,9 @@ async function runHot(file, argv) {
 const fresh = !process.env.REWIND_FROM_SOURCE && existsSync(bundle) && statSync(bundle).mtimeMs >= newestMtime(join(root, 'src'));
 const argv = process.argv.slice(2);
 // NOTE: the command word as src/cli/main.ts finds it: the first argument that is not an option.
-const hot = fresh ? join(root, 'dist', 'hot', `${argv.find((a) => !a.startsWith('-'))}.cjs`) : undefined;
-if (hot && hotCommands.has(argv.find((a) => !a.startsWith('-'))) && existsSync(hot)) {
+const command = argv.find((a) => !a.startsWith('-'));
+const hot = fresh && hotCommands.has(command) ? join(root, 'dist', 'hot', `${command}.cjs`) : undefined;
+if (hot && existsSync(hot)) {
   process.exitCode = await runHot(hot, argv);
 } else if (fresh) {
   await import(bundle);
