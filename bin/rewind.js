@@ -12,7 +12,7 @@ import { Script } from 'node:vm';
 const root = fileURLToPath(new URL('..', import.meta.url));
 const bundle = join(root, 'dist', 'rewind.js');
 // The commands scripts/build.js also bundles as one script each (its `hotBundles`).
-const hotCommands = new Set(['plan']);
+const hotCommands = new Set(['plan', 'demo']);
 
 // NOTE: every command pays for this walk (~560 files): one stack, plain string paths and no
 // recursion cost about a third of path.join per entry, measured on the start of `migrations lint`.
@@ -55,7 +55,7 @@ async function runHot(file, argv) {
   setFlagsFromString('--liftoff-only');
   setFlagsFromString('--semi-space-growth-factor=1');
   // NOTE: the script is a function expression (scripts/build.js gives it its banner and footer).
-  const script = new Script(readFileSync(file, 'latin1'), { filename: file, ...(cachedData ? { cachedData } : {}) });
+  const script = new Script(readFileSync(file, 'utf8'), { filename: file, ...(cachedData ? { cachedData } : {}) });
   const cached = cachedData !== undefined && !script.cachedDataRejected;
   cachedData = undefined;
   if (!cached) {

@@ -125,7 +125,7 @@ writeFileSync(join(outdir, 'meta.json'), JSON.stringify(result.metafile));
  * CPU. Every other command's module is a stand-in in this bundle (bin/rewind.js sends only this
  * command here), so the script holds what the command can reach and nothing else.
  */
-const hotBundles = ['plan'];
+const hotBundles = ['plan', 'demo'];
 const hotOnly = (command) => ({
   name: 'hot-only',
   setup(b) {
@@ -169,10 +169,6 @@ for (const command of hotBundles) {
     // host callback, and a code-cache hit drops the one node:vm registers): the wrapper's
     // __rewindImport, bin/rewind.js's own import(), loads the externals (libpg-query, PGlite...).
     const text = file.path.endsWith('.cjs') ? file.text.replace(/\bimport\((?=["'`])/g, '__rewindImport(') : file.text;
-    // bin/rewind.js reads the script as latin1, one byte per character: esbuild writes ASCII (its
-    // default charset escapes the rest), which this keeps true.
-    const nonAscii = file.path.endsWith('.cjs') ? [...text].findIndex((c) => c.charCodeAt(0) > 0x7f) : -1;
-    if (nonAscii >= 0) throw new Error(`${file.path}: not ASCII at offset ${nonAscii}`);
     mkdirSync(dirname(file.path), { recursive: true });
     writeFileSync(file.path, text);
   }
