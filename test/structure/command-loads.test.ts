@@ -151,5 +151,7 @@ describe('`plan` against the sandbox', () => {
     assert.ok(commands.includes('cat-file') || commands.includes('diff'), `the wrapper saw the plan's git reads (else this test proves nothing): ${commands.join(', ')}`);
     assert.equal(commands.filter((c) => c === 'fetch').length, 1, commands.join(', '));
     assert.deepEqual(commands.filter((c) => c === 'remote'), []);
+    // The branch head (the flag file's read) resolves through the running `cat-file --batch`.
+    assert.deepEqual(readFileSync(log, 'utf8').split('\n').filter((l) => / rev-parse .*refs\/remotes\//.test(l)), []);
   });
 });

@@ -109,6 +109,11 @@ export function createGitConfigRepo(options: GitConfigRepoOptions): ConfigRepo {
   /** The branch as the remote has it when this is a clone (what Argo CD tracks), else the local one. */
   async function trackedBranch(branch: string): Promise<string> {
     const remote = `refs/remotes/origin/${branch}`;
+    // NOTE: through the batch process when it runs: it reads the ref as it is at the request (a
+    // fetch since it started included), one git process fewer per plan.
+    const o = await viaBatch(`${remote}^{commit}`);
+    if (o) return o.oid;
+    if (o === undefined) return resolveUncached(branch);
     const r = await run(['rev-parse', '--verify', '--quiet', remote]);
     return r.code === 0 ? r.stdout.trim() : resolveUncached(branch);
   }
