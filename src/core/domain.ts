@@ -292,7 +292,20 @@ export function runningRevision(app: Pick<ApplicationState, 'history' | 'sync' |
 }
 
 export function deployedRevision(app: Pick<ApplicationState, 'history' | 'sync'>): string {
+  return newestEntry(app.history)?.revision ?? app.sync.revision;
+}
+
+/**
+ * A frozen history's newest entry, found once: a plan asks for what runs some thirty times,
+ * and a long history (10,001 entries, issue 19) made each a full walk. An unfrozen array may
+ * still change, so it is walked every time.
+ */
+const newestOf = new WeakMap<readonly HistoryEntry[], HistoryEntry | undefined>();
+
+function newestEntry(history: readonly HistoryEntry[]): HistoryEntry | undefined {
+  if (newestOf.has(history)) return newestOf.get(history);
   let newest: HistoryEntry | undefined;
-  for (const h of app.history) if (!newest || h.id > newest.id) newest = h;
-  return newest?.revision ?? app.sync.revision;
+  for (const h of history) if (!newest || h.id > newest.id) newest = h;
+  if (Object.isFrozen(history) && history.every(Object.isFrozen)) newestOf.set(history, newest);
+  return newest;
 }

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { shortHash, type HistoryEntry } from './domain.ts';
+import { deployedRevision, shortHash, type HistoryEntry } from './domain.ts';
 import { fullHash } from '../testing/fake-facts.ts';
 import { chooseLastKnownGood, rolledBackFrom } from './last-known-good.ts';
 
@@ -83,5 +83,33 @@ describe('rolledBackFrom', () => {
       const want = [...rolledBackFromByDefinition(history, current).entries()].sort((a, b) => a[0] - b[0]);
       assert.deepEqual(got, want, `history ${history.map((e) => `${e.id}:${e.revision.slice(0, 1)}${e.initiatedBy?.automated ? '*' : ''}`).join(' ')} current ${current.id}`);
     }
+  });
+});
+
+describe('a history asked about twice', () => {
+  it('a frozen history gives the same answer each time, unsorted or not', () => {
+    const frozen = Object.freeze([h(40, 'a1b2c3d'), h(41, 'd8f3c2a'), h(42, 'a1b2c3d'), h(43, 'd8f3c2a')].map((e) => Object.freeze(e)));
+    const first = chooseLastKnownGood(frozen, fullHash('d8f3c2a'));
+    assert.deepEqual(chooseLastKnownGood(frozen, fullHash('d8f3c2a')), first);
+    assert.equal(id(first), 40);
+    const shuffled = Object.freeze([frozen[2]!, frozen[0]!, frozen[3]!, frozen[1]!]);
+    assert.deepEqual(chooseLastKnownGood(shuffled, fullHash('d8f3c2a')), first);
+    assert.equal(deployedRevision({ history: shuffled, sync: { status: 'Synced', revision: '' } }), fullHash('d8f3c2a'));
+  });
+
+  it('a history that is not frozen is read again: a rollback appended since the last call counts', () => {
+    const history = [h(40, '9e8d7c6'), h(41, 'a1b2c3d'), h(42, 'd8f3c2a')];
+    const app = { history, sync: { status: 'Synced' as const, revision: '' } };
+    assert.equal(deployedRevision(app), fullHash('d8f3c2a'));
+    assert.equal(id(chooseLastKnownGood(history, fullHash('d8f3c2a'))), 41);
+    // 43 rolls back to a1b2c3d by hand; then 44 deploys d8f3c2a again: 41 was left by a rollback
+    // that did not stick, 42 and 43 are the bad revision and its rollback.
+    history.push(h(43, 'a1b2c3d'), h(44, 'd8f3c2a'));
+    assert.equal(deployedRevision(app), fullHash('d8f3c2a'));
+    const again = chooseLastKnownGood(history, fullHash('d8f3c2a'));
+    assert.equal(id(again), 41);
+    history.push(h(45, '5a4b3c2'));
+    assert.equal(deployedRevision(app), fullHash('5a4b3c2'));
+    assert.equal(id(chooseLastKnownGood(history, fullHash('5a4b3c2'))), 44);
   });
 });

@@ -4,12 +4,12 @@
  * operationState and no summary.
  */
 import { HOLD_ANNOTATION, readHold } from '../../core/hold.ts';
+import { normaliseTime, toHistory } from './argocd-history.ts';
 import type {
   AppOwner,
   ApplicationState,
   AutomatedSync,
   HealthStatus,
-  HistoryEntry,
   IgnoreDifferenceRule,
   SyncPolicy,
   SyncStatus,
@@ -74,11 +74,7 @@ export function toApplicationState(json: unknown): ApplicationState {
       status: HEALTH.find((s) => s === healthStatus) ?? 'Unknown',
       ...(healthMessage ? { message: healthMessage } : {}),
     }),
-    history: Object.freeze(
-      arr(status['history'])
-        .map(toHistoryEntry)
-        .sort((a, b) => a.id - b.id),
-    ),
+    history: toHistory(status['history']),
     ...(operation ? { operation } : {}),
     images: Object.freeze(arr(obj(status['summary'])['images']).filter((i): i is string => typeof i === 'string')),
     ...(owner ? { owner } : {}),
@@ -120,38 +116,6 @@ export function toSyncPolicy(json: unknown): SyncPolicy {
   return Object.freeze({ automated: value });
 }
 
-function toHistoryEntry(json: unknown): HistoryEntry {
-  const h = obj(json);
-  const source = obj(h['source'] ?? arr(h['sources'])[0]);
-  const initiatedBy = obj(h['initiatedBy']);
-  const repoURL = str(source['repoURL']);
-  const username = str(initiatedBy['username']);
-  const automated = bool(initiatedBy['automated']);
-  return Object.freeze({
-    id: int(h['id']) ?? 0,
-    revision: str(h['revision']) || (str(arr(h['revisions'])[0]) ?? ''),
-    deployedAt: normaliseTime(str(h['deployedAt'])),
-    ...(str(h['deployStartedAt']) ? { deployStartedAt: normaliseTime(str(h['deployStartedAt'])) } : {}),
-    ...(repoURL !== undefined
-      ? {
-          source: Object.freeze({
-            repoURL,
-            ...(str(source['path']) ? { path: str(source['path']) } : {}),
-            ...(str(source['targetRevision']) ? { targetRevision: str(source['targetRevision']) } : {}),
-          }),
-        }
-      : {}),
-    ...(username !== undefined || automated !== undefined
-      ? {
-          initiatedBy: Object.freeze({
-            ...(username !== undefined ? { username } : {}),
-            ...(automated !== undefined ? { automated } : {}),
-          }),
-        }
-      : {}),
-  });
-}
-
 function toOperation(op: Json): ApplicationState['operation'] {
   const phase = PHASES.find((p) => p === op['phase']);
   if (!phase) return undefined;
@@ -191,11 +155,4 @@ export function managingApp(self: string, metadata: Json): string | undefined {
   const trackingApp = str(obj(metadata['annotations'])[TRACKING_ID])?.split(':')[0];
   const app = trackingApp || str(obj(metadata['labels'])[INSTANCE_LABEL]);
   return app && app !== self ? app : undefined;
-}
-
-/** Argo CD writes RFC 3339 seconds (`2026-05-20T14:22:13Z`); rewind keeps ISO-8601 UTC with millis. */
-function normaliseTime(t: string | undefined): string {
-  if (!t) return '';
-  const d = new Date(t);
-  return Number.isNaN(d.getTime()) ? t : d.toISOString();
 }

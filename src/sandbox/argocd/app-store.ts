@@ -2,9 +2,40 @@
  * Where the sandbox's Argo CD keeps its Applications (in a real install: CRs in etcd).
  * Readers get copies; every write bumps `resourceVersion` (and `generation` when the spec
  * changed) and wakes the listeners, so the controllers react to API writes at once.
+ *
+ * A copy shares the stored `status.history` entries, frozen, instead of cloning them: a sync
+ * replaces the array and never edits an entry, and with the bench world's 10,001 entries every
+ * read, write and comparison cloned and walked ~3 MB, which is what made the sandbox's own
+ * `GET` of the app slow (issue 19). What is served is the same JSON.
  */
 import { isDeepStrictEqual } from 'node:util';
-import type { Application } from './application.ts';
+import type { Application, RevisionHistory } from './application.ts';
+
+function deepFreeze<T>(v: T): T {
+  if (typeof v !== 'object' || v === null || Object.isFrozen(v)) return v;
+  for (const x of Object.values(v)) deepFreeze(x);
+  return Object.freeze(v);
+}
+
+/** The entries as stored: frozen; one a writer brought is cloned first, so its own objects stay its own. */
+function frozenEntries(history: RevisionHistory[]): RevisionHistory[] {
+  return history.every((e) => Object.isFrozen(e)) ? history : history.map((e) => (Object.isFrozen(e) ? e : deepFreeze(structuredClone(e))));
+}
+
+/** A deep copy but for the history entries, shared and frozen; the keys keep their order. */
+function copyApp(app: Application): Application {
+  const history = app.status?.history;
+  if (history === undefined) return structuredClone(app);
+  const copy = structuredClone({ ...app, status: { ...app.status, history: [] as RevisionHistory[] } });
+  copy.status.history = history.slice();
+  return copy;
+}
+
+/** `app` as the store keeps it: its history entries frozen. */
+function stored(app: Application): Application {
+  if (app.status?.history !== undefined) app.status.history = frozenEntries(app.status.history);
+  return app;
+}
 
 /**
  * `spec`: the spec changed (or the app was created or deleted); `operation`: an operation was
@@ -38,7 +69,7 @@ export function createAppStore(): AppStore {
   const listeners = new Set<AppListener>();
   const watchers = new Set<AppWatcher>();
   const tell = (type: 'ADDED' | 'MODIFIED' | 'DELETED', app: Application): void => {
-    for (const w of watchers) w(type, structuredClone(app));
+    for (const w of watchers) w(type, copyApp(app));
   };
   let version = 1000;
   const notify = (name: string, change: AppChange): void => {
@@ -48,24 +79,26 @@ export function createAppStore(): AppStore {
   return {
     get: (name) => {
       const a = apps.get(name);
-      return a ? structuredClone(a) : undefined;
+      return a ? copyApp(a) : undefined;
     },
-    list: () => [...apps.values()].sort((a, b) => a.metadata.name.localeCompare(b.metadata.name)).map((a) => structuredClone(a)),
+    list: () => [...apps.values()].sort((a, b) => a.metadata.name.localeCompare(b.metadata.name)).map((a) => copyApp(a)),
     create(app) {
-      const stored = structuredClone(app);
-      stored.metadata.resourceVersion = String(++version);
-      stored.metadata.generation = 1;
-      apps.set(stored.metadata.name, stored);
-      tell('ADDED', stored);
-      notify(stored.metadata.name, { spec: true, operation: stored.operation !== undefined, metadata: true });
-      return structuredClone(stored);
+      const created = stored(structuredClone(app));
+      created.metadata.resourceVersion = String(++version);
+      created.metadata.generation = 1;
+      apps.set(created.metadata.name, created);
+      tell('ADDED', created);
+      notify(created.metadata.name, { spec: true, operation: created.operation !== undefined, metadata: true });
+      return copyApp(created);
     },
     update(name, mutate) {
       const current = apps.get(name);
       if (!current) throw new Error(`application ${name} is gone`);
-      const next = structuredClone(current);
+      const next = copyApp(current);
       mutate(next);
-      if (isDeepStrictEqual(next, current)) return structuredClone(current);
+      stored(next);
+      // Shared entries compare by identity: only the rest of the app is walked.
+      if (isDeepStrictEqual(next, current)) return copyApp(current);
       const spec = !isDeepStrictEqual(next.spec, current.spec);
       if (spec) next.metadata.generation = current.metadata.generation + 1;
       next.metadata.resourceVersion = String(++version);
@@ -78,7 +111,7 @@ export function createAppStore(): AppStore {
         operation: next.operation !== undefined && !isDeepStrictEqual(next.operation, current.operation),
         metadata: !isDeepStrictEqual(nextMeta, currentMeta),
       });
-      return structuredClone(next);
+      return copyApp(next);
     },
     delete(name) {
       const was = apps.get(name);
