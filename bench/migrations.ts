@@ -3,17 +3,48 @@
  * beside squawk's native binary (squawk-cli on npm) on the same files, and the analyzer in-process
  * beside libpg-query's raw parse of the same text, bodies included (the floor: parsing is the
  * least lint can do). Corpora are generated into a temporary folder and removed; `--corpus DIR` adds real ones.
+ * The in-process side runs the analyzer bundled as scripts/build.js bundles it (esbuild, ESM,
+ * node20, no keepNames), not its sources through tsx: that is the code a user's `rewind` runs.
  */
 import { execFile, execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
+import { build } from 'esbuild';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { analyzeWindowSync, loadParser, type MigrationSource } from '../src/analyzers/sql-migration/index.ts';
+import type { MigrationSource, WindowOptions, WindowReport } from '../src/analyzers/sql-migration/index.ts';
 import { writeMigrationFolder, writeStatementCorpus, type Corpus } from './migrations-corpus.ts';
 import { interleaved, ratio, show, type Summary } from './stats.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const RUNS = 7;
+
+interface Analyzer {
+  analyzeWindowSync(files: readonly MigrationSource[], opts?: WindowOptions): WindowReport;
+  loadParser(): Promise<void>;
+}
+
+/**
+ * The analyzer as the build ships it: bundled into `dir` with scripts/build.js's options, its
+ * libpg-query the one this process imports (the same module instance, so the floor parses with
+ * the same WASM). The sources through tsx carry esbuild's keepNames wrappers (`__name`), which
+ * the build does not.
+ */
+async function builtAnalyzer(dir: string): Promise<Analyzer> {
+  const outfile = join(dir, 'analyzer.mjs');
+  const pgQuery = import.meta.resolve('libpg-query');
+  await build({
+    entryPoints: [join(ROOT, 'src', 'analyzers', 'sql-migration', 'index.ts')],
+    outfile,
+    bundle: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    logLevel: 'warning',
+    plugins: [{ name: 'libpg-query-here', setup: (b) => b.onResolve({ filter: /^libpg-query$/ }, () => ({ path: pgQuery, external: true })) }],
+  });
+  return (await import(pathToFileURL(outfile).href)) as Analyzer;
+}
 
 /** Runs a whole process under GNU time, keeping its peak RSS (MB) in `rss`. */
 function timedProcess(cmd: string, args: readonly string[], rss: number[]): () => Promise<void> {
@@ -55,7 +86,7 @@ export interface LintFigures {
   readonly beforePeakRssMb?: number;
 }
 
-async function lintFigures(c: Corpus, window: boolean): Promise<LintFigures> {
+async function lintFigures(c: Corpus, window: boolean, analyzer: Analyzer): Promise<LintFigures> {
   const squawk = join(ROOT, 'node_modules', '.bin', 'squawk');
   const rewindRss: number[] = [];
   const squawkRss: number[] = [];
@@ -109,7 +140,7 @@ async function lintFigures(c: Corpus, window: boolean): Promise<LintFigures> {
   let verdict = '';
   const inProc = await interleaved(
     {
-      lint: () => Promise.resolve((verdict = analyzeWindowSync(files, { window }).verdict)),
+      lint: () => Promise.resolve((verdict = analyzer.analyzeWindowSync(files, { window }).verdict)),
       parse: () => Promise.resolve(files.map((f) => (f.kind === 'text' ? rawParse(f.content) : undefined))),
     },
     RUNS,
@@ -132,9 +163,10 @@ async function lintFigures(c: Corpus, window: boolean): Promise<LintFigures> {
 }
 
 export async function benchMigrations(corpora: readonly string[] = []): Promise<Record<string, unknown>> {
-  await loadParser();
   const tmp = mkdtempSync(join(tmpdir(), 'rewind-bench-lint-'));
   try {
+    const analyzer = await builtAnalyzer(tmp);
+    await analyzer.loadParser();
     const squawkVersion = execFileSync(join(ROOT, 'node_modules', '.bin', 'squawk'), ['--version'], { encoding: 'utf8' }).trim();
     const result: Record<string, unknown> = { squawk: squawkVersion };
     const sets: [string, Corpus, boolean][] = [
@@ -147,7 +179,7 @@ export async function benchMigrations(corpora: readonly string[] = []): Promise<
       }),
     ];
     for (const [name, c, window] of sets) {
-      const f = await lintFigures(c, window);
+      const f = await lintFigures(c, window, analyzer);
       result[name] = { ...f, statements: Number.isNaN(f.statements) ? undefined : f.statements };
       console.log(`lint ${name}: ${c.files} files, ${f.megabytes} MB, verdict ${f.verdict}`);
       console.log(`  rewind migrations lint (process) ${show(f.rewindProcessMs)}, peak RSS ${f.rewindPeakRssMb} MB`);

@@ -1,7 +1,7 @@
 import type { Node } from 'libpg-query';
 import { as, nameOf } from './pg-ast.ts';
-import { bodyItems, findBody, type Body } from './plpgsql-body.ts';
-import { parseSql, parseSqlEach, parseSqlPieces, type RawStatement } from './pg-parser.ts';
+import { bodyItems, findBody, type BodyItem } from './plpgsql-body.ts';
+import { parseSql, parseSqlEach, parseSqlPieces, type RawStatement, type SqlParse } from './pg-parser.ts';
 import type { DownMigration, FileReport, Finding, StatementSummary, SuppressedFinding } from './report-types.ts';
 import { engineFindings } from './rules/engine-findings.ts';
 import { unknownCalls } from './rules/called-functions.ts';
@@ -91,49 +91,50 @@ function judgeStatements(path: string, text: string, src: SourceText, window: Wi
   const statementLines: number[] = [];
 
   /** Findings of one statement as if it runs now (window-aware); records what it creates when `record`. */
-  const judge = (node: Node, index: number, sql: string, record: boolean): { verdict: Verdict; findings: Finding[] } => {
+  const judge = (node: Node, index: number, sql: string, record: boolean): readonly Finding[] => {
     const at = src.position(index);
     statementLines.push(at.line);
-    // Most statements are safe and need no excerpt: built on the first finding.
+    // NOTE: nothing allocated for the common statement that has no finding: no array until the
+    // first finding, the changes joined as they come, the excerpt built on the first finding.
     let shown: string | undefined;
-    const excerpt = (): string => (shown ??= statementExcerpt(sql));
-    const findings: Finding[] = [];
-    const changes: string[] = [];
+    let findings: Finding[] | undefined;
+    let change = '';
     let verdict: Verdict = 'safe';
     for (const h of judgeStatement(node)) {
       const base = h.verdict ?? h.meta.verdict;
-      if (h.change) changes.push(h.change);
+      if (h.change) change = change ? `${change}, ${h.change}` : h.change;
       if (base === 'safe') continue;
       const origin = h.subject ? window.origin(h.subject) : undefined;
+      shown ??= statementExcerpt(sql);
+      findings ??= [];
       if (origin) {
         const why = `; but ${h.subject?.name ?? 'it'} was created in this window (${origin.path}:${origin.line}), so the old binary never used it`;
-        findings.push(finding(h.meta, 'safe', at.line, at.column, excerpt(), h.message + why));
+        findings.push(finding(h.meta, 'safe', at.line, at.column, shown, h.message + why));
         continue;
       }
       verdict = worse(verdict, base);
-      findings.push(finding(h.meta, base, at.line, at.column, excerpt(), h.message));
+      findings.push(finding(h.meta, base, at.line, at.column, shown, h.message));
     }
     // A call to a function the window defined runs its body now: judge that body at the call site.
     if (as(node, 'SelectStmt') || as(node, 'CallStmt')) {
       for (const name of unknownCalls(node)) {
         for (const inner of window.functionBody(name) ?? []) {
           verdict = worse(verdict, inner.verdict);
-          findings.push({ ...inner, line: at.line, column: at.column, statement: excerpt(), message: `calls ${name}(), whose body ${inner.message} (line ${inner.line}: ${inner.statement})` });
+          shown ??= statementExcerpt(sql);
+          (findings ??= []).push({ ...inner, line: at.line, column: at.column, statement: shown, message: `calls ${name}(), whose body ${inner.message} (line ${inner.line}: ${inner.statement})` });
         }
       }
     }
     if (record) {
-      statements.push({ line: at.line, column: at.column, verdict, change: changes.join(', ') || 'no change' });
+      statements.push({ line: at.line, column: at.column, verdict, change: change || 'no change' });
       window.record(node, { path, line: at.line });
     }
-    return { verdict, findings };
+    return findings ?? none;
   };
 
   /** Findings of the statements a body runs; `record` only for DO (a function body runs later). */
-  const judgeBody = (body: Body, stmtText: string, record: boolean): Finding[] => {
+  const judgeBody = (items: readonly BodyItem[], parses: readonly (SqlParse | undefined)[], record: boolean): Finding[] => {
     const out: Finding[] = [];
-    const items = bodyItems(body, stmtText);
-    const parses = parseSqlEach(items.map((item) => (item.kind === 'sql' ? item.sql : '')));
     for (const [n, item] of items.entries()) {
       const at = src.position(item.index);
       if (item.kind === 'unresolved') {
@@ -153,7 +154,7 @@ function judgeStatements(path: string, text: string, src: SourceText, window: Wi
       for (const s of inner.statements) {
         const st = skipTrivia(item.sql, charIndex(s.start));
         const en = s.end === undefined ? item.sql.length : charIndex(s.end);
-        out.push(...judge(s.node, item.index + st, item.sql.slice(st, en), record).findings);
+        out.push(...judge(s.node, item.index + st, item.sql.slice(st, en), record));
       }
     }
     return out;
@@ -161,29 +162,43 @@ function judgeStatements(path: string, text: string, src: SourceText, window: Wi
 
   for (const piece of pieces) {
     if (!piece) return undefined;
-    for (const raw of piece) {
+    // The statements every body of the piece runs are parsed in one call (parseSqlEach): a body
+    // holds a few, and each parser call has its own fixed cost.
+    const bodies = piece.map((raw) => {
       const start = skipTrivia(text, src.charIndex(raw.start));
       const end = raw.end === undefined ? text.length : src.charIndex(raw.end);
       const stmtText = text.slice(start, end);
-      const topLine = src.position(start).line;
       const body = findBody(raw.node, text, start, (b) => src.charIndex(b + raw.base));
+      return { start, stmtText, body, items: body ? bodyItems(body, stmtText) : noItems };
+    });
+    const parses = parseSqlEach(bodies.flatMap((b) => b.items.map((item) => (item.kind === 'sql' ? item.sql : ''))));
+    let from = 0;
+    for (const [i, raw] of piece.entries()) {
+      const b = bodies[i];
+      if (!b) continue;
+      const { start, stmtText, body, items } = b;
+      const own = parses.slice(from, (from += items.length));
+      const topLine = src.position(start).line;
       const fn = as(raw.node, 'CreateFunctionStmt');
       if (body && fn) {
         // The body runs when called, not now: keep its findings for a call later in the window,
         // and report only what would be unsafe, as review.
         const name = nameOf(fn.funcname);
-        const inner = judgeBody(body, stmtText, false);
+        const inner = judgeBody(items, own, false);
         window.setFunctionBody(name, inner);
         for (const f of inner.filter((x) => x.verdict === 'unsafe')) {
           located.push({ topLine, finding: { ...f, verdict: 'review', message: `in function ${name} (runs when called, not by this migration): ${f.message}` } });
         }
       }
-      for (const f of judge(raw.node, start, stmtText, true).findings) located.push({ finding: f, topLine });
-      if (body && !fn) for (const f of judgeBody(body, stmtText, true)) located.push({ finding: f, topLine });
+      for (const f of judge(raw.node, start, stmtText, true)) located.push({ finding: f, topLine });
+      if (body && !fn) for (const f of judgeBody(items, own, true)) located.push({ finding: f, topLine });
     }
   }
   return { located, statements, statementLines };
 }
+
+const none: readonly Finding[] = Object.freeze([]);
+const noItems: readonly BodyItem[] = Object.freeze([]);
 
 function finding(meta: RuleMeta, verdict: Verdict, line: number, column: number, statement: string, message: string): Finding {
   return Object.freeze({ rule: meta.id, name: meta.name, verdict, line, column, statement, message, hint: meta.hint });

@@ -106,3 +106,26 @@ export const ruleStatementTypes: ReadonlyMap<Rule, readonly NodeType[]> = new Ma
   [callFunctionRule, ['SelectStmt', 'CallStmt']],
   [dropNotNullRule, ['AlterTableStmt', 'AlterDomainStmt']],
 ]);
+
+const addConstraint: readonly string[] = ['AT_AddConstraint', 'AT_AddIndexConstraint'];
+
+/**
+ * On an ALTER TABLE, the sub-command types (`AlterTableCmd.subtype`) each rule's check can hit
+ * (read off the check: on an AlterTableStmt it looks only at sub-commands of these types), so an
+ * ALTER meets only the rules for the sub-commands it has; a rule not listed here sees every ALTER
+ * its statement types let through. rules.test.ts checks that the filter changes no hit.
+ */
+export const ruleAlterSubtypes: ReadonlyMap<Rule, readonly string[]> = new Map<Rule, readonly string[]>([
+  [dropColumnRule, ['AT_DropColumn']],
+  [setNotNullRule, ['AT_SetNotNull', 'AT_AddConstraint']],
+  [addRequiredColumnRule, ['AT_AddColumn']],
+  [alterColumnTypeRule, ['AT_AlterColumnType']],
+  [addCheckRule, addConstraint],
+  [addForeignKeyRule, addConstraint],
+  [addUniqueRule, addConstraint],
+  [dropDefaultRule, ['AT_ColumnDefault', 'AT_DropIdentity']],
+  [triggerRule, ['AT_EnableTrig', 'AT_EnableAlwaysTrig', 'AT_EnableReplicaTrig', 'AT_DisableTrig', 'AT_EnableTrigAll', 'AT_DisableTrigAll', 'AT_EnableTrigUser', 'AT_DisableTrigUser']],
+  [dropConstraintRule, ['AT_DropConstraint']],
+  [dropNotNullRule, ['AT_DropNotNull']],
+  [accessChangeRule, ['AT_EnableRowSecurity', 'AT_ForceRowSecurity', 'AT_ChangeOwner']],
+]);

@@ -14,7 +14,7 @@ const cases: { rule: string; verdict: string; triggers: string[]; not: string[] 
   { rule: 'RW108', verdict: 'unsafe', triggers: ['ALTER TABLE orders RENAME COLUMN qty TO quantity;', 'ALTER TABLE orders RENAME qty TO quantity;'], not: ['ALTER TABLE orders RENAME CONSTRAINT a TO b;'] },
   { rule: 'RW109', verdict: 'unsafe', triggers: ['ALTER TABLE orders RENAME TO purchases;', 'ALTER VIEW v RENAME TO w;', 'ALTER TYPE mood RENAME TO feeling;', 'ALTER SCHEMA a RENAME TO b;'], not: ['ALTER INDEX i RENAME TO j;'] },
   { rule: 'RW110', verdict: 'unsafe', triggers: ['ALTER TABLE orders SET SCHEMA archive;', 'ALTER FUNCTION f() SET SCHEMA x;'], not: ['ALTER TABLE orders SET (fillfactor = 70);'] },
-  { rule: 'RW111', verdict: 'unsafe', triggers: ['ALTER TABLE orders ALTER COLUMN email SET NOT NULL;', 'ALTER DOMAIN email SET NOT NULL;'], not: ['ALTER TABLE orders ALTER COLUMN email DROP NOT NULL;'] },
+  { rule: 'RW111', verdict: 'unsafe', triggers: ['ALTER TABLE orders ALTER COLUMN email SET NOT NULL;', 'ALTER DOMAIN email SET NOT NULL;', 'ALTER TABLE orders ADD CONSTRAINT email_nn NOT NULL email;'], not: ['ALTER TABLE orders ALTER COLUMN email DROP NOT NULL;'] },
   { rule: 'RW112', verdict: 'unsafe', triggers: ['ALTER TABLE orders ADD COLUMN kyc text NOT NULL;', 'ALTER TABLE orders ADD COLUMN id2 int PRIMARY KEY;'], not: ["ALTER TABLE orders ADD COLUMN kyc text NOT NULL DEFAULT 'x';", 'ALTER TABLE orders ADD COLUMN n bigserial NOT NULL;', 'ALTER TABLE orders ADD COLUMN g int GENERATED ALWAYS AS (qty * 2) STORED NOT NULL;', 'ALTER TABLE orders ADD COLUMN i int GENERATED ALWAYS AS IDENTITY;'] },
   { rule: 'RW113', verdict: 'unsafe', triggers: ['ALTER TABLE orders ALTER COLUMN qty TYPE bigint;', 'ALTER TABLE orders ALTER COLUMN qty SET DATA TYPE numeric USING qty::numeric;'], not: ['ALTER TABLE orders ALTER COLUMN qty SET DEFAULT 0;'] },
   { rule: 'RW114', verdict: 'unsafe', triggers: ['TRUNCATE orders;', 'TRUNCATE TABLE a, b RESTART IDENTITY;'], not: ['DELETE FROM orders WHERE id = 1;'] },
@@ -22,15 +22,15 @@ const cases: { rule: string; verdict: string; triggers: string[]; not: string[] 
   { rule: 'RW201', verdict: 'review', triggers: ['UPDATE orders SET qty = 0 WHERE qty IS NULL;', 'DELETE FROM orders;', 'MERGE INTO t USING s ON t.id = s.id WHEN MATCHED THEN UPDATE SET a = s.a;'], not: ['SELECT * FROM orders;'] },
   { rule: 'RW202', verdict: 'review', triggers: ['ALTER TABLE orders ADD CONSTRAINT qty_pos CHECK (qty > 0);', 'ALTER TABLE orders ADD CONSTRAINT qty_pos CHECK (qty > 0) NOT VALID;', 'ALTER DOMAIN email ADD CONSTRAINT c CHECK (VALUE LIKE \'%@%\');'], not: ['ALTER TABLE orders VALIDATE CONSTRAINT qty_pos;'] },
   { rule: 'RW203', verdict: 'review', triggers: ['ALTER TABLE orders ADD CONSTRAINT fk FOREIGN KEY (user_id) REFERENCES users (id);', 'ALTER TABLE orders ADD FOREIGN KEY (user_id) REFERENCES users NOT VALID;'], not: ['ALTER TABLE orders ADD COLUMN user_id bigint REFERENCES users (id);'] },
-  { rule: 'RW204', verdict: 'review', triggers: ['ALTER TABLE users ADD CONSTRAINT users_email_key UNIQUE (email);', 'ALTER TABLE users ADD PRIMARY KEY (id);', 'ALTER TABLE users ADD CONSTRAINT u UNIQUE USING INDEX users_email_idx;'], not: ['CREATE INDEX users_email_idx ON users (email);'] },
+  { rule: 'RW204', verdict: 'review', triggers: ['ALTER TABLE users ADD CONSTRAINT users_email_key UNIQUE (email);', 'ALTER TABLE users ADD PRIMARY KEY (id);', 'ALTER TABLE users ADD CONSTRAINT u UNIQUE USING INDEX users_email_idx;', 'ALTER TABLE users ADD COLUMN note text, ADD CONSTRAINT u2 UNIQUE (email);'], not: ['CREATE INDEX users_email_idx ON users (email);'] },
   { rule: 'RW205', verdict: 'review', triggers: ['CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS u ON users (email);'], not: ['CREATE INDEX CONCURRENTLY i ON users (email);'] },
   { rule: 'RW206', verdict: 'review', triggers: ['ALTER TABLE orders ALTER COLUMN status DROP DEFAULT;', 'ALTER TABLE orders ALTER COLUMN id DROP IDENTITY;'], not: ["ALTER TABLE orders ALTER COLUMN status SET DEFAULT 'new';"] },
   { rule: 'RW207', verdict: 'review', triggers: ['CREATE OR REPLACE FUNCTION f() RETURNS int LANGUAGE sql AS $$ SELECT 2 $$;'], not: ['CREATE FUNCTION g() RETURNS int LANGUAGE sql AS $$ SELECT 2 $$;'] },
   { rule: 'RW208', verdict: 'review', triggers: ['CREATE OR REPLACE VIEW v AS SELECT 2;'], not: ['CREATE VIEW w AS SELECT 2;'] },
-  { rule: 'RW209', verdict: 'review', triggers: ['CREATE TRIGGER t BEFORE INSERT ON orders FOR EACH ROW EXECUTE FUNCTION f();', 'DROP TRIGGER t ON orders;', 'ALTER TABLE orders DISABLE TRIGGER t;'], not: ['COMMENT ON TRIGGER t ON orders IS \'x\';'] },
+  { rule: 'RW209', verdict: 'review', triggers: ['CREATE TRIGGER t BEFORE INSERT ON orders FOR EACH ROW EXECUTE FUNCTION f();', 'DROP TRIGGER t ON orders;', 'ALTER TABLE orders DISABLE TRIGGER t;', 'ALTER TABLE orders ENABLE TRIGGER ALL;', 'ALTER TABLE orders ENABLE ALWAYS TRIGGER t;', 'ALTER TABLE orders ENABLE REPLICA TRIGGER t;', 'ALTER TABLE orders DISABLE TRIGGER USER;'], not: ['COMMENT ON TRIGGER t ON orders IS \'x\';'] },
   { rule: 'RW210', verdict: 'review', triggers: ["DO $$ BEGIN EXECUTE format('DROP TABLE %I', 'x'); END $$;", "DO LANGUAGE plperl $$ print 1 $$;"], not: ["DO $$ BEGIN EXECUTE 'CREATE TABLE x (id int)'; END $$;"] },
   { rule: 'RW211', verdict: 'review', triggers: ['ALTER TABLE users DROP CONSTRAINT users_email_key;', 'DROP INDEX CONCURRENTLY IF EXISTS users_email_idx;'], not: ['CREATE INDEX users_email_idx ON users (email);'] },
-  { rule: 'RW212', verdict: 'review', triggers: ['REVOKE SELECT ON orders FROM app;', 'ALTER TABLE orders ENABLE ROW LEVEL SECURITY;', 'CREATE POLICY p ON orders USING (tenant = current_user);', 'ALTER TABLE orders OWNER TO admin;'], not: ['GRANT SELECT ON orders TO app;'] },
+  { rule: 'RW212', verdict: 'review', triggers: ['REVOKE SELECT ON orders FROM app;', 'ALTER TABLE orders ENABLE ROW LEVEL SECURITY;', 'CREATE POLICY p ON orders USING (tenant = current_user);', 'ALTER TABLE orders OWNER TO admin;', 'ALTER TABLE orders FORCE ROW LEVEL SECURITY;'], not: ['GRANT SELECT ON orders TO app;'] },
   { rule: 'RW213', verdict: 'review', triggers: ['ALTER TABLE users RENAME CONSTRAINT users_email_key TO users_email_uniq;'], not: ['ALTER INDEX users_email_idx RENAME TO users_email_i;'] },
   { rule: 'RW214', verdict: 'review', triggers: ["INSERT INTO statuses (name) VALUES ('archived');"], not: ['SELECT 1;'] },
   { rule: 'RW215', verdict: 'review', triggers: ['SELECT backfill_orders();', 'CALL cleanup();'], not: ["SELECT set_config('lock_timeout', '1s', false);", "SELECT setval('s', 10);"] },
@@ -85,7 +85,7 @@ test('additive changes, empty and comment-only files are safe', async () => {
   }
 });
 
-test('judging a statement only against the rules for its type (ruleStatementTypes) misses no rule’s hit', async () => {
+test('judging a statement only against the rules for its type (ruleStatementTypes) and, on an ALTER TABLE, its sub-commands (ruleAlterSubtypes) misses no rule’s hit', async () => {
   const { loadParser, parseSql } = await import('../pg-parser.ts');
   const { judgeStatement } = await import('../judge-statement.ts');
   const { statementRules } = await import('./index.ts');
