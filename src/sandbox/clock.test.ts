@@ -5,10 +5,17 @@ import { createSandboxClock } from './clock.ts';
 describe('SandboxClock', () => {
   it('runs sandbox time speed times faster than real time', async () => {
     const start = new Date('2025-03-01T12:00:00Z');
+    // NOTE: bounded by the real time measured around the clock's start and its read, never by a
+    // guess of how long a 50 ms timer takes (a loaded machine ran one for 205 ms).
+    const r0 = performance.now();
     const clock = createSandboxClock({ speed: 100, start });
+    const r1 = performance.now();
     await new Promise((r) => setTimeout(r, 50));
+    const r2 = performance.now();
     const elapsed = clock.now().getTime() - start.getTime();
-    assert.ok(elapsed >= 4500 && elapsed < 20_000, `elapsed ${elapsed} sandbox ms`);
+    const r3 = performance.now();
+    // A Date holds whole milliseconds: 1 ms either side.
+    assert.ok(elapsed >= Math.floor(100 * (r2 - r1)) - 1 && elapsed <= Math.ceil(100 * (r3 - r0)) + 1, `elapsed ${elapsed} sandbox ms over ${(r2 - r1).toFixed(1)}-${(r3 - r0).toFixed(1)} real ms`);
   });
 
   it('fires timers and sleeps after sandbox delays', async () => {
