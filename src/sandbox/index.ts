@@ -53,6 +53,7 @@ import { removeState, statePath, writeState, type SandboxState } from './state.t
 import { checkBase, findFreeBase, PortInUseError } from './ports.ts';
 import { startMetrics, type SandboxMetrics } from './metrics/index.ts';
 import { PodFlags } from './flags/pod-flags.ts';
+import { errorText } from './error-text.ts';
 
 export { PortInUseError } from './ports.ts';
 export type { SandboxState } from './state.ts';
@@ -152,7 +153,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       },
       // NOTE: an explicit imageHealth (tests) wins over the world's registry-backed runtime.
       ...(options.imageHealth ? { imageHealth: options.imageHealth } : { images: images.runtime }),
-      onError: (e) => log(`kube: ${(e as Error).stack ?? String(e)}`),
+      onError: (e) => log(`kube: ${errorText(e)}`),
     }).catch((e: NodeJS.ErrnoException) => {
       throw e.code === 'EADDRINUSE' ? new PortInUseError(base) : e;
     });

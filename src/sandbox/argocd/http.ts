@@ -5,6 +5,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { sameSecret } from '../same-secret.ts';
 import { GrpcCode, GrpcError } from './grpc-error.ts';
+import { errorMessage } from '../error-text.ts';
 
 export interface Request {
   readonly method: string;
@@ -89,7 +90,7 @@ export function createHandler(routes: readonly Route[], token: string, onError: 
         return;
       }
       onError(e);
-      const err = new GrpcError(GrpcCode.Internal, (e as Error).message);
+      const err = new GrpcError(GrpcCode.Internal, errorMessage(e));
       send(res, 500, err.toJSON());
     }
   };

@@ -14,6 +14,7 @@ import { actionRoutes } from './routes-actions.ts';
 import { streamRoutes } from './routes-stream.ts';
 import { Rbac } from './rbac.ts';
 import type { ApiOutage } from './api-outage.ts';
+import { errorText } from '../error-text.ts';
 
 export interface ArgoCdApiOptions {
   readonly host?: string;
@@ -63,7 +64,7 @@ export async function startArgoCdApi(options: ArgoCdApiOptions): Promise<ArgoCdA
     ...streamRoutes(options.context),
     ...(options.extraRoutes ?? []),
   ];
-  const handler = createHandler(routes, options.token, (e) => options.log(`argocd api: ${(e as Error).stack ?? String(e)}`));
+  const handler = createHandler(routes, options.token, (e) => options.log(`argocd api: ${errorText(e)}`));
   const outage = options.outage;
   const server: Server = createServer({ cert: options.tls.cert, key: options.tls.key }, (req, res) => {
     if (!outage) return void handler(req, res);

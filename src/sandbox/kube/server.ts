@@ -11,6 +11,7 @@ import { handleResource } from './resource-handler.ts';
 import { parseRoute } from './route.ts';
 import { KubeStatusError, pathNotFound, statusObject } from './status-error.ts';
 import { sameSecret } from '../same-secret.ts';
+import { errorMessage } from '../error-text.ts';
 
 export interface RequestContext {
   readonly token: string;
@@ -29,7 +30,7 @@ export function createRequestHandler(ctx: RequestContext): (req: IncomingMessage
     ctx.onRequest?.(`${req.method} ${req.url} ${req.headers['content-type'] ?? ''}`);
     handle(ctx, req, res).catch((error: unknown) => {
       if (!(error instanceof KubeStatusError)) ctx.onError(error);
-      const status = error instanceof KubeStatusError ? error : new KubeStatusError(500, 'InternalError', `Internal error occurred: ${(error as Error).message}`);
+      const status = error instanceof KubeStatusError ? error : new KubeStatusError(500, 'InternalError', `Internal error occurred: ${errorMessage(error)}`);
       if (res.headersSent) return void res.end();
       sendJson(res, status.code, status.toStatus());
     });

@@ -17,6 +17,7 @@ import { parsePromQL, PromQLError } from './promql/parse.ts';
 import { ExecutionError, type Value } from './promql/values.ts';
 import { labelsKey, type Matcher, type Tsdb } from './tsdb.ts';
 import { sameSecret } from '../same-secret.ts';
+import { errorText } from '../error-text.ts';
 
 type ErrorType = 'bad_data' | 'execution' | 'timeout' | 'internal' | 'not_found';
 const STATUS: Readonly<Record<ErrorType, number>> = { bad_data: 400, execution: 422, timeout: 503, internal: 500, not_found: 404 };
@@ -309,7 +310,7 @@ export async function startPromApi(o: PromApiOptions): Promise<PromApi> {
     } catch (e) {
       if (e instanceof ApiError) send(res, STATUS[e.type], { status: 'error', errorType: e.type, error: e.message });
       else {
-        o.log?.(`prometheus api: ${(e as Error).stack ?? String(e)}`);
+        o.log?.(`prometheus api: ${errorText(e)}`);
         send(res, 500, { status: 'error', errorType: 'internal', error: String(e) });
       }
     }

@@ -22,6 +22,7 @@ import { Scraper } from './scraper.ts';
 import { Tsdb } from './tsdb.ts';
 import { instantQuery } from './instant-query.ts';
 import type { QueryResult } from '../../core/metrics.ts';
+import { errorText } from '../error-text.ts';
 
 export { SEED_ALERTS } from './alert-rules.ts';
 export type { PromFiles } from './prom-files.ts';
@@ -88,7 +89,7 @@ export async function startMetrics(o: MetricsOptions): Promise<SandboxMetrics> {
 
   const api = await startPromApi({ port: o.port, tls: o.tls, token: o.token, db, rules, ruleFile: files.rules, intervalMs, now, ...(o.log ? { log: o.log } : {}) });
   const timer = o.clock.setInterval(() => {
-    tick().catch((e: unknown) => o.log?.(`metrics: ${(e as Error).stack ?? String(e)}`));
+    tick().catch((e: unknown) => o.log?.(`metrics: ${errorText(e)}`));
   }, intervalMs);
   return {
     port: api.port,

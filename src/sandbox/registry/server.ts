@@ -15,6 +15,7 @@ import type { AddressInfo } from 'node:net';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { sameSecret } from '../same-secret.ts';
 import type { ImageStore } from './image-store.ts';
+import { errorText } from '../error-text.ts';
 
 export interface RegistryOptions {
   readonly port: number;
@@ -129,7 +130,7 @@ export async function startRegistry(o: RegistryOptions): Promise<RegistryServer>
     try {
       handle(req, res);
     } catch (e) {
-      o.log?.(`registry: ${(e as Error).stack ?? String(e)}`);
+      o.log?.(`registry: ${errorText(e)}`);
       if (!res.headersSent) errors(res, 500, 'UNKNOWN', 'unknown error');
     }
   });
