@@ -16,7 +16,7 @@ test('a handler that throws no Error: 500 with codes.Internal, logged, and the n
     { method: 'GET', path: '/api/v1/nothing', handle: () => Promise.reject(undefined) },
     { method: 'GET', path: '/api/v1/fine', handle: () => Promise.resolve({ ok: true }) },
   ];
-  const handler = createHandler(routes, 'tok', (e) => logged.push(String(e)));
+  const handler = createHandler(routes, 'tok', (e, request) => logged.push(`${request}: ${String(e)}`));
   const server = createServer((req, res) => void handler(req, res));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -25,7 +25,7 @@ test('a handler that throws no Error: 500 with codes.Internal, logged, and the n
     const bad = await fetch(`${base}/api/v1/nothing`, { headers });
     assert.equal(bad.status, 500);
     assert.equal(((await bad.json()) as { code: number }).code, 13, 'codes.Internal');
-    assert.deepEqual(logged, ['undefined']);
+    assert.deepEqual(logged, ['GET /api/v1/nothing: undefined']);
     const fine = await fetch(`${base}/api/v1/fine`, { headers });
     assert.equal(fine.status, 200);
     assert.deepEqual(await fine.json(), { ok: true });

@@ -59,7 +59,7 @@ export function send(res: ServerResponse, status: number, body: unknown): void {
   res.end(text);
 }
 
-export function createHandler(routes: readonly Route[], token: string, onError: (e: unknown) => void) {
+export function createHandler(routes: readonly Route[], token: string, onError: (e: unknown, request: string) => void) {
   const compiled = routes.map((r) => ({ route: r, ...compile(r.path) }));
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     try {
@@ -89,7 +89,8 @@ export function createHandler(routes: readonly Route[], token: string, onError: 
         send(res, e.code === GrpcCode.Unimplemented && e.message === 'Method Not Allowed' ? 405 : e.httpStatus, e.toJSON());
         return;
       }
-      onError(e);
+      // NOTE: the request's path (no query: it may name a token) says which route failed.
+      onError(e, `${req.method ?? 'GET'} ${(req.url ?? '/').split('?')[0] ?? '/'}`);
       const err = new GrpcError(GrpcCode.Internal, errorMessage(e));
       send(res, 500, err.toJSON());
     }

@@ -64,7 +64,7 @@ export async function startArgoCdApi(options: ArgoCdApiOptions): Promise<ArgoCdA
     ...streamRoutes(options.context),
     ...(options.extraRoutes ?? []),
   ];
-  const handler = createHandler(routes, options.token, (e) => options.log(`argocd api: ${errorText(e)}`));
+  const handler = createHandler(routes, options.token, (e, request) => options.log(`argocd api: ${request}: ${errorText(e)}`));
   const outage = options.outage;
   const server: Server = createServer({ cert: options.tls.cert, key: options.tls.key }, (req, res) => {
     if (!outage) return void handler(req, res);
