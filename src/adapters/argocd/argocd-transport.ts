@@ -68,10 +68,10 @@ export function createArgoCdTransport(options: ArgoCdTransportOptions): ArgoCdTr
           ...(req.signal ? { signal: req.signal } : {}),
         },
         (res) => {
-          const body = bodyOf(res.headers['content-length']);
-          res.on('data', (c: Buffer) => body.add(c));
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
           res.on('error', reject);
-          res.on('end', () => resolve({ status: res.statusCode ?? 0, text: body.text() }));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
         },
       );
       outgoing.setTimeout(timeoutMs, () => outgoing.destroy(new RequestTimeoutError(`no answer within ${timeoutMs} ms`)));
@@ -80,33 +80,3 @@ export function createArgoCdTransport(options: ArgoCdTransportOptions): ArgoCdTr
     });
 }
 
-/**
- * A response body. With its length announced (the Application, ~3 MB at 10,001 history entries,
- * always is) the chunks are copied into one buffer as they come and let go, instead of all kept
- * until a concatenated copy is made (issue 19: plan's peak memory).
- */
-function bodyOf(contentLength: string | undefined): { add(chunk: Buffer): void; text(): string } {
-  const announced = contentLength === undefined ? NaN : Number(contentLength);
-  let buffer = Number.isSafeInteger(announced) && announced > 0 ? Buffer.allocUnsafe(announced) : undefined;
-  let filled = 0;
-  let chunks: Buffer[] = [];
-  return {
-    add(chunk) {
-      if (buffer !== undefined && filled + chunk.length <= buffer.length) {
-        chunk.copy(buffer, filled);
-        filled += chunk.length;
-        return;
-      }
-      // More than announced: keep everything as chunks.
-      if (buffer !== undefined) chunks.push(buffer.subarray(0, filled));
-      buffer = undefined;
-      chunks.push(chunk);
-    },
-    text() {
-      const text = buffer !== undefined ? buffer.toString('utf8', 0, filled) : Buffer.concat(chunks).toString('utf8');
-      buffer = undefined;
-      chunks = [];
-      return text;
-    },
-  };
-}
