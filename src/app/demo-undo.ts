@@ -5,7 +5,7 @@
  * issue 17's `rollouts-workloadref` (a kubectl-deployed Rollout undone through its Deployment).
  */
 import { AdapterError } from '../core/errors.ts';
-import type { WorkloadState } from '../core/domain.ts';
+import { WorkloadState } from '../core/domain.ts';
 import type { Plan } from '../core/plan.ts';
 import { chooseUndoTarget } from '../core/rollout-history.ts';
 import type { RunResult } from '../executor/execute-plan.ts';
@@ -65,8 +65,12 @@ const autosyncFootgunDemo: UndoDemo = async (input) => {
   const gitops = await ctx.gitops();
   const lastId = (await gitops.getApplication(app)).history.at(-1)?.id ?? 0;
   const good = mainImage(await watch(ctx, app, 'reading the Deployment', () => true));
+  opts.say(`${app} runs ${good}, with Argo CD's self-heal on`);
   await input.breakApp('argocd-image');
-  const bad = mainImage(await watch(ctx, app, 'the bad digest rolled out', (w) => mainImage(w) !== good && w.updatedReplicas === w.replicas));
+  // NOTE: rolled out as `kubectl rollout status` says it, observedGeneration first: until the
+  // Deployment controller has seen the new template, its status is the old rollout's, the bad
+  // ReplicaSet does not exist yet, and the undo below would go back from the good release.
+  const bad = mainImage(await watch(ctx, app, 'the bad digest rolled out', (w) => mainImage(w) !== good && WorkloadState.isRolledOut(w)));
   const deployed = (await gitops.getApplication(app)).history.at(-1);
   opts.say(`Argo CD synced ${deployed && deployed.id > lastId ? `history ${deployed.id}` : 'the bad commit'}; every Pod runs ${bad}`);
 
@@ -80,8 +84,11 @@ const autosyncFootgunDemo: UndoDemo = async (input) => {
   const t0 = ctx.clock.now().getTime();
   // NOTE: self-heal's first attempt is immediate on drift (Argo CD >= 2.14): the good template may
   // be replaced before any read sees it, so the undo is shown as the API server accepted it.
-  opts.say(`step 2 - deployment.apps/${ref.name} ${undone.message} to revision ${choice.target.revision}: the template asks for ${good} again`);
-  await watch(ctx, app, 'self-heal', (w) => mainImage(w) === bad);
+  const asked = choice.target.images.find((i) => !i.init && i.container === ref.name)?.image ?? choice.target.images[0]?.image ?? '';
+  opts.say(`step 2 - deployment.apps/${ref.name} ${undone.message} to revision ${choice.target.revision}: the template asks for ${asked} again`);
+  // The controller re-numbers the ReplicaSets once it observes self-heal's template: rewind's plan
+  // reads the history after that, as a person would after `kubectl rollout status`.
+  await watch(ctx, app, 'self-heal', (w) => mainImage(w) === bad && w.observedGeneration >= w.generation);
   opts.say(`step 3 - Argo CD self-heal put ${bad} back ${((ctx.clock.now().getTime() - t0) / 1000).toFixed(0)} sandbox seconds later: the fix was undone, git still says the bad commit`);
   opts.say('step 4 - rewind\'s path: hold self-heal first, undo, revert in git, give auto-sync back');
   return planAndRun(input, 'rollout-undo');

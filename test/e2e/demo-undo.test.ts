@@ -36,7 +36,11 @@ test('demo --scenario autosync-footgun: self-heal puts a plain undo back; rewind
   assert.equal(r.code, 0, r.stderr);
   const doc = JSON.parse(r.stdout) as DemoDoc;
   assert.deepEqual([doc.scenario, doc.status, doc.runStatus, doc.mechanism], ['autosync-footgun', 'verified', 'finished', 'rollout-undo']);
-  assert.match(r.stderr, /step 2 - deployment.apps\/catalog rolled back to revision \d+/);
+  // The plain undo and rewind's both go back to the release that ran before the bad digest.
+  const good = /catalog-us-east runs (\S+), with Argo CD's self-heal on/.exec(r.stderr)?.[1];
+  assert.ok(good, r.stderr);
+  assert.match(r.stderr, new RegExp(`step 2 - deployment.apps/catalog rolled back to revision \\d+: the template asks for ${escaped(good)} again`));
+  assert.match(r.stderr, new RegExp(`revision \\d+ \\(catalog-\\w+\\) runs ${escaped(good)}, `), 'rewind\'s undo goes back to it too');
   assert.match(r.stderr, /step 3 - Argo CD self-heal put \S+ back \d+ sandbox seconds later/);
   assert.match(doc.rejected.find((x) => x.mechanism === 'argocd-rollback')?.reason ?? '', /applies, but/);
   const kinds = doc.steps.map((s) => s.kind);
@@ -44,3 +48,5 @@ test('demo --scenario autosync-footgun: self-heal puts a plain undo back; rewind
   assert.equal(doc.steps.find((s) => s.kind === 'followup.revert')?.status, 'succeeded');
   assert.equal(doc.steps.find((s) => s.kind === 'argocd.restore-sync-policy')?.status, 'succeeded');
 });
+
+const escaped = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
