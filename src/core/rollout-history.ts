@@ -26,6 +26,11 @@ export interface RolloutHistory {
   readonly paused: boolean;
   /** `metadata.generation`, compared at execution to notice a change since the plan. */
   readonly generation: number;
+  /**
+   * `status.observedGeneration` of the same read. Below `generation`, the Deployment controller has
+   * not seen the newest template: the revision numbers are the last rollout's.
+   */
+  readonly observedGeneration?: number;
   /** rewind's hold annotation on the Deployment, when it carries one. */
   readonly hold?: HoldReading;
 }

@@ -94,6 +94,7 @@ describe('rollout undo through the Kubernetes API (sandbox)', () => {
     await Promise.all([ship('twin-a', ['1.0', '1.1', '1.2']), ship('twin-b', ['1.0', '1.1', '1.2'])]);
     const history = await kube.history(ref('twin-b'));
     assert.deepEqual(history.revisions.map((r) => [r.revision, r.images[0]?.image, r.matchesCurrent]), [[3, image('twin-b', '1.2'), true], [2, image('twin-b', '1.1'), false], [1, image('twin-b', '1.0'), false]]);
+    assert.equal(history.observedGeneration, history.generation, 'the same read\'s status.observedGeneration, which the undo proposal checks');
     const choice = chooseUndoTarget('twin-b', history);
     assert.ok(choice.ok);
     assert.equal(choice.target.revision, 2, 'the previous revision, as kubectl picks it');

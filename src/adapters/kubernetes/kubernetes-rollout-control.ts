@@ -101,6 +101,7 @@ export function createKubernetesRolloutControl(options: KubernetesRolloutControl
         revisionHistoryLimit: deployment.spec?.revisionHistoryLimit ?? 10,
         paused: deployment.spec?.paused ?? false,
         generation: deployment.metadata?.generation ?? 0,
+        ...(deployment.status?.observedGeneration !== undefined ? { observedGeneration: deployment.status.observedGeneration } : {}),
         ...(raw !== undefined ? { hold: readHold(raw) } : {}),
       },
     };

@@ -62,6 +62,12 @@ const cases: readonly Case[] = [
     reason: /paused: you cannot rollback a paused deployment; resume it first with 'kubectl rollout resume' and try again/,
   },
   {
+    title: 'a history read before the controller observed the newest template is refused: its numbers are the last rollout\'s',
+    facts: none().rollout({ generation: 8, observedGeneration: 7 }), decision: 'refuse', mechanism: 'rollout-undo',
+    reason: /has not observed generation 8 of deployment \S+ yet \(observedGeneration 7\).*kubectl rollout status deployment\/catalog/,
+  },
+  { title: 'a history the controller has observed is planned as before', facts: none().rollout({ generation: 8, observedGeneration: 8 }), decision: 'rollback', mechanism: 'rollout-undo', toRevision: 4 },
+  {
     title: 'when the target template already runs, it is a noop with kubectl\'s words',
     facts: none().rollout({ revisions: FakeFacts.rolloutHistory().revisions.map((r) => ({ ...r, matchesCurrent: r.revision === 4 })) }),
     decision: 'noop', mechanism: 'rollout-undo', reason: /skipped rollback \(current template already matches revision 4\)/,

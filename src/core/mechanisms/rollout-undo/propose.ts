@@ -35,6 +35,11 @@ export const rolloutUndo: Mechanism = {
     const refusals: string[] = [];
     refusals.push(...checks.filter((c) => BLOCKING_CHECKS.has(c.check.id)).flatMap((c) => c.refusals));
     if (history.paused) refusals.push(`${name} is paused: ${PAUSED_MESSAGE}`);
+    // kubectl's undo would take "previous" from these numbers as they stand; until the controller
+    // has observed the newest template, they are the last rollout's and may name the wrong release.
+    if (history.observedGeneration !== undefined && history.observedGeneration < history.generation) {
+      refusals.push(`the Deployment controller has not observed generation ${history.generation} of ${name} yet (observedGeneration ${history.observedGeneration}): its ReplicaSets' revision numbers are the last rollout's, so "previous" may be the wrong release. Plan again once \`kubectl rollout status deployment/${w.name}\` shows the controller caught up`);
+    }
     const choice = chooseUndoTarget(w.name, history, GitOpsFacts.is(facts) ? undefined : facts.requestedId);
     if (!choice.ok) return { kind: 'refuse', to: null, reasons: [...refusals, `${choice.reason}. Roll forward, or redeploy a known-good image by hand; raise spec.revisionHistoryLimit so the next undo has somewhere to go`], warnings: [] };
     const { target, current } = choice;
