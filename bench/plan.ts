@@ -1,9 +1,15 @@
 /**
  * `rewind plan APP -o json` as a process, side by side in one run with (a) the same facts by the
- * raw commands an engineer would type (curl to Argo CD x2, git x5, kubectl x2, one after another
- * as the runbook runs them) and (b) a no-library floor: one node process doing the same HTTPS
- * reads and git commands all in parallel. Then the plan in-process at 1,001 and 10,001 history
- * entries (the bench world, src/sandbox/world/bench-past.ts), where the history work shows.
+ * raw commands an engineer would type, one after another as the runbook runs them, and (b) a
+ * no-library floor: one node process doing the same HTTPS reads and git commands all in parallel.
+ * Then the plan in-process at 1,001 and 10,001 history entries (the bench world,
+ * src/sandbox/world/bench-past.ts), where the history work shows.
+ *
+ * The raw sequence asks for what a plan reads (issue 19: it "grows with the facts plan gathers"):
+ * the Application with `?refresh=normal` (as `argocd app get --refresh`) and its resource tree;
+ * `git fetch` in a clone of the config repo, then git x5; the Deployment, its Pods and its
+ * ReplicaSets (`kubectl rollout history`); Prometheus' alerts, the verification query now and its
+ * last hour (promtool's instant and range queries).
  */
 import { execFile } from 'node:child_process';
 import { readdirSync, rmSync } from 'node:fs';
@@ -71,7 +77,10 @@ export async function benchSandbox(args: readonly string[]): Promise<{ state: Sa
   }
 }
 
-/** The no-library floor: node, the four HTTPS reads and five git commands, all at once. */
+/** The seed app's verification query (its AnalysisTemplate in the sandbox's config repo), as a plan asks it. */
+const P99 = 'histogram_quantile(0.99, sum by (le) (rate(http_request_duration_seconds_bucket{service="catalog",cluster="us-east"}[5m])))';
+
+/** The no-library floor: node, the HTTPS reads and git commands of the raw sequence, all at once. */
 const FLOOR = `
 import { request } from 'node:https';
 import { execFile } from 'node:child_process';
@@ -86,11 +95,18 @@ const get = (url, token) => new Promise((ok, fail) => {
 });
 const git = (...a) => new Promise((ok, fail) => execFile('git', ['-C', e.B_REPO, ...a], (err, out) => err ? fail(err) : ok(out)));
 const [from, to] = JSON.parse(e.B_REVS);
+const end = Math.floor(Date.now() / 1000);
+const q = encodeURIComponent(e.B_P99);
 await Promise.all([
-  get(e.B_ARGO + '/api/v1/applications/' + e.B_APP, e.B_ARGO_TOKEN),
+  get(e.B_ARGO + '/api/v1/applications/' + e.B_APP + '?refresh=normal', e.B_ARGO_TOKEN),
   get(e.B_ARGO + '/api/v1/applications/' + e.B_APP + '/resource-tree', e.B_ARGO_TOKEN),
   get(e.B_KUBE + '/apis/apps/v1/namespaces/' + e.B_NS + '/deployments/catalog', e.B_KUBE_TOKEN),
   get(e.B_KUBE + '/api/v1/namespaces/' + e.B_NS + '/pods?labelSelector=app%3Dcatalog', e.B_KUBE_TOKEN),
+  get(e.B_KUBE + '/apis/apps/v1/namespaces/' + e.B_NS + '/replicasets?labelSelector=app%3Dcatalog', e.B_KUBE_TOKEN),
+  get(e.B_PROM + '/api/v1/alerts', e.B_PROM_TOKEN),
+  get(e.B_PROM + '/api/v1/query?query=' + q, e.B_PROM_TOKEN),
+  get(e.B_PROM + '/api/v1/query_range?query=' + q + '&start=' + (end - 3600) + '&end=' + end + '&step=15', e.B_PROM_TOKEN),
+  new Promise((ok, fail) => execFile('git', ['-C', e.B_CLONE, 'fetch', '--quiet', '--prune', '--all'], (err) => err ? fail(err) : ok())),
   git('diff', '--name-status', from, to),
   git('diff', from, to, '--', 'apps/*/migrations/*.sql'),
   git('log', '--format=%H %s', from + '..' + to),
@@ -149,10 +165,18 @@ async function planFigures(history: number): Promise<PlanFigures> {
     const rewind = planWith(BIN);
     const curl = (path: string) => must('curl', ['-sSf', '--cacert', state.files.ca, '-H', `Authorization: Bearer ${argoToken}`, `${state.urls.argocd}${path}`]);
     const kube = ['--kubeconfig', state.files.kubeconfig, '--context', 'us-east', '-n', NAMESPACE, '--cache-dir', join(dir, 'kube-cache')];
+    const { prometheusToken } = state.files;
+    const promUrl = state.urls.prometheus;
+    if (!prometheusToken || !promUrl) throw new Error('the bench sandbox serves no Prometheus: a plan reads its metrics, so the raw sequence must too');
+    const promToken = (await readFile(prometheusToken, 'utf8')).trim();
+    const prom = (path: string) => must('curl', ['-sSf', '--cacert', state.files.ca, '-H', `Authorization: Bearer ${promToken}`, `${promUrl}${path}`]);
+    const clone = join(dir, 'raw-clone');
+    await must('git', ['clone', '--quiet', repo, clone]);
     const raw = async () => {
-      const app = JSON.parse(await curl(`/api/v1/applications/${APP}`)) as { status: { history: { revision: string }[] } };
+      const app = JSON.parse(await curl(`/api/v1/applications/${APP}?refresh=normal`)) as { status: { history: { revision: string }[] } };
       const [from, to] = app.status.history.slice(-2).map((h) => h.revision) as [string, string];
       await curl(`/api/v1/applications/${APP}/resource-tree`);
+      await must('git', ['-C', clone, 'fetch', '--quiet', '--prune', '--all']);
       await must('git', ['-C', repo, 'diff', '--name-status', from, to]);
       await must('git', ['-C', repo, 'diff', from, to, '--', 'apps/*/migrations/*.sql']);
       await must('git', ['-C', repo, 'log', '--format=%H %s', `${from}..${to}`]);
@@ -160,6 +184,11 @@ async function planFigures(history: number): Promise<PlanFigures> {
       await must('git', ['-C', repo, 'cat-file', 'blob', `${to}:apps/catalog/us-east/kustomization.yaml`]);
       await must('kubectl', [...kube, 'get', 'deploy', 'catalog', '-o', 'jsonpath={.spec.template.spec.containers[*].image}']);
       await must('kubectl', [...kube, 'get', 'pods', '-l', 'app=catalog', '-o', 'jsonpath={.items[*].status.containerStatuses[*].imageID}']);
+      await must('kubectl', [...kube, 'rollout', 'history', 'deployment/catalog']);
+      const end = Math.floor(Date.now() / 1000);
+      await prom('/api/v1/alerts');
+      await prom(`/api/v1/query?query=${encodeURIComponent(P99)}`);
+      await prom(`/api/v1/query_range?query=${encodeURIComponent(P99)}&start=${end - 3600}&end=${end}&step=15`);
     };
     const floorEnv = {
       ...process.env,
@@ -172,6 +201,10 @@ async function planFigures(history: number): Promise<PlanFigures> {
       B_NS: NAMESPACE,
       B_APP: APP,
       B_REVS: JSON.stringify(revs),
+      B_PROM: promUrl,
+      B_PROM_TOKEN: promToken,
+      B_P99: P99,
+      B_CLONE: clone,
     };
     const floor = () => must(process.execPath, ['--input-type=module', '-e', FLOOR], floorEnv);
     const nodeStart = () => must(process.execPath, ['-e', '']);
