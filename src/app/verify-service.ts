@@ -125,12 +125,13 @@ function summarise(p: Prepared, checks: readonly CheckResult[]): VerifyReport {
 }
 
 /** Every check measured once, now; with `historyMinutes`, also its recent values for a sparkline. */
-export async function verifyNow(ctx: AppContext, appName: string, opts: { historyMinutes?: number; signal?: AbortSignal } = {}): Promise<VerifyReport> {
+export async function verifyNow(ctx: AppContext, appName: string, opts: { historyMinutes?: number; signal?: AbortSignal; now?: Date } = {}): Promise<VerifyReport> {
   const p = await prepare(ctx, appName);
   const none = notChecked(p);
   if (none || !p.source) return none ?? summarise(p, []);
   const source = p.source;
-  const now = await storeNow(ctx, source, opts.signal);
+  // `now`: the store's time as the caller just read it (metricsEvidence), not read a second time.
+  const now = opts.now ?? (await storeNow(ctx, source, opts.signal));
   const checks = await Promise.all(
     p.spec.metrics.map(async (spec): Promise<CheckResult> => {
       const metric = compileMetric(spec);
@@ -230,7 +231,8 @@ export async function metricsEvidence(ctx: AppContext, appName: string, opts: { 
   const signal = opts.signal ? { signal: opts.signal } : {};
   const notes: string[] = [];
   const app = ctx.app(appName);
-  const alert = await source.alerts(signal).then(
+  // The alerts and the store's clock are two independent reads: asked at once, not one after the other (issue 19).
+  const alerting = source.alerts(signal).then(
     (alerts) => firingAlertFor(alerts, app.workload.name, app.workload.cluster),
     (e: unknown) => {
       if (!isRewindError(e)) throw e;
@@ -238,10 +240,12 @@ export async function metricsEvidence(ctx: AppContext, appName: string, opts: { 
       return undefined;
     },
   );
+  alerting.catch(() => undefined);
   const now = await storeNow(ctx, source, opts.signal);
+  const alert = await alerting;
   const minutes = opts.lookBackMinutes ?? 60;
   const step = Math.max(1, Math.round(scrapeIntervalMs / 1000));
-  const current = await verifyNow(ctx, appName, opts);
+  const current = await verifyNow(ctx, appName, { ...opts, now });
   const checks = await Promise.all(
     p.spec.metrics.map(async (spec) => {
       const c = current.checks.find((x) => x.name === spec.name);
