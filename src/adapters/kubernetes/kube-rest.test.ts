@@ -5,7 +5,10 @@ import type { Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { KubeConfig } from '@kubernetes/client-node/dist/config.js';
 import { generateSandboxTls, type SandboxTls } from '../../testing/test-tls.ts';
-import { kubeRest } from './kube-rest.ts';
+import { mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { kubeRest, loadKubeConfig } from './kube-rest.ts';
 
 /**
  * kube-rest over a real TLS server: the calls of a process share kept-alive connections (client-node
@@ -86,4 +89,29 @@ test('a kept-alive connection the server drops as it is reused: a GET goes again
   assert.equal(handshakes.length, 1, 'the GET went again on a new connection');
   await rest.get('/warm');
   await assert.rejects(rest.patch('/p', 'application/merge-patch+json', {}), (e: NodeJS.ErrnoException) => e.code === 'ECONNRESET');
+});
+
+test('loadKubeConfig parses a file once per version: each caller its own instance, a rewritten file read again', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'rewind-kubeconfig-'));
+  try {
+    const file = join(dir, 'kubeconfig');
+    const config = (server: string) => [
+      'apiVersion: v1', 'kind: Config', 'current-context: a',
+      'clusters:', `- name: a\n  cluster:\n    server: ${server}`, `- name: b\n  cluster:\n    server: ${server}/b`,
+      'contexts:', '- name: a\n  context:\n    cluster: a\n    user: u', '- name: b\n  context:\n    cluster: b\n    user: u',
+      'users:', '- name: u\n  user:\n    token: t',
+    ].join('\n');
+    writeFileSync(file, config('https://one.example'));
+    const first = loadKubeConfig(file);
+    const second = loadKubeConfig(file);
+    assert.notEqual(first, second);
+    second.setCurrentContext('b');
+    assert.equal(first.getCurrentCluster()?.server, 'https://one.example', 'one caller\'s context is not another\'s');
+    assert.equal(second.getCurrentCluster()?.server, 'https://one.example/b');
+    writeFileSync(file, config('https://two.example'));
+    utimesSync(file, new Date(), new Date(Date.now() + 5_000));
+    assert.equal(loadKubeConfig(file).getCurrentCluster()?.server, 'https://two.example', 'a rotated kubeconfig is read again');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

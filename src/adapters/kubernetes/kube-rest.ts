@@ -10,6 +10,7 @@
  * (`code` = HTTP status, `body` = the `Status` text), so kubernetes-errors.ts maps both alike.
  */
 import { createHash } from 'node:crypto';
+import { statSync } from 'node:fs';
 import { Agent as HttpsAgent, request, type AgentOptions } from 'node:https';
 import { request as requestHttp, type ClientRequest, type RequestOptions } from 'node:http';
 import { KubeConfig } from '@kubernetes/client-node/dist/config.js';
@@ -38,11 +39,28 @@ export interface KubeRest {
   patch<T = unknown>(path: string, contentType: string, body: unknown, signal?: AbortSignal): Promise<T>;
 }
 
+type LoadedKubeConfig = Pick<KubeConfig, 'clusters' | 'contexts' | 'users' | 'currentContext'>;
+const loadedFiles = new Map<string, LoadedKubeConfig>();
+
+/**
+ * client-node's loader, once per file version: a plan's ports (workload, rollout history,
+ * Application CR) each want a `KubeConfig` of the same file, and each parse cost a YAML load. Every
+ * caller still gets its own instance (`kubeRest` sets its current context), built from the loaded
+ * clusters, contexts and users. Keyed by path, mtime and size, so a rotated kubeconfig is read again.
+ */
 export function loadKubeConfig(path: string | undefined): KubeConfig {
   const kc = new KubeConfig();
   try {
-    if (path) kc.loadFromFile(path);
-    else kc.loadFromDefault();
+    if (path) {
+      const st = statSync(path);
+      const key = `${path}\0${st.mtimeMs}\0${st.size}`;
+      const known = loadedFiles.get(key);
+      if (known) kc.loadFromOptions({ ...known });
+      else {
+        kc.loadFromFile(path);
+        loadedFiles.set(key, { clusters: kc.clusters, contexts: kc.contexts, users: kc.users, currentContext: kc.currentContext });
+      }
+    } else kc.loadFromDefault();
   } catch (cause) {
     throw new ConfigError(`cannot load the kubeconfig ${path ?? '(default: $KUBECONFIG or ~/.kube/config)'}`, {
       cause,
