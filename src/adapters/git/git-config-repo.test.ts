@@ -153,3 +153,20 @@ test('repo objects on one path share one object cache: commits and files come th
   const calls = readFileSync(log, 'utf8').trim().split('\n');
   assert.deepEqual(calls, [`-C ${r.dir} cat-file --batch`]);
 });
+
+test('a diff between two commits is asked once per process, whichever repo object asks it, with the same answer', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'rewind-git-shim-'));
+  scratch.push(dir);
+  const log = join(dir, 'calls');
+  const shim = join(dir, 'git');
+  writeFileSync(shim, `#!/bin/sh\necho "$*" >> '${log}'\nexec git "$@"\n`, { mode: 0o755 });
+  const a = createGitConfigRepo({ path: r.dir, git: shim });
+  const b = createGitConfigRepo({ path: r.dir, git: shim });
+  const from = r.git('rev-parse', `${bad}^`).trim();
+  const [fromA, fromB] = await Promise.all([a.changedFiles(from, bad, ['apps/catalog']), b.changedFiles(from, bad, ['apps/catalog'])]);
+  assert.deepEqual(fromB, fromA);
+  assert.deepEqual(await a.changedFiles(from, bad, ['apps/catalog']), fromA);
+  assert.notDeepEqual(await a.changedFiles(from, bad, ['apps/none']), fromA, 'another pathspec is another diff');
+  const diffs = readFileSync(log, 'utf8').trim().split('\n').filter((c) => c.includes(' diff '));
+  assert.equal(diffs.length, 2, diffs.join('\n'));
+});

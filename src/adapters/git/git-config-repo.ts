@@ -27,13 +27,16 @@ export interface GitConfigRepoOptions {
 const EMPTY_TREE = '4b825dc642cb6eb9a060e54bf8d69288fbee4904';
 
 /**
- * What a full commit hash names never changes, nor does a file at a commit: one cache of both per
- * repository path per process, shared by every repo object on it (the plan's change diagnoser,
- * pod template reader and the plan itself asked git for the same hashes and files 2-3 times over).
+ * What a full commit hash names never changes, nor does a file at a commit or a diff between two:
+ * one cache of them per repository path per process, shared by every repo object on it (the plan's
+ * change diagnoser, pod template reader and the plan itself asked git for the same hashes and
+ * files 2-3 times over).
  */
 interface ObjectCache {
   readonly commits: Map<string, Promise<string>>;
   readonly blobs: Map<string, Promise<string | undefined>>;
+  /** `changedFiles` between two commits, by the commits and pathspecs. */
+  readonly diffs: Map<string, Promise<readonly ChangedFile[]>>;
   /** The objects not yet cached, through one `git cat-file --batch` (cat-file-batch.ts). */
   readonly batch?: CatFileBatch;
 }
@@ -42,7 +45,7 @@ function objectCacheFor(git: string, path: string): ObjectCache {
   const key = `${git}\0${path}`;
   let c = objectCaches.get(key);
   if (!c) {
-    c = { commits: new Map(), blobs: new Map(), batch: openCatFileBatch({ git, path, env: gitEnv(process.env) }) };
+    c = { commits: new Map(), blobs: new Map(), diffs: new Map(), batch: openCatFileBatch({ git, path, env: gitEnv(process.env) }) };
     objectCaches.set(key, c);
   }
   return c;
@@ -52,7 +55,7 @@ export function createGitConfigRepo(options: GitConfigRepoOptions): ConfigRepo {
   const { path } = options;
   const run = options.run ?? createGitRunner({ path, ...(options.git ? { git: options.git } : {}) });
   // An injected runner is a test's own world: it gets its own cache.
-  const cache = options.run ? { commits: new Map<string, Promise<string>>(), blobs: new Map<string, Promise<string | undefined>>() } : objectCacheFor(options.git ?? 'git', path);
+  const cache = options.run ? { commits: new Map<string, Promise<string>>(), blobs: new Map<string, Promise<string | undefined>>(), diffs: new Map<string, Promise<readonly ChangedFile[]>>() } : objectCacheFor(options.git ?? 'git', path);
   let fetching: Promise<void> | undefined;
 
   async function ok(operation: string, args: readonly string[]): Promise<string> {
@@ -61,7 +64,7 @@ export function createGitConfigRepo(options: GitConfigRepoOptions): ConfigRepo {
     return r.stdout;
   }
 
-  const { commits, blobs, batch } = cache;
+  const { commits, blobs, diffs, batch } = cache;
 
   /** The object through the batch process; undefined for missing; null when the batch cannot answer (then one git process per read). */
   async function viaBatch(name: string): Promise<BatchObject | undefined | null> {
@@ -139,8 +142,16 @@ export function createGitConfigRepo(options: GitConfigRepoOptions): ConfigRepo {
 
     async changedFiles(from, to, pathspecs = []): Promise<readonly ChangedFile[]> {
       const [a, b] = await Promise.all([resolve(from), resolve(to)]);
-      const out = await ok(`diff ${from}..${to}`, ['diff', '--name-status', '-M', '-z', a, b, '--', ...pathspecs]);
-      return Object.freeze(parseNameStatus(out));
+      // Between two commits the answer cannot change: a plan's schema check and its data-layer
+      // mechanism ask the same diff, which ran as two git processes (issue 19).
+      const key = [a, b, ...pathspecs].join('\0');
+      let hit = diffs.get(key);
+      if (!hit) {
+        hit = ok(`diff ${from}..${to}`, ['diff', '--name-status', '-M', '-z', a, b, '--', ...pathspecs]).then((out) => Object.freeze(parseNameStatus(out)));
+        hit.catch(() => diffs.delete(key));
+        diffs.set(key, hit);
+      }
+      return hit;
     },
 
     async show(rev, file): Promise<string | undefined> {
