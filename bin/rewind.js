@@ -14,7 +14,7 @@ const bundle = join(root, 'dist', 'rewind.js');
 // The commands scripts/build.js also bundles as one script each (its `hotBundles`).
 const hotCommands = new Set(['plan', 'demo']);
 
-// NOTE: every command pays for this walk (~560 files): one stack, plain string paths and no
+// NOTE: every command pays for this walk (~480 files): one stack, plain string paths and no
 // recursion cost about a third of path.join per entry, measured on the start of `migrations lint`.
 function newestMtime(root) {
   let newest = 0;
@@ -24,7 +24,8 @@ function newestMtime(root) {
     for (const entry of readdirSync(dir, { withFileTypes: true })) {
       const p = `${dir}/${entry.name}`;
       if (entry.isDirectory()) dirs.push(p);
-      else {
+      // A test file is in no bundle: editing one leaves dist/ as fresh as it was (a fifth fewer stats).
+      else if (!entry.name.endsWith('.test.ts')) {
         const m = statSync(p).mtimeMs;
         if (m > newest) newest = m;
       }
