@@ -26,3 +26,15 @@ test('default deadline: window + 2 scrapes + rollout', () => {
   assert.equal(defaultDeadlineMs([SEED_P99, 'up'], { scrapeIntervalMs: 15_000, rolloutMs: 120_000 }), 300_000 + 30_000 + 120_000);
   assert.equal(defaultDeadlineMs([], { scrapeIntervalMs: 15_000, rolloutMs: 0 }), 30_000);
 });
+
+test('answers are remembered per query, unchanged and frozen: a caller cannot change what the next one reads', () => {
+  const bad = 'sum(rate(x[5m])';
+  const first = checkPromql(bad);
+  assert.ok(first);
+  assert.ok(Object.isFrozen(first));
+  assert.deepEqual(checkPromql(bad), first);
+  assert.equal(checkPromql('up'), undefined);
+  assert.equal(rangeWindowMs('max_over_time(x[10m] offset 5m)'), 900_000);
+  assert.equal(rangeWindowMs('max_over_time(x[10m] offset 5m)'), 900_000);
+  assert.equal(rangeWindowMs('rate(x[1m])'), 60_000, 'another query, another answer');
+});

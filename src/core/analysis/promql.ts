@@ -14,9 +14,25 @@ export interface PromqlProblem {
   readonly column: number;
 }
 
+/**
+ * A query's answers never change, and a plan asks them of the same few queries at every step it
+ * builds (deadlines, window notes, validation): each parse is done once. Bounded, for a
+ * long-running server that sees many queries.
+ */
+function remembered<T>(fn: (query: string) => T): (query: string) => T {
+  const known = new Map<string, T>();
+  return (query) => {
+    if (known.has(query)) return known.get(query) as T;
+    const v = fn(query);
+    if (known.size >= 256) known.clear();
+    known.set(query, v);
+    return v;
+  };
+}
+
 /** The first syntax problem of a query, or undefined when it parses. */
-export function checkPromql(query: string): PromqlProblem | undefined {
-  if (query.trim() === '') return { message: 'the query is empty', column: 1 };
+export const checkPromql: (query: string) => PromqlProblem | undefined = remembered((query) => {
+  if (query.trim() === '') return Object.freeze({ message: 'the query is empty', column: 1 });
   const tree = parser.parse(query);
   let problem: PromqlProblem | undefined;
   tree.iterate({
@@ -33,8 +49,8 @@ export function checkPromql(query: string): PromqlProblem | undefined {
       return undefined;
     },
   });
-  return problem;
-}
+  return problem && Object.freeze(problem);
+});
 
 const durationOf = (query: string, n: SyntaxNode | null): number => (n ? (parseDuration(query.slice(n.from, n.to).trim()) ?? 0) : 0);
 
@@ -48,7 +64,7 @@ const durationOf = (query: string, n: SyntaxNode | null): number => (n ? (parseD
  * rangeWindowMs('histogram_quantile(0.99, sum by (le) (rate(x_bucket[5m])))'); // 300000
  * ```
  */
-export function rangeWindowMs(query: string): number {
+export const rangeWindowMs: (query: string) => number = remembered((query) => {
   const tree = parser.parse(query);
   let max = 0;
   const walk = (n: SyntaxNode, offset: number): void => {
@@ -61,7 +77,7 @@ export function rangeWindowMs(query: string): number {
   };
   walk(tree.topNode, 0);
   return max;
-}
+});
 
 /**
  * The default verification deadline: the longest query window, plus two scrape intervals (the
