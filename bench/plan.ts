@@ -256,8 +256,8 @@ export async function benchPlan(): Promise<Record<string, unknown>> {
     console.log(`plan ${APP} at ${f.historyEntries} history entries (decision ${f.decision}), ${RUNS} interleaved runs:`);
     console.log(`  rewind plan -o json (process)          ${show(f.rewindMs)}, peak RSS ${f.rewindPeakRssMb} MB`);
     if (f.rewindFirstMs) console.log(`  first plan after a build (no code cache) ${show(f.rewindFirstMs)}`);
-    console.log(`  raw: curl x2, git x5, kubectl x2       ${show(f.rawMs)}   rewind/raw ${f.ratioRaw ?? 'n/a'}x`);
-    console.log(`  floor: node, HTTPS x4 + git x5 at once ${show(f.floorMs)}   rewind/floor ${f.ratioFloor ?? 'n/a'}x`);
+    console.log(`  raw: curl x5, git x6, kubectl x3      ${show(f.rawMs)}   rewind/raw ${f.ratioRaw ?? 'n/a'}x`);
+    console.log(`  floor: node, HTTPS x8 + git x6 at once ${show(f.floorMs)}   rewind/floor ${f.ratioFloor ?? 'n/a'}x`);
     console.log(`  rewind gather+decide in-process        ${show(f.inProcessMs)}`);
     console.log(`  node -e '' (start-up, for scale)       ${show(f.nodeStartMs)}`);
     if (f.beforeMs) console.log(`  before (${BEFORE_BIN}) ${show(f.beforeMs)}, peak RSS ${f.beforePeakRssMb} MB`);
