@@ -133,7 +133,7 @@ function judgeStatements(path: string, text: string, src: SourceText, window: Wi
   };
 
   /** Findings of the statements a body runs; `record` only for DO (a function body runs later). */
-  const judgeBody = (items: readonly BodyItem[], parses: readonly (SqlParse | undefined)[], record: boolean): Finding[] => {
+  const judgeBody = (items: readonly BodyItem[], parses: readonly (SqlParse | undefined)[], from: number, record: boolean): Finding[] => {
     const out: Finding[] = [];
     for (const [n, item] of items.entries()) {
       const at = src.position(item.index);
@@ -142,7 +142,7 @@ function judgeStatements(path: string, text: string, src: SourceText, window: Wi
         out.push(finding(engineFindings.unresolvedBody, 'review', at.line, at.column, statementExcerpt(item.text), item.reason));
         continue;
       }
-      const inner = parses[n] ?? parseSql(item.sql);
+      const inner = parses[from + n] ?? parseSql(item.sql);
       if (inner.kind === 'error') {
         statementLines.push(at.line);
         out.push(finding(engineFindings.unresolvedBody, 'review', at.line, at.column, statementExcerpt(item.sql), `a statement in the body does not parse: ${inner.message}`));
@@ -164,41 +164,52 @@ function judgeStatements(path: string, text: string, src: SourceText, window: Wi
     if (!piece) return undefined;
     // The statements every body of the piece runs are parsed in one call (parseSqlEach): a body
     // holds a few, and each parser call has its own fixed cost.
-    const bodies = piece.map((raw) => {
+    // NOTE: indexed loops and a record only for a statement with a body (a few in a hundred): no
+    // iterator entries, per-statement objects or empty slices for the common statement.
+    const bodies: (PieceBody | undefined)[] = [];
+    const texts: string[] = [];
+    for (let i = 0; i < piece.length; i++) {
+      const raw = piece[i] as RawStatement;
+      const start = skipTrivia(text, src.charIndex(raw.start));
+      const body = findBody(raw.node, text, start, (b) => src.charIndex(b + raw.base));
+      if (!body) continue;
+      const end = raw.end === undefined ? text.length : src.charIndex(raw.end);
+      const items = bodyItems(body, text.slice(start, end));
+      bodies[i] = { items, from: texts.length };
+      for (const item of items) texts.push(item.kind === 'sql' ? item.sql : '');
+    }
+    const parses = parseSqlEach(texts);
+    for (let i = 0; i < piece.length; i++) {
+      const raw = piece[i] as RawStatement;
       const start = skipTrivia(text, src.charIndex(raw.start));
       const end = raw.end === undefined ? text.length : src.charIndex(raw.end);
-      const stmtText = text.slice(start, end);
-      const body = findBody(raw.node, text, start, (b) => src.charIndex(b + raw.base));
-      return { start, stmtText, body, items: body ? bodyItems(body, stmtText) : noItems };
-    });
-    const parses = parseSqlEach(bodies.flatMap((b) => b.items.map((item) => (item.kind === 'sql' ? item.sql : ''))));
-    let from = 0;
-    for (const [i, raw] of piece.entries()) {
       const b = bodies[i];
-      if (!b) continue;
-      const { start, stmtText, body, items } = b;
-      const own = parses.slice(from, (from += items.length));
       const topLine = src.position(start).line;
-      const fn = as(raw.node, 'CreateFunctionStmt');
-      if (body && fn) {
+      const fn = b && as(raw.node, 'CreateFunctionStmt');
+      if (b && fn) {
         // The body runs when called, not now: keep its findings for a call later in the window,
         // and report only what would be unsafe, as review.
         const name = nameOf(fn.funcname);
-        const inner = judgeBody(items, own, false);
+        const inner = judgeBody(b.items, parses, b.from, false);
         window.setFunctionBody(name, inner);
         for (const f of inner.filter((x) => x.verdict === 'unsafe')) {
           located.push({ topLine, finding: { ...f, verdict: 'review', message: `in function ${name} (runs when called, not by this migration): ${f.message}` } });
         }
       }
-      for (const f of judge(raw.node, start, stmtText, true)) located.push({ finding: f, topLine });
-      if (body && !fn) for (const f of judgeBody(items, own, true)) located.push({ finding: f, topLine });
+      for (const f of judge(raw.node, start, text.slice(start, end), true)) located.push({ finding: f, topLine });
+      if (b && !fn) for (const f of judgeBody(b.items, parses, b.from, true)) located.push({ finding: f, topLine });
     }
   }
   return { located, statements, statementLines };
 }
 
 const none: readonly Finding[] = Object.freeze([]);
-const noItems: readonly BodyItem[] = Object.freeze([]);
+
+/** A piece's statement that has a body: the statements it runs, and where their parses start in the piece's list. */
+interface PieceBody {
+  readonly items: readonly BodyItem[];
+  readonly from: number;
+}
 
 function finding(meta: RuleMeta, verdict: Verdict, line: number, column: number, statement: string, message: string): Finding {
   return Object.freeze({ rule: meta.id, name: meta.name, verdict, line, column, statement, message, hint: meta.hint });
