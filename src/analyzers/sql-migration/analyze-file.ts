@@ -5,7 +5,7 @@ import { parseSql, parseSqlEach, parseSqlPieces, type RawStatement, type SqlPars
 import type { DownMigration, FileReport, Finding, StatementSummary, SuppressedFinding } from './report-types.ts';
 import { engineFindings } from './rules/engine-findings.ts';
 import { unknownCalls } from './rules/called-functions.ts';
-import { judgeStatement } from './judge-statement.ts';
+import { eachHit } from './judge-statement.ts';
 import { SourceText, skipTrivia, statementExcerpt } from './source-text.ts';
 import { findSuppressions, targetLine } from './suppressions.ts';
 import { splitSections } from './migration-sections.ts';
@@ -100,21 +100,21 @@ function judgeStatements(path: string, text: string, src: SourceText, window: Wi
     let findings: Finding[] | undefined;
     let change = '';
     let verdict: Verdict = 'safe';
-    for (const h of judgeStatement(node)) {
-      const base = h.verdict ?? h.meta.verdict;
+    eachHit(node, (meta, h) => {
+      const base = h.verdict ?? meta.verdict;
       if (h.change) change = change ? `${change}, ${h.change}` : h.change;
-      if (base === 'safe') continue;
+      if (base === 'safe') return;
       const origin = h.subject ? window.origin(h.subject) : undefined;
       shown ??= statementExcerpt(sql);
       findings ??= [];
       if (origin) {
         const why = `; but ${h.subject?.name ?? 'it'} was created in this window (${origin.path}:${origin.line}), so the old binary never used it`;
-        findings.push(finding(h.meta, 'safe', at.line, at.column, shown, h.message + why));
-        continue;
+        findings.push(finding(meta, 'safe', at.line, at.column, shown, h.message + why));
+        return;
       }
       verdict = worse(verdict, base);
-      findings.push(finding(h.meta, base, at.line, at.column, shown, h.message));
-    }
+      findings.push(finding(meta, base, at.line, at.column, shown, h.message));
+    });
     // A call to a function the window defined runs its body now: judge that body at the call site.
     if (as(node, 'SelectStmt') || as(node, 'CallStmt')) {
       for (const name of unknownCalls(node)) {
