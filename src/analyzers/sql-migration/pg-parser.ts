@@ -3,12 +3,11 @@
  * after `loadParser()` every parse is synchronous and pure.
  */
 import { setFlagsFromString } from 'node:v8';
-import type * as LibPgQuery from 'libpg-query';
 import type { Node } from 'libpg-query';
+import { PgWasm, type PgWasmModule } from './pg-wasm.ts';
 
-type Lib = typeof LibPgQuery;
 let loading: Promise<void> | undefined;
-let lib: Lib | undefined;
+let lib: PgWasm | undefined;
 
 /**
  * libpg-query compiles and instantiates its WASM when its module is evaluated, not on
@@ -26,9 +25,9 @@ export function loadParser(): Promise<void> {
   // start, so it cannot be set here), `migrations lint` of 20,000 statements peaks at 134-138
   // instead of 148-150 MB RSS and 320 files at 77-81 instead of 83-86 MB, CPU unchanged (3 runs each).
   if (!loading) setFlagsFromString('--semi-space-growth-factor=1');
-  loading ??= import('libpg-query').then(async (m) => {
-    await m.loadModule();
-    lib = m;
+  // The package's Emscripten module itself, not its index: see pg-wasm.ts.
+  loading ??= import('libpg-query/wasm/libpg-query.js').then(async (m) => {
+    lib = new PgWasm((await m.default()) as PgWasmModule);
   });
   return loading;
 }
@@ -37,7 +36,7 @@ export function parserReady(): boolean {
   return lib !== undefined;
 }
 
-function loaded(): Lib {
+function loaded(): PgWasm {
   if (!lib) throw new Error('WASM module not initialized. Call `loadParser()` first.');
   return lib;
 }
@@ -65,7 +64,7 @@ function parseAt(text: string, base: number): SqlParse {
   if (text.trim() === '') return { kind: 'ok', statements: [] };
   let res;
   try {
-    res = loaded().parseSync(text);
+    res = loaded().parse(text);
   } catch (e) {
     return { kind: 'error', ...sqlError(e) };
   }
@@ -218,7 +217,7 @@ export type PlpgsqlParse = { readonly kind: 'ok'; readonly functions: readonly u
 /** Parses the PL/pgSQL bodies of one DO or CREATE FUNCTION statement (its full text). */
 export function parsePlpgsql(statementText: string): PlpgsqlParse {
   try {
-    const res = loaded().parsePlPgSQLSync(statementText) as unknown as { plpgsql_funcs?: unknown[] };
+    const res = loaded().parsePlpgsql(statementText) as { plpgsql_funcs?: unknown[] };
     return { kind: 'ok', functions: res.plpgsql_funcs ?? [] };
   } catch (e) {
     return { kind: 'error', message: sqlError(e).message };
