@@ -101,7 +101,10 @@ async function lintFigures(c: Corpus, window: boolean, analyzer: Analyzer): Prom
   if (before) sides['before'] = timedProcess(process.execPath, [before, ...lintArgs], beforeRss);
   const proc = await interleaved(sides, RUNS);
   const files = sources(c.dir);
-  const { parseSync, parsePlPgSQLSync } = await import('libpg-query');
+  const { parseSync, parsePlPgSQLSync, loadModule } = await import('libpg-query');
+  // The analyzer has its own instance of the module (pg-wasm.ts); this one must be ready before the
+  // floor's first parse, else every parse throws and the floor times nothing.
+  await loadModule();
   const rawParse = (text: string): unknown => {
     // A real corpus (--corpus) has empty files (lint: no statements; parseSync throws on '') and
     // may have one that does not parse (lint reports it): the parser's error is the floor's parse.
