@@ -48,7 +48,7 @@ export function analyzeFile(path: string, content: string, window: WindowState, 
       const f = finding(engineFindings.parseError, 'error', at.line, at.column, line, `does not parse: ${parsed.message} (line ${at.line}, column ${at.column})`);
       return { path, verdict: 'error', findings: [f], suppressed: [], statements: [], down: opts.down };
     }
-    pass = judgeStatements(path, text, src, window, [parsed.statements]);
+    pass = judgeStatements(path, text, src, window, [[...parsed.statements]]);
     if (!pass) throw new Error(`${path}: parsed whole, yet not judged`);
   }
   const { located, statements, statementLines } = pass;
@@ -85,7 +85,7 @@ interface StatementPass {
 }
 
 /** Judges the file's statements in order, piece by piece; undefined when a piece did not parse. */
-function judgeStatements(path: string, text: string, src: SourceText, window: WindowState, pieces: Iterable<readonly RawStatement[] | undefined>): StatementPass | undefined {
+function judgeStatements(path: string, text: string, src: SourceText, window: WindowState, pieces: Iterable<(RawStatement | undefined)[] | undefined>): StatementPass | undefined {
   const located: Located[] = [];
   const statements: StatementSummary[] = [];
   const statementLines: number[] = [];
@@ -169,7 +169,8 @@ function judgeStatements(path: string, text: string, src: SourceText, window: Wi
     const bodies: (PieceBody | undefined)[] = [];
     const texts: string[] = [];
     for (let i = 0; i < piece.length; i++) {
-      const raw = piece[i] as RawStatement;
+      const raw = piece[i];
+      if (!raw) continue;
       const start = skipTrivia(text, src.charIndex(raw.start));
       const body = findBody(raw.node, text, start, (b) => src.charIndex(b + raw.base));
       if (!body) continue;
@@ -180,7 +181,12 @@ function judgeStatements(path: string, text: string, src: SourceText, window: Wi
     }
     const parses = parseSqlEach(texts);
     for (let i = 0; i < piece.length; i++) {
-      const raw = piece[i] as RawStatement;
+      const raw = piece[i];
+      if (!raw) continue;
+      // NOTE: a judged statement's tree is let go at once, not when the whole piece is judged: what
+      // a scavenge finds alive it copies, and promotes the second time, so a piece's tree held to
+      // its end was copied over and over.
+      piece[i] = undefined;
       const start = skipTrivia(text, src.charIndex(raw.start));
       const end = raw.end === undefined ? text.length : src.charIndex(raw.end);
       const b = bodies[i];

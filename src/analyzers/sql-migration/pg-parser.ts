@@ -59,7 +59,7 @@ export function parseSql(text: string): SqlParse {
 }
 
 /** parseSql with every offset shifted by `base`, the byte offset of `text` in a larger text. */
-function parseAt(text: string, base: number): SqlParse {
+function parseAt(text: string, base: number): { readonly kind: 'ok'; readonly statements: RawStatement[] } | Extract<SqlParse, { kind: 'error' }> {
   // NOTE: libpg-query throws "Query cannot be empty" for "", but "-- x" parses to no statements.
   if (text.trim() === '') return { kind: 'ok', statements: [] };
   let res;
@@ -123,7 +123,7 @@ export function parseSqlEach(texts: readonly string[]): SqlParse[] {
  * end (a `;` inside BEGIN ATOMIC or a rule's action list): the caller then parses the text whole,
  * which gives the same statements or the parser's own error for the whole text.
  */
-export function* parseSqlPieces(text: string, pieceChars = 16 * 1024): Generator<readonly RawStatement[] | undefined> {
+export function* parseSqlPieces(text: string, pieceChars = 16 * 1024): Generator<RawStatement[] | undefined> {
   // NOTE: 16 KB, not 64: a piece's tree is alive while its statements are judged, and V8's young
   // generation (kept at its starting size by loadParser) promotes whatever survives a scavenge to the
   // old generation. `migrations lint` of 20,000 statements as a process, 11 runs each interleaved:
