@@ -8,7 +8,7 @@
  */
 import { execFile, execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -26,13 +26,14 @@ interface Analyzer {
 
 /**
  * The analyzer as the build ships it: bundled into `dir` with scripts/build.js's options, its
- * libpg-query the one this process imports (the same module instance, so the floor parses with
- * the same WASM). The sources through tsx carry esbuild's keepNames wrappers (`__name`), which
+ * libpg-query the package this process imports (the same .wasm, compiled under the flags the
+ * analyzer's loadParser sets before the floor imports the package's index). The sources through tsx carry esbuild's keepNames wrappers (`__name`), which
  * the build does not.
  */
 async function builtAnalyzer(dir: string): Promise<Analyzer> {
   const outfile = join(dir, 'analyzer.mjs');
-  const pgQuery = import.meta.resolve('libpg-query');
+  // The analyzer imports the package's Emscripten module (pg-wasm.ts), the floor its index: both resolved here.
+  const here = (spec: string): string => fileURLToPath(import.meta.resolve(spec));
   await build({
     entryPoints: [join(ROOT, 'src', 'analyzers', 'sql-migration', 'index.ts')],
     outfile,
@@ -41,7 +42,7 @@ async function builtAnalyzer(dir: string): Promise<Analyzer> {
     platform: 'node',
     target: 'node20',
     logLevel: 'warning',
-    plugins: [{ name: 'libpg-query-here', setup: (b) => b.onResolve({ filter: /^libpg-query$/ }, () => ({ path: pgQuery, external: true })) }],
+    plugins: [{ name: 'libpg-query-here', setup: (b) => b.onResolve({ filter: /^libpg-query(\/|$)/ }, (a) => ({ path: here(a.path), external: true })) }],
   });
   return (await import(pathToFileURL(outfile).href)) as Analyzer;
 }
@@ -100,7 +101,10 @@ async function lintFigures(c: Corpus, window: boolean, analyzer: Analyzer): Prom
   if (before) sides['before'] = timedProcess(process.execPath, [before, ...lintArgs], beforeRss);
   const proc = await interleaved(sides, RUNS);
   const files = sources(c.dir);
-  const { parseSync, parsePlPgSQLSync } = await import('libpg-query');
+  const { parseSync, parsePlPgSQLSync, loadModule } = await import('libpg-query');
+  // The analyzer has its own instance of the module (pg-wasm.ts); this one must be ready before the
+  // floor's first parse, else every parse throws and the floor times nothing.
+  await loadModule();
   const rawParse = (text: string): unknown => {
     // A real corpus (--corpus) has empty files (lint: no statements; parseSync throws on '') and
     // may have one that does not parse (lint reports it): the parser's error is the floor's parse.

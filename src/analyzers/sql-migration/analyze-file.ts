@@ -5,7 +5,7 @@ import { parseSql, parseSqlEach, parseSqlPieces, type RawStatement, type SqlPars
 import type { DownMigration, FileReport, Finding, StatementSummary, SuppressedFinding } from './report-types.ts';
 import { engineFindings } from './rules/engine-findings.ts';
 import { unknownCalls } from './rules/called-functions.ts';
-import { judgeStatement } from './judge-statement.ts';
+import { eachHit } from './judge-statement.ts';
 import { SourceText, skipTrivia, statementExcerpt } from './source-text.ts';
 import { findSuppressions, targetLine } from './suppressions.ts';
 import { splitSections } from './migration-sections.ts';
@@ -48,7 +48,7 @@ export function analyzeFile(path: string, content: string, window: WindowState, 
       const f = finding(engineFindings.parseError, 'error', at.line, at.column, line, `does not parse: ${parsed.message} (line ${at.line}, column ${at.column})`);
       return { path, verdict: 'error', findings: [f], suppressed: [], statements: [], down: opts.down };
     }
-    pass = judgeStatements(path, text, src, window, [parsed.statements]);
+    pass = judgeStatements(path, text, src, window, [[...parsed.statements]]);
     if (!pass) throw new Error(`${path}: parsed whole, yet not judged`);
   }
   const { located, statements, statementLines } = pass;
@@ -85,7 +85,7 @@ interface StatementPass {
 }
 
 /** Judges the file's statements in order, piece by piece; undefined when a piece did not parse. */
-function judgeStatements(path: string, text: string, src: SourceText, window: WindowState, pieces: Iterable<readonly RawStatement[] | undefined>): StatementPass | undefined {
+function judgeStatements(path: string, text: string, src: SourceText, window: WindowState, pieces: Iterable<(RawStatement | undefined)[] | undefined>): StatementPass | undefined {
   const located: Located[] = [];
   const statements: StatementSummary[] = [];
   const statementLines: number[] = [];
@@ -100,21 +100,21 @@ function judgeStatements(path: string, text: string, src: SourceText, window: Wi
     let findings: Finding[] | undefined;
     let change = '';
     let verdict: Verdict = 'safe';
-    for (const h of judgeStatement(node)) {
-      const base = h.verdict ?? h.meta.verdict;
+    eachHit(node, (meta, h) => {
+      const base = h.verdict ?? meta.verdict;
       if (h.change) change = change ? `${change}, ${h.change}` : h.change;
-      if (base === 'safe') continue;
+      if (base === 'safe') return;
       const origin = h.subject ? window.origin(h.subject) : undefined;
       shown ??= statementExcerpt(sql);
       findings ??= [];
       if (origin) {
         const why = `; but ${h.subject?.name ?? 'it'} was created in this window (${origin.path}:${origin.line}), so the old binary never used it`;
-        findings.push(finding(h.meta, 'safe', at.line, at.column, shown, h.message + why));
-        continue;
+        findings.push(finding(meta, 'safe', at.line, at.column, shown, h.message + why));
+        return;
       }
       verdict = worse(verdict, base);
-      findings.push(finding(h.meta, base, at.line, at.column, shown, h.message));
-    }
+      findings.push(finding(meta, base, at.line, at.column, shown, h.message));
+    });
     // A call to a function the window defined runs its body now: judge that body at the call site.
     if (as(node, 'SelectStmt') || as(node, 'CallStmt')) {
       for (const name of unknownCalls(node)) {
@@ -133,7 +133,7 @@ function judgeStatements(path: string, text: string, src: SourceText, window: Wi
   };
 
   /** Findings of the statements a body runs; `record` only for DO (a function body runs later). */
-  const judgeBody = (items: readonly BodyItem[], parses: readonly (SqlParse | undefined)[], record: boolean): Finding[] => {
+  const judgeBody = (items: readonly BodyItem[], parses: readonly (SqlParse | undefined)[], from: number, record: boolean): Finding[] => {
     const out: Finding[] = [];
     for (const [n, item] of items.entries()) {
       const at = src.position(item.index);
@@ -142,7 +142,7 @@ function judgeStatements(path: string, text: string, src: SourceText, window: Wi
         out.push(finding(engineFindings.unresolvedBody, 'review', at.line, at.column, statementExcerpt(item.text), item.reason));
         continue;
       }
-      const inner = parses[n] ?? parseSql(item.sql);
+      const inner = parses[from + n] ?? parseSql(item.sql);
       if (inner.kind === 'error') {
         statementLines.push(at.line);
         out.push(finding(engineFindings.unresolvedBody, 'review', at.line, at.column, statementExcerpt(item.sql), `a statement in the body does not parse: ${inner.message}`));
@@ -164,41 +164,58 @@ function judgeStatements(path: string, text: string, src: SourceText, window: Wi
     if (!piece) return undefined;
     // The statements every body of the piece runs are parsed in one call (parseSqlEach): a body
     // holds a few, and each parser call has its own fixed cost.
-    const bodies = piece.map((raw) => {
+    // NOTE: indexed loops and a record only for a statement with a body (a few in a hundred): no
+    // iterator entries, per-statement objects or empty slices for the common statement.
+    const bodies: (PieceBody | undefined)[] = [];
+    const texts: string[] = [];
+    for (let i = 0; i < piece.length; i++) {
+      const raw = piece[i];
+      if (!raw) continue;
+      const start = skipTrivia(text, src.charIndex(raw.start));
+      const body = findBody(raw.node, text, start, (b) => src.charIndex(b + raw.base));
+      if (!body) continue;
+      const end = raw.end === undefined ? text.length : src.charIndex(raw.end);
+      const items = bodyItems(body, text.slice(start, end));
+      bodies[i] = { items, from: texts.length };
+      for (const item of items) texts.push(item.kind === 'sql' ? item.sql : '');
+    }
+    const parses = parseSqlEach(texts);
+    for (let i = 0; i < piece.length; i++) {
+      const raw = piece[i];
+      if (!raw) continue;
+      // NOTE: a judged statement's tree is let go at once, not when the whole piece is judged: what
+      // a scavenge finds alive it copies, and promotes the second time, so a piece's tree held to
+      // its end was copied over and over.
+      piece[i] = undefined;
       const start = skipTrivia(text, src.charIndex(raw.start));
       const end = raw.end === undefined ? text.length : src.charIndex(raw.end);
-      const stmtText = text.slice(start, end);
-      const body = findBody(raw.node, text, start, (b) => src.charIndex(b + raw.base));
-      return { start, stmtText, body, items: body ? bodyItems(body, stmtText) : noItems };
-    });
-    const parses = parseSqlEach(bodies.flatMap((b) => b.items.map((item) => (item.kind === 'sql' ? item.sql : ''))));
-    let from = 0;
-    for (const [i, raw] of piece.entries()) {
       const b = bodies[i];
-      if (!b) continue;
-      const { start, stmtText, body, items } = b;
-      const own = parses.slice(from, (from += items.length));
       const topLine = src.position(start).line;
-      const fn = as(raw.node, 'CreateFunctionStmt');
-      if (body && fn) {
+      const fn = b && as(raw.node, 'CreateFunctionStmt');
+      if (b && fn) {
         // The body runs when called, not now: keep its findings for a call later in the window,
         // and report only what would be unsafe, as review.
         const name = nameOf(fn.funcname);
-        const inner = judgeBody(items, own, false);
+        const inner = judgeBody(b.items, parses, b.from, false);
         window.setFunctionBody(name, inner);
         for (const f of inner.filter((x) => x.verdict === 'unsafe')) {
           located.push({ topLine, finding: { ...f, verdict: 'review', message: `in function ${name} (runs when called, not by this migration): ${f.message}` } });
         }
       }
-      for (const f of judge(raw.node, start, stmtText, true)) located.push({ finding: f, topLine });
-      if (body && !fn) for (const f of judgeBody(items, own, true)) located.push({ finding: f, topLine });
+      for (const f of judge(raw.node, start, text.slice(start, end), true)) located.push({ finding: f, topLine });
+      if (b && !fn) for (const f of judgeBody(b.items, parses, b.from, true)) located.push({ finding: f, topLine });
     }
   }
   return { located, statements, statementLines };
 }
 
 const none: readonly Finding[] = Object.freeze([]);
-const noItems: readonly BodyItem[] = Object.freeze([]);
+
+/** A piece's statement that has a body: the statements it runs, and where their parses start in the piece's list. */
+interface PieceBody {
+  readonly items: readonly BodyItem[];
+  readonly from: number;
+}
 
 function finding(meta: RuleMeta, verdict: Verdict, line: number, column: number, statement: string, message: string): Finding {
   return Object.freeze({ rule: meta.id, name: meta.name, verdict, line, column, statement, message, hint: meta.hint });

@@ -14,26 +14,45 @@ export interface Hit extends RuleHit {
  */
 export function judgeStatement(stmt: Node, rules: readonly Rule[] = statementRules): Hit[] {
   const hits: Hit[] = [];
+  // NOTE: every field named, not `{ ...h, meta }`: the rules' hits come in many shapes, and a spread of them is V8's slow generic copy.
+  eachHit(stmt, (meta, h) => hits.push({ message: h.message, subject: h.subject, verdict: h.verdict, part: h.part, change: h.change, meta }), rules);
+  return hits;
+}
+
+/**
+ * judgeStatement's hits, in its order, handed to `visit` as each rule gives them (no Hit copied,
+ * no list): the linter judges every statement of a file, most with one hit.
+ */
+export function eachHit(stmt: Node, visit: (meta: RuleMeta, hit: RuleHit) => void, rules: readonly Rule[] = statementRules): void {
   const alter = as(stmt, 'AlterTableStmt');
+  let any = false;
+  // Sub-commands some hit covers, by index (bit i: cmds[i]); an ALTER past 31 sub-commands keeps a set.
+  let parts = 0;
+  let moreParts: Set<number> | undefined;
   for (const rule of rulesFor(rules, typeOf(stmt), alter)) {
-    // NOTE: every field named, not `{ ...h, meta }`: the rules' hits come in many shapes, and a spread of them is V8's slow generic copy.
-    for (const h of rule.check(stmt)) hits.push({ message: h.message, subject: h.subject, verdict: h.verdict, part: h.part, change: h.change, meta: rule });
+    for (const h of rule.check(stmt)) {
+      any = true;
+      if (h.part !== undefined) {
+        if (h.part >= 0 && h.part < 31) parts |= 1 << h.part;
+        else (moreParts ??= new Set()).add(h.part);
+      }
+      visit(rule, h);
+    }
   }
   if (alter) {
     (alter.cmds ?? []).forEach((c, i) => {
-      if (hits.some((h) => h.part === i)) return;
+      if (i < 31 ? (parts & (1 << i)) !== 0 : moreParts?.has(i)) return;
       const sub = as(c, 'AlterTableCmd')?.subtype?.replace(/^AT_/, '') ?? 'unknown';
-      hits.push({ meta: engineFindings.unclassified, part: i, message: `ALTER ${objLabel(alter.objtype)} sub-command ${sub}: no rule knows it to be harmless for the old binary`, change: `alter ${sub}` });
+      visit(engineFindings.unclassified, { part: i, message: `ALTER ${objLabel(alter.objtype)} sub-command ${sub}: no rule knows it to be harmless for the old binary`, change: `alter ${sub}` });
     });
-    return hits;
+    return;
   }
-  if (hits.length === 0) {
+  if (!any) {
     const type = typeOf(stmt) ?? 'statement';
     const drop = as(stmt, 'DropStmt');
     const what = drop ? `DROP ${drop.removeType?.replace(/^OBJECT_/, '') ?? ''}` : type.replace(/Stmt$/, '').replace(/([a-z])([A-Z])/g, '$1 $2').toUpperCase();
-    hits.push({ meta: engineFindings.unclassified, message: `${what}: no rule knows this statement to be harmless for the old binary`, change: what.toLowerCase() });
+    visit(engineFindings.unclassified, { message: `${what}: no rule knows this statement to be harmless for the old binary`, change: what.toLowerCase() });
   }
-  return hits;
 }
 
 interface RuleLists {

@@ -75,6 +75,6 @@ export function walk(root: unknown, visit: (node: Node) => void): void {
 
 /** Last component of a possibly qualified name, lower-cased: identity for window lookups. */
 export function bareName(qualified: string): string {
-  const parts = qualified.split('.');
-  return (parts[parts.length - 1] ?? qualified).toLowerCase();
+  // NOTE: what follows the last dot, without split's array (every name the window records comes here).
+  return qualified.slice(qualified.lastIndexOf('.') + 1).toLowerCase();
 }

@@ -3,12 +3,11 @@
  * after `loadParser()` every parse is synchronous and pure.
  */
 import { setFlagsFromString } from 'node:v8';
-import type * as LibPgQuery from 'libpg-query';
 import type { Node } from 'libpg-query';
+import { PgWasm, type PgWasmModule } from './pg-wasm.ts';
 
-type Lib = typeof LibPgQuery;
 let loading: Promise<void> | undefined;
-let lib: Lib | undefined;
+let lib: PgWasm | undefined;
 
 /**
  * libpg-query compiles and instantiates its WASM when its module is evaluated, not on
@@ -26,9 +25,9 @@ export function loadParser(): Promise<void> {
   // start, so it cannot be set here), `migrations lint` of 20,000 statements peaks at 134-138
   // instead of 148-150 MB RSS and 320 files at 77-81 instead of 83-86 MB, CPU unchanged (3 runs each).
   if (!loading) setFlagsFromString('--semi-space-growth-factor=1');
-  loading ??= import('libpg-query').then(async (m) => {
-    await m.loadModule();
-    lib = m;
+  // The package's Emscripten module itself, not its index: see pg-wasm.ts.
+  loading ??= import('libpg-query/wasm/libpg-query.js').then(async (m) => {
+    lib = new PgWasm((await m.default()) as PgWasmModule);
   });
   return loading;
 }
@@ -37,7 +36,7 @@ export function parserReady(): boolean {
   return lib !== undefined;
 }
 
-function loaded(): Lib {
+function loaded(): PgWasm {
   if (!lib) throw new Error('WASM module not initialized. Call `loadParser()` first.');
   return lib;
 }
@@ -56,19 +55,28 @@ export type SqlParse =
   | { readonly kind: 'error'; readonly message: string; readonly byteOffset: number | undefined };
 
 export function parseSql(text: string): SqlParse {
+  return parseAt(text, 0);
+}
+
+/** parseSql with every offset shifted by `base`, the byte offset of `text` in a larger text. */
+function parseAt(text: string, base: number): { readonly kind: 'ok'; readonly statements: RawStatement[] } | Extract<SqlParse, { kind: 'error' }> {
   // NOTE: libpg-query throws "Query cannot be empty" for "", but "-- x" parses to no statements.
   if (text.trim() === '') return { kind: 'ok', statements: [] };
+  let res;
   try {
-    const res = loaded().parseSync(text);
-    return {
-      kind: 'ok',
-      statements: (res.stmts ?? []).flatMap((s) =>
-        s.stmt ? [{ node: s.stmt, start: s.stmt_location ?? 0, end: s.stmt_len === undefined ? undefined : (s.stmt_location ?? 0) + s.stmt_len, base: 0 }] : [],
-      ),
-    };
+    res = loaded().parse(text);
   } catch (e) {
     return { kind: 'error', ...sqlError(e) };
   }
+  // NOTE: one object per statement, made at its final offsets (no per-statement array of a
+  // flatMap, no second copy per piece): every statement of a large file comes through here.
+  const statements: RawStatement[] = [];
+  for (const s of res.stmts ?? []) {
+    if (!s.stmt) continue;
+    const start = s.stmt_location ?? 0;
+    statements.push({ node: s.stmt, start: start + base, end: s.stmt_len === undefined ? undefined : start + s.stmt_len + base, base });
+  }
+  return { kind: 'ok', statements };
 }
 
 /**
@@ -115,7 +123,7 @@ export function parseSqlEach(texts: readonly string[]): SqlParse[] {
  * end (a `;` inside BEGIN ATOMIC or a rule's action list): the caller then parses the text whole,
  * which gives the same statements or the parser's own error for the whole text.
  */
-export function* parseSqlPieces(text: string, pieceChars = 16 * 1024): Generator<readonly RawStatement[] | undefined> {
+export function* parseSqlPieces(text: string, pieceChars = 16 * 1024): Generator<RawStatement[] | undefined> {
   // NOTE: 16 KB, not 64: a piece's tree is alive while its statements are judged, and V8's young
   // generation (kept at its starting size by loadParser) promotes whatever survives a scavenge to the
   // old generation. `migrations lint` of 20,000 statements as a process, 11 runs each interleaved:
@@ -128,18 +136,18 @@ export function* parseSqlPieces(text: string, pieceChars = 16 * 1024): Generator
     const cut = sqlPieceEnd(text, from, pieceChars);
     const piece = text.slice(from, cut);
     const bytes = ascii ? piece.length : Buffer.byteLength(piece, 'utf8');
-    const parsed = parseSql(piece);
+    const parsed = parseAt(piece, base);
     if (parsed.kind === 'error') {
       yield undefined;
       return;
     }
     const last = parsed.statements.at(-1);
     // The parser must agree that the `;` at the cut ends a statement; else the cut was wrong.
-    if (cut < text.length && (last?.end === undefined || last.end !== bytes - 1)) {
+    if (cut < text.length && (last?.end === undefined || last.end !== base + bytes - 1)) {
       yield undefined;
       return;
     }
-    yield parsed.statements.map((s) => ({ node: s.node, start: s.start + base, end: s.end === undefined ? undefined : s.end + base, base }));
+    yield parsed.statements;
     from = cut;
     base += bytes;
   }
@@ -209,7 +217,7 @@ export type PlpgsqlParse = { readonly kind: 'ok'; readonly functions: readonly u
 /** Parses the PL/pgSQL bodies of one DO or CREATE FUNCTION statement (its full text). */
 export function parsePlpgsql(statementText: string): PlpgsqlParse {
   try {
-    const res = loaded().parsePlPgSQLSync(statementText) as unknown as { plpgsql_funcs?: unknown[] };
+    const res = loaded().parsePlpgsql(statementText) as { plpgsql_funcs?: unknown[] };
     return { kind: 'ok', functions: res.plpgsql_funcs ?? [] };
   } catch (e) {
     return { kind: 'error', message: sqlError(e).message };

@@ -47,6 +47,5 @@ export const column = (table: string, col: string): Subject => ({ kind: 'column'
 export const relation = (name: string): Subject => ({ kind: 'relation', name: bare(name) });
 
 function bare(q: string): string {
-  const parts = q.split('.');
-  return (parts[parts.length - 1] ?? q).toLowerCase();
+  return q.slice(q.lastIndexOf('.') + 1).toLowerCase();
 }

@@ -98,9 +98,11 @@ export function statementExcerpt(sql: string, max = 240): string {
   // NOTE: a long statement (a function body) needs only its head collapsed: whitespace collapsing
   // keeps a prefix a prefix, so past `max` characters the head alone gives the same excerpt.
   if (sql.length > 4 * max && /\S/.test(sql.slice(4 * max))) {
-    const head = sql.slice(0, 4 * max).replace(/\s+/g, ' ').trimStart();
+    const head = sql.slice(0, 4 * max).replace(/\s{2,}|[^\S ]/g, ' ').trimStart();
     if (head.length > max) return `${head.slice(0, max - 1)}…`;
   }
-  const one = sql.replace(/\s+/g, ' ').trim().replace(/;$/, '');
+  // NOTE: only the whitespace that is not already one space is replaced (the same result as
+  // /\s+/g -> ' '): a statement written on one line is not copied.
+  const one = sql.replace(/\s{2,}|[^\S ]/g, ' ').trim().replace(/;$/, '');
   return one.length > max ? `${one.slice(0, max - 1)}…` : one;
 }

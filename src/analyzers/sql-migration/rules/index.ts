@@ -105,6 +105,7 @@ export const ruleStatementTypes: ReadonlyMap<Rule, readonly NodeType[]> = new Ma
   [insertRowsRule, ['InsertStmt', 'CopyStmt']],
   [callFunctionRule, ['SelectStmt', 'CallStmt']],
   [dropNotNullRule, ['AlterTableStmt', 'AlterDomainStmt']],
+  [accessChangeRule, ['GrantStmt', 'GrantRoleStmt', 'CreatePolicyStmt', 'AlterPolicyStmt', 'AlterTableStmt', 'AlterOwnerStmt']],
 ]);
 
 const addConstraint: readonly string[] = ['AT_AddConstraint', 'AT_AddIndexConstraint'];
