@@ -141,6 +141,9 @@ async function lintFigures(c: Corpus, window: boolean, analyzer: Analyzer): Prom
     }
     return tree;
   };
+  // A floor whose every parse threw would time nothing (the break 4a9f364 fixed): refuse it.
+  const trial = files.map((f) => (f.kind === 'text' ? rawParse(f.content) : undefined)).filter((r) => r !== undefined);
+  if (trial.length > 0 && trial.every((r) => r instanceof Error)) throw new Error(`the floor's every parse threw (first: ${(trial[0] as Error).message}): it would time nothing`);
   let verdict = '';
   const inProc = await interleaved(
     {
