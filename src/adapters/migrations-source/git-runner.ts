@@ -20,6 +20,12 @@ export function git(repo: string, args: readonly string[], maxBuffer = 64 * 1024
 /** Resolves a revision to a commit hash; a revision that does not exist is the user's error (exit 2). */
 export async function resolveRevision(repo: string, rev: string): Promise<string> {
   if (rev.startsWith('-')) throw new UsageError(`revision "${rev}" must not start with "-"`);
+  // A full hash a plan's config repo already resolved costs no process here (two per plan, issue 19).
+  if (/^[0-9a-f]{40}$/.test(rev)) {
+    const { knownCommit } = await import('../git/git-config-repo.ts');
+    const known = await knownCommit(repo, rev);
+    if (known !== undefined) return known;
+  }
   try {
     return (await git(repo, ['rev-parse', '--verify', '--quiet', '--end-of-options', `${rev}^{commit}`])).trim();
   } catch (e) {
