@@ -216,7 +216,8 @@ export async function openAppContext(global: AppOptions, env: NodeJS.ProcessEnv,
         ...(app.repoPath ? { appPath: app.repoPath } : {}),
         ...(app.migrations ? { migrationsGlob: app.migrations } : {}),
       });
-      const checker = createMigrationChecker({ repo: path, ...(app.migrations ? { glob: app.migrations } : {}) });
+      // A full hash the config repo already resolved (its object cache and cat-file batch) is not asked of git again.
+      const checker = createMigrationChecker({ repo: path, ...(app.migrations ? { glob: app.migrations } : {}), known: (rev) => r.resolve(rev) });
       return { diagnose: (from, to) => diagnoser.diagnose(from, to), migrations: (from, to) => checker.migrations(from, to) };
     },
     journal() {

@@ -5,7 +5,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { NotFoundError } from '../../core/errors.ts';
-import { createGitConfigRepo, parseNameStatus, knownCommit } from './git-config-repo.ts';
+import { createGitConfigRepo, parseNameStatus } from './git-config-repo.ts';
 import { createTestRepo } from './git-test-repo.ts';
 
 const r = createTestRepo();
@@ -169,15 +169,4 @@ test('a diff between two commits is asked once per process, whichever repo objec
   assert.notDeepEqual(await a.changedFiles(from, bad, ['apps/none']), fromA, 'another pathspec is another diff');
   const diffs = readFileSync(log, 'utf8').trim().split('\n').filter((c) => c.includes(' diff '));
   assert.equal(diffs.length, 2, diffs.join('\n'));
-});
-
-test('knownCommit answers a full hash from the path\'s shared cache or batch, and nothing else', async () => {
-  const own = createGitConfigRepo({ path: r.dir });
-  assert.equal(await own.resolve(bad), bad);
-  assert.equal(await knownCommit(r.dir, bad), bad, 'what the repo resolved');
-  assert.equal(await knownCommit(r.dir, good), good, 'through the batch');
-  assert.equal(await knownCommit(r.dir, 'f'.repeat(40)), undefined, 'not in the repo');
-  assert.equal(await knownCommit(r.dir, 'main'), undefined, 'a name is the caller\'s to resolve');
-  const tree = r.git('rev-parse', `${bad}^{tree}`).trim();
-  assert.equal(await knownCommit(r.dir, tree), undefined, 'a tree is no commit');
 });

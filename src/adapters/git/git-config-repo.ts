@@ -51,23 +51,6 @@ function objectCacheFor(git: string, path: string): ObjectCache {
   return c;
 }
 
-/**
- * The commit a full hash names, from the path's shared object cache, else its batch process:
- * what a plan's config repo already resolved costs the migrations source no process.
- * Undefined when it cannot say (not a commit here, no batch): the caller resolves its own way.
- */
-export async function knownCommit(path: string, rev: string): Promise<string | undefined> {
-  if (!/^[0-9a-f]{40}$/.test(rev)) return undefined;
-  const c = objectCacheFor('git', path);
-  const hit = c.commits.get(rev);
-  if (hit) return hit.catch(() => undefined);
-  try {
-    return (await c.batch?.read(`${rev}^{commit}`))?.oid;
-  } catch {
-    return undefined;
-  }
-}
-
 export function createGitConfigRepo(options: GitConfigRepoOptions): ConfigRepo {
   const { path } = options;
   const run = options.run ?? createGitRunner({ path, ...(options.git ? { git: options.git } : {}) });

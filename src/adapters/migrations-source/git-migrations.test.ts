@@ -38,3 +38,19 @@ test("a full object name not in the repo is `from`'s NotFoundError before `to`'s
   await assert.rejects(changedMigrations({ repo: dir, from: absent, to: absent.replace('0', 'f'), glob }), (e: unknown) => e instanceof NotFoundError && e.message.includes(`"${absent}"`));
   await assert.rejects(changedMigrations({ repo: dir, from: a, to: absent, glob }), (e: unknown) => e instanceof NotFoundError && e.message.includes(`"${absent}"`));
 });
+
+test('a full hash the caller\'s config repo already resolved is taken from it; anything it cannot say is git\'s, messages included', async () => {
+  const asked: string[] = [];
+  const known = (rev: string) => {
+    asked.push(rev);
+    return Promise.resolve(rev === absent ? undefined : rev);
+  };
+  const byHash = await changedMigrations({ repo: dir, from: a, to: b, glob, known });
+  assert.deepEqual(byHash, await changedMigrations({ repo: dir, from: a, to: b, glob }), 'the same window');
+  assert.deepEqual(asked.sort(), [a, b].sort());
+  assert.deepEqual(await changedMigrations({ repo: dir, from: 'main~1', to: 'v2', glob, known }), byHash, 'names are git\'s to resolve');
+  assert.deepEqual(asked.sort(), [a, b].sort(), 'and never asked of the caller');
+  await assert.rejects(changedMigrations({ repo: dir, from: a, to: absent, glob, known }), (e: unknown) => e instanceof NotFoundError && e.message.includes(`"${absent}"`));
+  const failing = () => Promise.reject(new Error('the caller\'s repo cannot answer'));
+  assert.deepEqual(await changedMigrations({ repo: dir, from: a, to: b, glob, known: failing }), byHash, 'a caller that fails is not an error');
+});

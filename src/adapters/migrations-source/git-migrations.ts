@@ -1,6 +1,6 @@
 import { compareMigrationPaths, isDownMigration, type MigrationSource } from '../../analyzers/sql-migration/index.ts';
 import { decodeMigration } from './decode-migration.ts';
-import { git, readBlobs, resolveRevision } from './git-runner.ts';
+import { git, readBlobs, resolveRevision, type KnownCommit } from './git-runner.ts';
 
 export interface ChangedMigration {
   readonly path: string;
@@ -14,6 +14,8 @@ export interface RevisionRange {
   readonly to: string;
   /** Git pathspec (`*` also matches `/`), as Step 0 passes it to `git diff`. */
   readonly glob: string;
+  /** The caller's config repo, for full hashes it already resolved (git-runner.ts `resolveRevision`). */
+  readonly known?: KnownCommit;
 }
 
 /** A full object name (SHA-1 or SHA-256): what it names cannot move while it is resolved. */
@@ -28,8 +30,8 @@ export async function changedMigrations(range: RevisionRange): Promise<{ from: s
   const diffArgs = (a: string, b: string) => ['diff', '--name-status', '--no-renames', '-z', a, b, '--', range.glob];
   const fixed = FULL_OBJECT_NAME.test(range.from) && FULL_OBJECT_NAME.test(range.to);
   const [fromR, toR, diffR] = await Promise.allSettled([
-    resolveRevision(range.repo, range.from),
-    resolveRevision(range.repo, range.to),
+    resolveRevision(range.repo, range.from, range.known),
+    resolveRevision(range.repo, range.to, range.known),
     fixed ? git(range.repo, diffArgs(range.from, range.to)) : undefined,
   ]);
   if (fromR.status === 'rejected') throw fromR.reason;

@@ -17,14 +17,19 @@ export function git(repo: string, args: readonly string[], maxBuffer = 64 * 1024
   });
 }
 
-/** Resolves a revision to a commit hash; a revision that does not exist is the user's error (exit 2). */
-export async function resolveRevision(repo: string, rev: string): Promise<string> {
+/** The commit a full hash names, when the caller's config repo already knows it; undefined otherwise. */
+export type KnownCommit = (rev: string) => Promise<string | undefined>;
+
+/**
+ * Resolves a revision to a commit hash; a revision that does not exist is the user's error (exit 2).
+ * `known`: a full hash a plan's config repo already resolved costs no process here (two per plan,
+ * issue 19); anything it cannot say, and every error message, is rev-parse's as before.
+ */
+export async function resolveRevision(repo: string, rev: string, known?: KnownCommit): Promise<string> {
   if (rev.startsWith('-')) throw new UsageError(`revision "${rev}" must not start with "-"`);
-  // A full hash a plan's config repo already resolved costs no process here (two per plan, issue 19).
-  if (/^[0-9a-f]{40}$/.test(rev)) {
-    const { knownCommit } = await import('../git/git-config-repo.ts');
-    const known = await knownCommit(repo, rev);
-    if (known !== undefined) return known;
+  if (known && /^[0-9a-f]{40}$/.test(rev)) {
+    const commit = await known(rev).catch(() => undefined);
+    if (commit !== undefined) return commit;
   }
   try {
     return (await git(repo, ['rev-parse', '--verify', '--quiet', '--end-of-options', `${rev}^{commit}`])).trim();

@@ -1,12 +1,15 @@
 import { toMigrationWindow } from '../../analyzers/sql-migration/index.ts';
 import type { MigrationChecker } from '../../core/ports.ts';
 import { checkRevisions } from './check-revisions.ts';
+import type { KnownCommit } from './git-runner.ts';
 
 export interface MigrationCheckerOptions {
   /** The config repo on disk (a clone or the bare repo Argo CD tracks). */
   readonly repo: string;
   /** rewind.yaml's `migrations:` glob (`*` within a folder, `**` across folders). */
   readonly glob?: string;
+  /** The plan's config repo, for the full hashes it already resolved. */
+  readonly known?: KnownCommit;
 }
 
 /** Any `.sql` under a `migrations/` folder, at any depth: the diagnoser's default too. */
@@ -22,7 +25,7 @@ export function createMigrationChecker(options: MigrationCheckerOptions): Migrat
   const glob = `:(glob)${options.glob ?? DEFAULT_MIGRATIONS_GLOB}`;
   return {
     async migrations(from, to) {
-      const result = await checkRevisions({ repo: options.repo, from, to, glob });
+      const result = await checkRevisions({ repo: options.repo, from, to, glob, ...(options.known ? { known: options.known } : {}) });
       return toMigrationWindow(result, result.deleted);
     },
   };
