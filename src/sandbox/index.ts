@@ -81,6 +81,8 @@ export interface SandboxOptions {
   readonly log?: (line: string) => void;
   /** Written into state.json for the detached CLI. */
   readonly logFile?: string;
+  /** How a free base is found when `port` is not given (ports.ts `findFreeBase`; a test's own to force a taken range). */
+  readonly findBase?: () => Promise<number>;
   /** Bench world: `bookstore-catalog-us-east` gets this many history entries (with `benchCommits`). */
   readonly benchHistory?: number;
   /** Bench world: the config repo gets this many commits (a long past before the default two weeks). */
@@ -108,6 +110,20 @@ export interface Sandbox {
 }
 
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
+  // NOTE: a free range is free when probed, not when bound: two sandboxes starting at once (the
+  // test suites do) can pick overlapping ranges. Without --port, the loser starts again on another
+  // range; a start that fails closes all it opened, and the config repo is made afresh.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startSandboxOnce(options);
+    } catch (e) {
+      if (options.port || !(e instanceof PortInUseError) || attempt >= 3) throw e;
+      (options.log ?? (() => {}))(`port ${e.port} was taken after it was probed: starting again on another range`);
+    }
+  }
+}
+
+async function startSandboxOnce(options: SandboxOptions): Promise<Sandbox> {
   const t0 = performance.now();
   const log = options.log ?? (() => {});
   await assertGitAvailable();
@@ -117,7 +133,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   if (options.wallClock && speed !== 1) throw new RangeError(`a wall-clock sandbox runs at speed 1, not ${speed}`);
   // Starts a few minutes back: seeding fast-forwards it while the past rollouts finish.
   const clock = warpable(createSandboxClock({ speed, start: new Date(Date.now() - SEED_WARP_MS) }));
-  const base = options.port ? options.port : await findFreeBase();
+  const base = options.port ? options.port : await (options.findBase ?? findFreeBase)();
   if (options.port) await checkBase(options.port);
 
   const cleanups: (() => Promise<void> | void)[] = [];
