@@ -1,12 +1,21 @@
 /**
  * `npm run demo` end to end, and the idle sandbox's CPU: a detached sandbox at --speed 1 and 20
  * (metrics on, the default), its process's user+system CPU over windows of wall time, from
- * /proc/PID/stat, once it is up and nothing asks anything of it.
+ * /proc/PID/stat, once it is up and nothing asks anything of it. With REWIND_BENCH_BEFORE, that
+ * build's idle sandbox runs beside this one's, measured over the same windows.
+ * `REWIND_BENCH_SANDBOX=idle npm run bench -- sandbox` measures only the idle sandboxes (no demos;
+ * not with --write-docs, whose table wants the demo's rows too).
  */
 import { readFileSync } from 'node:fs';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { SandboxState } from '../src/sandbox/state.ts';
 import { BEFORE_BIN, benchSandbox, must } from './plan.ts';
 import { MIN_RUNS, show, summarize, type Summary } from './stats.ts';
+
+const IDLE_ONLY = process.env['REWIND_BENCH_SANDBOX'] === 'idle';
 
 const BIN = fileURLToPath(new URL('../bin/rewind.js', import.meta.url));
 const WINDOW_MS = 2000;
@@ -20,20 +29,57 @@ function cpuTicks(pid: number): number {
   return Number(fields[11]) + Number(fields[12]);
 }
 
-async function idleCpu(speed: number): Promise<Summary> {
-  const sb = await benchSandbox(['--speed', String(speed)]);
-  try {
-    const pid = sb.state.pid;
-    const percents: number[] = [];
-    for (let i = 0; i < WINDOWS + 1; i++) {
-      const t0 = performance.now();
-      const c0 = cpuTicks(pid);
-      // Measuring a process's idle CPU needs wall time to pass; nothing here waits on a state.
-      await new Promise((r) => setTimeout(r, WINDOW_MS));
-      const pct = ((cpuTicks(pid) - c0) / 100 / ((performance.now() - t0) / 1000)) * 100;
-      if (i > 0) percents.push(pct); // the first window still sees start-up work
+/** The build before's detached sandbox (bench/plan.ts `benchSandbox` starts this build's). */
+async function beforeSandbox(bin: string, args: readonly string[]): Promise<{ pid: number; stop: () => Promise<void> }> {
+  const dir = await mkdtemp(join(tmpdir(), 'rewind-bench-before-'));
+  const sandboxDir = join(dir, 'sandbox');
+  const stop = async (): Promise<void> => {
+    await must(process.execPath, [bin, 'sandbox', 'down', '--dir', sandboxDir]).catch(() => undefined);
+    const pid = await readFile(join(sandboxDir, 'state.json'), 'utf8').then((t) => (JSON.parse(t) as SandboxState).pid, () => undefined);
+    if (pid !== undefined) {
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        // already gone
+      }
     }
-    return summarize(percents);
+    await rm(dir, { recursive: true, force: true });
+  };
+  try {
+    await must(process.execPath, [bin, 'sandbox', 'up', '--detach', '--dir', sandboxDir, ...args]);
+    return { pid: (JSON.parse(await readFile(join(sandboxDir, 'state.json'), 'utf8')) as SandboxState).pid, stop };
+  } catch (e) {
+    await stop();
+    throw e;
+  }
+}
+
+/** CPU % of each process over the same windows of wall time; the first window (start-up's tail) left out. */
+async function idleWindows(pids: readonly number[]): Promise<Summary[]> {
+  const percents: number[][] = pids.map(() => []);
+  for (let i = 0; i < WINDOWS + 1; i++) {
+    const t0 = performance.now();
+    const c0 = pids.map(cpuTicks);
+    // Measuring a process's idle CPU needs wall time to pass; nothing here waits on a state.
+    await new Promise((r) => setTimeout(r, WINDOW_MS));
+    const seconds = (performance.now() - t0) / 1000;
+    if (i > 0) pids.forEach((pid, k) => percents[k]!.push(((cpuTicks(pid) - c0[k]!) / 100 / seconds) * 100));
+  }
+  return percents.map(summarize);
+}
+
+async function idleCpu(speed: number): Promise<{ now: Summary; before?: Summary }> {
+  const args = ['--speed', String(speed)];
+  const sb = await benchSandbox(args);
+  try {
+    if (!BEFORE_BIN) return { now: (await idleWindows([sb.state.pid]))[0]! };
+    const before = await beforeSandbox(BEFORE_BIN, args);
+    try {
+      const [now, then] = await idleWindows([sb.state.pid, before.pid]);
+      return { now: now!, before: then! };
+    } finally {
+      await before.stop();
+    }
   } finally {
     await sb.stop();
   }
@@ -106,13 +152,21 @@ async function demoFigures(): Promise<{ demoMs: Summary; ownMs: Summary; before?
 }
 
 export async function benchSandboxFigures(): Promise<Record<string, unknown>> {
-  const demo = await demoFigures();
-  console.log(`npm run demo (rewind demo, default speed): ${show(demo.demoMs)}, rewind's own (CPU) ${show(demo.ownMs)}`);
-  if (demo.before) console.log(`  the build before (REWIND_BENCH_BEFORE), interleaved: ${show(demo.before.demoMs)}, rewind's own (CPU) ${show(demo.before.ownMs)}`);
-  for (const s of demo.steps) console.log(`  step ${s.name}: own ${show(s.ownMs)} of ${show(s.wallMs)}${s.noticedBy !== '-' ? `; noticed by ${s.noticedBy}${s.noticeMs ? `, stream event -> seen ${show(s.noticeMs)}` : ''}${s.reachedMs ? `, the sandbox reached the state -> seen ${show(s.reachedMs)}` : ''}` : ''}`);
+  if (IDLE_ONLY && process.argv.includes('--write-docs')) throw new Error('REWIND_BENCH_SANDBOX=idle measures no demo: --write-docs needs the whole sandbox part');
+  const demo = IDLE_ONLY ? undefined : await demoFigures();
+  if (demo) {
+    console.log(`npm run demo (rewind demo, default speed): ${show(demo.demoMs)}, rewind's own (CPU) ${show(demo.ownMs)}`);
+    if (demo.before) console.log(`  the build before (REWIND_BENCH_BEFORE), interleaved: ${show(demo.before.demoMs)}, rewind's own (CPU) ${show(demo.before.ownMs)}`);
+    for (const s of demo.steps) console.log(`  step ${s.name}: own ${show(s.ownMs)} of ${show(s.wallMs)}${s.noticedBy !== '-' ? `; noticed by ${s.noticedBy}${s.noticeMs ? `, stream event -> seen ${show(s.noticeMs)}` : ''}${s.reachedMs ? `, the sandbox reached the state -> seen ${show(s.reachedMs)}` : ''}` : ''}`);
+  }
   const idle1 = await idleCpu(1);
   const idle20 = await idleCpu(20);
-  console.log(`idle sandbox CPU: --speed 1 ${show(idle1, '%')}, --speed 20 ${show(idle20, '%')} (${WINDOWS} windows of ${WINDOW_MS} ms)`);
-  return { demoMs: demo.demoMs, demoOwnMs: demo.ownMs, ...(demo.before ? { demoBeforeOwnMs: demo.before.ownMs } : {}), demoSteps: demo.steps, idleCpuPercentSpeed1: idle1, idleCpuPercentSpeed20: idle20 };
+  console.log(`idle sandbox CPU: --speed 1 ${show(idle1.now, '%')}, --speed 20 ${show(idle20.now, '%')} (${WINDOWS} windows of ${WINDOW_MS} ms)`);
+  if (idle1.before && idle20.before) console.log(`  the build before (REWIND_BENCH_BEFORE), its sandbox beside this one's: --speed 1 ${show(idle1.before, '%')}, --speed 20 ${show(idle20.before, '%')}`);
+  return {
+    ...(demo ? { demoMs: demo.demoMs, demoOwnMs: demo.ownMs, ...(demo.before ? { demoBeforeOwnMs: demo.before.ownMs } : {}), demoSteps: demo.steps } : {}),
+    idleCpuPercentSpeed1: idle1.now,
+    idleCpuPercentSpeed20: idle20.now,
+    ...(idle1.before && idle20.before ? { idleCpuPercentSpeed1Before: idle1.before, idleCpuPercentSpeed20Before: idle20.before } : {}),
+  };
 }
-

@@ -54,6 +54,10 @@ export type AppWatcher = (type: 'ADDED' | 'MODIFIED' | 'DELETED', app: Applicati
 export interface AppStore {
   get(name: string): Application | undefined;
   list(): Application[];
+  /** The stored app itself, not a copy, for read-only checks (the ApplicationSet resync). Never mutate it. */
+  peek(name: string): Readonly<Application> | undefined;
+  /** As `list`, without copies. Never mutate the result. */
+  scan(): readonly Readonly<Application>[];
   create(app: Application): Application;
   /** Applies `mutate` to a copy and stores it; returns the stored copy. Throws if the app is gone. */
   update(name: string, mutate: (app: Application) => void): Application;
@@ -82,6 +86,8 @@ export function createAppStore(): AppStore {
       return a ? copyApp(a) : undefined;
     },
     list: () => [...apps.values()].sort((a, b) => a.metadata.name.localeCompare(b.metadata.name)).map((a) => copyApp(a)),
+    peek: (name) => apps.get(name),
+    scan: () => [...apps.values()].sort((a, b) => a.metadata.name.localeCompare(b.metadata.name)),
     create(app) {
       const created = stored(structuredClone(app));
       created.metadata.resourceVersion = String(++version);

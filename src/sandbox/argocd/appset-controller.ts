@@ -105,7 +105,8 @@ export function reconcileAppSet(apps: AppStore, set: ApplicationSet, now: Date):
   const policy = policyOf(set);
   const generated = generateApplications(set);
   for (const g of generated) {
-    const live = apps.get(g.metadata.name);
+    // NOTE: read-only (a copy of every app per resync was most of the ApplicationSet controller's idle time); writes go through `update`, which copies.
+    const live = apps.peek(g.metadata.name);
     if (!live) {
       apps.create(newApplication(set, g, now));
       done.push(`created ${g.metadata.name}`);
@@ -129,7 +130,7 @@ export function reconcileAppSet(apps: AppStore, set: ApplicationSet, now: Date):
   }
   if (policy.delete) {
     const wanted = new Set(generated.map((g) => g.metadata.name));
-    for (const a of apps.list()) {
+    for (const a of apps.scan()) {
       if (ownerOf(a) !== set.metadata.name || wanted.has(a.metadata.name)) continue;
       apps.delete(a.metadata.name);
       done.push(`deleted ${a.metadata.name}`);

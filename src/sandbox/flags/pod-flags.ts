@@ -30,6 +30,11 @@ export class PodFlags {
   readonly #projected = new Map<string, Projected>();
   /** Per Pod: what its flagd last loaded successfully. */
   readonly #lastGood = new Map<string, boolean>();
+  /**
+   * Per Pod: the file last evaluated when the flag had no targeting (flagd's `STATIC`), whose answer
+   * the same text always gives: a flagd parse per Pod per scrape was a visible part of an idle sandbox at speed 20.
+   */
+  readonly #staticFor = new Map<string, string>();
 
   constructor(view: (cluster: string) => ClusterView) {
     this.#view = view;
@@ -58,6 +63,8 @@ export class PodFlags {
     const text = this.#file(cluster, pod, atMs);
     if (text === undefined) return false;
     const key = `${cluster}/${pod.metadata.uid}`;
+    if (this.#staticFor.get(key) === text) return this.#lastGood.get(key)!;
+    this.#staticFor.delete(key);
     const core = new FlagdCore(undefined, quiet);
     try {
       core.setConfigurations(text);
@@ -65,13 +72,15 @@ export class PodFlags {
       // flagd keeps serving its last good configuration when a reload fails; so does this Pod.
       return this.#lastGood.get(key) ?? false;
     }
-    const on = core.resolveBooleanEvaluation(SLOW_FEATURE, false, {}, quiet).value;
-    this.#lastGood.set(key, on);
-    return on;
+    const resolved = core.resolveBooleanEvaluation(SLOW_FEATURE, false, {}, quiet);
+    this.#lastGood.set(key, resolved.value);
+    if (resolved.reason === 'STATIC') this.#staticFor.set(key, text);
+    return resolved.value;
   }
 
   forget(cluster: string, uid: string): void {
     this.#projected.delete(`${cluster}/${uid}`);
     this.#lastGood.delete(`${cluster}/${uid}`);
+    this.#staticFor.delete(`${cluster}/${uid}`);
   }
 }

@@ -82,3 +82,35 @@ test('readiness failure runs but never gets Ready', () => {
   const p = n.after(5_000, 'unready');
   assert.deepEqual([Object.keys(app(p).state)[0], app(p).ready, app(p).started], ['running', false, true]);
 });
+
+test('a Running, Ready Pod left alone still follows its image: a build that starts crashing crashes in it, and a write to it is synced', () => {
+  const clock = warpable(createSandboxClock({ speed: 1, start: new Date('2026-05-20T14:00:00Z') }));
+  const registry = new ClusterRegistry('us-east', clock);
+  const behaviours = new Map<string, 'ok' | 'crashloop'>();
+  const images: ImageRuntime = { pull: () => ({ digest: D }), behaviour: (image) => behaviours.get(image) ?? 'ok', runtime: () => 'containerd' };
+  const kubelet = new Kubelet(registry, images);
+  registry.create(PODS, NS, { metadata: { name: 'p', namespace: NS }, spec: { containers: [{ name: 'app', image: 'ghcr.io/acme/app:1' }] } });
+  const after = (ms: number): Pod => {
+    for (let t = 0; t < ms; t += 200) {
+      clock.advance(200);
+      kubelet.sync();
+    }
+    return registry.store.get(PODS, NS, 'p') as Pod;
+  };
+  let p = after(10_000);
+  assert.deepEqual([p.status?.phase, app(p).ready], ['Running', true]);
+  const settledAt = p.metadata.resourceVersion;
+  assert.equal(after(5_000).metadata.resourceVersion, settledAt, 'nothing to write while nothing moves');
+
+  behaviours.set('ghcr.io/acme/app:1', 'crashloop');
+  p = after(3_000);
+  assert.equal((app(p).state['waiting'] as { reason: string } | undefined)?.reason, 'CrashLoopBackOff');
+  assert.equal(p.status?.conditions?.find((c) => c.type === 'Ready')?.status, 'False');
+
+  behaviours.delete('ghcr.io/acme/app:1');
+  p = after(15_000);
+  assert.deepEqual([Object.keys(app(p).state)[0], app(p).ready], ['running', true], 'restarted after the back-off, Ready again');
+  // A status written by someone else (a stale writer) is put right by the next sync.
+  registry.update(PODS, NS, 'p', { ...p, status: { ...p.status, phase: 'Pending' } }, 'status');
+  assert.equal(after(400).status?.phase, 'Running');
+});

@@ -72,11 +72,28 @@ interface ContainerRun {
   readonly pullError?: string;
   /** Sandbox ms when the image started crashing in this container. */
   crashSince?: number;
+  /** `#ids` as last computed, with what they were computed from: a sha256 per container per tick was measurable idle CPU. */
+  ids?: { readonly docker: boolean; readonly image: string; readonly imageID: string; readonly containerID: string };
 }
 
 interface PodRun {
   readonly seenAt: number;
   readonly containers: Map<string, ContainerRun>;
+  /** Per uid and fixed: hashed once, not per container per tick. */
+  readonly readyDelayMs: number;
+  readonly podIP: string;
+  /** Set when the last sync left a Pod no clock can move; see `#settled`. */
+  settled?: Settled;
+}
+
+/**
+ * What a settled Pod's status was computed from. Its status is a function of the stored Pod, the
+ * containers' pulls, their images' behaviour and the runtime, and of the clock only while
+ * something is still to come (start-up, an init container, a crash cycle, a pull's back-off).
+ */
+interface Settled {
+  readonly resourceVersion: string | undefined;
+  readonly behaviours: string;
 }
 
 interface Clocked {
@@ -104,7 +121,7 @@ export class Kubelet {
     // NOTE: the stored Pods without copies: #syncPod only reads them and writes through the registry, which copies.
     for (const pod of this.#registry.store.scan(PODS) as readonly Pod[]) {
       live.add(pod.metadata.uid);
-      if (!this.#pods.has(pod.metadata.uid)) this.#pods.set(pod.metadata.uid, { seenAt: now.getTime(), containers: new Map() });
+      if (!this.#pods.has(pod.metadata.uid)) this.#pods.set(pod.metadata.uid, newRun(pod.metadata.uid, now.getTime()));
       this.#syncPod(pod, now);
     }
     for (const uid of this.#pods.keys()) if (!live.has(uid)) this.#pods.delete(uid);
@@ -114,14 +131,45 @@ export class Kubelet {
     const run = this.#pods.get(pod.metadata.uid)!;
     const elapsed = now.getTime() - run.seenAt;
     if (pod.status?.phase === 'Succeeded' || pod.status?.phase === 'Failed') return;
+    if (run.settled && this.#stillSettled(pod, run, run.settled)) return;
+    run.settled = undefined;
     if (!pod.spec.nodeName) {
       if (elapsed < SCHEDULE_MS) return;
       pod = this.#registry.update(PODS, pod.metadata.namespace, pod.metadata.name, { ...pod, spec: { ...pod.spec, nodeName: this.nodeName } }) as Pod;
     }
-    const status = this.#status(pod, run, now);
+    const { status, timeless } = this.#status(pod, run, now);
     // NOTE: most ticks change nothing; skipping those writes keeps a sandbox of many Pods cheap.
-    if (JSON.stringify(status) === JSON.stringify(pod.status)) return;
+    if (JSON.stringify(status) === JSON.stringify(pod.status)) {
+      if (timeless) run.settled = { resourceVersion: pod.metadata.resourceVersion, behaviours: this.#behaviours(pod, run) };
+      return;
+    }
     this.#registry.update(PODS, pod.metadata.namespace, pod.metadata.name, { ...pod, status }, 'status');
+  }
+
+  /**
+   * A settled Pod is synced again only when something that concerns it moved: a write to the Pod
+   * (its resourceVersion) or a change of a container's behaviour (the world breaking a dependency),
+   * as upstream's kubelet syncs a Pod on an API update (`configCh`) or a container event its PLEG
+   * relist found (`plegCh`) rather than recomputing every Pod on every loop (kubernetes
+   * pkg/kubelet/kubelet.go `syncLoopIteration`, pkg/kubelet/pleg/generic.go `Relist`,
+   * pkg/kubelet/pod_workers.go). Unlike upstream's relist period, a behaviour change is seen on the
+   * next tick, as before this fast path; nothing a settled Pod shows depends on the clock.
+   */
+  #stillSettled(pod: Pod, run: PodRun, settled: Settled): boolean {
+    return pod.metadata.resourceVersion === settled.resourceVersion && this.#behaviours(pod, run) === settled.behaviours;
+  }
+
+  /** The runtime and each pulled container's behaviour now, as one key. */
+  #behaviours(pod: Pod, run: PodRun): string {
+    let key = this.#images.runtime(this.#registry.name);
+    const inits = (pod.spec['initContainers'] as Container[] | undefined) ?? [];
+    for (const [list, prefix] of [[inits, 'init/'], [pod.spec.containers, '']] as const) {
+      for (const c of list) {
+        const digest = run.containers.get(`${prefix}${c.name}`)?.digest;
+        key += `|${digest === undefined ? '-' : this.#images.behaviour(c.image ?? '', digest, this.#registry.name)}`;
+      }
+    }
+    return key;
   }
 
   #pull(run: PodRun, key: string, image: string): ContainerRun {
@@ -134,14 +182,19 @@ export class Kubelet {
     return c;
   }
 
-  #ids(pod: Pod, c: Container, digest: string): { imageID: string; containerID: string } {
+  #ids(pod: Pod, c: Container, pulled: ContainerRun, digest: string): { imageID: string; containerID: string } {
     const docker = this.#images.runtime(this.#registry.name) === 'docker';
-    const repoDigest = `${parseImageReference(c.image ?? '').repository}@${digest}`;
+    const image = c.image ?? '';
+    if (pulled.ids?.docker === docker && pulled.ids.image === image) return { imageID: pulled.ids.imageID, containerID: pulled.ids.containerID };
+    const repoDigest = `${parseImageReference(image).repository}@${digest}`;
     const hex = createHash('sha256').update(`${pod.metadata.uid}/${c.name}/${digest}`).digest('hex');
-    return { imageID: docker ? `docker-pullable://${repoDigest}` : repoDigest, containerID: `${docker ? 'docker' : 'containerd'}://${hex}` };
+    const ids = { imageID: docker ? `docker-pullable://${repoDigest}` : repoDigest, containerID: `${docker ? 'docker' : 'containerd'}://${hex}` };
+    pulled.ids = { docker, image, ...ids };
+    return ids;
   }
 
-  #status(pod: Pod, run: PodRun, now: Date): PodStatus {
+  /** The Pod's status at `now`; `timeless` when no later time alone could change it. */
+  #status(pod: Pod, run: PodRun, now: Date): { status: PodStatus; timeless: boolean } {
     const prev = pod.status ?? {};
     const t0 = run.seenAt + SCHEDULE_MS;
     const at = (ms: number) => kubeTime(new Date(ms));
@@ -163,9 +216,14 @@ export class Kubelet {
     }
 
     const mainStart = next;
-    const statuses = pod.spec.containers.map((c) =>
-      initialized ? this.#container(pod, run, c, false, { now: now.getTime(), startAt: mainStart }).status : base(c, { waiting: { reason: 'PodInitializing' } }),
-    );
+    // `done` for a container: past its start-up, not crashing, pulled; from then on only a write or a behaviour moves it.
+    const mainDones: boolean[] = [];
+    const statuses = pod.spec.containers.map((c) => {
+      if (!initialized) return base(c, { waiting: { reason: 'PodInitializing' } });
+      const s = this.#container(pod, run, c, false, { now: now.getTime(), startAt: mainStart });
+      mainDones.push(s.done);
+      return s.status;
+    });
     const running = initialized && statuses.some((s) => 'running' in s.state);
     const started = initialized && statuses.some((s) => s.imageID !== '');
     const ready = initialized && statuses.every((s) => s.ready);
@@ -179,9 +237,9 @@ export class Kubelet {
         ...(reason && !ok ? { reason } : {}),
       };
     };
-    const ip = hashInt(pod.metadata.uid);
-    const podIP = `10.244.${(ip >> 8) & 0xff}.${(ip & 0xff) || 1}`;
-    return {
+    const podIP = run.podIP;
+    const mainDone = initialized && mainDones.every(Boolean);
+    const status: PodStatus = {
       ...prev,
       phase: running || (started && initialized) ? 'Running' : 'Pending',
       conditions: [
@@ -199,6 +257,7 @@ export class Kubelet {
       containerStatuses: statuses,
       qosClass: 'BestEffort',
     };
+    return { status, timeless: mainDone };
   }
 
   /** One container's status at `now`, having been allowed to start at `startAt`. */
@@ -217,9 +276,9 @@ export class Kubelet {
       return { status: base(c, { waiting }), done: false, doneAt: 0 };
     }
     const digest = pulled.digest!;
-    const ids = this.#ids(pod, c, digest);
+    const ids = this.#ids(pod, c, pulled, digest);
     const behaviour = this.#images.behaviour(image, digest, this.#registry.name);
-    const readyAt = t.startAt + (init ? INIT_RUN_MS : readyDelayMs(pod.metadata.uid));
+    const readyAt = t.startAt + (init ? INIT_RUN_MS : run.readyDelayMs);
     if (behaviour !== 'crashloop') pulled.crashSince = undefined;
     else pulled.crashSince ??= Math.max(t.startAt, t.now);
 
@@ -258,6 +317,11 @@ export class Kubelet {
       restarts++;
     }
   }
+}
+
+function newRun(uid: string, seenAt: number): PodRun {
+  const ip = hashInt(uid);
+  return { seenAt, containers: new Map(), readyDelayMs: readyDelayMs(uid), podIP: `10.244.${(ip >> 8) & 0xff}.${(ip & 0xff) || 1}` };
 }
 
 function base(c: Container, state: Record<string, unknown>): ContainerStatus {

@@ -6,8 +6,8 @@ import { collectGarbage } from '../kube/garbage-collector.ts';
 import { imageRuntimeFrom, Kubelet } from '../kube/kubelet.ts';
 import { ClusterRegistry } from '../kube/registry.ts';
 import { syncReplicaSets } from '../kube/replicaset-controller.ts';
-import { DEPLOYMENTS, REPLICASETS } from '../kube/resources.ts';
-import type { Deployment, ReplicaSet } from '../kube/types.ts';
+import { DEPLOYMENTS, PODS, REPLICASETS } from '../kube/resources.ts';
+import type { Deployment, Pod, ReplicaSet } from '../kube/types.ts';
 import { warpable } from '../world/warp-clock.ts';
 import { syncArgoRollouts } from './index.ts';
 import { ANALYSIS_RUNS, ANALYSIS_TEMPLATES, ROLLOUTS } from './resource-types.ts';
@@ -253,4 +253,19 @@ test('workloadRef: a Rollout that also carries a template is InvalidSpec; scaleD
   c.until('catalog:8 paused at 20%', () => c.ro().status?.phase === 'Paused');
   assert.equal(deployment().spec.replicas, 0);
   assert.equal(c.ro().status?.workloadObservedGeneration, String(deployment().metadata.generation ?? 0));
+});
+
+test('restartAt in the future, on a settled Rollout: nothing restarts before it; once it passes, every older Pod is replaced with no other write needed', () => {
+  const c = cluster();
+  c.registry.create(ROLLOUTS, NS, { metadata: { name: 'catalog' }, spec: spec({ strategy: { canary: {} } }) });
+  c.until('healthy', () => c.ro().status?.phase === 'Healthy');
+  const pods = (): Pod[] => c.registry.store.list(PODS, NS) as Pod[];
+  const before = new Set(pods().map((p) => p.metadata.uid));
+  const at = new Date(c.clock.now().getTime() + 60_000).toISOString().replace(/\.\d+Z$/, 'Z');
+  const r = c.ro();
+  c.registry.update(ROLLOUTS, NS, 'catalog', { ...r, spec: { ...r.spec, restartAt: at } });
+  for (let i = 0; i < 250; i++) c.tick(); // 50 s
+  assert.deepEqual(new Set(pods().map((p) => p.metadata.uid)), before, 'no restart before restartAt');
+  c.until('restarted', () => c.ro().status?.restartedAt === at);
+  assert.ok(pods().length > 0 && pods().every((p) => !before.has(p.metadata.uid) && Date.parse(p.metadata.creationTimestamp ?? '') >= Date.parse(at)));
 });

@@ -46,19 +46,38 @@ import { createdMs, createReplicaSet, hashOf, isRollbackWithinWindow, ownedRepli
 import { ROLLOUT_REVISION, WORKLOAD_GENERATION, type CanaryStep, type PauseCondition, type Rollout, type RolloutStatus } from './types.ts';
 
 const lastPass = new WeakMap<ClusterRegistry, { resourceVersion: number; atMs: number }>();
+/** Per cluster: the store's resourceVersion after a pass that wrote nothing and left every Rollout `timeless`. */
+const settledAt = new WeakMap<ClusterRegistry, number>();
 
 /**
  * One pass over the cluster's Rollouts. A pass whose inputs cannot have changed (the same
  * resourceVersion, less than a sandbox second later) is skipped: everything a Rollout waits for
  * is a write (Pods, ReplicaSets, AnalysisRun results, user patches) or a time past a whole second
  * (pause durations, `restartAt`), and the controller tick runs five times a sandbox second.
+ * When no Rollout waits on a time, passes stop until the next write, as upstream's controller
+ * works from informer events and requeues a Rollout after a delay only for a timed pause or a
+ * restart (argo-rollouts `rollout/controller.go`, `rollout/pause.go` `checkEnqueueRolloutDuringWait`).
  */
 export function syncRollouts(registry: ClusterRegistry): void {
+  const before = registry.store.resourceVersion;
+  if (settledAt.get(registry) === before) return;
   const nowMs = registry.now().getTime();
   const last = lastPass.get(registry);
-  if (last && last.resourceVersion === registry.store.resourceVersion && nowMs - last.atMs < 1000) return;
+  if (last && last.resourceVersion === before && nowMs - last.atMs < 1000) return;
   for (const ro of registry.store.list(ROLLOUTS) as Rollout[]) syncRollout(registry, ro);
   lastPass.set(registry, { resourceVersion: registry.store.resourceVersion, atMs: nowMs });
+  if (registry.store.resourceVersion === before && (registry.store.scan(ROLLOUTS) as Rollout[]).every(timeless)) settledAt.set(registry, before);
+  else settledAt.delete(registry);
+}
+
+/**
+ * A Rollout whose next pass no clock can change: no `restartAt` still to carry out and its
+ * current step not a pause with a duration (`completedStep`); everything else it waits for is a write.
+ */
+function timeless(ro: Readonly<Rollout>): boolean {
+  if (ro.spec.restartAt && ro.status?.restartedAt !== ro.spec.restartAt) return false;
+  const step = ro.spec.strategy?.canary?.steps?.[ro.status?.currentStepIndex ?? 0];
+  return !(step?.pause && pauseMs(step.pause.duration) !== undefined);
 }
 
 function syncRollout(registry: ClusterRegistry, ro: Rollout): void {
