@@ -51,12 +51,12 @@ export async function must(cmd: string, args: readonly string[], env?: NodeJS.Pr
   return r.stdout;
 }
 
-/** A detached bench sandbox in a temporary folder; `stop` removes every trace of it. */
-export async function benchSandbox(args: readonly string[]): Promise<{ state: SandboxState; dir: string; stop: () => Promise<void> }> {
+/** A detached bench sandbox of `bin`'s build (this one's by default) in a temporary folder; `stop` removes every trace of it. */
+export async function benchSandbox(args: readonly string[], bin = BIN): Promise<{ state: SandboxState; dir: string; stop: () => Promise<void> }> {
   const dir = await mkdtemp(join(tmpdir(), 'rewind-bench-'));
   const sandboxDir = join(dir, 'sandbox');
   const stop = async () => {
-    await run(process.execPath, [BIN, 'sandbox', 'down', '--dir', sandboxDir]).catch(() => undefined);
+    await run(process.execPath, [bin, 'sandbox', 'down', '--dir', sandboxDir]).catch(() => undefined);
     const pid = await readFile(join(sandboxDir, 'state.json'), 'utf8').then((t) => (JSON.parse(t) as SandboxState).pid, () => undefined);
     if (pid !== undefined) {
       try {
@@ -68,7 +68,7 @@ export async function benchSandbox(args: readonly string[]): Promise<{ state: Sa
     await rm(dir, { recursive: true, force: true });
   };
   try {
-    await must(process.execPath, [BIN, 'sandbox', 'up', '--detach', '--dir', sandboxDir, ...args]);
+    await must(process.execPath, [bin, 'sandbox', 'up', '--detach', '--dir', sandboxDir, ...args]);
     const state = JSON.parse(await readFile(join(sandboxDir, 'state.json'), 'utf8')) as SandboxState;
     return { state, dir, stop };
   } catch (e) {

@@ -7,11 +7,7 @@
  * not with --write-docs, whose table wants the demo's rows too).
  */
 import { readFileSync } from 'node:fs';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { SandboxState } from '../src/sandbox/state.ts';
 import { BEFORE_BIN, benchSandbox, must } from './plan.ts';
 import { MIN_RUNS, show, summarize, type Summary } from './stats.ts';
 
@@ -27,31 +23,6 @@ function cpuTicks(pid: number): number {
   // The command name may hold spaces and parentheses: fields count from the last ")".
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   return Number(fields[11]) + Number(fields[12]);
-}
-
-/** The build before's detached sandbox (bench/plan.ts `benchSandbox` starts this build's). */
-async function beforeSandbox(bin: string, args: readonly string[]): Promise<{ pid: number; stop: () => Promise<void> }> {
-  const dir = await mkdtemp(join(tmpdir(), 'rewind-bench-before-'));
-  const sandboxDir = join(dir, 'sandbox');
-  const stop = async (): Promise<void> => {
-    await must(process.execPath, [bin, 'sandbox', 'down', '--dir', sandboxDir]).catch(() => undefined);
-    const pid = await readFile(join(sandboxDir, 'state.json'), 'utf8').then((t) => (JSON.parse(t) as SandboxState).pid, () => undefined);
-    if (pid !== undefined) {
-      try {
-        process.kill(pid, 'SIGKILL');
-      } catch {
-        // already gone
-      }
-    }
-    await rm(dir, { recursive: true, force: true });
-  };
-  try {
-    await must(process.execPath, [bin, 'sandbox', 'up', '--detach', '--dir', sandboxDir, ...args]);
-    return { pid: (JSON.parse(await readFile(join(sandboxDir, 'state.json'), 'utf8')) as SandboxState).pid, stop };
-  } catch (e) {
-    await stop();
-    throw e;
-  }
 }
 
 /** CPU % of each process over the same windows of wall time; the first window (start-up's tail) left out. */
@@ -73,9 +44,9 @@ async function idleCpu(speed: number): Promise<{ now: Summary; before?: Summary 
   const sb = await benchSandbox(args);
   try {
     if (!BEFORE_BIN) return { now: (await idleWindows([sb.state.pid]))[0]! };
-    const before = await beforeSandbox(BEFORE_BIN, args);
+    const before = await benchSandbox(args, BEFORE_BIN);
     try {
-      const [now, then] = await idleWindows([sb.state.pid, before.pid]);
+      const [now, then] = await idleWindows([sb.state.pid, before.state.pid]);
       return { now: now!, before: then! };
     } finally {
       await before.stop();

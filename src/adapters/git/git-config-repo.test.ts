@@ -137,12 +137,18 @@ test('contains: a fix on a branch is not on main until main merges it (a merge c
   assert.equal(await repo.contains(bad, 'main'), true);
 });
 
-test('repo objects on one path share one object cache: commits and files come through one `git cat-file --batch` per process', async () => {
+/** A `git` that logs its arguments (one line per process) and runs the real one. */
+function gitShim(): { shim: string; log: string } {
   const dir = mkdtempSync(join(tmpdir(), 'rewind-git-shim-'));
   scratch.push(dir);
   const log = join(dir, 'calls');
   const shim = join(dir, 'git');
   writeFileSync(shim, `#!/bin/sh\necho "$*" >> '${log}'\nexec git "$@"\n`, { mode: 0o755 });
+  return { shim, log };
+}
+
+test('repo objects on one path share one object cache: commits and files come through one `git cat-file --batch` per process', async () => {
+  const { shim, log } = gitShim();
   const a = createGitConfigRepo({ path: r.dir, git: shim });
   const b = createGitConfigRepo({ path: r.dir, git: shim });
   const file = 'apps/catalog/us-east/kustomization.yaml';
@@ -155,11 +161,7 @@ test('repo objects on one path share one object cache: commits and files come th
 });
 
 test('a diff between two commits is asked once per process, whichever repo object asks it, with the same answer', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'rewind-git-shim-'));
-  scratch.push(dir);
-  const log = join(dir, 'calls');
-  const shim = join(dir, 'git');
-  writeFileSync(shim, `#!/bin/sh\necho "$*" >> '${log}'\nexec git "$@"\n`, { mode: 0o755 });
+  const { shim, log } = gitShim();
   const a = createGitConfigRepo({ path: r.dir, git: shim });
   const b = createGitConfigRepo({ path: r.dir, git: shim });
   const from = r.git('rev-parse', `${bad}^`).trim();
