@@ -111,7 +111,21 @@ const cases: readonly Case[] = [
   {
     title: 'the undo target is tied to the Argo CD history entry whose images it runs',
     facts: FakeFacts.seed().rollout({}).targetImages(SEED.goodImage), policy: { mechanism: 'rollout-undo' }, decision: 'rollback', mechanism: 'rollout-undo',
-    extra: (plan) => assert.deepEqual(plan.to, { kind: 'replicaset-revision', replicaSetRevision: 4, replicaSet: 'catalog-4a4b4', revision: SEED.good.revision, historyId: SEED.good.id }),
+    extra: (plan) => {
+      assert.deepEqual(plan.to, { kind: 'replicaset-revision', replicaSetRevision: 4, replicaSet: 'catalog-4a4b4', revision: SEED.good.revision, historyId: SEED.good.id });
+      assert.equal(plan.warnings.some((w) => /not the images of the last-known-good/.test(w)), false);
+    },
+  },
+  {
+    title: 'an undo target that does not run the last-known-good\'s images is planned with a warning: the revert would bring a second rollout',
+    facts: FakeFacts.seed().rollout({}).targetImages(`ghcr.io/acme/catalog@sha256:${'9d9d'.repeat(16)}`), policy: { mechanism: 'rollout-undo' }, decision: 'rollback', mechanism: 'rollout-undo',
+    extra: (plan) => {
+      assert.equal(plan.to?.historyId, null);
+      assert.ok(
+        plan.warnings.some((w) => new RegExp(`revision 4 \\(catalog-4a4b4\\) runs .*, not the images of the last-known-good history ${SEED.good.id} .*Argo CD rolls those out in a second rollout`).test(w)),
+        plan.warnings.join('\n'),
+      );
+    },
   },
   {
     title: '--no-revert leaves the revert to a person (the run waits for it)',

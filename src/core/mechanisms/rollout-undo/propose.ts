@@ -78,6 +78,7 @@ export const rolloutUndo: Mechanism = {
     const moreWarnings = [
       ...(facts.app.repoPath || policy.revert === 'none' ? [] : ['apps[].repoPath is not set: rewind cannot prove a revert stays in the app\'s folder, so a person reverts']),
       ...(revert === undefined ? [`until ${shortHash(bad)} is reverted in git, auto-sync stays off: \`rewind finish ${app.name}\` once it is`] : []),
+      ...notLastKnownGood(facts, lkg, target),
     ];
     return {
       kind: 'plan',
@@ -92,6 +93,19 @@ export const rolloutUndo: Mechanism = {
     };
   },
 };
+
+/**
+ * kubectl's "previous" need not be the release the revert in git brings back (a plain undo earlier
+ * may have re-numbered the ReplicaSets): then the undo ships one release and, once auto-sync is
+ * back, Argo CD rolls out another. Said when the facts show both sides' images.
+ */
+function notLastKnownGood(facts: Facts, lkg: LastKnownGood | null, rs: ReplicaSetRevision): string[] {
+  const rendered = facts.targetImages?.value ?? [];
+  if (lkg?.ok !== true || rendered.length === 0 || targetOf(facts, lkg, rs).historyId !== null) return [];
+  return [
+    `revision ${rs.revision} (${rs.replicaSet}) runs ${rs.images.map((i) => i.image).join(', ')}, not the images of the last-known-good history ${lkg.entry.id} (${shortHash(lkg.entry.revision)}: ${rendered.join(', ')}): once the revert lands and auto-sync is back, Argo CD rolls those out in a second rollout. Argo CD's rollback (the plan without --mechanism) goes to history ${lkg.entry.id} directly`,
+  ];
+}
 
 /** The target; for an Argo CD app, the history entry whose images the ReplicaSet runs, when the facts show it. */
 function targetOf(facts: Facts, lkg: LastKnownGood | null, rs: ReplicaSetRevision): PlanTarget {
