@@ -1,7 +1,7 @@
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -368,9 +368,13 @@ describe('crash campaign over every scenario', { concurrency: WORKERS }, () => {
             assert.equal(held, holdWritten(p), held ? 'the hold is written only from write-hold on' : 'the hold is written by then');
             if (held) {
               const otherDir = await mkdtemp(join(tmpdir(), 'rewind-campaign-other-'));
-              const other = await timed('refused rollbacks', () => x.i.run(['rollback', ...x.rollbackArgs, '--yes'], { REWIND_STATE_DIR: otherDir }));
-              assert.equal(other.code, 1, 'another state directory is refused by the hold');
-              assert.match(other.stdout + other.stderr, /held by run /);
+              try {
+                const other = await timed('refused rollbacks', () => x.i.run(['rollback', ...x.rollbackArgs, '--yes'], { REWIND_STATE_DIR: otherDir }));
+                assert.equal(other.code, 1, 'another state directory is refused by the hold');
+                assert.match(other.stdout + other.stderr, /held by run /);
+              } finally {
+                await rm(otherDir, { recursive: true, force: true });
+              }
             }
 
             const [open] = (await timed('reads', () => x.i.json<{ runId: string; status: string }[]>(['runs', s.app, '--open']))).doc;

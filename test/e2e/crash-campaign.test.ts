@@ -1,6 +1,6 @@
 import { after, before, describe, test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startSandboxProcess } from '../../src/testing/sandbox-process.ts';
@@ -63,7 +63,8 @@ describe('crash campaign', { concurrency: WORKERS }, () => {
   before(async () => {
     otherHost = await mkdtemp(join(tmpdir(), 'rewind-campaign-other-'));
   });
-  after(() => {
+  after(async () => {
+    await rm(otherHost, { recursive: true, force: true });
     process.stderr.write(`crash campaign: ${tally.points} crash points, ${tally.resumed} resumed cleanly, ${Math.round((performance.now() - started) / 1000)} s with ${WORKERS} worker sandbox(es)\n`);
   });
 

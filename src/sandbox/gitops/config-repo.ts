@@ -3,10 +3,9 @@
  * clone that the sandbox's "CI" commits in and pushes from, like a deploy pipeline would.
  * Argo CD reads revisions out of the bare repo only.
  */
-import { chmod, mkdir, mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { readFileSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { tmpdir } from 'node:os';
 import { CI_BYPASS_ENV, git, gitPipe, type GitIdentity } from './git.ts';
 import { importCommits, type SeedCommit } from './fast-import.ts';
 
@@ -135,7 +134,10 @@ export async function createConfigRepo(options: {
   let protectedBranches: string[] = [];
   const seeded = await importCommits(bareDir, branch, options.history);
   await git(['clone', '--quiet', '--branch', branch, bareDir, workDir], { cwd: options.dir });
-  const cacheDir = await mkdtemp(join(tmpdir(), 'rewind-sandbox-trees-'));
+  // Inside the sandbox's folder, so a sandbox killed before close() leaves nothing in /tmp.
+  const cacheDir = join(options.dir, 'trees');
+  await rm(cacheDir, { recursive: true, force: true });
+  await mkdir(cacheDir, { recursive: true });
   const trees = new Map<string, Promise<string>>();
   // NOTE: CI actions run one at a time, like one pipeline per repo; concurrent pushes would race.
   let ciQueue: Promise<unknown> = Promise.resolve();
