@@ -38,5 +38,28 @@ export function startControllers(registry: ClusterRegistry, clock: SandboxClock,
   };
   const timer = setInterval(tick, Math.max(MIN_REAL_TICK_MS, clock.toRealMs(TICK_MS)));
   timer.unref();
-  return { tick, stop: () => clearInterval(timer) };
+  // Upstream's controllers are informer-driven: a Deployment whose template a client changed
+  // (`kubectl rollout undo`, an Argo CD sync) is synced within milliseconds
+  // (pkg/controller/deployment/deployment_controller.go `updateDeployment` enqueues it), long
+  // before Argo CD's self-heal can put the old template back. A spec change runs a pass as soon as
+  // the writer's turn ends, not at the next tick; status writes (the controllers' own) do not.
+  let soon: ReturnType<typeof setImmediate> | undefined;
+  let stopped = false;
+  registry.onSpecChange = () => {
+    if (soon || stopped) return;
+    soon = setImmediate(() => {
+      soon = undefined;
+      tick();
+    });
+    soon.unref();
+  };
+  return {
+    tick,
+    stop: () => {
+      stopped = true;
+      clearInterval(timer);
+      if (soon) clearImmediate(soon);
+      registry.onSpecChange = undefined;
+    },
+  };
 }
