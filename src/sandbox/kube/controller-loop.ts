@@ -8,6 +8,8 @@ import { syncDeployments } from './deployment-controller.ts';
 import { collectGarbage } from './garbage-collector.ts';
 import { Kubelet, type ImageRuntime } from './kubelet.ts';
 import type { ClusterRegistry } from './registry.ts';
+import { RESOURCE_TYPES, type ResourceType } from './resources.ts';
+import type { StoredObject } from './types.ts';
 import { syncReplicaSets } from './replicaset-controller.ts';
 import { syncArgoRollouts, type MetricQuery } from '../rollouts/index.ts';
 
@@ -40,26 +42,43 @@ export function startControllers(registry: ClusterRegistry, clock: SandboxClock,
   timer.unref();
   // Upstream's controllers are informer-driven: a Deployment whose template a client changed
   // (`kubectl rollout undo`, an Argo CD sync) is synced within milliseconds
-  // (pkg/controller/deployment/deployment_controller.go `updateDeployment` enqueues it), long
-  // before Argo CD's self-heal can put the old template back. A spec change runs a pass as soon as
-  // the writer's turn ends, not at the next tick; status writes (the controllers' own) do not.
+  // (pkg/controller/deployment/deployment_controller.go `updateDeployment` enqueues it from the
+  // watch), long before Argo CD's self-heal can put the old template back. The loop
+  // watches the store as an informer does: an object whose generation moved (a new spec) runs a
+  // pass as soon as the writer's turn ends, not at the next tick. A pass that changes a spec itself
+  // (scaling a ReplicaSet) runs the next, as the ReplicaSet controller's informer would; status
+  // writes keep the generation and run none, so an idle cluster runs only its ticks.
+  const generations = new Map<string, number>();
+  const keyOf = (type: ResourceType, o: Readonly<StoredObject>): string => `${type.group}/${type.plural}/${o.metadata.namespace ?? ''}/${o.metadata.name}`;
+  for (const type of RESOURCE_TYPES) {
+    for (const o of registry.store.scan(type)) if (o.metadata.generation !== undefined) generations.set(keyOf(type, o), o.metadata.generation);
+  }
   let soon: ReturnType<typeof setImmediate> | undefined;
   let stopped = false;
-  registry.onSpecChange = () => {
-    if (soon || stopped) return;
+  const unsubscribe = registry.store.subscribe((event) => {
+    const key = keyOf(event.resource, event.object);
+    const generation = event.object.metadata.generation;
+    if (event.type === 'DELETED' || generation === undefined) {
+      generations.delete(key);
+      return;
+    }
+    const before = generations.get(key);
+    generations.set(key, generation);
+    // A created object waits for the tick: the controllers' own creations (ReplicaSets) would each run a pass.
+    if (event.type === 'ADDED' || before === generation || soon || stopped) return;
     soon = setImmediate(() => {
       soon = undefined;
       tick();
     });
     soon.unref();
-  };
+  });
   return {
     tick,
     stop: () => {
       stopped = true;
       clearInterval(timer);
       if (soon) clearImmediate(soon);
-      registry.onSpecChange = undefined;
+      unsubscribe();
     },
   };
 }

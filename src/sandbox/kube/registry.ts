@@ -32,8 +32,6 @@ export class ClusterRegistry {
   readonly store = new ObjectStore();
   /** Handlers of `external` resource types this cluster serves, by plural (kube/external.ts). */
   readonly external = new Map<string, ExternalHandler>();
-  /** Told when a client changes an object's spec (its generation moves): the controllers' informers (controller-loop.ts). */
-  onSpecChange: (() => void) | undefined;
   readonly #clock: SandboxClock;
 
   constructor(name: string, clock: SandboxClock) {
@@ -139,7 +137,6 @@ export class ClusterRegistry {
     if (same(next, existing)) return existing;
     next.metadata.resourceVersion = this.store.nextResourceVersion();
     this.store.put(type, next, 'MODIFIED');
-    if (next.metadata.generation !== existing.metadata.generation) this.onSpecChange?.();
     return structuredClone(next);
   }
 

