@@ -9,6 +9,7 @@ import { gatherFacts, startApplicationRead } from '../executor/gather-facts.ts';
 import type { AppContext } from './app-context.ts';
 import { AdapterError, NotFoundError } from '../core/errors.ts';
 import type { ConfigRepo } from '../core/ports.ts';
+import type { ApplicationCrReader } from '../executor/gather-application.ts';
 import { planMetricsFacts } from './verify-service.ts';
 
 export interface PlanRequest {
@@ -27,6 +28,21 @@ export interface PlanRequest {
 /** Gathers the facts (reads only; never opens the journal) and runs the pure decision core. */
 export async function planRollback(ctx: AppContext, req: PlanRequest): Promise<{ facts: Facts; plan: Plan }> {
   const app = ctx.app(req.app);
+  // The Application's read heads the critical path (the git reads need its revisions): it is sent
+  // before anything else starts, since every other port's first steps (client-node's kubeconfig,
+  // the git and SQL modules, Prometheus' reads) hold the one thread its TLS handshake needs (issue 19).
+  // The facts see Argo CD's API as it is: an outage is a fact, never bridged by the CR fallback.
+  const gitops = await (ctx.argocdApi ? ctx.argocdApi() : ctx.gitops());
+  const slow = ctx.config.argocd.slowAfterMs !== undefined ? { argocdSlowMs: ctx.config.argocd.slowAfterMs } : {};
+  // The CR reader is waited for only on an outage: it starts loading once the request is out.
+  let startCr: (() => void) | undefined;
+  const crReader = ctx.applicationCr && new Promise<ApplicationCrReader | undefined>((resolve) => (startCr = () => resolve(ctx.applicationCr?.(app.name))));
+  crReader?.catch(() => undefined);
+  const applicationRead = app.gitops === 'none' ? undefined : startApplicationRead({ gitops, ...(crReader ? { applicationCr: crReader } : {}), ...slow }, { app, argocdUrl: ctx.config.argocd.url });
+  applicationRead?.catch(() => undefined);
+  // The read's promise chain has reached https.request once a macrotask runs.
+  if (applicationRead) await new Promise<void>((resolve) => setImmediate(resolve));
+  startCr?.();
   // The runbook's `git fetch` runs beside the Argo CD and Kubernetes reads (issue 19); every git
   // read of the facts waits for it, so they all see the fetched repo, as when it ran first.
   const fetching = ctx.repo().then((r) => r?.fetch());
@@ -38,16 +54,6 @@ export async function planRollback(ctx: AppContext, req: PlanRequest): Promise<{
   // The metrics evidence needs none of the other facts: read beside them, not after (issue 19).
   const metricsFacts = planMetricsFacts(ctx, req.app);
   metricsFacts.catch(() => undefined);
-  // The Application's read heads the critical path (the git reads need its revisions): it starts as
-  // soon as Argo CD's client is, before the other ports' modules load and hold the one thread
-  // (client-node's is the largest a plan loads) (issue 19).
-  // The facts see Argo CD's API as it is: an outage is a fact, never bridged by the CR fallback.
-  const gitops = await (ctx.argocdApi ? ctx.argocdApi() : ctx.gitops());
-  const slow = ctx.config.argocd.slowAfterMs !== undefined ? { argocdSlowMs: ctx.config.argocd.slowAfterMs } : {};
-  const crReader = ctx.applicationCr?.(app.name);
-  crReader?.catch(() => undefined);
-  const applicationRead = app.gitops === 'none' ? undefined : startApplicationRead({ gitops, ...(crReader ? { applicationCr: crReader } : {}), ...slow }, { app, argocdUrl: ctx.config.argocd.url });
-  applicationRead?.catch(() => undefined);
   // Nor do the config repo's reads wait for the Kubernetes-side ports: each waits for its port at its first call.
   const cluster = whenReady(ctx.cluster(app.workload.cluster));
   const rollouts = ctx.rollouts && whenReady(ctx.rollouts(app.workload.cluster));

@@ -72,6 +72,30 @@ test('evidence says what it could not read instead of failing the plan', async (
   assert.match(e.notes[0] ?? '', /alerts could not be read: .*connection refused/);
 });
 
+test('evidence: the last hour is asked beside the check, and its error is a note only for a failing check', async () => {
+  let ranges = 0;
+  let checked = false;
+  const failing = (v: number): MetricsSource => ({
+    // The store's clock (time()) is read first, then the check's own query.
+    query: (q) => Promise.resolve(vector(v)).finally(() => (checked ||= q !== 'time()')),
+    queryRange: () => {
+      ranges++;
+      // Asked at once, not after the instant check answered.
+      assert.equal(checked, false, 'the range is asked before the check is known');
+      return Promise.reject(new AdapterError('prometheus', 'query_range', 'HTTP 503', { transient: true }));
+    },
+    alerts: () => Promise.resolve([]),
+  });
+  const bad = await metricsEvidence(context(failing(0.93)), 'catalog');
+  assert.deepEqual(bad.checks.map((c) => c.phase), ['Failed']);
+  assert.deepEqual(bad.notes, ['catalog-p99-latency: the last 60 minutes could not be read: prometheus: query_range: HTTP 503']);
+  checked = false;
+  const good = await metricsEvidence(context(failing(0.2)), 'catalog');
+  assert.deepEqual(good.checks.map((c) => c.phase), ['Successful']);
+  assert.deepEqual(good.notes, [], 'a passing check has no use for the range, nor for its error');
+  assert.equal(ranges, 2);
+});
+
 test('verify now: not checked without metrics (exit 0, or 4 under requireMetrics) and without Prometheus', async () => {
   const strict = await verifyNow(context({ query: () => Promise.resolve(vector(0)), queryRange: () => Promise.reject(new Error('x')), alerts: () => Promise.resolve([]) }), 'inventory');
   assert.deepEqual([strict.outcome, verifyExitCode(strict)], ['NotChecked', 4]);

@@ -242,19 +242,30 @@ export async function metricsEvidence(ctx: AppContext, appName: string, opts: { 
   );
   alerting.catch(() => undefined);
   const now = await storeNow(ctx, source, opts.signal);
-  const alert = await alerting;
   const minutes = opts.lookBackMinutes ?? 60;
   const step = Math.max(1, Math.round(scrapeIntervalMs / 1000));
+  // Each metric's last hour is asked beside its instant check, not after it (issue 19): it is used
+  // only for a check that fails, which a plan during an incident nearly always has, and a range
+  // (or its error) that turns out unneeded is dropped unseen.
+  const ranges = new Map(
+    p.spec.metrics.map((spec) => {
+      const range = source.queryRange(spec.query, { start: new Date(now.getTime() - minutes * 60_000), end: now, stepSeconds: step }, signal).then(
+        (r) => ({ r }),
+        (e: unknown) => ({ error: e as Error }),
+      );
+      return [spec.name, range] as const;
+    }),
+  );
   const current = await verifyNow(ctx, appName, { ...opts, now });
+  const alert = await alerting;
   const checks = await Promise.all(
     p.spec.metrics.map(async (spec) => {
       const c = current.checks.find((x) => x.name === spec.name);
       const base = { name: spec.name, phase: c?.phase ?? 'Inconclusive', values: c?.values ?? [], threshold: describeConditions(spec) };
       if (c?.phase !== 'Failed') return base;
-      const range = await source.queryRange(spec.query, { start: new Date(now.getTime() - minutes * 60_000), end: now, stepSeconds: step }, signal).catch((e: unknown) => {
-        notes.push(`${spec.name}: the last ${minutes} minutes could not be read: ${(e as Error).message}`);
-        return undefined;
-      });
+      const read = await ranges.get(spec.name);
+      if (read && 'error' in read) notes.push(`${spec.name}: the last ${minutes} minutes could not be read: ${read.error.message}`);
+      const range = read && 'r' in read ? read.r : undefined;
       const byTime = new Map<number, number>();
       for (const s of range?.series ?? []) for (const x of s.samples) byTime.set(x.t, Math.max(byTime.get(x.t) ?? Number.NEGATIVE_INFINITY, x.v));
       const samples = [...byTime].sort((a, b) => a[0] - b[0]).map(([t, v]) => ({ t, v }));
