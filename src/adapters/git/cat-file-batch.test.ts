@@ -43,13 +43,24 @@ test('a batch that cannot run says so, for the caller to fall back', async () =>
   await assert.rejects(ok.read('a\nb'), BatchUnavailable);
 });
 
-test('an idle batch does not keep the process alive', () => {
-  // A process that reads one object and has nothing else to do must exit by itself.
+test('an idle batch does not keep the process alive, warmed or after a read', () => {
+  // A process that reads one object (or only warms the batch) and has nothing else to do must exit by itself.
   const module = fileURLToPath(new URL('./cat-file-batch.ts', import.meta.url));
-  const script = `import { openCatFileBatch } from ${JSON.stringify(module)};
+  const script = (read: boolean) => `import { openCatFileBatch } from ${JSON.stringify(module)};
 const b = openCatFileBatch({ git: 'git', path: ${JSON.stringify(r.dir)}, env: process.env });
-const o = await b.read(${JSON.stringify(`${first}:a.txt`)});
-process.stdout.write(o.content.toString('utf8'));`;
-  const out = execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8', timeout: 60_000 });
-  assert.equal(out, 'line 1\nline 2\n');
+b.warm();
+b.warm();
+${read ? `const o = await b.read(${JSON.stringify(`${first}:a.txt`)});\nprocess.stdout.write(o.content.toString('utf8'));` : "process.stdout.write('warmed');"}`;
+  const run = (read: boolean) => execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script(read)], { encoding: 'utf8', timeout: 60_000 });
+  assert.equal(run(true), 'line 1\nline 2\n');
+  assert.equal(run(false), 'warmed');
+});
+
+test('a warmed batch answers, and a warm of one that cannot run is silent until a read', async () => {
+  const batch = openCatFileBatch({ git: 'git', path: r.dir, env: process.env });
+  batch.warm();
+  assert.equal((await batch.read(`${first}:a.txt`))?.content.toString('utf8'), 'line 1\nline 2\n');
+  const broken = openCatFileBatch({ git: '/nonexistent/git', path: r.dir, env: process.env });
+  broken.warm();
+  await assert.rejects(broken.read(`${first}:a.txt`), BatchUnavailable);
 });

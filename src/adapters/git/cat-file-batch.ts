@@ -24,6 +24,8 @@ export interface BatchObject {
 export interface CatFileBatch {
   /** The object `name` names (`<commit>:<path>`, `<hash>^{commit}`), or undefined when git says it is missing. */
   read(name: string): Promise<BatchObject | undefined>;
+  /** Starts the process before the first read, so that read does not wait for git to start. */
+  warm(): void;
 }
 
 interface Pending {
@@ -94,6 +96,11 @@ export function openCatFileBatch(o: { readonly git: string; readonly path: strin
   }
 
   return {
+    warm() {
+      if (broken || child) return;
+      child = start();
+      hold(false);
+    },
     read(name) {
       if (broken) return Promise.reject(broken);
       // NOTE: one name a line; a name with a line break cannot be asked this way.

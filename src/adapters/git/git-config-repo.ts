@@ -232,6 +232,8 @@ export function createGitConfigRepo(options: GitConfigRepoOptions): ConfigRepo {
       const f = gitFailure('fetch', path, r);
       throw new AdapterError(SYSTEM, 'fetch', f.message.replace(/^git: fetch: /, ''), { transient: true, hint: 'check the network and the remote\'s credentials' });
     }
+    // Reads follow a fetch (a plan's come once the Application is read): git starts meanwhile.
+    batch?.warm();
   }
 }
 
