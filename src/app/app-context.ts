@@ -3,6 +3,7 @@
  * everything is built lazily, so `rewind status` never opens the journal and `rewind plan` never
  * loads the migration parser unless a migration changed.
  */
+import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../config/load-config.ts';
@@ -302,10 +303,19 @@ export async function openAppContext(global: AppOptions, env: NodeJS.ProcessEnv,
 }
 
 
+/** The CA file Prometheus' certificate is checked against, read at once, as Argo CD's (argocd-gitops-client.ts `caOption`). */
+function readCaFile(file: string): Buffer {
+  try {
+    return readFileSync(file);
+  } catch (err) {
+    throw new ConfigError(`cannot read prometheus.caFile ${file}: ${(err as NodeJS.ErrnoException).code ?? 'error'}`, { cause: err });
+  }
+}
+
 async function openMetricsSource(config: RewindConfig, env: NodeJS.ProcessEnv): Promise<MetricsSource | undefined> {
   const p = config.prometheus;
   if (!p) return undefined;
-  const [{ createPrometheusMetricsSource }, { readFile }] = await Promise.all([import('../adapters/prometheus/index.ts'), import('node:fs/promises')]);
+  const { createPrometheusMetricsSource } = await import('../adapters/prometheus/index.ts');
   const auth = !p.auth
     ? undefined
     : 'token' in p.auth
@@ -314,9 +324,7 @@ async function openMetricsSource(config: RewindConfig, env: NodeJS.ProcessEnv): 
   return createPrometheusMetricsSource({
     url: p.url,
     ...(auth ? { auth } : {}),
-    ...(p.caFile ? { ca: await readFile(p.caFile).catch((err: unknown) => {
-      throw new ConfigError(`cannot read prometheus.caFile ${p.caFile}: ${(err as NodeJS.ErrnoException).code ?? 'error'}`, { cause: err });
-    }) } : {}),
+    ...(p.caFile ? { ca: readCaFile(p.caFile) } : {}),
     insecure: p.insecure,
     headers: p.headers,
     timeoutMs: p.timeoutMs,

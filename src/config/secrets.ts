@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
 import { ConfigError } from '../core/errors.ts';
 import type { SecretRef } from './config-types.ts';
 
@@ -12,7 +12,15 @@ import type { SecretRef } from './config-types.ts';
  * await resolveSecret({ file: '/home/me/.argocd-token' }, process.env);
  * ```
  */
-export async function resolveSecret(ref: SecretRef, env: Readonly<Record<string, string | undefined>>, fileKey = 'argocd.tokenFile'): Promise<string> {
+export function resolveSecret(ref: SecretRef, env: Readonly<Record<string, string | undefined>>, fileKey = 'argocd.tokenFile'): Promise<string> {
+  try {
+    return Promise.resolve(readSecret(ref, env, fileKey));
+  } catch (e) {
+    return Promise.reject(e instanceof Error ? e : new Error(String(e)));
+  }
+}
+
+function readSecret(ref: SecretRef, env: Readonly<Record<string, string | undefined>>, fileKey: string): string {
   if ('env' in ref) {
     const value = env[ref.env];
     if (value === undefined || value.trim() === '') {
@@ -22,7 +30,10 @@ export async function resolveSecret(ref: SecretRef, env: Readonly<Record<string,
   }
   let text: string;
   try {
-    text = await readFile(ref.file, 'utf8');
+    // NOTE: one synchronous read: a token is a line, and a plan asks for two while every other
+    // port's start holds the thread; each hop of an asynchronous read (open, stat, read, close)
+    // waited behind that work, and the first requests with it (issue 19).
+    text = readFileSync(ref.file, 'utf8');
   } catch (err) {
     throw new ConfigError(`cannot read token file ${ref.file}: ${(err as NodeJS.ErrnoException).code ?? 'error'}`, { cause: err });
   }
