@@ -17,6 +17,12 @@ export interface Origin {
  */
 export class WindowState {
   readonly #created = new Map<string, Origin>();
+  /**
+   * The column keys ever put in #created, by their table part (`column:TABLE.`): a table's rename
+   * visits its own columns, not every object of the window. Never pruned: a key taken back by a
+   * rollback stays listed, and #rename skips what #created no longer holds.
+   */
+  readonly #columnsByTable = new Map<string, Set<string>>();
   /** Findings of the statements in each function body created in the window, keyed by bare name. */
   readonly #functionBodies = new Map<string, readonly Finding[]>();
   /** While a checkpoint is open: what each change since overwrote, newest last. */
@@ -51,6 +57,17 @@ export class WindowState {
     map.set(k, v);
   }
 
+  #putCreated(k: string, at: Origin, had = this.#created.has(k)): void {
+    this.#put(this.#created, k, at, had);
+    // A column key is `column:` + the table's bare name (no dot: bareName) + `.` + the column.
+    const dot = had || !k.startsWith('column:') ? -1 : k.indexOf('.', 7);
+    if (dot < 0) return;
+    const table = k.slice(7, dot);
+    let keys = this.#columnsByTable.get(table);
+    if (!keys) this.#columnsByTable.set(table, (keys = new Set()));
+    keys.add(k);
+  }
+
   origin(subject: Subject): Origin | undefined {
     const hit = this.#created.get(key(subject.kind, subject.name));
     if (hit || subject.kind !== 'column') return hit;
@@ -68,16 +85,21 @@ export class WindowState {
 
   #add(kind: Subject['kind'], name: string, at: Origin): void {
     const k = key(kind, name);
-    if (!this.#created.has(k)) this.#put(this.#created, k, at, false);
+    if (!this.#created.has(k)) this.#putCreated(k, at, false);
   }
 
   #rename(kind: Subject['kind'], from: string, to: string): void {
     const at = this.#created.get(key(kind, from));
-    if (at) this.#put(this.#created, key(kind, to), at);
+    if (at) this.#putCreated(key(kind, to), at);
     if (kind === 'relation') {
       // Columns of a renamed new table stay new under the new name.
+      // NOTE: only this table's columns (#columnsByTable), not a copy of every object the window
+      // created: a window of many renames was quadratic. Copied first, as the new keys may join the set.
       const prefix = `column:${bareName(from)}.`;
-      for (const [k, v] of [...this.#created]) if (k.startsWith(prefix)) this.#put(this.#created, `column:${bareName(to)}.${k.slice(prefix.length)}`, v);
+      for (const k of [...(this.#columnsByTable.get(bareName(from)) ?? [])]) {
+        const v = this.#created.get(k);
+        if (v) this.#putCreated(`column:${bareName(to)}.${k.slice(prefix.length)}`, v);
+      }
     }
   }
 
