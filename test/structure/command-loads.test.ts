@@ -38,7 +38,16 @@ export async function resolve(specifier, context, next) {
   appendFileSync(process.env.REWIND_LOAD_LOG, r.url + '\\n');
   return r;
 }`;
-const register = `import { register } from 'node:module'; register(${JSON.stringify(`data:text/javascript,${encodeURIComponent(hook)}`)});`;
+// A module required through createRequire (the parser's CommonJS glue) passes no resolve hook: the
+// CommonJS loader's own resolution is logged too.
+const register = `import Module, { register } from 'node:module'; import { appendFileSync } from 'node:fs'; import { pathToFileURL } from 'node:url';
+register(${JSON.stringify(`data:text/javascript,${encodeURIComponent(hook)}`)});
+const resolveFilename = Module._resolveFilename;
+Module._resolveFilename = function (...args) {
+  const file = resolveFilename.apply(this, args);
+  if (file.startsWith('/')) appendFileSync(process.env.REWIND_LOAD_LOG, pathToFileURL(file).href + '\\n');
+  return file;
+};`;
 
 /** What a bundled `rewind ARGS` process loads: the modules it resolved, a chunk as the files in it. */
 function loadsOf(name: string, args: readonly string[], env: NodeJS.ProcessEnv = {}): { status: number | null; urls: string[]; stdout: string; stderr: string } {
