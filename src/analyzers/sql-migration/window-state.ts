@@ -78,7 +78,9 @@ export class WindowState {
     const hit = this.#created.get(key(subject.kind, subject.name));
     if (hit || subject.kind !== 'column') return hit;
     // A column of a table the window created is new as well.
-    return this.#created.get(key('relation', subject.name.split('.')[0] ?? ''));
+    // (the name up to its first dot, as split('.')[0], without the array)
+    const dot = subject.name.indexOf('.');
+    return this.#created.get(key('relation', dot < 0 ? subject.name : subject.name.slice(0, dot)));
   }
 
   functionBody(name: string): readonly Finding[] | undefined {
