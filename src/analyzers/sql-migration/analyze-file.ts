@@ -18,6 +18,8 @@ export interface FileAnalysisOptions {
   /** --require-notes: a missing or contradicting rollback note is a finding. */
   readonly requireNotes?: boolean;
   readonly down?: DownMigration;
+  /** The up section's statements when already parsed (FileParses: small files a batch to a parser call). */
+  readonly statements?: readonly RawStatement[];
 }
 
 interface Located {
@@ -37,7 +39,7 @@ export function analyzeFile(path: string, content: string, window: WindowState, 
   // A piece at a time, so a large file's tree is never held whole; a piece that does not parse
   // takes the window back and the file is judged from one parse of the whole text.
   const undo = window.checkpoint();
-  let pass = judgeStatements(path, text, src, window, parseSqlPieces(text));
+  let pass = judgeStatements(path, text, src, window, opts.statements ? [[...opts.statements]] : parseSqlPieces(text));
   if (pass) undo.release();
   else {
     undo.rollback();

@@ -51,7 +51,7 @@ export interface RawStatement {
   /** UTF-8 byte offsets into the parsed text; `end` undefined means "to the end". */
   readonly start: number;
   readonly end: number | undefined;
-  /** Byte offset of the piece the node was parsed from: locations inside `node` are relative to it. */
+  /** What to add to a location inside `node` to make it an offset in the text: the byte offset of the piece it was parsed from (negative: of the text in a joined parse). */
   readonly base: number;
 }
 
@@ -96,6 +96,11 @@ function parseAt(text: string, base: number): { readonly kind: 'ok'; readonly st
  */
 export function parseSqlEach(texts: readonly string[]): SqlParse[] {
   if (texts.length < 2) return texts.map(parseSql);
+  return parseSqlJoined(texts) ?? texts.map(parseSql);
+}
+
+/** parseSqlEach's one call: undefined when the joined text does not parse or a statement spans two texts. */
+export function parseSqlJoined(texts: readonly string[]): { readonly kind: 'ok'; readonly statements: readonly RawStatement[] }[] | undefined {
   const starts: number[] = [];
   const lengths: number[] = [];
   let at = 0;
@@ -106,7 +111,7 @@ export function parseSqlEach(texts: readonly string[]): SqlParse[] {
     at += bytes + 3;
   }
   const joined = parseSql(texts.join('\n;\n') + '\n;\n');
-  if (joined.kind === 'error') return texts.map(parseSql);
+  if (joined.kind === 'error') return undefined;
   const out: RawStatement[][] = texts.map(() => []);
   let i = 0;
   for (const s of joined.statements) {
@@ -115,10 +120,11 @@ export function parseSqlEach(texts: readonly string[]): SqlParse[] {
     const from = starts[i] ?? 0;
     const len = lengths[i] ?? 0;
     // Ends at its own `;` inside the text, or at the separator's (from + len + 1); else it spans texts.
-    if (s.end === undefined || s.end > from + len + 1 || s.start < from - 1) return texts.map(parseSql);
-    out[i]?.push({ node: s.node, start: Math.max(0, s.start - from), end: s.end - from > len ? undefined : s.end - from, base: 0 });
+    if (s.end === undefined || s.end > from + len + 1 || s.start < from - 1) return undefined;
+    // Locations inside the node are the joined text's: base (negative) takes them to this text's.
+    out[i]?.push({ node: s.node, start: Math.max(0, s.start - from), end: s.end - from > len ? undefined : s.end - from, base: s.base - from });
   }
-  return out.map((statements) => ({ kind: 'ok', statements }));
+  return out.map((statements) => ({ kind: 'ok' as const, statements }));
 }
 
 /**
