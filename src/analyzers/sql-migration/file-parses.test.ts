@@ -36,6 +36,13 @@ test('small files judged from one parse of several give the report each gives ju
   assert.deepEqual(together.files.map((f) => f.verdict), ['safe', 'safe', 'safe', 'unsafe', 'error', 'safe', 'error', 'error', 'unsafe', 'safe', 'safe', 'unsafe']);
 });
 
+test("a text with a NUL (where the parser's C string ends) is never joined: the files after it keep their statements", () => {
+  const withNul: MigrationSource[] = [text('1.sql', 'ALTER TABLE a ADD COLUMN b int;'), text('2.sql', 'SELECT 1;\n-- a\0b\nDROP TABLE x;'), text('3.sql', 'DROP TABLE y;\nDROP TABLE z;')];
+  const together = analyzeWindowSync(withNul, { window: false });
+  assert.deepEqual(together.files, withNul.map((f) => analyzeWindowSync([f], { window: false }).files[0]));
+  assert.deepEqual(together.files[2]?.findings.map((f) => f.line), [1, 2]);
+});
+
 test('each batched file gets its own statements; a batch whose join does not parse, or a file past the size, gets none', () => {
   const shape = (p: SqlParse | { kind: 'ok'; statements: readonly { start: number; end: number | undefined }[] }) =>
     p.kind === 'ok' ? p.statements.map((s) => [s.start, s.end]) : 'error';

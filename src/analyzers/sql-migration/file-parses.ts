@@ -11,7 +11,7 @@ type WindowFile = { readonly kind: 'text'; readonly content: string } | { readon
  * does not parse (a file with an error, a string left open to the next file), its files are each
  * parsed alone by their judge, as without a batch: the batch cost one call more.
  *
- * A file of more than `batchChars` characters is not batched (it is parsed in pieces of that size,
+ * A file of more than `batchChars` characters, or with a NUL, is not batched (it is parsed in pieces of that size,
  * parseSqlPieces), and a batch holds at most that many characters: a batch's trees are alive until
  * its files are judged, as a piece's are.
  */
@@ -48,13 +48,14 @@ export class FileParses {
       if (f?.kind !== 'text') continue;
       // The text analyzeFile judges: the up section (the down blanked).
       const up = splitSections(f.content).up;
-      if (up.length > this.#batchChars) break;
+      // NOTE: the parser reads a C string: a NUL ends it, and every file joined after it with it.
+      if (up.length > this.#batchChars || up.includes('\0')) break;
       if (texts.length > 0 && chars + up.length > this.#batchChars) break;
       at.push(i);
       texts.push(up);
       chars += up.length;
     }
-    // A large file ends the batch and is left to parseSqlPieces; the next batch starts past it.
+    // A large file (or one with a NUL) ends the batch and is left to parseSqlPieces; the next batch starts past it.
     this.#next = Math.max(i, from + 1);
     // One file alone gains nothing from a batch: parsed as it would be without one.
     if (texts.length < 2) return;
