@@ -7,7 +7,7 @@
  * node20, no keepNames), not its sources through tsx: that is the code a user's `rewind` runs.
  */
 import { execFile, execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 import { tmpdir } from 'node:os';
@@ -28,7 +28,8 @@ interface Analyzer {
  * The analyzer as the build ships it: bundled into `dir` with scripts/build.js's options, its
  * libpg-query the package this process imports (the same .wasm, compiled under the flags the
  * analyzer's loadParser sets before the floor imports the package's index). The sources through tsx carry esbuild's keepNames wrappers (`__name`), which
- * the build does not.
+ * the build does not. `dir` must be under this repository's node_modules/: the analyzer requires
+ * the parser's module from where its bundle is (pg-parser.ts), as dist/ does.
  */
 async function builtAnalyzer(dir: string): Promise<Analyzer> {
   const outfile = join(dir, 'analyzer.mjs');
@@ -171,8 +172,10 @@ async function lintFigures(c: Corpus, window: boolean, analyzer: Analyzer): Prom
 
 export async function benchMigrations(corpora: readonly string[] = []): Promise<Record<string, unknown>> {
   const tmp = mkdtempSync(join(tmpdir(), 'rewind-bench-lint-'));
+  mkdirSync(join(ROOT, 'node_modules', '.cache'), { recursive: true });
+  const bundleDir = mkdtempSync(join(ROOT, 'node_modules', '.cache', 'rewind-bench-lint-'));
   try {
-    const analyzer = await builtAnalyzer(tmp);
+    const analyzer = await builtAnalyzer(bundleDir);
     await analyzer.loadParser();
     const squawkVersion = execFileSync(join(ROOT, 'node_modules', '.bin', 'squawk'), ['--version'], { encoding: 'utf8' }).trim();
     const result: Record<string, unknown> = { squawk: squawkVersion };
@@ -197,6 +200,7 @@ export async function benchMigrations(corpora: readonly string[] = []): Promise<
     return result;
   } finally {
     rmSync(tmp, { recursive: true, force: true });
+    rmSync(bundleDir, { recursive: true, force: true });
   }
 }
 

@@ -6,18 +6,20 @@ import type { DownMigration, FileReport, Finding, StatementSummary, SuppressedFi
 import { engineFindings } from './rules/engine-findings.ts';
 import { unknownCalls } from './rules/called-functions.ts';
 import { eachHit } from './judge-statement.ts';
-import { SourceText, skipTrivia, statementExcerpt } from './source-text.ts';
+import { SourceText, skipTrivia, statementExcerpt, type Position } from './source-text.ts';
 import { findSuppressions, targetLine } from './suppressions.ts';
 import { splitSections } from './migration-sections.ts';
 import { worse, worst, type Verdict } from './verdict.ts';
 import type { WindowState } from './window-state.ts';
 import { checkNote } from './rollback-note.ts';
-import type { RuleMeta } from './rule.ts';
+import type { RuleHit, RuleMeta } from './rule.ts';
 
 export interface FileAnalysisOptions {
   /** --require-notes: a missing or contradicting rollback note is a finding. */
   readonly requireNotes?: boolean;
   readonly down?: DownMigration;
+  /** The up section's statements when already parsed (FileParses: small files a batch to a parser call). */
+  readonly statements?: readonly RawStatement[];
 }
 
 interface Located {
@@ -37,7 +39,7 @@ export function analyzeFile(path: string, content: string, window: WindowState, 
   // A piece at a time, so a large file's tree is never held whole; a piece that does not parse
   // takes the window back and the file is judged from one parse of the whole text.
   const undo = window.checkpoint();
-  let pass = judgeStatements(path, text, src, window, parseSqlPieces(text));
+  let pass = judgeStatements(path, text, src, window, opts.statements ? [[...opts.statements]] : parseSqlPieces(text));
   if (pass) undo.release();
   else {
     undo.rollback();
@@ -90,31 +92,35 @@ function judgeStatements(path: string, text: string, src: SourceText, window: Wi
   const statements: StatementSummary[] = [];
   const statementLines: number[] = [];
 
+  // NOTE: one hit visitor for the whole file, over the statement being judged (`cur`), not a closure
+  // and its context allocated per statement.
+  const cur: JudgedStatement = { sql: '', line: 0, column: 0, shown: undefined, findings: undefined, change: '', verdict: 'safe' };
+  const onHit = (meta: RuleMeta, h: RuleHit): void => {
+    const base = h.verdict ?? meta.verdict;
+    if (h.change) cur.change = cur.change ? `${cur.change}, ${h.change}` : h.change;
+    if (base === 'safe') return;
+    const origin = h.subject ? window.origin(h.subject) : undefined;
+    const shown = (cur.shown ??= statementExcerpt(cur.sql));
+    const findings = (cur.findings ??= []);
+    if (origin) {
+      const why = `; but ${h.subject?.name ?? 'it'} was created in this window (${origin.path}:${origin.line}), so the old binary never used it`;
+      findings.push(finding(meta, 'safe', cur.line, cur.column, shown, h.message + why));
+      return;
+    }
+    cur.verdict = worse(cur.verdict, base);
+    findings.push(finding(meta, base, cur.line, cur.column, shown, h.message));
+  };
+
   /** Findings of one statement as if it runs now (window-aware); records what it creates when `record`. */
   const judge = (node: Node, index: number, sql: string, record: boolean): readonly Finding[] => {
     const at = src.position(index);
     statementLines.push(at.line);
     // NOTE: nothing allocated for the common statement that has no finding: no array until the
     // first finding, the changes joined as they come, the excerpt built on the first finding.
-    let shown: string | undefined;
-    let findings: Finding[] | undefined;
-    let change = '';
-    let verdict: Verdict = 'safe';
-    eachHit(node, (meta, h) => {
-      const base = h.verdict ?? meta.verdict;
-      if (h.change) change = change ? `${change}, ${h.change}` : h.change;
-      if (base === 'safe') return;
-      const origin = h.subject ? window.origin(h.subject) : undefined;
-      shown ??= statementExcerpt(sql);
-      findings ??= [];
-      if (origin) {
-        const why = `; but ${h.subject?.name ?? 'it'} was created in this window (${origin.path}:${origin.line}), so the old binary never used it`;
-        findings.push(finding(meta, 'safe', at.line, at.column, shown, h.message + why));
-        return;
-      }
-      verdict = worse(verdict, base);
-      findings.push(finding(meta, base, at.line, at.column, shown, h.message));
-    });
+    startStatement(cur, sql, at);
+    eachHit(node, onHit);
+    let { shown, findings, verdict } = cur;
+    const change = cur.change;
     // A call to a function the window defined runs its body now: judge that body at the call site.
     if (as(node, 'SelectStmt') || as(node, 'CallStmt')) {
       for (const name of unknownCalls(node)) {
@@ -190,7 +196,7 @@ function judgeStatements(path: string, text: string, src: SourceText, window: Wi
       const start = skipTrivia(text, src.charIndex(raw.start));
       const end = raw.end === undefined ? text.length : src.charIndex(raw.end);
       const b = bodies[i];
-      const topLine = src.position(start).line;
+      const topLine = src.line(start);
       const fn = b && as(raw.node, 'CreateFunctionStmt');
       if (b && fn) {
         // The body runs when called, not now: keep its findings for a call later in the window,
@@ -210,6 +216,27 @@ function judgeStatements(path: string, text: string, src: SourceText, window: Wi
 }
 
 const none: readonly Finding[] = Object.freeze([]);
+
+/** The statement judge() is on, as the hit visitor fills it in. */
+interface JudgedStatement {
+  sql: string;
+  line: number;
+  column: number;
+  shown: string | undefined;
+  findings: Finding[] | undefined;
+  change: string;
+  verdict: Verdict;
+}
+
+function startStatement(cur: JudgedStatement, sql: string, at: Position): void {
+  cur.sql = sql;
+  cur.line = at.line;
+  cur.column = at.column;
+  cur.shown = undefined;
+  cur.findings = undefined;
+  cur.change = '';
+  cur.verdict = 'safe';
+}
 
 /** A piece's statement that has a body: the statements it runs, and where their parses start in the piece's list. */
 interface PieceBody {

@@ -1,4 +1,5 @@
 import { analyzeFile } from './analyze-file.ts';
+import { FileParses } from './file-parses.ts';
 import { pairDown, type ContentLookup } from './down-migrations.ts';
 import { loadParser, parserReady } from './pg-parser.ts';
 import type { FileReport, WindowReport } from './report-types.ts';
@@ -40,8 +41,9 @@ export function analyzeWindowSync(files: readonly MigrationSource[], opts: Windo
   const byPath = new Map(files.flatMap((f) => (f.kind === 'text' ? [[f.path, f.content] as const] : [])));
   const lookup: ContentLookup = (p) => byPath.get(p) ?? opts.lookup?.(p);
   let window = new WindowState();
+  const parses = new FileParses(files);
   const reports: FileReport[] = [];
-  for (const f of files) {
+  for (const [i, f] of files.entries()) {
     if (opts.window === false) window = new WindowState();
     if (f.kind === 'unreadable') {
       const m = engineFindings.unreadable;
@@ -56,7 +58,7 @@ export function analyzeWindowSync(files: readonly MigrationSource[], opts: Windo
       continue;
     }
     const down = pairDown(f.path, f.content, lookup);
-    reports.push(analyzeFile(f.path, f.content, window, { requireNotes: opts.requireNotes ?? false, down }));
+    reports.push(analyzeFile(f.path, f.content, window, { requireNotes: opts.requireNotes ?? false, down, statements: parses.take(i) }));
   }
   return { verdict: worst(reports.map((r) => r.verdict)), files: reports };
 }

@@ -70,7 +70,7 @@ export function bodyItems(body: Body, statementText: string): readonly BodyItem[
   const parsed = parsePlpgsql(statementText);
   if (parsed.kind === 'error') return [{ kind: 'unresolved', index: body.index, text: body.text, reason: `the PL/pgSQL body does not parse: ${parsed.message}` }];
   const lineStarts = [0];
-  for (let i = 0; i < body.text.length; i++) if (body.text.charCodeAt(i) === 10) lineStarts.push(i + 1);
+  for (let i = body.text.indexOf('\n'); i >= 0; i = body.text.indexOf('\n', i + 1)) lineStarts.push(i + 1);
   const items: BodyItem[] = [];
   const locate = (lineno: number | undefined, needle: string): number => {
     const lineStart = lineStarts[Math.max(0, (lineno ?? 1) - 1)] ?? 0;

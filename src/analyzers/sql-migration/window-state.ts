@@ -17,6 +17,13 @@ export interface Origin {
  */
 export class WindowState {
   readonly #created = new Map<string, Origin>();
+  /**
+   * The column keys put in #created, by their table part (`column:TABLE.`), made at the first
+   * rename of a table: its rename then visits its own columns, not every object of the window.
+   * Never pruned: a key taken back by a rollback stays listed, and #rename skips what #created no
+   * longer holds.
+   */
+  #columnsByTable: Map<string, Set<string>> | undefined;
   /** Findings of the statements in each function body created in the window, keyed by bare name. */
   readonly #functionBodies = new Map<string, readonly Finding[]>();
   /** While a checkpoint is open: what each change since overwrote, newest last. */
@@ -29,12 +36,25 @@ export class WindowState {
   checkpoint(): { rollback(): void; release(): void } {
     const undo: UndoEntry[] = [];
     this.#undo = undo;
+    // NOTE: a key new since the checkpoint is not logged: nothing but a rollback deletes from these
+    // maps, and a value overwritten keeps its key's place, so the keys added since are the ones
+    // past each map's size here, in insertion order (a 20,000-statement file adds ~20,000 names
+    // inside one checkpoint: an undo entry each was allocated, kept and promoted).
+    const sizes: [Map<string, unknown>, number][] = [
+      [this.#created, this.#created.size],
+      [this.#functionBodies, this.#functionBodies.size],
+    ];
     return {
       rollback: () => {
         for (let i = undo.length - 1; i >= 0; i--) {
           const u = undo[i];
-          if (u?.had) u.map.set(u.key, u.prev);
-          else u?.map.delete(u.key);
+          if (u) u.map.set(u.key, u.prev);
+        }
+        for (const [map, size] of sizes) {
+          const added: string[] = [];
+          let n = 0;
+          for (const k of map.keys()) if (n++ >= size) added.push(k);
+          for (const k of added) map.delete(k);
         }
         this.#undo = undefined;
       },
@@ -44,18 +64,23 @@ export class WindowState {
     };
   }
 
-  // NOTE: the undo log holds plain entries, not a closure per change: a 20,000-statement file is
-  // judged inside one checkpoint, and a rollback is rare (a piece that does not parse).
   #put<V>(map: Map<string, V>, k: string, v: V, had = map.has(k)): void {
-    this.#undo?.push({ map, key: k, had, prev: had ? map.get(k) : undefined });
+    if (had) this.#undo?.push({ map, key: k, prev: map.get(k) });
     map.set(k, v);
+  }
+
+  #putCreated(k: string, at: Origin, had = this.#created.has(k)): void {
+    this.#put(this.#created, k, at, had);
+    if (this.#columnsByTable && !had) indexColumn(this.#columnsByTable, k);
   }
 
   origin(subject: Subject): Origin | undefined {
     const hit = this.#created.get(key(subject.kind, subject.name));
     if (hit || subject.kind !== 'column') return hit;
     // A column of a table the window created is new as well.
-    return this.#created.get(key('relation', subject.name.split('.')[0] ?? ''));
+    // (the name up to its first dot, as split('.')[0], without the array)
+    const dot = subject.name.indexOf('.');
+    return this.#created.get(key('relation', dot < 0 ? subject.name : subject.name.slice(0, dot)));
   }
 
   functionBody(name: string): readonly Finding[] | undefined {
@@ -68,16 +93,25 @@ export class WindowState {
 
   #add(kind: Subject['kind'], name: string, at: Origin): void {
     const k = key(kind, name);
-    if (!this.#created.has(k)) this.#put(this.#created, k, at, false);
+    if (!this.#created.has(k)) this.#putCreated(k, at, false);
   }
 
   #rename(kind: Subject['kind'], from: string, to: string): void {
     const at = this.#created.get(key(kind, from));
-    if (at) this.#put(this.#created, key(kind, to), at);
+    if (at) this.#putCreated(key(kind, to), at);
     if (kind === 'relation') {
       // Columns of a renamed new table stay new under the new name.
+      // NOTE: only this table's columns (#columnsByTable), not a copy of every object the window
+      // created: a window of many renames was quadratic. Copied first, as the new keys may join the set.
       const prefix = `column:${bareName(from)}.`;
-      for (const [k, v] of [...this.#created]) if (k.startsWith(prefix)) this.#put(this.#created, `column:${bareName(to)}.${k.slice(prefix.length)}`, v);
+      if (!this.#columnsByTable) {
+        this.#columnsByTable = new Map();
+        for (const k of this.#created.keys()) indexColumn(this.#columnsByTable, k);
+      }
+      for (const k of [...(this.#columnsByTable.get(bareName(from)) ?? [])]) {
+        const v = this.#created.get(k);
+        if (v) this.#putCreated(`column:${bareName(to)}.${k.slice(prefix.length)}`, v);
+      }
     }
   }
 
@@ -177,11 +211,21 @@ export class WindowState {
   }
 }
 
+/** A key a change overwrote, and its value before. */
 interface UndoEntry {
   readonly map: Map<string, unknown>;
   readonly key: string;
-  readonly had: boolean;
   readonly prev: unknown;
+}
+
+/** Lists a column key under its table part: `column:` + the table's bare name (no dot: bareName) + `.` + the column. */
+function indexColumn(byTable: Map<string, Set<string>>, k: string): void {
+  const dot = k.startsWith('column:') ? k.indexOf('.', 7) : -1;
+  if (dot < 0) return;
+  const table = k.slice(7, dot);
+  let keys = byTable.get(table);
+  if (!keys) byTable.set(table, (keys = new Set()));
+  keys.add(k);
 }
 
 function key(kind: Subject['kind'], name: string): string {

@@ -13,7 +13,7 @@ export async function run(ctx: CommandContext): Promise<number> {
   const repo = flagString(ctx, 'repo') ?? ctx.io.cwd;
   const glob = flagString(ctx, 'path') ?? '*.sql';
   const result = await checkRevisions({ repo, from, to, glob, maxBytes: maxBytesFlag(ctx, defaultMaxBytes), requireNotes: flagBool(ctx, 'require-notes') });
-  writeReport(ctx, result, format, { from: result.from, to: result.to, modified: result.modified, deleted: result.deleted });
+  await writeReport(ctx, result, format, { from: result.from, to: result.to, modified: result.modified, deleted: result.deleted });
   if (format === 'text') {
     if (result.files.length === 0) ctx.io.stdout.write(`no migration changed between ${from} and ${to} (${glob}): safe to roll back code\n`);
     for (const m of result.modified) ctx.io.stdout.write(`note: ${m} was edited after it existed at ${from}; a database that already ran it will not run the edit\n`);

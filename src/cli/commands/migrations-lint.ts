@@ -13,6 +13,6 @@ export async function run(ctx: CommandContext): Promise<number> {
   // NOTE: judging nothing must not read as "SAFE": an empty folder or a wrong path is bad input.
   if (files.length === 0) throw new UsageError(`no migrations found: no .sql files under ${ctx.args.join(', ')}`, { hint: 'name the folder that holds the migrations, or the .sql files themselves' });
   const report = await analyzeWindow(files, { window: flagBool(ctx, 'window'), requireNotes: flagBool(ctx, 'require-notes'), lookup: (p) => downs.get(p) });
-  writeReport(ctx, report, format);
+  await writeReport(ctx, report, format);
   return exitCodeFor(report.verdict);
 }

@@ -2,7 +2,7 @@ import type { CommandContext } from '../command.ts';
 import { UsageError } from '../../core/errors.ts';
 import { analyzeWindow, renderNote } from '../../app/migration-analysis.ts';
 import { defaultMaxBytes, readMigrationPaths } from '../../app/migrations.ts';
-import { migrationFormat } from './migrations-output.ts';
+import { migrationFormat, toYaml } from './migrations-output.ts';
 
 /** `rewind migrations note FILE`: the Milestone 5 rollback note, filled from the analysis. */
 export async function run(ctx: CommandContext): Promise<number> {
@@ -18,7 +18,7 @@ export async function run(ctx: CommandContext): Promise<number> {
   const note = renderNote(judged);
   if (format === 'json' || format === 'yaml') {
     const doc = { path: judged.path, verdict: judged.verdict, note };
-    ctx.io.stdout.write(format === 'json' ? `${JSON.stringify(doc, null, 2)}\n` : (await import('yaml')).stringify(doc));
+    ctx.io.stdout.write(format === 'json' ? `${JSON.stringify(doc, null, 2)}\n` : await toYaml(doc));
   } else ctx.io.stdout.write(note);
   return 0;
 }

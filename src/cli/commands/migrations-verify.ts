@@ -6,7 +6,7 @@ import { UsageError } from '../../core/errors.ts';
 import { exitCodeFor, splitStatements, toJson, type SplitStatement } from '../../app/migration-analysis.ts';
 import { checkRevisions, replaySources } from '../../app/migrations.ts';
 import { createPgliteTarget, createPgServerTarget, replayWindow, type ReplayReport } from '../../app/migrations.ts';
-import { migrationFormat } from './migrations-output.ts';
+import { migrationFormat, toYaml } from './migrations-output.ts';
 import type { CheckResult } from '../../app/migrations.ts';
 
 /**
@@ -38,7 +38,7 @@ export async function run(ctx: CommandContext): Promise<number> {
   const code = replay.stoppedAt ? 2 : Math.max(staticCode, broke ? 1 : 0);
   if (format === 'json' || format === 'yaml') {
     const doc = { ...(toJson(analysis) as object), from: analysis.from, to: analysis.to, replay, contradictions };
-    ctx.io.stdout.write(format === 'json' ? `${JSON.stringify(doc, null, 2)}\n` : (await import('yaml')).stringify(doc));
+    ctx.io.stdout.write(format === 'json' ? `${JSON.stringify(doc, null, 2)}\n` : await toYaml(doc));
     return code;
   }
   const out: string[] = [`replay on ${replay.target}`];
