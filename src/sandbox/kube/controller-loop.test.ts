@@ -5,7 +5,6 @@ import { startControllers } from './controller-loop.ts';
 import type { ImageRuntime } from './kubelet.ts';
 import { ClusterRegistry } from './registry.ts';
 import { DEPLOYMENTS, REPLICASETS } from './resources.ts';
-import type { StoredObject } from './types.ts';
 
 const NS = 'default';
 const images: ImageRuntime = { pull: () => ({ digest: `sha256:${'d'.repeat(64)}` }), behaviour: () => 'ok', runtime: () => 'containerd' };
@@ -35,7 +34,7 @@ test('a spec change runs a controller pass at once, not at the next tick (inform
     loop.tick();
     const before = registry.get(DEPLOYMENTS, NS, 'web');
     assert.equal((before.status as { observedGeneration?: number }).observedGeneration, before.metadata.generation);
-    const changed = registry.update(DEPLOYMENTS, NS, 'web', { ...deployment('ghcr.io/acme/web:2'), metadata: { ...before.metadata } } as StoredObject);
+    const changed = registry.update(DEPLOYMENTS, NS, 'web', { ...deployment('ghcr.io/acme/web:2'), metadata: { ...before.metadata } });
     assert.equal(changed.metadata.generation, (before.metadata.generation ?? 0) + 1);
     await turn();
     const after = registry.get(DEPLOYMENTS, NS, 'web');
@@ -56,12 +55,12 @@ test('a status write or a stopped loop runs no pass', async () => {
   await settle(registry);
   const settled = registry.get(DEPLOYMENTS, NS, 'web');
   // A status write by someone else: no new spec, so no pass puts observedGeneration back.
-  registry.update(DEPLOYMENTS, NS, 'web', { ...settled, status: { ...(settled.status as object), observedGeneration: 0 } } as StoredObject, 'status');
+  registry.update(DEPLOYMENTS, NS, 'web', { ...settled, status: { ...(settled.status as object), observedGeneration: 0 } }, 'status');
   await turn();
   assert.equal((registry.get(DEPLOYMENTS, NS, 'web').status as { observedGeneration?: number }).observedGeneration, 0);
   loop.stop();
   const current = registry.get(DEPLOYMENTS, NS, 'web');
-  registry.update(DEPLOYMENTS, NS, 'web', { ...deployment('ghcr.io/acme/web:3'), metadata: { ...current.metadata } } as StoredObject);
+  registry.update(DEPLOYMENTS, NS, 'web', { ...deployment('ghcr.io/acme/web:3'), metadata: { ...current.metadata } });
   await turn();
   assert.equal((registry.get(DEPLOYMENTS, NS, 'web').status as { observedGeneration?: number }).observedGeneration, 0, 'stopped: nothing observed the change');
 });
