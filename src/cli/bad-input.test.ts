@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { decide } from '../core/decide.ts';
 import { Fact } from '../core/facts.ts';
 import { FakeFacts } from '../testing/fake-facts.ts';
 import { runCliInProcess } from '../testing/cli-in-process.ts';
+import { tempDir } from '../testing/temp-dirs.ts';
 
 const cli = (args: readonly string[], cwd?: string) => runCliInProcess(args, { env: { NO_COLOR: '1' }, ...(cwd ? { cwd } : {}) });
 
@@ -35,7 +35,7 @@ describe('bad input is a usage error (exit 2) that says what is wrong', () => {
   });
 
   it('migrations lint on an empty folder or one without .sql files', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'rewind-lint-'));
+    const dir = await tempDir('rewind-lint-');
     await mkdir(join(dir, 'empty'));
     await mkdir(join(dir, 'text'));
     await writeFile(join(dir, 'text', 'README.md'), '# not a migration\n');
@@ -48,7 +48,7 @@ describe('bad input is a usage error (exit 2) that says what is wrong', () => {
   });
 
   it('migrations lint refuses a FIFO without blocking on it', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'rewind-fifo-'));
+    const dir = await tempDir('rewind-fifo-');
     execFileSync('mkfifo', [join(dir, '0001_pipe.sql')]);
     const r = await cli(['migrations', 'lint', join(dir, '0001_pipe.sql')]);
     assert.equal(r.code, 2, r.stdout + r.stderr);
@@ -59,7 +59,7 @@ describe('bad input is a usage error (exit 2) that says what is wrong', () => {
 describe('a saved plan is validated against the step registry before anything runs', () => {
   const plan = () => JSON.parse(JSON.stringify(decide(FakeFacts.seed().build()))) as { app: string; version: number; steps: { kind: string; params: unknown }[] };
   const attempt = async (edit: (p: ReturnType<typeof plan>) => void) => {
-    const dir = await mkdtemp(join(tmpdir(), 'rewind-plan-'));
+    const dir = await tempDir('rewind-plan-');
     const p = plan();
     edit(p);
     await writeFile(join(dir, 'plan.json'), JSON.stringify(p));
@@ -99,7 +99,7 @@ describe('a saved Argo Rollouts plan is validated the same way', () => {
   };
   const plan = () => JSON.parse(JSON.stringify(decide({ ...FakeFacts.seed().gitopsNone().workloadKind('Rollout').build(), rollout: Fact.of(rollout, 'kubernetes GET') }))) as { app: string; mechanism: string; steps: { kind: string; params: Record<string, unknown> }[] };
   const attempt = async (edit: (p: ReturnType<typeof plan>) => void) => {
-    const dir = await mkdtemp(join(tmpdir(), 'rewind-plan-'));
+    const dir = await tempDir('rewind-plan-');
     const p = plan();
     assert.equal(p.mechanism, 'argo-rollouts');
     edit(p);
@@ -122,7 +122,7 @@ describe('a saved Argo Rollouts plan is validated the same way', () => {
 
 describe('config warnings reach the user with file:line', () => {
   it('unknown keys and insecure TLS', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'rewind-cfg-'));
+    const dir = await tempDir('rewind-cfg-');
     const file = join(dir, 'rewind.yaml');
     await writeFile(
       file,

@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
-import { chmod, mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { ConfigError } from '../core/errors.ts';
@@ -8,6 +7,7 @@ import { loadConfig } from './load-config.ts';
 import { parseConfig } from './parse-config.ts';
 import { resolveSecret } from './secrets.ts';
 import { renderSchemaFile, SCHEMA_FILE } from './write-schema.ts';
+import { tempDir } from '../testing/temp-dirs.ts';
 
 const VALID = `clusters:
   - name: us-east
@@ -117,7 +117,7 @@ describe('parseConfig', () => {
 
 describe('loadConfig', () => {
   const setup = async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'rewind-config-'));
+    const dir = await tempDir('rewind-config-');
     await mkdir(join(dir, '.rewind/sandbox'), { recursive: true });
     const write = (path: string, app: string) => writeFile(join(dir, path), VALID.replace('bookstore-catalog-us-east', app));
     return { dir, write };
@@ -137,7 +137,7 @@ describe('loadConfig', () => {
   });
 
   it('names every place it looked when there is no config, with the sandbox hint', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'rewind-config-'));
+    const dir = await tempDir('rewind-config-');
     await assert.rejects(loadConfig({ env: {}, cwd: dir }), (err: unknown) => {
       assert.ok(err instanceof ConfigError);
       assert.match(err.message, /no --config, no \$REWIND_CONFIG, and none at .*rewind\.yaml or .*\.rewind\/sandbox\/rewind\.yaml/);

@@ -1,13 +1,13 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync, chmodSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync, chmodSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
 import { startSandboxProcess } from '../../src/testing/sandbox-process.ts';
 import { startFakeHttpServer } from '../../src/testing/fake-http-server.ts';
 import { rewind } from './cli.ts';
+import { tempDirSync } from '../../src/testing/temp-dirs.ts';
 
 type Sandbox = Awaited<ReturnType<typeof startSandboxProcess>>;
 const APP = 'bookstore-catalog-us-east';
@@ -76,7 +76,7 @@ describe('bad input and failing systems', () => {
   });
 
   test('a pruned last-known-good revision: refused (exit 1) with the reason, nothing changed', async () => {
-    const empty = mkdtempSync(join(tmpdir(), 'rewind-empty-repo-'));
+    const empty = tempDirSync('rewind-empty-repo-');
     execFileSync('git', ['init', '-q', '--bare', empty]);
     const config = variant(sb, 'pruned', (d) => (d['configRepo'].path = empty));
     const r = await rewind(['rollback', APP, '--yes', '--config', config]);

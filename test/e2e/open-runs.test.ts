@@ -1,12 +1,12 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { parse, stringify } from 'yaml';
-import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { startSandboxProcess, type SandboxProcess } from '../../src/testing/sandbox-process.ts';
 import { argo } from '../sandbox/helpers.ts';
 import { incident } from './incident.ts';
+import { tempDir } from '../../src/testing/temp-dirs.ts';
 
 const APP = 'bookstore-catalog-us-east';
 
@@ -27,7 +27,7 @@ describe('open runs and the hold', () => {
   before(async () => {
     sb = await startSandboxProcess({ speed: 20 });
     i = incident(sb, APP);
-    otherHost = await mkdtemp(join(tmpdir(), 'rewind-other-host-'));
+    otherHost = await tempDir('rewind-other-host-');
   });
   after(async () => {
     await sb?.stop();
@@ -75,14 +75,14 @@ describe('open runs and the hold', () => {
 
   test('rollback while a run awaits its revert is refused, naming the run; another engineer\'s --config on this host sees it too', async () => {
     // Both engineers use the default state directory (XDG), each with their own rewind.yaml.
-    const xdg = { REWIND_STATE_DIR: '', XDG_STATE_HOME: await mkdtemp(join(tmpdir(), 'rewind-xdg-')) };
+    const xdg = { REWIND_STATE_DIR: '', XDG_STATE_HOME: await tempDir('rewind-xdg-') };
     const bad = await i.breakIt();
     const first = await i.run(['rollback', APP, '--yes'], xdg);
     assert.equal(first.code, 0, first.stderr);
     const second = await i.run(['rollback', APP, '--yes'], xdg);
     assert.equal(second.code, 1);
     assert.match(second.stdout + second.stderr, /held by run \S+ .*rewind finish bookstore-catalog-us-east/);
-    const theirs = join(await mkdtemp(join(tmpdir(), 'rewind-their-config-')), 'rewind.yaml');
+    const theirs = join(await tempDir('rewind-their-config-'), 'rewind.yaml');
     const cfg = parse(await readFile(sb.configFile, 'utf8')) as { clusters: { kubeconfig: string }[]; apps: { database?: { urlFile?: string } }[]; argocd: { tokenFile: string; caFile: string }; configRepo: { path: string }; prometheus?: { tokenFile: string; caFile: string } };
     for (const c of cfg.clusters) c.kubeconfig = resolve(sb.dir, c.kubeconfig);
     for (const a of cfg.apps) if (a.database?.urlFile) a.database.urlFile = resolve(sb.dir, a.database.urlFile);

@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { tempDirSync } from '../../src/testing/temp-dirs.ts';
 
 export interface FixtureRepo {
   readonly dir: string;
@@ -14,7 +14,7 @@ const git = (dir: string, ...args: string[]) =>
 
 /** A config repo like the seed's: good revision with the base schema, bad revision shipping migrations. */
 export function makeRepo(commits: readonly Record<string, string>[]): { dir: string; revs: string[] } {
-  const dir = mkdtempSync(join(tmpdir(), 'rewind-mig-'));
+  const dir = tempDirSync('rewind-mig-');
   git(dir, 'init', '-q', '-b', 'main');
   const revs: string[] = [];
   for (const files of commits) {

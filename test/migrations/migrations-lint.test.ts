@@ -1,9 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { rewind } from './cli-harness.ts';
+import { tempDirSync } from '../../src/testing/temp-dirs.ts';
 
 const fx = 'test/fixtures/migrations';
 
@@ -32,7 +32,7 @@ test('--output is a synonym of --format, and sarif is accepted', async () => {
 });
 
 test('bad input: binary, invalid UTF-8, missing, dangling symlink and over --max-bytes are errors; other files still judged', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'rewind-bad-'));
+  const dir = tempDirSync('rewind-bad-');
   writeFileSync(join(dir, 'big.sql'), `-- ${'x'.repeat(2000)}\nSELECT 1;\n`);
   symlinkSync(join(dir, 'nowhere.sql'), join(dir, 'dangling.sql'));
   const r = await rewind(['migrations', 'lint', `${fx}/bad`, join(dir, 'big.sql'), join(dir, 'dangling.sql'), 'missing.sql', `${fx}/golang/0003_drop_email.up.sql`, '--max-bytes', '1k', '-o', 'json']);

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { rewind } from './cli-harness.ts';
 import { bookstoreRepo } from './git-fixture.ts';
+import { tempDirSync } from '../../src/testing/temp-dirs.ts';
 
 /** The old binary's statements: one breaks on the dropped column, one only prepares ($1), one keeps working. */
 export const oldQueries = [
@@ -18,7 +18,7 @@ export const oldQueries = [
 /** Runs `verify` on the bookstore window and checks what replay found; `extra` selects the target. */
 export async function verifyBookstore(extra: readonly string[]): Promise<void> {
   const repo = bookstoreRepo();
-  const dir = mkdtempSync(join(tmpdir(), 'rewind-q-'));
+  const dir = tempDirSync('rewind-q-');
   writeFileSync(join(dir, 'old-queries.sql'), oldQueries);
   const r = await rewind(['migrations', 'verify', '--repo', repo.dir, '--from', repo.good, '--to', repo.bad, '--queries', join(dir, 'old-queries.sql'), '-o', 'json', ...extra]);
   assert.equal(r.code, 1, r.stderr);

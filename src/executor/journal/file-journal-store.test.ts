@@ -1,12 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, appendFileSync, writeFileSync, mkdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { appendFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { FileJournalStore } from './file-journal-store.ts';
 import { runJournalStoreSuite } from '../../testing/journal-store-suite.ts';
+import { tempDirSync } from '../../testing/temp-dirs.ts';
 
-const dir = mkdtempSync(join(tmpdir(), 'rewind-journal-'));
+const dir = tempDirSync('rewind-journal-');
 runJournalStoreSuite('file journal', () => new FileJournalStore(dir));
 
 test('a torn last line (crash mid-append) loses only that line', async () => {
@@ -18,7 +18,7 @@ test('a torn last line (crash mid-append) loses only that line', async () => {
 });
 
 test('a lease left by a dead process is taken over', async () => {
-  const d = mkdtempSync(join(tmpdir(), 'rewind-lease-'));
+  const d = tempDirSync('rewind-lease-');
   mkdirSync(join(d, 'leases'));
   const { hostname } = await import('node:os');
   writeFileSync(join(d, 'leases', 'catalog.lock'), JSON.stringify({ runId: 'old', pid: 2 ** 22 + 17, host: hostname() }));
