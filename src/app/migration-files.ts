@@ -1,5 +1,7 @@
 /**
- * Reading migration files from disk, for `migrations lint`: only the file reader, so the command
- * loads neither `pg` nor PGlite (src/app/migrations.ts also re-exports the replay targets).
+ * Migration files from disk or from the config repo's history, for `migrations lint`, `note` and
+ * `check`: only the readers, so those commands load neither `pg` nor PGlite (src/app/migrations.ts
+ * also re-exports the replay targets, which `migrations verify` needs).
  */
-export { defaultMaxBytes, readMigrationPaths } from '../adapters/migrations-source/index.ts';
+export { checkRevisions, defaultMaxBytes, readMigrationPaths } from '../adapters/migrations-source/index.ts';
+export type { CheckResult } from '../adapters/migrations-source/index.ts';

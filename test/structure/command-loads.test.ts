@@ -83,6 +83,28 @@ test('`migrations lint` loads the parser, and neither pg, PGlite nor the Kuberne
   assert.match(note.stdout, /\nverdict: safe\nnote: /);
 });
 
+test('`migrations note` and `migrations check` load neither pg nor PGlite (only `verify` replays)', () => {
+  const repo = join(dir, 'check-repo');
+  mkdirSync(join(repo, 'migrations'), { recursive: true });
+  const git = (...args: string[]) => execFileSync('git', ['-C', repo, '-c', 'user.name=t', '-c', 'user.email=t@example.com', ...args], { encoding: 'utf8' }).trim();
+  git('init', '--quiet');
+  writeFileSync(join(repo, 'README'), 'x\n');
+  git('add', '.');
+  git('commit', '--quiet', '-m', 'one');
+  const from = git('rev-parse', 'HEAD');
+  writeFileSync(join(repo, 'migrations', '0001_note.sql'), 'ALTER TABLE items ADD COLUMN note text;\n');
+  git('add', '.');
+  git('commit', '--quiet', '-m', 'two');
+  const check = loadsOf('check', ['migrations', 'check', '--repo', repo, '--from', from, '--to', 'HEAD', '--format', 'json']);
+  assert.equal(check.status, 0, check.stderr);
+  assert.ok(loaded(check.urls, 'libpg-query').length > 0, 'the hook sees what the command loads (else this test proves nothing)');
+  const note = loadsOf('note', ['migrations', 'note', join(repo, 'migrations', '0001_note.sql'), '-o', 'json']);
+  assert.equal(note.status, 0, note.stderr);
+  for (const [name, run] of [['check', check], ['note', note]] as const) {
+    for (const pkg of ['pg', 'pg-protocol', '@electric-sql/pglite']) assert.deepEqual(loaded(run.urls, pkg), [], `${pkg} loaded by migrations ${name}`);
+  }
+});
+
 test('`--version` loads none of the heavy libraries, the parser included', () => {
   const { status, urls } = loadsOf('version', ['--version']);
   assert.equal(status, 0);

@@ -1,7 +1,7 @@
 import { flagBool, flagString, type CommandContext } from '../command.ts';
 import { UsageError } from '../../core/errors.ts';
 import { exitCodeFor } from '../../app/migration-analysis.ts';
-import { checkRevisions, defaultMaxBytes } from '../../app/migrations.ts';
+import { checkRevisions, defaultMaxBytes } from '../../app/migration-files.ts';
 import { maxBytesFlag, migrationFormat, writeReport } from './migrations-output.ts';
 
 /** `rewind migrations check --repo DIR --from REV --to REV [--path GLOB]`: Step 0 on one window. */

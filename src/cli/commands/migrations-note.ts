@@ -1,7 +1,7 @@
 import type { CommandContext } from '../command.ts';
 import { UsageError } from '../../core/errors.ts';
 import { analyzeWindow, renderNote } from '../../app/migration-analysis.ts';
-import { defaultMaxBytes, readMigrationPaths } from '../../app/migrations.ts';
+import { defaultMaxBytes, readMigrationPaths } from '../../app/migration-files.ts';
 import { migrationFormat, toYaml } from './migrations-output.ts';
 
 /** `rewind migrations note FILE`: the Milestone 5 rollback note, filled from the analysis. */
