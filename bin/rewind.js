@@ -6,7 +6,6 @@ import { existsSync, readdirSync, readFileSync, renameSync, rmSync, statSync, wr
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
-import { setFlagsFromString } from 'node:v8';
 import { Script } from 'node:vm';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -49,12 +48,13 @@ async function runHot(file, argv) {
   } catch {
     // first run: compiled from source, cached at exit
   }
-  // NOTE: V8 refuses a cache made under other flags, and the flags at exit are what a cache records:
-  // the SQL parser sets these two as it loads (src/analyzers/sql-migration/pg-parser.ts), which a
-  // plan does when its window changed a migration, so the script runs under them from the start.
-  // Neither moves a plan's time or memory (5 runs each, with and without).
-  setFlagsFromString('--liftoff-only');
-  setFlagsFromString('--semi-space-growth-factor=1');
+  // NOTE: no V8 flag is set here or in the script (src/cli/hot-entry.ts `keepV8Flags`): V8 refuses a
+  // cache made under other flags, and a flag set at run time costs every built-in loaded after it
+  // Node's own code cache (~10 ms of a plan's start).
+  // NOTE: node:https loaded before the script compiles makes a plan of the seed incident ~10 ms
+  // faster (three runs of 15-21 interleaved plans, with and without NODE_EXTRA_CA_CERTS), more than
+  // its own ~3 ms load, which the plan pays anyway; why it saves more is not pinned down (issue 19).
+  createRequire(file)('node:https');
   // NOTE: the script is a function expression (scripts/build.js gives it its banner and footer).
   const script = new Script(readFileSync(file, 'utf8'), { filename: file, ...(cachedData ? { cachedData } : {}) });
   const cached = cachedData !== undefined && !script.cachedDataRejected;

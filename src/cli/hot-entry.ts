@@ -2,3 +2,6 @@
 // CommonJS script, which bin/rewind.js runs through node:vm with a V8 code cache. Node 20 keeps no
 // compile cache for ES modules, so this is how the command's second run skips the parse and compile.
 export { main as start } from './main.ts';
+import { keepV8Flags } from '../app/hot-process.ts';
+
+keepV8Flags();

@@ -9,6 +9,17 @@ import { PgWasm, type PgWasmModule } from './pg-wasm.ts';
 
 let loading: Promise<void> | undefined;
 let lib: PgWasm | undefined;
+let tuneV8 = true;
+
+/**
+ * Leaves V8's flags as they were at start when the parser loads: a hot script (bin/rewind.js) has a
+ * code cache, which V8 refuses under flags other than those it was written under, and setting any
+ * flag at run time also makes V8 refuse Node's own code cache for every built-in module loaded after
+ * it (`require('node:https')` ~4 -> ~14 ms, issue 19).
+ */
+export function keepV8Flags(): void {
+  tuneV8 = false;
+}
 
 /**
  * libpg-query compiles and instantiates its WASM when its module is evaluated, not on
@@ -20,12 +31,12 @@ export function loadParser(): Promise<void> {
   // for a CLI run that parses for well under a minute it costs more than it saves (measured on
   // `migrations lint`: 320 files 0.73 -> 0.40 s CPU and 137 -> 86 MB RSS; 20,000 statements
   // 1.55 -> 1.40 s CPU, 229 -> 202 MB). Set before the module compiles; libpg-query is the only WASM.
-  if (!loading) setFlagsFromString('--liftoff-only');
+  if (!loading && tuneV8) setFlagsFromString('--liftoff-only');
   // NOTE: V8 doubles the young generation (up to 2 x 16 MB) as parse trees survive scavenges;
   // kept at its size from here (the growth factor is read at each growth; the maximum is fixed at
   // start, so it cannot be set here), `migrations lint` of 20,000 statements peaks at 134-138
   // instead of 148-150 MB RSS and 320 files at 77-81 instead of 83-86 MB, CPU unchanged (3 runs each).
-  if (!loading) setFlagsFromString('--semi-space-growth-factor=1');
+  if (!loading && tuneV8) setFlagsFromString('--semi-space-growth-factor=1');
   // The package's Emscripten module itself, not its index: see pg-wasm.ts.
   // NOTE: required, not imported: it is CommonJS, and Node's ESM loader runs its CommonJS lexer
   // over the 60 KB of glue (first starting the lexer's own WASM) before the CommonJS loader
