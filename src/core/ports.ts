@@ -262,7 +262,11 @@ export interface FlagWrite {
 
 /** Reads what the plan needs to judge flags for a window of the config repo. */
 export interface FlagEvidenceReader {
-  evidence(from: string, to: string, files: readonly string[], flags: readonly DeclaredFlag[]): Promise<Omit<FlagEvidence, 'live'>>;
+  /**
+   * `files` may still be on their way (the diagnosis lists them); `within`, the app's folder, lets
+   * the reader start its diff before they arrive when they all turn out to lie in it (issue 19).
+   */
+  evidence(from: string, to: string, files: readonly string[] | Promise<readonly string[]>, flags: readonly DeclaredFlag[], within?: string): Promise<Omit<FlagEvidence, 'live'>>;
 }
 
 /**

@@ -108,13 +108,16 @@ async function windowFacts(deps: GatherDeps, req: GatherRequest, application: Ap
     if (e instanceof NotFoundError) return { prunedRevisions: Fact.of([from], `git rev-parse ${from}`) };
     throw e;
   }
-  // The flag evidence needs only the diagnosis' files: it runs beside the migrations check, not after it (issue 19).
+  // The flag evidence starts with the window, not after the diagnosis: its diff of the app's folder
+  // and the flags' live reads run beside it, and the files it lists only filter the hunks (issue 19).
   const diagnosing = deps.analyzer.diagnose(from, to);
+  const diagnosedFiles = diagnosing.then((d) => d.files);
+  diagnosedFiles.catch(() => undefined);
   const [migrations, diagnosis, targetImages, flagEvidence] = await Promise.all([
     deps.analyzer.migrations(from, to),
     diagnosing,
     templateImages(deps.templates, from),
-    diagnosing.then((d) => flagEvidenceFact(deps.flags, app, from, to, d.files)),
+    flagEvidenceFact(deps.flags, app, from, to, diagnosedFiles),
   ]);
   const range = `${from.slice(0, 7)}..${to.slice(0, 7)}`;
   return {

@@ -13,11 +13,11 @@ export async function flagEvidenceFact(
   app: AppConfig,
   from: string,
   to: string,
-  files: readonly string[],
+  files: Promise<readonly string[]>,
 ): Promise<Facts['flagEvidence']> {
   if (!deps || app.flags.length === 0) return undefined;
-  const [window, live] = await Promise.all([
-    deps.reader.evidence(from, to, files, app.flags),
+  const [window, live, changed] = await Promise.all([
+    deps.reader.evidence(from, to, files, app.flags, app.repoPath),
     Promise.all(app.flags.map(async (f): Promise<FlagEvidence['live'][number]> => {
       try {
         const found = await deps.stores(f.key);
@@ -27,7 +27,8 @@ export async function flagEvidenceFact(
         return { key: f.key, error: e instanceof Error ? e.message : String(e) };
       }
     })),
+    files,
   ]);
   const providers = [...new Set(app.flags.map((f) => f.provider))].join(', ');
-  return Fact.of<FlagEvidence>({ ...window, live }, `git diff -U1 ${window.range} -- ${files.length} files; ${providers}`);
+  return Fact.of<FlagEvidence>({ ...window, live }, `git diff -U1 ${window.range} -- ${changed.length} files; ${providers}`);
 }

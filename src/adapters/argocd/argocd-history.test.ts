@@ -29,6 +29,18 @@ test('a timestamp is normalised to what Date makes of it, real instants and the 
     'yesterday',
   ];
   for (const t of cases) assert.equal(normaliseTime(t), viaDate(t), t);
+  // Every month's last days, in common, leap and century years, and the fields' edges.
+  const two = (n: number) => String(n).padStart(2, '0');
+  for (const year of ['1900', '2000', '2023', '2024', '2100'])
+    for (let month = 0; month <= 13; month++)
+      for (let day = 0; day <= 32; day++) {
+        const t = `${year}-${two(month)}-${two(day)}T23:59:59Z`;
+        assert.equal(normaliseTime(t), viaDate(t), t);
+      }
+  for (const hms of ['00:00:00', '19:59:59', '20:00:00', '23:00:00', '09:5:00', '1a:00:00']) {
+    const t = `2026-05-20T${hms}Z`;
+    assert.equal(normaliseTime(t), viaDate(t), t);
+  }
   assert.equal(normaliseTime(undefined), '');
   assert.equal(normaliseTime('2026-05-20T14:22:13Z'), '2026-05-20T14:22:13.000Z');
 });

@@ -23,25 +23,21 @@ const int = (v: unknown): number | undefined => {
 
 const DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
-/** The two decimal digits at `i`, or a negative number when they are not both digits. */
-function twoDigits(t: string, i: number): number {
-  const a = t.charCodeAt(i) - 48;
-  const b = t.charCodeAt(i + 1) - 48;
-  return a >= 0 && a <= 9 && b >= 0 && b <= 9 ? a * 10 + b : -1;
-}
+// NOTE: one regular expression, not a check per character: a plan's process runs this twice per
+// history entry in the interpreter (cold code), where each JavaScript step costs and the compiled
+// regex runs natively; 1,001 entries 4.9 -> 2.5 ms of CPU, 10,001 26 -> 16 ms (issue 19).
+const SECONDS_UTC = /^\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])T(?:[01]\d|2[0-3]):[0-5]\d:[0-5]\dZ$/;
 
 /** `YYYY-MM-DDTHH:MM:SSZ` naming a real instant (no 24:00, no Feb 30). */
 function isSecondsUtc(t: string): boolean {
-  if (t.length !== 20 || t[4] !== '-' || t[7] !== '-' || t[10] !== 'T' || t[13] !== ':' || t[16] !== ':' || t[19] !== 'Z') return false;
-  const century = twoDigits(t, 0);
-  const yy = twoDigits(t, 2);
-  const month = twoDigits(t, 5);
-  const day = twoDigits(t, 8);
-  const hour = twoDigits(t, 11);
-  const minute = twoDigits(t, 14);
-  const second = twoDigits(t, 17);
-  if (century < 0 || yy < 0 || month < 1 || month > 12 || day < 1 || hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 59) return false;
-  const year = century * 100 + yy;
+  if (!SECONDS_UTC.test(t)) return false;
+  const d1 = t.charCodeAt(8) - 48;
+  const d2 = t.charCodeAt(9) - 48;
+  // Days 01-28 are in every month.
+  if (d1 < 2 || (d1 === 2 && d2 < 9)) return true;
+  const day = d1 * 10 + d2;
+  const month = (t.charCodeAt(5) - 48) * 10 + t.charCodeAt(6) - 48;
+  const year = Number(t.slice(0, 4));
   const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
   return day <= DAYS[month - 1]! + (month === 2 && leap ? 1 : 0);
 }

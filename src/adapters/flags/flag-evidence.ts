@@ -16,10 +16,23 @@ export function createGitFlagEvidenceReader(options: { readonly repoPath: string
     return r.code === 0 ? r.stdout : undefined;
   };
   return {
-    async evidence(from, to, files, flags: readonly DeclaredFlag[]): Promise<Omit<FlagEvidence, 'live'>> {
+    async evidence(from, to, pending, flags: readonly DeclaredFlag[], within?: string): Promise<Omit<FlagEvidence, 'live'>> {
       const range = `${from.slice(0, 7)}..${to.slice(0, 7)}`;
-      const diff = files.length === 0 ? '' : await must(git, `diff ${range}`, ['diff', '-U1', '--no-color', '--no-ext-diff', '--no-renames', from, to, '--', ...files]);
-      const hunks = parseUnifiedDiff(diff);
+      const diff = (pathspecs: readonly string[]) => must(git, `diff ${range}`, ['diff', '-U1', '--no-color', '--no-ext-diff', '--no-renames', from, to, '--', ...pathspecs]);
+      // NOTE: the app's whole folder is diffed while the diagnosis still lists its files: without
+      // rename detection git diffs each file on its own, so a file's hunks are the same whichever
+      // pathspec named it; the list only filters them. A file outside the folder takes the exact diff.
+      const folder = within?.replace(/^\.?\/+|\/+$/g, '');
+      const early = folder ? diff([`:(literal)${folder}`]) : undefined;
+      early?.catch(() => undefined);
+      const files = await pending;
+      const wanted = new Set(files);
+      const hunks =
+        files.length === 0
+          ? []
+          : early && files.every((f) => f.startsWith(`${folder}/`))
+            ? parseUnifiedDiff(await early).filter((h) => wanted.has(h.path))
+            : parseUnifiedDiff(await diff(files));
       const flagFiles = [...new Set(flags.flatMap((f) => (f.flagd ? [f.flagd.file] : [])))];
       const changes: FlagEvidence['changes'][number][] = [];
       const otherChanges: { file: string; what: string }[] = [];
