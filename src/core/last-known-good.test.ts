@@ -86,6 +86,46 @@ describe('rolledBackFrom', () => {
   });
 });
 
+describe('chooseLastKnownGood judging the newest candidates alone', () => {
+  /** The choice written from the definition: every older entry judged against the whole rolledBackFrom map. */
+  function chooseByDefinition(history: readonly HistoryEntry[], currentRevision: string) {
+    const sorted = [...history].sort((a, b) => a.id - b.id);
+    const current = sorted.findLast((e) => e.revision === currentRevision) ?? sorted.at(-1)!;
+    const marks = rolledBackFromByDefinition(sorted, current);
+    const skipped: { id: number; why: string }[] = [];
+    if (sorted.indexOf(current) === 0) return { chosen: 'single-entry', skipped };
+    for (let i = sorted.indexOf(current) - 1; i >= 0; i--) {
+      const e = sorted[i]!;
+      if (e.revision === currentRevision) skipped.push({ id: e.id, why: `same revision as the current one (${shortHash(currentRevision)})` });
+      else if (marks.has(e.id)) skipped.push({ id: e.id, why: `a later rollback moved away from it (${marks.get(e.id)})` });
+      else return { chosen: e.id, skipped };
+    }
+    return { chosen: 'no-different-revision', skipped };
+  }
+  it('agrees with the definition on random histories, long runs of skipped entries included', () => {
+    let seedValue = 11;
+    const random = (n: number) => {
+      seedValue = (seedValue * 1103515245 + 12345) % 2 ** 31;
+      return seedValue % n;
+    };
+    const revs = ['1f2e3d4', '5a4b3c2', '9e8d7c6', 'a1b2c3d'];
+    let longRuns = 0;
+    for (let round = 0; round < 600; round++) {
+      const length = 1 + random(60);
+      const distinct = 1 + random(revs.length);
+      const history = Array.from({ length }, (_, i) => h(i + 1, revs[random(distinct)]!, random(4) === 0));
+      const currentRevision = history[random(length)]!.revision;
+      const r = chooseLastKnownGood(history, currentRevision);
+      const got = { chosen: id(r), skipped: r.ok ? r.skipped.map((s) => ({ id: s.entry.id, why: s.why })) : [] };
+      const want = chooseByDefinition(history, currentRevision);
+      if (want.skipped.length > 8) longRuns++;
+      if (!r.ok) want.skipped = [];
+      assert.deepEqual(got, want, `history ${history.map((e) => `${e.id}:${e.revision.slice(0, 1)}${e.initiatedBy?.automated ? '*' : ''}`).join(' ')} current ${currentRevision.slice(0, 1)}`);
+    }
+    assert.ok(longRuns > 10, `runs of more than 8 skipped entries (past the ones judged alone) were tried: ${longRuns}`);
+  });
+});
+
 describe('a history asked about twice', () => {
   it('a frozen history gives the same answer each time, unsorted or not', () => {
     const frozen = Object.freeze([h(40, 'a1b2c3d'), h(41, 'd8f3c2a'), h(42, 'a1b2c3d'), h(43, 'd8f3c2a')].map((e) => Object.freeze(e)));
