@@ -102,23 +102,24 @@ async function windowFacts(deps: GatherDeps, req: GatherRequest, application: Ap
   if (!choice.ok || !deps.repo || !deps.analyzer) return {};
   const from = choice.entry.revision;
   const to = runningRevision(application);
+  // The window's reads start beside the check that `from` is still in the repo, not after it (a
+  // pruned one fails them too, and they are dropped unseen: issue 19). The flag evidence starts
+  // with them, not after the diagnosis: its diff of the app's folder and the flags' live reads run
+  // beside it, and the files it lists only filter the hunks.
+  const resolving = deps.repo.resolve(from);
+  resolving.catch(() => undefined);
+  const diagnosing = deps.analyzer.diagnose(from, to);
+  const diagnosedFiles = diagnosing.then((d) => d.files);
+  diagnosedFiles.catch(() => undefined);
+  const reads = Promise.all([deps.analyzer.migrations(from, to), diagnosing, templateImages(deps.templates, from), flagEvidenceFact(deps.flags, app, from, to, diagnosedFiles)]);
+  reads.catch(() => undefined);
   try {
-    await deps.repo.resolve(from);
+    await resolving;
   } catch (e) {
     if (e instanceof NotFoundError) return { prunedRevisions: Fact.of([from], `git rev-parse ${from}`) };
     throw e;
   }
-  // The flag evidence starts with the window, not after the diagnosis: its diff of the app's folder
-  // and the flags' live reads run beside it, and the files it lists only filter the hunks (issue 19).
-  const diagnosing = deps.analyzer.diagnose(from, to);
-  const diagnosedFiles = diagnosing.then((d) => d.files);
-  diagnosedFiles.catch(() => undefined);
-  const [migrations, diagnosis, targetImages, flagEvidence] = await Promise.all([
-    deps.analyzer.migrations(from, to),
-    diagnosing,
-    templateImages(deps.templates, from),
-    flagEvidenceFact(deps.flags, app, from, to, diagnosedFiles),
-  ]);
+  const [migrations, diagnosis, targetImages, flagEvidence] = await reads;
   const range = `${from.slice(0, 7)}..${to.slice(0, 7)}`;
   return {
     ...(flagEvidence ? { flagEvidence } : {}),

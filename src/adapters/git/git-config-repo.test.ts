@@ -43,6 +43,22 @@ test('changedFiles lists statuses, renames and pathspec limits', async () => {
   ]);
 });
 
+test('a full object name the repo lacks: changedFiles and log fail with its NotFoundError, from\'s first, not with the git process run beside its lookup', async () => {
+  const gone = '0123456789abcdef0123456789abcdef01234567';
+  const alsoGone = 'fedcba9876543210fedcba9876543210fedcba98';
+  const notFound = (rev: string) => (e: unknown) => e instanceof NotFoundError && e.message.startsWith(`revision ${rev} is not in the config repo`);
+  const fresh = createGitConfigRepo({ path: r.dir });
+  for (const read of [(a: string, b: string) => fresh.changedFiles(a, b), (a: string, b: string) => fresh.changedFiles(a, b, ['apps']), (a: string, b: string) => fresh.log(a, b)]) {
+    await assert.rejects(read(gone, bad), notFound(gone));
+    await assert.rejects(read(good, gone), notFound(gone));
+    await assert.rejects(read(gone, alsoGone), notFound(gone));
+    await assert.rejects(read(alsoGone, gone), notFound(alsoGone));
+  }
+  // And the answers for names it has are the ones resolved names give.
+  assert.deepEqual(await fresh.changedFiles(good, bad), await repo.changedFiles(good.slice(0, 9), bad.slice(0, 9)));
+  assert.deepEqual(await fresh.log(base, bad), await repo.log(base.slice(0, 9), 'main'));
+});
+
 test('show returns content at a revision, undefined for a path that is not there', async () => {
   assert.match((await repo.show(good, 'apps/catalog/us-east/kustomization.yaml')) ?? '', /sha256:aaa/);
   assert.equal(await repo.show(base, 'apps/catalog/migrations/0041_note.sql'), undefined);

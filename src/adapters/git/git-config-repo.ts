@@ -25,6 +25,8 @@ export interface GitConfigRepoOptions {
 
 /** git's well-known empty tree: the "parent" of a root commit. */
 const EMPTY_TREE = '4b825dc642cb6eb9a060e54bf8d69288fbee4904';
+/** A full object name (SHA-1 or SHA-256): what it names cannot move while it is resolved. */
+const FULL_OBJECT_NAME = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/;
 
 /**
  * What a full commit hash names never changes, nor does a file at a commit or a diff between two:
@@ -88,6 +90,21 @@ export function createGitConfigRepo(options: GitConfigRepoOptions): ConfigRepo {
     return hit;
   }
 
+  /**
+   * `read` of the two revisions once both resolve. For full object names (what a plan passes:
+   * Argo CD's history revisions) it starts beside their resolution, since nothing can move what
+   * they name: the window's git processes no longer wait a round trip to the batch (issue 19).
+   * The errors keep their order: `from`'s, then `to`'s (a pruned one is a NotFoundError), then git's.
+   */
+  async function besideResolving<T>(from: string, to: string, read: (a: string, b: string) => Promise<T>): Promise<T> {
+    const early = FULL_OBJECT_NAME.test(from) && FULL_OBJECT_NAME.test(to) ? read(from, to) : undefined;
+    early?.catch(() => undefined);
+    const [a, b] = await Promise.allSettled([resolve(from), resolve(to)]);
+    if (a.status === 'rejected') throw a.reason;
+    if (b.status === 'rejected') throw b.reason;
+    return early ?? read(a.value, b.value);
+  }
+
   async function resolveCommit(rev: string): Promise<string> {
     const o = await viaBatch(`${rev}^{commit}`);
     if (o === null) return resolveUncached(rev);
@@ -140,18 +157,19 @@ export function createGitConfigRepo(options: GitConfigRepoOptions): ConfigRepo {
   return {
     resolve,
 
-    async changedFiles(from, to, pathspecs = []): Promise<readonly ChangedFile[]> {
-      const [a, b] = await Promise.all([resolve(from), resolve(to)]);
-      // Between two commits the answer cannot change: a plan's schema check and its data-layer
-      // mechanism ask the same diff, which ran as two git processes (issue 19).
-      const key = [a, b, ...pathspecs].join('\0');
-      let hit = diffs.get(key);
-      if (!hit) {
-        hit = ok(`diff ${from}..${to}`, ['diff', '--name-status', '-M', '-z', a, b, '--', ...pathspecs]).then((out) => Object.freeze(parseNameStatus(out)));
-        hit.catch(() => diffs.delete(key));
-        diffs.set(key, hit);
-      }
-      return hit;
+    changedFiles(from, to, pathspecs = []): Promise<readonly ChangedFile[]> {
+      return besideResolving(from, to, (a, b) => {
+        // Between two commits the answer cannot change: a plan's schema check and its data-layer
+        // mechanism ask the same diff, which ran as two git processes (issue 19).
+        const key = [a, b, ...pathspecs].join('\0');
+        let hit = diffs.get(key);
+        if (!hit) {
+          hit = ok(`diff ${from}..${to}`, ['diff', '--name-status', '-M', '-z', a, b, '--', ...pathspecs]).then((out) => Object.freeze(parseNameStatus(out)));
+          hit.catch(() => diffs.delete(key));
+          diffs.set(key, hit);
+        }
+        return hit;
+      });
     },
 
     async show(rev, file): Promise<string | undefined> {
@@ -167,11 +185,10 @@ export function createGitConfigRepo(options: GitConfigRepoOptions): ConfigRepo {
     },
 
     async log(from, to) {
-      const [a, b] = await Promise.all([resolve(from), resolve(to)]);
       // The trailers as git itself parses them (git-interpret-trailers(1): only the message's last
       // paragraph, `Key: value` lines), values joined by a unit separator.
       const format = '--format=%H%x1f%s%x1f%an%x1f%aI%x1f%(trailers:key=Rewind-Run,valueonly,separator=%x1d)%x1e';
-      const out = await ok(`log ${from}..${to}`, ['log', format, `${a}..${b}`]);
+      const out = await besideResolving(from, to, (a, b) => ok(`log ${from}..${to}`, ['log', format, `${a}..${b}`]));
       return Object.freeze(
         out
           .split('\x1e')
