@@ -68,10 +68,14 @@ export function createArgoCdTransport(options: ArgoCdTransportOptions): ArgoCdTr
           ...(req.signal ? { signal: req.signal } : {}),
         },
         (res) => {
-          const chunks: Buffer[] = [];
-          res.on('data', (c: Buffer) => chunks.push(c));
+          // NOTE: decoded as it arrives, each chunk let go at once: an Application with 10,001 history
+          // entries is ~3 MB, which as chunks, their concatenation and its string was held three
+          // times over at the end (issue 19). The decoder keeps a character split across chunks whole.
+          let text = '';
+          res.setEncoding('utf8');
+          res.on('data', (c: string) => (text += c));
           res.on('error', reject);
-          res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
         },
       );
       outgoing.setTimeout(timeoutMs, () => outgoing.destroy(new RequestTimeoutError(`no answer within ${timeoutMs} ms`)));
