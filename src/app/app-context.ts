@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../config/load-config.ts';
+import { BUILD_ID } from './build-id.ts';
 import { resolveSecret } from '../config/secrets.ts';
 import type { AppEntry, RewindConfig } from '../config/config-types.ts';
 import type { AppConfig } from '../core/facts.ts';
@@ -86,7 +87,10 @@ export function journalDir(stateDir: string, argocdUrl: string): string {
 }
 
 export async function openAppContext(global: AppOptions, env: NodeJS.ProcessEnv, cwd: string): Promise<AppContext> {
-  const config = await loadConfig({ flag: global.config, env, cwd, onWarning: (w) => global.warn?.(`${w.where}: ${w.message}`) });
+  // The last valid rewind.yaml's answer is kept in the state directory (issue 19); rewind.yaml's
+  // own `state.dir` is not known before it is read, so the flag, the environment or the default.
+  const cache = BUILD_ID === undefined ? undefined : { dir: global.stateDir ?? (env['REWIND_STATE_DIR'] || undefined) ?? defaultStateDir(env), build: BUILD_ID };
+  const config = await loadConfig({ flag: global.config, env, cwd, cache, onWarning: (w) => global.warn?.(`${w.where}: ${w.message}`) });
   const clock = systemClock;
   let gitops: Promise<GitOpsClient> | undefined;
   let argocdApi: Promise<GitOpsClient> | undefined;

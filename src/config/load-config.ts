@@ -3,7 +3,8 @@ import { isAbsolute, resolve } from 'node:path';
 import { ConfigError } from '../core/errors.ts';
 import type { ConfigIssue } from './config-issues.ts';
 import type { RewindConfig } from './config-types.ts';
-import { parseConfig, type ConfigResult, type ParseConfigOptions } from './parse-config.ts';
+import { parseConfig, realStatMode, type ConfigResult, type ParseConfigOptions } from './parse-config.ts';
+import { readCachedConfig, writeCachedConfig, type ConfigCache } from './config-cache.ts';
 
 export interface LoadConfigOptions {
   /** `--config FILE`. */
@@ -13,6 +14,8 @@ export interface LoadConfigOptions {
   /** Called once per warning (unknown keys, insecure TLS); the CLI prints them on stderr. */
   readonly onWarning?: (warning: ConfigIssue) => void;
   readonly statMode?: ParseConfigOptions['statMode'];
+  /** Where the last valid config's answer is kept between commands (config-cache.ts); none: always parsed. */
+  readonly cache?: ConfigCache | undefined;
 }
 
 export const SANDBOX_CONFIG = '.rewind/sandbox/rewind.yaml';
@@ -44,8 +47,23 @@ export function configCandidates(opts: Pick<LoadConfigOptions, 'flag' | 'env' | 
  * ```
  */
 export async function loadConfig(opts: LoadConfigOptions): Promise<RewindConfig> {
-  const { file, result } = await loadConfigResult(opts);
+  const { file, text } = await readConfigText(opts);
+  const statMode = opts.statMode ?? realStatMode;
+  const cached = opts.cache && readCachedConfig(opts.cache, file, text, statMode);
+  if (cached) {
+    for (const w of cached.warnings) opts.onWarning?.(w);
+    return cached.config;
+  }
+  const stats: [string, number | null][] = [];
+  const result = parseConfig(text, file, {
+    statMode: (path) => {
+      const mode = statMode(path);
+      stats.push([path, mode ?? null]);
+      return mode;
+    },
+  });
   for (const w of result.warnings) opts.onWarning?.(w);
+  if (opts.cache && result.config !== undefined && result.errors.length === 0) writeCachedConfig(opts.cache, file, text, stats, result.config, result.warnings);
   const first = result.errors[0];
   if (first !== undefined || result.config === undefined) {
     const more = result.errors.slice(1).map((e) => `\n${e.where}: ${e.message}`).join('');
@@ -59,6 +77,12 @@ export async function loadConfig(opts: LoadConfigOptions): Promise<RewindConfig>
 
 /** Like loadConfig, but returns the pipeline's `{ config, warnings, errors }` instead of throwing on errors. */
 export async function loadConfigResult(opts: LoadConfigOptions): Promise<{ readonly file: string; readonly result: ConfigResult }> {
+  const { file, text } = await readConfigText(opts);
+  return { file, result: parseConfig(text, file, opts.statMode ? { statMode: opts.statMode } : {}) };
+}
+
+/** The first candidate that exists, and its text. */
+async function readConfigText(opts: LoadConfigOptions): Promise<{ readonly file: string; readonly text: string }> {
   const candidates = configCandidates(opts);
   for (const c of candidates) {
     let text: string;
@@ -74,7 +98,7 @@ export async function loadConfigResult(opts: LoadConfigOptions): Promise<{ reado
       }
       continue;
     }
-    return { file: c.path, result: parseConfig(text, c.path, opts.statMode ? { statMode: opts.statMode } : {}) };
+    return { file: c.path, text };
   }
   const looked = candidates.map((c) => c.path).join(' or ');
   throw new ConfigError(`no rewind.yaml found: no --config, no $REWIND_CONFIG, and none at ${looked}`, {

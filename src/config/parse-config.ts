@@ -20,7 +20,7 @@ export interface ParseConfigOptions {
   readonly rules?: readonly Rule[];
 }
 
-const realStatMode = (path: string): number | undefined => {
+export const realStatMode = (path: string): number | undefined => {
   try {
     return statSync(path).mode;
   } catch {
