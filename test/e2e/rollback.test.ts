@@ -25,6 +25,7 @@ describe('rollback on the Argo CD path, end to end', () => {
   const readJournal = () => {
     const state = join(sb.dir, 'state');
     return readdirSync(state)
+      .filter((name) => name.startsWith('argocd-'))
       .flatMap((argocd) => readdirSync(join(state, argocd, 'runs')).map((f) => readFileSync(join(state, argocd, 'runs', f), 'utf8')))
       .join('\n');
   };
