@@ -1,7 +1,8 @@
 import type { Node } from 'libpg-query';
 import { as, nameOf } from './pg-ast.ts';
-import { bodyItems, findBody, type BodyItem } from './plpgsql-body.ts';
+import type { BodyItem } from './plpgsql-body.ts';
 import { parseSql, parseSqlEach, parseSqlPieces, type RawStatement, type SqlParse } from './pg-parser.ts';
+import { pieceBodies, type PieceBodies } from './piece-bodies.ts';
 import type { DownMigration, FileReport, Finding, StatementSummary, SuppressedFinding } from './report-types.ts';
 import { engineFindings } from './rules/engine-findings.ts';
 import { unknownCalls } from './rules/called-functions.ts';
@@ -18,8 +19,20 @@ export interface FileAnalysisOptions {
   /** --require-notes: a missing or contradicting rollback note is a finding. */
   readonly requireNotes?: boolean;
   readonly down?: DownMigration;
-  /** The up section's statements when already parsed (FileParses: small files a batch to a parser call). */
-  readonly statements?: readonly RawStatement[];
+  /** The up section already parsed (FileParses: small files a batch to a parser call). */
+  readonly parsed?: ParsedFile;
+}
+
+/**
+ * A file's up section parsed with others of its batch (FileParses): its statements, their bodies,
+ * and the parses of the statements those bodies run (indexed by each body's `from`).
+ */
+export interface ParsedFile {
+  /** The file's up section (the text analyzeFile judges), with its positions. */
+  readonly src: SourceText;
+  readonly statements: readonly RawStatement[];
+  readonly bodies: PieceBodies;
+  readonly bodyParses: readonly SqlParse[];
 }
 
 interface Located {
@@ -33,13 +46,13 @@ interface Located {
  * Pure: the window is the only state, and it belongs to the caller.
  */
 export function analyzeFile(path: string, content: string, window: WindowState, opts: FileAnalysisOptions = {}): FileReport {
-  const sections = splitSections(content);
-  const text = sections.up;
-  const src = new SourceText(text);
+  const src = opts.parsed?.src ?? new SourceText(splitSections(content).up);
+  const text = src.text;
   // A piece at a time, so a large file's tree is never held whole; a piece that does not parse
   // takes the window back and the file is judged from one parse of the whole text.
   const undo = window.checkpoint();
-  let pass = judgeStatements(path, text, src, window, opts.statements ? [[...opts.statements]] : parseSqlPieces(text));
+  const batched = opts.parsed;
+  let pass = batched ? judgeStatements(path, text, src, window, [[...batched.statements]], batched) : judgeStatements(path, text, src, window, parseSqlPieces(text));
   if (pass) undo.release();
   else {
     undo.rollback();
@@ -86,8 +99,11 @@ interface StatementPass {
   readonly statementLines: number[];
 }
 
-/** Judges the file's statements in order, piece by piece; undefined when a piece did not parse. */
-function judgeStatements(path: string, text: string, src: SourceText, window: WindowState, pieces: Iterable<(RawStatement | undefined)[] | undefined>): StatementPass | undefined {
+/**
+ * Judges the file's statements in order, piece by piece; undefined when a piece did not parse.
+ * `prepared`: a batched file's one piece, its bodies found and their statements parsed with its batch's.
+ */
+function judgeStatements(path: string, text: string, src: SourceText, window: WindowState, pieces: Iterable<(RawStatement | undefined)[] | undefined>, prepared?: ParsedFile): StatementPass | undefined {
   const located: Located[] = [];
   const statements: StatementSummary[] = [];
   const statementLines: number[] = [];
@@ -169,23 +185,11 @@ function judgeStatements(path: string, text: string, src: SourceText, window: Wi
   for (const piece of pieces) {
     if (!piece) return undefined;
     // The statements every body of the piece runs are parsed in one call (parseSqlEach): a body
-    // holds a few, and each parser call has its own fixed cost.
-    // NOTE: indexed loops and a record only for a statement with a body (a few in a hundred): no
-    // iterator entries, per-statement objects or empty slices for the common statement.
-    const bodies: (PieceBody | undefined)[] = [];
-    const texts: string[] = [];
-    for (let i = 0; i < piece.length; i++) {
-      const raw = piece[i];
-      if (!raw) continue;
-      const start = skipTrivia(text, src.charIndex(raw.start));
-      const body = findBody(raw.node, text, start, (b) => src.charIndex(b + raw.base));
-      if (!body) continue;
-      const end = raw.end === undefined ? text.length : src.charIndex(raw.end);
-      const items = bodyItems(body, text.slice(start, end));
-      bodies[i] = { items, from: texts.length };
-      for (const item of items) texts.push(item.kind === 'sql' ? item.sql : '');
-    }
-    const parses = parseSqlEach(texts);
+    // holds a few, and each parser call has its own fixed cost. A batched file's were parsed with
+    // its batch's (FileParses).
+    const found = prepared?.bodies ?? pieceBodies(piece, src);
+    const parses = prepared?.bodyParses ?? parseSqlEach(found.texts);
+    const bodies = found.bodies;
     for (let i = 0; i < piece.length; i++) {
       const raw = piece[i];
       if (!raw) continue;
@@ -236,12 +240,6 @@ function startStatement(cur: JudgedStatement, sql: string, at: Position): void {
   cur.findings = undefined;
   cur.change = '';
   cur.verdict = 'safe';
-}
-
-/** A piece's statement that has a body: the statements it runs, and where their parses start in the piece's list. */
-interface PieceBody {
-  readonly items: readonly BodyItem[];
-  readonly from: number;
 }
 
 function finding(meta: RuleMeta, verdict: Verdict, line: number, column: number, statement: string, message: string): Finding {

@@ -58,7 +58,7 @@ export function analyzeWindowSync(files: readonly MigrationSource[], opts: Windo
       continue;
     }
     const down = pairDown(f.path, f.content, lookup);
-    reports.push(analyzeFile(f.path, f.content, window, { requireNotes: opts.requireNotes ?? false, down, statements: parses.take(i) }));
+    reports.push(analyzeFile(f.path, f.content, window, { requireNotes: opts.requireNotes ?? false, down, parsed: parses.take(i) }));
   }
   return { verdict: worst(reports.map((r) => r.verdict)), files: reports };
 }

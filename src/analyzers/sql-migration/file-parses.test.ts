@@ -57,7 +57,7 @@ test('each batched file gets its own statements; a batch whose join does not par
     if (alone.kind === 'error' || up.length > 200) assert.equal(got, undefined, f.path);
     else if (got) {
       joined++;
-      assert.deepEqual(shape({ kind: 'ok', statements: got }), shape(alone), f.path);
+      assert.deepEqual(shape({ kind: 'ok', statements: got.statements }), shape(alone), f.path);
     }
   });
   assert.ok(joined >= 3, `${joined} files had their statements from a join`);
@@ -69,4 +69,25 @@ test('each batched file gets its own statements; a batch whose join does not par
     got.map((g) => g !== undefined),
     [false, false, false, false, false, false, false, false, false, false, true, true],
   );
+});
+
+test("a batch's body statements are parsed in one call, each file handed the parses of its own bodies", () => {
+  // Every file parses at the top level, so all are one batch; their bodies hold statements that
+  // parse (the batch's body join parses) or, in the second set, one that does not (each alone).
+  const good: MigrationSource[] = [
+    text('1.sql', "CREATE FUNCTION f() RETURNS void LANGUAGE plpgsql AS 'BEGIN DROP TABLE q; END';\nSELECT f();"),
+    text('2.sql', 'ALTER TABLE a ADD COLUMN b int;'),
+    text('3.sql', "DO $$ BEGIN ALTER TABLE a RENAME COLUMN b TO c; EXECUTE 'DROP TABLE z'; END $$;\nCREATE FUNCTION g() RETURNS void LANGUAGE sql AS $fn$ DELETE FROM audit; UPDATE t SET x = 1; $fn$;"),
+    text('4.sql', "DO $$ BEGIN PERFORM f(); DELETE FROM ü WHERE x = 'é'; END $$;"),
+  ];
+  const bad: MigrationSource[] = [...good, text('5.sql', 'DO $$ BEGIN SELEC broken; UPDATE t SET y = 2; END $$;')];
+  for (const set of [good, bad]) {
+    const parses = new FileParses(set);
+    const taken = set.map((_, i) => parses.take(i));
+    assert.ok(taken.every((t) => t !== undefined), 'one batch');
+    assert.ok(taken.filter((t) => (t?.bodies.texts.length ?? 0) > 0).length >= 3, 'bodies in several files');
+    const shape = (ps: readonly SqlParse[]) => ps.map((p) => (p.kind === 'ok' ? p.statements.map((s) => [s.start, s.end, Object.keys(s.node)[0]]) : p.message));
+    for (const t of taken) if (t) assert.deepEqual(shape(t.bodyParses), shape(t.bodies.texts.map((s) => parseSql(s))));
+    assert.deepEqual(analyzeWindowSync(set, { window: false }).files, set.map((f) => analyzeWindowSync([f], { window: false }).files[0]));
+  }
 });
