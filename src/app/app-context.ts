@@ -222,7 +222,13 @@ export async function openAppContext(global: AppOptions, env: NodeJS.ProcessEnv,
         ...(app.migrations ? { migrationsGlob: app.migrations } : {}),
       });
       // A full hash the config repo already resolved (its object cache and cat-file batch) is not asked of git again.
-      const checker = createMigrationChecker({ repo: path, ...(app.migrations ? { glob: app.migrations } : {}), known: (rev) => r.resolve(rev) });
+      const checker = createMigrationChecker({
+        repo: path,
+        ...(app.migrations ? { glob: app.migrations } : {}),
+        known: (rev) => r.resolve(rev),
+        // Step 0's diff is the one the diagnoser asks of the same repo object: one git process (issue 19).
+        nameStatus: (from, to, pathspec) => r.changedFiles(from, to, [pathspec], { renames: false }),
+      });
       return { diagnose: (from, to) => diagnoser.diagnose(from, to), migrations: (from, to) => checker.migrations(from, to) };
     },
     journal() {

@@ -58,8 +58,8 @@ export interface ChangedFile {
 export interface ConfigRepo {
   /** Full hash of a revision; NotFoundError when it does not exist (e.g. pruned). */
   resolve(rev: string): Promise<string>;
-  /** Files changed between two revisions, optionally limited to pathspecs. */
-  changedFiles(from: string, to: string, pathspecs?: readonly string[]): Promise<readonly ChangedFile[]>;
+  /** Files changed between two revisions, optionally limited to pathspecs; `renames: false` lists a rename as its delete and add (rename detection is on by default). */
+  changedFiles(from: string, to: string, pathspecs?: readonly string[], options?: { readonly renames?: boolean }): Promise<readonly ChangedFile[]>;
   /** File content at a revision; undefined when the file does not exist there. */
   show(rev: string, path: string): Promise<string | undefined>;
   /**

@@ -192,5 +192,7 @@ describe('`plan` against the sandbox', () => {
     assert.deepEqual(commands.filter((c) => c === 'remote'), []);
     // The branch head (the flag file's read) resolves through the running `cat-file --batch`.
     assert.deepEqual(readFileSync(log, 'utf8').split('\n').filter((l) => / rev-parse .*refs\/remotes\//.test(l)), []);
+    // Step 0's checker and Step 2's diagnoser ask the window's migrations of one git process.
+    assert.equal(readFileSync(log, 'utf8').split('\n').filter((l) => / diff --name-status .*:\(glob\)/.test(l)).length, 1, readFileSync(log, 'utf8'));
   });
 });

@@ -75,7 +75,10 @@ export function createGitChangeDiagnoser(options: GitChangeDiagnoserOptions): Ch
   async function relevant(from: string, to: string): Promise<{ files: readonly ChangedFile[]; isMigration: (path: string) => boolean }> {
     const [changed, migrations, before, after] = await Promise.all([
       repo.changedFiles(from, to),
-      repo.changedFiles(from, to, [migrationsSpec]),
+      // NOTE: without rename detection, the very diff Step 0's checker asks (app-context gives it
+      // this repo's): one git process for both. A rename within the glob lists its old path too,
+      // which no entry of the whole diff (-M: a rename is its new path) ever asks about.
+      repo.changedFiles(from, to, [migrationsSpec], { renames: false }),
       appScope(from),
       appScope(to),
     ]);

@@ -157,14 +157,15 @@ export function createGitConfigRepo(options: GitConfigRepoOptions): ConfigRepo {
   return {
     resolve,
 
-    changedFiles(from, to, pathspecs = []): Promise<readonly ChangedFile[]> {
+    changedFiles(from, to, pathspecs = [], options = {}): Promise<readonly ChangedFile[]> {
+      const renames = options.renames ?? true;
       return besideResolving(from, to, (a, b) => {
         // Between two commits the answer cannot change: a plan's schema check and its data-layer
         // mechanism ask the same diff, which ran as two git processes (issue 19).
-        const key = [a, b, ...pathspecs].join('\0');
+        const key = [a, b, renames ? '-M' : '--no-renames', ...pathspecs].join('\0');
         let hit = diffs.get(key);
         if (!hit) {
-          hit = ok(`diff ${from}..${to}`, ['diff', '--name-status', '-M', '-z', a, b, '--', ...pathspecs]).then((out) => Object.freeze(parseNameStatus(out)));
+          hit = ok(`diff ${from}..${to}`, ['diff', '--name-status', renames ? '-M' : '--no-renames', '-z', a, b, '--', ...pathspecs]).then((out) => Object.freeze(parseNameStatus(out)));
           hit.catch(() => diffs.delete(key));
           diffs.set(key, hit);
         }

@@ -2,7 +2,7 @@ import { analyzeWindow, downPathFor, type WindowReport } from '../../analyzers/s
 import { defaultMaxBytes } from './decode-migration.ts';
 import { changedMigrations, readMigrationsAt, type RevisionRange } from './git-migrations.ts';
 
-export interface CheckOptions extends Partial<Pick<RevisionRange, 'glob' | 'known'>> {
+export interface CheckOptions extends Partial<Pick<RevisionRange, 'glob' | 'known' | 'nameStatus'>> {
   readonly repo: string;
   readonly from: string;
   readonly to: string;
@@ -33,7 +33,7 @@ export interface CheckResult extends WindowReport {
 export async function checkRevisions(opts: CheckOptions): Promise<CheckResult> {
   const glob = opts.glob ?? '*.sql';
   const maxBytes = opts.maxBytes ?? defaultMaxBytes;
-  const { from, to, changes } = await changedMigrations({ repo: opts.repo, from: opts.from, to: opts.to, glob, ...(opts.known ? { known: opts.known } : {}) });
+  const { from, to, changes } = await changedMigrations({ repo: opts.repo, from: opts.from, to: opts.to, glob, ...(opts.known ? { known: opts.known } : {}), ...(opts.nameStatus ? { nameStatus: opts.nameStatus } : {}) });
   const live = changes.filter((c) => c.status !== 'D');
   const files = await readMigrationsAt(opts.repo, to, live.map((c) => c.path), maxBytes);
   const downPaths = live.flatMap((c) => downPathFor(c.path)?.path ?? []);

@@ -60,3 +60,31 @@ test('without a glob, any migrations/ folder counts', async () => {
   const w = await createMigrationChecker({ repo: dir }).migrations(config, drop);
   assert.deepEqual(w.files.map((f) => f.path).sort(), ['apps/catalog/migrations/0042_drop_sku.up.sql', 'apps/orders/migrations/0009_drop.sql']);
 });
+
+test("through a config repo's name-status (a plan's): the same windows; the repo asked for full object names only", async () => {
+  // A rename inside the folder, an edit of an applied migration and a type change (a file become a symlink).
+  const renamed = commit({ [`${m}/0044_rename.sql`]: 'ALTER TABLE items RENAME COLUMN note TO notes;\n' });
+  git('mv', `${m}/0044_rename.sql`, `${m}/0045_renamed.sql`);
+  writeFileSync(join(dir, `${m}/0001_items.sql`), 'CREATE TABLE items (id bigserial PRIMARY KEY, sku text, x int);\n');
+  rmSync(join(dir, `${m}/0042_drop_sku.down.sql`));
+  execFileSync('ln', ['-s', '0042_drop_sku.up.sql', join(dir, `${m}/0042_drop_sku.down.sql`)]);
+  const moved = commit({});
+  const { createGitConfigRepo } = await import('../git/git-config-repo.ts');
+  const repo = createGitConfigRepo({ path: dir });
+  const asked: string[][] = [];
+  const shared = createMigrationChecker({
+    repo: dir,
+    glob: `${m}/*.sql`,
+    nameStatus: (from, to, pathspec) => {
+      asked.push([from, to, pathspec]);
+      return repo.changedFiles(from, to, [pathspec], { renames: false });
+    },
+  });
+  for (const [from, to] of [[base, config], [config, drop], [drop, additive], [additive, deleted], [deleted, renamed], [renamed, moved], [base, moved]] as const) {
+    assert.deepEqual(await shared.migrations(from, to), await checker.migrations(from, to), `${from.slice(0, 7)}..${to.slice(0, 7)}`);
+  }
+  assert.equal(asked.length, 7);
+  assert.deepEqual(asked[0], [base, config, `:(glob)${m}/*.sql`]);
+  assert.deepEqual(await shared.migrations(base.slice(0, 9), moved.slice(0, 9)), await checker.migrations(base, moved));
+  assert.equal(asked.length, 7, 'short names are resolved first and diffed by the checker itself');
+});

@@ -2,6 +2,7 @@ import { toMigrationWindow } from '../../analyzers/sql-migration/index.ts';
 import type { MigrationChecker } from '../../core/ports.ts';
 import { checkRevisions } from './check-revisions.ts';
 import type { KnownCommit } from './git-runner.ts';
+import type { NameStatusReader } from './git-migrations.ts';
 
 export interface MigrationCheckerOptions {
   /** The config repo on disk (a clone or the bare repo Argo CD tracks). */
@@ -10,6 +11,8 @@ export interface MigrationCheckerOptions {
   readonly glob?: string;
   /** The plan's config repo, for the full hashes it already resolved. */
   readonly known?: KnownCommit;
+  /** The plan's config repo's name-status diff, which its Step 2 asks too (one git process for both). */
+  readonly nameStatus?: NameStatusReader;
 }
 
 /** Any `.sql` under a `migrations/` folder, at any depth: the diagnoser's default too. */
@@ -25,7 +28,7 @@ export function createMigrationChecker(options: MigrationCheckerOptions): Migrat
   const glob = `:(glob)${options.glob ?? DEFAULT_MIGRATIONS_GLOB}`;
   return {
     async migrations(from, to) {
-      const result = await checkRevisions({ repo: options.repo, from, to, glob, ...(options.known ? { known: options.known } : {}) });
+      const result = await checkRevisions({ repo: options.repo, from, to, glob, ...(options.known ? { known: options.known } : {}), ...(options.nameStatus ? { nameStatus: options.nameStatus } : {}) });
       return toMigrationWindow(result, result.deleted);
     },
   };
