@@ -59,6 +59,19 @@ test('a full object name the repo lacks: changedFiles and log fail with its NotF
   assert.deepEqual(await fresh.log(base, bad), await repo.log(base.slice(0, 9), 'main'));
 });
 
+test('changedFiles without rename detection lists a rename as its delete and its add', async () => {
+  const own = createTestRepo();
+  scratch.push(own.dir);
+  const before = own.commit('base', { 'apps/catalog/base/deployment.yaml': 'kind: Deployment\nmetadata:\n  name: catalog\n' });
+  const renamedAt = own.commit('move the base', { 'apps/catalog/base2/deployment.yaml': 'kind: Deployment\nmetadata:\n  name: catalog\n', 'apps/catalog/base/deployment.yaml': null });
+  const ownRepo = createGitConfigRepo({ path: own.dir });
+  assert.deepEqual(await ownRepo.changedFiles(before, renamedAt), [{ status: 'renamed', path: 'apps/catalog/base2/deployment.yaml' }]);
+  assert.deepEqual(await ownRepo.changedFiles(before, renamedAt, [], { renames: false }), [
+    { status: 'deleted', path: 'apps/catalog/base/deployment.yaml' },
+    { status: 'added', path: 'apps/catalog/base2/deployment.yaml' },
+  ]);
+});
+
 test('show returns content at a revision, undefined for a path that is not there', async () => {
   assert.match((await repo.show(good, 'apps/catalog/us-east/kustomization.yaml')) ?? '', /sha256:aaa/);
   assert.equal(await repo.show(base, 'apps/catalog/migrations/0041_note.sql'), undefined);
