@@ -111,7 +111,11 @@ async function windowFacts(deps: GatherDeps, req: GatherRequest, application: Ap
   const diagnosing = deps.analyzer.diagnose(from, to);
   const diagnosedFiles = diagnosing.then((d) => d.files);
   diagnosedFiles.catch(() => undefined);
-  const reads = Promise.all([deps.analyzer.migrations(from, to), diagnosing, templateImages(deps.templates, from), flagEvidenceFact(deps.flags, app, from, to, diagnosedFiles)]);
+  // NOTE: the flag evidence reader reads the config repo itself, not through the plan's ports that
+  // wait for its `git fetch`: it starts once `from` resolved (after the fetch), or its early diff
+  // could read a revision the fetch is still bringing ("unable to read <object>").
+  const flagging = resolving.then(() => flagEvidenceFact(deps.flags, app, from, to, diagnosedFiles));
+  const reads = Promise.all([deps.analyzer.migrations(from, to), diagnosing, templateImages(deps.templates, from), flagging]);
   reads.catch(() => undefined);
   try {
     await resolving;
