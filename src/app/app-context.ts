@@ -89,7 +89,9 @@ export function journalDir(stateDir: string, argocdUrl: string): string {
 export async function openAppContext(global: AppOptions, env: NodeJS.ProcessEnv, cwd: string): Promise<AppContext> {
   // The last valid rewind.yaml's answer is kept in the state directory (issue 19); rewind.yaml's
   // own `state.dir` is not known before it is read, so the flag, the environment or the default.
-  const cache = BUILD_ID === undefined ? undefined : { dir: global.stateDir ?? (env['REWIND_STATE_DIR'] || undefined) ?? defaultStateDir(env), build: BUILD_ID };
+  /** The state directory: --state-dir, $REWIND_STATE_DIR, rewind.yaml's `state.dir`, the default. */
+  const stateDirOf = (fromConfig: string | undefined): string => global.stateDir ?? (env['REWIND_STATE_DIR'] || undefined) ?? fromConfig ?? defaultStateDir(env);
+  const cache = BUILD_ID === undefined ? undefined : { dir: stateDirOf(undefined), build: BUILD_ID };
   const config = await loadConfig({ flag: global.config, env, cwd, cache, onWarning: (w) => global.warn?.(`${w.where}: ${w.message}`) });
   const clock = systemClock;
   let gitops: Promise<GitOpsClient> | undefined;
@@ -239,7 +241,7 @@ export async function openAppContext(global: AppOptions, env: NodeJS.ProcessEnv,
           return new PostgresJournalStore({ connectionString: url });
         }
         const { FileJournalStore } = await import('../executor/journal/file-journal-store.ts');
-        return new FileJournalStore(journalDir(global.stateDir ?? (env['REWIND_STATE_DIR'] || undefined) ?? config.state.dir ?? defaultStateDir(env), config.argocd.url));
+        return new FileJournalStore(journalDir(stateDirOf(config.state.dir), config.argocd.url));
       })();
       return journal;
     },
@@ -282,11 +284,11 @@ export async function openAppContext(global: AppOptions, env: NodeJS.ProcessEnv,
         repoConfig.token ? resolveSecret(repoConfig.token, env, 'configRepo.tokenEnv') : Promise.resolve(undefined),
       ]);
       // Its clones live in rewind's state directory, never in the user's checkout.
-      const stateDir = global.stateDir ?? (env['REWIND_STATE_DIR'] || undefined) ?? config.state.dir ?? defaultStateDir(env);
+      const stateDir = stateDirOf(config.state.dir);
       return createGitRevertPublisher({ repoPath: repoConfig.path, workRoot: join(stateDir, 'git-reverts'), ...(token ? { token } : {}), env });
     },
     flagStores(name, repo) {
-      const stateDir = global.stateDir ?? (env['REWIND_STATE_DIR'] || undefined) ?? config.state.dir ?? defaultStateDir(env);
+      const stateDir = stateDirOf(config.state.dir);
       return openFlagStores({ config, app: toAppConfig(config.apps.find((a) => a.name === name) ?? missingApp(name)), env, stateDir, repo: repo ? () => Promise.resolve(repo) : getRepo });
     },
     async database(name) {

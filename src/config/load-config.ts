@@ -3,7 +3,7 @@ import { isAbsolute, resolve } from 'node:path';
 import { ConfigError } from '../core/errors.ts';
 import type { ConfigIssue } from './config-issues.ts';
 import type { RewindConfig } from './config-types.ts';
-import { parseConfig, realStatMode, type ConfigResult, type ParseConfigOptions } from './parse-config.ts';
+import { parseConfig, realStatMode, type ParseConfigOptions } from './parse-config.ts';
 import { readCachedConfig, writeCachedConfig, type ConfigCache } from './config-cache.ts';
 
 export interface LoadConfigOptions {
@@ -73,12 +73,6 @@ export async function loadConfig(opts: LoadConfigOptions): Promise<RewindConfig>
     });
   }
   return result.config;
-}
-
-/** Like loadConfig, but returns the pipeline's `{ config, warnings, errors }` instead of throwing on errors. */
-export async function loadConfigResult(opts: LoadConfigOptions): Promise<{ readonly file: string; readonly result: ConfigResult }> {
-  const { file, text } = await readConfigText(opts);
-  return { file, result: parseConfig(text, file, opts.statMode ? { statMode: opts.statMode } : {}) };
 }
 
 /** The first candidate that exists, and its text. */

@@ -103,17 +103,16 @@ async function windowFacts(deps: GatherDeps, req: GatherRequest, application: Ap
   const from = choice.entry.revision;
   const to = runningRevision(application);
   // The window's reads start beside the check that `from` is still in the repo, not after it (a
-  // pruned one fails them too, and they are dropped unseen: issue 19). The flag evidence starts
-  // with them, not after the diagnosis: its diff of the app's folder and the flags' live reads run
-  // beside it, and the files it lists only filter the hunks.
+  // pruned one fails them too, and they are dropped unseen: issue 19).
   const resolving = deps.repo.resolve(from);
   resolving.catch(() => undefined);
   const diagnosing = deps.analyzer.diagnose(from, to);
   const diagnosedFiles = diagnosing.then((d) => d.files);
   diagnosedFiles.catch(() => undefined);
-  // NOTE: the flag evidence reader reads the config repo itself, not through the plan's ports that
-  // wait for its `git fetch`: it starts once `from` resolved (after the fetch), or its early diff
-  // could read a revision the fetch is still bringing ("unable to read <object>").
+  // NOTE: the flag evidence runs beside the diagnosis, not after it (its diff of the app's folder
+  // is only filtered by the files the diagnosis lists), but once `from` resolved: its reader reads
+  // the config repo itself, not through the ports that wait for the plan's `git fetch`, and an
+  // earlier diff could read a revision the fetch is still bringing ("unable to read <object>").
   const flagging = resolving.then(() => flagEvidenceFact(deps.flags, app, from, to, diagnosedFiles));
   const reads = Promise.all([deps.analyzer.migrations(from, to), diagnosing, templateImages(deps.templates, from), flagging]);
   reads.catch(() => undefined);
