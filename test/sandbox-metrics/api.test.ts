@@ -17,9 +17,11 @@ let api: PromEndpoint;
 before(async () => {
   sb = await startSandboxProcess({ speed: 20 });
   api = { url: sb.prometheusUrl, ca: sb.ca, token: sb.prometheusToken };
-  // A minute of sandbox time scraped (3 s here), so [1m] windows and ranges have samples.
+  // A minute of sandbox time scraped (3 s here), so [1m] windows and ranges have samples, and
+  // 15 s more: the range test floors the API's now to a whole second, so its first step can
+  // fall up to a second before the instant this wait saw (CI once missed that step).
   // 18 Pods of the Deployment apps (3 services x 2 regions x 3) and the catalog canary app's 5.
-  await waitFor('a minute of samples', async () => (await instantVector(api, 'count(up offset 1m == 1)')).get('[]') === 23);
+  await waitFor('a minute of samples', async () => (await instantVector(api, 'count(up offset 75s == 1)')).get('[]') === 23);
 });
 after(() => sb?.stop());
 
