@@ -7,11 +7,17 @@ import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 import { Script } from 'node:vm';
+import v8 from 'node:v8';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const bundle = join(root, 'dist', 'rewind.js');
-// The commands scripts/build.js also bundles as one script each (its `hotBundles`).
-const hotCommands = new Set(['plan', 'demo']);
+// The commands scripts/build.js also bundles as one script each (its `hotBundles`), and for each
+// the built-in modules it loads, when its young generation is held (see runHot).
+const hotCommands = new Map([
+  ['plan', ['node:process', 'node:fs/promises', 'node:os', 'node:timers/promises', 'node:http', 'node:child_process']],
+  // NOTE: not held: the demo runs for seconds beside its sandbox, where a grown young generation costs nothing.
+  ['demo', undefined],
+]);
 
 // NOTE: every command pays for this walk (~480 files): one stack, plain string paths and no
 // recursion cost about a third of path.join per entry, measured on the start of `migrations lint`.
@@ -40,7 +46,7 @@ function newestMtime(root) {
  * mtime: V8 checks a cache against the source's length only, and a rebuild empties dist/ anyway.
  * A cache that cannot be written (a read-only install) costs nothing but the next run's compile.
  */
-async function runHot(file, argv) {
+async function runHot(file, argv, builtins) {
   const cacheFile = `${file}.${Math.trunc(statSync(file).mtimeMs)}.v8-cache`;
   let cachedData;
   try {
@@ -48,21 +54,29 @@ async function runHot(file, argv) {
   } catch {
     // first run: compiled from source, cached at exit
   }
-  // NOTE: no V8 flag is set here or in the script (src/cli/hot-entry.ts `keepV8Flags`): V8 refuses a
-  // cache made under other flags, and a flag set at run time costs every built-in loaded after it
-  // Node's own code cache (~10 ms of a plan's start).
   // NOTE: node:https loaded before the script compiles makes a plan of the seed incident ~10 ms
   // faster (three runs of 15-21 interleaved plans, with and without NODE_EXTRA_CA_CERTS), more than
   // its own ~3 ms load, which the plan pays anyway; why it saves more is not pinned down (issue 19).
   createRequire(file)('node:https');
+  if (builtins) loadBuiltins(createRequire(file), builtins);
   // NOTE: the script is a function expression (scripts/build.js gives it its banner and footer).
   const script = new Script(readFileSync(file, 'utf8'), { filename: file, ...(cachedData ? { cachedData } : {}) });
   const cached = cachedData !== undefined && !script.cachedDataRejected;
   cachedData = undefined;
+  // NOTE: V8 doubles the young generation (2 x 1 MB at start, up to 2 x 16 MB) each time as much as
+  // it holds has survived scavenges, as a plan's modules and facts do: a plan of an app with 10,001
+  // history entries grew it to 2 x 8 MB, ~8 MB of its peak RSS (issue 19: 78 -> 70 MB, and ~8 ms
+  // faster, 15 runs each interleaved). The growth factor is read at each growth, so it can be set
+  // here; but a flag set at run time makes V8 refuse every code cache made under other flags:
+  // Node's own for each built-in loaded after it (~7 ms for node:http and node:child_process), and
+  // this script's. So it is set after the script compiled and after the command's built-ins
+  // loaded (hot-bundle.test checks that none loads later), and set back before the cache is written.
+  if (builtins) v8.setFlagsFromString('--semi-space-growth-factor=1');
   if (!cached) {
     process.once('exit', () => {
       const tmp = `${cacheFile}.${process.pid}`;
       try {
+        v8.setFlagsFromString(`--semi-space-growth-factor=${DEFAULT_GROWTH_FACTOR}`);
         writeFileSync(tmp, script.createCachedData());
         renameSync(tmp, cacheFile);
       } catch {
@@ -75,13 +89,26 @@ async function runHot(file, argv) {
   return module.exports.start(argv);
 }
 
+/** V8's own (`node --v8-options`), which the cache must be written under. */
+const DEFAULT_GROWTH_FACTOR = 2;
+
+/** The built-ins and their lazily loaded parts, so that none compiles after a flag is set. */
+function loadBuiltins(require, builtins) {
+  for (const name of builtins) require(name);
+  const util = require('node:util');
+  void util.parseArgs;
+  util.isDeepStrictEqual(0, 0);
+  void process.stdout;
+  void process.stderr;
+}
+
 const fresh = !process.env.REWIND_FROM_SOURCE && existsSync(bundle) && statSync(bundle).mtimeMs >= newestMtime(join(root, 'src'));
 const argv = process.argv.slice(2);
 // NOTE: the command word as src/cli/main.ts finds it: the first argument that is not an option.
 const command = argv.find((a) => !a.startsWith('-'));
 const hot = fresh && hotCommands.has(command) ? join(root, 'dist', 'hot', `${command}.cjs`) : undefined;
 if (hot && existsSync(hot)) {
-  process.exitCode = await runHot(hot, argv);
+  process.exitCode = await runHot(hot, argv, hotCommands.get(command));
 } else if (fresh) {
   await import(bundle);
 } else {

@@ -83,6 +83,27 @@ describe('`plan` through its hot script', () => {
     assert.deepEqual(readFileSync(join(HOT, cache)), bytes);
   });
 
+  test('the young generation is held after the script compiled and the plan\'s built-ins loaded, none after', () => {
+    assert.equal(caches().length, 1, 'the cache of the test above is there');
+    // Node's own code cache of a built-in is refused once a flag changed (bin/rewind.js runHot).
+    const out = join(install, 'flags.json');
+    const preload = join(install, 'record-flags.cjs');
+    writeFileSync(
+      preload,
+      `const v8 = require('node:v8');
+const set = v8.setFlagsFromString;
+const calls = [];
+v8.setFlagsFromString = (flag) => { calls.push({ flag, loaded: process.moduleLoadList.length }); set(flag); };
+process.on('exit', () => require('node:fs').writeFileSync(${JSON.stringify(out)}, JSON.stringify({ calls, modules: process.moduleLoadList })));`,
+    );
+    const r = spawnSync(process.execPath, ['-r', preload, BIN, 'plan', APP, '-o', 'json'], { encoding: 'utf8', env });
+    assert.equal(r.status, 1, r.stderr);
+    const { calls, modules } = JSON.parse(readFileSync(out, 'utf8')) as { calls: { flag: string; loaded: number }[]; modules: string[] };
+    assert.deepEqual(calls.map((c) => c.flag), ['--semi-space-growth-factor=1']);
+    assert.deepEqual(modules.slice(calls[0]!.loaded).filter((m) => m.startsWith('NativeModule ')), []);
+    assert.equal((JSON.parse(r.stdout) as PlanDoc).decision, 'refuse');
+  });
+
   test('a cache V8 refuses is replaced, and the plan is the same', () => {
     const [cache] = caches();
     assert.ok(cache);

@@ -11,6 +11,7 @@ import type {
   AutomatedSync,
   HealthStatus,
   IgnoreDifferenceRule,
+  HistoryEntry,
   SyncPolicy,
   SyncStatus,
 } from '../../core/domain.ts';
@@ -34,7 +35,8 @@ const SYNC: readonly SyncStatus[] = ['Synced', 'OutOfSync', 'Unknown'];
 const HEALTH: readonly HealthStatus[] = ['Healthy', 'Progressing', 'Degraded', 'Suspended', 'Missing', 'Unknown'];
 const PHASES = ['Running', 'Succeeded', 'Failed', 'Error', 'Terminating'] as const;
 
-export function toApplicationState(json: unknown): ApplicationState {
+/** `history`, when given, is `status.history` already read (application-body-reader.ts). */
+export function toApplicationState(json: unknown, history?: readonly HistoryEntry[]): ApplicationState {
   const app = obj(json);
   const metadata = obj(app['metadata']);
   const spec = obj(app['spec']);
@@ -74,7 +76,7 @@ export function toApplicationState(json: unknown): ApplicationState {
       status: HEALTH.find((s) => s === healthStatus) ?? 'Unknown',
       ...(healthMessage ? { message: healthMessage } : {}),
     }),
-    history: toHistory(status['history']),
+    history: history ?? toHistory(status['history']),
     ...(operation ? { operation } : {}),
     images: Object.freeze(arr(obj(status['summary'])['images']).filter((i): i is string => typeof i === 'string')),
     ...(owner ? { owner } : {}),

@@ -28,6 +28,7 @@ import type { HoldLocation } from '../../core/hold.ts';
 import { SYSTEM, httpError, networkError, parseErrorBody } from './argocd-errors.ts';
 import { watchApplication } from './stream-applications.ts';
 import { createArgoCdTransport, type ArgoCdTransport, type TransportRequest } from './argocd-transport.ts';
+import { createApplicationBodyReader, type ApplicationBody, type BodyReader } from './application-body-reader.ts';
 
 export interface ArgoCdGitOpsClientOptions {
   /** Argo CD API server, e.g. `https://argocd.example.com`. */
@@ -66,6 +67,8 @@ interface Call extends TransportRequest {
   readonly operation: string;
   readonly idempotent: boolean;
   readonly notFound: () => RewindError;
+  /** Reads a 2xx body as it arrives (one per attempt); `JSON.parse` of the whole text otherwise. */
+  readonly reader?: () => BodyReader<unknown>;
 }
 
 export function createArgoCdGitOpsClient(options: ArgoCdGitOpsClientOptions): GitOpsClient {
@@ -76,15 +79,21 @@ export function createArgoCdGitOpsClient(options: ArgoCdGitOpsClientOptions): Gi
 
   async function once(call: Call): Promise<unknown> {
     const ctx = { operation: call.operation, url, notFound: call.notFound };
+    const reader = call.reader?.();
     let res;
     try {
-      res = await transport(call);
+      res = await transport(reader ? { ...call, sink: reader } : call);
     } catch (err) {
       if (call.signal?.aborted) throw call.signal.reason;
       throw networkError(err, ctx);
     }
     if (res.status >= 200 && res.status < 300) {
       try {
+        if (reader) {
+          // A transport that ignores the sink (an injected one) answers with the text: read the same.
+          if (res.text) reader.write(res.text);
+          return reader.end();
+        }
         return res.text ? JSON.parse(res.text) : {};
       } catch (cause) {
         throw new AdapterError(SYSTEM, call.operation, `Argo CD answered HTTP ${res.status} with a body that is not JSON`, { cause });
@@ -239,15 +248,16 @@ export function createArgoCdGitOpsClient(options: ArgoCdGitOpsClientOptions): Gi
 
     async getApplication(name, opts = {}): Promise<ApplicationState> {
       const query = opts.refresh === 'hard' ? '?refresh=hard' : opts.refresh ? '?refresh=normal' : '';
-      const json = await send({
+      const body = (await send({
         method: 'GET',
         path: appPath(name) + query,
         operation: `get application ${name}`,
         idempotent: true,
         notFound: noApp(name),
+        reader: createApplicationBodyReader,
         ...(opts.signal ? { signal: opts.signal } : {}),
-      });
-      return withOwner(toApplicationState(json), opts.signal);
+      })) as ApplicationBody;
+      return withOwner(toApplicationState(body.json, body.history), opts.signal);
     },
 
     /**

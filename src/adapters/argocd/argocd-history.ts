@@ -56,13 +56,35 @@ export function normaliseTime(t: string | undefined): string {
 
 /** `status.history` (anything else: none) as frozen entries, oldest first. */
 export function toHistory(json: unknown): readonly HistoryEntry[] {
-  if (!Array.isArray(json)) return Object.freeze([]);
-  const out: HistoryEntry[] = new Array<HistoryEntry>(json.length);
-  let sorted = true;
-  let lastSource: Source | undefined;
-  let lastInitiator: Initiator | undefined;
-  for (let i = 0; i < json.length; i++) {
-    const h = obj(json[i]);
+  const history = new HistoryBuilder();
+  if (Array.isArray(json)) history.add(json);
+  return history.done();
+}
+
+/**
+ * Entries added a batch at a time (application-body-reader.ts hands over each piece of the
+ * history as it is parsed, so the piece's JSON dies young), then sorted once by id.
+ */
+export class HistoryBuilder {
+  private readonly out: HistoryEntry[] = [];
+  private sorted = true;
+  private lastSource: Source | undefined;
+  private lastInitiator: Initiator | undefined;
+
+  add(json: readonly unknown[]): void {
+    const out = this.out;
+    for (let i = 0; i < json.length; i++) {
+      const entry = this.entry(obj(json[i]));
+      if (out.length > 0 && out[out.length - 1]!.id > entry.id) this.sorted = false;
+      out.push(entry);
+    }
+  }
+
+  done(): readonly HistoryEntry[] {
+    return Object.freeze(this.sorted ? this.out : this.out.sort((a, b) => a.id - b.id));
+  }
+
+  private entry(h: Json): HistoryEntry {
     const sourceJson = obj(h['source'] ?? (Array.isArray(h['sources']) ? h['sources'][0] : undefined));
     const by = obj(h['initiatedBy']);
     const repoURL = str(sourceJson['repoURL']);
@@ -80,21 +102,21 @@ export function toHistory(json: unknown): readonly HistoryEntry[] {
     };
     if (deployStartedAt) entry.deployStartedAt = normaliseTime(deployStartedAt);
     if (repoURL !== undefined) {
-      if (lastSource === undefined || lastSource.repoURL !== repoURL || lastSource.path !== path || lastSource.targetRevision !== targetRevision) {
-        lastSource = source(repoURL, path, targetRevision);
+      const last = this.lastSource;
+      if (last === undefined || last.repoURL !== repoURL || last.path !== path || last.targetRevision !== targetRevision) {
+        this.lastSource = source(repoURL, path, targetRevision);
       }
-      entry.source = lastSource;
+      entry.source = this.lastSource;
     }
     if (username !== undefined || automated !== undefined) {
-      if (lastInitiator === undefined || lastInitiator.username !== username || lastInitiator.automated !== automated) {
-        lastInitiator = initiator(username, automated);
+      const last = this.lastInitiator;
+      if (last === undefined || last.username !== username || last.automated !== automated) {
+        this.lastInitiator = initiator(username, automated);
       }
-      entry.initiatedBy = lastInitiator;
+      entry.initiatedBy = this.lastInitiator;
     }
-    out[i] = Object.freeze(entry);
-    if (i > 0 && out[i - 1]!.id > entry.id) sorted = false;
+    return Object.freeze(entry);
   }
-  return Object.freeze(sorted ? out : out.sort((a, b) => a.id - b.id));
 }
 
 function source(repoURL: string, path: string | undefined, targetRevision: string | undefined): Source {

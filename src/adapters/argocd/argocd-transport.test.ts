@@ -31,3 +31,25 @@ test('a response body is read whole and decoded, with its length announced or ch
     assert.equal(res.text, BODY, path);
   }
 });
+
+test('a sink takes a 2xx body as it arrives, decoded; any other answer comes as text', async (t) => {
+  const bytes = Buffer.from(BODY, 'utf8');
+  const server = createServer((req, res) => {
+    res.writeHead(req.url === '/api/v1/missing' ? 404 : 200, { 'content-type': 'application/json' });
+    writeInPieces(res, bytes, () => res.end());
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  t.after(() => new Promise<void>((resolve) => server.close(() => resolve())));
+  const transport = createArgoCdTransport({ url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, token: 't' });
+  const chunks: string[] = [];
+  const ok = await transport({ method: 'GET', path: '/api/v1/found', sink: { write: (c) => chunks.push(c) } });
+  assert.equal(ok.status, 200);
+  assert.equal(ok.text, '');
+  assert.ok(chunks.length > 1, 'more than one piece');
+  assert.equal(chunks.join(''), BODY);
+  const missing = await transport({ method: 'GET', path: '/api/v1/missing', sink: { write: () => assert.fail('a 404 is not the sink\'s') } });
+  assert.equal(missing.status, 404);
+  assert.equal(missing.text, BODY);
+  // A sink that throws ends the read with its error, as a broken connection would.
+  await assert.rejects(transport({ method: 'GET', path: '/api/v1/found', sink: { write: () => { throw new Error('no room'); } } }), /no room/);
+});

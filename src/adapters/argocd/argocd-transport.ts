@@ -24,6 +24,8 @@ export interface TransportRequest {
   readonly path: string;
   readonly body?: unknown;
   readonly signal?: AbortSignal;
+  /** Takes a 2xx answer's text as it arrives (then `text` is empty); other answers come as text. */
+  readonly sink?: { write(chunk: string): void };
 }
 
 export interface TransportResponse {
@@ -73,7 +75,18 @@ export function createArgoCdTransport(options: ArgoCdTransportOptions): ArgoCdTr
           // times over at the end (issue 19). The decoder keeps a character split across chunks whole.
           let text = '';
           res.setEncoding('utf8');
-          res.on('data', (c: string) => (text += c));
+          const sink = res.statusCode !== undefined && res.statusCode >= 200 && res.statusCode < 300 ? req.sink : undefined;
+          if (sink) {
+            res.on('data', (c: string) => {
+              try {
+                sink.write(c);
+              } catch (err) {
+                res.destroy(err instanceof Error ? err : new Error(String(err)));
+              }
+            });
+          } else {
+            res.on('data', (c: string) => (text += c));
+          }
           res.on('error', reject);
           res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
         },
