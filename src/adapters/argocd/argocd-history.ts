@@ -93,14 +93,16 @@ export class HistoryBuilder {
     const targetRevision = str(sourceJson['targetRevision']) || undefined;
     const username = str(by['username']);
     const automated = typeof by['automated'] === 'boolean' ? by['automated'] : undefined;
+    const deployedAt = str(h['deployedAt']);
     const deployStartedAt = str(h['deployStartedAt']);
     const revisions = h['revisions'];
     const entry: { -readonly [K in keyof HistoryEntry]: HistoryEntry[K] } = {
       id: int(h['id']) ?? 0,
       revision: str(h['revision']) || (Array.isArray(revisions) ? str(revisions[0]) : undefined) || '',
-      deployedAt: normaliseTime(str(h['deployedAt'])),
+      deployedAt: normaliseTime(deployedAt),
     };
-    if (deployStartedAt) entry.deployStartedAt = normaliseTime(deployStartedAt);
+    // A sync that finished within its second has both times alike: one string, not two (~90 bytes an entry).
+    if (deployStartedAt) entry.deployStartedAt = deployStartedAt === deployedAt ? entry.deployedAt : normaliseTime(deployStartedAt);
     if (repoURL !== undefined) {
       const last = this.lastSource;
       if (last === undefined || last.repoURL !== repoURL || last.path !== path || last.targetRevision !== targetRevision) {
