@@ -157,8 +157,11 @@ async function planFigures(history: number): Promise<PlanFigures> {
     const historyEntries = appJson.status.history.length;
     const revs = appJson.status.history.slice(-2).map((h) => h.revision);
     let decision: string | undefined;
+    // Each build keeps its own state directory: its config cache (config-cache.ts) is keyed by the
+    // build, and two builds taking turns with one cache would each find the other's and parse again.
+    const envOf = (bin: string) => ({ ...env, REWIND_STATE_DIR: join(dir, bin === BIN ? 'state' : 'state-before') });
     const planWith = (bin: string) => async () => {
-      const r = await run(process.execPath, [bin, 'plan', APP, '-o', 'json'], env);
+      const r = await run(process.execPath, [bin, 'plan', APP, '-o', 'json'], envOf(bin));
       if (r.code !== 0 && r.code !== 1) throw new Error(`rewind plan exited ${r.code}: ${r.stderr.trim()}`);
       decision = (JSON.parse(r.stdout) as { decision?: string }).decision;
     };
@@ -227,8 +230,8 @@ async function planFigures(history: number): Promise<PlanFigures> {
     const sides: Record<string, () => Promise<unknown>> = { rewind, rewindFirst, raw, floor, inProcess, nodeStart };
     if (BEFORE_BIN) sides['before'] = planWith(BEFORE_BIN);
     const t = (await interleaved(sides, RUNS)) as Record<'rewind' | 'rewindFirst' | 'raw' | 'floor' | 'inProcess' | 'nodeStart', Summary> & { before?: Summary };
-    const rewindPeakRssMb = await peakRssMb([process.execPath, BIN, 'plan', APP, '-o', 'json'], env);
-    const before = BEFORE_BIN && t.before ? { beforeMs: t.before, beforePeakRssMb: await peakRssMb([process.execPath, BEFORE_BIN, 'plan', APP, '-o', 'json'], env) } : {};
+    const rewindPeakRssMb = await peakRssMb([process.execPath, BIN, 'plan', APP, '-o', 'json'], envOf(BIN));
+    const before = BEFORE_BIN && t.before ? { beforeMs: t.before, beforePeakRssMb: await peakRssMb([process.execPath, BEFORE_BIN, 'plan', APP, '-o', 'json'], envOf(BEFORE_BIN)) } : {};
     return {
       historyEntries,
       decision,
