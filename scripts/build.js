@@ -91,6 +91,29 @@ const clientNodeAuthOnFirstUse = {
   },
 };
 
+/**
+ * lezer-promql decodes its grammar's parse tables when its module is evaluated: ~3.7 ms that every
+ * plan paid while its modules started, before its first request went out (issue 19). Rewind's
+ * only importer outside the sandbox, core/analysis/promql.ts, calls `parser.parse` and nothing
+ * else; a stand-in for it requires the package at the first parse (its CommonJS build, through
+ * esbuild's CommonJS wrapper, which runs a module at its first require), which a plan reaches
+ * while it waits for Argo CD. The same parser, the same calls.
+ */
+const promqlOnFirstParse = {
+  name: 'promql-on-first-parse',
+  setup(b) {
+    b.onResolve({ filter: /^@prometheus-io\/lezer-promql$/ }, (args) =>
+      args.namespace === 'file' && args.importer.endsWith(join('src', 'core', 'analysis', 'promql.ts'))
+        ? { path: args.importer, namespace: 'promql-lazy', pluginData: { resolveDir: dirname(args.importer) } }
+        : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: 'promql-lazy' }, (args) => ({
+      resolveDir: args.pluginData.resolveDir,
+      contents: "let real;\nexport const parser = { parse: (...a) => (real ??= require('@prometheus-io/lezer-promql').parser).parse(...a) };\n",
+    }));
+  },
+};
+
 // `--outdir DIR`: a bundle elsewhere (test/structure/command-loads.test.ts builds its own, so it tests the sources as they are).
 const at = process.argv.indexOf('--outdir');
 const outdir = at > 0 && process.argv[at + 1] ? process.argv[at + 1] : fileURLToPath(new URL('../dist', import.meta.url));
@@ -110,7 +133,7 @@ const result = await build({
   target: 'node20',
   sourcemap: 'linked',
   logLevel: 'warning',
-  plugins: [clientNodeConfigAlone, nodeFetchOnlyWhenCalled, clientNodeAuthOnFirstUse],
+  plugins: [clientNodeConfigAlone, nodeFetchOnlyWhenCalled, clientNodeAuthOnFirstUse, promqlOnFirstParse],
   // Which inputs each chunk holds: test/structure/command-loads.test.ts maps the chunks a process loads back to packages.
   metafile: true,
   external: externals,
@@ -156,7 +179,7 @@ for (const command of hotBundles) {
     target: 'node20',
     sourcemap: 'linked',
     logLevel: 'warning',
-    plugins: [hotOnly(command), clientNodeConfigAlone, nodeFetchOnlyWhenCalled, clientNodeAuthOnFirstUse],
+    plugins: [hotOnly(command), clientNodeConfigAlone, nodeFetchOnlyWhenCalled, clientNodeAuthOnFirstUse, promqlOnFirstParse],
     metafile: true,
     external: externals,
     // The script is one function expression, called by bin/rewind.js: wrapping it there would hold a second copy of the source.

@@ -40,6 +40,20 @@ interface PlanDoc {
 
 const caches = () => readdirSync(HOT).filter((f) => f.endsWith('.v8-cache'));
 
+test('the PromQL grammar is in the plan\'s script only behind the first parse (scripts/build.js promqlOnFirstParse)', () => {
+  // lezer-promql decodes its parse tables when evaluated: only a require from the stand-in for
+  // core/analysis/promql.ts's import runs it, at the first `parser.parse`.
+  const meta = JSON.parse(readFileSync(join(HOT, 'plan.meta.json'), 'utf8')) as {
+    inputs: Record<string, { imports?: { path: string; kind: string }[] }>;
+    outputs: Record<string, { entryPoint?: string; inputs: Record<string, { bytesInOutput: number }> }>;
+  };
+  const script = Object.values(meta.outputs).find((o) => o.entryPoint)!;
+  const lezer = Object.keys(script.inputs).filter((f) => f.includes('@prometheus-io/lezer-promql') && script.inputs[f]!.bytesInOutput > 0);
+  assert.deepEqual(lezer, ['node_modules/@prometheus-io/lezer-promql/dist/index.cjs']);
+  const importers = Object.entries(meta.inputs).flatMap(([from, i]) => (i.imports ?? []).filter((imp) => imp.path === lezer[0]).map((imp) => [from.replace(ROOT, ''), imp.kind]));
+  assert.deepEqual(importers, [['promql-lazy:src/core/analysis/promql.ts', 'require-call']]);
+});
+
 describe('`plan` through its hot script', () => {
   let sb: SandboxProcess | undefined;
   let env: NodeJS.ProcessEnv;

@@ -24,14 +24,37 @@ export function isKustomizationPath(path: string): boolean {
   return (KUSTOMIZATION_FILES as readonly string[]).includes(base);
 }
 
-/** The parsed document; undefined when absent or not YAML (a broken file is a change, not a crash). */
+// NOTE: a plan reads the same few kustomization texts several times over (the Pod template, the
+// app's scope at both ends of the window, a changed file's two sides: the seed app's window parsed
+// 2 texts 5 times and another 3 times), each parse through the yaml library's cold code on the
+// window's critical path (issue 19). One parse per text; the document is frozen, so sharing it is safe.
+const parsed = new Map<string, Json | undefined>();
+const REMEMBERED = 64;
+
+/**
+ * The parsed document, frozen; undefined when absent or not YAML (a broken file is a change, not a
+ * crash). The same text gives the same object.
+ */
 export function parseKustomization(text: string | undefined): Json | undefined {
   if (text === undefined) return undefined;
+  if (parsed.has(text)) return parsed.get(text);
+  let doc: Json | undefined;
   try {
-    return obj(parse(text));
+    doc = deepFreeze(obj(parse(text)));
   } catch {
-    return undefined;
+    doc = undefined;
   }
+  if (parsed.size >= REMEMBERED) parsed.clear();
+  parsed.set(text, doc);
+  return doc;
+}
+
+function deepFreeze<T>(v: T): T {
+  if (typeof v === 'object' && v !== null && !Object.isFrozen(v)) {
+    for (const child of Object.values(v)) deepFreeze(child);
+    Object.freeze(v);
+  }
+  return v;
 }
 
 export function imagesOf(k: Json | undefined): readonly KustomizeImage[] {
