@@ -102,14 +102,30 @@ function loadBuiltins(require, builtins) {
   void process.stderr;
 }
 
-const fresh = !process.env.REWIND_FROM_SOURCE && existsSync(bundle) && statSync(bundle).mtimeMs >= newestMtime(join(root, 'src'));
+/**
+ * Whether a hot script is at least as new as every source file it was built from, which
+ * scripts/build.js lists beside it (`<command>.inputs.json`): about two thirds of the files the
+ * walk below stats, and no directory read (issue 19). A file added since is in no bundle until a
+ * listed file that imports it changes; a listed file gone, or no list, and the walk decides.
+ */
+function hotFresh(file) {
+  try {
+    const built = statSync(file).mtimeMs;
+    for (const f of JSON.parse(readFileSync(file.replace(/\.cjs$/, '.inputs.json'), 'utf8'))) if (statSync(join(root, f)).mtimeMs > built) return false;
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 const argv = process.argv.slice(2);
 // NOTE: the command word as src/cli/main.ts finds it: the first argument that is not an option.
 const command = argv.find((a) => !a.startsWith('-'));
-const hot = fresh && hotCommands.has(command) ? join(root, 'dist', 'hot', `${command}.cjs`) : undefined;
-if (hot && existsSync(hot)) {
+const hot = !process.env.REWIND_FROM_SOURCE && hotCommands.has(command) ? join(root, 'dist', 'hot', `${command}.cjs`) : undefined;
+const fresh = () => !process.env.REWIND_FROM_SOURCE && existsSync(bundle) && statSync(bundle).mtimeMs >= newestMtime(join(root, 'src'));
+if (hot && hotFresh(hot)) {
   process.exitCode = await runHot(hot, argv, hotCommands.get(command));
-} else if (fresh) {
+} else if (fresh()) {
   await import(bundle);
 } else {
   const { register } = await import('tsx/esm/api');

@@ -200,4 +200,7 @@ for (const command of hotBundles) {
     writeFileSync(file.path, text);
   }
   writeFileSync(join(outdir, 'hot', `${command}.meta.json`), JSON.stringify(hot.metafile));
+  // Every source file esbuild read for it, those it shook out included: bin/rewind.js runs the
+  // script only while none of them is newer (a shaken file's edit can add what is kept).
+  writeFileSync(join(outdir, 'hot', `${command}.inputs.json`), JSON.stringify(Object.keys(hot.metafile.inputs).filter((f) => f.startsWith('src/'))));
 }

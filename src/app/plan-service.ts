@@ -1,4 +1,5 @@
 import { decide } from '../core/decide.ts';
+import { checkPromql } from '../core/analysis/promql.ts';
 import { defaultPolicy, Fact, type AppConfig, type Facts, type Policy } from '../core/facts.ts';
 import type { RunStatus } from '../core/run.ts';
 
@@ -63,6 +64,10 @@ export async function planRollback(ctx: AppContext, req: PlanRequest): Promise<{
   const analyzer = fetchedAnalyzer && afterFetch(fetchedAnalyzer, fetched, fetching);
   const templates = fetchedTemplates && afterFetch(fetchedTemplates, fetched, fetching);
   const argoRollouts = app.workload.kind === 'Rollout' ? await ctx.argoRollouts?.(app.workload.cluster) : undefined;
+  // NOTE: the PromQL parser decodes its grammar at its first parse (2-10 ms; scripts/build.js
+  // promqlOnFirstParse), which decide() reached, for the verify step's window, after every fact
+  // was in: parsed here instead, once the reads are out and the plan waits for their answers.
+  setImmediate(() => checkPromql('vector(1)'));
   const gathered = await gatherFacts(
     { gitops, cluster, ...(rollouts ? { rollouts } : {}), ...(argoRollouts ? { argoRollouts } : {}), ...(await flagDeps(ctx, app, repo)), ...(repo ? { repo } : {}), ...(analyzer ? { analyzer } : {}), ...(templates ? { templates } : {}), ...(applicationCr ? { applicationCr } : {}), ...slow, ...(applicationRead ? { applicationRead } : {}), now: () => ctx.clock.now() },
     {
