@@ -71,6 +71,10 @@ export function createGitPodTemplateSource(o: GitPodTemplateOptions): TemplateSo
         hint: 'verification needs the target revision\'s images: pin them with `images:` or strategic-merge patch files',
       });
     }
+    // The patches are read beside the resources' build, not after it: one read fewer in a row.
+    const patchFiles = [...arr(k['patchesStrategicMerge']), ...arr(k['patches']).map((p) => obj(p)['path'])].filter((p): p is string => typeof p === 'string');
+    const patches = patchFiles.map((p) => show(rev, join(dir, p)));
+    for (const p of patches) p.catch(() => undefined);
     let found: Container[] | undefined;
     for (const r of [...arr(k['resources']), ...arr(k['bases'])]) {
       if (typeof r !== 'string' || /^[a-z]+:\/\/|^github\.com\/|^git@/.test(r)) continue;
@@ -80,8 +84,7 @@ export function createGitPodTemplateSource(o: GitPodTemplateOptions): TemplateSo
       found = (/\.ya?ml$|\.json$/.test(path) ? undefined : await build(rev, path, depth + 1)) ?? fromManifest(await show(rev, path));
     }
     if (!found) return undefined;
-    const patchFiles = [...arr(k['patchesStrategicMerge']), ...arr(k['patches']).map((p) => obj(p)['path'])].filter((p): p is string => typeof p === 'string');
-    for (const p of patchFiles) applyPatch(found, await show(rev, join(dir, p)));
+    for (const p of patches) applyPatch(found, await p);
     for (const i of imagesOf(k)) for (const c of found) c.image = override(c.image, i);
     return found;
   }
