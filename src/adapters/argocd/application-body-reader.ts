@@ -4,9 +4,9 @@
  * Argo CD keeps up to `revisionHistoryLimit` entries, and an app whose limit was raised carries
  * thousands (issue 19's bench: 10,001 entries, 2.9 MB). Read whole, that text and its parsed tree
  * were alive together while the tree was normalised, and the young generation grew to hold them:
- * +16 MB of a plan's peak RSS. Here each piece of the history (about `PIECE` characters of whole
- * entries) is parsed and normalised as soon as it has arrived, so neither the text nor the tree of
- * more than a piece is ever alive; the rest of the object is parsed once at the end, as before.
+ * +16 MB of a plan's peak RSS. Here the history's whole entries are parsed and normalised a piece
+ * at a time as they arrive (whatever has, once `PIECE` characters have), so neither the text nor
+ * the tree of more than a piece is ever alive; the rest of the object is parsed once at the end.
  *
  * Where a piece ends is found by parsing, never guessed: a cut is tried at a `}` followed by
  * `,{`, and taken only if `[` + the text up to it + `]` parses, which it does only at a boundary
@@ -43,8 +43,8 @@ const OVERLAP = 256;
 const TRIES = 8;
 
 // NOTE: chunks are kept as they come and joined once a piece has arrived: a string grown chunk by
-// chunk and searched after each was copied whole at every search (10,001 entries: the reader took
-// 8 ms more than one JSON.parse of the whole text, and held the socket's data back meanwhile).
+// chunk and searched after each is copied whole at every search, and a large head (an app with
+// many resources lists them before its history) was searched again from its start each time.
 export function createApplicationBodyReader(piece = PIECE): BodyReader<ApplicationBody> {
   /** Chunks before the history's `[` while the key is not found. */
   const headChunks: string[] = [];
