@@ -4,6 +4,7 @@
  * neighbours' in a shared config repo).
  */
 import { parse } from 'yaml';
+import { deepFreeze } from '../../core/freeze.ts';
 
 export const KUSTOMIZATION_FILES = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'] as const;
 
@@ -49,13 +50,6 @@ export function parseKustomization(text: string | undefined): Json | undefined {
   return doc;
 }
 
-function deepFreeze<T>(v: T): T {
-  if (typeof v === 'object' && v !== null && !Object.isFrozen(v)) {
-    for (const child of Object.values(v)) deepFreeze(child);
-    Object.freeze(v);
-  }
-  return v;
-}
 
 export function imagesOf(k: Json | undefined): readonly KustomizeImage[] {
   return arr(k?.['images']).flatMap((i) => {
